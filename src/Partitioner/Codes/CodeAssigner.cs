@@ -1,0 +1,135 @@
+using GridSpatial.Partitioner.Inputs;
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.Partitioner.Codes;
+
+/// <summary>Gives grids and micro-grids their codes (DESIGN §2): parent code + 3-digit serial,
+/// first in reading order; after a recompute a unit that keeps most of the households of a
+/// previous unit with the same parent keeps its code, a code that disappears is retired and
+/// never reused, and new units take the next free serials. Records the history: valid-from /
+/// valid-to versions and where households came from and went to.</summary>
+public sealed class CodeAssigner
+{
+    /// <summary>A unit to be coded: its parent's code, where it lies (for reading order), a
+    /// stable tie-break key and its households.</summary>
+    public sealed record Unit(string ParentCode, Coordinate Position, string TieKey, IReadOnlyList<string> HouseholdIds);
+
+    private readonly PreviousPartition? _previous;
+    private readonly Dictionary<string, CodeRecord> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _maxSerial = new(StringComparer.Ordinal);
+    private readonly List<(string Level, string Code, string Parent, List<(string Code, int Shared)> From)> _assigned = [];
+    private readonly Dictionary<string, string> _previousGridOfHousehold = new(StringComparer.Ordinal);
+
+    public CodeAssigner(PreviousPartition? previous)
+    {
+        _previous = previous;
+        if (previous is null) return;
+        foreach (var r in previous.History)
+        {
+            _records[r.Code] = r;
+            NoteSerial(r.Code);
+        }
+        foreach (var m in previous.MicroGrids)
+        {
+            NoteSerial(m.Code);
+            NoteSerial(m.GridCode);
+        }
+        var gridOfMicroGrid = previous.MicroGrids.ToDictionary(m => m.Code, m => m.GridCode, StringComparer.Ordinal);
+        foreach (var (household, mg) in previous.MicroGridOfHousehold)
+            _previousGridOfHousehold[household] = gridOfMicroGrid.TryGetValue(mg, out var g) ? g : mg[..^3];
+    }
+
+    public IReadOnlyList<string> AssignGrids(IReadOnlyList<Unit> units, Func<string, double> parentArea, Func<string, double> parentNorth) =>
+        Assign("grid", units, h => _previousGridOfHousehold.GetValueOrDefault(h), parentArea, parentNorth);
+
+    public IReadOnlyList<string> AssignMicroGrids(IReadOnlyList<Unit> units, Func<string, double> parentArea, Func<string, double> parentNorth) =>
+        Assign("micro_grid", units, h => _previous?.MicroGridOfHousehold.GetValueOrDefault(h), parentArea, parentNorth);
+
+    private string[] Assign(string level, IReadOnlyList<Unit> units, Func<string, string?> previousCodeOf,
+        Func<string, double> parentArea, Func<string, double> parentNorth)
+    {
+        var codes = new string?[units.Count];
+        var from = new List<(string Code, int Shared)>[units.Count];
+        var stillPresent = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < units.Count; i++)
+        {
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var h in units[i].HouseholdIds)
+                if (previousCodeOf(h) is { } c)
+                {
+                    counts[c] = counts.GetValueOrDefault(c) + 1;
+                    stillPresent[c] = stillPresent.GetValueOrDefault(c) + 1;
+                }
+            from[i] = counts.Select(kv => (kv.Key, kv.Value)).OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal).ToList();
+        }
+
+        // Carry codes over: largest shares first; a unit keeps a code when it holds most of the
+        // households that code still has, and the parent did not change.
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var pairs = Enumerable.Range(0, units.Count)
+            .SelectMany(i => from[i].Select(f => (Unit: i, f.Code, f.Shared)))
+            .OrderByDescending(p => p.Shared).ThenBy(p => p.Code, StringComparer.Ordinal).ThenBy(p => p.Unit);
+        foreach (var (i, code, shared) in pairs)
+        {
+            if (codes[i] is not null || used.Contains(code)) continue;
+            if (code.Length != units[i].ParentCode.Length + 3 || !code.StartsWith(units[i].ParentCode, StringComparison.Ordinal)) continue;
+            if (2 * shared <= stillPresent[code]) continue;
+            codes[i] = code;
+            used.Add(code);
+        }
+
+        // New units: next free serials per parent, in reading order.
+        foreach (var parent in Enumerable.Range(0, units.Count).Where(i => codes[i] is null).GroupBy(i => units[i].ParentCode).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var ordered = ReadingOrder.Sort(parent.ToList(), i => units[i].Position, i => units[i].TieKey, parentArea(parent.Key), parentNorth(parent.Key));
+            int next = _maxSerial.GetValueOrDefault(parent.Key);
+            foreach (var i in ordered)
+            {
+                codes[i] = parent.Key + ReadingOrder.Serial(++next);
+                _maxSerial[parent.Key] = next;
+            }
+        }
+
+        for (int i = 0; i < units.Count; i++) _assigned.Add((level, codes[i]!, units[i].ParentCode, from[i]));
+        return codes!;
+    }
+
+    /// <summary>The code history after this run: carried codes keep their records, new codes start
+    /// at <paramref name="version"/>, codes that disappeared end at the version before.</summary>
+    public IReadOnlyList<CodeRecord> History(int version)
+    {
+        var result = new Dictionary<string, CodeRecord>(_records, StringComparer.Ordinal);
+        var current = new HashSet<string>(StringComparer.Ordinal);
+        var successors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (_, code, _, from) in _assigned)
+            foreach (var f in from.Where(f => f.Code != code))
+            {
+                if (!successors.TryGetValue(f.Code, out var list)) successors[f.Code] = list = [];
+                list.Add(code);
+            }
+        foreach (var (level, code, parent, from) in _assigned)
+        {
+            current.Add(code);
+            if (result.TryGetValue(code, out var existing) && existing.ValidTo is null) continue;
+            var predecessors = from.Where(f => f.Code != code).Select(f => f.Code).ToList();
+            result[code] = new CodeRecord(code, level, parent, version, null, predecessors, []);
+        }
+        foreach (var (code, record) in result.ToList())
+        {
+            if (record.ValidTo is not null || current.Contains(code)) continue;
+            result[code] = record with
+            {
+                ValidTo = version - 1,
+                Successors = successors.GetValueOrDefault(code)?.Distinct().ToList() ?? [],
+            };
+        }
+        return result.Values.OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
+    }
+
+    private void NoteSerial(string code)
+    {
+        if (code.Length < 4 || !int.TryParse(code[^3..], out var serial)) return;
+        var parent = code[..^3];
+        if (serial > _maxSerial.GetValueOrDefault(parent)) _maxSerial[parent] = serial;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NetTopologySuite.IO.Converters;
+
+namespace GridSpatial.Partitioner.IO;
+
+/// <summary>JSON settings shared by every file of the partition contract: snake_case names,
+/// GeoJSON geometries (RFC 7946), readable Chinese names.</summary>
+public static class PartitionJson
+{
+    public static JsonSerializerOptions Options { get; } = Create(indented: false);
+    public static JsonSerializerOptions Indented { get; } = Create(indented: true);
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var o = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DictionaryKeyPolicy = null,
+            PropertyNameCaseInsensitive = true,
+            WriteIndented = indented,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        };
+        o.Converters.Add(new GeoJsonConverterFactory());
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        return o;
+    }
+}

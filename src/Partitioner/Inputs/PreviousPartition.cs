@@ -1,0 +1,13 @@
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.Partitioner.Inputs;
+
+/// <summary>An earlier partition of the same township, the base for stable codes (DESIGN §2).</summary>
+public sealed record PreviousPartition(
+    int Version,
+    IReadOnlyList<PreviousMicroGrid> MicroGrids,
+    IReadOnlyDictionary<string, string> MicroGridOfHousehold,
+    IReadOnlyList<Codes.CodeRecord> History);
+
+/// <summary>A micro-grid of the previous partition; its territory is in lon/lat.</summary>
+public sealed record PreviousMicroGrid(string Code, string GridCode, string VillageCode, string Kind, Geometry? Territory, bool Pinned = false);

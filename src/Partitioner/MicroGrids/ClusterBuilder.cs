@@ -1,0 +1,97 @@
+using GridSpatial.Partitioner.Graphs;
+using GridSpatial.Partitioner.Households;
+using GridSpatial.Partitioner.Territories;
+
+namespace GridSpatial.Partitioner.MicroGrids;
+
+/// <summary>Groups the sites that take the cluster rule into contiguous, compact clusters of
+/// about <see cref="PartitionOptions.ClusterTarget"/> households. Sites are neighbours when
+/// their territories share an edge, so every cluster's territory is connected. Hamlets are the
+/// groups of one barrier face joined by neighbours closer than the isolation distance; a
+/// hamlet too small to stand alone joins a neighbouring hamlet of its face, and one below the
+/// hard minimum joins across a barrier when nothing else is near.</summary>
+internal sealed class ClusterBuilder(PartitionOptions options)
+{
+    /// <summary>Hamlets that stood alone below the hard minimum because nothing touched them.</summary>
+    public int StrandedHamlets { get; private set; }
+
+    /// <summary>Hamlets that joined a neighbour across a barrier.</summary>
+    public int CrossBarrierJoins { get; private set; }
+
+    public List<List<int>> Build(IReadOnlyList<Site> sites, IReadOnlyList<int> siteFace, IReadOnlyList<Face> faces,
+        IReadOnlyDictionary<(int, int), double> siteAdjacency)
+    {
+        var clusterSites = Enumerable.Range(0, sites.Count).Where(s => !sites[s].IsBuilding).ToList();
+        var local = new Dictionary<int, int>();
+        for (int i = 0; i < clusterSites.Count; i++) local[clusterSites[i]] = i;
+        var graph = new UnitGraph(
+            clusterSites.Select(s => sites[s].Key).ToList(),
+            clusterSites.Select(s => sites[s].Weight).ToList(),
+            clusterSites.Select(s => sites[s].Centre).ToList());
+        foreach (var ((a, b), _) in siteAdjacency.OrderBy(kv => kv.Key))
+            if (a >= 0 && b >= 0 && local.TryGetValue(a, out var la) && local.TryGetValue(b, out var lb))
+                graph.Connect(la, lb);
+        int FaceOf(int u) => siteFace[clusterSites[u]];
+        int VillageOf(int u) => faces[FaceOf(u)].Village;
+        double Distance(int u, int v) => graph.Positions[u].Distance(graph.Positions[v]);
+
+        // Hamlets: per face, neighbours within the isolation distance.
+        var hamletOf = new int[graph.Count];
+        var hamlets = new List<List<int>>();
+        foreach (var comp in graph.Components(Enumerable.Range(0, graph.Count).ToList(),
+                     (u, v) => FaceOf(u) == FaceOf(v) && Distance(u, v) <= options.IsolationDistanceM))
+        {
+            foreach (var u in comp) hamletOf[u] = hamlets.Count;
+            hamlets.Add(comp);
+        }
+
+        int Weight(List<int> h) => h.Sum(u => graph.Weights[u]);
+        Merge(options.ClusterMin, sameFace: true);
+        Merge(options.ClusterHardMin, sameFace: false);
+
+        void Merge(int below, bool sameFace)
+        {
+            while (true)
+            {
+                var small = Enumerable.Range(0, hamlets.Count)
+                    .Where(h => hamlets[h].Count > 0 && Weight(hamlets[h]) < below)
+                    .OrderBy(h => Weight(hamlets[h])).ThenBy(h => hamlets[h][0]);
+                bool merged = false;
+                foreach (var h in small)
+                {
+                    int best = -1;
+                    double bestDistance = double.MaxValue;
+                    foreach (var u in hamlets[h])
+                        foreach (var v in graph.Adjacent[u])
+                        {
+                            int other = hamletOf[v];
+                            if (other == h) continue;
+                            if (sameFace ? FaceOf(u) != FaceOf(v) : VillageOf(u) != VillageOf(v)) continue;
+                            double d = Distance(u, v);
+                            if (d < bestDistance || (d == bestDistance && other < best)) (best, bestDistance) = (other, d);
+                        }
+                    if (best < 0) continue;
+                    if (!sameFace) CrossBarrierJoins++;
+                    foreach (var u in hamlets[h]) hamletOf[u] = best;
+                    hamlets[best].AddRange(hamlets[h]);
+                    hamlets[best].Sort();
+                    hamlets[h] = [];
+                    merged = true;
+                    break;
+                }
+                if (!merged) return;
+            }
+        }
+
+        var band = new SizeBand(options.ClusterTarget, options.ClusterMin, options.ClusterMax, options.ClusterHardMin, options.ClusterHardMax);
+        var regionalizer = new Regionalizer(graph, band);
+        var clusters = new List<List<int>>();
+        foreach (var h in hamlets.Where(h => h.Count > 0).OrderBy(h => h[0]))
+        {
+            if (Weight(h) < options.ClusterHardMin) StrandedHamlets++;
+            foreach (var part in regionalizer.Partition(h))
+                clusters.Add(part.Select(u => clusterSites[u]).ToList());
+        }
+        return clusters;
+    }
+}

@@ -1,0 +1,39 @@
+using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.MicroGrids;
+using GridSpatial.Partitioner.Quality;
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.Partitioner;
+
+/// <summary>One township's partition (DESIGN §4): grids and micro-grids with territories in
+/// lon/lat that tile the township, every household's assignment, the code history and the
+/// quality report.</summary>
+public sealed record Partition(
+    string TownshipCode,
+    string TownshipName,
+    int Version,
+    IReadOnlyList<VillageUnit> Villages,
+    IReadOnlyList<Grid> Grids,
+    IReadOnlyList<MicroGrid> MicroGrids,
+    IReadOnlyList<Assignment> Assignments,
+    IReadOnlyList<CodeRecord> Codes,
+    QualityReport Report);
+
+/// <summary>A village as the partition used it (the township itself, code segment 000, when
+/// no village boundaries were given).</summary>
+public sealed record VillageUnit(string Code, string Name, Geometry Boundary);
+
+public sealed record Grid(string Code, string VillageCode, int HouseholdCount, Geometry Territory);
+
+public sealed record MicroGrid(
+    string Code,
+    string GridCode,
+    string VillageCode,
+    MicroGridKind Kind,
+    int HouseholdCount,
+    string? BuildingId,
+    int? FloorFrom,
+    int? FloorTo,
+    Geometry Territory);
+
+public sealed record Assignment(string HouseholdId, string MicroGridCode, string GridCode);

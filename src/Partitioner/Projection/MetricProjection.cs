@@ -1,0 +1,100 @@
+using System.Globalization;
+using NetTopologySuite.Geometries;
+using ProjNet.CoordinateSystems;
+using ProjNet.CoordinateSystems.Transformations;
+
+namespace GridSpatial.Partitioner.Projection;
+
+/// <summary>The township's metric CRS: the CGCS2000 3-degree Gauss–Krüger zone whose central
+/// meridian is nearest the township (EPSG:4534–4554 style, without the zone prefix in the
+/// easting). Lon/lat is taken as CGCS2000, which agrees with WGS 84 to well under a metre.
+/// Axis order is x = easting / longitude throughout.</summary>
+public sealed class MetricProjection
+{
+    private readonly MathTransform _forward;
+    private readonly MathTransform _inverse;
+
+    /// <param name="longitude">Picks the zone.</param>
+    /// <param name="origin">When given (lon/lat), false easting and northing are set so that this
+    /// point maps near (0, 0): the same CRS up to a translation, with small coordinates that keep
+    /// double precision to nanometres for noding.</param>
+    public MetricProjection(double longitude, Coordinate? origin = null)
+    {
+        if (!double.IsFinite(longitude) || longitude < -180 || longitude > 180)
+            throw new ArgumentOutOfRangeException(nameof(longitude), "Longitude must lie in [-180, 180].");
+        CentralMeridian = 3 * Math.Round(longitude / 3);
+        var cm = CentralMeridian.ToString(CultureInfo.InvariantCulture);
+        double falseEasting = 500000, falseNorthing = 0;
+        if (origin is not null)
+        {
+            var standard = new MetricProjection(longitude).Forward(origin);
+            falseEasting -= Math.Round(standard.X / 1000) * 1000;
+            falseNorthing -= Math.Round(standard.Y / 1000) * 1000;
+        }
+        var fe = falseEasting.ToString(CultureInfo.InvariantCulture);
+        var fn = falseNorthing.ToString(CultureInfo.InvariantCulture);
+        var wkt =
+            $"PROJCS[\"CGCS2000 / 3-degree Gauss-Kruger CM {cm}E\",GEOGCS[\"China Geodetic Coordinate System 2000\"," +
+            "DATUM[\"China_2000\",SPHEROID[\"CGCS2000\",6378137,298.257222101]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]]," +
+            "PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",0]," +
+            $"PARAMETER[\"central_meridian\",{cm}],PARAMETER[\"scale_factor\",1],PARAMETER[\"false_easting\",{fe}]," +
+            $"PARAMETER[\"false_northing\",{fn}],UNIT[\"metre\",1]]";
+        var projected = (ProjectedCoordinateSystem)new CoordinateSystemFactory().CreateFromWkt(wkt);
+        var transform = new CoordinateTransformationFactory().CreateFromCoordinateSystems(projected.GeographicCoordinateSystem, projected);
+        _forward = transform.MathTransform;
+        _inverse = transform.MathTransform.Inverse();
+        Name = projected.Name;
+    }
+
+    /// <summary>The zone of the geometry's centre, with a local origin there.</summary>
+    public static MetricProjection For(Geometry lonLat) => new(lonLat.EnvelopeInternal.Centre.X, lonLat.EnvelopeInternal.Centre);
+
+    public double CentralMeridian { get; }
+    public string Name { get; }
+    public GeometryFactory MetricFactory { get; } = new(new PrecisionModel(), 0);
+    public GeometryFactory LonLatFactory { get; } = new(new PrecisionModel(), 4326);
+
+    public Coordinate Forward(Coordinate lonLat)
+    {
+        double x = lonLat.X, y = lonLat.Y;
+        _forward.Transform(ref x, ref y);
+        return new Coordinate(x, y);
+    }
+
+    public Coordinate Inverse(Coordinate metric)
+    {
+        double x = metric.X, y = metric.Y;
+        _inverse.Transform(ref x, ref y);
+        return new Coordinate(x, y);
+    }
+
+    public Geometry Forward(Geometry lonLat) => Map(lonLat, Forward, MetricFactory);
+
+    public Geometry Inverse(Geometry metric) => Map(metric, Inverse, LonLatFactory);
+
+    /// <summary>Inverse projection that returns the exact original lon/lat of every vertex that
+    /// came from an input geometry, so the output shares the township's own boundary vertices.</summary>
+    public Geometry Inverse(Geometry metric, IReadOnlyDictionary<Coordinate, Coordinate> originals) =>
+        Map(metric, c => originals.TryGetValue(c, out var o) ? o.Copy() : Inverse(c), LonLatFactory);
+
+    private static Geometry Map(Geometry g, Func<Coordinate, Coordinate> f, GeometryFactory factory)
+    {
+        var copy = factory.CreateGeometry(g);
+        copy.Apply(new CoordinateMapper(f));
+        copy.GeometryChanged();
+        return copy;
+    }
+
+    private sealed class CoordinateMapper(Func<Coordinate, Coordinate> f) : ICoordinateSequenceFilter
+    {
+        public bool Done => false;
+        public bool GeometryChanged => true;
+
+        public void Filter(CoordinateSequence seq, int i)
+        {
+            var c = f(new Coordinate(seq.GetX(i), seq.GetY(i)));
+            seq.SetX(i, c.X);
+            seq.SetY(i, c.Y);
+        }
+    }
+}

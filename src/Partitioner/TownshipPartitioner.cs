@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.Grids;
+using GridSpatial.Partitioner.Households;
+using GridSpatial.Partitioner.Inputs;
+using GridSpatial.Partitioner.MicroGrids;
+using GridSpatial.Partitioner.Projection;
+using GridSpatial.Partitioner.Quality;
+using GridSpatial.Partitioner.Territories;
+using NetTopologySuite.Geometries;
+using CoverageUnion = NetTopologySuite.Coverage.CoverageUnion;
+
+namespace GridSpatial.Partitioner;
+
+/// <summary>Splits one township into grids and micro-grids (DESIGN §1, §8): sites, barrier
+/// faces, a Voronoi tessellation noded into an exact coverage, clusters by regionalization,
+/// grids one level up, codes in reading order (or carried over from a previous partition),
+/// and the quality report. Deterministic: the same input in any order gives the same output.</summary>
+public sealed class TownshipPartitioner(PartitionOptions options)
+{
+    /// <summary>Noding grid of the metric CRS: one micrometre.</summary>
+    internal static readonly PrecisionModel Precision = new(1e6);
+
+    public PartitionOptions Options { get; } = options;
+
+    /// <summary>Receives a line per stage, for progress on long runs.</summary>
+    public IProgress<string>? Progress { get; init; }
+
+    public Partition Partition(PartitionInput input)
+    {
+        Options.Validate();
+        InputValidator.Validate(input);
+        var clock = Stopwatch.StartNew();
+        var elapsed = new Dictionary<string, long>();
+        void Stage(string name)
+        {
+            elapsed[name] = clock.ElapsedMilliseconds;
+            clock.Restart();
+            Progress?.Report(name);
+        }
+
+        if (Options.InputCrs == "gcj02") input = InputValidator.FromGcj02(input);
+        var projection = MetricProjection.For(input.Township.Boundary);
+        var originals = new Dictionary<Coordinate, Coordinate>();
+        var township = ToMetric(input.Township.Boundary, projection, originals);
+        var villages = input.Villages.Count > 0
+            ? input.Villages.OrderBy(v => v.Code, StringComparer.Ordinal).ToList()
+            : [new VillageInput(input.Township.Code + "000", input.Township.Name, input.Township.Boundary)];
+        var villageGeoms = input.Villages.Count > 0
+            ? villages.Select(v => ToMetric(v.Boundary, projection, originals)).ToList()
+            : [];
+        var households = input.Households
+            .Select(h => new Household(h.Id, projection.Forward(h.Location), h.BuildingId, h.Floor))
+            .ToList();
+        var barriers = input.Barriers.OrderBy(b => b.Id, StringComparer.Ordinal).Select(b => projection.Forward(b.Line)).ToList();
+        Stage("project");
+
+        var sites = new SiteBuilder(Options).Build(households);
+        Stage("sites");
+
+        var (faces, faceLines) = new FaceBuilder(Precision).Build(township, barriers, villageGeoms);
+        Stage("faces");
+
+        var tess = Tessellation.Build(township, faces, faceLines, sites, Precision);
+        Stage("tessellation");
+
+        var siteAdjacency = tess.OwnerAdjacency(o => o);
+        var clusterBuilder = new ClusterBuilder(Options);
+        var clusters = clusterBuilder.Build(sites, tess.SiteFace, faces, siteAdjacency);
+        var drafts = MakeDrafts(sites, clusters, tess.EmptyUnitVillage.Count);
+        Stage("micro_grids");
+
+        // Territory units: a cluster, a building with its floor runs, or a village's empty land.
+        var unitOfSite = new int[sites.Count];
+        var unitOfEmpty = new int[tess.EmptyUnitVillage.Count];
+        var unitDrafts = new List<List<MicroGridDraft>>();
+        foreach (var d in drafts)
+        {
+            int unit = d.Kind == MicroGridKind.Floor && d.Sites.Count == 1 && unitOfSite[d.Sites[0]] > 0
+                ? unitOfSite[d.Sites[0]] - 1
+                : unitDrafts.Count;
+            if (unit == unitDrafts.Count) unitDrafts.Add([]);
+            unitDrafts[unit].Add(d);
+            d.Unit = unit;
+            foreach (var s in d.Sites) unitOfSite[s] = unit + 1;
+            if (d.EmptyUnit >= 0) unitOfEmpty[d.EmptyUnit] = unit;
+        }
+        for (int s = 0; s < sites.Count; s++) unitOfSite[s]--;
+        int UnitOfOwner(int owner) => owner >= 0 ? unitOfSite[owner] : unitOfEmpty[-1 - owner];
+
+        var piecesOfUnit = new List<Polygon>[unitDrafts.Count];
+        for (int u = 0; u < piecesOfUnit.Length; u++) piecesOfUnit[u] = [];
+        for (int p = 0; p < tess.Pieces.Count; p++) piecesOfUnit[UnitOfOwner(tess.Owner[p])].Add(tess.Pieces[p]);
+        var unitTerritory = piecesOfUnit.Select(ps => Union(ps, township.Factory)).ToArray();
+        var unitVillage = unitDrafts.Select(ds => ds[0].EmptyUnit >= 0
+            ? tess.EmptyUnitVillage[ds[0].EmptyUnit]
+            : faces[tess.SiteFace[ds[0].Sites[0]]].Village).ToArray();
+        var unitWeight = unitDrafts.Select(ds => ds.Sum(d => d.Households.Count)).ToArray();
+        var unitPosition = unitDrafts.Select((ds, u) => ds[0].Households.Count > 0
+            ? Centre(ds.SelectMany(d => d.Households))
+            : unitTerritory[u].InteriorPoint.Coordinate).ToArray();
+        var unitKey = unitDrafts.Select(ds => ds[0].Sites.Count > 0 ? sites[ds[0].Sites[0]].Key : $"~empty:{ds[0].EmptyUnit:D6}").ToArray();
+        Stage("territories");
+
+        var unitAdjacency = tess.OwnerAdjacency(UnitOfOwner);
+        var gridUnits = new GridBuilder(Options).Build(unitKey, unitWeight, unitPosition, unitVillage, unitAdjacency);
+        var gridTerritory = gridUnits.Select(us => Union(us.SelectMany(u => piecesOfUnit[u]).ToList(), township.Factory)).ToArray();
+        Stage("grids");
+
+        var villageAreas = new double[villages.Count];
+        var villageNorth = new double[villages.Count];
+        for (int v = 0; v < villages.Count; v++)
+        {
+            var g = input.Villages.Count > 0 ? villageGeoms[v] : township;
+            villageAreas[v] = g.Area;
+            villageNorth[v] = g.EnvelopeInternal.MaxY;
+        }
+        var gridVillage = gridUnits.Select(us => unitVillage[us[0]]).ToArray();
+        var assigner = new CodeAssigner(input.Previous);
+        var gridCodes = assigner.AssignGrids(
+            gridUnits.Select((us, g) => new CodeAssigner.Unit(
+                villages[gridVillage[g]].Code, gridTerritory[g].InteriorPoint.Coordinate, unitKey[us[0]],
+                us.SelectMany(u => unitDrafts[u]).SelectMany(d => d.Households).Select(h => h.Id).ToList())).ToList(),
+            parent => villageAreas[villages.FindIndex(v => v.Code == parent)],
+            parent => villageNorth[villages.FindIndex(v => v.Code == parent)]);
+        for (int g = 0; g < gridUnits.Count; g++)
+            foreach (var u in gridUnits[g])
+                foreach (var d in unitDrafts[u]) d.GridCode = gridCodes[g];
+
+        var gridIndexOfCode = gridCodes.Select((c, g) => (c, g)).ToDictionary(x => x.c, x => x.g);
+        var mgCodes = assigner.AssignMicroGrids(
+            drafts.Select(d => new CodeAssigner.Unit(d.GridCode, unitPosition[d.Unit],
+                $"{unitKey[d.Unit]}|{d.FloorFrom:D4}", d.Households.Select(h => h.Id).ToList())).ToList(),
+            parent => gridTerritory[gridIndexOfCode[parent]].Area,
+            parent => gridTerritory[gridIndexOfCode[parent]].EnvelopeInternal.MaxY);
+        for (int i = 0; i < drafts.Count; i++) drafts[i].Code = mgCodes[i];
+        var version = (input.Previous?.Version ?? 0) + 1;
+        var history = assigner.History(version);
+        Stage("codes");
+
+        // Back to lon/lat, with the township's own vertices restored exactly.
+        var lonLatUnit = unitTerritory.Select(t => projection.Inverse(t, originals)).ToArray();
+        var gridOut = gridUnits.Select((us, g) => new Grid(gridCodes[g], villages[gridVillage[g]].Code,
+                us.Sum(u => unitWeight[u]), projection.Inverse(gridTerritory[g], originals)))
+            .OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
+        var mgOut = drafts.Select(d => new MicroGrid(d.Code, d.GridCode, villages[unitVillage[d.Unit]].Code, d.Kind,
+                d.Households.Count, d.BuildingId, d.FloorFrom, d.FloorTo, lonLatUnit[d.Unit]))
+            .OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
+        var assignments = drafts.SelectMany(d => d.Households.Select(h => new Assignment(h.Id, d.Code, d.GridCode)))
+            .OrderBy(a => a.HouseholdId, StringComparer.Ordinal).ToList();
+        Stage("output");
+
+        var report = new QualityReporter(Options).Compute(new QualityReporter.Inputs(
+            input, projection.Name, version, township, households, faces, tess.SiteFace, sites,
+            drafts, unitTerritory, gridUnits, gridTerritory, unitDrafts, clusterBuilder.StrandedHamlets,
+            assignments, input.Previous), elapsed);
+        Stage("report");
+        return new Partition(input.Township.Code, input.Township.Name, version,
+            villages.Select(v => new VillageUnit(v.Code, v.Name, v.Boundary)).ToList(),
+            gridOut, mgOut, assignments, history, report with { ElapsedMs = new Dictionary<string, long>(elapsed) });
+    }
+
+    private List<MicroGridDraft> MakeDrafts(IReadOnlyList<Site> sites, List<List<int>> clusters, int emptyUnits)
+    {
+        var drafts = new List<MicroGridDraft>();
+        var floorSplitter = new FloorSplitter(Options);
+        var clusterOfSite = new Dictionary<int, int>();
+        for (int c = 0; c < clusters.Count; c++) foreach (var s in clusters[c]) clusterOfSite[s] = c;
+        var emitted = new HashSet<int>();
+        for (int s = 0; s < sites.Count; s++)
+        {
+            var site = sites[s];
+            if (site.IsBuilding)
+            {
+                if (site.Weight > Options.FloorSplitAboveHouseholds)
+                {
+                    foreach (var (from, to, members) in floorSplitter.Split(site.Households))
+                        drafts.Add(new MicroGridDraft(MicroGridKind.Floor, [s], members)
+                            { BuildingId = site.BuildingId, FloorFrom = from, FloorTo = to });
+                }
+                else
+                {
+                    drafts.Add(new MicroGridDraft(MicroGridKind.Building, [s], site.Households) { BuildingId = site.BuildingId });
+                }
+            }
+            else if (emitted.Add(clusterOfSite[s]))
+            {
+                var members = clusters[clusterOfSite[s]];
+                drafts.Add(new MicroGridDraft(MicroGridKind.Cluster, members,
+                    members.SelectMany(m => sites[m].Households).OrderBy(h => h.Id, StringComparer.Ordinal).ToList()));
+            }
+        }
+        for (int k = 0; k < emptyUnits; k++)
+            drafts.Add(new MicroGridDraft(MicroGridKind.Cluster, [], []) { EmptyUnit = k });
+        return drafts;
+    }
+
+    private static Geometry ToMetric(Geometry lonLat, MetricProjection projection, Dictionary<Coordinate, Coordinate> originals)
+    {
+        foreach (var c in lonLat.Coordinates)
+        {
+            var m = projection.Forward(c);
+            Precision.MakePrecise(m);
+            originals.TryAdd(m, c);
+        }
+        var metric = projection.Forward(lonLat);
+        metric.Apply(new PreciseFilter());
+        metric.GeometryChanged();
+        return metric.IsValid ? metric : NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(metric);
+    }
+
+    private static Geometry Union(List<Polygon> pieces, GeometryFactory factory) => pieces.Count switch
+    {
+        0 => factory.CreatePolygon(),
+        1 => pieces[0],
+        _ => CoverageUnion.Union(pieces.ToArray<Geometry>()),
+    };
+
+    private static Coordinate Centre(IEnumerable<Household> households)
+    {
+        double x = 0, y = 0;
+        int n = 0;
+        foreach (var h in households) { x += h.Location.X; y += h.Location.Y; n++; }
+        return new Coordinate(x / n, y / n);
+    }
+
+    private sealed class PreciseFilter : ICoordinateSequenceFilter
+    {
+        public bool Done => false;
+        public bool GeometryChanged => true;
+
+        public void Filter(CoordinateSequence seq, int i)
+        {
+            seq.SetX(i, Precision.MakePrecise(seq.GetX(i)));
+            seq.SetY(i, Precision.MakePrecise(seq.GetY(i)));
+        }
+    }
+}
