@@ -67,7 +67,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var siteAdjacency = tess.OwnerAdjacency(o => o);
         var clusterBuilder = new ClusterBuilder(Options);
         var clusters = clusterBuilder.Build(sites, tess.SiteFace, faces, siteAdjacency);
-        var drafts = MakeDrafts(sites, clusters, tess.EmptyUnitVillage.Count);
+        var drafts = MakeDrafts(sites, clusters, clusterBuilder.AttachedToBuilding, tess.EmptyUnitVillage.Count);
         Stage("micro_grids");
 
         // Territory units: a cluster, a building with its floor runs, or a village's empty land.
@@ -160,7 +160,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             gridOut, mgOut, assignments, history, report with { ElapsedMs = new Dictionary<string, long>(elapsed) });
     }
 
-    private List<MicroGridDraft> MakeDrafts(IReadOnlyList<Site> sites, List<List<int>> clusters, int emptyUnits)
+    private List<MicroGridDraft> MakeDrafts(IReadOnlyList<Site> sites, List<List<int>> clusters, IReadOnlyDictionary<int, List<int>> attached, int emptyUnits)
     {
         var drafts = new List<MicroGridDraft>();
         var floorSplitter = new FloorSplitter(Options);
@@ -180,12 +180,16 @@ public sealed class TownshipPartitioner(PartitionOptions options)
                 }
                 else
                 {
-                    drafts.Add(new MicroGridDraft(MicroGridKind.Building, [s], site.Households) { BuildingId = site.BuildingId });
+                    //-- Houses too few to stand alone, with no other neighbour in their face, join the building's micro-grid.
+                    var extra = attached.GetValueOrDefault(s) ?? [];
+                    drafts.Add(new MicroGridDraft(MicroGridKind.Building, [s, .. extra],
+                        site.Households.Concat(extra.SelectMany(e => sites[e].Households)).OrderBy(h => h.Id, StringComparer.Ordinal).ToList())
+                        { BuildingId = site.BuildingId });
                 }
             }
-            else if (emitted.Add(clusterOfSite[s]))
+            else if (clusterOfSite.TryGetValue(s, out var c) && emitted.Add(c))
             {
-                var members = clusters[clusterOfSite[s]];
+                var members = clusters[c];
                 drafts.Add(new MicroGridDraft(MicroGridKind.Cluster, members,
                     members.SelectMany(m => sites[m].Households).OrderBy(h => h.Id, StringComparer.Ordinal).ToList()));
             }

@@ -9,7 +9,8 @@ namespace GridSpatial.Partitioner.MicroGrids;
 /// their territories share an edge, so every cluster's territory is connected. Hamlets are the
 /// groups of one barrier face joined by neighbours closer than the isolation distance; a
 /// hamlet too small to stand alone joins a neighbouring hamlet of its face, and one below the
-/// hard minimum joins across a barrier when nothing else is near.</summary>
+/// hard minimum joins a neighbouring building of its face (that building's micro-grid takes
+/// it in), or else a neighbouring hamlet across a barrier.</summary>
 internal sealed class ClusterBuilder(PartitionOptions options)
 {
     /// <summary>Hamlets that stood alone below the hard minimum because nothing touched them.</summary>
@@ -17,6 +18,9 @@ internal sealed class ClusterBuilder(PartitionOptions options)
 
     /// <summary>Hamlets that joined a neighbour across a barrier.</summary>
     public int CrossBarrierJoins { get; private set; }
+
+    /// <summary>Small hamlets taken in by the micro-grid of a neighbouring building: building site → cluster sites.</summary>
+    public Dictionary<int, List<int>> AttachedToBuilding { get; } = [];
 
     public List<List<int>> Build(IReadOnlyList<Site> sites, IReadOnlyList<int> siteFace, IReadOnlyList<Face> faces,
         IReadOnlyDictionary<(int, int), double> siteAdjacency)
@@ -45,9 +49,43 @@ internal sealed class ClusterBuilder(PartitionOptions options)
             hamlets.Add(comp);
         }
 
+        var buildingNeighbours = new Dictionary<int, List<int>>();
+        foreach (var ((a, b), _) in siteAdjacency.OrderBy(kv => kv.Key))
+        {
+            if (a < 0 || b < 0 || sites[a].IsBuilding == sites[b].IsBuilding || siteFace[a] != siteFace[b]) continue;
+            var (c, bld) = sites[a].IsBuilding ? (b, a) : (a, b);
+            if (!buildingNeighbours.TryGetValue(local[c], out var list)) buildingNeighbours[local[c]] = list = [];
+            list.Add(bld);
+        }
+
         int Weight(List<int> h) => h.Sum(u => graph.Weights[u]);
         Merge(options.ClusterMin, sameFace: true);
+        AttachToBuildings();
         Merge(options.ClusterHardMin, sameFace: false);
+
+        void AttachToBuildings()
+        {
+            var taken = new Dictionary<int, int>();
+            for (int h = 0; h < hamlets.Count; h++)
+            {
+                int w = Weight(hamlets[h]);
+                if (hamlets[h].Count == 0 || w >= options.ClusterHardMin) continue;
+                int best = -1;
+                double bestDistance = double.MaxValue;
+                foreach (var u in hamlets[h])
+                    foreach (var b in buildingNeighbours.GetValueOrDefault(u) ?? [])
+                    {
+                        if (sites[b].Weight + taken.GetValueOrDefault(b) + w > options.FloorSplitAboveHouseholds) continue;
+                        double d = sites[b].Centre.Distance(graph.Positions[u]);
+                        if (d < bestDistance || (d == bestDistance && b < best)) (best, bestDistance) = (b, d);
+                    }
+                if (best < 0) continue;
+                taken[best] = taken.GetValueOrDefault(best) + w;
+                if (!AttachedToBuilding.TryGetValue(best, out var list)) AttachedToBuilding[best] = list = [];
+                list.AddRange(hamlets[h].Select(u => clusterSites[u]));
+                hamlets[h] = [];
+            }
+        }
 
         void Merge(int below, bool sameFace)
         {
