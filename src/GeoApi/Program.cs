@@ -8,6 +8,7 @@ if (args.Length > 0 && args[0] != "serve" && !args[0].StartsWith("--", StringCom
         return args[0] switch
         {
             "partition" => PartitionCommand.Run(args[1..]),
+            "bench" => BenchCommand.Run(args[1..]),
             _ => throw new UsageException($"Unknown command '{args[0]}'."),
         };
     }

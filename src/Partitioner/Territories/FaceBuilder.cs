@@ -15,14 +15,10 @@ public sealed class FaceBuilder(PrecisionModel precision)
     {
         var factory = township.Factory;
         var lines = new List<Geometry> { township.Boundary };
-        foreach (var b in barriers)
+        var cuts = barriers.SelectMany(Linear).Concat(villages.Select(v => v.Boundary)).SelectMany(Linear).ToList();
+        if (cuts.Count > 0)
         {
-            var inside = OverlayNGRobust.Overlay(b, township, SpatialFunction.Intersection);
-            if (!inside.IsEmpty) lines.Add(inside);
-        }
-        foreach (var v in villages)
-        {
-            var inside = OverlayNGRobust.Overlay(v.Boundary, township, SpatialFunction.Intersection);
+            var inside = OverlayNGRobust.Overlay(factory.BuildGeometry(cuts), township, SpatialFunction.Intersection);
             if (!inside.IsEmpty) lines.Add(inside);
         }
         var linework = Node(factory.BuildGeometry(lines.SelectMany(Linear)), precision);
@@ -38,7 +34,9 @@ public sealed class FaceBuilder(PrecisionModel precision)
         var faces = new List<Face>(polygons.Count);
         foreach (var (polygon, at) in polygons)
             faces.Add(new Face(faces.Count, polygon, VillageOf(polygon, at, villages, villageLocators)));
-        return (faces, linework);
+        //-- Only face boundaries: dangling lines cut nothing, not even the tessellation.
+        var boundaries = Node(factory.BuildGeometry(faces.Select(f => f.Polygon.Boundary).ToList()), precision);
+        return (faces, boundaries);
     }
 
     /// <summary>Nodes and dissolves linework on the precision grid (snap-rounding), so that

@@ -1,5 +1,6 @@
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
@@ -43,8 +44,13 @@ public sealed class Tessellation
         return t;
     }
 
+    public static readonly Dictionary<string, long> Timing = [];
+    private static readonly System.Diagnostics.Stopwatch Sw = new();
+    private static void Lap(string n) { Timing[n] = Timing.GetValueOrDefault(n) + Sw.ElapsedMilliseconds; Sw.Restart(); }
+
     private void Compute(Geometry township, IReadOnlyList<Face> faces, Geometry faceLinework, IReadOnlyList<Site> sites, PrecisionModel precision)
     {
+        Sw.Restart();
         var factory = township.Factory;
         var faceIndex = new STRtree<Face>();
         foreach (var f in faces) faceIndex.Insert(f.Polygon.EnvelopeInternal, f);
@@ -86,9 +92,18 @@ public sealed class Tessellation
         }
         SiteFace = siteFace;
 
-        // 2. Voronoi edges of each face, clipped to it.
+        Lap("locate");
+        // 2. Voronoi cells of each face, vertices on the precision grid. A cell strictly inside
+        //    its face is a piece as it is; only cells at the face boundary are clipped and noded.
+        const double discRadius = 0.5;
+        var discIndex = new STRtree<Coordinate>();
+        foreach (var (at, _) in boundaryGenerators) discIndex.Insert(new Envelope(at), at);
+        discIndex.Build();
         var lines = new List<Geometry> { faceLinework };
         var cellIndex = new STRtree<(Polygon Cell, int Site, int Face)>();
+        var interiorCells = new STRtree<Polygon>();
+        var interior = new List<(Polygon Cell, int Site, int Face)>();
+        var gridFilter = new PreciseFilter(precision);
         foreach (var face in faces)
         {
             var gens = generatorsOfFace[face.Index];
@@ -96,42 +111,70 @@ public sealed class Tessellation
             var siteAt = new Dictionary<Coordinate, int>();
             foreach (var (at, s) in gens) siteAt.TryAdd(at, s);
             var builder = new VoronoiDiagramBuilder();
-            builder.SetSites(siteAt.Keys.ToList());
+            //-- A ring of far sentinel sites puts every real site inside the hull: cells of hull
+            // sites next to the triangulation's finite frame can come out wrong otherwise.
             var env = new Envelope(face.Polygon.EnvelopeInternal);
-            env.ExpandBy(Math.Max(env.Width, env.Height) + 10);
+            double reach = 2 * Math.Max(env.Width, env.Height) + 100;
+            var sites_ = siteAt.Keys.ToList();
+            for (int k = 0; k < 8; k++)
+                sites_.Add(new Coordinate(env.Centre.X + reach * Math.Cos(k * Math.PI / 4), env.Centre.Y + reach * Math.Sin(k * Math.PI / 4)));
+            builder.SetSites(sites_);
+            env.ExpandBy(reach * 2);
             builder.ClipEnvelope = env;
             var diagram = builder.GetDiagram(factory);
-            var edges = new List<Geometry>(diagram.NumGeometries);
+            var prepared = PreparedGeometryFactory.Prepare(face.Polygon);
+            var edges = new List<Geometry>();
             for (int i = 0; i < diagram.NumGeometries; i++)
             {
                 var cell = (Polygon)diagram.GetGeometryN(i);
-                cellIndex.Insert(cell.EnvelopeInternal, (cell, siteAt[(Coordinate)cell.UserData], face.Index));
-                edges.Add(cell.ExteriorRing);
+                if (!siteAt.TryGetValue((Coordinate)cell.UserData, out var site)) continue;
+                cell.Apply(gridFilter);
+                cell.GeometryChanged();
+                var near = new Envelope(cell.EnvelopeInternal);
+                near.ExpandBy(2 * discRadius);
+                if (discIndex.Query(near).Count == 0 && prepared.ContainsProperly(cell))
+                {
+                    interior.Add((cell, site, face.Index));
+                    interiorCells.Insert(cell.EnvelopeInternal, cell);
+                }
+                else
+                {
+                    cellIndex.Insert(cell.EnvelopeInternal, (cell, site, face.Index));
+                    edges.Add(cell.ExteriorRing);
+                }
             }
+            if (edges.Count == 0) continue;
             var clipped = OverlayNGRobust.Overlay(factory.BuildGeometry(edges), face.Polygon, SpatialFunction.Intersection);
             if (!clipped.IsEmpty) lines.Add(clipped);
         }
         cellIndex.Build();
+        interiorCells.Build();
+        Lap("voronoi");
 
         // 3. A household on a face boundary (on a barrier) gets a small disc of its own, so it
         //    lies inside its territory rather than on the edge between two.
-        const double discRadius = 0.5;
         foreach (var (at, _) in boundaryGenerators)
             lines.Add(factory.CreatePoint(at).Buffer(discRadius, 4).Boundary);
 
-        // 4. Node everything together and polygonize: the pieces.
+        // 4. Node the rest together and polygonize; what falls inside an interior cell is
+        //    that cell, already a piece.
         var noded = FaceBuilder.Node(factory.BuildGeometry(lines.SelectMany(Flatten)), precision);
+        Lap("node");
+        var polygonized = new List<Polygon>();
         foreach (var p in FaceBuilder.Polygonize(noded))
         {
             var at = p.InteriorPoint.Coordinate;
             int f = LocateFace(at, out _);
             if (f < 0) continue;
+            var pt = factory.CreatePoint(at);
+            if (interiorCells.Query(new Envelope(at)).Any(c => c.Contains(pt))) continue;
+            polygonized.Add(p);
             _pieces.Add(p);
             _pieceFace.Add(f);
         }
-
+        Lap("polygonize");
         // 5. Owners: the generator whose Voronoi cell holds the piece.
-        _owner = new int[_pieces.Count];
+        var owners = new List<int>(_pieces.Count + interior.Count);
         for (int i = 0; i < _pieces.Count; i++)
         {
             var at = _pieces[i].InteriorPoint.Coordinate;
@@ -150,11 +193,33 @@ public sealed class Tessellation
                     if (owner < 0) owner = gens.MinBy(g => g.At.Distance(at)).Site;
                 }
             }
-            _owner[i] = owner;
+            owners.Add(owner);
         }
+        foreach (var (cell, site, face) in interior)
+        {
+            _pieces.Add(cell);
+            _pieceFace.Add(face);
+            owners.Add(site);
+        }
+        _owner = owners.ToArray();
 
+        Lap("label");
         ComputeSharedEdges();
+        Lap("shared");
         RepairOrphans(sites, faces, factory);
+        Lap("repair");
+    }
+
+    private sealed class PreciseFilter(PrecisionModel precision) : ICoordinateSequenceFilter
+    {
+        public bool Done => false;
+        public bool GeometryChanged => true;
+
+        public void Filter(CoordinateSequence seq, int i)
+        {
+            seq.SetX(i, precision.MakePrecise(seq.GetX(i)));
+            seq.SetY(i, precision.MakePrecise(seq.GetY(i)));
+        }
     }
 
     private static IEnumerable<Geometry> Flatten(Geometry g)
