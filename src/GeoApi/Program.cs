@@ -9,6 +9,7 @@ if (args.Length > 0 && args[0] != "serve" && !args[0].StartsWith("--", StringCom
         {
             "partition" => PartitionCommand.Run(args[1..]),
             "bench" => BenchCommand.Run(args[1..]),
+            "generate" => GenerateCommand.Run(args[1..]),
             _ => throw new UsageException($"Unknown command '{args[0]}'."),
         };
     }
