@@ -1,0 +1,56 @@
+using GridSpatial.Partitioner.Inputs;
+
+namespace GridSpatial.GeoApi.Cli;
+
+/// <summary><c>scripts/gridspatial &lt;command&gt;</c>: the command-line entry point.</summary>
+public static class CliHost
+{
+    public const string Usage = """
+        usage: gridspatial <command> [options]
+          serve                                   run the API (default)
+          partition --township T --households H [--buildings B] [--barriers R] [--villages V]
+                    [--previous DIR] [--options O.json] [--input-crs wgs84|gcj02] --out DIR
+          import    --dir DIR | --township-code C --layer villages|buildings|households|barriers --file F
+                    | --townships F
+          recompute --township C [--reason TEXT]
+          generate  [--townships N] [--households-per-township M] [--seed S] --out DIR
+          bench     partition --township T --households H [--barriers R] [--repeat N]
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            return args[0] switch
+            {
+                "partition" => PartitionCommand.Run(args[1..]),
+                "bench" => BenchCommand.Run(args[1..]),
+                "generate" => GenerateCommand.Run(args[1..]),
+                "import" => await ImportCommand.RunAsync(args[1..]),
+                "help" or "-h" => Help(),
+                _ => throw new UsageException($"Unknown command '{args[0]}'."),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}\n{Usage}");
+            return 2;
+        }
+        catch (InputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Layer}{(e.Index is { } i ? $"[{i}]" : "")}{(e.FeatureId is { } id ? $" '{id}'" : "")} {e.Field}: {e.Message}");
+            return 1;
+        }
+        catch (Infrastructure.ApiException e)
+        {
+            Console.Error.WriteLine($"error: {e.Title}: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int Help()
+    {
+        Console.WriteLine(Usage);
+        return 0;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Text.Json;
+using GridSpatial.GeoApi.Infrastructure;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GridSpatial.GeoApi.Features.Import;
+
+/// <summary>Upserts a layer by id: every feature is validated, streamed into a staging table
+/// with binary COPY, then merged in one statement, all in one transaction, so a rejected upload
+/// changes nothing. Household changes bump the township's data version and mark it dirty in the
+/// same transaction.</summary>
+public sealed class LayerImporter(NpgsqlDataSource db)
+{
+    public sealed record Result(string Layer, int Received, int Inserted, int Updated);
+
+    public async Task<Result> ImportTownshipsAsync(IAsyncEnumerable<JsonElement> features, string actor, CancellationToken ct)
+    {
+        var rows = new List<TownshipRow>();
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        int index = 0;
+        await foreach (var f in features.WithCancellation(ct))
+        {
+            var row = FeatureValidator.Township(f, index);
+            if (!codes.Add(row.Code))
+                throw new Partitioner.Inputs.InputException("townships", index, row.Code, "code", $"Township '{row.Code}' appears twice in this upload.");
+            rows.Add(row);
+            index++;
+        }
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        int inserted = 0, updated = 0;
+        foreach (var r in rows)
+        {
+            await using (var county = new NpgsqlCommand("INSERT INTO county (code, name) VALUES ($1, $1) ON CONFLICT DO NOTHING", conn, tx))
+            {
+                county.Parameters.AddWithValue(r.CountyCode);
+                await county.ExecuteNonQueryAsync(ct);
+            }
+            await using var cmd = new NpgsqlCommand("""
+                INSERT INTO township AS t (code, county_code, name, kind, urban, geom) VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, urban = EXCLUDED.urban,
+                    geom = EXCLUDED.geom, updated_at = now()
+                WHERE (t.name, t.kind, t.urban, t.geom) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.urban, EXCLUDED.geom)
+                RETURNING (xmax = 0)
+                """, conn, tx);
+            cmd.Parameters.AddWithValue(r.Code);
+            cmd.Parameters.AddWithValue(r.CountyCode);
+            cmd.Parameters.AddWithValue(r.Name);
+            cmd.Parameters.AddWithValue(r.Kind);
+            cmd.Parameters.AddWithValue(r.Urban);
+            cmd.Parameters.AddWithValue((Geometry)r.Geom);
+            switch (await cmd.ExecuteScalarAsync(ct))
+            {
+                case true: inserted++; break;
+                case false: updated++; break;
+            }
+            await using var state = new NpgsqlCommand("INSERT INTO township_state (township_code) VALUES ($1) ON CONFLICT DO NOTHING", conn, tx);
+            state.Parameters.AddWithValue(r.Code);
+            await state.ExecuteNonQueryAsync(ct);
+        }
+        await Audit(conn, tx, null, actor, "townships", rows.Count, inserted, updated, ct);
+        await tx.CommitAsync(ct);
+        return new Result("townships", rows.Count, inserted, updated);
+    }
+
+    public async Task<Result> ImportAsync(string townshipCode, Layer layer, IAsyncEnumerable<JsonElement> features, string actor, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        Geometry township;
+        await using (var cmd = new NpgsqlCommand("SELECT geom FROM township WHERE code = $1 FOR SHARE", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(townshipCode);
+            township = await cmd.ExecuteScalarAsync(ct) as Geometry
+                ?? throw ApiException.NotFound($"Township '{townshipCode}' does not exist; import it first with POST /api/townships.");
+        }
+        var name = layer.ToString().ToLowerInvariant();
+        var validator = new FeatureValidator(name, township);
+        var table = TableOf(layer);
+        await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE stage (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP", conn, tx))
+            await create.ExecuteNonQueryAsync(ct);
+
+        int received = 0;
+        await using (var writer = await conn.BeginBinaryImportAsync($"COPY stage ({Columns(layer)}) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            await foreach (var f in features.WithCancellation(ct))
+            {
+                await writer.StartRowAsync(ct);
+                await writer.WriteAsync(townshipCode, NpgsqlDbType.Char, ct);
+                switch (layer)
+                {
+                    case Layer.Villages:
+                        var v = validator.Village(f, received, townshipCode);
+                        await writer.WriteAsync(v.Code, NpgsqlDbType.Char, ct);
+                        await writer.WriteAsync(v.Name, NpgsqlDbType.Text, ct);
+                        await writer.WriteAsync(v.Urban, NpgsqlDbType.Boolean, ct);
+                        await writer.WriteAsync((Geometry)v.Geom, NpgsqlDbType.Geometry, ct);
+                        break;
+                    case Layer.Buildings:
+                        var b = validator.Building(f, received);
+                        await writer.WriteAsync(b.Id, NpgsqlDbType.Text, ct);
+                        await WriteNullable(writer, b.Floors, NpgsqlDbType.Integer, ct);
+                        await WriteNullable(writer, b.Use, NpgsqlDbType.Text, ct);
+                        await writer.WriteAsync(b.Properties, NpgsqlDbType.Jsonb, ct);
+                        await writer.WriteAsync((Geometry)b.Geom, NpgsqlDbType.Geometry, ct);
+                        break;
+                    case Layer.Households:
+                        var h = validator.Household(f, received);
+                        await writer.WriteAsync(h.Id, NpgsqlDbType.Text, ct);
+                        await WriteNullable(writer, h.BuildingId, NpgsqlDbType.Text, ct);
+                        await WriteNullable(writer, h.Floor, NpgsqlDbType.Integer, ct);
+                        await WriteNullable(writer, h.Unit, NpgsqlDbType.Text, ct);
+                        await WriteNullable(writer, h.Room, NpgsqlDbType.Text, ct);
+                        await WriteNullable(writer, h.Address, NpgsqlDbType.Text, ct);
+                        await WriteNullable(writer, h.Persons, NpgsqlDbType.Integer, ct);
+                        await writer.WriteAsync(h.Properties, NpgsqlDbType.Jsonb, ct);
+                        await writer.WriteAsync((Geometry)h.Geom, NpgsqlDbType.Geometry, ct);
+                        break;
+                    case Layer.Barriers:
+                        var r = validator.Barrier(f, received);
+                        await writer.WriteAsync(r.Id, NpgsqlDbType.Text, ct);
+                        await writer.WriteAsync(r.Kind, NpgsqlDbType.Text, ct);
+                        await WriteNullable(writer, r.Name, NpgsqlDbType.Text, ct);
+                        await writer.WriteAsync(r.Properties, NpgsqlDbType.Jsonb, ct);
+                        await writer.WriteAsync((Geometry)r.Geom, NpgsqlDbType.Geometry, ct);
+                        break;
+                }
+                received++;
+            }
+            await writer.CompleteAsync(ct);
+        }
+
+        if (layer == Layer.Households)
+        {
+            await using var clash = new NpgsqlCommand(
+                "SELECT s.id, h.township_code FROM stage s JOIN household h ON h.id = s.id AND h.township_code <> s.township_code LIMIT 1", conn, tx);
+            await using var reader = await clash.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+                throw new ApiException(409, "Household id in use", $"Household '{reader.GetString(0)}' already belongs to township {reader.GetString(1)}.",
+                    new() { ["layer"] = "households", ["featureId"] = reader.GetString(0), ["field"] = "id" });
+        }
+
+        int inserted = 0, updated = 0;
+        await using (var merge = new NpgsqlCommand(MergeSql(layer), conn, tx))
+        await using (var reader = await merge.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                if (reader.GetBoolean(0)) inserted++; else updated++;
+
+        if (layer == Layer.Households && inserted + updated > 0)
+            await MarkDirty(conn, tx, townshipCode, ct);
+        await Audit(conn, tx, townshipCode, actor, name, received, inserted, updated, ct);
+        await tx.CommitAsync(ct);
+        return new Result(name, received, inserted, updated);
+    }
+
+    /// <summary>Bumps the data version and marks the township dirty for recompute.</summary>
+    public static async Task MarkDirty(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            UPDATE township_state SET data_version = data_version + 1, dirty_since = coalesce(dirty_since, now()),
+                last_change_at = now(), updated_at = now()
+            WHERE township_code = $1
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(townshipCode);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task Audit(NpgsqlConnection conn, NpgsqlTransaction tx, string? township, string actor, string layer, int received, int inserted, int updated, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "INSERT INTO audit_log (township_code, actor, action, entity, detail) VALUES ($1, $2, 'import', $3, $4)", conn, tx);
+        cmd.Parameters.AddWithValue(township is null ? DBNull.Value : township);
+        cmd.Parameters.AddWithValue(actor);
+        cmd.Parameters.AddWithValue(layer);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(new { received, inserted, updated }));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task WriteNullable<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken ct)
+    {
+        if (value is null) await writer.WriteNullAsync(ct);
+        else await writer.WriteAsync(value, type, ct);
+    }
+
+    private static string TableOf(Layer layer) => layer switch
+    {
+        Layer.Villages => "village",
+        Layer.Buildings => "building",
+        Layer.Households => "household",
+        Layer.Barriers => "barrier",
+        _ => throw new ArgumentOutOfRangeException(nameof(layer)),
+    };
+
+    private static string Columns(Layer layer) => layer switch
+    {
+        Layer.Villages => "township_code, code, name, urban, geom",
+        Layer.Buildings => "township_code, id, floors, use, properties, geom",
+        Layer.Households => "township_code, id, building_id, floor, unit, room, address, persons, properties, geom",
+        Layer.Barriers => "township_code, id, kind, name, properties, geom",
+        _ => throw new ArgumentOutOfRangeException(nameof(layer)),
+    };
+
+    private static string MergeSql(Layer layer)
+    {
+        var cols = Columns(layer);
+        var key = layer == Layer.Villages ? "code" : "id";
+        var table = TableOf(layer);
+        var data = cols.Split(", ").Where(c => c != "township_code" && c != key).ToArray();
+        var set = string.Join(", ", data.Select(c => $"{c} = EXCLUDED.{c}"));
+        var changed = $"({string.Join(", ", data.Select(c => $"t.{c}"))}) IS DISTINCT FROM ({string.Join(", ", data.Select(c => $"EXCLUDED.{c}"))})";
+        var bump = layer == Layer.Households ? ", row_version = t.row_version + 1" : "";
+        return $"""
+            INSERT INTO {table} AS t ({cols}) SELECT {cols} FROM stage
+            ON CONFLICT (township_code, {key}) DO UPDATE SET {set}{bump}, updated_at = now() WHERE {changed}
+            RETURNING (xmax = 0)
+            """;
+    }
+}

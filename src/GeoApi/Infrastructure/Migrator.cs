@@ -1,0 +1,24 @@
+using DbUp;
+
+namespace GridSpatial.GeoApi.Infrastructure;
+
+/// <summary>Applies the embedded SQL migrations (Infrastructure/Migrations/*.sql, in name
+/// order) with DbUp; each runs once, in its own transaction, and is journaled in
+/// <c>schemaversions</c>, so running it again changes nothing.</summary>
+public static class Migrator
+{
+    public static void Apply(string connectionString, ILogger? logger = null)
+    {
+        var upgrader = DeployChanges.To
+            .PostgresqlDatabase(connectionString)
+            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.Contains(".Migrations.", StringComparison.Ordinal))
+            .WithTransactionPerScript()
+            .LogToNowhere()
+            .Build();
+        var result = upgrader.PerformUpgrade();
+        if (!result.Successful)
+            throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
+        foreach (var script in result.Scripts)
+            logger?.LogInformation("Applied migration {Script}", script.Name);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using GridSpatial.Partitioner.Inputs;
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+
+namespace GridSpatial.GeoApi.Infrastructure;
+
+/// <summary>Turns expected failures into RFC 7807 problem details: bad input (naming the
+/// feature and field) → 400, unique violations → 409, a busy database → 503. Anything else is
+/// a 500 with no stack trace.</summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested) return true;
+        var (status, title, detail, extensions) = exception switch
+        {
+            InputException e => (400, "Invalid input", e.Message, InputExtensions(e)),
+            ApiException e => (e.Status, e.Title, e.Message, e.Extensions),
+            BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, null),
+            JsonException e => (400, "Malformed JSON", e.Message, null),
+            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } e => (409, "Conflict", e.MessageText, null),
+            PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } e => (409, "Conflict", e.MessageText, null),
+            PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } => (503, "Query timed out", "The database did not answer in time.", null),
+            NpgsqlException { IsTransient: true } => (503, "Database unavailable", "The database is not reachable right now; retry shortly.", null),
+            _ => (500, "Internal error", "The request failed; the error has been logged.", (Dictionary<string, object?>?)null),
+        };
+        if (status >= 500) logger.LogError(exception, "Request {Method} {Path} failed", http.Request.Method, http.Request.Path);
+        http.Response.StatusCode = status;
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail, Instance = http.Request.Path };
+        if (extensions is not null) foreach (var (k, v) in extensions) problem.Extensions[k] = v;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static Dictionary<string, object?> InputExtensions(InputException e) => new()
+    {
+        ["layer"] = e.Layer,
+        ["featureIndex"] = e.Index,
+        ["featureId"] = e.FeatureId,
+        ["field"] = e.Field,
+    };
+}
+
+/// <summary>An expected outcome that is not a success, with its HTTP status.</summary>
+public sealed class ApiException : Exception
+{
+    public ApiException(int status, string title, string detail, Dictionary<string, object?>? extensions = null) : base(detail)
+    {
+        Status = status;
+        Title = title;
+        Extensions = extensions;
+    }
+
+    public ApiException() : this(500, "Error", "") { }
+    public ApiException(string message) : this(500, "Error", message) { }
+    public ApiException(string message, Exception inner) : base(message, inner) { Title = "Error"; Status = 500; }
+
+    public int Status { get; }
+    public string Title { get; }
+    public Dictionary<string, object?>? Extensions { get; }
+
+    public static ApiException NotFound(string what) => new(404, "Not found", what);
+}
