@@ -66,8 +66,10 @@ public sealed class TownshipPartitioner(PartitionOptions options)
 
         var siteAdjacency = tess.OwnerAdjacency(o => o);
         var clusterBuilder = new ClusterBuilder(Options);
-        var clusters = clusterBuilder.Build(sites, tess.SiteFace, faces, siteAdjacency);
-        var drafts = MakeDrafts(sites, clusters, clusterBuilder.AttachedToBuilding, tess.EmptyUnitVillage.Count);
+        var previousOfHousehold = input.Previous?.MicroGridOfHousehold;
+        var previousSite = previousOfHousehold is null ? null : sites.Select(s => Majority(s.Households, previousOfHousehold, c => c)).ToList();
+        var clusters = clusterBuilder.Build(sites, tess.SiteFace, faces, siteAdjacency, previousSite);
+        var drafts = MakeDrafts(sites, clusters, clusterBuilder.AttachedToBuilding, tess.EmptyUnitVillage.Count, previousOfHousehold);
         Stage("micro_grids");
 
         // Territory units: a cluster, a building with its floor runs, or a village's empty land.
@@ -103,7 +105,9 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         Stage("territories");
 
         var unitAdjacency = tess.OwnerAdjacency(UnitOfOwner);
-        var gridUnits = new GridBuilder(Options).Build(unitKey, unitWeight, unitPosition, unitVillage, unitAdjacency);
+        var previousGrid = previousOfHousehold is null ? null
+            : unitDrafts.Select(ds => Majority(ds.SelectMany(d => d.Households).ToList(), previousOfHousehold, c => c.Length > 3 ? c[..^3] : c)).ToList();
+        var gridUnits = new GridBuilder(Options).Build(unitKey, unitWeight, unitPosition, unitVillage, unitAdjacency, previousGrid);
         var gridTerritory = gridUnits.Select(us => Union(us.SelectMany(u => piecesOfUnit[u]).ToList(), township.Factory)).ToArray();
         Stage("grids");
 
@@ -160,7 +164,8 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             gridOut, mgOut, assignments, history, report with { ElapsedMs = new Dictionary<string, long>(elapsed) });
     }
 
-    private List<MicroGridDraft> MakeDrafts(IReadOnlyList<Site> sites, List<List<int>> clusters, IReadOnlyDictionary<int, List<int>> attached, int emptyUnits)
+    private List<MicroGridDraft> MakeDrafts(IReadOnlyList<Site> sites, List<List<int>> clusters, IReadOnlyDictionary<int, List<int>> attached, int emptyUnits,
+        IReadOnlyDictionary<string, string>? previous)
     {
         var drafts = new List<MicroGridDraft>();
         var floorSplitter = new FloorSplitter(Options);
@@ -174,7 +179,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             {
                 if (site.Weight > Options.FloorSplitAboveHouseholds)
                 {
-                    foreach (var (from, to, members) in floorSplitter.Split(site.Households))
+                    foreach (var (from, to, members) in floorSplitter.Split(site.Households, previous))
                         drafts.Add(new MicroGridDraft(MicroGridKind.Floor, [s], members)
                             { BuildingId = site.BuildingId, FloorFrom = from, FloorTo = to });
                 }
@@ -197,6 +202,15 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         for (int k = 0; k < emptyUnits; k++)
             drafts.Add(new MicroGridDraft(MicroGridKind.Cluster, [], []) { EmptyUnit = k });
         return drafts;
+    }
+
+    /// <summary>The previous code (mapped by <paramref name="level"/>) most of the households had; ties go to the smaller code.</summary>
+    private static string? Majority(IReadOnlyList<Household> households, IReadOnlyDictionary<string, string> previous, Func<string, string> level)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var h in households)
+            if (previous.TryGetValue(h.Id, out var c)) counts[level(c)] = counts.GetValueOrDefault(level(c)) + 1;
+        return counts.Count == 0 ? null : counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).First().Key;
     }
 
     private static Geometry ToMetric(Geometry lonLat, MetricProjection projection, Dictionary<Coordinate, Coordinate> originals)

@@ -27,6 +27,7 @@ public static class CliHost
                 "bench" => BenchCommand.Run(args[1..]),
                 "generate" => GenerateCommand.Run(args[1..]),
                 "import" => await ImportCommand.RunAsync(args[1..]),
+                "recompute" => await RecomputeCommand.RunAsync(args[1..]),
                 "help" or "-h" => Help(),
                 _ => throw new UsageException($"Unknown command '{args[0]}'."),
             };

@@ -16,17 +16,55 @@ public sealed class Regionalizer(UnitGraph graph, SizeBand band)
 
     public int MaxPasses { get; init; } = 40;
 
-    public List<List<int>> Partition(IReadOnlyList<int> component, int? parts = null)
+    public List<List<int>> Partition(IReadOnlyList<int> component, int? parts = null) => Partition(component, parts, repair: true);
+
+    private List<List<int>> Partition(IReadOnlyList<int> component, int? parts, bool repair)
     {
         int w = component.Sum(u => graph.Weights[u]);
         int k = parts ?? band.PartsFor(w);
         var result = new List<List<int>>();
         Bisect(component.Order().ToList(), k, result);
         if (result.Count > 1) Refine(result);
+        if (repair && result.Count > 1) Repair(result);
         foreach (var p in result) p.Sort();
         result.Sort((a, b) => a[0].CompareTo(b[0]));
         return result;
     }
+
+    /// <summary>A part left outside the band (lumpy units, a narrow neck) merges with the
+    /// neighbour whose union re-splits best; kept only when the band is met more often.</summary>
+    private void Repair(List<List<int>> parts)
+    {
+        var skip = new HashSet<List<int>>(ReferenceEqualityComparer.Instance);
+        for (int round = 0; round < 2 * parts.Count; round++)
+        {
+            var bad = parts.FirstOrDefault(p => !InBand(Weight(p)) && !skip.Contains(p));
+            if (bad is null) return;
+            var partOf = new Dictionary<int, List<int>>();
+            foreach (var p in parts) foreach (var u in p) partOf[u] = p;
+            (List<List<int>> Pieces, List<int> With, double Gain)? best = null;
+            var neighbours = bad.SelectMany(u => graph.Adjacent[u]).Where(partOf.ContainsKey).Select(v => partOf[v])
+                .Where(q => !ReferenceEquals(q, bad)).Distinct(ReferenceEqualityComparer.Instance).Cast<List<int>>().OrderBy(q => q.Min());
+            foreach (var q in neighbours)
+            {
+                var pieces = Partition(bad.Concat(q).Order().ToList(), null, repair: false);
+                double gain = band.Cost(Weight(bad)) + band.Cost(Weight(q)) - pieces.Sum(x => band.Cost(Weight(x)));
+                if (best is null || gain > best.Value.Gain) best = (pieces, q, gain);
+            }
+            if (best is null || best.Value.Gain <= 1e-9)
+            {
+                skip.Add(bad);
+                continue;
+            }
+            parts.Remove(bad);
+            parts.Remove(best.Value.With);
+            parts.AddRange(best.Value.Pieces);
+        }
+    }
+
+    private int Weight(List<int> part) => part.Sum(u => graph.Weights[u]);
+
+    private bool InBand(int w) => w >= band.Min && w <= band.Max;
 
     private void Bisect(List<int> units, int k, List<List<int>> output)
     {

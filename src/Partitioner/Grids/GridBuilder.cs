@@ -10,7 +10,7 @@ namespace GridSpatial.Partitioner.Grids;
 internal sealed class GridBuilder(PartitionOptions options)
 {
     public List<List<int>> Build(IReadOnlyList<string> keys, IReadOnlyList<int> weights, IReadOnlyList<Coordinate> positions,
-        IReadOnlyList<int> villages, IReadOnlyDictionary<(int, int), double> adjacency)
+        IReadOnlyList<int> villages, IReadOnlyDictionary<(int, int), double> adjacency, IReadOnlyList<string?>? previousGrid = null)
     {
         var graph = new UnitGraph(keys, weights, positions);
         foreach (var ((a, b), _) in adjacency.OrderBy(kv => kv.Key))
@@ -20,6 +20,7 @@ internal sealed class GridBuilder(PartitionOptions options)
         int gridHardMax = options.GridMax + options.GridMax / 5;
         var band = new SizeBand(options.GridTarget, options.GridMin, options.GridMax, gridHardMin, gridHardMax);
         var regionalizer = new Regionalizer(graph, band);
+        var seeded = new SeededRegionalizer(graph, band) { HardBoundsOnly = true };
         var grids = new List<List<int>>();
         foreach (var village in villages.Distinct().Order())
         {
@@ -36,7 +37,7 @@ internal sealed class GridBuilder(PartitionOptions options)
             }
             foreach (var m in main)
             {
-                var parts = regionalizer.Partition(m);
+                var parts = previousGrid is null ? regionalizer.Partition(m) : seeded.Partition(m, previousGrid);
                 //-- Attached islands go to the part nearest to them.
                 foreach (var u in attached[m])
                     parts.MinBy(p => p.Min(v => positions[v].Distance(positions[u])))!.Add(u);

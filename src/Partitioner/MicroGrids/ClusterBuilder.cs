@@ -22,8 +22,10 @@ internal sealed class ClusterBuilder(PartitionOptions options)
     /// <summary>Small hamlets taken in by the micro-grid of a neighbouring building: building site → cluster sites.</summary>
     public Dictionary<int, List<int>> AttachedToBuilding { get; } = [];
 
+    /// <param name="previousCode">Per site, the micro-grid most of its households had in the
+    /// previous partition (null when new); when given, clusters start from those.</param>
     public List<List<int>> Build(IReadOnlyList<Site> sites, IReadOnlyList<int> siteFace, IReadOnlyList<Face> faces,
-        IReadOnlyDictionary<(int, int), double> siteAdjacency)
+        IReadOnlyDictionary<(int, int), double> siteAdjacency, IReadOnlyList<string?>? previousCode = null)
     {
         var clusterSites = Enumerable.Range(0, sites.Count).Where(s => !sites[s].IsBuilding).ToList();
         var local = new Dictionary<int, int>();
@@ -123,11 +125,14 @@ internal sealed class ClusterBuilder(PartitionOptions options)
 
         var band = new SizeBand(options.ClusterTarget, options.ClusterMin, options.ClusterMax, options.ClusterHardMin, options.ClusterHardMax);
         var regionalizer = new Regionalizer(graph, band);
+        var seeded = new SeededRegionalizer(graph, band);
+        var seeds = previousCode is null ? null : clusterSites.Select(s => previousCode[s]).ToList();
         var clusters = new List<List<int>>();
         foreach (var h in hamlets.Where(h => h.Count > 0).OrderBy(h => h[0]))
         {
             if (Weight(h) < options.ClusterHardMin) StrandedHamlets++;
-            foreach (var part in regionalizer.Partition(h))
+            var parts = seeds is null ? regionalizer.Partition(h) : seeded.Partition(h, seeds);
+            foreach (var part in parts)
                 clusters.Add(part.Select(u => clusterSites[u]).ToList());
         }
         return clusters;

@@ -9,6 +9,36 @@ namespace GridSpatial.Partitioner.MicroGrids;
 /// more households than the cap is cut into equal chunks of that floor.</summary>
 public sealed class FloorSplitter(PartitionOptions options)
 {
+    /// <summary>Keeps the previous floor runs of the building when they still hold at most the cap
+    /// and do not interleave: new households join the run whose floors hold theirs.</summary>
+    public IReadOnlyList<(int FloorFrom, int FloorTo, IReadOnlyList<Household> Households)> Split(
+        IReadOnlyList<Household> households, IReadOnlyDictionary<string, string>? previous)
+    {
+        if (previous is not null && Keep(households, previous) is { } kept) return kept;
+        return Split(households);
+    }
+
+    private List<(int, int, IReadOnlyList<Household>)>? Keep(IReadOnlyList<Household> households, IReadOnlyDictionary<string, string> previous)
+    {
+        var runs = households.Where(h => previous.ContainsKey(h.Id)).GroupBy(h => previous[h.Id], StringComparer.Ordinal)
+            .Select(g => (From: g.Min(h => h.Floor ?? 1), To: g.Max(h => h.Floor ?? 1)))
+            .OrderBy(r => r.From).ThenBy(r => r.To).ToList();
+        if (runs.Count < 2) return null;
+        for (int i = 1; i < runs.Count; i++)
+            if (runs[i].From <= runs[i - 1].To) return null;
+        var members = runs.Select(_ => new List<Household>()).ToList();
+        foreach (var h in households.OrderBy(h => h.Id, StringComparer.Ordinal))
+        {
+            int f = h.Floor ?? 1;
+            int best = 0;
+            for (int i = 0; i < runs.Count; i++)
+                if (Math.Abs(Math.Clamp(f, runs[i].From, runs[i].To) - f) < Math.Abs(Math.Clamp(f, runs[best].From, runs[best].To) - f)) best = i;
+            members[best].Add(h);
+        }
+        if (members.Any(m => m.Count == 0 || m.Count > options.FloorSplitAboveHouseholds)) return null;
+        return members.Select(m => (m.Min(h => h.Floor ?? 1), m.Max(h => h.Floor ?? 1), (IReadOnlyList<Household>)m)).ToList();
+    }
+
     public IReadOnlyList<(int FloorFrom, int FloorTo, IReadOnlyList<Household> Households)> Split(IReadOnlyList<Household> households)
     {
         int cap = options.FloorSplitAboveHouseholds;

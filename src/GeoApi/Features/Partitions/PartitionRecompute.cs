@@ -1,0 +1,31 @@
+using GridSpatial.Partitioner;
+
+namespace GridSpatial.GeoApi.Features.Partitions;
+
+/// <summary>Recomputes one township: reads its data and current partition, partitions with
+/// stable codes, and publishes. Idempotent: when the data version is the one the current
+/// partition was made from, nothing new is published (unless forced); when data changed while
+/// it ran, it reads again.</summary>
+public sealed class PartitionRecompute(PartitionStore store, PartitionOptions options, ILogger<PartitionRecompute> logger)
+{
+    public sealed record Result(PartitionStore.Outcome Outcome, int? Version, long DataVersion, int Attempts);
+
+    public async Task<Result> RunAsync(string townshipCode, string author, string reason, bool force, CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var loaded = await store.LoadAsync(townshipCode, ct);
+            if (!force && loaded.CurrentDataVersion == loaded.DataVersion)
+                return new Result(PartitionStore.Outcome.Unchanged, loaded.CurrentVersion, loaded.DataVersion, attempt);
+            var partition = await Task.Run(() => new TownshipPartitioner(options).Partition(loaded.Input), ct);
+            var (outcome, version) = await store.PublishAsync(partition, loaded.DataVersion, author, reason, ct);
+            if (outcome != PartitionStore.Outcome.Stale || attempt >= 5)
+            {
+                logger.LogInformation("Township {Township}: {Outcome} version {Version} (data version {DataVersion}, attempt {Attempt})",
+                    townshipCode, outcome, version, loaded.DataVersion, attempt);
+                return new Result(outcome, version, loaded.DataVersion, attempt);
+            }
+            force = true;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Text.Json;
+using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.Inputs;
+using GridSpatial.Partitioner.IO;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GridSpatial.GeoApi.Features.Partitions;
+
+/// <summary>Reads a township's partition inputs (and its current partition, the base for stable
+/// codes) and publishes a new partition version atomically: one transaction writes the version,
+/// its grids, micro-grids, assignments and code history and switches the township's current
+/// version, only if the data version it was computed from is still current.</summary>
+public sealed class PartitionStore(NpgsqlDataSource db)
+{
+    private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
+
+    public sealed record Loaded(PartitionInput Input, long DataVersion, int? CurrentVersion, long? CurrentDataVersion);
+
+    public enum Outcome { Published, Unchanged, Stale }
+
+    public async Task<Loaded> LoadAsync(string townshipCode, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        //-- One snapshot for everything read: the data version matches the rows.
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        TownshipInput township;
+        long dataVersion;
+        int? current;
+        long? currentData = null;
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version
+            FROM township t JOIN township_state s ON s.township_code = t.code
+            LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = s.current_version
+            WHERE t.code = $1
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue(townshipCode);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{townshipCode}'.");
+            township = new TownshipInput(townshipCode, r.GetString(0), r.GetFieldValue<Geometry>(1));
+            dataVersion = r.GetInt64(2);
+            current = r.IsDBNull(3) ? null : r.GetInt32(3);
+            if (!r.IsDBNull(4)) currentData = r.GetInt64(4);
+        }
+
+        var villages = await ReadList(conn, tx, "SELECT code, name, geom FROM village WHERE township_code = $1 ORDER BY code", townshipCode,
+            r => new VillageInput(r.GetString(0), r.GetString(1), r.GetFieldValue<Geometry>(2)), ct);
+        var households = await ReadList(conn, tx, "SELECT id, geom, building_id, floor FROM household WHERE township_code = $1", townshipCode,
+            r => new HouseholdInput(r.GetString(0), r.GetFieldValue<Point>(1).Coordinate, r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3)), ct);
+        var buildings = await ReadList(conn, tx, "SELECT id, geom, floors FROM building WHERE township_code = $1", townshipCode,
+            r => new BuildingInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.IsDBNull(2) ? null : r.GetInt32(2)), ct);
+        var barriers = await ReadList(conn, tx, "SELECT id, geom, kind FROM barrier WHERE township_code = $1", townshipCode,
+            r => new BarrierInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
+
+        PreviousPartition? previous = null;
+        if (current is { } v)
+        {
+            var mgs = await ReadList(conn, tx, "SELECT code, grid_code, village_code, kind, geom, pinned FROM micro_grid WHERE township_code = $1 AND version = " + v, townshipCode,
+                r => new PreviousMicroGrid(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<Geometry>(4), r.GetBoolean(5)), ct);
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (h, c) in await ReadList(conn, tx, "SELECT household_id, micro_grid_code FROM assignment WHERE township_code = $1 AND version = " + v, townshipCode,
+                         r => (r.GetString(0), r.GetString(1)), ct))
+                map[h] = c;
+            var history = await ReadList(conn, tx, "SELECT code, level, parent, valid_from, valid_to, predecessors, successors FROM code_registry WHERE township_code = $1", townshipCode,
+                r => new CodeRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
+                    r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6)), ct);
+            previous = new PreviousPartition(v, mgs, map, history);
+        }
+        await tx.CommitAsync(ct);
+        return new Loaded(new PartitionInput(township, households, buildings, barriers, villages, previous), dataVersion, current, currentData);
+    }
+
+    public async Task<(Outcome Outcome, int? Version)> PublishAsync(Partition partition, long dataVersion, string author, string reason, CancellationToken ct)
+    {
+        var code = partition.TownshipCode;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        int? current;
+        await using (var cmd = new NpgsqlCommand("SELECT data_version, current_version FROM township_state WHERE township_code = $1 FOR UPDATE", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(code);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{code}'.");
+            if (r.GetInt64(0) != dataVersion) return (Outcome.Stale, null);
+            current = r.IsDBNull(1) ? null : r.GetInt32(1);
+        }
+        if ((current ?? 0) + 1 != partition.Version) return (Outcome.Stale, null);
+        int version = partition.Version;
+
+        await using (var cmd = new NpgsqlCommand(
+            "INSERT INTO partition_version (township_code, version, data_version, author, reason, report) VALUES ($1, $2, $3, $4, $5, $6)", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(code);
+            cmd.Parameters.AddWithValue(version);
+            cmd.Parameters.AddWithValue(dataVersion);
+            cmd.Parameters.AddWithValue(author);
+            cmd.Parameters.AddWithValue(reason);
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(partition.Report, PartitionJson.Options));
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var w = await conn.BeginBinaryImportAsync("COPY grid (township_code, version, code, village_code, household_count, geom) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var g in partition.Grids)
+                await w.WriteRowAsync(ct, code, version, g.Code, g.VillageCode, g.HouseholdCount, Multi(g.Territory));
+            await w.CompleteAsync(ct);
+        }
+        await using (var w = await conn.BeginBinaryImportAsync(
+            "COPY micro_grid (township_code, version, code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, geom) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var m in partition.MicroGrids)
+                await w.WriteRowAsync(ct, code, version, m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.HouseholdCount,
+                    (object?)m.BuildingId ?? DBNull.Value, (object?)m.FloorFrom ?? DBNull.Value, (object?)m.FloorTo ?? DBNull.Value, Multi(m.Territory));
+            await w.CompleteAsync(ct);
+        }
+        await using (var w = await conn.BeginBinaryImportAsync("COPY assignment (township_code, version, household_id, micro_grid_code, grid_code) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var a in partition.Assignments)
+                await w.WriteRowAsync(ct, code, version, a.HouseholdId, a.MicroGridCode, a.GridCode);
+            await w.CompleteAsync(ct);
+        }
+        await using (var del = new NpgsqlCommand("DELETE FROM code_registry WHERE township_code = $1", conn, tx))
+        {
+            del.Parameters.AddWithValue(code);
+            await del.ExecuteNonQueryAsync(ct);
+        }
+        await using (var w = await conn.BeginBinaryImportAsync(
+            "COPY code_registry (township_code, code, level, parent, valid_from, valid_to, predecessors, successors) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var c in partition.Codes)
+                await w.WriteRowAsync(ct, code, c.Code, c.Level, (object?)c.Parent ?? DBNull.Value, c.ValidFrom, (object?)c.ValidTo ?? DBNull.Value,
+                    c.Predecessors.ToArray(), c.Successors.ToArray());
+            await w.CompleteAsync(ct);
+        }
+        await using (var batch = new NpgsqlBatch(conn, tx))
+        {
+            var switchVersion = new NpgsqlBatchCommand("UPDATE township_state SET current_version = $2, dirty_since = NULL, updated_at = now() WHERE township_code = $1");
+            switchVersion.Parameters.AddWithValue(code);
+            switchVersion.Parameters.AddWithValue(version);
+            var audit = new NpgsqlBatchCommand("""
+                INSERT INTO audit_log (township_code, actor, action, entity, entity_id, before_version, after_version, detail)
+                VALUES ($1, $2, 'publish', 'partition', $1, $3, $4, jsonb_build_object('reason', $5::text, 'data_version', $6::bigint))
+                """);
+            audit.Parameters.AddWithValue(code);
+            audit.Parameters.AddWithValue(author);
+            audit.Parameters.AddWithValue(current is null ? DBNull.Value : current.Value);
+            audit.Parameters.AddWithValue(version);
+            audit.Parameters.AddWithValue(reason);
+            audit.Parameters.AddWithValue(dataVersion);
+            var notify = new NpgsqlBatchCommand("SELECT pg_notify('gridspatial_publish', $1 || ':' || $2::text)");
+            notify.Parameters.AddWithValue(code);
+            notify.Parameters.AddWithValue(version);
+            batch.BatchCommands.Add(switchVersion);
+            batch.BatchCommands.Add(audit);
+            batch.BatchCommands.Add(notify);
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return (Outcome.Published, version);
+    }
+
+    private static MultiPolygon Multi(Geometry g) => g switch
+    {
+        MultiPolygon m => m,
+        Polygon p => Factory.CreateMultiPolygon([p]),
+        _ => throw new InvalidOperationException($"A territory is a {g.GeometryType}, not a polygon."),
+    };
+
+    private static async Task<List<T>> ReadList<T>(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string townshipCode, Func<NpgsqlDataReader, T> map, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        cmd.Parameters.AddWithValue(townshipCode);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<T>();
+        while (await r.ReadAsync(ct)) list.Add(map(r));
+        return list;
+    }
+}
