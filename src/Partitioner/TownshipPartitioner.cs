@@ -41,18 +41,21 @@ public sealed class TownshipPartitioner(PartitionOptions options)
 
         if (Options.InputCrs == "gcj02") input = InputValidator.FromGcj02(input);
         var projection = MetricProjection.For(input.Township.Boundary);
-        var originals = new Dictionary<Coordinate, Coordinate>();
-        var township = ToMetric(input.Township.Boundary, projection, originals);
+        var restorer = new LonLatRestorer(projection, Precision);
+        var township = ToMetric(input.Township.Boundary, restorer);
         var villages = input.Villages.Count > 0
             ? input.Villages.OrderBy(v => v.Code, StringComparer.Ordinal).ToList()
             : [new VillageInput(input.Township.Code + "000", input.Township.Name, input.Township.Boundary)];
-        var villageGeoms = input.Villages.Count > 0
-            ? villages.Select(v => ToMetric(v.Boundary, projection, originals)).ToList()
+        List<Geometry> villageGeoms = input.Villages.Count > 0
+            ? villages.Select(v => ToMetric(v.Boundary, restorer)).ToList()
             : [];
         var households = input.Households
             .Select(h => new Household(h.Id, projection.Forward(h.Location), h.BuildingId, h.Floor))
             .ToList();
         var barriers = input.Barriers.OrderBy(b => b.Id, StringComparer.Ordinal).Select(b => projection.Forward(b.Line)).ToList();
+        var noded = new BoundaryNoder().Node(township, villageGeoms.Concat(barriers).ToList());
+        villageGeoms = noded.Take(villageGeoms.Count).ToList();
+        barriers = noded.Skip(villageGeoms.Count).ToList();
         Stage("project");
 
         var sites = new SiteBuilder(Options).Build(households);
@@ -143,9 +146,9 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         Stage("codes");
 
         // Back to lon/lat, with the township's own vertices restored exactly.
-        var lonLatUnit = unitTerritory.Select(t => projection.Inverse(t, originals)).ToArray();
+        var lonLatUnit = unitTerritory.Select(t => restorer.Inverse(t)).ToArray();
         var gridOut = gridUnits.Select((us, g) => new Grid(gridCodes[g], villages[gridVillage[g]].Code,
-                us.Sum(u => unitWeight[u]), projection.Inverse(gridTerritory[g], originals)))
+                us.Sum(u => unitWeight[u]), restorer.Inverse(gridTerritory[g])))
             .OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
         var mgOut = drafts.Select(d => new MicroGrid(d.Code, d.GridCode, villages[unitVillage[d.Unit]].Code, d.Kind,
                 d.Households.Count, d.BuildingId, d.FloorFrom, d.FloorTo, lonLatUnit[d.Unit]))
@@ -213,17 +216,9 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         return counts.Count == 0 ? null : counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).First().Key;
     }
 
-    private static Geometry ToMetric(Geometry lonLat, MetricProjection projection, Dictionary<Coordinate, Coordinate> originals)
+    private static Geometry ToMetric(Geometry lonLat, LonLatRestorer restorer)
     {
-        foreach (var c in lonLat.Coordinates)
-        {
-            var m = projection.Forward(c);
-            Precision.MakePrecise(m);
-            originals.TryAdd(m, c);
-        }
-        var metric = projection.Forward(lonLat);
-        metric.Apply(new PreciseFilter());
-        metric.GeometryChanged();
+        var metric = restorer.Forward(lonLat);
         return metric.IsValid ? metric : NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(metric);
     }
 
@@ -240,17 +235,5 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         int n = 0;
         foreach (var h in households) { x += h.Location.X; y += h.Location.Y; n++; }
         return new Coordinate(x / n, y / n);
-    }
-
-    private sealed class PreciseFilter : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            seq.SetX(i, Precision.MakePrecise(seq.GetX(i)));
-            seq.SetY(i, Precision.MakePrecise(seq.GetY(i)));
-        }
     }
 }

@@ -32,6 +32,9 @@ public sealed record QualityReport
     public required double DispersionMMean { get; init; }
     public required double DispersionMMax { get; init; }
     public required int BarrierCrossings { get; init; }
+
+    /// <summary>Pieces the township is cut into by barriers and village boundaries.</summary>
+    public required int Faces { get; init; }
     public required int StrandedHamlets { get; init; }
     public required GridQuality GridLevel { get; init; }
     public required int MicroGridsOutsideGrid { get; init; }

@@ -95,6 +95,7 @@ internal sealed class QualityReporter(PartitionOptions options)
             DispersionMMean = Math.Round(dispersion.Count == 0 ? 0 : dispersion.Average(), 1),
             DispersionMMax = Math.Round(dispersion.Count == 0 ? 0 : dispersion.Max(), 1),
             BarrierCrossings = drafts.Count(d => d.Sites.Select(s => x.SiteFace[s]).Distinct().Count() > 1),
+            Faces = x.Faces.Count,
             StrandedHamlets = x.StrandedHamlets,
             GridLevel = new GridQuality(
                 Distribution.Of(gridSizes),

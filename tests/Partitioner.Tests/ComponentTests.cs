@@ -1,0 +1,89 @@
+using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.Graphs;
+using GridSpatial.Partitioner.Households;
+using GridSpatial.Partitioner.MicroGrids;
+using GridSpatial.Partitioner.Projection;
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.Partitioner.Tests;
+
+public class ComponentTests
+{
+    [Theory]
+    [InlineData(9, 1)]
+    [InlineData(14, 1)]
+    [InlineData(16, 2)]
+    [InlineData(25, 3)]
+    [InlineData(100, 10)]
+    [InlineData(37, 4)]
+    public void SizeBand_PartsFor_KeepsMeanInBand(int weight, int parts) =>
+        Assert.Equal(parts, new SizeBand(10, 8, 12, 5, 15).PartsFor(weight));
+
+    [Fact]
+    public void FloorSplitter_TallBuilding_RunsOfConsecutiveFloorsNeverAboveThirty()
+    {
+        var households = Enumerable.Range(0, 180).Select(i => new Household($"h{i:D3}", new Coordinate(0, 0), "b", 1 + i / 6)).ToList();
+        var runs = new FloorSplitter(new PartitionOptions()).Split(households);
+        Assert.Equal(180, runs.Sum(r => r.Households.Count));
+        Assert.All(runs, r => Assert.InRange(r.Households.Count, 6, 30));
+        Assert.All(runs, r => Assert.All(r.Households, h => Assert.InRange(h.Floor!.Value, r.FloorFrom, r.FloorTo)));
+        Assert.InRange(runs.Count, 15, 20);
+    }
+
+    [Fact]
+    public void FloorSplitter_OneCrowdedFloor_IsCutIntoChunksOfThatFloor()
+    {
+        var households = Enumerable.Range(0, 70).Select(i => new Household($"h{i:D3}", new Coordinate(0, 0), "b", 1)).ToList();
+        var runs = new FloorSplitter(new PartitionOptions()).Split(households);
+        Assert.All(runs, r => Assert.True(r.Households.Count <= 30));
+        Assert.All(runs, r => Assert.Equal((1, 1), (r.FloorFrom, r.FloorTo)));
+    }
+
+    [Fact]
+    public void SiteBuilder_SameBuildingOrWithinOneMetre_IsOneSite()
+    {
+        var hs = new[]
+        {
+            new Household("a", new Coordinate(0, 0), "B1", null),
+            new Household("b", new Coordinate(30, 0), "B1", null),
+            new Household("c", new Coordinate(100, 0), null, null),
+            new Household("d", new Coordinate(100.5, 0), null, null),
+            new Household("e", new Coordinate(200, 0), null, null),
+        };
+        var sites = new SiteBuilder(new PartitionOptions()).Build(hs);
+        Assert.Equal(3, sites.Count);
+        Assert.Equal(["a", "b"], sites.Single(s => s.Key == "b:B1").Households.Select(h => h.Id));
+        Assert.Equal(2, sites.Single(s => s.Households.Any(h => h.Id == "c")).Weight);
+    }
+
+    [Fact]
+    public void Gcj02_RoundTrip_IsWithinOneCentimetre()
+    {
+        var wgs = new Coordinate(104.87, 27.44);
+        var gcj = Gcj02.FromWgs84(wgs);
+        Assert.True(gcj.Distance(wgs) > 0.001, "GCJ-02 offsets points inside China");
+        var back = Gcj02.ToWgs84(gcj);
+        var p = new MetricProjection(104.87);
+        Assert.True(p.Forward(back).Distance(p.Forward(wgs)) < 0.01);
+    }
+
+    [Fact]
+    public void MetricProjection_PicksThreeDegreeZoneAndRoundTrips()
+    {
+        var p = new MetricProjection(104.87);
+        Assert.Equal(105, p.CentralMeridian);
+        var c = new Coordinate(104.87, 27.44);
+        var m = p.Forward(c);
+        Assert.InRange(m.X, 480000, 500000);
+        var back = p.Inverse(m);
+        Assert.True(Math.Abs(back.X - c.X) < 1e-9 && Math.Abs(back.Y - c.Y) < 1e-9);
+    }
+
+    [Fact]
+    public void ReadingOrder_RowsNorthToSouthThenWestToEast()
+    {
+        var items = new[] { ("se", new Coordinate(10, 0)), ("nw", new Coordinate(0, 10)), ("ne", new Coordinate(10, 10)), ("sw", new Coordinate(0, 0)) };
+        var sorted = ReadingOrder.Sort(items, i => i.Item2, i => i.Item1, parentArea: 400, northY: 10);
+        Assert.Equal(["nw", "ne", "sw", "se"], sorted.Select(i => i.Item1));
+    }
+}

@@ -1,0 +1,76 @@
+using GridSpatial.Partitioner.Inputs;
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.Partitioner.Tests;
+
+public class StableCodeTests
+{
+    private static readonly TownshipPartitioner Partitioner = new(new PartitionOptions());
+
+    private static PreviousPartition AsPrevious(Partition p) => new(
+        p.Version,
+        p.MicroGrids.Select(m => new PreviousMicroGrid(m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.Territory)).ToList(),
+        p.Assignments.ToDictionary(a => a.HouseholdId, a => a.MicroGridCode),
+        p.Codes);
+
+    /// <summary>1 % added, 1 % removed, 1 % moved by up to 50 m.</summary>
+    private static List<HouseholdInput> Perturb(List<HouseholdInput> households, int seed)
+    {
+        var rnd = new Random(seed);
+        int k = Math.Max(1, households.Count / 100);
+        var order = households.OrderBy(_ => rnd.Next()).ToList();
+        var removed = order.Take(k).Select(h => h.Id).ToHashSet();
+        var moved = order.Skip(k).Take(k).Select(h => h.Id).ToHashSet();
+        double Jitter() => (rnd.NextDouble() - 0.5) * 0.0007;
+        var result = households.Where(h => !removed.Contains(h.Id))
+            .Select(h => moved.Contains(h.Id) ? h with { Location = Clamp(new Coordinate(h.Location.X + Jitter(), h.Location.Y + Jitter())) } : h)
+            .ToList();
+        result.AddRange(order.Skip(2 * k).Take(k).Select((h, i) => new HouseholdInput($"new{i}", Clamp(new Coordinate(h.Location.X + Jitter(), h.Location.Y + Jitter())))));
+        return result;
+    }
+
+    private static Coordinate Clamp(Coordinate c) => new(Math.Clamp(c.X, 104.9001, 104.9109), Math.Clamp(c.Y, 27.4001, 27.4099));
+
+    [Fact]
+    public void Partition_WithPreviousAfterOnePercentChanges_KeepsAtLeast95PercentOfCodes()
+    {
+        var households = TestData.Hamlets(1200, seed: 21);
+        var first = Partitioner.Partition(TestData.Input(TestData.SquareTownship, households));
+        var changed = Perturb(households, 4);
+        var input = TestData.Input(TestData.SquareTownship, changed, previous: AsPrevious(first));
+        var second = Partitioner.Partition(input);
+        PartitionAssert.Valid(second, PartitionInputSummary.Of(input));
+        Assert.Equal(2, second.Version);
+        Assert.True(second.Report.CodeStability >= 0.95, $"stability {second.Report.CodeStability}");
+    }
+
+    [Fact]
+    public void Partition_SameInputAgain_KeepsEveryCode()
+    {
+        var households = TestData.Hamlets(500, seed: 8);
+        var first = Partitioner.Partition(TestData.Input(TestData.SquareTownship, households));
+        var second = Partitioner.Partition(TestData.Input(TestData.SquareTownship, households, previous: AsPrevious(first)));
+        Assert.Equal(1.0, second.Report.CodeStability);
+        Assert.Equal(first.MicroGrids.Select(m => m.Code), second.MicroGrids.Select(m => m.Code));
+    }
+
+    [Fact]
+    public void Partition_RetiredCodes_AreNeverReusedAndPointToSuccessors()
+    {
+        var households = TestData.Hamlets(600, seed: 13);
+        var first = Partitioner.Partition(TestData.Input(TestData.SquareTownship, households));
+        // Remove a whole cluster's households: its code retires.
+        var gone = first.MicroGrids.First(m => m.HouseholdCount >= 8).Code;
+        var goneIds = first.Assignments.Where(a => a.MicroGridCode == gone).Select(a => a.HouseholdId).ToHashSet();
+        var second = Partitioner.Partition(TestData.Input(TestData.SquareTownship, households.Where(h => !goneIds.Contains(h.Id)), previous: AsPrevious(first)));
+        var record = Assert.Single(second.Codes, c => c.Code == gone);
+        Assert.Equal(1, record.ValidTo);
+        Assert.DoesNotContain(second.MicroGrids, m => m.Code == gone);
+        // Add them back: they get new codes, never the retired one.
+        var third = Partitioner.Partition(TestData.Input(TestData.SquareTownship, households, previous: AsPrevious(second) with { History = second.Codes }));
+        Assert.DoesNotContain(third.MicroGrids, m => m.Code == gone);
+        var fresh = third.Codes.Where(c => c.ValidFrom == 3 && c.Level == "micro_grid").ToList();
+        Assert.NotEmpty(fresh);
+        Assert.All(fresh, c => Assert.True(string.CompareOrdinal(c.Code[^3..], "000") > 0));
+    }
+}
