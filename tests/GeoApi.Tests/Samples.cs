@@ -1,0 +1,42 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace GridSpatial.GeoApi.Tests;
+
+/// <summary>Test payloads: the project's sample township from data/sample, and small hand-made
+/// features around it.</summary>
+internal static class Samples
+{
+    public static string Root()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GridSpatial.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("GridSpatial.sln not found above the test binaries.");
+    }
+
+    public static string SampleFile(string name) => Path.Combine(Root(), "data", "sample", name);
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/geo+json");
+
+    public static StringContent Json(JsonNode node) => Json(node.ToJsonString());
+
+    /// <summary>A square township of ~1.1 km at 104.9 E, 27.4 N with the given code.</summary>
+    public static JsonObject Township(string code, string name = "测试镇") => Feature(
+        new JsonObject { ["code"] = code, ["name"] = name },
+        Polygon((104.9, 27.4), (104.911, 27.4), (104.911, 27.41), (104.9, 27.41), (104.9, 27.4)));
+
+    public static JsonObject Feature(JsonObject properties, JsonObject geometry) =>
+        new() { ["type"] = "Feature", ["properties"] = properties, ["geometry"] = geometry };
+
+    public static JsonObject Collection(params JsonObject[] features) =>
+        new() { ["type"] = "FeatureCollection", ["features"] = new JsonArray(features.Select(f => (JsonNode)f).ToArray()) };
+
+    public static JsonObject Point(double lon, double lat) =>
+        new() { ["type"] = "Point", ["coordinates"] = new JsonArray(lon, lat) };
+
+    public static JsonObject Polygon(params (double Lon, double Lat)[] ring) =>
+        new() { ["type"] = "Polygon", ["coordinates"] = new JsonArray(new JsonArray(ring.Select(p => (JsonNode)new JsonArray(p.Lon, p.Lat)).ToArray())) };
+
+    public static JsonObject Household(string id, double lon, double lat) =>
+        Feature(new JsonObject { ["id"] = id }, Point(lon, lat));
+}
