@@ -1,6 +1,13 @@
 using System.Text.Json.Serialization;
+using GridSpatial.GeoApi.Features.Codes;
+using GridSpatial.GeoApi.Features.Households;
 using GridSpatial.GeoApi.Features.Import;
+using GridSpatial.GeoApi.Features.Lookup;
+using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Features.Townships;
+using GridSpatial.Partitioner;
+using Hangfire;
+using Hangfire.PostgreSql;
 using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner.IO;
 using Scalar.AspNetCore;
@@ -13,7 +20,12 @@ public static class ApiHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        //-- appsettings.json sits beside the binaries; a test host sets its own content root.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = args.Any(a => a.Contains("contentRoot", StringComparison.OrdinalIgnoreCase)) ? null : AppContext.BaseDirectory,
+        });
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls(Environment.GetEnvironmentVariable("GRIDSPATIAL_URL") ?? "http://127.0.0.1:5080");
         builder.Logging.ClearProviders();
@@ -23,6 +35,31 @@ public static class ApiHost
         var connectionString = Database.ConnectionString(builder.Configuration);
         builder.Services.AddSingleton(_ => Database.Create(connectionString));
         builder.Services.AddSingleton<LayerImporter>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Partition").Get<PartitionOptions>() ?? new PartitionOptions());
+        builder.Services.AddSingleton<PartitionStore>();
+        builder.Services.AddSingleton<PartitionRecompute>();
+        builder.Services.AddTransient<RecomputeJob>();
+        builder.Services.AddSingleton<LookupIndex>();
+        builder.Services.AddHostedService<LookupListener>();
+        builder.Services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromMilliseconds(200),
+                InvisibilityTimeout = TimeSpan.FromMinutes(30),
+                DistributedLockTimeout = TimeSpan.FromMinutes(10),
+            }));
+        if (builder.Configuration.GetValue("Hangfire:Server", true))
+            builder.Services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+                o.Queues = ["default"];
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -44,6 +81,10 @@ public static class ApiHost
         app.MapHealthChecks("/health");
         app.MapTownshipEndpoints();
         app.MapImportEndpoints();
+        app.MapPartitionEndpoints();
+        app.MapLookupEndpoints();
+        app.MapHouseholdEndpoints();
+        app.MapCodeEndpoints();
         return app;
     }
 }

@@ -71,7 +71,9 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var clusterBuilder = new ClusterBuilder(Options);
         var previousOfHousehold = input.Previous?.MicroGridOfHousehold;
         var previousSite = previousOfHousehold is null ? null : sites.Select(s => Majority(s.Households, previousOfHousehold, c => c)).ToList();
-        var clusters = clusterBuilder.Build(sites, tess.SiteFace, faces, siteAdjacency, previousSite);
+        var previousMicroGridSize = previousOfHousehold?.Values.GroupBy(c => c, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var previousGridSize = previousOfHousehold?.Values.GroupBy(c => c[..^3], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var clusters = clusterBuilder.Build(sites, tess.SiteFace, faces, siteAdjacency, previousSite, previousMicroGridSize);
         var drafts = MakeDrafts(sites, clusters, clusterBuilder.AttachedToBuilding, tess.EmptyUnitVillage.Count, previousOfHousehold);
         Stage("micro_grids");
 
@@ -110,7 +112,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var unitAdjacency = tess.OwnerAdjacency(UnitOfOwner);
         var previousGrid = previousOfHousehold is null ? null
             : unitDrafts.Select(ds => Majority(ds.SelectMany(d => d.Households).ToList(), previousOfHousehold, c => c.Length > 3 ? c[..^3] : c)).ToList();
-        var gridUnits = new GridBuilder(Options).Build(unitKey, unitWeight, unitPosition, unitVillage, unitAdjacency, previousGrid);
+        var gridUnits = new GridBuilder(Options).Build(unitKey, unitWeight, unitPosition, unitVillage, unitAdjacency, previousGrid, previousGridSize);
         var gridTerritory = gridUnits.Select(us => Union(us.SelectMany(u => piecesOfUnit[u]).ToList(), township.Factory)).ToArray();
         Stage("grids");
 

@@ -10,9 +10,12 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
     /// band (hysteresis: grids should not churn for a household more or less).</summary>
     public bool HardBoundsOnly { get; init; }
 
-    public List<List<int>> Partition(IReadOnlyList<int> component, IReadOnlyList<string?> seed)
+    /// <param name="previousWeight">Weight of each previous part; a part is left as it is only
+    /// when it still has exactly that weight and nothing joined or left it.</param>
+    public List<List<int>> Partition(IReadOnlyList<int> component, IReadOnlyList<string?> seed, IReadOnlyDictionary<string, int>? previousWeight = null)
     {
         _stuck.Clear();
+        _intact.Clear();
         var fresh = new Regionalizer(graph, band);
         var inSet = new HashSet<int>(component);
         var partOf = new Dictionary<int, int>();
@@ -25,6 +28,7 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
 
         // 2. New units take the label of a neighbour, preferring one whose part they reconnect
         //    (a new site between two halves of a cluster), else the lightest neighbouring part.
+        var changed = new HashSet<string>(StringComparer.Ordinal);
         var labelWeight = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (u, l) in label) labelWeight[l] = labelWeight.GetValueOrDefault(l) + graph.Weights[u];
         for (bool more = true; more;)
@@ -42,6 +46,7 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
                     .First().Key;
                 label[u] = pick;
                 labelWeight[pick] += graph.Weights[u];
+                changed.Add(pick);
                 more = true;
             }
         }
@@ -52,8 +57,12 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
         {
             var comps = graph.Components(group.Select(kv => kv.Key).ToList());
             var keep = comps.MaxBy(c => (c.Sum(u => graph.Weights[u]), -c[0]))!;
+            if (comps.Count > 1) changed.Add(group.Key);
             var p = new HashSet<int>(keep);
             foreach (var u in keep) partOf[u] = parts.Count;
+            if (!changed.Contains(group.Key) && previousWeight is not null
+                && previousWeight.TryGetValue(group.Key, out var before) && before == keep.Sum(u => graph.Weights[u]))
+                _intact.Add(parts.Count);
             parts.Add(p);
         }
         bool progress = true;
@@ -70,6 +79,7 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
                 if (best < 0) continue;
                 partOf[u] = best;
                 parts[best].Add(u);
+                _intact.Remove(best);
                 progress = true;
             }
         }
@@ -86,7 +96,7 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
         {
             int bad = -1;
             for (int p = 0; p < parts.Count; p++)
-                if (parts[p].Count > 0 && OutOfBand(Weight(parts[p])) && !Stuck(p)) { bad = p; break; }
+                if (parts[p].Count > 0 && OutOfBand(Weight(parts[p])) && !Stuck(p) && !_intact.Contains(p)) { bad = p; break; }
             if (bad < 0) break;
             int w = Weight(parts[bad]);
             if (w > (HardBoundsOnly ? band.HardMax : band.Max) && band.PartsFor(w) >= 2)
@@ -120,7 +130,7 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
 
         void Replace(int[] old, List<List<int>> pieces)
         {
-            foreach (var p in old) { parts[p] = []; _stuck.Remove(p); }
+            foreach (var p in old) { parts[p] = []; _stuck.Remove(p); _intact.Remove(p); }
             foreach (var piece in pieces) Add(piece);
         }
 
@@ -134,6 +144,10 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
     }
 
     private readonly HashSet<int> _stuck = [];
+
+    /// <summary>Parts exactly as before (nothing joined, nothing cut off): left alone even when
+    /// outside the band, so an unchanged township recomputes to the same partition.</summary>
+    private readonly HashSet<int> _intact = [];
 
     private bool OutOfBand(int w) => HardBoundsOnly ? w < band.HardMin || w > band.HardMax : w < band.Min || w > band.Max;
 

@@ -10,7 +10,8 @@ namespace GridSpatial.Partitioner.Grids;
 internal sealed class GridBuilder(PartitionOptions options)
 {
     public List<List<int>> Build(IReadOnlyList<string> keys, IReadOnlyList<int> weights, IReadOnlyList<Coordinate> positions,
-        IReadOnlyList<int> villages, IReadOnlyDictionary<(int, int), double> adjacency, IReadOnlyList<string?>? previousGrid = null)
+        IReadOnlyList<int> villages, IReadOnlyDictionary<(int, int), double> adjacency, IReadOnlyList<string?>? previousGrid = null,
+        IReadOnlyDictionary<string, int>? previousSize = null)
     {
         var graph = new UnitGraph(keys, weights, positions);
         foreach (var ((a, b), _) in adjacency.OrderBy(kv => kv.Key))
@@ -37,7 +38,7 @@ internal sealed class GridBuilder(PartitionOptions options)
             }
             foreach (var m in main)
             {
-                var parts = previousGrid is null ? regionalizer.Partition(m) : seeded.Partition(m, previousGrid);
+                var parts = previousGrid is null ? regionalizer.Partition(m) : seeded.Partition(m, previousGrid, previousSize);
                 //-- Attached islands go to the part nearest to them.
                 foreach (var u in attached[m])
                     parts.MinBy(p => p.Min(v => positions[v].Distance(positions[u])))!.Add(u);

@@ -25,7 +25,8 @@ internal sealed class ClusterBuilder(PartitionOptions options)
     /// <param name="previousCode">Per site, the micro-grid most of its households had in the
     /// previous partition (null when new); when given, clusters start from those.</param>
     public List<List<int>> Build(IReadOnlyList<Site> sites, IReadOnlyList<int> siteFace, IReadOnlyList<Face> faces,
-        IReadOnlyDictionary<(int, int), double> siteAdjacency, IReadOnlyList<string?>? previousCode = null)
+        IReadOnlyDictionary<(int, int), double> siteAdjacency, IReadOnlyList<string?>? previousCode = null,
+        IReadOnlyDictionary<string, int>? previousSize = null)
     {
         var clusterSites = Enumerable.Range(0, sites.Count).Where(s => !sites[s].IsBuilding).ToList();
         var local = new Dictionary<int, int>();
@@ -131,7 +132,7 @@ internal sealed class ClusterBuilder(PartitionOptions options)
         foreach (var h in hamlets.Where(h => h.Count > 0).OrderBy(h => h[0]))
         {
             if (Weight(h) < options.ClusterHardMin) StrandedHamlets++;
-            var parts = seeds is null ? regionalizer.Partition(h) : seeded.Partition(h, seeds);
+            var parts = seeds is null ? regionalizer.Partition(h) : seeded.Partition(h, seeds, previousSize);
             foreach (var part in parts)
                 clusters.Add(part.Select(u => clusterSites[u]).ToList());
         }

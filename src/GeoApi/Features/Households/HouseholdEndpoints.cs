@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GridSpatial.GeoApi.Features.Import;
+using GridSpatial.GeoApi.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GridSpatial.GeoApi.Features.Households;
+
+/// <summary>One household: read, replace, patch, delete, with optimistic concurrency (ETag /
+/// If-Match, 412 on a stale write), and its codes in the current partition. Every change marks
+/// the township dirty and bumps its data version in the same transaction.</summary>
+public static class HouseholdEndpoints
+{
+    public static IEndpointRouteBuilder MapHouseholdEndpoints(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/households/{id}").WithTags("Households");
+        g.MapGet("", Get).WithSummary("The household as a GeoJSON Feature, with its ETag.");
+        g.MapPut("", Put).WithSummary("Replace the household (a GeoJSON Feature); If-Match guards against lost updates.");
+        g.MapPatch("", Patch).WithSummary("JSON merge patch of the household's properties and/or geometry; If-Match guards against lost updates.");
+        g.MapDelete("", Delete).WithSummary("Remove the household; If-Match guards against lost updates.");
+        g.MapGet("/grid", Grid).WithSummary("The household's township, village, grid and micro-grid codes in the current partition.");
+        return app;
+    }
+
+    private sealed record Row(string Township, string Id, string? BuildingId, int? Floor, string? Unit, string? Room, string? Address, int? Persons, string Properties, Point Geom, int RowVersion);
+
+    private static async Task<IResult> Get(string id, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var row = await Read(conn, null, id, forUpdate: false, ct) ?? throw NotFound(id);
+        http.Response.Headers.ETag = ETag(row.RowVersion);
+        return Results.Text(ToFeature(row).ToJsonString(), "application/geo+json");
+    }
+
+    private static Task<IResult> Put(string id, HttpRequest request, NpgsqlDataSource db, CancellationToken ct) =>
+        Write(id, request, db, merge: false, ct);
+
+    private static Task<IResult> Patch(string id, HttpRequest request, NpgsqlDataSource db, CancellationToken ct) =>
+        Write(id, request, db, merge: true, ct);
+
+    private static async Task<IResult> Write(string id, HttpRequest request, NpgsqlDataSource db, bool merge, CancellationToken ct)
+    {
+        using var doc = await ImportEndpoints.ReadBody(request, "households", ct);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var row = await Read(conn, tx, id, forUpdate: true, ct) ?? throw NotFound(id);
+        CheckIfMatch(request, row.RowVersion);
+
+        JsonObject feature;
+        if (merge)
+        {
+            feature = ToFeature(row);
+            var patch = JsonNode.Parse(doc.RootElement.GetRawText()) as JsonObject
+                ?? throw new ApiException(400, "Invalid patch", "A merge patch is a JSON object.", new() { ["field"] = "$" });
+            if (patch["properties"] is JsonObject props)
+                foreach (var (k, v) in props.ToList())
+                {
+                    if (v is null) feature["properties"]!.AsObject().Remove(k);
+                    else feature["properties"]![k] = v.DeepClone();
+                }
+            if (patch.ContainsKey("geometry")) feature["geometry"] = patch["geometry"]?.DeepClone();
+        }
+        else
+        {
+            feature = JsonNode.Parse(doc.RootElement.GetRawText()) as JsonObject
+                ?? throw new ApiException(400, "Invalid household", "The body must be a GeoJSON Feature.", new() { ["field"] = "$" });
+        }
+        if (feature["properties"] is JsonObject p) p["id"] = id;
+
+        var township = await TownshipGeometry(conn, tx, row.Township, ct);
+        var validated = new FeatureValidator("households", township).Household(JsonSerializer.SerializeToElement(feature), 0);
+        await using (var cmd = new NpgsqlCommand("""
+            UPDATE household SET building_id = $3, floor = $4, unit = $5, room = $6, address = $7, persons = $8, properties = $9, geom = $10,
+                row_version = row_version + 1, updated_at = now()
+            WHERE township_code = $1 AND id = $2 RETURNING row_version
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue(row.Township);
+            cmd.Parameters.AddWithValue(id);
+            cmd.Parameters.AddWithValue((object?)validated.BuildingId ?? DBNull.Value);
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Integer, (object?)validated.Floor ?? DBNull.Value);
+            cmd.Parameters.AddWithValue((object?)validated.Unit ?? DBNull.Value);
+            cmd.Parameters.AddWithValue((object?)validated.Room ?? DBNull.Value);
+            cmd.Parameters.AddWithValue((object?)validated.Address ?? DBNull.Value);
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Integer, (object?)validated.Persons ?? DBNull.Value);
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, validated.Properties);
+            cmd.Parameters.AddWithValue((Geometry)validated.Geom);
+            var version = (int)(await cmd.ExecuteScalarAsync(ct))!;
+            await LayerImporter.MarkDirty(conn, tx, row.Township, ct);
+            await Audit(conn, tx, row.Township, request, merge ? "patch" : "replace", id, ct);
+            await tx.CommitAsync(ct);
+            request.HttpContext.Response.Headers.ETag = ETag(version);
+            return Results.Text(ToFeature(row with { RowVersion = version, Geom = validated.Geom, BuildingId = validated.BuildingId, Floor = validated.Floor,
+                Unit = validated.Unit, Room = validated.Room, Address = validated.Address, Persons = validated.Persons, Properties = validated.Properties }).ToJsonString(), "application/geo+json");
+        }
+    }
+
+    private static async Task<NoContent> Delete(string id, HttpRequest request, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var row = await Read(conn, tx, id, forUpdate: true, ct) ?? throw NotFound(id);
+        CheckIfMatch(request, row.RowVersion);
+        await using (var cmd = new NpgsqlCommand("DELETE FROM household WHERE township_code = $1 AND id = $2", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(row.Township);
+            cmd.Parameters.AddWithValue(id);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await LayerImporter.MarkDirty(conn, tx, row.Township, ct);
+        await Audit(conn, tx, row.Township, request, "delete", id, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<HouseholdGrid>, ProblemHttpResult>> Grid(string id, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT h.township_code, t.name, s.current_version, s.dirty_since IS NOT NULL, a.micro_grid_code, a.grid_code, m.village_code, v.name, m.kind
+            FROM household h JOIN township t ON t.code = h.township_code JOIN township_state s ON s.township_code = h.township_code
+            LEFT JOIN assignment a ON a.township_code = h.township_code AND a.version = s.current_version AND a.household_id = h.id
+            LEFT JOIN micro_grid m ON m.township_code = a.township_code AND m.version = a.version AND m.code = a.micro_grid_code
+            LEFT JOIN village v ON v.township_code = m.township_code AND v.code = m.village_code
+            WHERE h.id = $1
+            """);
+        cmd.Parameters.AddWithValue(id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return TypedResults.Problem(statusCode: 404, title: "Household not found", detail: $"There is no household '{id}'.");
+        if (r.IsDBNull(4))
+            return TypedResults.Problem(statusCode: 404, title: "Not partitioned yet",
+                detail: $"Household '{id}' is not in the current partition of township {r.GetString(0)} yet; a recompute is pending.",
+                extensions: new Dictionary<string, object?> { ["township"] = r.GetString(0), ["pending"] = true });
+        var village = r.GetString(6);
+        return TypedResults.Ok(new HouseholdGrid(id, r.GetInt32(2), r.GetBoolean(3),
+            new Lookup.Named(r.GetString(0), r.GetString(1)), new Lookup.Named(village, r.IsDBNull(7) ? r.GetString(1) : r.GetString(7)),
+            r.GetString(5), r.GetString(4), r.GetString(8)));
+    }
+
+    private static async Task<Row?> Read(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, bool forUpdate, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT township_code, id, building_id, floor, unit, room, address, persons, properties::text, geom, row_version FROM household WHERE id = $1"
+            + (forUpdate ? " FOR UPDATE" : ""), conn, tx);
+        cmd.Parameters.AddWithValue(id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return new Row(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3),
+            r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
+            r.IsDBNull(7) ? null : r.GetInt32(7), r.GetString(8), r.GetFieldValue<Point>(9), r.GetInt32(10));
+    }
+
+    private static async Task<Geometry> TownshipGeometry(NpgsqlConnection conn, NpgsqlTransaction tx, string code, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT geom FROM township WHERE code = $1", conn, tx);
+        cmd.Parameters.AddWithValue(code);
+        return (Geometry)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static JsonObject ToFeature(Row row)
+    {
+        var props = JsonNode.Parse(row.Properties) as JsonObject ?? [];
+        props["id"] = row.Id;
+        props["township_code"] = row.Township;
+        props["building_id"] = row.BuildingId;
+        props["floor"] = row.Floor;
+        props["unit"] = row.Unit;
+        props["room"] = row.Room;
+        props["address"] = row.Address;
+        props["persons"] = row.Persons;
+        return new JsonObject
+        {
+            ["type"] = "Feature",
+            ["id"] = row.Id,
+            ["properties"] = props,
+            ["geometry"] = new JsonObject { ["type"] = "Point", ["coordinates"] = new JsonArray(row.Geom.X, row.Geom.Y) },
+        };
+    }
+
+    internal static string ETag(int version) => "\"" + version.ToString(CultureInfo.InvariantCulture) + "\"";
+
+    private static void CheckIfMatch(HttpRequest request, int current)
+    {
+        var ifMatch = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrEmpty(ifMatch) || ifMatch == "*") return;
+        var tags = ifMatch.Split(',').Select(t => t.Trim().Replace("W/", "", StringComparison.Ordinal));
+        if (!tags.Contains(ETag(current)))
+            throw new ApiException(412, "Precondition failed", $"The household has changed (current ETag {ETag(current)}); read it again and retry.",
+                new() { ["field"] = "If-Match" });
+    }
+
+    private static async Task Audit(NpgsqlConnection conn, NpgsqlTransaction tx, string township, HttpRequest request, string action, string id, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "INSERT INTO audit_log (township_code, actor, action, entity, entity_id) VALUES ($1, $2, $3, 'household', $4)", conn, tx);
+        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddWithValue(ImportEndpoints.Actor(request));
+        cmd.Parameters.AddWithValue(action);
+        cmd.Parameters.AddWithValue(id);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static ApiException NotFound(string id) => ApiException.NotFound($"There is no household '{id}'.");
+}
+
+public sealed record HouseholdGrid(string HouseholdId, int Version, bool RecomputePending, Lookup.Named Township, Lookup.Named Village,
+    string GridCode, string MicroGridCode, string Kind);

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using GridSpatial.GeoApi.Infrastructure;
+using GridSpatial.Partitioner.Projection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NetTopologySuite.Geometries;
+using Npgsql;
+
+namespace GridSpatial.GeoApi.Features.Lookup;
+
+/// <summary>Which township, village, grid and micro-grid contain a point; one point or many.</summary>
+public static class LookupEndpoints
+{
+    public const int MaxBatch = 10_000;
+
+    public static IEndpointRouteBuilder MapLookupEndpoints(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/lookup").WithTags("Lookup");
+        g.MapGet("", Get).WithSummary("Codes (and names) of the township, village, grid and micro-grid containing lon/lat; crs=gcj02 accepted.");
+        g.MapPost("", Post).WithSummary("The same for up to 10,000 points: a JSON array [[lon,lat],…] or a GeoJSON FeatureCollection of points; results in the same order (null outside every township).");
+        return app;
+    }
+
+    private static async Task<Results<Ok<LookupDto>, ProblemHttpResult>> Get(double? lon, double? lat, string? crs, LookupIndex index, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (lon is null || lat is null) throw new ApiException(400, "Missing coordinates", "Give lon and lat as query parameters.", new() { ["field"] = lon is null ? "lon" : "lat" });
+        var (x, y) = Normalize(lon.Value, lat.Value, crs, 0);
+        var result = index.Loaded ? Dto(x, y, index.Find(x, y)) : await Fallback(db, x, y, ct);
+        return result is null
+            ? TypedResults.Problem(statusCode: 404, title: "Outside every township", detail: $"No township contains ({lon}, {lat}).")
+            : TypedResults.Ok(result);
+    }
+
+    private static async Task<Ok<List<LookupDto?>>> Post(HttpRequest request, string? crs, LookupIndex index, NpgsqlDataSource db, CancellationToken ct)
+    {
+        using var doc = await Import.ImportEndpoints.ReadBody(request, "lookup", ct);
+        var points = Points(doc.RootElement);
+        var results = new List<LookupDto?>(points.Count);
+        for (int i = 0; i < points.Count; i++)
+        {
+            var (x, y) = Normalize(points[i].X, points[i].Y, crs, i);
+            results.Add(index.Loaded ? Dto(x, y, index.Find(x, y)) : await Fallback(db, x, y, ct));
+        }
+        return TypedResults.Ok(results);
+    }
+
+    private static List<Coordinate> Points(JsonElement root)
+    {
+        var list = new List<Coordinate>();
+        IEnumerable<(JsonElement Coords, int Index)> items;
+        if (root.ValueKind == JsonValueKind.Array) items = root.EnumerateArray().Select((e, i) => (e, i));
+        else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("features", out var fs) && fs.ValueKind == JsonValueKind.Array)
+            items = fs.EnumerateArray().Select((f, i) => (f.ValueKind == JsonValueKind.Object && f.TryGetProperty("geometry", out var g) && g.ValueKind == JsonValueKind.Object
+                && g.TryGetProperty("coordinates", out var c) ? c : default, i));
+        else throw new ApiException(400, "Invalid body", "Send a JSON array [[lon, lat], …] or a GeoJSON FeatureCollection of points.", new() { ["field"] = "$" });
+        foreach (var (c, i) in items)
+        {
+            if (list.Count >= MaxBatch)
+                throw new ApiException(413, "Too many points", $"At most {MaxBatch} points per request.", new() { ["field"] = "$" });
+            if (c.ValueKind != JsonValueKind.Array || c.GetArrayLength() < 2 || c[0].ValueKind != JsonValueKind.Number || c[1].ValueKind != JsonValueKind.Number)
+                throw new ApiException(400, "Invalid point", $"Point #{i} must be [lon, lat] numbers.", new() { ["featureIndex"] = i, ["field"] = "coordinates" });
+            list.Add(new Coordinate(c[0].GetDouble(), c[1].GetDouble()));
+        }
+        return list;
+    }
+
+    private static (double X, double Y) Normalize(double lon, double lat, string? crs, int index)
+    {
+        if (!double.IsFinite(lon) || !double.IsFinite(lat) || Math.Abs(lon) > 180 || Math.Abs(lat) > 90)
+            throw new ApiException(400, "Coordinates out of range", $"Point #{index} ({lon}, {lat}) is not a longitude/latitude pair.",
+                new() { ["featureIndex"] = index, ["field"] = "coordinates" });
+        return crs?.ToLowerInvariant() switch
+        {
+            null or "" or "wgs84" or "crs84" or "epsg:4326" => (lon, lat),
+            "gcj02" => Gcj02.ToWgs84(new Coordinate(lon, lat)) is var c ? (c.X, c.Y) : default,
+            _ => throw new ApiException(400, "Unknown CRS", $"crs must be wgs84 or gcj02, not '{crs}'.", new() { ["field"] = "crs" }),
+        };
+    }
+
+    private static LookupDto? Dto(double lon, double lat, LookupHit? hit)
+    {
+        if (hit is null) return null;
+        var t = hit.Township;
+        var m = hit.MicroGrid;
+        return new LookupDto(lon, lat, t.Version,
+            new Named(t.Code, t.Name),
+            m is null ? null : new Named(m.VillageCode, t.Villages.GetValueOrDefault(m.VillageCode) ?? t.Name),
+            m is null ? null : new GridRef(m.GridCode, t.Grids.GetValueOrDefault(m.GridCode)),
+            m is null ? null : Ref(m),
+            hit.Stack.Count > 1 ? hit.Stack.Select(Ref).ToList() : null);
+    }
+
+    private static MicroGridRef Ref(MicroGridEntry m) => new(m.Code, m.Kind, m.HouseholdCount, m.FloorFrom, m.FloorTo);
+
+    /// <summary>PostGIS answers while the index is not loaded (start-up).</summary>
+    private static async Task<LookupDto?> Fallback(NpgsqlDataSource db, double lon, double lat, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT t.code, t.name, s.current_version, m.village_code, coalesce(v.name, t.name), m.grid_code, g.household_count,
+                   m.code, m.kind, m.household_count, m.floor_from, m.floor_to
+            FROM township t JOIN township_state s ON s.township_code = t.code
+            LEFT JOIN micro_grid m ON m.township_code = t.code AND m.version = s.current_version AND ST_Intersects(m.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+            LEFT JOIN grid g ON g.township_code = t.code AND g.version = s.current_version AND g.code = m.grid_code
+            LEFT JOIN village v ON v.township_code = t.code AND v.code = m.village_code
+            WHERE ST_Intersects(t.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+            ORDER BY m.code LIMIT 1
+            """);
+        cmd.Parameters.AddWithValue(lon);
+        cmd.Parameters.AddWithValue(lat);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return new LookupDto(lon, lat, r.IsDBNull(2) ? 0 : r.GetInt32(2), new Named(r.GetString(0), r.GetString(1)),
+            r.IsDBNull(3) ? null : new Named(r.GetString(3), r.GetString(4)),
+            r.IsDBNull(5) ? null : new GridRef(r.GetString(5), r.GetInt32(6)),
+            r.IsDBNull(7) ? null : new MicroGridRef(r.GetString(7), r.GetString(8), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetInt32(10), r.IsDBNull(11) ? null : r.GetInt32(11)),
+            null);
+    }
+}
+
+public sealed record Named(string Code, string Name);
+public sealed record GridRef(string Code, int HouseholdCount);
+public sealed record MicroGridRef(string Code, string Kind, int HouseholdCount, int? FloorFrom, int? FloorTo);
+public sealed record LookupDto(double Lon, double Lat, int Version, Named Township, Named? Village, GridRef? Grid, MicroGridRef? MicroGrid, IReadOnlyList<MicroGridRef>? FloorRuns);

@@ -1,0 +1,153 @@
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+using Npgsql;
+
+namespace GridSpatial.GeoApi.Features.Lookup;
+
+/// <summary>Point → codes from an in-memory index of the published micro-grid territories:
+/// an STRtree of townships, then per township an STRtree of micro-grids with indexed
+/// point-in-area locators. Snapshots are immutable and swapped atomically, so a reader never
+/// sees a half-loaded township; a township is reloaded when a version is published.</summary>
+public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger)
+{
+    private volatile Snapshot? _snapshot;
+
+    public bool Loaded => _snapshot is not null;
+
+    public int MicroGridCount => _snapshot?.Townships.Values.Sum(t => t.MicroGrids) ?? 0;
+
+    public async Task LoadAllAsync(CancellationToken ct)
+    {
+        var codes = new List<string>();
+        await using (var cmd = db.CreateCommand("SELECT township_code FROM township_state WHERE current_version IS NOT NULL ORDER BY 1"))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) codes.Add(r.GetString(0));
+        var townships = new Dictionary<string, TownshipIndex>(StringComparer.Ordinal);
+        foreach (var code in codes)
+            if (await LoadTownshipAsync(code, ct) is { } t) townships[code] = t;
+        _snapshot = new Snapshot(townships);
+        logger.LogInformation("Lookup index loaded: {Townships} townships, {MicroGrids} micro-grids", townships.Count, MicroGridCount);
+    }
+
+    public async Task ReloadAsync(string townshipCode, CancellationToken ct)
+    {
+        var t = await LoadTownshipAsync(townshipCode, ct);
+        lock (this)
+        {
+            var current = _snapshot?.Townships ?? new Dictionary<string, TownshipIndex>(StringComparer.Ordinal);
+            var next = new Dictionary<string, TownshipIndex>(current, StringComparer.Ordinal);
+            if (t is null) next.Remove(townshipCode); else next[townshipCode] = t;
+            _snapshot = new Snapshot(next);
+        }
+    }
+
+    /// <summary>Everything that contains the point, or null outside every township.</summary>
+    public LookupHit? Find(double lon, double lat)
+    {
+        var s = _snapshot ?? throw new InvalidOperationException("The lookup index is not loaded.");
+        var c = new Coordinate(lon, lat);
+        foreach (var t in s.Query(c))
+        {
+            if (t.Boundary.Locate(c) == Location.Exterior) continue;
+            var hits = new List<MicroGridEntry>(1);
+            foreach (var m in t.Index.Query(new Envelope(c)))
+                if (m.Locator.Locate(c) != Location.Exterior) hits.Add(m);
+            if (hits.Count == 0) return new LookupHit(t, null, []);
+            hits.Sort((a, b) => string.CompareOrdinal(a.Code, b.Code));
+            //-- On a shared edge the point belongs to the unit whose code sorts first; floor runs share one territory.
+            var first = hits[0];
+            var stack = hits.Where(h => h.Territory == first.Territory).ToList();
+            return new LookupHit(t, first, stack);
+        }
+        return null;
+    }
+
+    private async Task<TownshipIndex?> LoadTownshipAsync(string code, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        int version;
+        string name;
+        Geometry boundary;
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT t.name, t.geom, s.current_version FROM township t JOIN township_state s ON s.township_code = t.code
+            WHERE t.code = $1 AND s.current_version IS NOT NULL
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue(code);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return null;
+            (name, boundary, version) = (r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetInt32(2));
+        }
+        var villages = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var cmd = new NpgsqlCommand("SELECT code, name FROM village WHERE township_code = $1", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(code);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) villages[r.GetString(0)] = r.GetString(1);
+        }
+        var grids = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using (var cmd = new NpgsqlCommand("SELECT code, household_count FROM grid WHERE township_code = $1 AND version = $2", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(code);
+            cmd.Parameters.AddWithValue(version);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) grids[r.GetString(0)] = r.GetInt32(1);
+        }
+        var index = new STRtree<MicroGridEntry>();
+        var byWkb = new Dictionary<string, (Geometry Geom, IndexedPointInAreaLocator Locator)>(StringComparer.Ordinal);
+        int count = 0;
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT code, grid_code, village_code, kind, household_count, floor_from, floor_to, geom, md5(ST_AsBinary(geom))
+            FROM micro_grid WHERE township_code = $1 AND version = $2 ORDER BY code
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue(code);
+            cmd.Parameters.AddWithValue(version);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                //-- Floor runs of one building share one territory object (and one locator).
+                var key = r.GetString(8);
+                if (!byWkb.TryGetValue(key, out var shared))
+                {
+                    var g = r.GetFieldValue<Geometry>(7);
+                    byWkb[key] = shared = (g, new IndexedPointInAreaLocator(g));
+                }
+                var geom = shared.Geom;
+                var entry = new MicroGridEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
+                    r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetInt32(6), geom, shared.Locator);
+                index.Insert(geom.EnvelopeInternal, entry);
+                count++;
+            }
+        }
+        await tx.CommitAsync(ct);
+        index.Build();
+        return new TownshipIndex(code, name, version, boundary.EnvelopeInternal, new IndexedPointInAreaLocator(boundary), villages, grids, index, count);
+    }
+
+    private sealed class Snapshot
+    {
+        private readonly STRtree<TownshipIndex> _tree = new();
+
+        public Snapshot(Dictionary<string, TownshipIndex> townships)
+        {
+            Townships = townships;
+            foreach (var t in townships.Values) _tree.Insert(t.Extent, t);
+            _tree.Build();
+        }
+
+        public IReadOnlyDictionary<string, TownshipIndex> Townships { get; }
+
+        public IList<TownshipIndex> Query(Coordinate c) => Townships.Count == 1 ? [.. Townships.Values] : _tree.Query(new Envelope(c));
+    }
+}
+
+public sealed record MicroGridEntry(string Code, string GridCode, string VillageCode, string Kind, int HouseholdCount, int? FloorFrom, int? FloorTo,
+    Geometry Territory, IndexedPointInAreaLocator Locator);
+
+public sealed record TownshipIndex(string Code, string Name, int Version, Envelope Extent, IndexedPointInAreaLocator Boundary,
+    IReadOnlyDictionary<string, string> Villages, IReadOnlyDictionary<string, int> Grids, STRtree<MicroGridEntry> Index, int MicroGrids);
+
+public sealed record LookupHit(TownshipIndex Township, MicroGridEntry? MicroGrid, IReadOnlyList<MicroGridEntry> Stack);

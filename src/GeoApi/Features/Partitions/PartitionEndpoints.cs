@@ -1,0 +1,157 @@
+using System.Text.Json;
+using GridSpatial.GeoApi.Infrastructure;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace GridSpatial.GeoApi.Features.Partitions;
+
+/// <summary>Partition runs (as jobs), the current report, versions and their differences.</summary>
+public static class PartitionEndpoints
+{
+    public static IEndpointRouteBuilder MapPartitionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var t = app.MapGroup("/api/townships/{code}").WithTags("Partitions");
+        t.MapPost("/partition", StartRun).WithSummary("Recompute the township's partition as a background job; 202 with the job's URL.");
+        t.MapGet("/report", Report).WithSummary("The quality report (DESIGN §5) of the current version.");
+        t.MapGet("/versions", Versions).WithSummary("Every partition version: when, by whom, why, from which data version.");
+        t.MapGet("/versions/{version:int}", Version).WithSummary("One version with its report.");
+        t.MapGet("/versions/{a:int}/diff/{b:int}", Diff).WithSummary("Units added, removed and reshaped from version a to b, and households that changed micro-grid.");
+        app.MapGet("/api/jobs/{id}", Job).WithTags("Partitions").WithSummary("State, township, timings and error of a job.");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<JobAccepted>, ProblemHttpResult>> StartRun(string code, bool? force, HttpRequest request,
+        NpgsqlDataSource db, IBackgroundJobClient jobs, CancellationToken ct)
+    {
+        await RequireTownship(db, code, ct);
+        var actor = request.HttpContext.User.Identity?.Name ?? "anonymous";
+        var id = jobs.Enqueue<RecomputeJob>(j => j.RunAsync(code, actor, "requested through the API", force ?? false, CancellationToken.None));
+        return TypedResults.Accepted($"/api/jobs/{id}", new JobAccepted(id, code, $"/api/jobs/{id}"));
+    }
+
+    private static Results<Ok<JobStatus>, ProblemHttpResult> Job(string id, JobStorage storage)
+    {
+        var details = storage.GetMonitoringApi().JobDetails(id);
+        if (details?.Job is null) return TypedResults.Problem(statusCode: 404, title: "Job not found", detail: $"There is no job '{id}'.");
+        var history = details.History.OrderBy(h => h.CreatedAt).Select(h => new JobState(h.StateName, h.CreatedAt, h.Reason,
+            h.Data is not null && h.Data.TryGetValue("ExceptionMessage", out var m) ? m : null)).ToList();
+        var last = history.LastOrDefault();
+        var args = details.Job.Args;
+        string? result = null;
+        using (var conn = storage.GetConnection())
+            result = conn.GetJobData(id)?.State == "Succeeded" && details.History.FirstOrDefault(h => h.StateName == "Succeeded")?.Data?.TryGetValue("Result", out var r) == true ? r : null;
+        return TypedResults.Ok(new JobStatus(id, last?.State ?? "Unknown", args.Count > 0 ? args[0]?.ToString() : null,
+            details.CreatedAt, history.FirstOrDefault(h => h.State == "Processing")?.At, history.LastOrDefault(h => h.State is "Succeeded" or "Failed" or "Deleted")?.At,
+            history.LastOrDefault(h => h.Error is not null)?.Error, result, history));
+    }
+
+    private static async Task<IResult> Report(string code, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await RequireTownship(db, code, ct);
+        await using var cmd = db.CreateCommand("""
+            SELECT v.report::text FROM township_state s JOIN partition_version v ON v.township_code = s.township_code AND v.version = s.current_version
+            WHERE s.township_code = $1
+            """);
+        cmd.Parameters.AddWithValue(code);
+        return await cmd.ExecuteScalarAsync(ct) is string json
+            ? Results.Text(json, "application/json")
+            : TypedResults.Problem(statusCode: 404, title: "No partition yet", detail: $"Township {code} has not been partitioned; POST /api/townships/{code}/partition.");
+    }
+
+    private static async Task<Ok<List<VersionDto>>> Versions(string code, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await RequireTownship(db, code, ct);
+        return TypedResults.Ok(await ReadVersions(db, code, null, ct));
+    }
+
+    private static async Task<IResult> Version(string code, int version, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await RequireTownship(db, code, ct);
+        var v = await ReadVersions(db, code, version, ct);
+        if (v.Count == 0) return TypedResults.Problem(statusCode: 404, title: "Version not found", detail: $"Township {code} has no version {version}.");
+        await using var cmd = db.CreateCommand("SELECT report::text FROM partition_version WHERE township_code = $1 AND version = $2");
+        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddWithValue(version);
+        var report = JsonDocument.Parse((string)(await cmd.ExecuteScalarAsync(ct))!).RootElement;
+        return TypedResults.Ok(new { v[0].Version, v[0].CreatedAt, v[0].Author, v[0].Reason, v[0].DataVersion, v[0].Current, v[0].Grids, v[0].MicroGrids, Report = report });
+    }
+
+    private static async Task<IResult> Diff(string code, int a, int b, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await RequireTownship(db, code, ct);
+        var versions = (await ReadVersions(db, code, null, ct)).Select(v => v.Version).ToHashSet();
+        foreach (var v in new[] { a, b })
+            if (!versions.Contains(v)) return TypedResults.Problem(statusCode: 404, title: "Version not found", detail: $"Township {code} has no version {v}.");
+        await using var units = db.CreateCommand("""
+            SELECT coalesce(x.code, y.code) AS code, CASE WHEN x.code IS NULL THEN 'added' WHEN y.code IS NULL THEN 'removed' ELSE 'reshaped' END,
+                   'micro_grid', x.household_count, y.household_count
+            FROM (SELECT * FROM micro_grid WHERE township_code = $1 AND version = $2) x
+            FULL JOIN (SELECT * FROM micro_grid WHERE township_code = $1 AND version = $3) y ON x.code = y.code
+            WHERE x.code IS NULL OR y.code IS NULL OR NOT ST_Equals(x.geom, y.geom) OR x.household_count <> y.household_count
+            UNION ALL
+            SELECT coalesce(x.code, y.code), CASE WHEN x.code IS NULL THEN 'added' WHEN y.code IS NULL THEN 'removed' ELSE 'reshaped' END,
+                   'grid', x.household_count, y.household_count
+            FROM (SELECT * FROM grid WHERE township_code = $1 AND version = $2) x
+            FULL JOIN (SELECT * FROM grid WHERE township_code = $1 AND version = $3) y ON x.code = y.code
+            WHERE x.code IS NULL OR y.code IS NULL OR NOT ST_Equals(x.geom, y.geom) OR x.household_count <> y.household_count
+            ORDER BY 1
+            """);
+        units.Parameters.AddWithValue(code);
+        units.Parameters.AddWithValue(a);
+        units.Parameters.AddWithValue(b);
+        var changes = new List<UnitChange>();
+        await using (var r = await units.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                changes.Add(new UnitChange(r.GetString(0).Trim(), r.GetString(2), r.GetString(1), r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4)));
+        await using var moved = db.CreateCommand("""
+            SELECT coalesce(x.household_id, y.household_id), x.micro_grid_code, y.micro_grid_code
+            FROM (SELECT * FROM assignment WHERE township_code = $1 AND version = $2) x
+            FULL JOIN (SELECT * FROM assignment WHERE township_code = $1 AND version = $3) y ON x.household_id = y.household_id
+            WHERE x.micro_grid_code IS DISTINCT FROM y.micro_grid_code ORDER BY 1
+            """);
+        moved.Parameters.AddWithValue(code);
+        moved.Parameters.AddWithValue(a);
+        moved.Parameters.AddWithValue(b);
+        var households = new List<HouseholdMove>();
+        await using (var r = await moved.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                households.Add(new HouseholdMove(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)));
+        return TypedResults.Ok(new VersionDiff(code, a, b,
+            changes.Where(c => c.Change == "added").ToList(), changes.Where(c => c.Change == "removed").ToList(),
+            changes.Where(c => c.Change == "reshaped").ToList(), households));
+    }
+
+    internal static async Task RequireTownship(NpgsqlDataSource db, string code, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT 1 FROM township WHERE code = $1");
+        cmd.Parameters.AddWithValue(code);
+        if (await cmd.ExecuteScalarAsync(ct) is null) throw ApiException.NotFound($"There is no township '{code}'.");
+    }
+
+    private static async Task<List<VersionDto>> ReadVersions(NpgsqlDataSource db, string code, int? only, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT v.version, v.created_at, v.author, v.reason, v.data_version, v.version = s.current_version,
+                   (v.report->>'grids')::int, (v.report->>'micro_grids')::int
+            FROM partition_version v JOIN township_state s ON s.township_code = v.township_code
+            WHERE v.township_code = $1 AND ($2::int IS NULL OR v.version = $2) ORDER BY v.version
+            """);
+        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddWithValue(only is null ? DBNull.Value : only.Value);
+        var list = new List<VersionDto>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new VersionDto(r.GetInt32(0), r.GetDateTime(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetBoolean(5), r.GetInt32(6), r.GetInt32(7)));
+        return list;
+    }
+}
+
+public sealed record JobAccepted(string JobId, string Township, string StatusUrl);
+public sealed record JobState(string State, DateTime At, string? Reason, string? Error);
+public sealed record JobStatus(string Id, string State, string? Township, DateTime? CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? Error, string? Result, IReadOnlyList<JobState> History);
+public sealed record VersionDto(int Version, DateTime CreatedAt, string Author, string Reason, long DataVersion, bool Current, int Grids, int MicroGrids);
+public sealed record UnitChange(string Code, string Level, string Change, int? HouseholdsBefore, int? HouseholdsAfter);
+public sealed record HouseholdMove(string HouseholdId, string? From, string? To);
+public sealed record VersionDiff(string Township, int From, int To, IReadOnlyList<UnitChange> Added, IReadOnlyList<UnitChange> Removed, IReadOnlyList<UnitChange> Reshaped, IReadOnlyList<HouseholdMove> Households);

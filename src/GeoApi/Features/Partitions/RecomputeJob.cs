@@ -1,0 +1,34 @@
+using Hangfire;
+using Npgsql;
+
+namespace GridSpatial.GeoApi.Features.Partitions;
+
+/// <summary>The Hangfire job that recomputes one township. One at a time per township across
+/// every process (a PostgreSQL advisory lock held for the run); idempotent, since publishing
+/// checks the data version it read and a second run on unchanged data publishes nothing.</summary>
+public sealed class RecomputeJob(NpgsqlDataSource db, PartitionRecompute recompute, ILogger<RecomputeJob> logger)
+{
+    [AutomaticRetry(Attempts = 3)]
+    [JobDisplayName("Recompute township {0}")]
+    public async Task<string> RunAsync(string townshipCode, string author, string reason, bool force, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('recompute:' || $1, 0))", conn))
+        {
+            lockCmd.Parameters.AddWithValue(townshipCode);
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+        try
+        {
+            var r = await recompute.RunAsync(townshipCode, author, reason, force, ct);
+            logger.LogInformation("Recompute of {Township}: {Outcome} (version {Version})", townshipCode, r.Outcome, r.Version);
+            return $"{r.Outcome.ToString().ToLowerInvariant()} version {r.Version} data version {r.DataVersion}";
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended('recompute:' || $1, 0))", conn);
+            unlock.Parameters.AddWithValue(townshipCode);
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+}
