@@ -3,6 +3,7 @@ using GridSpatial.GeoApi.Features.Codes;
 using GridSpatial.GeoApi.Features.Households;
 using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.GeoApi.Features.Lookup;
+using GridSpatial.GeoApi.Features.Ogc;
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Features.Townships;
 using GridSpatial.Partitioner;
@@ -85,6 +86,7 @@ public static class ApiHost
         app.MapLookupEndpoints();
         app.MapHouseholdEndpoints();
         app.MapCodeEndpoints();
+        app.MapOgcEndpoints();
         return app;
     }
 }

@@ -1,0 +1,32 @@
+namespace GridSpatial.GeoApi.Features.Ogc;
+
+/// <summary>One OGC API – Features collection over a table: what a feature's id is, which
+/// rows are current, and which columns become properties.</summary>
+public sealed record OgcLayer(string Id, string Title, string Description, string From, string FeatureId, string Geometry, string Properties)
+{
+    public static readonly IReadOnlyList<OgcLayer> All =
+    [
+        new("townships", "Townships (乡镇/街道)", "Township-level units with their 9-digit codes.",
+            "township x", "x.code", "x.geom",
+            "'code', x.code, 'name', x.name, 'kind', x.kind, 'urban', x.urban, 'county_code', x.county_code"),
+        new("villages", "Villages and communities (村/居委会)", "12-digit village units.",
+            "village x", "x.code", "x.geom",
+            "'code', x.code, 'name', x.name, 'township_code', x.township_code, 'urban', x.urban"),
+        new("grids", "Grids (网格)", "Grids of the current partition version of every township.",
+            "grid x JOIN township_state s ON s.township_code = x.township_code AND s.current_version = x.version", "x.code", "x.geom",
+            "'code', x.code, 'village_code', x.village_code, 'township_code', x.township_code, 'household_count', x.household_count, 'version', x.version"),
+        new("micro_grids", "Micro-grids (微网格)", "Micro-grids of the current partition version of every township.",
+            "micro_grid x JOIN township_state s ON s.township_code = x.township_code AND s.current_version = x.version", "x.code", "x.geom",
+            "'code', x.code, 'grid_code', x.grid_code, 'village_code', x.village_code, 'township_code', x.township_code, 'kind', x.kind, " +
+            "'household_count', x.household_count, 'building_id', x.building_id, 'floor_from', x.floor_from, 'floor_to', x.floor_to, 'pinned', x.pinned, 'version', x.version"),
+        new("households", "Households (户)", "Household dwellings.",
+            "household x", "x.id", "x.geom",
+            "'id', x.id, 'township_code', x.township_code, 'building_id', x.building_id, 'floor', x.floor, 'unit', x.unit, 'room', x.room, 'address', x.address, 'persons', x.persons"),
+        new("buildings", "Buildings (楼栋)", "Building footprints; feature ids are township:building.",
+            "building x", "x.township_code || ':' || x.id", "x.geom",
+            "'id', x.id, 'township_code', x.township_code, 'floors', x.floors, 'use', x.use"),
+        new("barriers", "Barriers", "Roads, rivers and railways that grids follow; feature ids are township:barrier.",
+            "barrier x", "x.township_code || ':' || x.id", "x.geom",
+            "'id', x.id, 'township_code', x.township_code, 'kind', x.kind, 'name', x.name"),
+    ];
+}
