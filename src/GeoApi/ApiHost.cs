@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GridSpatial.GeoApi.Features.Codes;
+using GridSpatial.GeoApi.Features.Exports;
 using GridSpatial.GeoApi.Features.Households;
 using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.GeoApi.Features.Lookup;
@@ -87,6 +88,7 @@ public static class ApiHost
         app.MapHouseholdEndpoints();
         app.MapCodeEndpoints();
         app.MapOgcEndpoints();
+        app.MapExportEndpoints();
         return app;
     }
 }

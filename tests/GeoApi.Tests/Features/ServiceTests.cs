@@ -161,6 +161,31 @@ public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
         }
     }
 
+    [SkippableFact]
+    public async Task Exports_GeoPackageGeoJsonAndCsv_HoldTheCurrentPartition()
+    {
+        var assigned = await Assignments();
+        var csv = await _http.GetStringAsync($"/api/townships/{Code}/export/assignments.csv");
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("household_id,micro_grid_code,grid_code", lines[0]);
+        Assert.Equal(assigned.Count, lines.Length - 1);
+        Assert.All(lines.Skip(1), l => Assert.Equal(assigned[l.Split(',')[0]], l.Split(',')[1]));
+
+        var geojson = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}/export/micro_grids.geojson");
+        var microGrids = geojson.GetProperty("features").GetArrayLength();
+        Assert.Equal(assigned.Values.Distinct().Count(), geojson.GetProperty("features").EnumerateArray().Count(f => f.GetProperty("properties").GetProperty("household_count").GetInt32() > 0));
+
+        Skip.If(!File.Exists("/usr/bin/ogrinfo"), "GDAL's ogrinfo is not installed");
+        var path = Path.Combine(Path.GetTempPath(), $"gs-{Guid.NewGuid():N}.gpkg");
+        await File.WriteAllBytesAsync(path, await _http.GetByteArrayAsync($"/api/townships/{Code}/export/partition.gpkg"));
+        var psi = new ProcessStartInfo("ogrinfo", ["-ro", "-so", path, "micro_grids"]) { RedirectStandardOutput = true };
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        File.Delete(path);
+        Assert.Contains($"Feature Count: {microGrids}", output, StringComparison.Ordinal);
+    }
+
     private async Task Partition(bool force)
     {
         var response = await _http.PostAsync(new Uri($"/api/townships/{Code}/partition?force={force.ToString().ToLowerInvariant()}", UriKind.Relative), null);

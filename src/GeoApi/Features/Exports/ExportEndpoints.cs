@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text;
+using GridSpatial.GeoApi.Features.Partitions;
+using Microsoft.Data.Sqlite;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using Npgsql;
+
+namespace GridSpatial.GeoApi.Features.Exports;
+
+/// <summary>A township's current partition as files: GeoJSON (micro-grids or grids, the
+/// DESIGN §4 properties), a GeoPackage with both layers, and the assignments CSV.</summary>
+public static class ExportEndpoints
+{
+    public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/townships/{code}/export").WithTags("Exports");
+        g.MapGet("/micro_grids.geojson", (string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, "micro_grid", http, db, ct))
+            .WithSummary("Micro-grids of the current version as GeoJSON (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to).");
+        g.MapGet("/grids.geojson", (string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, "grid", http, db, ct))
+            .WithSummary("Grids of the current version as GeoJSON (code, village_code, household_count).");
+        g.MapGet("/assignments.csv", Assignments).WithSummary("household_id,micro_grid_code,grid_code for the current version.");
+        g.MapGet("/partition.gpkg", GeoPackage).WithSummary("A GeoPackage with the layers micro_grids and grids of the current version.");
+        return app;
+    }
+
+    private static async Task GeoJson(string code, string table, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var version = await CurrentVersion(db, code, ct);
+        var props = table == "micro_grid"
+            ? "'code', code, 'grid_code', grid_code, 'village_code', village_code, 'kind', kind, 'household_count', household_count, 'building_id', building_id, 'floor_from', floor_from, 'floor_to', floor_to"
+            : "'code', code, 'village_code', village_code, 'household_count', household_count";
+        await using var cmd = db.CreateCommand($"""
+            SELECT json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(geom, 9)::json, 'properties', json_build_object({props}))::text
+            FROM {table} WHERE township_code = $1 AND version = $2 ORDER BY code
+            """);
+        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddWithValue(version);
+        http.Response.ContentType = "application/geo+json";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{code}-v{version}-{table}s.geojson\"";
+        await using var w = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 1 << 16);
+        await w.WriteAsync("{\"type\":\"FeatureCollection\",\"features\":[");
+        bool first = true;
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+            {
+                if (!first) await w.WriteAsync(',');
+                first = false;
+                await w.WriteAsync(r.GetString(0));
+            }
+        await w.WriteAsync("]}");
+    }
+
+    private static async Task Assignments(string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var version = await CurrentVersion(db, code, ct);
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{code}-v{version}-assignments.csv\"";
+        await using var w = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+        await w.WriteLineAsync("household_id,micro_grid_code,grid_code");
+        await using var cmd = db.CreateCommand("SELECT household_id, micro_grid_code, grid_code FROM assignment WHERE township_code = $1 AND version = $2 ORDER BY household_id");
+        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddWithValue(version);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            await w.WriteLineAsync($"{Partitioner.IO.Csv.Field(r.GetString(0))},{r.GetString(1)},{r.GetString(2)}");
+    }
+
+    private static async Task<IResult> GeoPackage(string code, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var version = await CurrentVersion(db, code, ct);
+        var path = Path.Combine(Path.GetTempPath(), $"gridspatial-{Guid.NewGuid():N}.gpkg");
+        try
+        {
+            await using (var gpkg = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                await gpkg.OpenAsync(ct);
+                await Exec(gpkg, """
+                    PRAGMA application_id = 1196444487;
+                    PRAGMA user_version = 10300;
+                    CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
+                        organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+                    INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', NULL),
+                        ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', NULL),
+                        ('WGS 84 geodetic', 4326, 'EPSG', 4326, 'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]', NULL);
+                    CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '',
+                        last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE,
+                        srs_id INTEGER REFERENCES gpkg_spatial_ref_sys(srs_id));
+                    CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+                        srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, PRIMARY KEY (table_name, column_name));
+                    CREATE TABLE micro_grids (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom MULTIPOLYGON, code TEXT NOT NULL UNIQUE, grid_code TEXT, village_code TEXT,
+                        kind TEXT, household_count INTEGER, building_id TEXT, floor_from INTEGER, floor_to INTEGER);
+                    CREATE TABLE grids (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom MULTIPOLYGON, code TEXT NOT NULL UNIQUE, village_code TEXT, household_count INTEGER);
+                    """, ct);
+                await using var tx = (SqliteTransaction)await gpkg.BeginTransactionAsync(ct);
+                var writer = new GeoPackageGeoWriter();
+                foreach (var (table, columns, select) in new[]
+                {
+                    ("micro_grids", "code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to",
+                        "SELECT geom, code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to FROM micro_grid WHERE township_code = $1 AND version = $2 ORDER BY code"),
+                    ("grids", "code, village_code, household_count",
+                        "SELECT geom, code, village_code, household_count FROM grid WHERE township_code = $1 AND version = $2 ORDER BY code"),
+                })
+                {
+                    var names = columns.Split(", ");
+                    await using var insert = new SqliteCommand($"INSERT INTO {table} (geom, {columns}) VALUES (@geom, {string.Join(", ", names.Select(n => "@" + n))})", gpkg, tx);
+                    insert.Parameters.Add("@geom", SqliteType.Blob);
+                    foreach (var n in names) insert.Parameters.Add("@" + n, SqliteType.Text);
+                    var extent = new Envelope();
+                    await using var src = db.CreateCommand(select);
+                    src.Parameters.AddWithValue(code);
+                    src.Parameters.AddWithValue(version);
+                    await using var r = await src.ExecuteReaderAsync(ct);
+                    while (await r.ReadAsync(ct))
+                    {
+                        var geom = r.GetFieldValue<Geometry>(0);
+                        geom.SRID = 4326;
+                        extent.ExpandToInclude(geom.EnvelopeInternal);
+                        insert.Parameters["@geom"].Value = writer.Write(geom);
+                        for (int i = 0; i < names.Length; i++) insert.Parameters["@" + names[i]].Value = r.IsDBNull(i + 1) ? DBNull.Value : r.GetValue(i + 1);
+                        await insert.ExecuteNonQueryAsync(ct);
+                    }
+                    await using var meta = new SqliteCommand("""
+                        INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) VALUES (@t, 'features', @t, @x0, @y0, @x1, @y1, 4326);
+                        INSERT INTO gpkg_geometry_columns VALUES (@t, 'geom', 'MULTIPOLYGON', 4326, 0, 0);
+                        """, gpkg, tx);
+                    meta.Parameters.AddWithValue("@t", table);
+                    meta.Parameters.AddWithValue("@x0", extent.IsNull ? 0 : extent.MinX);
+                    meta.Parameters.AddWithValue("@y0", extent.IsNull ? 0 : extent.MinY);
+                    meta.Parameters.AddWithValue("@x1", extent.IsNull ? 0 : extent.MaxX);
+                    meta.Parameters.AddWithValue("@y1", extent.IsNull ? 0 : extent.MaxY);
+                    await meta.ExecuteNonQueryAsync(ct);
+                }
+                await tx.CommitAsync(ct);
+            }
+            var bytes = await File.ReadAllBytesAsync(path, ct);
+            return Results.File(bytes, "application/geopackage+sqlite3", $"{code}-v{version.ToString(CultureInfo.InvariantCulture)}.gpkg");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task Exec(SqliteConnection c, string sql, CancellationToken ct)
+    {
+        await using var cmd = new SqliteCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<int> CurrentVersion(NpgsqlDataSource db, string code, CancellationToken ct)
+    {
+        await PartitionEndpoints.RequireTownship(db, code, ct);
+        await using var cmd = db.CreateCommand("SELECT current_version FROM township_state WHERE township_code = $1");
+        cmd.Parameters.AddWithValue(code);
+        return await cmd.ExecuteScalarAsync(ct) is int v
+            ? v
+            : throw new Infrastructure.ApiException(404, "No partition yet", $"Township {code} has not been partitioned.");
+    }
+}
