@@ -1,33 +1,104 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using GridSpatial.GeoApi.SampleData;
 using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.Inputs;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>bench partition --township T --households H [--barriers R] [--repeat N]</c>:
-/// households per second of the Partitioner on one core, warm, and peak memory.</summary>
+/// <summary><c>bench partition</c>: Partitioner throughput, warm, on one core (a synthetic
+/// 10,000-household township, or the files given) and on every core (a synthetic county of
+/// --county-households split into townships of 10,000), with peak memory. Prints a table.</summary>
 public static class BenchCommand
 {
+    public const string Usage = "bench partition [--township T --households H [--barriers R] [--villages V]] [--repeat N] [--county-households 1000000] | bench lookup [--rate 2000] [--seconds 10]";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "lookup") return await LookupBench.RunAsync(args[1..]);
+        return Run(args);
+    }
+
     public static int Run(string[] args)
     {
-        if (args.Length == 0 || args[0] != "partition") throw new UsageException("bench partition --township T --households H [--barriers R] [--repeat N]");
+        if (args.Length == 0 || args[0] != "partition") throw new UsageException(Usage);
         var cl = new CommandLine(args[1..], new HashSet<string>());
-        var input = PartitionCommand.ReadInput(cl);
-        int repeat = cl.Number("repeat", 3);
+        int repeat = cl.Number("repeat", 7);
+        var rows = new List<string[]>();
+
+        var input = cl.Get("township") is not null ? PartitionCommand.ReadInput(cl) : Synthetic("530627101", 10_000, 101);
+        var (median, best) = OneCore(input, repeat);
+        rows.Add(["one township, 1 core", input.Households.Count.ToString("N0", CultureInfo.InvariantCulture),
+            $"{median:F0} ms (best {best:F0})", $"{input.Households.Count / median * 1000:N0}", $"{PeakMiB()} MiB"]);
+        Print(rows);
+
+        int county = cl.Number("county-households", 1_000_000);
+        if (county > 0)
+        {
+            int townships = Math.Max(1, county / 10_000);
+            var clock = Stopwatch.StartNew();
+            var inputs = new PartitionInput[townships];
+            Parallel.For(0, townships, i => inputs[i] = Synthetic((530627101 + i).ToString(CultureInfo.InvariantCulture), county / townships, 1000 + i, i));
+            var generate = clock.Elapsed.TotalSeconds;
+            GC.Collect();
+            clock.Restart();
+            long households = 0;
+            var failures = new ConcurrentBag<string>();
+            int done = 0;
+            Parallel.ForEach(inputs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, t =>
+            {
+                try
+                {
+                    var p = new TownshipPartitioner(new PartitionOptions()).Partition(t);
+                    Interlocked.Add(ref households, p.Assignments.Count);
+                }
+                catch (ArgumentException e) { failures.Add($"{t.Township.Code}: {e.Message}"); }
+                var n = Interlocked.Increment(ref done);
+                if (n % 10 == 0) Console.Error.Write($"\r  {n}/{townships} townships");
+            });
+            Console.Error.WriteLine();
+            var seconds = clock.Elapsed.TotalSeconds;
+            rows.Add([$"county, {townships} townships, {Environment.ProcessorCount} cores", households.ToString("N0", CultureInfo.InvariantCulture),
+                $"{seconds:F1} s (+{generate:F1} s to generate)", $"{households / seconds:N0} ({households / seconds / Environment.ProcessorCount:N0}/core)", $"{PeakMiB()} MiB"]);
+            foreach (var f in failures) Console.Error.WriteLine("failed: " + f);
+            Print(rows);
+        }
+        return 0;
+    }
+
+    private static (double Median, double Best) OneCore(PartitionInput input, int repeat)
+    {
         var partitioner = new TownshipPartitioner(new PartitionOptions());
-        partitioner.Partition(input);
+        //-- Warm up until the JIT has settled (tiered compilation promotes hot methods after a few runs).
+        for (int i = 0; i < 3; i++) partitioner.Partition(input);
         var times = new List<double>();
+        Partition? last = null;
         for (int i = 0; i < repeat; i++)
         {
             var sw = Stopwatch.StartNew();
-            var p = partitioner.Partition(input);
+            last = partitioner.Partition(input);
             times.Add(sw.Elapsed.TotalMilliseconds);
-            Console.WriteLine(string.Join(" ", p.Report.ElapsedMs.Select(kv => $"{kv.Key}={kv.Value}")));
         }
-        Console.WriteLine(string.Join(" ", GridSpatial.Partitioner.Territories.Tessellation.Timing.Select(kv => $"{kv.Key}={kv.Value / (repeat + 1)}")));
-        double median = times.Order().ElementAt(times.Count / 2);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{input.Households.Count} households: median {median:F0} ms, {input.Households.Count / median * 1000:F0} households/s, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
-        return 0;
+        times.Sort();
+        Console.Error.WriteLine("  stages (ms, last run): " + string.Join(", ", last!.Report.ElapsedMs.Select(kv => $"{kv.Key} {kv.Value}")));
+        return (times[times.Count / 2], times[0]);
+    }
+
+    internal static PartitionInput Synthetic(string code, int households, int seed, int index = 0)
+    {
+        var t = new TownshipGenerator(seed).Generate(code, "合成镇", 104.87 + (index % 10) * 0.2, 27.44 + (index / 10) * 0.2, households);
+        return new PartitionInput(t.Township,
+            t.Households.Select(h => new HouseholdInput(h.Id, h.Location.Coordinate, h.BuildingId, h.Floor)).ToList(), [],
+            t.Barriers.Select(b => new BarrierInput(b.Id, b.Line, b.Kind)).ToList(), t.Villages);
+    }
+
+    private static long PeakMiB() => Process.GetCurrentProcess().PeakWorkingSet64 / 1048576;
+
+    private static void Print(List<string[]> rows)
+    {
+        Console.WriteLine("| run | households | time | households/s | peak memory |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var r in rows) Console.WriteLine("| " + string.Join(" | ", r) + " |");
     }
 }

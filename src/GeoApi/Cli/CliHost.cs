@@ -14,7 +14,7 @@ public static class CliHost
                     | --townships F
           recompute --township C [--reason TEXT]
           generate  [--townships N] [--households-per-township M] [--seed S] --out DIR
-          bench     partition --township T --households H [--barriers R] [--repeat N]
+          bench     partition [--township T --households H [--barriers R]] [--county-households N] | lookup [--rate R --seconds S]
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -24,7 +24,7 @@ public static class CliHost
             return args[0] switch
             {
                 "partition" => PartitionCommand.Run(args[1..]),
-                "bench" => BenchCommand.Run(args[1..]),
+                "bench" => await BenchCommand.RunAsync(args[1..]),
                 "generate" => GenerateCommand.Run(args[1..]),
                 "import" => await ImportCommand.RunAsync(args[1..]),
                 "recompute" => await RecomputeCommand.RunAsync(args[1..]),

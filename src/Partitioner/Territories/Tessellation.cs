@@ -44,13 +44,12 @@ public sealed class Tessellation
         return t;
     }
 
-    public static readonly Dictionary<string, long> Timing = [];
-    private static readonly System.Diagnostics.Stopwatch Sw = new();
-    private static void Lap(string n) { Timing[n] = Timing.GetValueOrDefault(n) + Sw.ElapsedMilliseconds; Sw.Restart(); }
+    private static readonly bool Profile = Environment.GetEnvironmentVariable("GS_PROFILE") == "1";
+    private readonly System.Diagnostics.Stopwatch _sw = System.Diagnostics.Stopwatch.StartNew();
+    private void Lap(string n) { if (Profile) Console.Error.Write($"{n}={_sw.ElapsedMilliseconds} "); _sw.Restart(); }
 
     private void Compute(Geometry township, IReadOnlyList<Face> faces, Geometry faceLinework, IReadOnlyList<Site> sites, PrecisionModel precision)
     {
-        Sw.Restart();
         var factory = township.Factory;
         var faceIndex = new STRtree<Face>();
         foreach (var f in faces) faceIndex.Insert(f.Polygon.EnvelopeInternal, f);
@@ -91,7 +90,6 @@ public sealed class Tessellation
             }
         }
         SiteFace = siteFace;
-
         Lap("locate");
         // 2. Voronoi cells of each face, vertices on the precision grid. A cell strictly inside
         //    its face is a piece as it is; only cells at the face boundary are clipped and noded.
@@ -166,8 +164,7 @@ public sealed class Tessellation
             var at = p.InteriorPoint.Coordinate;
             int f = LocateFace(at, out _);
             if (f < 0) continue;
-            var pt = factory.CreatePoint(at);
-            if (interiorCells.Query(new Envelope(at)).Any(c => c.Contains(pt))) continue;
+            if (interiorCells.Query(new Envelope(at)).Any(c => SimplePointInAreaLocator.Locate(at, c) == Location.Interior)) continue;
             polygonized.Add(p);
             _pieces.Add(p);
             _pieceFace.Add(f);
@@ -187,9 +184,8 @@ public sealed class Tessellation
                 if (gens.Count == 1) owner = gens[0].Site;
                 else if (gens.Count > 1)
                 {
-                    var pt = factory.CreatePoint(at);
                     foreach (var (cell, s, f) in cellIndex.Query(new Envelope(at)))
-                        if (f == _pieceFace[i] && cell.Contains(pt)) { owner = s; break; }
+                        if (f == _pieceFace[i] && SimplePointInAreaLocator.Locate(at, cell) == Location.Interior) { owner = s; break; }
                     if (owner < 0) owner = gens.MinBy(g => g.At.Distance(at)).Site;
                 }
             }
@@ -202,12 +198,12 @@ public sealed class Tessellation
             owners.Add(site);
         }
         _owner = owners.ToArray();
-
         Lap("label");
         ComputeSharedEdges();
         Lap("shared");
         RepairOrphans(sites, faces, factory);
         Lap("repair");
+        if (Profile) Console.Error.WriteLine($"pieces={_pieces.Count} interior={interior.Count}");
     }
 
     private sealed class PreciseFilter(PrecisionModel precision) : ICoordinateSequenceFilter
@@ -306,9 +302,8 @@ public sealed class Tessellation
         {
             foreach (var at in sites[s].Locations)
             {
-                var pt = factory.CreatePoint(at);
                 foreach (var i in pieceIndex.Query(new Envelope(at)))
-                    if (_owner[i] == s && !reached[i] && _pieces[i].Covers(pt)) { reached[i] = true; queue.Enqueue(i); }
+                    if (_owner[i] == s && !reached[i] && SimplePointInAreaLocator.Locate(at, _pieces[i]) != Location.Exterior) { reached[i] = true; queue.Enqueue(i); }
             }
         }
         while (queue.Count > 0)

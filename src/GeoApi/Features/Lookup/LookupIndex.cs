@@ -42,25 +42,57 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         }
     }
 
-    /// <summary>Everything that contains the point, or null outside every township.</summary>
+    /// <summary>Everything that contains the point, or null outside every township. Micro-grids
+    /// tile their township, so the micro-grid found is the township's answer too. On a shared
+    /// edge the unit whose code sorts first wins; floor runs share one territory (the stack).
+    /// Allocation-light: one visitor per thread, no lists unless a stack is hit.</summary>
     public LookupHit? Find(double lon, double lat)
     {
         var s = _snapshot ?? throw new InvalidOperationException("The lookup index is not loaded.");
         var c = new Coordinate(lon, lat);
-        foreach (var t in s.Query(c))
-        {
-            if (t.Boundary.Locate(c) == Location.Exterior) continue;
-            var hits = new List<MicroGridEntry>(1);
-            foreach (var m in t.Index.Query(new Envelope(c)))
-                if (m.Locator.Locate(c) != Location.Exterior) hits.Add(m);
-            if (hits.Count == 0) return new LookupHit(t, null, []);
-            hits.Sort((a, b) => string.CompareOrdinal(a.Code, b.Code));
-            //-- On a shared edge the point belongs to the unit whose code sorts first; floor runs share one territory.
-            var first = hits[0];
-            var stack = hits.Where(h => h.Territory == first.Territory).ToList();
-            return new LookupHit(t, first, stack);
-        }
+        var env = new Envelope(c);
+        var visitor = t_visitor ??= new HitVisitor();
+        if (s.Single is { } only) return Search(only, c, env, visitor);
+        foreach (var t in s.Query(env))
+            if (Search(t, c, env, visitor) is { } hit) return hit;
         return null;
+    }
+
+    [ThreadStatic]
+    private static HitVisitor? t_visitor;
+
+    private static LookupHit? Search(TownshipIndex t, Coordinate c, Envelope env, HitVisitor v)
+    {
+        v.Reset(c);
+        t.Index.Query(env, v);
+        if (v.First is null) return null;
+        if (v.Count == 1) return new LookupHit(t, v.First, [v.First]);
+        var stack = v.All.Where(h => ReferenceEquals(h.Territory, v.First.Territory)).OrderBy(h => h.Code, StringComparer.Ordinal).ToList();
+        return new LookupHit(t, stack[0], stack);
+    }
+
+    private sealed class HitVisitor : NetTopologySuite.Index.IItemVisitor<MicroGridEntry>
+    {
+        private Coordinate _at = new();
+        public MicroGridEntry? First { get; private set; }
+        public int Count { get; private set; }
+        public List<MicroGridEntry> All { get; } = [];
+
+        public void Reset(Coordinate at)
+        {
+            _at = at;
+            First = null;
+            Count = 0;
+            All.Clear();
+        }
+
+        public void VisitItem(MicroGridEntry item)
+        {
+            if (item.Locator.Locate(_at) == Location.Exterior) return;
+            Count++;
+            All.Add(item);
+            if (First is null || string.CompareOrdinal(item.Code, First.Code) < 0) First = item;
+        }
     }
 
     private async Task<TownshipIndex?> LoadTownshipAsync(string code, CancellationToken ct)
@@ -134,13 +166,19 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         public Snapshot(Dictionary<string, TownshipIndex> townships)
         {
             Townships = townships;
+            _single = townships.Count == 1 ? townships.Values.First() : null;
             foreach (var t in townships.Values) _tree.Insert(t.Extent, t);
             _tree.Build();
         }
 
         public IReadOnlyDictionary<string, TownshipIndex> Townships { get; }
 
-        public IList<TownshipIndex> Query(Coordinate c) => Townships.Count == 1 ? [.. Townships.Values] : _tree.Query(new Envelope(c));
+        /// <summary>The only township, when there is just one (no tree to walk).</summary>
+        public TownshipIndex? Single => _single;
+
+        private readonly TownshipIndex? _single;
+
+        public IList<TownshipIndex> Query(Envelope e) => _tree.Query(e);
     }
 }
 

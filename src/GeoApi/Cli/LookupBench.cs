@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using GridSpatial.GeoApi.Features.Lookup;
+using GridSpatial.GeoApi.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging.Abstractions;
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.GeoApi.Cli;
+
+/// <summary><c>bench lookup</c>: point lookups measured side by side in one run: the in-memory
+/// index against a PostGIS ST_Intersects query per point, then through the running API (batch
+/// POST, and GET at a fixed request rate with latency percentiles), each against the same
+/// request answered from PostGIS.</summary>
+public static class LookupBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var cl = new CommandLine(args, new HashSet<string>());
+        int rate = cl.Number("rate", 2000);
+        int seconds = cl.Number("seconds", 10);
+        var cs = Environment.GetEnvironmentVariable("GRIDSPATIAL_DB") ?? Database.ConnectionString(new ConfigurationBuilder().Build());
+        Migrator.Apply(cs);
+        await using var db = Database.Create(cs);
+        var index = new LookupIndex(db, NullLogger<LookupIndex>.Instance);
+        await index.LoadAllAsync(CancellationToken.None);
+        if (index.MicroGridCount == 0) throw new UsageException("No partitioned township in the database: run scripts/run.sh (or import and recompute) first.");
+
+        // Points: household locations jittered by up to ~50 m, so most fall inside a township.
+        var points = new List<Coordinate>();
+        await using (var cmd = db.CreateCommand("SELECT ST_X(geom), ST_Y(geom) FROM household ORDER BY id"))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) points.Add(new Coordinate(r.GetDouble(0), r.GetDouble(1)));
+        var rnd = new Random(42);
+        var sample = Enumerable.Range(0, 100_000).Select(_ => points[rnd.Next(points.Count)])
+            .Select(p => new Coordinate(p.X + (rnd.NextDouble() - 0.5) * 0.001, p.Y + (rnd.NextDouble() - 0.5) * 0.001)).ToArray();
+        var rows = new List<string[]>();
+
+        // 1. In-process, one thread.
+        for (int i = 0; i < 20_000; i++) index.Find(sample[i].X, sample[i].Y);
+        var clock = Stopwatch.StartNew();
+        int n = 0, hits = 0;
+        while (clock.Elapsed.TotalSeconds < 3)
+            for (int i = 0; i < sample.Length; i++, n++) if (index.Find(sample[i].X, sample[i].Y)?.MicroGrid is not null) hits++;
+        double inProcess = n / clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        int pg = 0;
+        while (clock.Elapsed.TotalSeconds < 3)
+            for (int i = 0; i < 200; i++, pg++) await LookupEndpointsAccess.Fallback(db, sample[i].X, sample[i].Y);
+        double postgis = pg / clock.Elapsed.TotalSeconds;
+        rows.Add(["in-process index, 1 thread", $"{inProcess:N0} lookups/s", $"{postgis:N0} lookups/s", $"{inProcess / postgis:N0}×"]);
+        Print(rows);
+
+        // 2. Through the API on loopback.
+        var app = ApiHost.Build(["--urls", "http://127.0.0.1:0", "--Hangfire:Server=false", "--Logging:LogLevel:Default=Warning"]);
+        await app.StartAsync();
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { BaseAddress = new Uri(address) };
+            var index2 = app.Services.GetRequiredService<LookupIndex>();
+            for (int i = 0; i < 100 && !index2.Loaded; i++) await Task.Delay(100);
+
+            var batch = "[" + string.Join(",", sample.Take(10_000).Select(p => FormattableString.Invariant($"[{p.X},{p.Y}]"))) + "]";
+            double Batch(string query, int rounds)
+            {
+                var sw = Stopwatch.StartNew();
+                for (int i = 0; i < rounds; i++)
+                {
+                    using var response = http.PostAsync(new Uri("/api/lookup" + query, UriKind.Relative), new StringContent(batch, Encoding.UTF8, "application/json")).GetAwaiter().GetResult();
+                    response.EnsureSuccessStatusCode();
+                    response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+                }
+                return rounds * 10_000 / sw.Elapsed.TotalSeconds;
+            }
+            Batch("", 2);
+            double batchRate = Batch("", 10);
+            double batchPg = Batch("?source=postgis", 1);
+            rows.Add(["POST /api/lookup, 10,000 points per request", $"{batchRate:N0} points/s", $"{batchPg:N0} points/s", $"{batchRate / batchPg:N0}×"]);
+            Print(rows);
+
+            var (p50, p99, achieved, errors) = await Load(http, sample, "", rate, seconds);
+            var (pgP50, pgP99, pgAchieved, pgErrors) = await Load(http, sample, "&source=postgis", rate, seconds);
+            rows.Add([$"GET /api/lookup at {rate:N0} req/s for {seconds} s", $"p50 {p50:F2} ms, p99 {p99:F2} ms ({achieved:N0} req/s, {errors} errors)",
+                $"p50 {pgP50:F2} ms, p99 {pgP99:F2} ms ({pgAchieved:N0} req/s, {pgErrors} errors)", $"{pgP99 / p99:N0}× (p99)"]);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        Print(rows);
+        Console.WriteLine($"index: {index.MicroGridCount:N0} micro-grids; {hits * 100.0 / Math.Max(1, n):F0} % of the sample points inside one; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
+        return 0;
+    }
+
+    /// <summary>Open-loop load: requests start on a fixed schedule whatever the latency, so a slow
+    /// server shows up as latency rather than as a lower request rate.</summary>
+    private static async Task<(double P50, double P99, double Achieved, int Errors)> Load(HttpClient http, Coordinate[] sample, string query, int rate, int seconds)
+    {
+        int total = rate * seconds;
+        var latencies = new double[total];
+        int errors = 0;
+        var tasks = new List<Task>(total);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / (double)rate);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
+            var p = sample[i % sample.Length];
+            int k = i;
+            tasks.Add(Task.Run(async () =>
+            {
+                var start = clock.Elapsed;
+                try
+                {
+                    using var r = await http.GetAsync(new Uri(FormattableString.Invariant($"/api/lookup?lon={p.X}&lat={p.Y}{query}"), UriKind.Relative));
+                    await r.Content.ReadAsByteArrayAsync();
+                    if ((int)r.StatusCode >= 500) Interlocked.Increment(ref errors);
+                }
+                catch (HttpRequestException) { Interlocked.Increment(ref errors); }
+                //-- Latency from when the request was due, not when it happened to start.
+                latencies[k] = (clock.Elapsed - (due < start ? due : start)).TotalMilliseconds;
+            }));
+        }
+        await Task.WhenAll(tasks);
+        var achieved = total / clock.Elapsed.TotalSeconds;
+        Array.Sort(latencies);
+        return (latencies[total / 2], latencies[(int)(total * 0.99)], achieved, errors);
+    }
+
+    private static void Print(List<string[]> rows)
+    {
+        Console.WriteLine("| lookup | GridSpatial | PostGIS per point (same run) | ratio |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var r in rows) Console.WriteLine("| " + string.Join(" | ", r) + " |");
+    }
+}
+
+/// <summary>The PostGIS lookup the service falls back to, for side-by-side measurement.</summary>
+internal static class LookupEndpointsAccess
+{
+    public static Task<LookupDto?> Fallback(Npgsql.NpgsqlDataSource db, double lon, double lat) =>
+        LookupEndpoints.Fallback(db, lon, lat, CancellationToken.None);
+}
