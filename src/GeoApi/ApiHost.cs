@@ -20,6 +20,21 @@ namespace GridSpatial.GeoApi;
 /// migrations, problem details, health, OpenAPI and the feature endpoints.</summary>
 public static class ApiHost
 {
+    /// <summary>Hangfire on PostgreSQL, in its own schema, shared by every API and worker process.</summary>
+    public static void AddJobStorage(IServiceCollection services, string connectionString) =>
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromMilliseconds(200),
+                InvisibilityTimeout = TimeSpan.FromMinutes(30),
+                DistributedLockTimeout = TimeSpan.FromMinutes(10),
+            }));
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         //-- appsettings.json sits beside the binaries; a test host sets its own content root.
@@ -43,18 +58,7 @@ public static class ApiHost
         builder.Services.AddTransient<RecomputeJob>();
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddHostedService<LookupListener>();
-        builder.Services.AddHangfire(c => c
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
-            {
-                SchemaName = "hangfire",
-                PrepareSchemaIfNecessary = true,
-                QueuePollInterval = TimeSpan.FromMilliseconds(200),
-                InvisibilityTimeout = TimeSpan.FromMinutes(30),
-                DistributedLockTimeout = TimeSpan.FromMinutes(10),
-            }));
+        AddJobStorage(builder.Services, connectionString);
         if (builder.Configuration.GetValue("Hangfire:Server", true))
             builder.Services.AddHangfireServer(o =>
             {

@@ -8,6 +8,7 @@ public static class CliHost
     public const string Usage = """
         usage: gridspatial <command> [options]
           serve                                   run the API (default)
+          worker                                  run background jobs only (any number, beside the API)
           partition --township T --households H [--buildings B] [--barriers R] [--villages V]
                     [--previous DIR] [--options O.json] [--input-crs wgs84|gcj02] --out DIR
           import    --dir DIR | --township-code C --layer villages|buildings|households|barriers --file F
@@ -28,6 +29,7 @@ public static class CliHost
                 "generate" => GenerateCommand.Run(args[1..]),
                 "import" => await ImportCommand.RunAsync(args[1..]),
                 "recompute" => await RecomputeCommand.RunAsync(args[1..]),
+                "worker" => await WorkerCommand.RunAsync(args[1..]),
                 "help" or "-h" => Help(),
                 _ => throw new UsageException($"Unknown command '{args[0]}'."),
             };
