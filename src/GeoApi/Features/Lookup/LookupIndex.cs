@@ -44,56 +44,19 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
 
     /// <summary>Everything that contains the point, or null outside every township. Micro-grids
     /// tile their township, so the micro-grid found is the township's answer too. On a shared
-    /// edge the unit whose code sorts first wins; floor runs share one territory (the stack).
-    /// Allocation-light: one visitor per thread, no lists unless a stack is hit.</summary>
-    public LookupHit? Find(double lon, double lat)
+    /// edge the unit whose code sorts first wins; floor runs share one territory (the stack).</summary>
+    internal LookupHit? Find(double lon, double lat)
     {
         var s = _snapshot ?? throw new InvalidOperationException("The lookup index is not loaded.");
         var c = new Coordinate(lon, lat);
-        var env = new Envelope(c);
-        var visitor = t_visitor ??= new HitVisitor();
-        if (s.Single is { } only) return Search(only, c, env, visitor);
-        foreach (var t in s.Query(env))
-            if (Search(t, c, env, visitor) is { } hit) return hit;
+        if (s.Single is { } only) return Search(only, c);
+        foreach (var t in s.Query(new Envelope(c)))
+            if (Search(t, c) is { } hit) return hit;
         return null;
     }
 
-    [ThreadStatic]
-    private static HitVisitor? t_visitor;
-
-    private static LookupHit? Search(TownshipIndex t, Coordinate c, Envelope env, HitVisitor v)
-    {
-        v.Reset(c);
-        t.Index.Query(env, v);
-        if (v.First is null) return null;
-        if (v.Count == 1) return new LookupHit(t, v.First, [v.First]);
-        var stack = v.All.Where(h => ReferenceEquals(h.Territory, v.First.Territory)).OrderBy(h => h.Code, StringComparer.Ordinal).ToList();
-        return new LookupHit(t, stack[0], stack);
-    }
-
-    private sealed class HitVisitor : NetTopologySuite.Index.IItemVisitor<MicroGridEntry>
-    {
-        private Coordinate _at = new();
-        public MicroGridEntry? First { get; private set; }
-        public int Count { get; private set; }
-        public List<MicroGridEntry> All { get; } = [];
-
-        public void Reset(Coordinate at)
-        {
-            _at = at;
-            First = null;
-            Count = 0;
-            All.Clear();
-        }
-
-        public void VisitItem(MicroGridEntry item)
-        {
-            if (item.Locator.Locate(_at) == Location.Exterior) return;
-            Count++;
-            All.Add(item);
-            if (First is null || string.CompareOrdinal(item.Code, First.Code) < 0) First = item;
-        }
-    }
+    private static LookupHit? Search(TownshipIndex t, Coordinate c) =>
+        t.Grid.Find(c) is { } stack ? new LookupHit(t, stack.Members[0], stack.Members) : null;
 
     private async Task<TownshipIndex?> LoadTownshipAsync(string code, CancellationToken ct)
     {
@@ -127,7 +90,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) grids[r.GetString(0)] = r.GetInt32(1);
         }
-        var index = new STRtree<MicroGridEntry>();
+        var entries = new List<MicroGridEntry>();
         var byWkb = new Dictionary<string, (Geometry Geom, IndexedPointInAreaLocator Locator)>(StringComparer.Ordinal);
         int count = 0;
         await using (var cmd = new NpgsqlCommand("""
@@ -150,13 +113,12 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
                 var geom = shared.Geom;
                 var entry = new MicroGridEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
                     r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetInt32(6), geom, shared.Locator);
-                index.Insert(geom.EnvelopeInternal, entry);
+                entries.Add(entry);
                 count++;
             }
         }
         await tx.CommitAsync(ct);
-        index.Build();
-        return new TownshipIndex(code, name, version, boundary.EnvelopeInternal, new IndexedPointInAreaLocator(boundary), villages, grids, index, count);
+        return new TownshipIndex(code, name, version, boundary.EnvelopeInternal, villages, grids, new CellGrid(entries), count);
     }
 
     private sealed class Snapshot
@@ -185,7 +147,19 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
 public sealed record MicroGridEntry(string Code, string GridCode, string VillageCode, string Kind, int HouseholdCount, int? FloorFrom, int? FloorTo,
     Geometry Territory, IndexedPointInAreaLocator Locator);
 
-public sealed record TownshipIndex(string Code, string Name, int Version, Envelope Extent, IndexedPointInAreaLocator Boundary,
-    IReadOnlyDictionary<string, string> Villages, IReadOnlyDictionary<string, int> Grids, STRtree<MicroGridEntry> Index, int MicroGrids);
+internal sealed record TownshipIndex(string Code, string Name, int Version, Envelope Extent,
+    IReadOnlyDictionary<string, string> Villages, IReadOnlyDictionary<string, int> Grids, CellGrid Grid, int MicroGrids)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IReadOnlyList<MicroGridEntry>, byte[]> _json = new(ReferenceEqualityComparer.Instance);
 
-public sealed record LookupHit(TownshipIndex Township, MicroGridEntry? MicroGrid, IReadOnlyList<MicroGridEntry> Stack);
+    /// <summary>The batch-lookup answer for a point in this territory (without the point), serialized once.</summary>
+    public byte[] Json(IReadOnlyList<MicroGridEntry> stack) => _json.GetOrAdd(stack, s =>
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer, LookupEndpoints.WriterOptions))
+            LookupEndpoints.Write(w, LookupEndpoints.Dto(0, 0, new LookupHit(this, s[0], s)));
+        return buffer.WrittenSpan.ToArray();
+    });
+}
+
+internal sealed record LookupHit(TownshipIndex Township, MicroGridEntry? MicroGrid, IReadOnlyList<MicroGridEntry> Stack);
