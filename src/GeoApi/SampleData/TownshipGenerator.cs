@@ -222,23 +222,8 @@ public sealed class TownshipGenerator(int seed)
 
     private Geometry ToLonLatGeometry(Geometry metric, Func<double, double, Coordinate> toLonLat)
     {
-        var g = _factory.CreateGeometry(metric);
-        g.Apply(new MapFilter(toLonLat));
-        g.GeometryChanged();
+        var g = Partitioner.Projection.CoordinateMapper.Map(metric, c => toLonLat(c.X, c.Y), _factory);
         if (g is Polygon p) g = _factory.CreateMultiPolygon([p]);
         return g.IsValid ? g : NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(g);
-    }
-
-    private sealed class MapFilter(Func<double, double, Coordinate> f) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var c = f(seq.GetX(i), seq.GetY(i));
-            seq.SetX(i, c.X);
-            seq.SetY(i, c.Y);
-        }
     }
 }

@@ -29,23 +29,8 @@ public sealed class BoundaryNoder
         if (moved.Count == 0) return others.ToList();
         return others.Select(g =>
         {
-            var copy = g.Copy();
-            copy.Apply(new MoveFilter(moved));
-            copy.GeometryChanged();
+            var copy = CoordinateMapper.Map(g, c => moved.TryGetValue(c, out var to) ? to : c);
             return copy.IsValid ? copy : g;
         }).ToList();
-    }
-
-    private sealed class MoveFilter(Dictionary<Coordinate, Coordinate> moved) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            if (!moved.TryGetValue(new Coordinate(seq.GetX(i), seq.GetY(i)), out var to)) return;
-            seq.SetX(i, to.X);
-            seq.SetY(i, to.Y);
-        }
     }
 }

@@ -35,13 +35,7 @@ public static class Gcj02
         return new Coordinate(lon, lat);
     }
 
-    public static Geometry ToWgs84(Geometry gcj)
-    {
-        var copy = gcj.Copy();
-        copy.Apply(new ToWgs84Filter());
-        copy.GeometryChanged();
-        return copy;
-    }
+    public static Geometry ToWgs84(Geometry gcj) => CoordinateMapper.Map(gcj, ToWgs84);
 
     private static (double DLon, double DLat) Offset(double lon, double lat)
     {
@@ -61,18 +55,5 @@ public static class Gcj02
         dLat = dLat * 180.0 / (A * (1 - Ee) / (magic * sqrtMagic) * Math.PI);
         dLon = dLon * 180.0 / (A / sqrtMagic * Math.Cos(radLat) * Math.PI);
         return (dLon, dLat);
-    }
-
-    private sealed class ToWgs84Filter : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var c = ToWgs84(new Coordinate(seq.GetX(i), seq.GetY(i)));
-            seq.SetX(i, c.X);
-            seq.SetY(i, c.Y);
-        }
     }
 }

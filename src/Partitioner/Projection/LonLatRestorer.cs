@@ -20,43 +20,15 @@ public sealed class LonLatRestorer(MetricProjection projection, PrecisionModel p
             _originals.TryAdd(m, c);
         }
         var metric = projection.Forward(lonLat);
-        metric.Apply(new PreciseFilter(precision));
+        metric.Apply(CoordinateMapper.Precise(precision));
         metric.GeometryChanged();
         return metric;
     }
 
     public Geometry Inverse(Geometry metric)
     {
-        var copy = projection.LonLatFactory.CreateGeometry(metric);
-        copy.Apply(new RestoreFilter(this));
-        copy.GeometryChanged();
-        return copy;
+        return CoordinateMapper.Map(metric, Restore, projection.LonLatFactory);
     }
 
     private Coordinate Restore(Coordinate m) => _originals.TryGetValue(m, out var o) ? o.Copy() : projection.Inverse(m);
-
-    private sealed class RestoreFilter(LonLatRestorer restorer) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var c = restorer.Restore(new Coordinate(seq.GetX(i), seq.GetY(i)));
-            seq.SetX(i, c.X);
-            seq.SetY(i, c.Y);
-        }
-    }
-
-    private sealed class PreciseFilter(PrecisionModel precision) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            seq.SetX(i, precision.MakePrecise(seq.GetX(i)));
-            seq.SetY(i, precision.MakePrecise(seq.GetY(i)));
-        }
-    }
 }

@@ -77,24 +77,5 @@ public sealed class MetricProjection
     public Geometry Inverse(Geometry metric, IReadOnlyDictionary<Coordinate, Coordinate> originals) =>
         Map(metric, c => originals.TryGetValue(c, out var o) ? o.Copy() : Inverse(c), LonLatFactory);
 
-    private static Geometry Map(Geometry g, Func<Coordinate, Coordinate> f, GeometryFactory factory)
-    {
-        var copy = factory.CreateGeometry(g);
-        copy.Apply(new CoordinateMapper(f));
-        copy.GeometryChanged();
-        return copy;
-    }
-
-    private sealed class CoordinateMapper(Func<Coordinate, Coordinate> f) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var c = f(new Coordinate(seq.GetX(i), seq.GetY(i)));
-            seq.SetX(i, c.X);
-            seq.SetY(i, c.Y);
-        }
-    }
+    private static Geometry Map(Geometry g, Func<Coordinate, Coordinate> f, GeometryFactory factory) => CoordinateMapper.Map(g, f, factory);
 }

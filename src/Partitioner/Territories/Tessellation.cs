@@ -6,6 +6,7 @@ using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
 using NetTopologySuite.Triangulate;
 using GridSpatial.Partitioner.Households;
+using GridSpatial.Partitioner.Projection;
 
 namespace GridSpatial.Partitioner.Territories;
 
@@ -43,10 +44,6 @@ public sealed class Tessellation
         t.Compute(township, faces, faceLinework, sites, precision);
         return t;
     }
-
-    private static readonly bool Profile = Environment.GetEnvironmentVariable("GS_PROFILE") == "1";
-    private readonly System.Diagnostics.Stopwatch _sw = System.Diagnostics.Stopwatch.StartNew();
-    private void Lap(string n) { if (Profile) Console.Error.Write($"{n}={_sw.ElapsedMilliseconds} "); _sw.Restart(); }
 
     private void Compute(Geometry township, IReadOnlyList<Face> faces, Geometry faceLinework, IReadOnlyList<Site> sites, PrecisionModel precision)
     {
@@ -90,7 +87,6 @@ public sealed class Tessellation
             }
         }
         SiteFace = siteFace;
-        Lap("locate");
         // 2. Voronoi cells of each face, vertices on the precision grid. A cell strictly inside
         //    its face is a piece as it is; only cells at the face boundary are clipped and noded.
         const double discRadius = 0.5;
@@ -101,7 +97,7 @@ public sealed class Tessellation
         var cellIndex = new STRtree<(Polygon Cell, int Site, int Face)>();
         var interiorCells = new STRtree<Polygon>();
         var interior = new List<(Polygon Cell, int Site, int Face)>();
-        var gridFilter = new PreciseFilter(precision);
+        var gridFilter = CoordinateMapper.Precise(precision);
         foreach (var face in faces)
         {
             var gens = generatorsOfFace[face.Index];
@@ -147,7 +143,6 @@ public sealed class Tessellation
         }
         cellIndex.Build();
         interiorCells.Build();
-        Lap("voronoi");
 
         // 3. A household on a face boundary (on a barrier) gets a small disc of its own, so it
         //    lies inside its territory rather than on the edge between two.
@@ -157,7 +152,6 @@ public sealed class Tessellation
         // 4. Node the rest together and polygonize; what falls inside an interior cell is
         //    that cell, already a piece.
         var noded = FaceBuilder.Node(factory.BuildGeometry(lines.SelectMany(Flatten)), precision);
-        Lap("node");
         var polygonized = new List<Polygon>();
         foreach (var p in FaceBuilder.Polygonize(noded))
         {
@@ -169,7 +163,6 @@ public sealed class Tessellation
             _pieces.Add(p);
             _pieceFace.Add(f);
         }
-        Lap("polygonize");
         // 5. Owners: the generator whose Voronoi cell holds the piece.
         var owners = new List<int>(_pieces.Count + interior.Count);
         for (int i = 0; i < _pieces.Count; i++)
@@ -198,24 +191,8 @@ public sealed class Tessellation
             owners.Add(site);
         }
         _owner = owners.ToArray();
-        Lap("label");
         ComputeSharedEdges();
-        Lap("shared");
         RepairOrphans(sites, faces, factory);
-        Lap("repair");
-        if (Profile) Console.Error.WriteLine($"pieces={_pieces.Count} interior={interior.Count}");
-    }
-
-    private sealed class PreciseFilter(PrecisionModel precision) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            seq.SetX(i, precision.MakePrecise(seq.GetX(i)));
-            seq.SetY(i, precision.MakePrecise(seq.GetY(i)));
-        }
     }
 
     private static IEnumerable<Geometry> Flatten(Geometry g)
