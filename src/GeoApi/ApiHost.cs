@@ -20,6 +20,14 @@ namespace GridSpatial.GeoApi;
 /// migrations, problem details, health, OpenAPI and the feature endpoints.</summary>
 public static class ApiHost
 {
+    /// <summary>The loop that turns dirty townships into recompute jobs (every process may run it).</summary>
+    public static void AddScheduler(IServiceCollection services, IConfiguration config)
+    {
+        var options = config.GetSection("Recompute").Get<RecomputeOptions>() ?? new RecomputeOptions();
+        services.AddSingleton(options);
+        if (options.Enabled) services.AddHostedService<RecomputeScheduler>();
+    }
+
     /// <summary>Hangfire on PostgreSQL, in its own schema, shared by every API and worker process.</summary>
     public static void AddJobStorage(IServiceCollection services, string connectionString) =>
         services.AddHangfire(c => c
@@ -31,7 +39,9 @@ public static class ApiHost
                 SchemaName = "hangfire",
                 PrepareSchemaIfNecessary = true,
                 QueuePollInterval = TimeSpan.FromMilliseconds(200),
-                InvisibilityTimeout = TimeSpan.FromMinutes(30),
+                //-- A job whose process died is fetched again after this; a recompute takes seconds, and
+                // one fetched twice is harmless (advisory lock per township, data-version check).
+                InvisibilityTimeout = TimeSpan.FromMinutes(5),
                 DistributedLockTimeout = TimeSpan.FromMinutes(10),
             }));
 
@@ -56,6 +66,7 @@ public static class ApiHost
         builder.Services.AddSingleton<PartitionStore>();
         builder.Services.AddSingleton<PartitionRecompute>();
         builder.Services.AddTransient<RecomputeJob>();
+        AddScheduler(builder.Services, builder.Configuration);
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddHostedService<LookupListener>();
         AddJobStorage(builder.Services, connectionString);

@@ -1,5 +1,8 @@
 using GridSpatial.GeoApi.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace GridSpatial.GeoApi.Tests;
@@ -16,6 +19,9 @@ public sealed class DatabaseFixture : IAsyncLifetime
     public NpgsqlDataSource Db { get; private set; } = null!;
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
+    /// <summary>The service's loopback address (http://127.0.0.1:port).</summary>
+    public string Address { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         await using (var admin = new NpgsqlConnection(_admin))
@@ -29,8 +35,12 @@ public sealed class DatabaseFixture : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         Db = Database.Create(ConnectionString);
         Environment.SetEnvironmentVariable("ConnectionStrings__GridSpatial", ConnectionString);
+        Environment.SetEnvironmentVariable("GRIDSPATIAL_URL", "http://127.0.0.1:0");
+        //-- A real Kestrel on a free loopback port, so outside clients (GDAL) can reach the same service.
         Factory = new WebApplicationFactory<Program>();
-        _ = Factory.Server;
+        Factory.UseKestrel();
+        Factory.StartServer();
+        Address = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
 
     public async Task DisposeAsync()

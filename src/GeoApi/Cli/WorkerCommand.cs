@@ -23,6 +23,7 @@ public static class WorkerCommand
         builder.Services.AddSingleton<PartitionStore>();
         builder.Services.AddSingleton<PartitionRecompute>();
         builder.Services.AddTransient<RecomputeJob>();
+        ApiHost.AddScheduler(builder.Services, builder.Configuration);
         ApiHost.AddJobStorage(builder.Services, cs);
         builder.Services.AddHangfireServer(o =>
         {

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridSpatial.GeoApi.SampleData;
+
+namespace GridSpatial.GeoApi.Tests.Features;
+
+/// <summary>Background recompute on real Hangfire storage: bursts of household edits coalesce
+/// into at most two recomputes, and what is published reflects every edit.</summary>
+[Collection("db")]
+public class RecomputeTests(DatabaseFixture db)
+{
+    private const string Code = "530627160";
+    private readonly HttpClient _http = db.Factory.CreateClient();
+
+    [Fact]
+    public async Task TwoHundredEdits_InAFewSeconds_CoalesceIntoAtMostTwoRecomputesReflectingAll()
+    {
+        var township = new TownshipGenerator(160).Generate(Code, "合并镇", 105.2, 27.1, 400, urbanShare: 0);
+        var dir = Path.Combine(Path.GetTempPath(), "gs-recompute-" + Guid.NewGuid().ToString("N")[..8]);
+        SampleWriter.Write(township, dir);
+        foreach (var (path, file) in new[] { ("/api/townships", "township"), ($"/api/townships/{Code}/villages", "villages"),
+                     ($"/api/townships/{Code}/households", "households"), ($"/api/townships/{Code}/barriers", "barriers") })
+            (await _http.PostAsync(new Uri(path, UriKind.Relative), Samples.Json(File.ReadAllText(Path.Combine(dir, file + ".geojson"))))).EnsureSuccessStatusCode();
+        Directory.Delete(dir, true);
+
+        // The import itself marks the township dirty: the scheduler publishes a first version.
+        var first = await WaitForClean(TimeSpan.FromSeconds(60));
+
+        var rnd = new Random(5);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < 200; i++)
+        {
+            var h = township.Households[rnd.Next(township.Households.Count)];
+            var lon = h.Location.X + (rnd.NextDouble() - 0.5) * 2e-5;
+            var lat = h.Location.Y + (rnd.NextDouble() - 0.5) * 2e-5;
+            var body = FormattableString.Invariant($"{{\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon},{lat}]}},\"properties\":{{\"persons\":{1 + i % 6}}}}}");
+            using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri($"/api/households/{h.Id}", UriKind.Relative)) { Content = Samples.Json(body) };
+            (await _http.SendAsync(request)).EnsureSuccessStatusCode();
+        }
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"200 edits took {clock.Elapsed}");
+
+        var last = await WaitForClean(TimeSpan.FromSeconds(90));
+        Assert.InRange(last - first, 1, 2);
+        await using var cmd = db.Db.CreateCommand("""
+            SELECT v.data_version = s.data_version, (SELECT count(*) FROM assignment a WHERE a.township_code = s.township_code AND a.version = s.current_version)
+            FROM township_state s JOIN partition_version v ON v.township_code = s.township_code AND v.version = s.current_version
+            WHERE s.township_code = $1
+            """);
+        cmd.Parameters.AddWithValue(Code);
+        await using var r = await cmd.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        Assert.True(r.GetBoolean(0), "the published version was made from the latest data");
+        Assert.Equal(township.Households.Count, r.GetInt64(1));
+    }
+
+    /// <summary>Waits until the township has a current version and nothing pending; returns the version.</summary>
+    private async Task<int> WaitForClean(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            var t = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}");
+            if (t.GetProperty("currentVersion").ValueKind == JsonValueKind.Number && t.GetProperty("dirtySince").ValueKind == JsonValueKind.Null)
+                return t.GetProperty("currentVersion").GetInt32();
+            await Task.Delay(250);
+        }
+        Assert.Fail($"township {Code} was not recomputed within {timeout}");
+        return 0;
+    }
+}
