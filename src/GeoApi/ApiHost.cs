@@ -97,6 +97,8 @@ public static class ApiHost
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
         app.MapHealthChecks("/health");
+        //-- Local requests only (Hangfire's default filter) until access control lands.
+        app.UseHangfireDashboard("/hangfire");
         app.MapTownshipEndpoints();
         app.MapImportEndpoints();
         app.MapPartitionEndpoints();
