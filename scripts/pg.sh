@@ -32,7 +32,11 @@ if [ ! -f "$dir/PG_VERSION" ]; then
 fi
 if ! as_pg "$bin/pg_ctl -D '$dir' status" >/dev/null 2>&1; then
   log "starting PostgreSQL on 127.0.0.1:$port"
-  as_pg "$bin/pg_ctl -D '$dir' -w -t 60 -o \"-p $port -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c fsync=off -c synchronous_commit=off\" -l '$dir/server.log' start" >&2
+  if ! as_pg "$bin/pg_ctl -D '$dir' -w -t 60 -o \"-p $port -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c fsync=off -c synchronous_commit=off\" -l '$dir/server.log' start" >&2; then
+    log "PostgreSQL did not start (is port $port taken? set GRIDSPATIAL_PG_PORT); last lines of $dir/server.log:"
+    tail -5 "$dir/server.log" >&2 || true
+    exit 1
+  fi
 fi
 for _ in $(seq 1 30); do
   psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1 && break
