@@ -87,7 +87,7 @@ public static class ApiHost
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgis", tags: ["db"]);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(OpenApiExamples.Add);
 
         var app = builder.Build();
         Migrator.Apply(connectionString, app.Logger);

@@ -16,11 +16,11 @@ public static class ExportEndpoints
     {
         var g = app.MapGroup("/api/townships/{code}/export").WithTags("Exports");
         g.MapGet("/micro_grids.geojson", (string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, "micro_grid", http, db, ct))
-            .WithSummary("Micro-grids of the current version as GeoJSON (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to).");
+            .Produces<object>(200, "application/geo+json").WithSummary("Micro-grids of the current version as GeoJSON (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to).");
         g.MapGet("/grids.geojson", (string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, "grid", http, db, ct))
-            .WithSummary("Grids of the current version as GeoJSON (code, village_code, household_count).");
-        g.MapGet("/assignments.csv", Assignments).WithSummary("household_id,micro_grid_code,grid_code for the current version.");
-        g.MapGet("/partition.gpkg", GeoPackage).WithSummary("A GeoPackage with the layers micro_grids and grids of the current version.");
+            .Produces<object>(200, "application/geo+json").WithSummary("Grids of the current version as GeoJSON (code, village_code, household_count).");
+        g.MapGet("/assignments.csv", Assignments).Produces<string>(200, "text/csv").WithSummary("household_id,micro_grid_code,grid_code for the current version.");
+        g.MapGet("/partition.gpkg", GeoPackage).Produces<byte[]>(200, "application/geopackage+sqlite3").WithSummary("A GeoPackage with the layers micro_grids and grids of the current version.");
         return app;
     }
 

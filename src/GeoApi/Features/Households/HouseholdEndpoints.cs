@@ -18,9 +18,9 @@ public static class HouseholdEndpoints
     public static IEndpointRouteBuilder MapHouseholdEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/households/{id}").WithTags("Households");
-        g.MapGet("", Get).WithSummary("The household as a GeoJSON Feature, with its ETag.");
-        g.MapPut("", Put).WithSummary("Replace the household (a GeoJSON Feature); If-Match guards against lost updates.");
-        g.MapPatch("", Patch).WithSummary("JSON merge patch of the household's properties and/or geometry; If-Match guards against lost updates.");
+        g.MapGet("", Get).Produces<JsonElement>(200, "application/geo+json").WithSummary("The household as a GeoJSON Feature, with its ETag.");
+        g.MapPut("", Put).Accepts<JsonElement>("application/geo+json", "application/json").WithSummary("Replace the household (a GeoJSON Feature); If-Match guards against lost updates.");
+        g.MapPatch("", Patch).Accepts<JsonElement>("application/merge-patch+json", "application/json").WithSummary("JSON merge patch of the household's properties and/or geometry; If-Match guards against lost updates.");
         g.MapDelete("", Delete).WithSummary("Remove the household; If-Match guards against lost updates.");
         g.MapGet("/grid", Grid).WithSummary("The household's township, village, grid and micro-grid codes in the current partition.");
         return app;

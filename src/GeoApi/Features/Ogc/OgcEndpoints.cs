@@ -17,12 +17,12 @@ public static class OgcEndpoints
     public static IEndpointRouteBuilder MapOgcEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/ogc").WithTags("OGC API Features");
-        g.MapGet("", Landing).WithSummary("OGC API – Features landing page.");
-        g.MapGet("/conformance", Conformance).WithSummary("Conformance classes.");
-        g.MapGet("/collections", Collections).WithSummary("Every collection: townships, villages, grids, micro_grids, households, buildings, barriers.");
-        g.MapGet("/collections/{id}", Collection).WithSummary("One collection with its extent.");
-        g.MapGet("/collections/{id}/items", Items).WithSummary("Features as GeoJSON: bbox=minLon,minLat,maxLon,maxLat, limit (≤ 10,000), offset; next links page on.");
-        g.MapGet("/collections/{id}/items/{fid}", Item).WithSummary("One feature.");
+        g.MapGet("", Landing).Produces<object>(200, "application/json").WithSummary("OGC API – Features landing page.");
+        g.MapGet("/conformance", Conformance).Produces<object>(200, "application/json").WithSummary("Conformance classes.");
+        g.MapGet("/collections", Collections).Produces<object>(200, "application/json").WithSummary("Every collection: townships, villages, grids, micro_grids, households, buildings, barriers.");
+        g.MapGet("/collections/{id}", Collection).Produces<object>(200, "application/json").WithSummary("One collection with its extent.");
+        g.MapGet("/collections/{id}/items", Items).Produces<object>(200, "application/geo+json").WithSummary("Features as GeoJSON: bbox=minLon,minLat,maxLon,maxLat, limit (≤ 10,000), offset; next links page on.");
+        g.MapGet("/collections/{id}/items/{fid}", Item).Produces<object>(200, "application/geo+json").WithSummary("One feature.");
         return app;
     }
 

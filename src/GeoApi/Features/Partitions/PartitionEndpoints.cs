@@ -14,10 +14,10 @@ public static class PartitionEndpoints
     {
         var t = app.MapGroup("/api/townships/{code}").WithTags("Partitions");
         t.MapPost("/partition", StartRun).WithSummary("Recompute the township's partition as a background job; 202 with the job's URL.");
-        t.MapGet("/report", Report).WithSummary("The quality report (DESIGN §5) of the current version.");
+        t.MapGet("/report", Report).Produces<JsonElement>(200, "application/json").WithSummary("The quality report (DESIGN §5) of the current version.");
         t.MapGet("/versions", Versions).WithSummary("Every partition version: when, by whom, why, from which data version.");
-        t.MapGet("/versions/{version:int}", Version).WithSummary("One version with its report.");
-        t.MapGet("/versions/{a:int}/diff/{b:int}", Diff).WithSummary("Units added, removed and reshaped from version a to b, and households that changed micro-grid.");
+        t.MapGet("/versions/{version:int}", Version).Produces<JsonElement>(200, "application/json").WithSummary("One version with its report.");
+        t.MapGet("/versions/{a:int}/diff/{b:int}", Diff).Produces<VersionDiff>(200, "application/json").WithSummary("Units added, removed and reshaped from version a to b, and households that changed micro-grid.");
         app.MapGet("/api/jobs/{id}", Job).WithTags("Partitions").WithSummary("State, township, timings and error of a job.");
         return app;
     }
