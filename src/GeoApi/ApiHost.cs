@@ -20,6 +20,15 @@ namespace GridSpatial.GeoApi;
 /// migrations, problem details, health, OpenAPI and the feature endpoints.</summary>
 public static class ApiHost
 {
+    /// <summary>The nightly full recompute and the hourly consistency check (cron from configuration
+    /// <c>Recompute:FullCron</c>, <c>Recompute:CheckCron</c>); registering again only updates them.</summary>
+    public static void RegisterRecurringJobs(IServiceProvider services, IConfiguration config)
+    {
+        var recurring = services.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<ConsistencyJob>(ConsistencyJob.CheckId, j => j.CheckAsync(CancellationToken.None), config["Recompute:CheckCron"] ?? Cron.Hourly());
+        recurring.AddOrUpdate<ConsistencyJob>(ConsistencyJob.FullRecomputeId, j => j.FullRecomputeAsync(CancellationToken.None), config["Recompute:FullCron"] ?? Cron.Daily(3));
+    }
+
     /// <summary>The loop that turns dirty townships into recompute jobs (every process may run it).</summary>
     public static void AddScheduler(IServiceCollection services, IConfiguration config)
     {
@@ -66,6 +75,7 @@ public static class ApiHost
         builder.Services.AddSingleton<PartitionStore>();
         builder.Services.AddSingleton<PartitionRecompute>();
         builder.Services.AddTransient<RecomputeJob>();
+        builder.Services.AddTransient<ConsistencyJob>();
         AddScheduler(builder.Services, builder.Configuration);
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddHostedService<LookupListener>();
@@ -91,6 +101,7 @@ public static class ApiHost
 
         var app = builder.Build();
         Migrator.Apply(connectionString, app.Logger);
+        RegisterRecurringJobs(app.Services, builder.Configuration);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();

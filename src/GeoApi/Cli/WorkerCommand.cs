@@ -23,6 +23,7 @@ public static class WorkerCommand
         builder.Services.AddSingleton<PartitionStore>();
         builder.Services.AddSingleton<PartitionRecompute>();
         builder.Services.AddTransient<RecomputeJob>();
+        builder.Services.AddTransient<ConsistencyJob>();
         ApiHost.AddScheduler(builder.Services, builder.Configuration);
         ApiHost.AddJobStorage(builder.Services, cs);
         builder.Services.AddHangfireServer(o =>
@@ -30,7 +31,9 @@ public static class WorkerCommand
             o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
-        await builder.Build().RunAsync();
+        var host = builder.Build();
+        ApiHost.RegisterRecurringJobs(host.Services, builder.Configuration);
+        await host.RunAsync();
         return 0;
     }
 }

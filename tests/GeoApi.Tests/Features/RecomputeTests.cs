@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GridSpatial.GeoApi.SampleData;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GridSpatial.GeoApi.Tests.Features;
 
@@ -52,6 +53,19 @@ public class RecomputeTests(DatabaseFixture db)
         Assert.True(await r.ReadAsync());
         Assert.True(r.GetBoolean(0), "the published version was made from the latest data");
         Assert.Equal(township.Households.Count, r.GetInt64(1));
+    }
+
+    [Fact]
+    public async Task ConsistencyCheck_OnPublishedPartitions_FindsNoDriftAndJobsAreListedPerTownship()
+    {
+        using var scope = db.Factory.Services.CreateScope();
+        var check = scope.ServiceProvider.GetRequiredService<GridSpatial.GeoApi.Features.Partitions.ConsistencyJob>();
+        Assert.Equal("no drift", await check.CheckAsync(CancellationToken.None));
+
+        var response = await _http.PostAsync(new Uri("/api/townships/530627118/partition", UriKind.Relative), null);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return;
+        var jobs = await _http.GetFromJsonAsync<JsonElement>("/api/townships/530627118/jobs");
+        Assert.Contains(jobs.EnumerateArray(), j => j.GetProperty("statusUrl").GetString()!.StartsWith("/api/jobs/", StringComparison.Ordinal));
     }
 
     /// <summary>Waits until the township has a current version and nothing pending; returns the version.</summary>

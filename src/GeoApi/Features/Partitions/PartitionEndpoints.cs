@@ -14,6 +14,7 @@ public static class PartitionEndpoints
     {
         var t = app.MapGroup("/api/townships/{code}").WithTags("Partitions");
         t.MapPost("/partition", StartRun).WithSummary("Recompute the township's partition as a background job; 202 with the job's URL.");
+        t.MapGet("/jobs", TownshipJobs).WithSummary("The township's recent jobs, newest first.");
         t.MapGet("/report", Report).Produces<JsonElement>(200, "application/json").WithSummary("The quality report (DESIGN §5) of the current version.");
         t.MapGet("/versions", Versions).WithSummary("Every partition version: when, by whom, why, from which data version.");
         t.MapGet("/versions/{version:int}", Version).Produces<JsonElement>(200, "application/json").WithSummary("One version with its report.");
@@ -45,6 +46,20 @@ public static class PartitionEndpoints
         return TypedResults.Ok(new JobStatus(id, last?.State ?? "Unknown", args.Count > 0 ? args[0]?.ToString() : null,
             details.CreatedAt, history.FirstOrDefault(h => h.State == "Processing")?.At, history.LastOrDefault(h => h.State is "Succeeded" or "Failed" or "Deleted")?.At,
             history.LastOrDefault(h => h.Error is not null)?.Error, result, history));
+    }
+
+    private static async Task<Ok<List<JobSummary>>> TownshipJobs(string code, int? limit, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await RequireTownship(db, code, ct);
+        //-- Hangfire keeps a job's arguments as a JSON array of serialized values; the township is the first.
+        await using var cmd = db.CreateCommand(
+            "SELECT j.id::text, j.statename, j.createdat FROM hangfire.job j WHERE j.arguments->>0 = $1 ORDER BY j.id DESC LIMIT $2");
+        cmd.Parameters.AddWithValue(JsonSerializer.Serialize(code));
+        cmd.Parameters.AddWithValue(Math.Clamp(limit ?? 50, 1, 1000));
+        var list = new List<JobSummary>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(new JobSummary(r.GetString(0), r.IsDBNull(1) ? "Unknown" : r.GetString(1), r.GetDateTime(2), $"/api/jobs/{r.GetString(0)}"));
+        return TypedResults.Ok(list);
     }
 
     private static async Task<IResult> Report(string code, NpgsqlDataSource db, CancellationToken ct)
@@ -148,6 +163,7 @@ public static class PartitionEndpoints
     }
 }
 
+public sealed record JobSummary(string Id, string State, DateTime CreatedAt, string StatusUrl);
 public sealed record JobAccepted(string JobId, string Township, string StatusUrl);
 public sealed record JobState(string State, DateTime At, string? Reason, string? Error);
 public sealed record JobStatus(string Id, string State, string? Township, DateTime? CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? Error, string? Result, IReadOnlyList<JobState> History);
