@@ -11,6 +11,7 @@ public static class CliHost
           worker                                  run background jobs only (any number, beside the API)
           partition --township T --households H [--buildings B] [--barriers R] [--villages V]
                     [--previous DIR] [--options O.json] [--input-crs wgs84|gcj02] --out DIR
+          partition-all --input DIR --out DIR [--options O.json] [--parallel N]
           import    --dir DIR | --township-code C --layer villages|buildings|households|barriers --file F
                     | --townships F
           recompute --township C [--reason TEXT]
@@ -25,6 +26,7 @@ public static class CliHost
             return args[0] switch
             {
                 "partition" => PartitionCommand.Run(args[1..]),
+                "partition-all" => PartitionAllCommand.Run(args[1..]),
                 "bench" => await BenchCommand.RunAsync(args[1..]),
                 "generate" => GenerateCommand.Run(args[1..]),
                 "import" => await ImportCommand.RunAsync(args[1..]),

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.IO;
+using Spectre.Console;
+
+namespace GridSpatial.GeoApi.Cli;
+
+/// <summary><c>partition-all --input DIR --out DIR [--options O.json] [--parallel N]</c>: every
+/// township folder of DIR (township.geojson, households.geojson and whichever of buildings,
+/// barriers, villages.geojson it has; a previous output of the same name under --out is used for
+/// stable codes), partitioned in parallel over the cores, each written in the <c>partition</c>
+/// output format, with a progress bar.</summary>
+public static class PartitionAllCommand
+{
+    public static int Run(string[] args)
+    {
+        var cl = new CommandLine(args, new HashSet<string>());
+        var input = cl.Required("input");
+        var output = cl.Required("out");
+        var options = cl.Get("options") is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptions();
+        int parallel = cl.Number("parallel", Environment.ProcessorCount);
+        var folders = Directory.GetDirectories(input).Where(d => File.Exists(Path.Combine(d, "township.geojson"))).Order(StringComparer.Ordinal).ToList();
+        if (folders.Count == 0) throw new UsageException($"No township folder (with township.geojson) under {input}.");
+
+        var failures = new ConcurrentBag<string>();
+        long households = 0;
+        var clock = Stopwatch.StartNew();
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"{folders.Count} townships", maxValue: folders.Count);
+                Parallel.ForEach(folders, new ParallelOptions { MaxDegreeOfParallelism = parallel }, dir =>
+                {
+                    var name = Path.GetFileName(dir);
+                    try
+                    {
+                        string? F(string file) => File.Exists(Path.Combine(dir, file)) ? Path.Combine(dir, file) : null;
+                        var previous = Path.Combine(output, name);
+                        var inputs = new Partitioner.Inputs.PartitionInput(
+                            GeoJsonInputReader.ReadTownship(Path.Combine(dir, "township.geojson")),
+                            GeoJsonInputReader.ReadHouseholds(Path.Combine(dir, "households.geojson")),
+                            F("buildings.geojson") is { } b ? GeoJsonInputReader.ReadBuildings(b) : [],
+                            F("barriers.geojson") is { } r ? GeoJsonInputReader.ReadBarriers(r) : [],
+                            F("villages.geojson") is { } v ? GeoJsonInputReader.ReadVillages(v) : [],
+                            File.Exists(Path.Combine(previous, "assignments.csv")) ? GeoJsonInputReader.ReadPrevious(previous) : null);
+                        var p = new TownshipPartitioner(options).Partition(inputs);
+                        PartitionWriter.Write(p, previous);
+                        Interlocked.Add(ref households, p.Assignments.Count);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        failures.Add($"{name}: {e.Message}");
+                    }
+                    task.Increment(1);
+                });
+            });
+        Console.WriteLine($"{folders.Count - failures.Count} of {folders.Count} townships, {households:N0} households in {clock.Elapsed.TotalSeconds:F1} s " +
+            $"({households / clock.Elapsed.TotalSeconds:N0} households/s on {parallel} threads) -> {output}");
+        foreach (var f in failures.Order(StringComparer.Ordinal)) Console.Error.WriteLine("failed: " + f);
+        return failures.IsEmpty ? 0 : 1;
+    }
+}
