@@ -192,7 +192,7 @@ public sealed class Tessellation
         }
         _owner = owners.ToArray();
         ComputeSharedEdges();
-        RepairOrphans(sites, faces, factory);
+        RepairOrphans(sites, faces);
     }
 
     private static IEnumerable<Geometry> Flatten(Geometry g)
@@ -264,7 +264,7 @@ public sealed class Tessellation
     /// the neighbour in the same village it shares the longest edge with. Land that reaches no
     /// site of its village (an exclave) goes to the nearest site of the village, or becomes an
     /// empty unit when the village has no household at all.</summary>
-    private void RepairOrphans(IReadOnlyList<Site> sites, IReadOnlyList<Face> faces, GeometryFactory factory)
+    private void RepairOrphans(IReadOnlyList<Site> sites, IReadOnlyList<Face> faces)
     {
         var neighbours = Neighbours();
         var villageOfPiece = _pieceFace.Select(f => faces[f].Village).ToArray();
