@@ -20,8 +20,22 @@ public sealed class RecomputeJob(NpgsqlDataSource db, PartitionRecompute recompu
         }
         try
         {
+            var started = DateTime.UtcNow;
             var r = await recompute.RunAsync(townshipCode, author, reason, force, ct);
             logger.LogInformation("Recompute of {Township}: {Outcome} (version {Version})", townshipCode, r.Outcome, r.Version);
+            //-- The run's own interval, recorded while the lock is still held: what "one at a time" is checked against.
+            await using (var audit = new NpgsqlCommand(
+                "INSERT INTO audit_log (township_code, actor, action, entity, entity_id, after_version, detail) VALUES ($1, $2, 'recompute', 'partition', $1, $3, " +
+                "jsonb_build_object('started', $4::timestamptz, 'finished', clock_timestamp(), 'outcome', $5::text, 'process', $6::int))", conn))
+            {
+                audit.Parameters.AddWithValue(townshipCode);
+                audit.Parameters.AddWithValue(author);
+                audit.Parameters.AddWithValue(r.Version is null ? DBNull.Value : r.Version.Value);
+                audit.Parameters.AddWithValue(started);
+                audit.Parameters.AddWithValue(r.Outcome.ToString().ToLowerInvariant());
+                audit.Parameters.AddWithValue(Environment.ProcessId);
+                await audit.ExecuteNonQueryAsync(ct);
+            }
             return $"{r.Outcome.ToString().ToLowerInvariant()} version {r.Version} data version {r.DataVersion}";
         }
         finally

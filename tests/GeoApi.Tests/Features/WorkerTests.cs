@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using GridSpatial.GeoApi.SampleData;
+
+namespace GridSpatial.GeoApi.Tests.Features;
+
+/// <summary>Two worker processes (the real executable) and the API's own job server on one
+/// database: every dirty township is recomputed, and never two runs of one township overlap.</summary>
+[Collection("db")]
+public class WorkerTests(DatabaseFixture db)
+{
+    private readonly HttpClient _http = db.Factory.CreateClient();
+
+    [SkippableFact]
+    public async Task TwoWorkerProcesses_ManyDirtyTownships_EachRecomputedNeverConcurrently()
+    {
+        var dll = Path.Combine(Samples.Root(), "src/GeoApi/bin/Release/net10.0/GridSpatial.GeoApi.dll");
+        Skip.If(!File.Exists(dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
+        var codes = Enumerable.Range(0, 6).Select(i => $"5306272{30 + i}").ToList();
+        var workers = Enumerable.Range(0, 2).Select(_ => Process.Start(new ProcessStartInfo("dotnet", [dll, "worker"])
+        {
+            Environment = { ["GRIDSPATIAL_DB"] = db.ConnectionString, ["ConnectionStrings__GridSpatial"] = db.ConnectionString, ["Recompute__QuietSeconds"] = "0.5" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!).ToList();
+        try
+        {
+            foreach (var w in workers) { w.OutputDataReceived += (_, _) => { }; w.ErrorDataReceived += (_, _) => { }; w.BeginOutputReadLine(); w.BeginErrorReadLine(); }
+            for (int i = 0; i < codes.Count; i++)
+            {
+                var t = new TownshipGenerator(230 + i).Generate(codes[i], $"并发{i}镇", 105.5 + i * 0.1, 26.5, 500, urbanShare: 0);
+                var dir = Path.Combine(Path.GetTempPath(), "gs-workers-" + Guid.NewGuid().ToString("N")[..8]);
+                SampleWriter.Write(t, dir);
+                foreach (var (path, file) in new[] { ("/api/townships", "township"), ($"/api/townships/{codes[i]}/households", "households"), ($"/api/townships/{codes[i]}/barriers", "barriers") })
+                    (await _http.PostAsync(new Uri(path, UriKind.Relative), Samples.Json(File.ReadAllText(Path.Combine(dir, file + ".geojson"))))).EnsureSuccessStatusCode();
+                Directory.Delete(dir, true);
+                // And a forced run of each, so several jobs per township compete.
+                (await _http.PostAsync(new Uri($"/api/townships/{codes[i]}/partition?force=true", UriKind.Relative), null)).EnsureSuccessStatusCode();
+            }
+
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                await using var cmd = db.Db.CreateCommand("SELECT count(*) FROM township_state WHERE township_code = ANY($1) AND current_version IS NOT NULL AND dirty_since IS NULL");
+                cmd.Parameters.AddWithValue(codes.ToArray());
+                if ((long)(await cmd.ExecuteScalarAsync())! == codes.Count) break;
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), "not every township was recomputed");
+                await Task.Delay(250);
+            }
+            await Task.Delay(2000);
+
+            await using var runs = db.Db.CreateCommand("""
+                SELECT township_code, (detail->>'started')::timestamptz, (detail->>'finished')::timestamptz, (detail->>'process')::int
+                FROM audit_log WHERE action = 'recompute' AND township_code = ANY($1) ORDER BY township_code, 2
+                """);
+            runs.Parameters.AddWithValue(codes.ToArray());
+            var intervals = new List<(string Township, DateTime Start, DateTime End, int Process)>();
+            await using (var r = await runs.ExecuteReaderAsync())
+                while (await r.ReadAsync()) intervals.Add((r.GetString(0), r.GetDateTime(1), r.GetDateTime(2), r.GetInt32(3)));
+            Assert.All(codes, c => Assert.Contains(intervals, i => i.Township == c));
+            foreach (var group in intervals.GroupBy(i => i.Township))
+            {
+                var ordered = group.OrderBy(i => i.Start).ToList();
+                for (int k = 1; k < ordered.Count; k++)
+                    Assert.True(ordered[k].Start >= ordered[k - 1].End, $"{group.Key}: runs overlap ({ordered[k - 1].Start:O}–{ordered[k - 1].End:O} and {ordered[k].Start:O})");
+            }
+            Assert.True(intervals.Select(i => i.Process).Distinct().Count() >= 2, "the work was spread over more than one process");
+        }
+        finally
+        {
+            foreach (var w in workers)
+            {
+                if (!w.HasExited) w.Kill(entireProcessTree: true);
+                await w.WaitForExitAsync();
+                w.Dispose();
+            }
+        }
+    }
+}
