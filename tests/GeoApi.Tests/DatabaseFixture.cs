@@ -54,11 +54,13 @@ public sealed class DatabaseFixture : IAsyncLifetime
         await drop.ExecuteNonQueryAsync();
     }
 
-    /// <summary>A digest of every row of every table of ours: equal before and after means nothing changed.</summary>
+    /// <summary>A digest of every row of the data a write may touch (and of each township's data
+    /// version): equal before and after means nothing changed. Partitions are left out, since
+    /// background recomputes publish them at any moment.</summary>
     public async Task<string> ChecksumAsync()
     {
-        string[] tables = ["county", "township", "village", "building", "household", "barrier", "township_state",
-            "partition_version", "grid", "micro_grid", "assignment", "code_registry"];
+        string[] tables = ["county", "township", "village", "building", "household", "barrier",
+            "(SELECT township_code, data_version FROM township_state) AS"];
         var parts = new List<string>();
         foreach (var t in tables)
         {
