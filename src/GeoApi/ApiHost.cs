@@ -38,7 +38,7 @@ public static class ApiHost
     }
 
     /// <summary>Hangfire on PostgreSQL, in its own schema, shared by every API and worker process.</summary>
-    public static void AddJobStorage(IServiceCollection services, string connectionString) =>
+    public static void AddJobStorage(IServiceCollection services, string connectionString, IConfiguration? config = null) =>
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -50,7 +50,7 @@ public static class ApiHost
                 QueuePollInterval = TimeSpan.FromMilliseconds(200),
                 //-- A job whose process died is fetched again after this; a recompute takes seconds, and
                 // one fetched twice is harmless (advisory lock per township, data-version check).
-                InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                InvisibilityTimeout = TimeSpan.FromSeconds(config?.GetValue("Hangfire:InvisibilityTimeoutSeconds", 300) ?? 300),
                 DistributedLockTimeout = TimeSpan.FromMinutes(10),
             }));
 
@@ -79,12 +79,12 @@ public static class ApiHost
         AddScheduler(builder.Services, builder.Configuration);
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddHostedService<LookupListener>();
-        AddJobStorage(builder.Services, connectionString);
+        AddJobStorage(builder.Services, connectionString, builder.Configuration);
         if (builder.Configuration.GetValue("Hangfire:Server", true))
             builder.Services.AddHangfireServer(o =>
             {
                 o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
-                o.Queues = ["default"];
+                o.Queues = builder.Configuration.GetSection("Hangfire:Queues").Get<string[]>() ?? ["default"];
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
         builder.Services.AddProblemDetails();

@@ -25,10 +25,11 @@ public static class WorkerCommand
         builder.Services.AddTransient<RecomputeJob>();
         builder.Services.AddTransient<ConsistencyJob>();
         ApiHost.AddScheduler(builder.Services, builder.Configuration);
-        ApiHost.AddJobStorage(builder.Services, cs);
+        ApiHost.AddJobStorage(builder.Services, cs, builder.Configuration);
         builder.Services.AddHangfireServer(o =>
         {
             o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+            o.Queues = builder.Configuration.GetSection("Hangfire:Queues").Get<string[]>() ?? ["default"];
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
         var host = builder.Build();
