@@ -1,8 +1,5 @@
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Infrastructure;
-using GridSpatial.Partitioner;
-using Hangfire;
-using Hangfire.PostgreSql;
 
 namespace GridSpatial.GeoApi.Cli;
 
@@ -19,21 +16,9 @@ public static class WorkerCommand
         var cs = Database.ConnectionString(builder.Configuration);
         Migrator.Apply(cs);
         builder.Services.AddSingleton(_ => Database.Create(cs));
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Partition").Get<PartitionOptions>() ?? new PartitionOptions());
-        builder.Services.AddSingleton<PartitionStore>();
-        builder.Services.AddSingleton<PartitionRecompute>();
-        builder.Services.AddTransient<RecomputeJob>();
-        builder.Services.AddTransient<ConsistencyJob>();
-        ApiHost.AddScheduler(builder.Services, builder.Configuration);
-        ApiHost.AddJobStorage(builder.Services, cs, builder.Configuration);
-        builder.Services.AddHangfireServer(o =>
-        {
-            o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
-            o.Queues = builder.Configuration.GetSection("Hangfire:Queues").Get<string[]>() ?? ["default"];
-            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-        });
+        builder.Services.AddRecompute(builder.Configuration, cs, runJobs: true);
         var host = builder.Build();
-        ApiHost.RegisterRecurringJobs(host.Services, builder.Configuration);
+        RecomputeServices.RegisterRecurringJobs(host.Services, builder.Configuration);
         await host.RunAsync();
         return 0;
     }

@@ -1,0 +1,56 @@
+using GridSpatial.Partitioner;
+using Hangfire;
+using Hangfire.PostgreSql;
+
+namespace GridSpatial.GeoApi.Features.Partitions;
+
+/// <summary>Everything a process needs to enqueue, schedule and run recomputes, the same in the
+/// API and in a worker: the recompute itself, Hangfire on PostgreSQL (schema <c>hangfire</c>,
+/// shared by every process), the dirty-township scheduler and, when asked, a job server.</summary>
+public static class RecomputeServices
+{
+    public static IServiceCollection AddRecompute(this IServiceCollection services, IConfiguration config, string connectionString, bool runJobs)
+    {
+        services.AddSingleton(config.GetSection("Partition").Get<PartitionOptions>() ?? new PartitionOptions());
+        services.AddSingleton<PartitionStore>();
+        services.AddSingleton<PartitionRecompute>();
+        services.AddTransient<RecomputeJob>();
+        services.AddTransient<ConsistencyJob>();
+
+        var options = config.GetSection("Recompute").Get<RecomputeOptions>() ?? new RecomputeOptions();
+        services.AddSingleton(options);
+        if (options.Enabled) services.AddHostedService<RecomputeScheduler>();
+
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromMilliseconds(200),
+                //-- A job whose process died is fetched again after this; a recompute takes seconds, and
+                // one fetched twice is harmless (advisory lock per township, data-version check).
+                InvisibilityTimeout = TimeSpan.FromSeconds(config.GetValue("Hangfire:InvisibilityTimeoutSeconds", 300)),
+                DistributedLockTimeout = TimeSpan.FromMinutes(10),
+            }));
+        if (runJobs)
+            services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+                o.Queues = config.GetSection("Hangfire:Queues").Get<string[]>() ?? ["default"];
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
+        return services;
+    }
+
+    /// <summary>The hourly consistency check and the nightly full recompute (cron from
+    /// <c>Recompute:CheckCron</c>, <c>Recompute:FullCron</c>); registering again only updates them.</summary>
+    public static void RegisterRecurringJobs(IServiceProvider services, IConfiguration config)
+    {
+        var recurring = services.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<ConsistencyJob>(ConsistencyJob.CheckId, j => j.CheckAsync(CancellationToken.None), config["Recompute:CheckCron"] ?? Cron.Hourly());
+        recurring.AddOrUpdate<ConsistencyJob>(ConsistencyJob.FullRecomputeId, j => j.FullRecomputeAsync(CancellationToken.None), config["Recompute:FullCron"] ?? Cron.Daily(3));
+    }
+}
