@@ -39,4 +39,24 @@ internal static class Samples
 
     public static JsonObject Household(string id, double lon, double lat) =>
         Feature(new JsonObject { ["id"] = id }, Point(lon, lat));
+
+    /// <summary>Imports a generated township through the API: the township, then the given layers.</summary>
+    public static async Task ImportAsync(HttpClient http, GridSpatial.GeoApi.SampleData.GeneratedTownship township, params string[] layers)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "gs-import-" + Guid.NewGuid().ToString("N")[..8]);
+        GridSpatial.GeoApi.SampleData.SampleWriter.Write(township, dir);
+        try
+        {
+            var code = township.Township.Code;
+            foreach (var (path, file) in layers.Select(l => ($"/api/townships/{code}/{l}", l)).Prepend(("/api/townships", "township")))
+            {
+                using var response = await http.PostAsync(new Uri(path, UriKind.Relative), Json(File.ReadAllText(Path.Combine(dir, file + ".geojson"))));
+                Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

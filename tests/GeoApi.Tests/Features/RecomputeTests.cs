@@ -18,12 +18,7 @@ public class RecomputeTests(DatabaseFixture db)
     public async Task TwoHundredEdits_InAFewSeconds_CoalesceIntoAtMostTwoRecomputesReflectingAll()
     {
         var township = new TownshipGenerator(160).Generate(Code, "合并镇", 105.2, 27.1, 400, urbanShare: 0);
-        var dir = Path.Combine(Path.GetTempPath(), "gs-recompute-" + Guid.NewGuid().ToString("N")[..8]);
-        SampleWriter.Write(township, dir);
-        foreach (var (path, file) in new[] { ("/api/townships", "township"), ($"/api/townships/{Code}/villages", "villages"),
-                     ($"/api/townships/{Code}/households", "households"), ($"/api/townships/{Code}/barriers", "barriers") })
-            (await _http.PostAsync(new Uri(path, UriKind.Relative), Samples.Json(File.ReadAllText(Path.Combine(dir, file + ".geojson"))))).EnsureSuccessStatusCode();
-        Directory.Delete(dir, true);
+        await Samples.ImportAsync(_http, township, "villages", "households", "barriers");
 
         // The import itself marks the township dirty: the scheduler publishes a first version.
         var first = await WaitForClean(TimeSpan.FromSeconds(60));

@@ -23,12 +23,7 @@ public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _township = new TownshipGenerator(150).Generate(Code, "测试镇", 104.95, 27.30, 1500);
-        var dir = Path.Combine(Path.GetTempPath(), "gs-service-" + Guid.NewGuid().ToString("N")[..8]);
-        SampleWriter.Write(_township, dir);
-        await Post("/api/townships", File.ReadAllText(Path.Combine(dir, "township.geojson")));
-        foreach (var layer in new[] { "villages", "buildings", "households", "barriers" })
-            await Post($"/api/townships/{Code}/{layer}", File.ReadAllText(Path.Combine(dir, layer + ".geojson")));
-        Directory.Delete(dir, true);
+        await Samples.ImportAsync(_http, _township, "villages", "buildings", "households", "barriers");
         await Partition(force: false);
     }
 
@@ -234,11 +229,5 @@ public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = Samples.Json(body) };
         if (ifMatch is not null) request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));
         return await _http.SendAsync(request);
-    }
-
-    private async Task Post(string path, string body)
-    {
-        var response = await _http.PostAsync(new Uri(path, UriKind.Relative), Samples.Json(body));
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 }

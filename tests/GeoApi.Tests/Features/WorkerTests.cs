@@ -28,11 +28,7 @@ public class WorkerTests(DatabaseFixture db)
             for (int i = 0; i < codes.Count; i++)
             {
                 var t = new TownshipGenerator(230 + i).Generate(codes[i], $"并发{i}镇", 105.5 + i * 0.1, 26.5, 500, urbanShare: 0);
-                var dir = Path.Combine(Path.GetTempPath(), "gs-workers-" + Guid.NewGuid().ToString("N")[..8]);
-                SampleWriter.Write(t, dir);
-                foreach (var (path, file) in new[] { ("/api/townships", "township"), ($"/api/townships/{codes[i]}/households", "households"), ($"/api/townships/{codes[i]}/barriers", "barriers") })
-                    (await _http.PostAsync(new Uri(path, UriKind.Relative), Samples.Json(File.ReadAllText(Path.Combine(dir, file + ".geojson"))))).EnsureSuccessStatusCode();
-                Directory.Delete(dir, true);
+                await Samples.ImportAsync(_http, t, "households", "barriers");
                 // And a forced run of each, so several jobs per township compete.
                 (await _http.PostAsync(new Uri($"/api/townships/{codes[i]}/partition?force=true", UriKind.Relative), null)).EnsureSuccessStatusCode();
             }
