@@ -35,9 +35,6 @@ public sealed record PartitionOptions
     public int GridMin { get; init; } = 150;
     public int GridMax { get; init; } = 500;
 
-    /// <summary>Urban or rural per township, overriding the code-segment default (DESIGN §1).</summary>
-    public bool? Urban { get; init; }
-
     /// <summary>Coordinates of the inputs: <c>wgs84</c> (RFC 7946) or <c>gcj02</c>.</summary>
     public string InputCrs { get; init; } = "wgs84";
 

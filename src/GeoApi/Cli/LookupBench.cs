@@ -49,7 +49,7 @@ public static class LookupBench
         clock.Restart();
         int pg = 0;
         while (clock.Elapsed.TotalSeconds < 3)
-            for (int i = 0; i < 200; i++, pg++) await LookupEndpointsAccess.Fallback(db, sample[i].X, sample[i].Y);
+            for (int i = 0; i < 200; i++, pg++) await LookupEndpoints.Fallback(db, sample[i].X, sample[i].Y, CancellationToken.None);
         double postgis = pg / clock.Elapsed.TotalSeconds;
         rows.Add(["in-process index, 1 thread", $"{inProcess:N0} lookups/s", $"{postgis:N0} lookups/s", $"{inProcess / postgis:N0}×"]);
         Print(rows);
@@ -160,11 +160,4 @@ public static class LookupBench
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var r in rows) Console.WriteLine("| " + string.Join(" | ", r) + " |");
     }
-}
-
-/// <summary>The PostGIS lookup the service falls back to, for side-by-side measurement.</summary>
-internal static class LookupEndpointsAccess
-{
-    public static Task<LookupDto?> Fallback(Npgsql.NpgsqlDataSource db, double lon, double lat) =>
-        LookupEndpoints.Fallback(db, lon, lat, CancellationToken.None);
 }

@@ -24,7 +24,7 @@ public static class LookupEndpoints
     private static async Task<Results<Ok<LookupDto>, ProblemHttpResult>> Get(double? lon, double? lat, string? crs, string? source, LookupIndex index, NpgsqlDataSource db, CancellationToken ct)
     {
         if (lon is null || lat is null) throw new ApiException(400, "Missing coordinates", "Give lon and lat as query parameters.", new() { ["field"] = lon is null ? "lon" : "lat" });
-        var (x, y) = Normalize(lon.Value, lat.Value, crs, 0);
+        var (x, y) = Normalize(lon.Value, lat.Value, ParseCrs(crs), 0);
         var result = index.Loaded && source != "postgis" ? Dto(x, y, index.Find(x, y)) : await Fallback(db, x, y, ct);
         return result is null
             ? TypedResults.Problem(statusCode: 404, title: "Outside every township", detail: $"No township contains ({lon}, {lat}).")
@@ -36,7 +36,8 @@ public static class LookupEndpoints
         List<Coordinate> points;
         using (var doc = await Import.ImportEndpoints.ReadBody(http.Request, "lookup", ct)) points = Points(doc.RootElement);
         var coords = new (double X, double Y)[points.Count];
-        for (int i = 0; i < points.Count; i++) coords[i] = Normalize(points[i].X, points[i].Y, crs, i);
+        bool gcj02 = ParseCrs(crs);
+        for (int i = 0; i < points.Count; i++) coords[i] = Normalize(points[i].X, points[i].Y, gcj02, i);
 
         //-- Each answer is the same bytes for every point in one territory: written from a cache,
         // ten thousand results take a few milliseconds.
@@ -135,17 +136,22 @@ public static class LookupEndpoints
         return list;
     }
 
-    private static (double X, double Y) Normalize(double lon, double lat, string? crs, int index)
+    /// <summary>True for GCJ-02 input; WGS 84 / CRS84 otherwise.</summary>
+    private static bool ParseCrs(string? crs) => crs?.ToLowerInvariant() switch
+    {
+        null or "" or "wgs84" or "crs84" or "epsg:4326" => false,
+        "gcj02" => true,
+        _ => throw new ApiException(400, "Unknown CRS", $"crs must be wgs84 or gcj02, not '{crs}'.", new() { ["field"] = "crs" }),
+    };
+
+    private static (double X, double Y) Normalize(double lon, double lat, bool gcj02, int index)
     {
         if (!double.IsFinite(lon) || !double.IsFinite(lat) || Math.Abs(lon) > 180 || Math.Abs(lat) > 90)
             throw new ApiException(400, "Coordinates out of range", $"Point #{index} ({lon}, {lat}) is not a longitude/latitude pair.",
                 new() { ["featureIndex"] = index, ["field"] = "coordinates" });
-        return crs?.ToLowerInvariant() switch
-        {
-            null or "" or "wgs84" or "crs84" or "epsg:4326" => (lon, lat),
-            "gcj02" => Gcj02.ToWgs84(new Coordinate(lon, lat)) is var c ? (c.X, c.Y) : default,
-            _ => throw new ApiException(400, "Unknown CRS", $"crs must be wgs84 or gcj02, not '{crs}'.", new() { ["field"] = "crs" }),
-        };
+        if (!gcj02) return (lon, lat);
+        var c = Gcj02.ToWgs84(new Coordinate(lon, lat));
+        return (c.X, c.Y);
     }
 
     internal static LookupDto? Dto(double lon, double lat, LookupHit? hit)

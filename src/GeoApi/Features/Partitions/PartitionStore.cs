@@ -46,25 +46,25 @@ public sealed class PartitionStore(NpgsqlDataSource db)
             if (!r.IsDBNull(4)) currentData = r.GetInt64(4);
         }
 
-        var villages = await ReadList(conn, tx, "SELECT code, name, geom FROM village WHERE township_code = $1 ORDER BY code", townshipCode,
+        var villages = await ReadList(conn, tx, "SELECT code, name, geom FROM village WHERE township_code = $1 ORDER BY code", townshipCode, null,
             r => new VillageInput(r.GetString(0), r.GetString(1), r.GetFieldValue<Geometry>(2)), ct);
-        var households = await ReadList(conn, tx, "SELECT id, geom, building_id, floor FROM household WHERE township_code = $1", townshipCode,
+        var households = await ReadList(conn, tx, "SELECT id, geom, building_id, floor FROM household WHERE township_code = $1", townshipCode, null,
             r => new HouseholdInput(r.GetString(0), r.GetFieldValue<Point>(1).Coordinate, r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3)), ct);
-        var buildings = await ReadList(conn, tx, "SELECT id, geom, floors FROM building WHERE township_code = $1", townshipCode,
+        var buildings = await ReadList(conn, tx, "SELECT id, geom, floors FROM building WHERE township_code = $1", townshipCode, null,
             r => new BuildingInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.IsDBNull(2) ? null : r.GetInt32(2)), ct);
-        var barriers = await ReadList(conn, tx, "SELECT id, geom, kind FROM barrier WHERE township_code = $1", townshipCode,
+        var barriers = await ReadList(conn, tx, "SELECT id, geom, kind FROM barrier WHERE township_code = $1", townshipCode, null,
             r => new BarrierInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
 
         PreviousPartition? previous = null;
         if (current is { } v)
         {
-            var mgs = await ReadList(conn, tx, "SELECT code, grid_code, village_code, kind, geom, pinned FROM micro_grid WHERE township_code = $1 AND version = " + v, townshipCode,
+            var mgs = await ReadList(conn, tx, "SELECT code, grid_code, village_code, kind, geom, pinned FROM micro_grid WHERE township_code = $1 AND version = $2", townshipCode, v,
                 r => new PreviousMicroGrid(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<Geometry>(4), r.GetBoolean(5)), ct);
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (h, c) in await ReadList(conn, tx, "SELECT household_id, micro_grid_code FROM assignment WHERE township_code = $1 AND version = " + v, townshipCode,
+            foreach (var (h, c) in await ReadList(conn, tx, "SELECT household_id, micro_grid_code FROM assignment WHERE township_code = $1 AND version = $2", townshipCode, v,
                          r => (r.GetString(0), r.GetString(1)), ct))
                 map[h] = c;
-            var history = await ReadList(conn, tx, "SELECT code, level, parent, valid_from, valid_to, predecessors, successors FROM code_registry WHERE township_code = $1", townshipCode,
+            var history = await ReadList(conn, tx, "SELECT code, level, parent, valid_from, valid_to, predecessors, successors FROM code_registry WHERE township_code = $1", townshipCode, null,
                 r => new CodeRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
                     r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6)), ct);
             previous = new PreviousPartition(v, mgs, map, history);
@@ -169,10 +169,12 @@ public sealed class PartitionStore(NpgsqlDataSource db)
         _ => throw new InvalidOperationException($"A territory is a {g.GeometryType}, not a polygon."),
     };
 
-    private static async Task<List<T>> ReadList<T>(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string townshipCode, Func<NpgsqlDataReader, T> map, CancellationToken ct)
+    private static async Task<List<T>> ReadList<T>(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string townshipCode, int? version,
+        Func<NpgsqlDataReader, T> map, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         cmd.Parameters.AddWithValue(townshipCode);
+        if (version is { } v) cmd.Parameters.AddWithValue(v);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<T>();
         while (await r.ReadAsync(ct)) list.Add(map(r));
