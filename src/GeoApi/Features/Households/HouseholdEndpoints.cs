@@ -76,7 +76,7 @@ public static class HouseholdEndpoints
         await using (var cmd = new NpgsqlCommand("""
             UPDATE household SET building_id = $3, floor = $4, unit = $5, room = $6, address = $7, persons = $8, properties = $9, geom = $10,
                 row_version = row_version + 1, updated_at = now()
-            WHERE township_code = $1 AND id = $2 RETURNING row_version
+            WHERE township_code = $1 AND id = $2
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue(row.Township);
@@ -89,14 +89,15 @@ public static class HouseholdEndpoints
             cmd.Parameters.AddWithValue(NpgsqlDbType.Integer, (object?)validated.Persons ?? DBNull.Value);
             cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, validated.Properties);
             cmd.Parameters.AddWithValue((Geometry)validated.Geom);
-            var version = (int)(await cmd.ExecuteScalarAsync(ct))!;
-            await LayerImporter.MarkDirty(conn, tx, row.Township, ct);
-            await Audit(conn, tx, row.Township, request, merge ? "patch" : "replace", id, ct);
-            await tx.CommitAsync(ct);
-            request.HttpContext.Response.Headers.ETag = ETag(version);
-            return Results.Text(ToFeature(row with { RowVersion = version, Geom = validated.Geom, BuildingId = validated.BuildingId, Floor = validated.Floor,
-                Unit = validated.Unit, Room = validated.Room, Address = validated.Address, Persons = validated.Persons, Properties = validated.Properties }).ToJsonString(), "application/geo+json");
+            await cmd.ExecuteNonQueryAsync(ct);
         }
+        await LayerImporter.MarkDirty(conn, tx, row.Township, ct);
+        await Audit(conn, tx, row.Township, request, merge ? "patch" : "replace", id, ct);
+        //-- What was stored, as a later GET will return it.
+        var stored = (await Read(conn, tx, id, forUpdate: false, ct))!;
+        await tx.CommitAsync(ct);
+        request.HttpContext.Response.Headers.ETag = ETag(stored.RowVersion);
+        return Results.Text(ToFeature(stored).ToJsonString(), "application/geo+json");
     }
 
     private static async Task<NoContent> Delete(string id, HttpRequest request, NpgsqlDataSource db, CancellationToken ct)

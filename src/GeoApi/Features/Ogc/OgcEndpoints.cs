@@ -56,7 +56,8 @@ public static class OgcEndpoints
     private static async Task<IResult> Collections(HttpRequest r, NpgsqlDataSource db, CancellationToken ct)
     {
         var list = new List<object>();
-        foreach (var c in OgcLayer.All) list.Add(await Describe(c, r, db, ct));
+        var extent = await Extent(db, ct);
+        foreach (var c in OgcLayer.All) list.Add(Describe(c, r, extent));
         return Results.Json(new
         {
             links = new[] { Link($"{Base(r)}/ogc/collections", "self", "application/json", "Collections") },
@@ -65,14 +66,19 @@ public static class OgcEndpoints
     }
 
     private static async Task<IResult> Collection(string id, HttpRequest r, NpgsqlDataSource db, CancellationToken ct) =>
-        Results.Json(await Describe(Find(id), r, db, ct));
+        Results.Json(Describe(Find(id), r, await Extent(db, ct)));
 
-    private static async Task<object> Describe(OgcLayer c, HttpRequest r, NpgsqlDataSource db, CancellationToken ct)
+    /// <summary>The extent of every collection: all of them lie inside the townships, whose table is
+    /// small, so one aggregate over it replaces a scan of households or buildings per request.</summary>
+    private static async Task<double[]?> Extent(NpgsqlDataSource db, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent({c.Geometry}) e FROM {c.From}) q");
+        await using var cmd = db.CreateCommand("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM township) q");
         await using var rd = await cmd.ExecuteReaderAsync(ct);
-        double[]? bbox = null;
-        if (await rd.ReadAsync(ct) && !rd.IsDBNull(0)) bbox = [rd.GetDouble(0), rd.GetDouble(1), rd.GetDouble(2), rd.GetDouble(3)];
+        return await rd.ReadAsync(ct) && !rd.IsDBNull(0) ? [rd.GetDouble(0), rd.GetDouble(1), rd.GetDouble(2), rd.GetDouble(3)] : null;
+    }
+
+    private static object Describe(OgcLayer c, HttpRequest r, double[]? bbox)
+    {
         var b = $"{Base(r)}/ogc/collections/{c.Id}";
         return new
         {

@@ -99,20 +99,15 @@ public static class PartitionEndpoints
         var versions = (await ReadVersions(db, code, null, ct)).Select(v => v.Version).ToHashSet();
         foreach (var v in new[] { a, b })
             if (!versions.Contains(v)) return TypedResults.Problem(statusCode: 404, title: "Version not found", detail: $"Township {code} has no version {v}.");
-        await using var units = db.CreateCommand("""
+        //-- The same comparison for both levels: a unit added, removed, or reshaped (geometry or households).
+        static string Compare(string table) => $"""
             SELECT coalesce(x.code, y.code) AS code, CASE WHEN x.code IS NULL THEN 'added' WHEN y.code IS NULL THEN 'removed' ELSE 'reshaped' END,
-                   'micro_grid', x.household_count, y.household_count
-            FROM (SELECT * FROM micro_grid WHERE township_code = $1 AND version = $2) x
-            FULL JOIN (SELECT * FROM micro_grid WHERE township_code = $1 AND version = $3) y ON x.code = y.code
+                   '{table}', x.household_count, y.household_count
+            FROM (SELECT * FROM {table} WHERE township_code = $1 AND version = $2) x
+            FULL JOIN (SELECT * FROM {table} WHERE township_code = $1 AND version = $3) y ON x.code = y.code
             WHERE x.code IS NULL OR y.code IS NULL OR NOT ST_Equals(x.geom, y.geom) OR x.household_count <> y.household_count
-            UNION ALL
-            SELECT coalesce(x.code, y.code), CASE WHEN x.code IS NULL THEN 'added' WHEN y.code IS NULL THEN 'removed' ELSE 'reshaped' END,
-                   'grid', x.household_count, y.household_count
-            FROM (SELECT * FROM grid WHERE township_code = $1 AND version = $2) x
-            FULL JOIN (SELECT * FROM grid WHERE township_code = $1 AND version = $3) y ON x.code = y.code
-            WHERE x.code IS NULL OR y.code IS NULL OR NOT ST_Equals(x.geom, y.geom) OR x.household_count <> y.household_count
-            ORDER BY 1
-            """);
+            """;
+        await using var units = db.CreateCommand(Compare("micro_grid") + " UNION ALL " + Compare("grid") + " ORDER BY 1");
         units.Parameters.AddWithValue(code);
         units.Parameters.AddWithValue(a);
         units.Parameters.AddWithValue(b);
