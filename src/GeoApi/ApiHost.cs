@@ -6,6 +6,7 @@ using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.GeoApi.Features.Lookup;
 using GridSpatial.GeoApi.Features.Ogc;
 using GridSpatial.GeoApi.Features.Partitions;
+using GridSpatial.GeoApi.Features.Tiles;
 using GridSpatial.GeoApi.Features.Townships;
 using Hangfire;
 using GridSpatial.GeoApi.Infrastructure;
@@ -36,6 +37,7 @@ public static class ApiHost
         builder.Services.AddSingleton<LayerImporter>();
         builder.Services.AddRecompute(builder.Configuration, connectionString, runJobs: builder.Configuration.GetValue("Hangfire:Server", true));
         builder.Services.AddSingleton<LookupIndex>();
+        builder.Services.AddTiles();
         builder.Services.AddHostedService<LookupListener>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -68,6 +70,7 @@ public static class ApiHost
         app.MapCodeEndpoints();
         app.MapOgcEndpoints();
         app.MapExportEndpoints();
+        app.MapTileEndpoints();
         return app;
     }
 }

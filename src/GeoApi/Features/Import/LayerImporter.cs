@@ -58,6 +58,7 @@ public sealed class LayerImporter(NpgsqlDataSource db)
             await using var state = new NpgsqlCommand("INSERT INTO township_state (township_code) VALUES ($1) ON CONFLICT DO NOTHING", conn, tx);
             state.Parameters.AddWithValue(r.Code);
             await state.ExecuteNonQueryAsync(ct);
+            await NotifyChanged(conn, tx, r.Code, ct);
         }
         await Audit(conn, tx, null, actor, "townships", rows.Count, inserted, updated, ct);
         await tx.CommitAsync(ct);
@@ -149,19 +150,33 @@ public sealed class LayerImporter(NpgsqlDataSource db)
 
         if (layer == Layer.Households && inserted + updated > 0)
             await MarkDirty(conn, tx, townshipCode, ct);
+        else if (inserted + updated > 0)
+            await NotifyChanged(conn, tx, townshipCode, ct);
         await Audit(conn, tx, townshipCode, actor, name, received, inserted, updated, ct);
         await tx.CommitAsync(ct);
         return new Result(name, received, inserted, updated);
     }
 
-    /// <summary>Bumps the data version and marks the township dirty for recompute.</summary>
+    /// <summary>Bumps the data version and marks the township dirty for recompute; tells every
+    /// process (on commit) that the township's data changed, so household tiles are re-cut.</summary>
     public static async Task MarkDirty(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            UPDATE township_state SET data_version = data_version + 1, dirty_since = coalesce(dirty_since, now()),
-                last_change_at = now(), updated_at = now()
-            WHERE township_code = $1
+            WITH s AS (
+                UPDATE township_state SET data_version = data_version + 1, dirty_since = coalesce(dirty_since, now()),
+                    last_change_at = now(), updated_at = now()
+                WHERE township_code = $1
+                RETURNING township_code, data_version)
+            SELECT pg_notify('gridspatial_data', township_code || ':' || data_version) FROM s
             """, conn, tx);
+        cmd.Parameters.AddWithValue(townshipCode);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Tells every process (on commit) that a township's stored layers changed.</summary>
+    private static async Task NotifyChanged(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pg_notify('gridspatial_data', $1)", conn, tx);
         cmd.Parameters.AddWithValue(townshipCode);
         await cmd.ExecuteNonQueryAsync(ct);
     }

@@ -1,0 +1,118 @@
+using System.Globalization;
+using GridSpatial.GeoApi.Infrastructure;
+using GridSpatial.Partitioner;
+using Microsoft.Extensions.Primitives;
+using NetTopologySuite.Geometries;
+using Npgsql;
+
+namespace GridSpatial.GeoApi.Features.Tiles;
+
+/// <summary>Mapbox Vector Tiles 2.1 of every level at <c>/tiles/{layer}/{z}/{x}/{y}.mvt</c>, cut by
+/// PostGIS (<c>ST_AsMVT</c>) from stored Web Mercator geometry, simplified by zoom; a TileJSON
+/// 3.0 document per layer at <c>/tiles/{layer}.json</c>. ETags are the tile's stamp (the
+/// versions of the townships it touches), so a publish changes exactly the tiles it can; tile
+/// URLs carrying the current stamp (<c>?v=</c>, as TileJSON gives them) are immutable.</summary>
+public static class TileEndpoints
+{
+    public const string ContentType = "application/vnd.mapbox-vector-tile";
+    private const int MaxZoom = 22;
+    private const double WorldMeters = 40075016.685578488;
+
+    public static IServiceCollection AddTiles(this IServiceCollection services)
+    {
+        services.AddSingleton<TileStamps>();
+        services.AddSingleton<TileCache>();
+        services.AddSingleton(sp => TileLayer.Create(sp.GetRequiredService<PartitionOptions>()).ToDictionary(l => l.Id));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapTileEndpoints(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/tiles").WithTags("Vector tiles");
+        g.MapGet("/{layer}.json", TileJson).Produces<object>(200, "application/json")
+            .WithSummary("TileJSON 3.0 of a layer: townships, villages, grids, micro_grids or households.");
+        g.MapGet("/{layer}/{z:int}/{x:int}/{y:int}.mvt", Tile).Produces(200, contentType: ContentType).Produces(304)
+            .WithSummary("A Mapbox Vector Tile (extent 4096, buffer 64) of the published partition; If-None-Match answers 304.");
+        return app;
+    }
+
+    private static IResult TileJson(string layer, HttpRequest request, Dictionary<string, TileLayer> layers, TileStamps stamps)
+    {
+        if (!layers.TryGetValue(layer, out var l)) throw UnknownLayer(layer, layers);
+        var b = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var bounds = stamps.Bounds();
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["tilejson"] = "3.0.0",
+            ["name"] = l.Id,
+            ["description"] = l.Description,
+            ["version"] = "1.0.0",
+            ["scheme"] = "xyz",
+            ["tiles"] = new[] { $"{b}/tiles/{l.Id}/{{z}}/{{x}}/{{y}}.mvt?v={stamps.All:x16}" },
+            ["minzoom"] = l.MinZoom,
+            ["maxzoom"] = MaxZoom,
+            ["bounds"] = bounds is null ? new[] { -180.0, -85.0511, 180.0, 85.0511 } : new[] { bounds.MinX, bounds.MinY, bounds.MaxX, bounds.MaxY },
+            ["center"] = bounds is null ? null : new[] { bounds.Centre.X, bounds.Centre.Y, Math.Max(l.MinZoom, 13) },
+            ["vector_layers"] = new[]
+            {
+                new { id = l.Id, description = l.Description, minzoom = l.MinZoom, maxzoom = MaxZoom, fields = l.Fields },
+            },
+        });
+    }
+
+    private static async Task<IResult> Tile(string layer, int z, int x, int y, HttpContext http,
+        Dictionary<string, TileLayer> layers, TileStamps stamps, TileCache cache, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (!layers.TryGetValue(layer, out var l)) throw UnknownLayer(layer, layers);
+        if (z is < 0 or > MaxZoom) throw BadTile("z", $"Zoom {z} is outside 0–{MaxZoom}.");
+        int n = 1 << z;
+        if (x < 0 || x >= n) throw BadTile("x", $"Column {x} is outside 0–{n - 1} at zoom {z}.");
+        if (y < 0 || y >= n) throw BadTile("y", $"Row {y} is outside 0–{n - 1} at zoom {z}.");
+
+        var lonLat = LonLatEnvelope(z, x, y);
+        var stamp = stamps.For(l, lonLat);
+        var etag = $"\"{l.Id}-{z}-{x}-{y}-{stamp:x16}\"";
+        var response = http.Response;
+        response.Headers.ETag = etag;
+        response.Headers.CacheControl = http.Request.Query["v"] == stamps.All.ToString("x16", CultureInfo.InvariantCulture)
+            ? "public, max-age=86400, immutable" : "public, no-cache";
+        if (http.Request.Headers.IfNoneMatch.Contains(etag) || http.Request.Headers.IfNoneMatch == "*")
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+
+        if (z < l.MinZoom) return Results.Bytes([], ContentType);
+        if (!cache.TryGet(l.Id, z, x, y, stamp, out var data))
+        {
+            data = await Cut(db, l, z, x, y, ct);
+            cache.Add(l.Id, z, x, y, stamp, data, lonLat);
+        }
+        return Results.Bytes(data, ContentType);
+    }
+
+    /// <summary>Cuts one tile in PostGIS.</summary>
+    public static async Task<byte[]> Cut(NpgsqlDataSource db, TileLayer l, int z, int x, int y, CancellationToken ct)
+    {
+        double tileMeters = WorldMeters / (1 << z);
+        await using var cmd = db.CreateCommand(l.Sql());
+        cmd.Parameters.AddWithValue(z);
+        cmd.Parameters.AddWithValue(x);
+        cmd.Parameters.AddWithValue(y);
+        cmd.Parameters.AddWithValue(tileMeters / TileLayer.Extent / 2);
+        cmd.Parameters.AddWithValue(tileMeters * TileLayer.Buffer / TileLayer.Extent);
+        return await cmd.ExecuteScalarAsync(ct) as byte[] ?? [];
+    }
+
+    /// <summary>The tile's envelope in lon/lat, grown by the tile buffer.</summary>
+    public static Envelope LonLatEnvelope(int z, int x, int y)
+    {
+        double n = 1 << z, pad = (double)TileLayer.Buffer / TileLayer.Extent;
+        static double Lat(double row, double n) => Math.Atan(Math.Sinh(Math.PI * (1 - 2 * row / n))) * 180 / Math.PI;
+        return new Envelope((x - pad) / n * 360 - 180, (x + 1 + pad) / n * 360 - 180, Lat(y + 1 + pad, n), Lat(y - pad, n));
+    }
+
+    private static ApiException UnknownLayer(string layer, Dictionary<string, TileLayer> layers) =>
+        new(404, "Unknown tile layer", $"There is no tile layer '{layer}'; layers are {string.Join(", ", layers.Keys)}.",
+            new() { ["field"] = "layer" });
+
+    private static ApiException BadTile(string field, string detail) =>
+        new(400, "Tile outside the grid", detail, new() { ["field"] = field });
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using GridSpatial.Partitioner;
+
+namespace GridSpatial.GeoApi.Features.Tiles;
+
+/// <summary>One vector-tile layer: the rows it draws (current partition version only), the
+/// attributes every feature carries, and the zooms it is served at.</summary>
+/// <remarks>Attributes are the same on every layer so one style can read them: <c>code</c>,
+/// <c>name</c>, <c>kind</c>, <c>household_count</c>, <c>fill</c> (households against the
+/// unit's target) and <c>fill_class</c> (<c>under</c>, <c>on</c>, <c>over</c> against the
+/// unit's size band), plus a few of the layer's own.</remarks>
+public sealed record TileLayer(string Id, string Description, string GeometryType, int MinZoom, int MaxZoom,
+    string From, string Attributes, bool DependsOnVersion, bool DependsOnData, IReadOnlyDictionary<string, string> Fields)
+{
+    public const int Extent = 4096, Buffer = 64;
+
+    public static IReadOnlyList<TileLayer> Create(PartitionOptions o)
+    {
+        string Fill(string target) => $"round(x.household_count::numeric / {target}, 3)::float8";
+        static string Band(string count, string min, string max) =>
+            $"CASE WHEN {count} < {min} THEN 'under' WHEN {count} > {max} THEN 'over' ELSE 'on' END";
+        var i = CultureInfo.InvariantCulture;
+        string n(int v) => v.ToString(i);
+
+        //-- Micro-grid bands: clusters against the cluster band; a building micro-grid holds
+        //-- between the building threshold and the floor-split threshold; a floor run up to it.
+        var microTarget = $"CASE x.kind WHEN 'cluster' THEN {n(o.ClusterTarget)} ELSE {n(o.FloorSplitAboveHouseholds)} END";
+        var microBand = $"""
+            CASE x.kind WHEN 'cluster' THEN {Band("x.household_count", n(o.ClusterMin), n(o.ClusterMax))}
+                        WHEN 'building' THEN {Band("x.household_count", n(o.BuildingMinHouseholds), n(o.FloorSplitAboveHouseholds))}
+                        ELSE {Band("x.household_count", "1", n(o.FloorSplitAboveHouseholds))} END
+            """;
+        var common = new Dictionary<string, string>
+        {
+            ["code"] = "String", ["name"] = "String", ["kind"] = "String", ["household_count"] = "Number",
+            ["fill"] = "Number", ["fill_class"] = "String",
+        };
+        Dictionary<string, string> With(params string[] more)
+        {
+            var d = new Dictionary<string, string>(common);
+            for (int k = 0; k < more.Length; k += 2) d[more[k]] = more[k + 1];
+            return d;
+        }
+
+        return
+        [
+            new("townships", "Townships (乡镇/街道) with the household count of their published partition.", "polygon", 0, 22,
+                "township x LEFT JOIN township_state s ON s.township_code = x.code LEFT JOIN partition_version p ON p.township_code = x.code AND p.version = s.current_version",
+                "x.code::text AS code, x.name, x.kind, (p.report->>'households')::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class, s.current_version AS version",
+                DependsOnVersion: true, DependsOnData: false, With("version", "Number")),
+            new("villages", "Villages and communities (村/居委会).", "polygon", 6, 22,
+                "village x LEFT JOIN township_state s ON s.township_code = x.township_code",
+                "x.code::text AS code, x.name, CASE WHEN x.urban THEN 'community' ELSE 'village' END AS kind, " +
+                "(SELECT sum(g.household_count) FROM grid g WHERE g.township_code = x.township_code AND g.version = s.current_version AND g.village_code = x.code)::int AS household_count, " +
+                "NULL::float8 AS fill, NULL::text AS fill_class",
+                DependsOnVersion: true, DependsOnData: false, new Dictionary<string, string>(common)),
+            new("grids", "Grids (网格) of the published partition.", "polygon", 8, 22,
+                "grid x JOIN township_state s ON s.township_code = x.township_code AND s.current_version = x.version",
+                $"x.code::text AS code, NULL::text AS name, 'grid' AS kind, x.household_count, {Fill(n(o.GridTarget))} AS fill, " +
+                $"{Band("x.household_count", n(o.GridMin), n(o.GridMax))} AS fill_class, x.village_code::text AS parent, x.pinned, x.version",
+                DependsOnVersion: true, DependsOnData: false, With("parent", "String", "pinned", "Boolean", "version", "Number")),
+            new("micro_grids", "Micro-grids (微网格) of the published partition.", "polygon", 10, 22,
+                "micro_grid x JOIN township_state s ON s.township_code = x.township_code AND s.current_version = x.version",
+                $"x.code::text AS code, x.building_id AS name, x.kind, x.household_count, {Fill(microTarget)} AS fill, ({microBand}) AS fill_class, " +
+                "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.version",
+                DependsOnVersion: true, DependsOnData: false,
+                With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "version", "Number")),
+            new("households", "Households (户) with the micro-grid they are assigned to in the published partition.", "point", 13, 22,
+                "household x LEFT JOIN township_state s ON s.township_code = x.township_code " +
+                "LEFT JOIN assignment a ON a.township_code = x.township_code AND a.version = s.current_version AND a.household_id = x.id",
+                "a.micro_grid_code::text AS code, x.id AS name, 'household' AS kind, 1 AS household_count, NULL::float8 AS fill, NULL::text AS fill_class, " +
+                "x.building_id, x.floor",
+                DependsOnVersion: true, DependsOnData: true, With("building_id", "String", "floor", "Number")),
+        ];
+    }
+
+    /// <summary>The query that cuts one tile: $1..$3 = z, x, y; $4 = simplification tolerance
+    /// (metres of Web Mercator, half a tile pixel); $5 = the buffer in metres. Geometries are
+    /// simplified (topology kept) before <c>ST_AsMVTGeom</c> clips and quantises them.</summary>
+    public string Sql()
+    {
+        var geom = GeometryType == "point" ? "x.geom_3857" : "ST_SimplifyPreserveTopology(x.geom_3857, $4)";
+        return $"""
+            WITH b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env)
+            SELECT ST_AsMVT(t.*, '{Id}', {Extent}, 'geom') FROM (
+                SELECT {Attributes}, ST_AsMVTGeom({geom}, b.env, {Extent}, {Buffer}, true) AS geom
+                FROM b, {From}
+                WHERE x.geom_3857 && ST_Expand(b.env, $5)
+            ) t WHERE t.geom IS NOT NULL
+            """;
+    }
+}

@@ -1,0 +1,132 @@
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+using Npgsql;
+
+namespace GridSpatial.GeoApi.Features.Tiles;
+
+/// <summary>What a tile's content depends on, per township: its published version, its data
+/// version and when its boundaries last changed, read from the database and refreshed when a
+/// township publishes or its data changes (LISTEN/NOTIFY). A tile's stamp mixes the states of
+/// the townships its envelope touches, so ETags agree across API processes and change exactly
+/// when the tile can.</summary>
+public sealed class TileStamps(NpgsqlDataSource db)
+{
+    private sealed record State(string Code, Envelope Extent, int? Version, long DataVersion, long BoundaryTicks);
+
+    private sealed class Snapshot(Dictionary<string, State> states)
+    {
+        private readonly STRtree<State> _tree = Build(states.Values);
+        public Dictionary<string, State> States { get; } = states;
+        public ulong All { get; } = states.Values.OrderBy(s => s.Code, StringComparer.Ordinal)
+            .Aggregate(Fnv.Offset, (h, s) => Mix(h, s, true, true));
+        public IList<State> Query(Envelope e) => _tree.Query(e);
+
+        private static STRtree<State> Build(IEnumerable<State> states)
+        {
+            var tree = new STRtree<State>();
+            foreach (var s in states) tree.Insert(s.Extent, s);
+            tree.Build();
+            return tree;
+        }
+    }
+
+    private volatile Snapshot _snapshot = new([]);
+    private readonly Lock _gate = new();
+
+    /// <summary>Raised after a township's state changed, with its extent (lon/lat), so caches can drop its tiles.</summary>
+    public event Action<Envelope>? Changed;
+
+    private const string Select = """
+        SELECT t.code, ST_XMin(t.geom), ST_YMin(t.geom), ST_XMax(t.geom), ST_YMax(t.geom), s.current_version, coalesce(s.data_version, 0),
+               (extract(epoch FROM greatest(t.updated_at, (SELECT max(v.updated_at) FROM village v WHERE v.township_code = t.code))) * 1e6)::bigint
+        FROM township t LEFT JOIN township_state s ON s.township_code = t.code
+        """;
+
+    public async Task LoadAllAsync(CancellationToken ct)
+    {
+        var states = new Dictionary<string, State>();
+        await foreach (var s in Read(Select, null, ct)) states[s.Code] = s;
+        lock (_gate) _snapshot = new Snapshot(states);
+        Changed?.Invoke(new Envelope(-180, 180, -90, 90));
+    }
+
+    public async Task RefreshAsync(string townshipCode, CancellationToken ct)
+    {
+        State? fresh = null;
+        await foreach (var s in Read(Select + " WHERE t.code = $1", townshipCode, ct)) fresh = s;
+        Envelope? touched;
+        lock (_gate)
+        {
+            var states = new Dictionary<string, State>(_snapshot.States);
+            touched = states.TryGetValue(townshipCode, out var old) ? new Envelope(old.Extent) : null;
+            if (fresh is null) states.Remove(townshipCode);
+            else
+            {
+                states[townshipCode] = fresh;
+                if (touched is null) touched = new Envelope(fresh.Extent); else touched.ExpandToInclude(fresh.Extent);
+            }
+            _snapshot = new Snapshot(states);
+        }
+        if (touched is not null) Changed?.Invoke(touched);
+    }
+
+    /// <summary>The stamp of one tile of a layer: changes whenever anything the tile shows can.</summary>
+    public ulong For(TileLayer layer, Envelope lonLat)
+    {
+        var hits = _snapshot.Query(lonLat);
+        if (hits.Count > 1) hits = hits.OrderBy(s => s.Code, StringComparer.Ordinal).ToList();
+        var h = Fnv.Offset;
+        foreach (var s in hits) h = Mix(h, s, layer.DependsOnVersion, layer.DependsOnData);
+        return h;
+    }
+
+    /// <summary>The extent of every township, or null when there is none.</summary>
+    public Envelope? Bounds()
+    {
+        Envelope? e = null;
+        foreach (var s in _snapshot.States.Values)
+            if (e is null) e = new Envelope(s.Extent); else e.ExpandToInclude(s.Extent);
+        return e;
+    }
+
+    /// <summary>The stamp of everything (for versioned tile URLs in TileJSON).</summary>
+    public ulong All => _snapshot.All;
+
+    private static ulong Mix(ulong h, State s, bool version, bool data)
+    {
+        h = Fnv.Add(h, s.Code);
+        h = Fnv.Add(h, s.BoundaryTicks);
+        if (version) h = Fnv.Add(h, s.Version ?? -1);
+        if (data) h = Fnv.Add(h, s.DataVersion);
+        return h;
+    }
+
+    private async IAsyncEnumerable<State> Read(string sql, string? code, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        if (code is not null) cmd.Parameters.AddWithValue(code);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            yield return new State(r.GetString(0), new Envelope(r.GetDouble(1), r.GetDouble(3), r.GetDouble(2), r.GetDouble(4)),
+                r.IsDBNull(5) ? null : r.GetInt32(5), r.GetInt64(6), r.IsDBNull(7) ? 0 : r.GetInt64(7));
+    }
+
+    /// <summary>64-bit FNV-1a: stable across processes (unlike string.GetHashCode).</summary>
+    private static class Fnv
+    {
+        public const ulong Offset = 14695981039346656037UL;
+        private const ulong Prime = 1099511628211UL;
+
+        public static ulong Add(ulong h, string s)
+        {
+            foreach (var c in s) h = (h ^ c) * Prime;
+            return h * Prime;
+        }
+
+        public static ulong Add(ulong h, long v)
+        {
+            for (int i = 0; i < 8; i++, v >>= 8) h = (h ^ (byte)v) * Prime;
+            return h;
+        }
+    }
+}
