@@ -1,4 +1,8 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace GridSpatial.GeoApi.Tests;
@@ -57,6 +61,31 @@ internal static class Samples
         finally
         {
             Directory.Delete(dir, true);
+        }
+    }
+
+    /// <summary>Runs a partition job through the API and waits for it; on a hang, fails with what the database and Hangfire were doing.</summary>
+    public static async Task PartitionAsync(HttpClient http, Npgsql.NpgsqlDataSource db, string code, bool force)
+    {
+        var response = await http.PostAsync(new Uri($"/api/townships/{code}/partition?force={force.ToString().ToLowerInvariant()}", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var url = job.GetProperty("statusUrl").GetString()!;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var status = await http.GetFromJsonAsync<JsonElement>(url);
+            var state = status.GetProperty("state").GetString();
+            if (state == "Succeeded") return;
+            Assert.True(state is not "Failed" and not "Deleted", $"job {url}: {status}");
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                await using var diag = db.CreateCommand("SELECT string_agg(coalesce(wait_event_type, '') || ':' || coalesce(wait_event, '') || ' ' || coalesce(state, '') || ' ' || left(query, 150), E'\n') FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+                await using var jobs = db.CreateCommand("SELECT string_agg(id || ' ' || coalesce(statename, '') || ' ' || left(invocationdata::text, 150), E'\n') FROM hangfire.job");
+                await using var servers = db.CreateCommand("SELECT string_agg(id || ' ' || lastheartbeat::text, E'\n') FROM hangfire.server");
+                Assert.Fail($"job {url} still {state}\nACTIVITY\n{await diag.ExecuteScalarAsync()}\nJOBS\n{await jobs.ExecuteScalarAsync()}\nSERVERS\n{await servers.ExecuteScalarAsync()}");
+            }
+            await Task.Delay(200);
         }
     }
 }

@@ -171,29 +171,7 @@ public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Contains($"Feature Count: {microGrids}", output, StringComparison.Ordinal);
     }
 
-    private async Task Partition(bool force)
-    {
-        var response = await _http.PostAsync(new Uri($"/api/townships/{Code}/partition?force={force.ToString().ToLowerInvariant()}", UriKind.Relative), null);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var job = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var url = job.GetProperty("statusUrl").GetString()!;
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var status = await _http.GetFromJsonAsync<JsonElement>(url);
-            var state = status.GetProperty("state").GetString();
-            if (state == "Succeeded") return;
-            Assert.True(state is not "Failed" and not "Deleted", $"job {url}: {status}");
-            if (clock.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                await using var diag = db.Db.CreateCommand("SELECT string_agg(coalesce(wait_event_type, '') || ':' || coalesce(wait_event, '') || ' ' || coalesce(state, '') || ' ' || left(query, 150), E'\n') FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
-                await using var jobs = db.Db.CreateCommand("SELECT string_agg(id || ' ' || coalesce(statename, '') || ' ' || left(invocationdata::text, 150), E'\n') FROM hangfire.job");
-                await using var servers = db.Db.CreateCommand("SELECT string_agg(id || ' ' || lastheartbeat::text, E'\n') FROM hangfire.server");
-                Assert.Fail($"job {url} still {state}\nACTIVITY\n{await diag.ExecuteScalarAsync()}\nJOBS\n{await jobs.ExecuteScalarAsync()}\nSERVERS\n{await servers.ExecuteScalarAsync()}");
-            }
-            await Task.Delay(200);
-        }
-    }
+    private Task Partition(bool force) => Samples.PartitionAsync(_http, db.Db, Code, force);
 
     private async Task<int> CurrentVersion() =>
         (await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}")).GetProperty("currentVersion").GetInt32();

@@ -22,16 +22,19 @@ public sealed class TileCache
 
     public int Count => _tiles.Count;
 
+    /// <summary>Off, every request cuts its tile (the benchmark measures both).</summary>
+    public bool Enabled { get; set; } = true;
+
     public bool TryGet(string layer, int z, int x, int y, ulong stamp, out byte[] data)
     {
-        if (_tiles.TryGetValue((layer, z, x, y, stamp), out var e)) { data = e.Data; return true; }
+        if (Enabled && _tiles.TryGetValue((layer, z, x, y, stamp), out var e)) { data = e.Data; return true; }
         data = [];
         return false;
     }
 
     public void Add(string layer, int z, int x, int y, ulong stamp, byte[] data, Envelope lonLat)
     {
-        if (_budget <= 0) return;
+        if (_budget <= 0 || !Enabled) return;
         if (Interlocked.Add(ref _bytes, data.Length) > _budget) Clear();
         _tiles[(layer, z, x, y, stamp)] = new Entry(data, lonLat);
     }

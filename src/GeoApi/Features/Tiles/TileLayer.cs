@@ -10,7 +10,8 @@ namespace GridSpatial.GeoApi.Features.Tiles;
 /// unit's target) and <c>fill_class</c> (<c>under</c>, <c>on</c>, <c>over</c> against the
 /// unit's size band), plus a few of the layer's own.</remarks>
 public sealed record TileLayer(string Id, string Description, string GeometryType, int MinZoom, int MaxZoom,
-    string From, string Attributes, bool DependsOnVersion, bool DependsOnData, IReadOnlyDictionary<string, string> Fields)
+    string From, string Attributes, bool DependsOnVersion, bool DependsOnData, IReadOnlyDictionary<string, string> Fields,
+    bool ThroughTownship = false)
 {
     public const int Extent = 4096, Buffer = 64;
 
@@ -55,16 +56,16 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
                 "NULL::float8 AS fill, NULL::text AS fill_class",
                 DependsOnVersion: true, DependsOnData: false, new Dictionary<string, string>(common)),
             new("grids", "Grids (网格) of the published partition.", "polygon", 8, 22,
-                "grid x JOIN township_state s ON s.township_code = x.township_code AND s.current_version = x.version",
+                "township tw JOIN township_state s ON s.township_code = tw.code JOIN grid x ON x.township_code = s.township_code AND x.version = s.current_version",
                 $"x.code::text AS code, NULL::text AS name, 'grid' AS kind, x.household_count, {Fill(n(o.GridTarget))} AS fill, " +
                 $"{Band("x.household_count", n(o.GridMin), n(o.GridMax))} AS fill_class, x.village_code::text AS parent, x.pinned, x.version",
-                DependsOnVersion: true, DependsOnData: false, With("parent", "String", "pinned", "Boolean", "version", "Number")),
+                DependsOnVersion: true, DependsOnData: false, With("parent", "String", "pinned", "Boolean", "version", "Number"), ThroughTownship: true),
             new("micro_grids", "Micro-grids (微网格) of the published partition.", "polygon", 10, 22,
-                "micro_grid x JOIN township_state s ON s.township_code = x.township_code AND s.current_version = x.version",
+                "township tw JOIN township_state s ON s.township_code = tw.code JOIN micro_grid x ON x.township_code = s.township_code AND x.version = s.current_version",
                 $"x.code::text AS code, x.building_id AS name, x.kind, x.household_count, {Fill(microTarget)} AS fill, ({microBand}) AS fill_class, " +
                 "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.version",
                 DependsOnVersion: true, DependsOnData: false,
-                With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "version", "Number")),
+                With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "version", "Number"), ThroughTownship: true),
             new("households", "Households (户) with the micro-grid they are assigned to in the published partition.", "point", 13, 22,
                 "household x LEFT JOIN township_state s ON s.township_code = x.township_code " +
                 "LEFT JOIN assignment a ON a.township_code = x.township_code AND a.version = s.current_version AND a.household_id = x.id",
@@ -76,16 +77,20 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
 
     /// <summary>The query that cuts one tile: $1..$3 = z, x, y; $4 = simplification tolerance
     /// (metres of Web Mercator, half a tile pixel); $5 = the buffer in metres. Geometries are
-    /// simplified (topology kept) before <c>ST_AsMVTGeom</c> clips and quantises them.</summary>
+    /// simplified (Douglas–Peucker below half a pixel, so no neighbour visibly moves) before
+    /// <c>ST_AsMVTGeom</c> clips and quantises them. Versioned layers find the townships under
+    /// the tile first, then their current version's units through the (township, version,
+    /// geometry) index, however many versions are kept.</summary>
     public string Sql()
     {
-        var geom = GeometryType == "point" ? "x.geom_3857" : "ST_SimplifyPreserveTopology(x.geom_3857, $4)";
+        var geom = GeometryType == "point" ? "x.geom_3857" : "ST_Simplify(x.geom_3857, $4, true)";
+        var townships = ThroughTownship ? "tw.geom_3857 && ST_Expand(b.env, $5) AND " : "";
         return $"""
             WITH b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env)
             SELECT ST_AsMVT(t.*, '{Id}', {Extent}, 'geom') FROM (
                 SELECT {Attributes}, ST_AsMVTGeom({geom}, b.env, {Extent}, {Buffer}, true) AS geom
                 FROM b, {From}
-                WHERE x.geom_3857 && ST_Expand(b.env, $5)
+                WHERE {townships}x.geom_3857 && ST_Expand(b.env, $5)
             ) t WHERE t.geom IS NOT NULL
             """;
     }

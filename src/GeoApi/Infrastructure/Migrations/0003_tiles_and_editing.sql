@@ -8,8 +8,11 @@ ALTER TABLE micro_grid ADD COLUMN geom_3857 geometry(MultiPolygon, 3857) GENERAT
 ALTER TABLE household ADD COLUMN geom_3857 geometry(Point, 3857) GENERATED ALWAYS AS (ST_Transform(geom, 3857)) STORED;
 CREATE INDEX township_geom_3857_gix ON township USING gist (geom_3857);
 CREATE INDEX village_geom_3857_gix ON village USING gist (geom_3857);
-CREATE INDEX grid_geom_3857_gix ON grid USING gist (geom_3857);
-CREATE INDEX micro_grid_geom_3857_gix ON micro_grid USING gist (geom_3857);
+-- Grids and micro-grids keep every version: a tile asks for the current version of the few
+-- townships under it, so the index leads with (township_code, version) (btree_gist).
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE INDEX grid_version_geom_3857_gix ON grid USING gist (township_code, version, geom_3857);
+CREATE INDEX micro_grid_version_geom_3857_gix ON micro_grid USING gist (township_code, version, geom_3857);
 CREATE INDEX household_geom_3857_gix ON household USING gist (geom_3857);
 
 -- Staff can pin grids as well as micro-grids: a pinned unit is left as drawn by recomputes.

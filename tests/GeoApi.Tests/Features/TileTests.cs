@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridSpatial.GeoApi.SampleData;
+
+namespace GridSpatial.GeoApi.Tests.Features;
+
+/// <summary>Vector tiles of a partitioned township, read by GDAL's MVT driver, with their
+/// TileJSON, ETags and the cache dropped on publish.</summary>
+[Collection("db")]
+public class TileTests(DatabaseFixture db) : IAsyncLifetime
+{
+    private const string Code = "530627160";
+    private readonly HttpClient _http = db.Factory.CreateClient();
+    private (int X, int Y) _densest;
+
+    public async Task InitializeAsync()
+    {
+        var township = new TownshipGenerator(160).Generate(Code, "瓦片镇", 105.40, 27.80, 1200);
+        await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
+        await Samples.PartitionAsync(_http, db.Db, Code, force: false);
+        await using var cmd = db.Db.CreateCommand("""
+            SELECT floor((ST_X(geom) + 180) / 360 * 16384)::int, floor((1 - ln(tan(radians(ST_Y(geom))) + 1 / cos(radians(ST_Y(geom)))) / pi()) / 2 * 16384)::int
+            FROM household WHERE township_code = $1 GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT 1
+            """);
+        cmd.Parameters.AddWithValue(Code);
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        _densest = (r.GetInt32(0), r.GetInt32(1));
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [SkippableFact]
+    public async Task MicroGridTile_DecodedByGdal_HoldsEveryMicroGridUnderIt_WithItsAttributes()
+    {
+        Skip.If(!File.Exists("/usr/bin/ogrinfo"), "GDAL's ogrinfo is not installed");
+        var (x, y) = _densest;
+        await using var cmd = db.Db.CreateCommand("""
+            SELECT count(*) FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version
+            WHERE ST_Intersects(m.geom_3857, ST_TileEnvelope(14, $1, $2, margin => 64.0 / 4096))
+            """);
+        cmd.Parameters.AddWithValue(x);
+        cmd.Parameters.AddWithValue(y);
+        var expected = (long)(await cmd.ExecuteScalarAsync())!;
+        Assert.True(expected > 10, $"the densest tile should hold many micro-grids, got {expected}");
+
+        var response = await _http.GetAsync(new Uri($"/tiles/micro_grids/14/{x}/{y}.mvt", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/vnd.mapbox-vector-tile", response.Content.Headers.ContentType?.MediaType);
+        var path = Path.Combine(Path.GetTempPath(), $"gs-{Guid.NewGuid():N}.mvt");
+        await File.WriteAllBytesAsync(path, await response.Content.ReadAsByteArrayAsync());
+        try
+        {
+            var output = await Ogrinfo(path);
+            Assert.Contains("Layer name: micro_grids", output, StringComparison.Ordinal);
+            //-- Every micro-grid reaching into the tile or its 64-pixel buffer.
+            Assert.Contains($"Feature Count: {expected}\n", output, StringComparison.Ordinal);
+            foreach (var field in new[] { "code: String", "kind: String", "household_count: Integer", "fill: Real", "fill_class: String", "parent: String" })
+                Assert.Contains(field, output, StringComparison.Ordinal);
+            //-- Every feature's attributes: codes of this township, classes from the band.
+            var features = await Ogrinfo(path, full: true);
+            Assert.Contains($"code (String) = {Code}", features, StringComparison.Ordinal);
+            Assert.Matches(@"fill_class \(String\) = (under|on|over)", features);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [SkippableFact]
+    public async Task EveryLayer_GivesADecodableTile_AndHouseholdsCarryTheirMicroGrid()
+    {
+        Skip.If(!File.Exists("/usr/bin/ogrinfo"), "GDAL's ogrinfo is not installed");
+        var (x, y) = _densest;
+        foreach (var layer in new[] { "townships", "villages", "grids", "micro_grids", "households" })
+        {
+            var bytes = await _http.GetByteArrayAsync(new Uri($"/tiles/{layer}/14/{x}/{y}.mvt", UriKind.Relative));
+            Assert.True(bytes.Length > 0, layer);
+            var path = Path.Combine(Path.GetTempPath(), $"gs-{Guid.NewGuid():N}.mvt");
+            await File.WriteAllBytesAsync(path, bytes);
+            try
+            {
+                var output = await Ogrinfo(path);
+                Assert.Contains($"Layer name: {layer}", output, StringComparison.Ordinal);
+                Assert.Matches(@"Feature Count: [1-9]", output);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Etag_AnswersNotModified_UntilTheTownshipPublishesAgain()
+    {
+        var (x, y) = _densest;
+        var uri = new Uri($"/tiles/grids/14/{x}/{y}.mvt", UriKind.Relative);
+        var first = await _http.GetAsync(uri);
+        var etag = first.Headers.ETag!;
+        Assert.Equal(HttpStatusCode.NotModified, (await Conditional(uri, etag)).StatusCode);
+
+        await Samples.PartitionAsync(_http, db.Db, Code, force: true);
+        var clock = Stopwatch.StartNew();
+        HttpResponseMessage again;
+        do
+        {
+            again = await Conditional(uri, etag);
+            if (again.StatusCode == HttpStatusCode.OK) break;
+            await Task.Delay(100);
+        } while (clock.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.NotEqual(etag, again.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task TileJson_DescribesTheLayer_WithImmutableVersionedTileUrls()
+    {
+        var json = await _http.GetFromJsonAsync<JsonElement>("/tiles/micro_grids.json");
+        Assert.Equal("3.0.0", json.GetProperty("tilejson").GetString());
+        var template = json.GetProperty("tiles")[0].GetString()!;
+        Assert.Matches(@"/tiles/micro_grids/\{z\}/\{x\}/\{y\}\.mvt\?v=[0-9a-f]{16}$", template);
+        var layer = json.GetProperty("vector_layers")[0];
+        Assert.Equal("micro_grids", layer.GetProperty("id").GetString());
+        Assert.Equal("String", layer.GetProperty("fields").GetProperty("fill_class").GetString());
+
+        var (x, y) = _densest;
+        var url = new Uri(template.Replace("{z}", "14", StringComparison.Ordinal).Replace("{x}", $"{x}", StringComparison.Ordinal).Replace("{y}", $"{y}", StringComparison.Ordinal));
+        var response = await _http.GetAsync(new Uri(url.PathAndQuery, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("immutable", response.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/tiles/roads/14/1/1.mvt", 404, "layer")]
+    [InlineData("/tiles/grids/3/8/1.mvt", 400, "x")]
+    [InlineData("/tiles/grids/3/1/-1.mvt", 400, "y")]
+    [InlineData("/tiles/grids/23/1/1.mvt", 400, "z")]
+    [InlineData("/tiles/roads.json", 404, "layer")]
+    public async Task BadTileRequests_AreProblemsNamingTheField(string path, int status, string field)
+    {
+        var response = await _http.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.Equal(status, (int)response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+    }
+
+    private async Task<HttpResponseMessage> Conditional(Uri uri, EntityTagHeaderValue etag)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.IfNoneMatch.Add(etag);
+        return await _http.SendAsync(request);
+    }
+
+    private static async Task<string> Ogrinfo(string path, bool full = false)
+    {
+        var psi = new ProcessStartInfo("ogrinfo", full ? ["-ro", "-al", path] : ["-ro", "-al", "-so", path]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, await p.StandardError.ReadToEndAsync());
+        return output;
+    }
+}
