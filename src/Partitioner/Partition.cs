@@ -23,7 +23,8 @@ public sealed record Partition(
 /// no village boundaries were given).</summary>
 public sealed record VillageUnit(string Code, string Name, Geometry Boundary);
 
-public sealed record Grid(string Code, string VillageCode, int HouseholdCount, Geometry Territory);
+/// <summary>A grid; <see cref="Pinned"/> when staff drew it and recomputes must leave it alone.</summary>
+public sealed record Grid(string Code, string VillageCode, int HouseholdCount, Geometry Territory, bool Pinned = false);
 
 public sealed record MicroGrid(
     string Code,
@@ -34,6 +35,7 @@ public sealed record MicroGrid(
     string? BuildingId,
     int? FloorFrom,
     int? FloorTo,
-    Geometry Territory);
+    Geometry Territory,
+    bool Pinned = false);
 
 public sealed record Assignment(string HouseholdId, string MicroGridCode, string GridCode);

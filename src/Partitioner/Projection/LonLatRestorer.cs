@@ -30,5 +30,8 @@ public sealed class LonLatRestorer(MetricProjection projection, PrecisionModel p
         return CoordinateMapper.Map(metric, Restore, projection.LonLatFactory);
     }
 
+    /// <summary>Whether a (precise) metric vertex came from a projected input.</summary>
+    public bool IsOriginal(Coordinate metric) => _originals.ContainsKey(metric);
+
     private Coordinate Restore(Coordinate m) => _originals.TryGetValue(m, out var o) ? o.Copy() : projection.Inverse(m);
 }

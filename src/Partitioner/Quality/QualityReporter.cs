@@ -109,9 +109,9 @@ internal sealed class QualityReporter(PartitionOptions options)
         };
     }
 
-    private static double PolsbyPopper(Geometry g) => g.IsEmpty || g.Length == 0 ? 0 : 4 * Math.PI * g.Area / (g.Length * g.Length);
+    internal static double PolsbyPopper(Geometry g) => g.IsEmpty || g.Length == 0 ? 0 : 4 * Math.PI * g.Area / (g.Length * g.Length);
 
-    private static (double Gap, double Overlap) Coverage(IReadOnlyList<Geometry> territories, Geometry township)
+    internal static (double Gap, double Overlap) Coverage(IReadOnlyList<Geometry> territories, Geometry township)
     {
         var nonEmpty = territories.Where(t => !t.IsEmpty).ToArray();
         if (nonEmpty.Length == 0) return (1, 0);
