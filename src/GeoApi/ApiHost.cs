@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GridSpatial.GeoApi.Features.Codes;
+using GridSpatial.GeoApi.Features.Editing;
 using GridSpatial.GeoApi.Features.Exports;
 using GridSpatial.GeoApi.Features.Households;
 using GridSpatial.GeoApi.Features.Import;
@@ -71,6 +72,7 @@ public static class ApiHost
         app.MapOgcEndpoints();
         app.MapExportEndpoints();
         app.MapTileEndpoints();
+        app.MapEditEndpoints();
         return app;
     }
 }

@@ -170,7 +170,7 @@ public sealed class FeatureValidator
         };
     }
 
-    private Geometry Geometry(JsonElement feature, int index, string? id)
+    internal Geometry Geometry(JsonElement feature, int index, string? id)
     {
         if (!feature.TryGetProperty("geometry", out var g) || g.ValueKind != JsonValueKind.Object)
             throw new InputException(_layer, index, id, "geometry", $"Feature #{index}{(id is null ? "" : $" '{id}'")} has no geometry.");

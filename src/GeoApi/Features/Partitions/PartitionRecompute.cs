@@ -1,4 +1,5 @@
 using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.Editing;
 
 namespace GridSpatial.GeoApi.Features.Partitions;
 
@@ -17,7 +18,12 @@ public sealed class PartitionRecompute(PartitionStore store, PartitionOptions op
             var loaded = await store.LoadAsync(townshipCode, ct);
             if (!force && loaded.CurrentDataVersion == loaded.DataVersion)
                 return new Result(PartitionStore.Outcome.Unchanged, loaded.CurrentVersion, loaded.DataVersion, attempt);
-            var partition = await Task.Run(() => new TownshipPartitioner(options).Partition(loaded.Input), ct);
+            var skipped = new List<string>();
+            var partition = await Task.Run(() => new PartitionEditor(options).KeepPinned(
+                new TownshipPartitioner(options).Partition(loaded.Input), loaded.Input.Township, loaded.Input.Households,
+                loaded.Pinned, loaded.Input.Previous?.MicroGridOfHousehold, skipped), ct);
+            if (skipped.Count > 0)
+                logger.LogWarning("Township {Township}: pinned units {Codes} could not be kept as drawn", townshipCode, string.Join(", ", skipped));
             var (outcome, version) = await store.PublishAsync(partition, loaded.DataVersion, author, reason, ct);
             if (outcome != PartitionStore.Outcome.Stale || attempt >= 5)
             {

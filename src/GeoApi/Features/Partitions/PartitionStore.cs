@@ -3,6 +3,8 @@ using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.IO;
+using GridSpatial.Partitioner.MicroGrids;
+using GridSpatial.Partitioner.Quality;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
@@ -17,7 +19,9 @@ public sealed class PartitionStore(NpgsqlDataSource db)
 {
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
 
-    public sealed record Loaded(PartitionInput Input, long DataVersion, int? CurrentVersion, long? CurrentDataVersion);
+    /// <summary>A township's inputs, with the units staff pinned in the current version (grids and micro-grids, lon/lat).</summary>
+    public sealed record Loaded(PartitionInput Input, long DataVersion, int? CurrentVersion, long? CurrentDataVersion,
+        IReadOnlyList<(string Code, Geometry Territory)> Pinned);
 
     public enum Outcome { Published, Unchanged, Stale }
 
@@ -56,8 +60,13 @@ public sealed class PartitionStore(NpgsqlDataSource db)
             r => new BarrierInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
 
         PreviousPartition? previous = null;
+        var pinned = new List<(string, Geometry)>();
         if (current is { } v)
         {
+            pinned.AddRange(await ReadList(conn, tx, """
+                SELECT code, geom FROM grid WHERE township_code = $1 AND version = $2 AND pinned
+                UNION ALL SELECT code, geom FROM micro_grid WHERE township_code = $1 AND version = $2 AND pinned
+                """, townshipCode, v, r => (r.GetString(0).Trim(), Single(r.GetFieldValue<Geometry>(1))), ct));
             var mgs = await ReadList(conn, tx, "SELECT code, grid_code, village_code, kind, geom, pinned FROM micro_grid WHERE township_code = $1 AND version = $2", townshipCode, v,
                 r => new PreviousMicroGrid(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<Geometry>(4), r.GetBoolean(5)), ct);
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -70,10 +79,76 @@ public sealed class PartitionStore(NpgsqlDataSource db)
             previous = new PreviousPartition(v, mgs, map, history);
         }
         await tx.CommitAsync(ct);
-        return new Loaded(new PartitionInput(township, households, buildings, barriers, villages, previous), dataVersion, current, currentData);
+        return new Loaded(new PartitionInput(township, households, buildings, barriers, villages, previous), dataVersion, current, currentData, pinned);
     }
 
-    public async Task<(Outcome Outcome, int? Version)> PublishAsync(Partition partition, long dataVersion, string author, string reason, CancellationToken ct)
+    /// <summary>The township's published partition, whole (territories in lon/lat), with the
+    /// township, its current households and its data version: what an edit starts from.</summary>
+    public sealed record Current(Partition Partition, TownshipInput Township, IReadOnlyList<HouseholdInput> Households, long DataVersion, long PartitionDataVersion);
+
+    public async Task<Current> LoadCurrentAsync(string townshipCode, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        TownshipInput township;
+        long dataVersion, partitionData;
+        int version;
+        QualityReport report;
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version, v.report::text
+            FROM township t JOIN township_state s ON s.township_code = t.code
+            LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = s.current_version
+            WHERE t.code = $1
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue(townshipCode);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{townshipCode}'.");
+            if (r.IsDBNull(3)) throw new Infrastructure.ApiException(409, "Not partitioned", $"Township {townshipCode} has no published partition to edit yet.", new() { ["field"] = "code" });
+            township = new TownshipInput(townshipCode, r.GetString(0), r.GetFieldValue<Geometry>(1));
+            dataVersion = r.GetInt64(2);
+            version = r.GetInt32(3);
+            partitionData = r.GetInt64(4);
+            report = JsonSerializer.Deserialize<QualityReport>(r.GetString(5), PartitionJson.Options)!;
+        }
+        var villages = await ReadList(conn, tx, "SELECT code, name, geom FROM village WHERE township_code = $1 ORDER BY code", townshipCode, null,
+            r => new VillageUnit(r.GetString(0), r.GetString(1), r.GetFieldValue<Geometry>(2)), ct);
+        var grids = await ReadList(conn, tx, "SELECT code, village_code, household_count, geom, pinned FROM grid WHERE township_code = $1 AND version = $2 ORDER BY code", townshipCode, version,
+            r => new Grid(r.GetString(0), r.GetString(1), r.GetInt32(2), Single(r.GetFieldValue<Geometry>(3)), r.GetBoolean(4)), ct);
+        var territories = new Dictionary<string, Geometry>(StringComparer.Ordinal);
+        var micro = await ReadList(conn, tx, """
+            SELECT code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, geom, pinned
+            FROM micro_grid WHERE township_code = $1 AND version = $2 ORDER BY code
+            """, townshipCode, version,
+            r =>
+            {
+                //-- Floor runs share one territory object, as the partitioner made them.
+                var geom = Single(r.GetFieldValue<Geometry>(8));
+                var key = geom.ToText();
+                if (!territories.TryGetValue(key, out var shared)) territories[key] = shared = geom;
+                return new MicroGrid(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<MicroGridKind>(r.GetString(3), ignoreCase: true), r.GetInt32(4),
+                    r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetInt32(6), r.IsDBNull(7) ? null : r.GetInt32(7), shared, r.GetBoolean(9));
+            }, ct);
+        var assignments = await ReadList(conn, tx, "SELECT household_id, micro_grid_code, grid_code FROM assignment WHERE township_code = $1 AND version = $2 ORDER BY household_id", townshipCode, version,
+            r => new Assignment(r.GetString(0), r.GetString(1), r.GetString(2)), ct);
+        var codes = await ReadList(conn, tx, "SELECT code, level, parent, valid_from, valid_to, predecessors, successors FROM code_registry WHERE township_code = $1 ORDER BY code", townshipCode, null,
+            r => new CodeRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
+                r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6)), ct);
+        var households = await ReadList(conn, tx, "SELECT id, geom, building_id, floor FROM household WHERE township_code = $1 ORDER BY id", townshipCode, null,
+            r => new HouseholdInput(r.GetString(0), r.GetFieldValue<Point>(1).Coordinate, r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3)), ct);
+        await tx.CommitAsync(ct);
+        var partition = new Partition(townshipCode, township.Name, version, villages, grids, micro, assignments, codes, report);
+        return new Current(partition, township, households, dataVersion, partitionData);
+    }
+
+    /// <summary>A stored MultiPolygon of one part back as the Polygon the partitioner made.</summary>
+    private static Geometry Single(Geometry g) => g is MultiPolygon { NumGeometries: 1 } m ? m.GetGeometryN(0) : g;
+
+    /// <summary>Publishes a partition computed from <paramref name="dataVersion"/>; with
+    /// <paramref name="recordedDataVersion"/> (an edit of a partition older than the data), the
+    /// version records that older data version, so the township stays due for a recompute.</summary>
+    public async Task<(Outcome Outcome, int? Version)> PublishAsync(Partition partition, long dataVersion, string author, string reason, CancellationToken ct,
+        long? recordedDataVersion = null)
     {
         var code = partition.TownshipCode;
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -95,25 +170,25 @@ public sealed class PartitionStore(NpgsqlDataSource db)
         {
             cmd.Parameters.AddWithValue(code);
             cmd.Parameters.AddWithValue(version);
-            cmd.Parameters.AddWithValue(dataVersion);
+            cmd.Parameters.AddWithValue(recordedDataVersion ?? dataVersion);
             cmd.Parameters.AddWithValue(author);
             cmd.Parameters.AddWithValue(reason);
             cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(partition.Report, PartitionJson.Options));
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var w = await conn.BeginBinaryImportAsync("COPY grid (township_code, version, code, village_code, household_count, geom) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var w = await conn.BeginBinaryImportAsync("COPY grid (township_code, version, code, village_code, household_count, pinned, geom) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var g in partition.Grids)
-                await w.WriteRowAsync(ct, code, version, g.Code, g.VillageCode, g.HouseholdCount, Multi(g.Territory));
+                await w.WriteRowAsync(ct, code, version, g.Code, g.VillageCode, g.HouseholdCount, g.Pinned, Multi(g.Territory));
             await w.CompleteAsync(ct);
         }
         await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY micro_grid (township_code, version, code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, geom) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY micro_grid (township_code, version, code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, pinned, geom) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var m in partition.MicroGrids)
                 await w.WriteRowAsync(ct, code, version, m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.HouseholdCount,
-                    (object?)m.BuildingId ?? DBNull.Value, (object?)m.FloorFrom ?? DBNull.Value, (object?)m.FloorTo ?? DBNull.Value, Multi(m.Territory));
+                    (object?)m.BuildingId ?? DBNull.Value, (object?)m.FloorFrom ?? DBNull.Value, (object?)m.FloorTo ?? DBNull.Value, m.Pinned, Multi(m.Territory));
             await w.CompleteAsync(ct);
         }
         await using (var w = await conn.BeginBinaryImportAsync("COPY assignment (township_code, version, household_id, micro_grid_code, grid_code) FROM STDIN (FORMAT BINARY)", ct))
@@ -137,9 +212,13 @@ public sealed class PartitionStore(NpgsqlDataSource db)
         }
         await using (var batch = new NpgsqlBatch(conn, tx))
         {
-            var switchVersion = new NpgsqlBatchCommand("UPDATE township_state SET current_version = $2, dirty_since = NULL, updated_at = now() WHERE township_code = $1");
+            //-- Still dirty when the version records older data than the township holds.
+            var switchVersion = new NpgsqlBatchCommand("""
+                UPDATE township_state SET current_version = $2, dirty_since = CASE WHEN $3 THEN dirty_since END, updated_at = now() WHERE township_code = $1
+                """);
             switchVersion.Parameters.AddWithValue(code);
             switchVersion.Parameters.AddWithValue(version);
+            switchVersion.Parameters.AddWithValue(recordedDataVersion is { } recorded && recorded != dataVersion);
             var audit = new NpgsqlBatchCommand("""
                 INSERT INTO audit_log (township_code, actor, action, entity, entity_id, before_version, after_version, detail)
                 VALUES ($1, $2, 'publish', 'partition', $1, $3, $4, jsonb_build_object('reason', $5::text, 'data_version', $6::bigint))

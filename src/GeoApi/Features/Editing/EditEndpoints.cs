@@ -1,0 +1,127 @@
+using System.Text.Json;
+using GridSpatial.GeoApi.Features.Import;
+using GridSpatial.GeoApi.Features.Partitions;
+using GridSpatial.GeoApi.Infrastructure;
+using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.Editing;
+
+namespace GridSpatial.GeoApi.Features.Editing;
+
+/// <summary>Editing for GIS staff: redraw a unit's boundary, split it along a line, merge
+/// siblings, pin or unpin. Every edit is applied to the township's published partition by the
+/// Partitioner's <see cref="PartitionEditor"/> (the coverage stays valid, households follow
+/// containment, codes follow DESIGN §2) and published as a new version with author and reason
+/// — or, with <c>?dryRun=true</c>, only previewed as a diff.</summary>
+public static class EditEndpoints
+{
+    /// <summary>An edit's body: a GeoJSON geometry (redraw: Polygon; split: LineString), the codes
+    /// to merge, and why.</summary>
+    public sealed record EditBody(JsonElement? Geometry, IReadOnlyList<string>? Codes, string? Reason);
+
+    public sealed record UnitChange(string Code, string Level, string Change, int? HouseholdsBefore, int? HouseholdsAfter, bool? Pinned);
+
+    /// <summary>What an edit changes (or changed): units added, retired or reshaped, households moved.</summary>
+    public sealed record EditResult(string Township, int BaseVersion, int Version, bool Published, string Author, string Reason,
+        int HouseholdsMoved, IReadOnlyList<UnitChange> Changes, object Report);
+
+    public static IEndpointRouteBuilder MapEditEndpoints(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/codes").WithTags("Editing");
+        g.MapPut("/{code}/geometry", (string code, EditBody body, bool? dryRun, HttpRequest r, PartitionStore store, PartitionOptions o, CancellationToken ct) =>
+                Run(EditKind.Redraw, [code], body, dryRun, r, store, o, ct))
+            .WithSummary("Redraw a grid or micro-grid: the new boundary (GeoJSON Polygon, clipped to the parent) wins; siblings give up or take over the difference. ?dryRun=true previews.");
+        g.MapPost("/{code}/split", (string code, EditBody body, bool? dryRun, HttpRequest r, PartitionStore store, PartitionOptions o, CancellationToken ct) =>
+                Run(EditKind.Split, [code], body, dryRun, r, store, o, ct))
+            .WithSummary("Split a grid or cluster micro-grid along a GeoJSON LineString crossing it; the part with most households keeps the code.");
+        g.MapPost("/merge", (EditBody body, bool? dryRun, HttpRequest r, PartitionStore store, PartitionOptions o, CancellationToken ct) =>
+                Run(EditKind.Merge, body.Codes ?? [], body, dryRun, r, store, o, ct))
+            .WithSummary("Merge neighbouring siblings (codes: two or more grids of one village, or micro-grids of one grid); the one with most households keeps its code.");
+        g.MapPost("/{code}/pin", (string code, EditBody? body, HttpRequest r, PartitionStore store, PartitionOptions o, CancellationToken ct) =>
+                Run(EditKind.Pin, [code], body ?? new EditBody(null, null, null), false, r, store, o, ct, pinned: true))
+            .WithSummary("Pin a unit: automatic recomputes leave it as drawn.");
+        g.MapDelete("/{code}/pin", (string code, HttpRequest r, PartitionStore store, PartitionOptions o, CancellationToken ct) =>
+                Run(EditKind.Pin, [code], new EditBody(null, null, null), false, r, store, o, ct, pinned: false))
+            .WithSummary("Unpin a unit: recomputes may reshape it again.");
+        return app;
+    }
+
+    private static async Task<IResult> Run(EditKind kind, IReadOnlyList<string> codes, EditBody body, bool? dryRun, HttpRequest request,
+        PartitionStore store, PartitionOptions options, CancellationToken ct, bool pinned = true)
+    {
+        if (codes.Count == 0) throw Problem(400, "codes", "Name the codes to merge.");
+        foreach (var c in codes)
+            if (c is null || c.Length is not (15 or 18) || !c.All(char.IsAsciiDigit))
+                throw Problem(400, "code", $"'{c}' is not a grid (15-digit) or micro-grid (18-digit) code.");
+        var township = codes[0][..9];
+        if (codes.Any(c => c[..9] != township)) throw Problem(422, "codes", "Every code of a merge must be in one township.");
+        var reason = string.IsNullOrWhiteSpace(body.Reason) ? $"{kind.ToString().ToLowerInvariant()} {string.Join(", ", codes)}" : body.Reason.Trim();
+        if (reason.Length > 500) throw Problem(400, "reason", "A reason is at most 500 characters.");
+        NetTopologySuite.Geometries.Geometry? geometry = null;
+        if (kind is EditKind.Redraw or EditKind.Split)
+        {
+            if (body.Geometry is not { ValueKind: JsonValueKind.Object } g) throw Problem(400, "geometry", "The body needs a GeoJSON 'geometry'.");
+            using var doc = JsonDocument.Parse($"{{\"geometry\":{g.GetRawText()}}}");
+            geometry = new FeatureValidator("edit", null).Geometry(doc.RootElement, 0, codes[0]);
+        }
+        var author = ImportEndpoints.Actor(request);
+
+        var current = await store.LoadCurrentAsync(township, ct);
+        Partition edited;
+        try
+        {
+            edited = await Task.Run(() => new PartitionEditor(options).Apply(current.Partition, current.Township, current.Households,
+                new Edit(kind, codes, geometry, pinned)), ct);
+        }
+        catch (EditException e)
+        {
+            throw new ApiException(e.Status, e.Status == 404 ? "Unknown code" : "Edit refused", e.Message,
+                new() { ["field"] = e.Field, ["code"] = e.Code });
+        }
+        var (changes, moved) = Diff(current.Partition, edited);
+        bool publish = dryRun != true;
+        if (publish)
+        {
+            //-- The edit used today's households; the version records the data it was partitioned
+            //-- from, so pending household changes still get their recompute.
+            var (outcome, _) = await store.PublishAsync(edited, current.DataVersion, author, reason, ct,
+                recordedDataVersion: current.PartitionDataVersion);
+            if (outcome == PartitionStore.Outcome.Stale)
+                throw new ApiException(409, "Township changed", $"Township {township} was republished or its data changed while the edit ran; load it again and retry.",
+                    new() { ["field"] = "code" });
+        }
+        var result = new EditResult(township, current.Partition.Version, edited.Version, publish, author, reason, moved, changes,
+            JsonSerializer.SerializeToElement(edited.Report, Partitioner.IO.PartitionJson.Options));
+        return publish ? Results.Created($"/api/townships/{township}/versions/{edited.Version}", result) : Results.Ok(result);
+    }
+
+    /// <summary>Units added, retired or changed (geometry, households or pin) between two versions.</summary>
+    internal static (List<UnitChange> Changes, int HouseholdsMoved) Diff(Partition before, Partition after)
+    {
+        var changes = new List<UnitChange>();
+        void Level<T>(string level, IEnumerable<T> a, IEnumerable<T> b, Func<T, string> code, Func<T, int> count, Func<T, NetTopologySuite.Geometries.Geometry> geom, Func<T, bool> pin)
+        {
+            var old = a.ToDictionary(code, StringComparer.Ordinal);
+            var now = b.ToDictionary(code, StringComparer.Ordinal);
+            foreach (var (c, x) in now)
+            {
+                if (!old.TryGetValue(c, out var o)) changes.Add(new UnitChange(c, level, "added", null, count(x), pin(x)));
+                else if (count(o) != count(x) || Reshaped(geom(o), geom(x)) || pin(o) != pin(x))
+                    changes.Add(new UnitChange(c, level, "changed", count(o), count(x), pin(x)));
+            }
+            foreach (var (c, o) in old)
+                if (!now.ContainsKey(c)) changes.Add(new UnitChange(c, level, "retired", count(o), null, null));
+        }
+        Level("grid", before.Grids, after.Grids, g => g.Code, g => g.HouseholdCount, g => g.Territory, g => g.Pinned);
+        Level("micro_grid", before.MicroGrids, after.MicroGrids, m => m.Code, m => m.HouseholdCount, m => m.Territory, m => m.Pinned);
+        var old = before.Assignments.ToDictionary(a => a.HouseholdId, a => a.MicroGridCode, StringComparer.Ordinal);
+        int moved = after.Assignments.Count(a => old.TryGetValue(a.HouseholdId, out var o) && o != a.MicroGridCode);
+        return (changes.OrderBy(c => c.Code, StringComparer.Ordinal).ToList(), moved);
+    }
+
+    /// <summary>Reshaped, not merely given a vertex where a neighbour's new boundary meets it.</summary>
+    private static bool Reshaped(NetTopologySuite.Geometries.Geometry a, NetTopologySuite.Geometries.Geometry b) =>
+        !ReferenceEquals(a, b) && Math.Abs(a.Area - b.Area) > 1e-9 * a.Area;
+
+    private static ApiException Problem(int status, string field, string detail) =>
+        new(status, status == 400 ? "Invalid edit" : "Edit refused", detail, new() { ["field"] = field });
+}
