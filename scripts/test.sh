@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Every test: the same database bootstrap as run.sh (a local PostGIS in .local/pg), the tools
-# the tests use as real clients (GDAL's ogrinfo), then the whole suite. Ends with the line
-# "N passed, N failed".
+# the tests use as real clients (GDAL's ogrinfo, Debian's chromium for the viewer page), then
+# the whole suite. Ends with the line "N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 eval "$(scripts/pg.sh)" || { echo "0 passed, 1 failed"; exit 1; }
 export GRIDSPATIAL_DB GRIDSPATIAL_TEST_DB
-if ! command -v ogrinfo >/dev/null 2>&1; then
-  echo "test.sh: installing gdal-bin (ogrinfo) for the OGC API client tests" >&2
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq gdal-bin >&2 || true; fi
+missing=()
+command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]} (the OGC API, vector tile and browser tests' real clients)" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "${missing[@]}" >&2 || true; fi
 fi
 results="$root/.local/test-results"
 rm -rf "$results"; mkdir -p "$results"

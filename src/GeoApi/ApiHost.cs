@@ -26,6 +26,8 @@ public static class ApiHost
         {
             Args = args,
             ContentRootPath = args.Any(a => a.Contains("contentRoot", StringComparison.OrdinalIgnoreCase)) ? null : AppContext.BaseDirectory,
+            //-- The viewer page, copied beside the binaries by the build (see GeoApi.csproj).
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "viewer"),
         });
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls(Environment.GetEnvironmentVariable("GRIDSPATIAL_URL") ?? "http://127.0.0.1:5080");
@@ -58,6 +60,9 @@ public static class ApiHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        //-- The viewer page: / is index.html.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
         app.MapHealthChecks("/health");

@@ -43,6 +43,21 @@ public class EditTests
     }
 
     [Fact]
+    public void RedrawMicroGrid_ToItsBoundingBox_HoldsTheWholeBoxInsideItsGrid()
+    {
+        foreach (var m in Base.MicroGrids.Where(m => m.Kind == MicroGrids.MicroGridKind.Cluster).Take(12))
+        {
+            var grid = Base.Grids.Single(g => g.Code == m.GridCode).Territory;
+            var box = m.Territory.Envelope;
+            var edited = Apply(new Edit(EditKind.Redraw, [m.Code], box));
+            PartitionAssert.Valid(edited, PartitionInputSummary.Of(Input));
+            var after = edited.MicroGrids.Single(x => x.Code == m.Code).Territory;
+            var expected = box.Intersection(grid);
+            Assert.True(Math.Abs(after.Area - expected.Area) < expected.Area * 1e-5, $"{m.Code}: {after.Area} vs {expected.Area}");
+        }
+    }
+
+    [Fact]
     public void RedrawMicroGrid_Shrunk_GivesTheDifferenceToNeighbours()
     {
         var m = Cluster(1);

@@ -12,7 +12,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 [Collection("db")]
 public class TileTests(DatabaseFixture db) : IAsyncLifetime
 {
-    private const string Code = "530627160";
+    private const string Code = "530627165";
     private readonly HttpClient _http = db.Factory.CreateClient();
     private (int X, int Y) _densest;
 

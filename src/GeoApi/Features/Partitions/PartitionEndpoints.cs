@@ -16,6 +16,7 @@ public static class PartitionEndpoints
         t.MapPost("/partition", StartRun).WithSummary("Recompute the township's partition as a background job; 202 with the job's URL.");
         t.MapGet("/jobs", TownshipJobs).WithSummary("The township's recent jobs, newest first.");
         t.MapGet("/report", Report).Produces<JsonElement>(200, "application/json").WithSummary("The quality report (DESIGN §5) of the current version.");
+        t.MapGet("/histogram", Histogram).WithSummary("Micro-grids of the current version counted by household count and kind (the viewer's size histogram).");
         t.MapGet("/versions", Versions).WithSummary("Every partition version: when, by whom, why, from which data version.");
         t.MapGet("/versions/{version:int}", Version).Produces<JsonElement>(200, "application/json").WithSummary("One version with its report.");
         t.MapGet("/versions/{a:int}/diff/{b:int}", Diff).Produces<VersionDiff>(200, "application/json").WithSummary("Units added, removed and reshaped from version a to b, and households that changed micro-grid.");
@@ -73,6 +74,31 @@ public static class PartitionEndpoints
         return await cmd.ExecuteScalarAsync(ct) is string json
             ? Results.Text(json, "application/json")
             : TypedResults.Problem(statusCode: 404, title: "No partition yet", detail: $"Township {code} has not been partitioned; POST /api/townships/{code}/partition.");
+    }
+
+    public sealed record HistogramBin(int Households, int Cluster, int Building, int Floor);
+
+    public sealed record HistogramDto(string Township, int? Version, int ClusterMin, int ClusterMax, IReadOnlyList<HistogramBin> Bins);
+
+    private static async Task<Ok<HistogramDto>> Histogram(string code, NpgsqlDataSource db, GridSpatial.Partitioner.PartitionOptions options, CancellationToken ct)
+    {
+        await RequireTownship(db, code, ct);
+        await using var cmd = db.CreateCommand("""
+            SELECT s.current_version, m.household_count, count(*) FILTER (WHERE m.kind = 'cluster')::int,
+                   count(*) FILTER (WHERE m.kind = 'building')::int, count(*) FILTER (WHERE m.kind = 'floor')::int
+            FROM township_state s JOIN micro_grid m ON m.township_code = s.township_code AND m.version = s.current_version
+            WHERE s.township_code = $1 GROUP BY 1, 2 ORDER BY 2
+            """);
+        cmd.Parameters.AddWithValue(code);
+        var bins = new List<HistogramBin>();
+        int? version = null;
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            version = r.GetInt32(0);
+            bins.Add(new HistogramBin(r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4)));
+        }
+        return TypedResults.Ok(new HistogramDto(code, version, options.ClusterMin, options.ClusterMax, bins));
     }
 
     private static async Task<Ok<List<VersionDto>>> Versions(string code, NpgsqlDataSource db, CancellationToken ct)

@@ -1,0 +1,200 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridSpatial.GeoApi.SampleData;
+using Microsoft.Playwright;
+
+namespace GridSpatial.GeoApi.Tests.Features;
+
+/// <summary>The viewer page in a real headless Chromium (Debian's, driven by Playwright): it
+/// loads a township, paints the coverage in the legend's colours, shows a card on click, and a
+/// boundary redrawn in the page is published and drawn from the new tiles. Screenshots are kept
+/// in TestResults/screenshots.</summary>
+[Collection("db")]
+public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
+{
+    private const string Code = "530627180";
+    private const string Chromium = "/usr/bin/chromium";
+    private readonly HttpClient _http = db.Factory.CreateClient();
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        var township = new TownshipGenerator(180).Generate(Code, "地图镇", 105.60, 27.20, 1200);
+        await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
+        await Samples.PartitionAsync(_http, db.Db, Code, force: false);
+        if (!File.Exists(Chromium)) return;
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    private static string Screenshots()
+    {
+        var dir = Path.Combine(Samples.Root(), "TestResults", "screenshots");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>The page on the test township, loaded and idle; requests leaving loopback fail the test.</summary>
+    private async Task<IPage> Open()
+    {
+        Skip.If(_browser is null, "Debian's chromium is not installed");
+        var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 860 } });
+        var outside = new List<string>();
+        page.Request += (_, r) => { if (!r.Url.StartsWith(db.Address, StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal) && !r.Url.StartsWith("blob:", StringComparison.Ordinal)) outside.Add(r.Url); };
+        await page.GotoAsync($"{db.Address}/?township={Code}");
+        await page.WaitForFunctionAsync("() => window.gridspatial !== undefined");
+        await page.EvaluateAsync("() => window.gridspatial.ready");
+        await page.EvaluateAsync("() => new Promise(r => window.gridspatial.map.loaded() ? r() : window.gridspatial.map.once('idle', () => r()))");
+        Assert.Empty(outside);
+        return page;
+    }
+
+    /// <summary>Screen position of a lon/lat on the page.</summary>
+    private static async Task<(float X, float Y)> ToScreen(IPage page, double lon, double lat)
+    {
+        var p = await page.EvaluateAsync<JsonElement>(
+            "([lon, lat]) => { const m = window.gridspatial.map; const r = m.getContainer().getBoundingClientRect(); const p = m.project([lon, lat]); return [r.left + p.x, r.top + p.y]; }",
+            new[] { lon, lat });
+        return ((float)p[0].GetDouble(), (float)p[1].GetDouble());
+    }
+
+    /// <summary>A cluster micro-grid away from the township's edge whose bounding box lies well inside its grid, with its interior point.</summary>
+    private async Task<(string Code, int Households, string Grid, double Lon, double Lat, double[] Box)> Unit(int skip)
+    {
+        await using var cmd = db.Db.CreateCommand("""
+            SELECT m.code, m.household_count, m.grid_code, ST_X(ST_PointOnSurface(m.geom)), ST_Y(ST_PointOnSurface(m.geom)),
+                   ARRAY[ST_XMin(m.geom), ST_YMin(m.geom), ST_XMax(m.geom), ST_YMax(m.geom)]
+            FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version
+            JOIN township t ON t.code = m.township_code
+            JOIN grid g ON g.township_code = m.township_code AND g.version = m.version AND g.code = m.grid_code
+            WHERE m.township_code = $1 AND m.kind = 'cluster' AND ST_Distance(m.geom, ST_Boundary(t.geom)) > 0.002
+              AND ST_Contains(g.geom, ST_Expand(ST_Envelope(m.geom), 0.0002))
+              AND (SELECT count(*) FROM micro_grid x WHERE x.township_code = m.township_code AND x.version = m.version AND x.grid_code = m.grid_code) >= 4
+            ORDER BY m.household_count DESC, m.code OFFSET $2 LIMIT 1
+            """);
+        cmd.Parameters.AddWithValue(Code);
+        cmd.Parameters.AddWithValue(skip);
+        await using var r = await cmd.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        return (r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetDouble(3), r.GetDouble(4), r.GetFieldValue<double[]>(5));
+    }
+
+    private static async Task ZoomTo(IPage page, double lon, double lat, int zoom)
+    {
+        await page.EvaluateAsync("([lon, lat, z]) => new Promise(r => { const m = window.gridspatial.map; m.jumpTo({ center: [lon, lat], zoom: z }); m.once('idle', () => r()); })",
+            new object[] { lon, lat, zoom });
+    }
+
+    [SkippableFact]
+    public async Task Page_LoadsTheTownship_AndPaintsTheCoverageInTheLegendColours()
+    {
+        var page = await Open();
+        Assert.Contains(Code, await page.InputValueAsync("#township"), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#histogram rect").CountAsync() > 5);
+        Assert.Contains("Households", await page.InnerTextAsync("#figures"), StringComparison.Ordinal);
+        var png = await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-loaded.png") });
+
+        //-- Count screenshot pixels of each legend colour.
+        var counts = await page.EvaluateAsync<JsonElement>("""
+            async (b64) => {
+              const img = new Image(); img.src = 'data:image/png;base64,' + b64; await img.decode();
+              const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+              const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+              const d = g.getImageData(0, 0, c.width, c.height).data;
+              const want = { under: [0xf5, 0xc7, 0x6b], on: [0x7c, 0xc1, 0x91], over: [0xe5, 0x73, 0x73] };
+              const out = { under: 0, on: 0, over: 0 };
+              for (let i = 0; i < d.length; i += 4)
+                for (const [k, e] of Object.entries(want))
+                  if (Math.abs(d[i] - e[0]) < 8 && Math.abs(d[i + 1] - e[1]) < 8 && Math.abs(d[i + 2] - e[2]) < 8) out[k]++;
+              return out;
+            }
+            """, Convert.ToBase64String(png));
+        Assert.True(counts.GetProperty("on").GetInt32() > 2000, $"on-target pixels: {counts}");
+        Assert.True(counts.GetProperty("under").GetInt32() + counts.GetProperty("over").GetInt32() > 0, $"under/over pixels: {counts}");
+    }
+
+    [SkippableFact]
+    public async Task ClickOnAMicroGrid_ShowsItsCard_WithCodeHouseholdsParentAndHistory()
+    {
+        var page = await Open();
+        var unit = await Unit(0);
+        await ZoomTo(page, unit.Lon, unit.Lat, 16);
+        var (x, y) = await ToScreen(page, unit.Lon, unit.Lat);
+        await page.Mouse.ClickAsync(x, y);
+        await page.WaitForSelectorAsync("#card:not([hidden])");
+        await page.WaitForFunctionAsync("(code) => document.getElementById('card-title').textContent.includes(code)", unit.Code);
+        Assert.Equal(unit.Households.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.InnerTextAsync("dd[data-field=households]"));
+        Assert.Equal(unit.Grid, await page.InnerTextAsync("dd[data-field=parent]"));
+        Assert.Contains("Valid from v", await page.InnerTextAsync("#card-history"), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-card.png") });
+    }
+
+    [SkippableFact]
+    public async Task RedrawInThePage_IsPreviewedPublished_AndTheMapDrawsTheNewBoundary()
+    {
+        var page = await Open();
+        var unit = await Unit(2);
+        await ZoomTo(page, unit.Lon, unit.Lat, 16);
+        var (x, y) = await ToScreen(page, unit.Lon, unit.Lat);
+        await page.Mouse.ClickAsync(x, y);
+        await page.WaitForFunctionAsync("(code) => document.getElementById('card-title').textContent.includes(code)", unit.Code);
+
+        //-- The unit's bounding box, drawn corner by corner: it takes in all its households and some land of its neighbours.
+        var before = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}");
+        await page.FillAsync("#reason", "browser redraw");
+        await page.ClickAsync("#edit-redraw");
+        var b = unit.Box;
+        var corners = new List<(float X, float Y)>();
+        foreach (var (lon, lat) in new[] { (b[0], b[3]), (b[2], b[3]), (b[2], b[1]), (b[0], b[1]) })
+        {
+            var p = await ToScreen(page, lon, lat);
+            corners.Add(p);
+            await page.Mouse.ClickAsync(p.X, p.Y);
+            await page.WaitForTimeoutAsync(350);
+        }
+        await page.ClickAsync("#draw-finish");
+        await page.WaitForSelectorAsync("#preview:not([hidden])");
+        Assert.Contains("would change", await page.InnerTextAsync("#preview-summary"), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-preview.png") });
+        await page.ClickAsync("#publish");
+        await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.startsWith('Published version')", null, new() { Timeout = 30_000 });
+
+        var after = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}");
+        Assert.Equal(before.GetProperty("currentVersion").GetInt32() + 1, after.GetProperty("currentVersion").GetInt32());
+        //-- Near each drawn corner (just inside the box) the map now shows the edited unit, drawn from the new tiles.
+        var (cx, cy) = (corners.Average(c => c.X), corners.Average(c => c.Y));
+        foreach (var (px, py) in corners)
+        {
+            var code = await page.EvaluateAsync<string?>(
+                "([x, y]) => { const m = window.gridspatial.map; const r = m.getContainer().getBoundingClientRect(); const f = m.queryRenderedFeatures([x - r.left, y - r.top], { layers: ['micro-fill'] })[0]; return f ? f.properties.code : null; }",
+                new[] { px + (cx - px) * 0.08, py + (cy - py) * 0.08 });
+            var lonLat = await page.EvaluateAsync<double[]>(
+                "([x, y]) => { const m = window.gridspatial.map; const r = m.getContainer().getBoundingClientRect(); const p = m.unproject([x - r.left, y - r.top]); return [p.lng, p.lat]; }",
+                new[] { px + (cx - px) * 0.08, py + (cy - py) * 0.08 });
+            await using var cmd = db.Db.CreateCommand("SELECT string_agg(m.code, ',') FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version WHERE ST_Contains(m.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))");
+            cmd.Parameters.AddWithValue(lonLat[0]);
+            cmd.Parameters.AddWithValue(lonLat[1]);
+            var stored = await cmd.ExecuteScalarAsync();
+            Assert.True(unit.Code == code, $"map shows {code}, database has {stored} at {lonLat[0]},{lonLat[1]}");
+        }
+        //-- The card follows: the unit holds every household inside the box now.
+        await using var count = db.Db.CreateCommand("SELECT m.household_count FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version WHERE m.code = $1");
+        count.Parameters.AddWithValue(unit.Code);
+        var households = (int)(await count.ExecuteScalarAsync())!;
+        Assert.True(households >= unit.Households);
+        Assert.Equal(households.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.InnerTextAsync("dd[data-field=households]"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-redrawn.png") });
+    }
+}
