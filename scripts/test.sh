@@ -17,7 +17,7 @@ fi
 results="$root/.local/test-results"
 rm -rf "$results"; mkdir -p "$results"
 dotnet build GridSpatial.sln -c Release -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
-dotnet test GridSpatial.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results" "$@"
+dotnet test GridSpatial.sln -c Release --no-build -nologo --blame-hang-timeout 5m --logger "trx" --results-directory "$results" "$@"
 rc=$?
 python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using GridSpatial.GeoApi.Features.Access;
 using GridSpatial.GeoApi.Features.Codes;
 using GridSpatial.GeoApi.Features.Editing;
 using GridSpatial.GeoApi.Features.Exports;
@@ -40,6 +41,7 @@ public static class ApiHost
         builder.Services.AddSingleton<LayerImporter>();
         builder.Services.AddRecompute(builder.Configuration, connectionString, runJobs: builder.Configuration.GetValue("Hangfire:Server", true));
         builder.Services.AddSingleton<LookupIndex>();
+        builder.Services.AddAccess(builder.Configuration);
         builder.Services.AddTiles();
         builder.Services.AddHostedService<LookupListener>();
         builder.Services.AddProblemDetails();
@@ -56,27 +58,27 @@ public static class ApiHost
 
         var app = builder.Build();
         Migrator.Apply(connectionString, app.Logger);
+        AccessServices.EnsureBootstrapKey(app.Services);
         RecomputeServices.RegisterRecurringJobs(app.Services, builder.Configuration);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        //-- The viewer page: / is index.html.
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
+        //-- Keys, roles and limits; the viewer page (/ is index.html) behind them.
+        app.UseAccess(builder.Configuration);
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
-        app.MapHealthChecks("/health");
-        //-- Local requests only (Hangfire's default filter) until access control lands.
-        app.UseHangfireDashboard("/hangfire");
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminDashboardFilter()] });
         app.MapTownshipEndpoints();
-        app.MapImportEndpoints();
+        app.MapImportEndpoints(builder.Configuration);
         app.MapPartitionEndpoints();
         app.MapLookupEndpoints();
         app.MapHouseholdEndpoints();
         app.MapCodeEndpoints();
         app.MapOgcEndpoints();
         app.MapExportEndpoints();
-        app.MapTileEndpoints();
+        app.MapTileEndpoints(builder.Configuration.GetValue("Access:PublicViewer", false));
+        app.MapAccessEndpoints();
         app.MapEditEndpoints();
         return app;
     }

@@ -22,6 +22,18 @@ public sealed class DatabaseFixture : IAsyncLifetime
     /// <summary>The service's loopback address (http://127.0.0.1:port).</summary>
     public string Address { get; private set; } = "";
 
+    /// <summary>The administrator key the service was started with (GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY).</summary>
+    public string AdminKey { get; } = "gs_test_admin_" + Guid.NewGuid().ToString("N");
+
+    /// <summary>A client of the service with the administrator key, or with <paramref name="key"/>, or none (null).</summary>
+    public HttpClient Client(string? key = "")
+    {
+        var http = Factory.CreateClient();
+        key = key == "" ? AdminKey : key;
+        if (key is not null) http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return http;
+    }
+
     public async Task InitializeAsync()
     {
         await using (var admin = new NpgsqlConnection(_admin))
@@ -36,6 +48,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
         Db = Database.Create(ConnectionString);
         Environment.SetEnvironmentVariable("ConnectionStrings__GridSpatial", ConnectionString);
         Environment.SetEnvironmentVariable("GRIDSPATIAL_URL", "http://127.0.0.1:0");
+        Environment.SetEnvironmentVariable("GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY", AdminKey);
         //-- A real Kestrel on a free loopback port, so outside clients (GDAL) can reach the same service.
         Factory = new WebApplicationFactory<Program>();
         Factory.UseKestrel();

@@ -17,7 +17,7 @@ public class CrashTests(DatabaseFixture db)
     {
         var dll = Path.Combine(Samples.Root(), "src/GeoApi/bin/Release/net10.0/GridSpatial.GeoApi.dll");
         Skip.If(!File.Exists(dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
-        var http = db.Factory.CreateClient();
+        var http = db.Client();
         const string code = "530627118";
         (await http.PostAsync(new Uri("/api/townships", UriKind.Relative), Samples.Json(File.ReadAllText(Samples.SampleFile("township.geojson"))))).EnsureSuccessStatusCode();
         foreach (var layer in new[] { "villages", "households", "barriers" })

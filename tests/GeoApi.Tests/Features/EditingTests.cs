@@ -12,7 +12,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 public class EditingTests(DatabaseFixture db) : IAsyncLifetime
 {
     private const string Code = "530627170";
-    private readonly HttpClient _http = db.Factory.CreateClient();
+    private readonly HttpClient _http = db.Client();
 
     public async Task InitializeAsync()
     {

@@ -9,7 +9,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 [Collection("db")]
 public class ImportTests(DatabaseFixture db)
 {
-    private readonly HttpClient _http = db.Factory.CreateClient();
+    private readonly HttpClient _http = db.Client();
 
     [Fact]
     public async Task Health_WithDatabaseUp_IsHealthy()

@@ -12,7 +12,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 public class RecomputeTests(DatabaseFixture db)
 {
     private const string Code = "530627160";
-    private readonly HttpClient _http = db.Factory.CreateClient();
+    private readonly HttpClient _http = db.Client();
 
     [Fact]
     public async Task TwoHundredEdits_InAFewSeconds_CoalesceIntoAtMostTwoRecomputesReflectingAll()

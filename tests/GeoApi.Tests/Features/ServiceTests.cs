@@ -17,7 +17,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
 {
     private const string Code = "530627150";
-    private readonly HttpClient _http = db.Factory.CreateClient();
+    private readonly HttpClient _http = db.Client();
     private GeneratedTownship _township = null!;
 
     public async Task InitializeAsync()
@@ -137,7 +137,10 @@ public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
         {
             await using var cmd = db.Db.CreateCommand($"SELECT count(*) FROM {table}");
             var expected = (long)(await cmd.ExecuteScalarAsync())!;
-            var psi = new ProcessStartInfo("ogrinfo", ["-ro", "-al", "-so", $"OAPIF:{address}/ogc", collection]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var psi = new ProcessStartInfo("ogrinfo", ["-ro", "-al", "-so", "--config", "GDAL_HTTP_HEADERS", $"X-Api-Key: {db.AdminKey}", $"OAPIF:{address}/ogc", collection])
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true,
+            };
             using var p = Process.Start(psi)!;
             var output = await p.StandardOutput.ReadToEndAsync();
             await p.WaitForExitAsync();

@@ -13,7 +13,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 public class TileTests(DatabaseFixture db) : IAsyncLifetime
 {
     private const string Code = "530627165";
-    private readonly HttpClient _http = db.Factory.CreateClient();
+    private readonly HttpClient _http = db.Client();
     private (int X, int Y) _densest;
 
     public async Task InitializeAsync()

@@ -14,7 +14,7 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
 {
     private const string Code = "530627180";
     private const string Chromium = "/usr/bin/chromium";
-    private readonly HttpClient _http = db.Factory.CreateClient();
+    private readonly HttpClient _http = db.Client();
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -50,7 +50,11 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
     private async Task<IPage> Open()
     {
         Skip.If(_browser is null, "Debian's chromium is not installed");
-        var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 860 } });
+        var page = await _browser!.NewPageAsync(new()
+        {
+            ViewportSize = new() { Width = 1280, Height = 860 },
+            ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Api-Key"] = db.AdminKey },
+        });
         var outside = new List<string>();
         page.Request += (_, r) => { if (!r.Url.StartsWith(db.Address, StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal) && !r.Url.StartsWith("blob:", StringComparison.Ordinal)) outside.Add(r.Url); };
         await page.GotoAsync($"{db.Address}/?township={Code}");

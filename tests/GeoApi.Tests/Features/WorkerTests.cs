@@ -8,7 +8,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 [Collection("db")]
 public class WorkerTests(DatabaseFixture db)
 {
-    private readonly HttpClient _http = db.Factory.CreateClient();
+    private readonly HttpClient _http = db.Client();
 
     [SkippableFact]
     public async Task TwoWorkerProcesses_ManyDirtyTownships_EachRecomputedNeverConcurrently()

@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Features.Access;
 using System.Text.Json;
 using GridSpatial.GeoApi.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,7 @@ public static class CodeEndpoints
 {
     public static IEndpointRouteBuilder MapCodeEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/codes/{code}", Get).WithTags("Codes")
+        app.MapGet("/api/codes/{code}", Get).WithTags("Codes").Require(Roles.Lookup)
             .WithSummary("A township (9 digits), village (12), grid (15) or micro-grid (18) code: the unit, its geometry and its history (valid-from/to version, predecessors, successors).");
         return app;
     }

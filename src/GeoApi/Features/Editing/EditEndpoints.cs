@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Features.Access;
 using System.Text.Json;
 using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.GeoApi.Features.Lookup;
@@ -28,7 +29,7 @@ public static class EditEndpoints
 
     public static IEndpointRouteBuilder MapEditEndpoints(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/codes").WithTags("Editing");
+        var g = app.MapGroup("/api/codes").WithTags("Editing").Require(Roles.Edit);
         g.MapPut("/{code}/geometry", (string code, EditBody body, bool? dryRun, HttpRequest r, PartitionStore store, PartitionOptions o, CancellationToken ct) =>
                 Run(EditKind.Redraw, [code], body, dryRun, r, store, o, ct))
             .WithSummary("Redraw a grid or micro-grid: the new boundary (GeoJSON Polygon, clipped to the parent) wins; siblings give up or take over the difference. ?dryRun=true previews.");
@@ -54,6 +55,7 @@ public static class EditEndpoints
         foreach (var c in codes)
             if (c is null || c.Length is not (15 or 18) || !c.All(char.IsAsciiDigit))
                 throw Problem(400, "code", $"'{c}' is not a grid (15-digit) or micro-grid (18-digit) code.");
+        foreach (var c in codes) request.HttpContext.RequireCovered(c, "codes");
         var township = codes[0][..9];
         if (codes.Any(c => c[..9] != township)) throw Problem(422, "codes", "Every code of a merge must be in one township.");
         var reason = string.IsNullOrWhiteSpace(body.Reason) ? $"{kind.ToString().ToLowerInvariant()} {string.Join(", ", codes)}" : body.Reason.Trim();

@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Features.Access;
 using System.Globalization;
 using System.Text;
 using GridSpatial.GeoApi.Features.Partitions;
@@ -14,7 +15,7 @@ public static class ExportEndpoints
 {
     public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/townships/{code}/export").WithTags("Exports");
+        var g = app.MapGroup("/api/townships/{code}/export").WithTags("Exports").Require(Roles.Read);
         g.MapGet("/micro_grids.geojson", (string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, "micro_grid", http, db, ct))
             .Produces<object>(200, "application/geo+json").WithSummary("Micro-grids of the current version as GeoJSON (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to).");
         g.MapGet("/grids.geojson", (string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, "grid", http, db, ct))

@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Features.Access;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,11 +19,11 @@ public static class HouseholdEndpoints
     public static IEndpointRouteBuilder MapHouseholdEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/households/{id}").WithTags("Households");
-        g.MapGet("", Get).Produces<JsonElement>(200, "application/geo+json").WithSummary("The household as a GeoJSON Feature, with its ETag.");
-        g.MapPut("", Put).Accepts<JsonElement>("application/geo+json", "application/json").WithSummary("Replace the household (a GeoJSON Feature); If-Match guards against lost updates.");
-        g.MapPatch("", Patch).Accepts<JsonElement>("application/merge-patch+json", "application/json").WithSummary("JSON merge patch of the household's properties and/or geometry; If-Match guards against lost updates.");
-        g.MapDelete("", Delete).WithSummary("Remove the household; If-Match guards against lost updates.");
-        g.MapGet("/grid", Grid).WithSummary("The household's township, village, grid and micro-grid codes in the current partition.");
+        g.MapGet("", Get).Require(Roles.Lookup).Produces<JsonElement>(200, "application/geo+json").WithSummary("The household as a GeoJSON Feature, with its ETag.");
+        g.MapPut("", Put).Require(Roles.Households).Accepts<JsonElement>("application/geo+json", "application/json").WithSummary("Replace the household (a GeoJSON Feature); If-Match guards against lost updates.");
+        g.MapPatch("", Patch).Require(Roles.Households).Accepts<JsonElement>("application/merge-patch+json", "application/json").WithSummary("JSON merge patch of the household's properties and/or geometry; If-Match guards against lost updates.");
+        g.MapDelete("", Delete).Require(Roles.Households).WithSummary("Remove the household; If-Match guards against lost updates.");
+        g.MapGet("/grid", Grid).Require(Roles.Lookup).WithSummary("The household's township, village, grid and micro-grid codes in the current partition.");
         return app;
     }
 
@@ -32,6 +33,7 @@ public static class HouseholdEndpoints
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var row = await Read(conn, null, id, forUpdate: false, ct) ?? throw NotFound(id);
+        if (!http.User.Covers(row.Township)) throw NotFound(id);
         http.Response.Headers.ETag = ETag(row.RowVersion);
         return Results.Text(ToFeature(row).ToJsonString(), "application/geo+json");
     }
@@ -48,6 +50,7 @@ public static class HouseholdEndpoints
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var row = await Read(conn, tx, id, forUpdate: true, ct) ?? throw NotFound(id);
+        if (!request.HttpContext.User.Covers(row.Township)) throw NotFound(id);
         CheckIfMatch(request, row.RowVersion);
 
         JsonObject feature;
@@ -105,6 +108,7 @@ public static class HouseholdEndpoints
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var row = await Read(conn, tx, id, forUpdate: true, ct) ?? throw NotFound(id);
+        if (!request.HttpContext.User.Covers(row.Township)) throw NotFound(id);
         CheckIfMatch(request, row.RowVersion);
         await using (var cmd = new NpgsqlCommand("DELETE FROM household WHERE township_code = $1 AND id = $2", conn, tx))
         {
@@ -118,7 +122,7 @@ public static class HouseholdEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<HouseholdGrid>, ProblemHttpResult>> Grid(string id, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<HouseholdGrid>, ProblemHttpResult>> Grid(string id, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT h.township_code, t.name, s.current_version, s.dirty_since IS NOT NULL, a.micro_grid_code, a.grid_code, m.village_code, v.name, m.kind
@@ -130,7 +134,8 @@ public static class HouseholdEndpoints
             """);
         cmd.Parameters.AddWithValue(id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return TypedResults.Problem(statusCode: 404, title: "Household not found", detail: $"There is no household '{id}'.");
+        if (!await r.ReadAsync(ct) || !http.User.Covers(r.GetString(0)))
+            return TypedResults.Problem(statusCode: 404, title: "Household not found", detail: $"There is no household '{id}'.");
         if (r.IsDBNull(4))
             return TypedResults.Problem(statusCode: 404, title: "Not partitioned yet",
                 detail: $"Household '{id}' is not in the current partition of township {r.GetString(0)} yet; a recompute is pending.",

@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Features.Access;
 using System.Buffers;
 using System.Text.Json;
 using GridSpatial.GeoApi.Infrastructure;
@@ -15,17 +16,19 @@ public static class LookupEndpoints
 
     public static IEndpointRouteBuilder MapLookupEndpoints(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/lookup").WithTags("Lookup");
+        var g = app.MapGroup("/api/lookup").WithTags("Lookup").Require(Roles.Lookup);
         g.MapGet("", Get).WithSummary("Codes (and names) of the township, village, grid and micro-grid containing lon/lat; crs=gcj02 accepted; source=postgis answers from the database instead of the in-memory index.");
         g.MapPost("", Post).Accepts<JsonElement>("application/json", "application/geo+json").Produces<List<LookupDto?>>().WithSummary("The same for up to 10,000 points: a JSON array [[lon,lat],…] or a GeoJSON FeatureCollection of points; results in the same order (null outside every township).");
         return app;
     }
 
-    private static async Task<Results<Ok<LookupDto>, ProblemHttpResult>> Get(double? lon, double? lat, string? crs, string? source, LookupIndex index, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<LookupDto>, ProblemHttpResult>> Get(double? lon, double? lat, string? crs, string? source, HttpContext http, LookupIndex index, NpgsqlDataSource db, CancellationToken ct)
     {
         if (lon is null || lat is null) throw new ApiException(400, "Missing coordinates", "Give lon and lat as query parameters.", new() { ["field"] = lon is null ? "lon" : "lat" });
         var (x, y) = Normalize(lon.Value, lat.Value, ParseCrs(crs), 0);
         var result = index.Loaded && source != "postgis" ? Dto(x, y, index.Find(x, y)) : await Fallback(db, x, y, ct);
+        //-- Outside the caller's jurisdiction is answered as outside every township.
+        if (result is not null && !http.User.Covers(result.Township.Code)) result = null;
         return result is null
             ? TypedResults.Problem(statusCode: 404, title: "Outside every township", detail: $"No township contains ({lon}, {lat}).")
             : TypedResults.Ok(result);
@@ -50,11 +53,12 @@ public static class LookupEndpoints
             if (index.Loaded && source != "postgis")
             {
                 var hit = index.Find(coords[i].X, coords[i].Y);
-                body.Write(hit is null ? "null"u8 : hit.Township.Json(hit.Stack));
+                body.Write(hit is null || !http.User.Covers(hit.Township.Code) ? "null"u8 : hit.Township.Json(hit.Stack));
             }
             else
             {
                 var dto = await Fallback(db, coords[i].X, coords[i].Y, ct);
+                if (dto is not null && !http.User.Covers(dto.Township.Code)) dto = null;
                 await using var w = new Utf8JsonWriter(body, WriterOptions);
                 Write(w, dto);
             }

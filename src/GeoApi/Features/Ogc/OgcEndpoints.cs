@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Features.Access;
 using System.Globalization;
 using System.Text;
 using GridSpatial.GeoApi.Infrastructure;
@@ -16,7 +17,7 @@ public static class OgcEndpoints
 
     public static IEndpointRouteBuilder MapOgcEndpoints(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/ogc").WithTags("OGC API Features");
+        var g = app.MapGroup("/ogc").WithTags("OGC API Features").Require(Roles.Read);
         g.MapGet("", Landing).Produces<object>(200, "application/json").WithSummary("OGC API – Features landing page.");
         g.MapGet("/conformance", Conformance).Produces<object>(200, "application/json").WithSummary("Conformance classes.");
         g.MapGet("/collections", Collections).Produces<object>(200, "application/json").WithSummary("Every collection: townships, villages, grids, micro_grids, households, buildings, barriers.");
@@ -105,15 +106,18 @@ public static class OgcEndpoints
         int offset = ParseInt(q["offset"], 0, 0, int.MaxValue, "offset");
         var bbox = ParseBbox(q["bbox"]);
         var township = q["township"].ToString();
-        var where = new StringBuilder("WHERE true");
-        if (bbox is not null) where.Append($" AND {c.Geometry} && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND ST_Intersects({c.Geometry}, ST_MakeEnvelope($1, $2, $3, $4, 4326))");
-        if (township.Length > 0) where.Append(" AND x.").Append(c.Id == "townships" ? "code" : "township_code").Append(" = $5");
+        //-- Only the caller's jurisdiction ($1, a code prefix); then the bbox and township filters.
+        var column = "x." + (c.Id == "townships" ? "code" : "township_code");
+        var where = new StringBuilder($"WHERE {column} LIKE $1 || '%'");
+        if (bbox is not null) where.Append($" AND {c.Geometry} && ST_MakeEnvelope($2, $3, $4, $5, 4326) AND ST_Intersects({c.Geometry}, ST_MakeEnvelope($2, $3, $4, $5, 4326))");
+        if (township.Length > 0) where.Append($" AND {column} = ${(bbox is null ? 2 : 6)}");
+        var jurisdiction = http.User.Jurisdiction() ?? "";
 
         await using var conn = await db.OpenConnectionAsync(ct);
         long matched;
         await using (var count = new NpgsqlCommand($"SELECT count(*) FROM {c.From} {where}", conn))
         {
-            AddFilter(count, bbox, township);
+            AddFilter(count, jurisdiction, bbox, township);
             matched = (long)(await count.ExecuteScalarAsync(ct))!;
         }
         await using var cmd = new NpgsqlCommand($"""
@@ -121,7 +125,7 @@ public static class OgcEndpoints
                                      'properties', json_build_object({c.Properties}))::text
             FROM {c.From} {where} ORDER BY {c.FeatureId} LIMIT {limit} OFFSET {offset}
             """, conn);
-        AddFilter(cmd, bbox, township);
+        AddFilter(cmd, jurisdiction, bbox, township);
         var features = new List<string>(Math.Min(limit, 1024));
         await using (var rd = await cmd.ExecuteReaderAsync(ct))
             while (await rd.ReadAsync(ct)) features.Add(rd.GetString(0));
@@ -165,18 +169,20 @@ public static class OgcEndpoints
         await using var cmd = db.CreateCommand($"""
             SELECT json_build_object('type', 'Feature', 'id', {c.FeatureId}, 'geometry', ST_AsGeoJSON({c.Geometry}, 9)::json,
                                      'properties', json_build_object({c.Properties}))::text
-            FROM {c.From} WHERE {c.FeatureId} = $1 LIMIT 1
+            FROM {c.From} WHERE {c.FeatureId} = $1 AND x.{(c.Id == "townships" ? "code" : "township_code")} LIKE $2 || '%' LIMIT 1
             """);
         cmd.Parameters.AddWithValue(fid);
+        cmd.Parameters.AddWithValue(r.HttpContext.User.Jurisdiction() ?? "");
         return await cmd.ExecuteScalarAsync(ct) is string json
             ? Results.Text(json, "application/geo+json")
             : throw ApiException.NotFound($"Collection {id} has no feature '{fid}'.");
     }
 
-    private static void AddFilter(NpgsqlCommand cmd, double[]? bbox, string township)
+    private static void AddFilter(NpgsqlCommand cmd, string jurisdiction, double[]? bbox, string township)
     {
-        if (bbox is not null || township.Length > 0)
-            for (int i = 0; i < 4; i++) cmd.Parameters.AddWithValue(bbox?[i] ?? 0.0);
+        cmd.Parameters.AddWithValue(jurisdiction);
+        if (bbox is not null)
+            for (int i = 0; i < 4; i++) cmd.Parameters.AddWithValue(bbox[i]);
         if (township.Length > 0) cmd.Parameters.AddWithValue(township);
     }
 

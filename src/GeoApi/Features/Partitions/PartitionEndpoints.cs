@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Features.Access;
 using System.Text.Json;
 using GridSpatial.GeoApi.Infrastructure;
 using Hangfire;
@@ -13,14 +14,14 @@ public static class PartitionEndpoints
     public static IEndpointRouteBuilder MapPartitionEndpoints(this IEndpointRouteBuilder app)
     {
         var t = app.MapGroup("/api/townships/{code}").WithTags("Partitions");
-        t.MapPost("/partition", StartRun).WithSummary("Recompute the township's partition as a background job; 202 with the job's URL.");
-        t.MapGet("/jobs", TownshipJobs).WithSummary("The township's recent jobs, newest first.");
-        t.MapGet("/report", Report).Produces<JsonElement>(200, "application/json").WithSummary("The quality report (DESIGN §5) of the current version.");
-        t.MapGet("/histogram", Histogram).WithSummary("Micro-grids of the current version counted by household count and kind (the viewer's size histogram).");
-        t.MapGet("/versions", Versions).WithSummary("Every partition version: when, by whom, why, from which data version.");
-        t.MapGet("/versions/{version:int}", Version).Produces<JsonElement>(200, "application/json").WithSummary("One version with its report.");
-        t.MapGet("/versions/{a:int}/diff/{b:int}", Diff).Produces<VersionDiff>(200, "application/json").WithSummary("Units added, removed and reshaped from version a to b, and households that changed micro-grid.");
-        app.MapGet("/api/jobs/{id}", Job).WithTags("Partitions").WithSummary("State, township, timings and error of a job.");
+        t.MapPost("/partition", StartRun).Require(Roles.Edit).WithSummary("Recompute the township's partition as a background job; 202 with the job's URL.");
+        t.MapGet("/jobs", TownshipJobs).Require(Roles.Read).WithSummary("The township's recent jobs, newest first.");
+        t.MapGet("/report", Report).Require(Roles.Read).Produces<JsonElement>(200, "application/json").WithSummary("The quality report (DESIGN §5) of the current version.");
+        t.MapGet("/histogram", Histogram).Require(Roles.Read).WithSummary("Micro-grids of the current version counted by household count and kind (the viewer's size histogram).");
+        t.MapGet("/versions", Versions).Require(Roles.Read).WithSummary("Every partition version: when, by whom, why, from which data version.");
+        t.MapGet("/versions/{version:int}", Version).Require(Roles.Read).Produces<JsonElement>(200, "application/json").WithSummary("One version with its report.");
+        t.MapGet("/versions/{a:int}/diff/{b:int}", Diff).Require(Roles.Read).Produces<VersionDiff>(200, "application/json").WithSummary("Units added, removed and reshaped from version a to b, and households that changed micro-grid.");
+        app.MapGet("/api/jobs/{id}", Job).WithTags("Partitions").Require(Roles.Read).WithSummary("State, township, timings and error of a job.");
         return app;
     }
 
@@ -33,10 +34,12 @@ public static class PartitionEndpoints
         return TypedResults.Accepted($"/api/jobs/{id}", new JobAccepted(id, code, $"/api/jobs/{id}"));
     }
 
-    private static Results<Ok<JobStatus>, ProblemHttpResult> Job(string id, JobStorage storage)
+    private static Results<Ok<JobStatus>, ProblemHttpResult> Job(string id, HttpContext http, JobStorage storage)
     {
-        var details = storage.GetMonitoringApi().JobDetails(id);
-        if (details?.Job is null) return TypedResults.Problem(statusCode: 404, title: "Job not found", detail: $"There is no job '{id}'.");
+        var details = long.TryParse(id, out _) ? storage.GetMonitoringApi().JobDetails(id) : null;
+        //-- A job of a township outside the caller's jurisdiction does not exist for them.
+        if (details?.Job is null || details.Job.Args.Count > 0 && details.Job.Args[0] is string t && !http.User.Covers(t))
+            return TypedResults.Problem(statusCode: 404, title: "Job not found", detail: $"There is no job '{id}'.");
         var history = details.History.OrderBy(h => h.CreatedAt).Select(h => new JobState(h.StateName, h.CreatedAt, h.Reason,
             h.Data is not null && h.Data.TryGetValue("ExceptionMessage", out var m) ? m : null)).ToList();
         var last = history.LastOrDefault();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GridSpatial.GeoApi.Features.Access;
 using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner;
 using Microsoft.Extensions.Primitives;
@@ -26,9 +27,11 @@ public static class TileEndpoints
         return services;
     }
 
-    public static IEndpointRouteBuilder MapTileEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapTileEndpoints(this IEndpointRouteBuilder app, bool publicTiles)
     {
         var g = app.MapGroup("/tiles").WithTags("Vector tiles");
+        //-- Anonymous map viewers when the operator makes the viewer public; else a read key.
+        if (publicTiles) g.AllowAnonymous(); else g.RequireAuthorization(Roles.Read);
         g.MapGet("/{layer}.json", TileJson).Produces<object>(200, "application/json")
             .WithSummary("TileJSON 3.0 of a layer: townships, villages, grids, micro_grids or households.");
         g.MapGet("/{layer}/{z:int}/{x:int}/{y:int}.mvt", Tile).Produces(200, contentType: ContentType).Produces(304)
@@ -71,25 +74,29 @@ public static class TileEndpoints
 
         var lonLat = LonLatEnvelope(z, x, y);
         var stamp = stamps.For(l, lonLat);
-        var etag = $"\"{l.Id}-{z}-{x}-{y}-{stamp:x16}\"";
+        //-- A key limited to a county or township sees only its own units: its tiles are its own.
+        var jurisdiction = http.User.Jurisdiction() ?? "";
+        var etag = $"\"{l.Id}-{z}-{x}-{y}-{stamp:x16}{(jurisdiction.Length > 0 ? "-" + jurisdiction : "")}\"";
         var response = http.Response;
         response.Headers.ETag = etag;
+        var scope = jurisdiction.Length > 0 ? "private" : "public";
         response.Headers.CacheControl = http.Request.Query["v"] == stamps.All.ToString("x16", CultureInfo.InvariantCulture)
-            ? "public, max-age=86400, immutable" : "public, no-cache";
+            ? $"{scope}, max-age=86400, immutable" : $"{scope}, no-cache";
         if (http.Request.Headers.IfNoneMatch.Contains(etag) || http.Request.Headers.IfNoneMatch == "*")
             return Results.StatusCode(StatusCodes.Status304NotModified);
 
         if (z < l.MinZoom) return Results.Bytes([], ContentType);
-        if (!cache.TryGet(l.Id, z, x, y, stamp, out var data))
+        var key = jurisdiction.Length > 0 ? $"{l.Id}|{jurisdiction}" : l.Id;
+        if (!cache.TryGet(key, z, x, y, stamp, out var data))
         {
-            data = await Cut(db, l, z, x, y, ct);
-            cache.Add(l.Id, z, x, y, stamp, data, lonLat);
+            data = await Cut(db, l, z, x, y, jurisdiction, ct);
+            cache.Add(key, z, x, y, stamp, data, lonLat);
         }
         return Results.Bytes(data, ContentType);
     }
 
     /// <summary>Cuts one tile in PostGIS.</summary>
-    public static async Task<byte[]> Cut(NpgsqlDataSource db, TileLayer l, int z, int x, int y, CancellationToken ct)
+    public static async Task<byte[]> Cut(NpgsqlDataSource db, TileLayer l, int z, int x, int y, string jurisdiction, CancellationToken ct)
     {
         double tileMeters = WorldMeters / (1 << z);
         await using var cmd = db.CreateCommand(l.Sql());
@@ -98,6 +105,7 @@ public static class TileEndpoints
         cmd.Parameters.AddWithValue(y);
         cmd.Parameters.AddWithValue(tileMeters / TileLayer.Extent / 2);
         cmd.Parameters.AddWithValue(tileMeters * TileLayer.Buffer / TileLayer.Extent);
+        cmd.Parameters.AddWithValue(jurisdiction);
         return await cmd.ExecuteScalarAsync(ct) as byte[] ?? [];
     }
 

@@ -76,7 +76,8 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
     }
 
     /// <summary>The query that cuts one tile: $1..$3 = z, x, y; $4 = simplification tolerance
-    /// (metres of Web Mercator, half a tile pixel); $5 = the buffer in metres. Geometries are
+    /// (metres of Web Mercator, half a tile pixel); $5 = the buffer in metres; $6 = the
+    /// caller's jurisdiction (a code prefix, '' for everywhere). Geometries are
     /// simplified (Douglas–Peucker below half a pixel, so no neighbour visibly moves) before
     /// <c>ST_AsMVTGeom</c> clips and quantises them. Versioned layers find the townships under
     /// the tile first, then their current version's units through the (township, version,
@@ -90,7 +91,7 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
             SELECT ST_AsMVT(t.*, '{Id}', {Extent}, 'geom') FROM (
                 SELECT {Attributes}, ST_AsMVTGeom({geom}, b.env, {Extent}, {Buffer}, true) AS geom
                 FROM b, {From}
-                WHERE {townships}x.geom_3857 && ST_Expand(b.env, $5)
+                WHERE {townships}x.geom_3857 && ST_Expand(b.env, $5) AND {(Id == "townships" ? "x.code" : "x.township_code")} LIKE $6 || '%'
             ) t WHERE t.geom IS NOT NULL
             """;
     }

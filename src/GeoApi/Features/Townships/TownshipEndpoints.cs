@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Features.Access;
 using GridSpatial.GeoApi.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -18,15 +19,17 @@ public static class TownshipEndpoints
 
     public static IEndpointRouteBuilder MapTownshipEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/townships").WithTags("Townships");
+        var group = app.MapGroup("/api/townships").WithTags("Townships").Require(Roles.Read);
         group.MapGet("", List).WithSummary("Every township with its bbox and counts of villages, buildings and households.");
         group.MapGet("/{code}", Get).WithSummary("One township with its bbox and counts.");
         return app;
     }
 
-    private static async Task<Ok<List<TownshipDto>>> List(NpgsqlDataSource db, CancellationToken ct)
+    /// <summary>Every township in the caller's jurisdiction.</summary>
+    private static async Task<Ok<List<TownshipDto>>> List(HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(Sql + " ORDER BY t.code");
+        await using var cmd = db.CreateCommand(Sql + " WHERE t.code LIKE $1 || '%' ORDER BY t.code");
+        cmd.Parameters.AddWithValue(http.User.Jurisdiction() ?? "");
         return TypedResults.Ok(await Read(cmd, ct));
     }
 

@@ -1,0 +1,146 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Hangfire.Dashboard;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace GridSpatial.GeoApi.Features.Access;
+
+/// <summary>Authentication (API keys; JWT bearer tokens when <c>Access:Jwt:Authority</c> is
+/// configured), the role policies, per-key rate limiting, request body limits and CORS.
+/// Configuration: <c>Access:PublicViewer</c> (viewer page and tiles for anonymous callers),
+/// <c>Limits:RequestsPerSecond</c>/<c>Limits:Burst</c> per key (or per address when
+/// anonymous), <c>Limits:MaxBodyMegabytes</c> (imports: <c>Limits:MaxImportMegabytes</c>),
+/// <c>Cors:Origins</c>.</summary>
+public static class AccessServices
+{
+    private const string Selector = "GridSpatial";
+
+    public static IServiceCollection AddAccess(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton<ApiKeyStore>();
+        var jwtAuthority = config["Access:Jwt:Authority"];
+        var auth = services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = Selector;
+                o.DefaultChallengeScheme = ApiKeyAuthentication.SchemeName;
+                o.DefaultForbidScheme = ApiKeyAuthentication.SchemeName;
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddPolicyScheme(Selector, "API key or bearer token", o => o.ForwardDefaultSelector = http =>
+                jwtAuthority is not null && http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : ApiKeyAuthentication.SchemeName);
+        if (jwtAuthority is not null)
+        {
+            //-- Tokens from the operator's identity provider: the role and jurisdiction claims are named in configuration.
+            auth.AddJwtBearer(o =>
+            {
+                o.Authority = jwtAuthority;
+                o.Audience = config["Access:Jwt:Audience"];
+                o.RequireHttpsMetadata = config.GetValue("Access:Jwt:RequireHttpsMetadata", true);
+                o.TokenValidationParameters.RoleClaimType = config["Access:Jwt:RoleClaim"] ?? "role";
+                o.TokenValidationParameters.NameClaimType = config["Access:Jwt:NameClaim"] ?? "sub";
+                o.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = c =>
+                    {
+                        var jurisdiction = c.Principal?.FindFirstValue(config["Access:Jwt:JurisdictionClaim"] ?? "jurisdiction") ?? "";
+                        (c.Principal?.Identity as ClaimsIdentity)?.AddClaim(new Claim(Roles.JurisdictionClaim, jurisdiction));
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        }
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Roles.Read, p => p.RequireRole(Roles.Permissions[Roles.Read]))
+            .AddPolicy(Roles.Lookup, p => p.RequireRole(Roles.Permissions[Roles.Lookup]))
+            .AddPolicy(Roles.Households, p => p.RequireRole(Roles.Permissions[Roles.Households]))
+            .AddPolicy(Roles.Edit, p => p.RequireRole(Roles.Permissions[Roles.Edit]))
+            .AddPolicy(Roles.Administer, p => p.RequireRole(Roles.Permissions[Roles.Administer]));
+
+        int perSecond = config.GetValue("Limits:RequestsPerSecond", 2000);
+        int burst = config.GetValue("Limits:Burst", 4000);
+        services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                RateLimitPartition.GetTokenBucketLimiter(
+                    http.User.Identity?.IsAuthenticated == true ? "key:" + http.User.Identity.Name : "ip:" + http.Connection.RemoteIpAddress,
+                    _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = burst, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0, AutoReplenishment = true,
+                    }));
+            o.OnRejected = async (c, ct) =>
+            {
+                c.HttpContext.Response.StatusCode = 429;
+                c.HttpContext.Response.Headers.RetryAfter = "1";
+                await ApiKeyAuthentication.Problem(c.HttpContext, 429, "Too many requests",
+                    $"More than {perSecond} requests per second (burst {burst}) for this key; retry after a second.");
+            };
+        });
+
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = config.GetValue("Limits:MaxBodyMegabytes", 16L) * 1024 * 1024);
+        var origins = config.GetSection("Cors:Origins").Get<string[]>() ?? [];
+        services.AddCors(o => o.AddDefaultPolicy(p =>
+        {
+            if (origins.Contains("*")) p.AllowAnyOrigin(); else p.WithOrigins(origins);
+            p.AllowAnyMethod().WithHeaders(ApiKeyAuthentication.Header, "Content-Type", "If-Match", "If-None-Match", "Authorization")
+                .WithExposedHeaders("ETag", "Location", "Retry-After");
+        }));
+        return services;
+    }
+
+    /// <summary>Authentication, then the viewer's static files (anonymous only when the viewer is
+    /// public), rate limiting and authorization.</summary>
+    public static WebApplication UseAccess(this WebApplication app, IConfiguration config)
+    {
+        bool publicViewer = config.GetValue("Access:PublicViewer", false);
+        app.UseCors();
+        app.UseAuthentication();
+        app.Use(async (http, next) =>
+        {
+            //-- Static files (the viewer) are served before endpoints: guard them here.
+            var path = http.Request.Path;
+            bool staticFile = HttpMethods.IsGet(http.Request.Method) && !path.StartsWithSegments("/api") && !path.StartsWithSegments("/tiles")
+                && !path.StartsWithSegments("/ogc") && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/hangfire")
+                && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/docs");
+            if (staticFile && !publicViewer && http.User.Identity?.IsAuthenticated != true)
+            {
+                http.Response.StatusCode = 401;
+                await ApiKeyAuthentication.Problem(http, 401, "Authentication required",
+                    "Open the viewer with ?key=YOUR_API_KEY once (the key is then kept in a cookie), or ask the operator to make it public (Access:PublicViewer).");
+                return;
+            }
+            await next(http);
+        });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>The bootstrap administrator key from GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY, if set.</summary>
+    public static void EnsureBootstrapKey(IServiceProvider services)
+    {
+        var key = Environment.GetEnvironmentVariable("GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY");
+        if (string.IsNullOrWhiteSpace(key)) return;
+        if (key.Length < 16) throw new InvalidOperationException("GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY must be at least 16 characters.");
+        services.GetRequiredService<ApiKeyStore>().EnsureBootstrapAdminAsync(key, CancellationToken.None).GetAwaiter().GetResult();
+    }
+}
+
+/// <summary>The Hangfire dashboard for administrators only.</summary>
+public sealed class AdminDashboardFilter : IDashboardAuthorizationFilter
+{
+    public bool Authorize(DashboardContext context)
+    {
+        var user = context.GetHttpContext().User;
+        return user.IsInRole(Roles.Admin) && user.Jurisdiction() == "";
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace GridSpatial.GeoApi.Features.Access;
+
+/// <summary>Authenticates a caller by API key: the <c>X-Api-Key</c> header, else the
+/// <c>gridspatial_key</c> cookie (set when a browser opens the viewer with <c>?key=</c>), else a
+/// <c>key</c> query parameter on GET requests. The principal's name is the key's name, with its
+/// role and jurisdiction as claims.</summary>
+public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey", Header = "X-Api-Key", Cookie = "gridspatial_key";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? secret = Request.Headers[Header];
+        bool fromQuery = false;
+        if (string.IsNullOrEmpty(secret)) secret = Request.Cookies[Cookie];
+        if (string.IsNullOrEmpty(secret) && HttpMethods.IsGet(Request.Method) && Request.Query.TryGetValue("key", out var q))
+        {
+            secret = q;
+            fromQuery = true;
+        }
+        if (string.IsNullOrEmpty(secret)) return AuthenticateResult.NoResult();
+        var key = await keys.ResolveAsync(secret, Context.RequestAborted);
+        if (key is null) return AuthenticateResult.Fail("Unknown or revoked API key.");
+        if (fromQuery)
+            Response.Cookies.Append(Cookie, secret, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = Request.IsHttps, Path = "/" });
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role), new Claim(Roles.JurisdictionClaim, key.Jurisdiction)],
+            SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = 401;
+        Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{Header}\"";
+        await Problem(Context, 401, "Authentication required", "Send an API key in the X-Api-Key header (an administrator creates keys: POST /api/keys or scripts/gridspatial keys create).");
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = 403;
+        await Problem(Context, 403, "Forbidden", $"The key '{Context.User.Identity?.Name}' ({Context.User.FindFirstValue(ClaimTypes.Role)}) may not do this.");
+    }
+
+    internal static Task Problem(HttpContext http, int status, string title, string detail) =>
+        http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail, Instance = http.Request.Path },
+        }).AsTask();
+}

@@ -1,0 +1,36 @@
+using System.Security.Claims;
+
+namespace GridSpatial.GeoApi.Features.Access;
+
+/// <summary>The four roles and what each may do. Permissions are authorization policies:
+/// <c>read</c> (partitions, reports, tiles, OGC, exports), <c>lookup</c> (point and code
+/// lookups, a household's codes), <c>households</c> (household writes), <c>edit</c>
+/// (partition, import, redraw, split, merge, pin) and <c>admin</c> (keys, audit, dashboard).</summary>
+public static class Roles
+{
+    public const string Viewer = "viewer", Integrator = "integrator", Editor = "editor", Admin = "admin";
+    public const string Read = "read", Lookup = "lookup", Households = "households", Edit = "edit", Administer = "admin";
+    public const string JurisdictionClaim = "gridspatial:jurisdiction";
+
+    public static readonly IReadOnlyList<string> All = [Viewer, Integrator, Editor, Admin];
+
+    public static readonly IReadOnlyDictionary<string, string[]> Permissions = new Dictionary<string, string[]>
+    {
+        [Read] = [Viewer, Editor, Admin],
+        [Lookup] = [Viewer, Integrator, Editor, Admin],
+        [Households] = [Integrator, Editor, Admin],
+        [Edit] = [Editor, Admin],
+        [Administer] = [Admin],
+    };
+
+    /// <summary>The caller's jurisdiction: a code prefix ('' = everywhere); null when anonymous.</summary>
+    public static string? Jurisdiction(this ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true ? user.FindFirstValue(JurisdictionClaim) ?? "" : null;
+
+    /// <summary>Whether a code (county, township, village, grid or micro-grid) lies in the caller's jurisdiction.</summary>
+    public static bool Covers(this ClaimsPrincipal user, string code)
+    {
+        var j = user.Jurisdiction();
+        return j is not null && code.StartsWith(j, StringComparison.Ordinal);
+    }
+}
