@@ -3,7 +3,8 @@
 # township imported and partitioned, and the API with the viewer on http://127.0.0.1:5080
 # until Ctrl-C. Running it again reuses the cluster and the data.
 # Environment: GRIDSPATIAL_URL (http://127.0.0.1:5080), GRIDSPATIAL_DB (connection string),
-# GRIDSPATIAL_PG_PORT (55432).
+# GRIDSPATIAL_PG_PORT (55432), GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY (the first administrator key;
+# when unset, one is generated once into .local/admin.key and printed).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -13,5 +14,18 @@ sample=530627118
 # Upsert by id: a second run changes nothing and the recompute below publishes nothing new.
 scripts/gridspatial import --dir data/sample
 scripts/gridspatial recompute --township "$sample" --reason "sample data"
-echo "run.sh: serving on ${GRIDSPATIAL_URL:-http://127.0.0.1:5080} (API docs at /docs, health at /health); Ctrl-C stops"
+if [ -z "${GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY:-}" ]; then
+  mkdir -p .local
+  [ -s .local/admin.key ] || (umask 077; echo "gs_local_$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')" > .local/admin.key)
+  GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY="$(cat .local/admin.key)"
+fi
+export GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY
+url="${GRIDSPATIAL_URL:-http://127.0.0.1:5080}"
+cat <<EOT
+run.sh: serving on $url; Ctrl-C stops.
+  administrator key (set GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY to choose your own): $GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY
+  viewer:   $url/?key=$GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY&township=$sample
+  API:      curl -H "X-Api-Key: \$KEY" $url/api/townships     (docs at /docs, health at /health)
+  new keys: scripts/gridspatial keys create --name NAME --role viewer|integrator|editor|admin [--jurisdiction 530627]
+EOT
 exec scripts/gridspatial serve

@@ -90,6 +90,17 @@ public class EditTests
     }
 
     [Fact]
+    public void Redraw_FarFromTheUnitsParent_IsRefused_NotADeletion()
+    {
+        var m = Cluster();
+        var far = m.Territory.Factory.CreatePolygon([new(105.5, 28.0), new(105.51, 28.0), new(105.51, 28.01), new(105.5, 28.0)]);
+        var e = Assert.Throws<EditException>(() => Apply(new Edit(EditKind.Redraw, [m.Code], far)));
+        Assert.Equal("geometry", e.Field);
+        var g = Base.Grids[0];
+        Assert.Equal("geometry", Assert.Throws<EditException>(() => Apply(new Edit(EditKind.Redraw, [g.Code], far))).Field);
+    }
+
+    [Fact]
     public void SplitMicroGrid_ByALineThatDoesNotCrossIt_IsRefused()
     {
         var m = Cluster();

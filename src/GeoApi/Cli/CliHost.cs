@@ -16,7 +16,9 @@ public static class CliHost
                     | --townships F
           recompute --township C [--reason TEXT]
           generate  [--townships N] [--households-per-township M] [--seed S] --out DIR
+          keys      create --name N --role viewer|integrator|editor|admin [--jurisdiction PREFIX] | list | revoke ID
           bench     partition [--township T --households H [--barriers R]] [--county-households N] | lookup [--rate R --seconds S]
+                    | tiles [--layer L] | recompute [--households N --edits E --quiet S]
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -32,6 +34,7 @@ public static class CliHost
                 "import" => await ImportCommand.RunAsync(args[1..]),
                 "recompute" => await RecomputeCommand.RunAsync(args[1..]),
                 "worker" => await WorkerCommand.RunAsync(args[1..]),
+                "keys" => await KeysCommand.RunAsync(args[1..]),
                 "help" or "-h" => Help(),
                 _ => throw new UsageException($"Unknown command '{args[0]}'."),
             };

@@ -55,12 +55,14 @@ public static class LookupBench
         Print(rows);
 
         // 2. Through the API on loopback.
-        var app = ApiHost.Build(["--urls", "http://127.0.0.1:0", "--Hangfire:Server=false", "--Logging:LogLevel:Default=Warning"]);
+        var key = KeysCommand.BootstrapForBench();
+        var app = ApiHost.Build(["--urls", "http://127.0.0.1:0", "--Hangfire:Server=false", "--Logging:LogLevel:Default=Warning", "--Limits:RequestsPerSecond=1000000", "--Limits:Burst=1000000"]);
         await app.StartAsync();
         try
         {
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { BaseAddress = new Uri(address) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", key);
             var index2 = app.Services.GetRequiredService<LookupIndex>();
             for (int i = 0; i < 100 && !index2.Loaded; i++) await Task.Delay(100);
 
@@ -89,7 +91,7 @@ public static class LookupBench
             var (pgP50, pgP99, pgAchieved, pgErrors) = await Load(http, sample, "&source=postgis", rate, seconds);
             rows.Add([$"GET /api/lookup at {rate:N0} req/s for {seconds} s", $"p50 {p50:F2} ms, p99 {p99:F2} ms ({achieved:N0} req/s, {errors} errors)",
                 $"p50 {pgP50:F2} ms, p99 {pgP99:F2} ms ({pgAchieved:N0} req/s, {pgErrors} errors)", $"{pgP99 / p99:N0}× (p99)"]);
-            if (File.Exists("/usr/bin/wrk")) rows.Add(await Wrk(address, sample, seconds));
+            if (File.Exists("/usr/bin/wrk")) rows.Add(await Wrk(address, sample, seconds, key));
         }
         finally
         {
@@ -140,12 +142,12 @@ public static class LookupBench
 
     /// <summary>wrk (Debian's) as an outside load generator: 4 connections, as fast as the
     /// server answers, random points from the sample.</summary>
-    private static async Task<string[]> Wrk(string address, Coordinate[] sample, int seconds)
+    private static async Task<string[]> Wrk(string address, Coordinate[] sample, int seconds, string key)
     {
         var script = Path.Combine(Path.GetTempPath(), $"gs-wrk-{Environment.ProcessId}.lua");
         var paths = string.Join(",\n", sample.Take(2000).Select(p => FormattableString.Invariant($"\"/api/lookup?lon={p.X}&lat={p.Y}\"")));
         await File.WriteAllTextAsync(script, "local paths = {" + paths + "}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n");
-        var psi = new ProcessStartInfo("wrk", ["-t1", "-c4", $"-d{seconds}s", "--latency", "-s", script, address]) { RedirectStandardOutput = true };
+        var psi = new ProcessStartInfo("wrk", ["-t1", "-c4", $"-d{seconds}s", "--latency", "-H", $"X-Api-Key: {key}", "-s", script, address]) { RedirectStandardOutput = true };
         using var p = Process.Start(psi)!;
         var output = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();

@@ -30,12 +30,14 @@ public static class RecomputeBench
         SampleWriter.Write(t, dir);
         await ImportCommand.RunAsync(["--dir", dir]);
 
+        var key = KeysCommand.BootstrapForBench();
         var app = ApiHost.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", $"--Recompute:QuietSeconds={quiet}"]);
         await app.StartAsync();
         try
         {
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var http = new HttpClient { BaseAddress = new Uri(address) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", key);
             await WaitSettled(http, code);
             var rnd = new Random(1);
             var latencies = new List<double>();

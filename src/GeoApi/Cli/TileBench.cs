@@ -27,13 +27,15 @@ public static class TileBench
         var (z, x, y, households) = await DensestTile(db);
         Console.WriteLine($"tile 14/{x}/{y}: {households:N0} households");
 
-        var app = ApiHost.Build(["--urls", "http://127.0.0.1:0", "--Hangfire:Server=false", "--Logging:LogLevel:Default=Warning"]);
+        var key = KeysCommand.BootstrapForBench();
+        var app = ApiHost.Build(["--urls", "http://127.0.0.1:0", "--Hangfire:Server=false", "--Logging:LogLevel:Default=Warning", "--Limits:RequestsPerSecond=1000000", "--Limits:Burst=1000000"]);
         await app.StartAsync();
         var rows = new List<string[]>();
         try
         {
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(address) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", key);
             var cache = app.Services.GetRequiredService<TileCache>();
             var layer = app.Services.GetRequiredService<Dictionary<string, TileLayer>>()[layerId];
             var path = new Uri($"/tiles/{layerId}/{z}/{x}/{y}.mvt", UriKind.Relative);

@@ -20,7 +20,12 @@
   async function api(path, options = {}) {
     const response = await fetch(path, { ...options, headers: headers(options.headers || {}) });
     const text = await response.text();
-    const body = text ? JSON.parse(text) : null;
+    let body = null;
+    try { body = text ? JSON.parse(text) : null; } catch { body = null; }
+    if (response.status === 401 && !options.retried) {
+      const key = window.prompt('This service needs an API key (X-Api-Key):');
+      if (key) { localStorage.setItem('gridspatialKey', key.trim()); return api(path, { ...options, retried: true }); }
+    }
     if (!response.ok) {
       const problem = body || {};
       throw new Error(`${problem.title || response.status}: ${problem.detail || response.statusText}`);

@@ -247,12 +247,13 @@ public sealed class PartitionEditor(PartitionOptions options)
     private static void RedrawMicro(List<Face> faces, Cell edited, Geometry drawn)
     {
         var given = new List<Face>();
+        bool any = false;
         foreach (var f in faces)
         {
-            if (Inside(drawn, f)) f.Target = Key(edited.Index);
+            if (Inside(drawn, f)) { f.Target = Key(edited.Index); any = true; }
             else if (f.Cell == edited.Index) given.Add(f);
         }
-        if (!faces.Any(f => f.Target == Key(edited.Index)))
+        if (!any)
             throw new EditException(422, "geometry", $"The new boundary of {edited.Micro[0].Code} does not overlap its grid {edited.Grid}.", edited.Micro[0].Code);
         //-- Land given up goes, piece by piece, to the neighbour it shares the longest border with.
         foreach (var piece in Components(given))
@@ -265,12 +266,13 @@ public sealed class PartitionEditor(PartitionOptions options)
     private static void RedrawGrid(List<Face> faces, List<Cell> cells, string grid, Geometry drawn)
     {
         var given = new List<Face>();
+        bool any = false;
         foreach (var f in faces)
         {
-            if (Inside(drawn, f)) f.Grid = grid;
+            if (Inside(drawn, f)) { f.Grid = grid; any = true; }
             else if (cells[f.Cell].Grid == grid) given.Add(f);
         }
-        if (!faces.Any(f => f.Grid == grid))
+        if (!any)
             throw new EditException(422, "geometry", $"The new boundary of {grid} does not overlap its village.", grid);
         foreach (var piece in Components(given))
         {

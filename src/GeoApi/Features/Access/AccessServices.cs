@@ -131,7 +131,8 @@ public static class AccessServices
         var key = Environment.GetEnvironmentVariable("GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY");
         if (string.IsNullOrWhiteSpace(key)) return;
         if (key.Length < 16) throw new InvalidOperationException("GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY must be at least 16 characters.");
-        services.GetRequiredService<ApiKeyStore>().EnsureBootstrapAdminAsync(key, CancellationToken.None).GetAwaiter().GetResult();
+        var name = Environment.GetEnvironmentVariable("GRIDSPATIAL_BOOTSTRAP_ADMIN_NAME") ?? "bootstrap-admin";
+        services.GetRequiredService<ApiKeyStore>().EnsureBootstrapAdminAsync(key, CancellationToken.None, name).GetAwaiter().GetResult();
     }
 }
 

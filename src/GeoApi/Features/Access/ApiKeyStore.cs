@@ -56,14 +56,15 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, IConfiguration config)
     }
 
     /// <summary>Makes sure a key exists as an administrator key for everywhere (the bootstrap key).</summary>
-    public async Task EnsureBootstrapAdminAsync(string secret, CancellationToken ct)
+    public async Task EnsureBootstrapAdminAsync(string secret, CancellationToken ct, string name = "bootstrap-admin")
     {
         await using var cmd = db.CreateCommand("""
-            INSERT INTO api_key (name, prefix, hash, role, jurisdiction, created_by) VALUES ('bootstrap-admin', $1, $2, 'admin', '', 'GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY')
+            INSERT INTO api_key (name, prefix, hash, role, jurisdiction, created_by) VALUES ($3, $1, $2, 'admin', '', 'GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY')
             ON CONFLICT (name) DO UPDATE SET prefix = EXCLUDED.prefix, hash = EXCLUDED.hash, role = 'admin', jurisdiction = '', revoked_at = NULL
             """);
         cmd.Parameters.AddWithValue(secret[..Math.Min(8, secret.Length)]);
         cmd.Parameters.AddWithValue(Hash(secret));
+        cmd.Parameters.AddWithValue(name);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
