@@ -42,6 +42,7 @@ public static class ApiHost
         builder.Services.AddRecompute(builder.Configuration, connectionString, runJobs: builder.Configuration.GetValue("Hangfire:Server", true));
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddAccess(builder.Configuration);
+        Features.Import.FeatureValidator.MaxVertices = builder.Configuration.GetValue("Limits:MaxVertices", 200_000);
         builder.Services.AddTiles();
         builder.Services.AddHostedService<LookupListener>();
         builder.Services.AddProblemDetails();

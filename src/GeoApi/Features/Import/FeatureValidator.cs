@@ -15,6 +15,10 @@ namespace GridSpatial.GeoApi.Features.Import;
 public sealed class FeatureValidator
 {
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
+
+    /// <summary>Vertices one geometry may have (Limits:MaxVertices); more is refused as input, not worked on.</summary>
+    public static int MaxVertices { get; set; } = 200_000;
+
     private readonly string _layer;
     private readonly Geometry? _township;
     private readonly IndexedPointInAreaLocator? _inTownship;
@@ -70,7 +74,7 @@ public sealed class FeatureValidator
     public BuildingRow Building(JsonElement feature, int index)
     {
         var props = Properties(feature, index, null);
-        var id = RequiredString(props, "id", index, null);
+        var id = Identifier(RequiredString(props, "id", index, null), "id", index, null);
         Unique(id, index);
         var floors = OptionalInt(props, "floors", index, id, 1, 200);
         var use = OptionalString(props, "use", index, id);
@@ -83,7 +87,7 @@ public sealed class FeatureValidator
     public HouseholdRow Household(JsonElement feature, int index)
     {
         var props = Properties(feature, index, null);
-        var id = RequiredString(props, "id", index, null);
+        var id = Identifier(RequiredString(props, "id", index, null), "id", index, null);
         Unique(id, index);
         var geom = Geometry(feature, index, id);
         if (geom is not Point p || p.IsEmpty)
@@ -91,7 +95,7 @@ public sealed class FeatureValidator
         if (_inTownship is not null && _inTownship.Locate(p.Coordinate) == Location.Exterior)
             throw new InputException(_layer, index, id, "geometry", $"Household '{id}' (#{index}) at ({p.X}, {p.Y}) lies outside its township.");
         return new HouseholdRow(id,
-            OptionalString(props, "building_id", index, id),
+            OptionalIdentifier(OptionalString(props, "building_id", index, id), "building_id", index, id),
             OptionalInt(props, "floor", index, id, -10, 200),
             OptionalString(props, "unit", index, id),
             OptionalString(props, "room", index, id),
@@ -103,7 +107,7 @@ public sealed class FeatureValidator
     public BarrierRow Barrier(JsonElement feature, int index)
     {
         var props = Properties(feature, index, null);
-        var id = RequiredString(props, "id", index, null);
+        var id = Identifier(RequiredString(props, "id", index, null), "id", index, null);
         Unique(id, index);
         var geom = Geometry(feature, index, id);
         var lines = geom switch
@@ -131,6 +135,16 @@ public sealed class FeatureValidator
             throw new InputException(_layer, index, id, "properties", $"Feature #{index} has no 'properties' object.");
         return props;
     }
+
+    /// <summary>Ids are identifiers, not text: letters (any script), digits and _ . : # / @ + -, at most 100.</summary>
+    private static readonly System.Text.RegularExpressions.Regex IdPattern = new(@"^[\p{L}\p{N}_.:#/@+\-]{1,100}$", System.Text.RegularExpressions.RegexOptions.Compiled);
+
+    private string Identifier(string value, string name, int index, string? id) =>
+        IdPattern.IsMatch(value)
+            ? value
+            : throw new InputException(_layer, index, id, name, $"Feature #{index}: '{name}' must be 1–100 letters, digits or _ . : # / @ + - (got '{(value.Length > 40 ? value[..40] + "…" : value)}').");
+
+    private string? OptionalIdentifier(string? value, string name, int index, string? id) => value is null ? null : Identifier(value, name, index, id);
 
     private string RequiredString(JsonElement props, string name, int index, string? id) =>
         OptionalString(props, name, index, id) is { Length: > 0 } s
@@ -184,6 +198,8 @@ public sealed class FeatureValidator
             throw new InputException(_layer, index, id, "geometry", $"Feature #{index}{(id is null ? "" : $" '{id}'")} has a malformed geometry: {e.Message}");
         }
         if (geom is null) throw new InputException(_layer, index, id, "geometry", $"Feature #{index} has no geometry.");
+        if (geom.NumPoints > MaxVertices)
+            throw new InputException(_layer, index, id, "geometry", $"Feature #{index}{(id is null ? "" : $" '{id}'")} has {geom.NumPoints:N0} vertices; at most {MaxVertices:N0} are accepted.");
         foreach (var c in geom.Coordinates)
         {
             if (!double.IsFinite(c.X) || !double.IsFinite(c.Y))

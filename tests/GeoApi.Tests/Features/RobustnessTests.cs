@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using GridSpatial.GeoApi.SampleData;
+
+namespace GridSpatial.GeoApi.Tests.Features;
+
+/// <summary>Bad input, conflicts and a database restart against the real service: malformed
+/// bodies to every write and lookup endpoint get 4xx problem details (never 5xx) and leave every
+/// table as it was; parallel conflicting writes lose nothing (412/409 for the losers); after
+/// PostgreSQL restarts the service answers again within 10 s and no version is half-published.</summary>
+[Collection("db")]
+public class RobustnessTests(DatabaseFixture db) : IAsyncLifetime
+{
+    private const string Code = "530627195";
+    private readonly HttpClient _http = db.Client();
+    private string _micro = "", _household = "";
+
+    public async Task InitializeAsync()
+    {
+        await Samples.ImportAsync(_http, new TownshipGenerator(195).Generate(Code, "稳健镇", 104.50, 28.10, 400), "villages", "buildings", "households", "barriers");
+        await Samples.PartitionAsync(_http, db.Db, Code, force: false);
+        await using var cmd = db.Db.CreateCommand("""
+            SELECT a.micro_grid_code, a.household_id FROM assignment a JOIN township_state s ON s.township_code = a.township_code AND s.current_version = a.version
+            JOIN micro_grid m ON m.township_code = a.township_code AND m.version = a.version AND m.code = a.micro_grid_code AND m.kind = 'cluster'
+            WHERE a.township_code = $1 ORDER BY a.household_id LIMIT 1
+            """);
+        cmd.Parameters.AddWithValue(Code);
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        (_micro, _household) = (r.GetString(0), r.GetString(1));
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static string Polygon(int vertices)
+    {
+        var sb = new StringBuilder("""{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"530627195201","name":"大村"},"geometry":{"type":"Polygon","coordinates":[[""");
+        for (int i = 0; i < vertices; i++)
+        {
+            double a = 2 * Math.PI * i / vertices;
+            sb.Append(FormattableString.Invariant($"[{104.5 + 0.01 * Math.Cos(a)},{28.1 + 0.01 * Math.Sin(a)}],"));
+        }
+        sb.Append("[104.51,28.1]]]}}]}");
+        return sb.ToString();
+    }
+
+    /// <summary>The corpus: bodies no endpoint may accept.</summary>
+    private static IEnumerable<(string Name, byte[] Body)> Corpus()
+    {
+        static byte[] U(string s) => Encoding.UTF8.GetBytes(s);
+        yield return ("not JSON", U("hello, world"));
+        yield return ("empty", []);
+        yield return ("truncated", U("""{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[104.5,"""));
+        yield return ("wrong types", U("""{"type":5,"features":"many","geometry":[],"codes":7,"reason":{}}"""));
+        yield return ("a JSON array", U("[1,2,3]"));
+        yield return ("NaN and Infinity", U("""{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"n1"},"geometry":{"type":"Point","coordinates":[NaN,Infinity]}}]}"""));
+        yield return ("1e300 coordinates", U("""{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"big","code":"530627195299"},"geometry":{"type":"Point","coordinates":[1e300,-1e300]}}],"geometry":{"type":"Polygon","coordinates":[[[1e300,1e300],[1e301,1e300],[1e300,1e301],[1e300,1e300]]]}}"""));
+        yield return ("deeply nested arrays", U(new string('[', 100_000) + new string(']', 100_000)));
+        yield return ("SQL injection in codes", U("""{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"530627195'; DROP TABLE household; --","id":"x'); DELETE FROM household; --"},"geometry":{"type":"Point","coordinates":[104.5,28.1]}}],"codes":["1' OR '1'='1","530627195201001001'; DROP TABLE grid;--"]}"""));
+        yield return ("invalid UTF-8", [0x7b, 0x22, 0x74, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]);
+        yield return ("1,000,000-vertex polygon", U(Polygon(1_000_000)));
+    }
+
+    private IEnumerable<(string Method, string Path)> WriteAndLookupEndpoints() =>
+    [
+        ("POST", "/api/townships"),
+        ("POST", $"/api/townships/{Code}/villages"),
+        ("POST", $"/api/townships/{Code}/buildings"),
+        ("POST", $"/api/townships/{Code}/households"),
+        ("POST", $"/api/townships/{Code}/barriers"),
+        ("PUT", $"/api/households/{_household}"),
+        ("PATCH", $"/api/households/{_household}"),
+        ("POST", "/api/lookup"),
+        ("PUT", $"/api/codes/{_micro}/geometry"),
+        ("POST", $"/api/codes/{_micro}/split"),
+        ("POST", "/api/codes/merge"),
+        ("POST", "/api/keys"),
+    ];
+
+    [Fact]
+    public async Task MalformedCorpus_ToEveryWriteAndLookupEndpoint_Gets4xxProblems_AndChangesNothing()
+    {
+        var before = await db.ChecksumAsync();
+        var versions = await Versions();
+        var failures = new List<string>();
+        foreach (var (name, body) in Corpus())
+            foreach (var (method, path) in WriteAndLookupEndpoints())
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative)) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                if (method is "PUT" or "PATCH" && path.StartsWith("/api/households", StringComparison.Ordinal)) request.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\""));
+                int status;
+                HttpResponseMessage? response = null;
+                try
+                {
+                    response = await _http.SendAsync(request);
+                    status = (int)response.StatusCode;
+                }
+                catch (HttpRequestException) when (body.Length > 16 * 1024 * 1024)
+                {
+                    status = 413; // past the body limit the server may stop reading and close the connection
+                }
+                using var _ = response;
+                //-- A lookup is a read: answering the valid points of a hostile body is fine; a write must refuse.
+                bool read = path == "/api/lookup";
+                if (status >= 500 || (status < 400 && !read)) failures.Add($"{name} → {method} {path}: {status}");
+                else if (status >= 400 && status != 413 && response?.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                    failures.Add($"{name} → {method} {path}: {status} without problem details");
+            }
+        //-- Query strings too: lookups and tiles.
+        foreach (var q in new[] { "lon=NaN&lat=1", "lon=1e300&lat=1e300", "lon=abc&lat=27", "lon=104&lat=27&crs=gcj02'--", "lon=104" })
+        {
+            var status = (int)(await _http.GetAsync(new Uri("/api/lookup?" + q, UriKind.Relative))).StatusCode;
+            if (status is < 400 or >= 500) failures.Add($"GET /api/lookup?{q}: {status}");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Equal(before, await db.ChecksumAsync());
+        Assert.Equal(versions, await Versions());
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task HundredMegabyteBody_IsRefusedWith413_AndTheServiceStaysUp()
+    {
+        var before = await db.ChecksumAsync();
+        var body = new byte[100 * 1024 * 1024];
+        Array.Fill(body, (byte)' ');
+        foreach (var path in new[] { "/api/lookup", $"/api/codes/{_micro}/geometry" })
+        {
+            using var request = new HttpRequestMessage(path.EndsWith("geometry", StringComparison.Ordinal) ? HttpMethod.Put : HttpMethod.Post, new Uri(path, UriKind.Relative))
+            {
+                Content = new ByteArrayContent(body),
+            };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            HttpStatusCode status;
+            try { status = (await _http.SendAsync(request)).StatusCode; }
+            catch (HttpRequestException) { status = HttpStatusCode.RequestEntityTooLarge; } // the server may close the connection mid-upload
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
+        Assert.Equal(before, await db.ChecksumAsync());
+    }
+
+    [Fact]
+    public async Task ParallelConflictingHouseholdWrites_OneWins_TheOthersGet412()
+    {
+        var first = await _http.GetAsync(new Uri($"/api/households/{_household}", UriKind.Relative));
+        var etag = first.Headers.ETag!;
+        var tasks = Enumerable.Range(1, 12).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri($"/api/households/{_household}", UriKind.Relative))
+            {
+                Content = new StringContent("{\"properties\": {\"persons\": " + i + "}}", Encoding.UTF8, "application/merge-patch+json"),
+            };
+            request.Headers.IfMatch.Add(etag);
+            var response = await _http.SendAsync(request);
+            return ((int)response.StatusCode, i);
+        }).ToList();
+        var results = await Task.WhenAll(tasks);
+        Assert.Single(results, r => r.Item1 == 200);
+        Assert.All(results.Where(r => r.Item1 != 200), r => Assert.Equal(412, r.Item1));
+        var winner = results.Single(r => r.Item1 == 200).i;
+        var stored = await _http.GetFromJsonAsync<JsonElement>($"/api/households/{_household}");
+        Assert.Equal(winner, stored.GetProperty("properties").GetProperty("persons").GetInt32());
+    }
+
+    [Fact]
+    public async Task ParallelEditsOfOneTownship_OneVersionEach_NoneLost()
+    {
+        //-- Each redraw is computed from the version it read; the loser of a race is told (409), never silently overwritten.
+        await using var cmd = db.Db.CreateCommand("""
+            SELECT m.code, ST_AsGeoJSON(ST_Buffer(m.geom, 0.0002)) FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version
+            WHERE m.township_code = $1 AND m.kind = 'cluster' ORDER BY m.code LIMIT 4
+            """);
+        cmd.Parameters.AddWithValue(Code);
+        var edits = new List<(string Code, string Geometry)>();
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) edits.Add((r.GetString(0), r.GetString(1)));
+        var before = (await Versions())[Code];
+        var results = await Task.WhenAll(edits.Select(async e =>
+            (int)(await _http.PutAsync(new Uri($"/api/codes/{e.Code}/geometry", UriKind.Relative),
+                new StringContent("{\"geometry\": " + e.Geometry + ", \"reason\": \"race\"}", Encoding.UTF8, "application/json"))).StatusCode));
+        Assert.All(results, s => Assert.Contains(s, new[] { 201, 409 }));
+        var published = results.Count(s => s == 201);
+        Assert.True(published >= 1);
+        Assert.Equal(before + published, (await Versions())[Code]);
+    }
+
+    [SkippableFact]
+    public async Task PostgresRestart_DuringLoadAndARecompute_ServiceRecoversWithin10s_NoHalfPublishedVersion()
+    {
+        var dataDir = Path.Combine(Samples.Root(), ".local", "pg");
+        Skip.If(!File.Exists(Path.Combine(dataDir, "postmaster.pid")) || Environment.UserName != "root", "needs the local cluster of scripts/pg.sh, run as root");
+        var pgCtl = "/usr/lib/postgresql/15/bin/pg_ctl";
+
+        using var cts = new CancellationTokenSource();
+        var errors5xx = 0;
+        var load = Task.Run(async () =>
+        {
+            while (!cts.IsCancellationRequested)
+            {
+                try { if ((int)(await _http.GetAsync(new Uri($"/api/townships/{Code}", UriKind.Relative))).StatusCode >= 500) Interlocked.Increment(ref errors5xx); }
+                catch (HttpRequestException) { }
+                await Task.Delay(20);
+            }
+        });
+        (await _http.PostAsync(new Uri($"/api/townships/{Code}/partition?force=true", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        await Task.Delay(300);
+
+        var restart = Process.Start(new ProcessStartInfo("su", ["postgres", "-s", "/bin/bash", "-c", $"{pgCtl} -D {dataDir} restart -m fast -w -t 60 -l {dataDir}/server.log"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        })!;
+        await restart.WaitForExitAsync();
+        Assert.True(restart.ExitCode == 0, await restart.StandardError.ReadToEndAsync());
+        db.Db.Clear(); // the test's own pool (the service's is its own business)
+
+        //-- From the moment PostgreSQL is back: the service must answer from the database again within 10 s.
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var r = await _http.GetAsync(new Uri($"/api/townships/{Code}/report", UriKind.Relative));
+            if (r.StatusCode == HttpStatusCode.OK) break;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"still {(int)r.StatusCode} after {clock.Elapsed.TotalSeconds:F1} s");
+            await Task.Delay(100);
+        }
+        var recovery = clock.Elapsed;
+        await cts.CancelAsync();
+        await load;
+
+        //-- Every published version is whole: the current version of every township has its micro-grids and assignments.
+        await Samples.PartitionAsync(_http, db.Db, Code, force: true);
+        await using var check = db.Db.CreateCommand("""
+            SELECT count(*) FROM township_state s WHERE s.current_version IS NOT NULL AND (
+                NOT EXISTS (SELECT 1 FROM micro_grid m WHERE m.township_code = s.township_code AND m.version = s.current_version)
+                OR (SELECT count(*) FROM assignment a WHERE a.township_code = s.township_code AND a.version = s.current_version)
+                   <> (SELECT (report->>'households')::int - (report->>'unassigned_households')::int FROM partition_version v WHERE v.township_code = s.township_code AND v.version = s.current_version))
+            """);
+        Assert.Equal(0L, (long)(await check.ExecuteScalarAsync())!);
+        Assert.True(recovery < TimeSpan.FromSeconds(10), $"recovered in {recovery.TotalSeconds:F1} s");
+    }
+
+    private async Task<Dictionary<string, int>> Versions()
+    {
+        await using var cmd = db.Db.CreateCommand("SELECT township_code, coalesce(current_version, 0) FROM township_state");
+        var map = new Dictionary<string, int>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) map[r.GetString(0)] = r.GetInt32(1);
+        return map;
+    }
+}
