@@ -105,7 +105,7 @@ public static class LookupBench
 
     /// <summary>Open-loop load: requests start on a fixed schedule whatever the latency, so a slow
     /// server shows up as latency rather than as a lower request rate.</summary>
-    private static async Task<(double P50, double P99, double Achieved, int Errors)> Load(HttpClient http, Coordinate[] sample, string query, int rate, int seconds)
+    internal static async Task<(double P50, double P99, double Achieved, int Errors)> Load(HttpClient http, Coordinate[] sample, string query, int rate, int seconds)
     {
         int total = rate * seconds;
         var latencies = new double[total];
@@ -142,7 +142,7 @@ public static class LookupBench
 
     /// <summary>wrk (Debian's) as an outside load generator: 4 connections, as fast as the
     /// server answers, random points from the sample.</summary>
-    private static async Task<string[]> Wrk(string address, Coordinate[] sample, int seconds, string key)
+    internal static async Task<string[]> Wrk(string address, Coordinate[] sample, int seconds, string key)
     {
         var script = Path.Combine(Path.GetTempPath(), $"gs-wrk-{Environment.ProcessId}.lua");
         var paths = string.Join(",\n", sample.Take(2000).Select(p => FormattableString.Invariant($"\"/api/lookup?lon={p.X}&lat={p.Y}\"")));

@@ -73,7 +73,7 @@ public static class EditEndpoints
         Partition edited;
         try
         {
-            edited = await Task.Run(() => new PartitionEditor(options).Apply(current.Partition, current.Township, current.Households,
+            edited = await Background.Run(() => new PartitionEditor(options).Apply(current.Partition, current.Township, current.Households,
                 new Edit(kind, codes, geometry, pinned)), ct);
         }
         catch (EditException e)

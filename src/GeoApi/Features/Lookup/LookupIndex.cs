@@ -118,7 +118,8 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
             }
         }
         await tx.CommitAsync(ct);
-        return new TownshipIndex(code, name, version, boundary.EnvelopeInternal, villages, grids, new CellGrid(entries), count);
+        //-- Building the cell grid is CPU work: off the request threads.
+        return await Infrastructure.Background.Run(() => new TownshipIndex(code, name, version, boundary.EnvelopeInternal, villages, grids, new CellGrid(entries), count), ct);
     }
 
     private sealed class Snapshot

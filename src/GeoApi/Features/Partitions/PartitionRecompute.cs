@@ -19,7 +19,7 @@ public sealed class PartitionRecompute(PartitionStore store, PartitionOptions op
             if (!force && loaded.CurrentDataVersion == loaded.DataVersion)
                 return new Result(PartitionStore.Outcome.Unchanged, loaded.CurrentVersion, loaded.DataVersion, attempt);
             var skipped = new List<string>();
-            var partition = await Task.Run(() => new PartitionEditor(options).KeepPinned(
+            var partition = await Infrastructure.Background.Run(() => new PartitionEditor(options).KeepPinned(
                 new TownshipPartitioner(options).Partition(loaded.Input), loaded.Input.Township, loaded.Input.Households,
                 loaded.Pinned, loaded.Input.Previous?.MicroGridOfHousehold, skipped), ct);
             if (skipped.Count > 0)

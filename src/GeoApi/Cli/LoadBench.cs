@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridSpatial.GeoApi.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.GeoApi.Cli;
+
+/// <summary><c>bench load</c> (what <c>scripts/load.sh</c> runs): wrk on loopback sends point
+/// lookups for a bounded time, first alone, then while the API process itself recomputes the
+/// largest township over and over (forced runs, its Hangfire worker in-process), and prints both
+/// latency rows side by side.</summary>
+public static class LoadBench
+{
+    private static string Row((double P50, double P99, double Achieved, int Errors) r) =>
+        FormattableString.Invariant($"{r.Achieved:N0} req/s, p50 {r.P50:F2} ms, p99 {r.P99:F2} ms, {r.Errors} errors");
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var cl = new CommandLine(args, new HashSet<string>());
+        int seconds = cl.Number("seconds", 15);
+        int rate = cl.Number("rate", 2000);
+        if (!File.Exists("/usr/bin/wrk")) throw new UsageException("bench load needs wrk (apt-get install wrk).");
+        var cs = Environment.GetEnvironmentVariable("GRIDSPATIAL_DB") ?? Database.ConnectionString(new ConfigurationBuilder().Build());
+        Migrator.Apply(cs);
+        await using var db = Database.Create(cs);
+        string township;
+        var points = new List<Coordinate>();
+        await using (var cmd = db.CreateCommand("""
+            SELECT s.township_code FROM township_state s JOIN partition_version v ON v.township_code = s.township_code AND v.version = s.current_version
+            ORDER BY (v.report->>'households')::int DESC, 1 LIMIT 1
+            """))
+            township = await cmd.ExecuteScalarAsync() as string ?? throw new UsageException("No partitioned township: run scripts/run.sh first.");
+        await using (var cmd = db.CreateCommand("SELECT ST_X(geom), ST_Y(geom) FROM household WHERE township_code = $1 ORDER BY id"))
+        {
+            cmd.Parameters.AddWithValue(township);
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) points.Add(new Coordinate(r.GetDouble(0), r.GetDouble(1)));
+        }
+        var rnd = new Random(7);
+        var sample = Enumerable.Range(0, 5000).Select(_ => points[rnd.Next(points.Count)]).ToArray();
+
+        var key = KeysCommand.BootstrapForBench();
+        var app = ApiHost.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Limits:RequestsPerSecond=1000000", "--Limits:Burst=1000000"]);
+        await app.StartAsync();
+        var rows = new List<string[]>();
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", key);
+            using var lookups = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(address) };
+            lookups.DefaultRequestHeaders.Add("X-Api-Key", key);
+            await LookupBench.Wrk(address, sample, 3, key);
+            var alone = await LookupBench.Wrk(address, sample, seconds, key);
+            rows.Add(["wrk, as fast as answered: lookups alone", alone[1]]);
+            await LookupBench.Load(lookups, sample, "", rate, 2);
+            var fixedAlone = await LookupBench.Load(lookups, sample, "", rate, seconds);
+            rows.Add([$"{rate:N0} req/s fixed rate: lookups alone", Row(fixedAlone)]);
+
+            //-- Forced recomputes back to back for the whole wrk run.
+            using var stop = new CancellationTokenSource();
+            int recomputes = 0;
+            var busy = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var started = await http.PostAsync(new Uri($"/api/townships/{township}/partition?force=true", UriKind.Relative), null);
+                    var url = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusUrl").GetString()!;
+                    while (!stop.IsCancellationRequested)
+                    {
+                        var state = (await http.GetFromJsonAsync<JsonElement>(url)).GetProperty("state").GetString();
+                        if (state is "Succeeded" or "Failed" or "Deleted") { if (state == "Succeeded") recomputes++; break; }
+                        await Task.Delay(100);
+                    }
+                }
+            });
+            var clock = Stopwatch.StartNew();
+            var during = await LookupBench.Wrk(address, sample, seconds, key);
+            var fixedDuring = await LookupBench.Load(lookups, sample, "", rate, seconds);
+            await stop.CancelAsync();
+            await busy;
+            rows.Add([$"wrk, as fast as answered: lookups while {township} is recomputed", during[1]]);
+            rows.Add([$"{rate:N0} req/s fixed rate: lookups while {township} is recomputed", Row(fixedDuring)]);
+            rows.Add(["forced recomputes completed during the two loaded runs", $"{recomputes} in {clock.Elapsed.TotalSeconds:F0} s"]);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        Console.WriteLine($"| GET /api/lookup on loopback, {seconds} s each (wrk: 1 thread, 4 connections) | result |");
+        Console.WriteLine("|---|---|");
+        foreach (var r in rows) Console.WriteLine("| " + string.Join(" | ", r) + " |");
+        return 0;
+    }
+}

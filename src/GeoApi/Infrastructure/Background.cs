@@ -1,0 +1,50 @@
+using System.Runtime.InteropServices;
+
+namespace GridSpatial.GeoApi.Infrastructure;
+
+/// <summary>Runs CPU-heavy work (a partition, an edit) on a thread of its own at lower priority,
+/// not on the thread pool, so requests (lookups above all) keep their threads and their latency
+/// while a township is recomputed in the same process. On Linux, where .NET ignores thread
+/// priorities, the thread lowers its own scheduling priority (nice 10) instead.</summary>
+public static partial class Background
+{
+    private const int Nice = 10;
+    public static Task<T> Run<T>(Func<T> work, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            LowerPriority();
+            try { done.SetResult(work()); }
+            catch (Exception e) { done.SetException(e); }
+        })
+        {
+            IsBackground = true,
+            Name = "gridspatial-compute",
+            Priority = ThreadPriority.BelowNormal,
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private static void LowerPriority()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            //-- setpriority(PRIO_PROCESS, tid) sets one thread's nice value on Linux; raising it needs no privilege.
+            long gettid = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 178 : 186;
+            _ = SetPriority(0, (int)SysCall(gettid), Nice);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "setpriority")]
+    private static partial int SetPriority(int which, int who, int prio);
+
+    [LibraryImport("libc", EntryPoint = "syscall")]
+    private static partial long SysCall(long number);
+}
