@@ -180,7 +180,10 @@ public static class LookupEndpoints
             SELECT t.code, t.name, s.current_version, m.village_code, coalesce(v.name, t.name), m.grid_code, g.household_count,
                    m.code, m.kind, m.household_count, m.floor_from, m.floor_to
             FROM township t JOIN township_state s ON s.township_code = t.code
-            LEFT JOIN micro_grid m ON m.township_code = t.code AND m.version = s.current_version AND ST_Intersects(m.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+            LEFT JOIN LATERAL (
+                SELECT * FROM micro_grid x
+                WHERE x.township_code = s.township_code AND x.version = s.current_version AND ST_Intersects(x.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+                ORDER BY x.code LIMIT 1) m ON true
             LEFT JOIN grid g ON g.township_code = t.code AND g.version = s.current_version AND g.code = m.grid_code
             LEFT JOIN village v ON v.township_code = t.code AND v.code = m.village_code
             WHERE ST_Intersects(t.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
