@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GridSpatial.GeoApi.SampleData;
+using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GridSpatial.GeoApi.Tests.Features;
@@ -13,6 +14,41 @@ public class RecomputeTests(DatabaseFixture db)
 {
     private const string Code = "530627160";
     private readonly HttpClient _http = db.Client();
+
+    [Fact]
+    public async Task ForcedRun_RetriedAfterItPublished_DoesNotPublishAgain()
+    {
+        const string code = "530627161";
+        await Samples.ImportAsync(_http, new TownshipGenerator(161).Generate(code, "重试镇", 105.3, 27.0, 300), "villages", "households", "barriers");
+        await Samples.PartitionAsync(_http, db.Db, code, force: false);
+        var response = await _http.PostAsync(new Uri($"/api/townships/{code}/partition?force=true", UriKind.Relative), null);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!;
+        await WaitForJob(id, 1);
+        var version = await Version(code);
+
+        //-- Hangfire delivers at least once: the same job again (as after a worker died past its publish).
+        db.Factory.Services.GetRequiredService<Hangfire.IBackgroundJobClient>().Requeue(id);
+        await WaitForJob(id, 2);
+        Assert.Equal(version, await Version(code));
+        var status = await _http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
+        Assert.Contains("earlier attempt", status.GetProperty("result").GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task WaitForJob(string id, int succeededTimes)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var status = await _http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
+            if (status.GetProperty("history").EnumerateArray().Count(h => h.GetProperty("state").GetString() == "Succeeded") >= succeededTimes
+                && status.GetProperty("state").GetString() == "Succeeded") return;
+            await Task.Delay(200);
+        }
+        Assert.Fail($"job {id} did not succeed {succeededTimes} times");
+    }
+
+    private async Task<int> Version(string code) =>
+        (await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32();
 
     [Fact]
     public async Task TwoHundredEdits_InAFewSeconds_CoalesceIntoAtMostTwoRecomputesReflectingAll()

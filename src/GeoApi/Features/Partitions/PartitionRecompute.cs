@@ -11,7 +11,7 @@ public sealed class PartitionRecompute(PartitionStore store, PartitionOptions op
 {
     public sealed record Result(PartitionStore.Outcome Outcome, int? Version, long DataVersion, int Attempts);
 
-    public async Task<Result> RunAsync(string townshipCode, string author, string reason, bool force, CancellationToken ct)
+    public async Task<Result> RunAsync(string townshipCode, string author, string reason, bool force, CancellationToken ct, string? jobId = null)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -24,7 +24,7 @@ public sealed class PartitionRecompute(PartitionStore store, PartitionOptions op
                 loaded.Pinned, loaded.Input.Previous?.MicroGridOfHousehold, skipped), ct);
             if (skipped.Count > 0)
                 logger.LogWarning("Township {Township}: pinned units {Codes} could not be kept as drawn", townshipCode, string.Join(", ", skipped));
-            var (outcome, version) = await store.PublishAsync(partition, loaded.DataVersion, author, reason, ct);
+            var (outcome, version) = await store.PublishAsync(partition, loaded.DataVersion, author, reason, ct, jobId: jobId);
             if (outcome != PartitionStore.Outcome.Stale || attempt >= 5)
             {
                 logger.LogInformation("Township {Township}: {Outcome} version {Version} (data version {DataVersion}, attempt {Attempt})",

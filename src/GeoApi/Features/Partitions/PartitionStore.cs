@@ -148,7 +148,7 @@ public sealed class PartitionStore(NpgsqlDataSource db)
     /// <paramref name="recordedDataVersion"/> (an edit of a partition older than the data), the
     /// version records that older data version, so the township stays due for a recompute.</summary>
     public async Task<(Outcome Outcome, int? Version)> PublishAsync(Partition partition, long dataVersion, string author, string reason, CancellationToken ct,
-        long? recordedDataVersion = null)
+        long? recordedDataVersion = null, string? jobId = null)
     {
         var code = partition.TownshipCode;
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -221,7 +221,7 @@ public sealed class PartitionStore(NpgsqlDataSource db)
             switchVersion.Parameters.AddWithValue(recordedDataVersion is { } recorded && recorded != dataVersion);
             var audit = new NpgsqlBatchCommand("""
                 INSERT INTO audit_log (township_code, actor, action, entity, entity_id, before_version, after_version, detail)
-                VALUES ($1, $2, 'publish', 'partition', $1, $3, $4, jsonb_build_object('reason', $5::text, 'data_version', $6::bigint))
+                VALUES ($1, $2, 'publish', 'partition', $1, $3, $4, jsonb_strip_nulls(jsonb_build_object('reason', $5::text, 'data_version', $6::bigint, 'job', $7::text)))
                 """);
             audit.Parameters.AddWithValue(code);
             audit.Parameters.AddWithValue(author);
@@ -229,6 +229,7 @@ public sealed class PartitionStore(NpgsqlDataSource db)
             audit.Parameters.AddWithValue(version);
             audit.Parameters.AddWithValue(reason);
             audit.Parameters.AddWithValue(dataVersion);
+            audit.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)jobId ?? DBNull.Value);
             var notify = new NpgsqlBatchCommand("SELECT pg_notify('gridspatial_publish', $1 || ':' || $2::text)");
             notify.Parameters.AddWithValue(code);
             notify.Parameters.AddWithValue(version);

@@ -20,8 +20,19 @@ public sealed class RecomputeJob(NpgsqlDataSource db, PartitionRecompute recompu
         }
         try
         {
+            //-- A forced run publishes even on unchanged data, so a retry of one that already
+            //-- published (its publish is audited with the job id, in the same transaction) stops here.
+            var jobId = JobContext.Id;
+            if (force && jobId is not null)
+            {
+                await using var done = new NpgsqlCommand("SELECT after_version FROM audit_log WHERE action = 'publish' AND township_code = $1 AND detail->>'job' = $2 LIMIT 1", conn);
+                done.Parameters.AddWithValue(townshipCode);
+                done.Parameters.AddWithValue(jobId);
+                if (await done.ExecuteScalarAsync(ct) is int already)
+                    return $"published version {already} in an earlier attempt of job {jobId}";
+            }
             var started = DateTime.UtcNow;
-            var r = await recompute.RunAsync(townshipCode, author, reason, force, ct);
+            var r = await recompute.RunAsync(townshipCode, author, reason, force, ct, jobId);
             logger.LogInformation("Recompute of {Township}: {Outcome} (version {Version})", townshipCode, r.Outcome, r.Version);
             //-- The run's own interval, recorded while the lock is still held: what "one at a time" is checked against.
             await using (var audit = new NpgsqlCommand(

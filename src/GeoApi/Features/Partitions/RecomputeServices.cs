@@ -22,6 +22,7 @@ public static class RecomputeServices
         if (options.Enabled) services.AddHostedService<RecomputeScheduler>();
 
         services.AddHangfire(c => c
+            .UseFilter(new JobContext())
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
