@@ -73,6 +73,7 @@ public static class ApiHost
         app.MapTownshipEndpoints();
         app.MapImportEndpoints(builder.Configuration);
         app.MapPartitionEndpoints();
+        app.MapBatchEndpoints();
         app.MapLookupEndpoints();
         app.MapHouseholdEndpoints();
         app.MapCodeEndpoints();

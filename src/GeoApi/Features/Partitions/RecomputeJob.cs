@@ -37,7 +37,7 @@ public sealed class RecomputeJob(NpgsqlDataSource db, PartitionRecompute recompu
             //-- The run's own interval, recorded while the lock is still held: what "one at a time" is checked against.
             await using (var audit = new NpgsqlCommand(
                 "INSERT INTO audit_log (township_code, actor, action, entity, entity_id, after_version, detail) VALUES ($1, $2, 'recompute', 'partition', $1, $3, " +
-                "jsonb_build_object('started', $4::timestamptz, 'finished', clock_timestamp(), 'outcome', $5::text, 'process', $6::int))", conn))
+                "jsonb_strip_nulls(jsonb_build_object('started', $4::timestamptz, 'finished', clock_timestamp(), 'outcome', $5::text, 'process', $6::int, 'job', $7::text)))", conn))
             {
                 audit.Parameters.AddWithValue(townshipCode);
                 audit.Parameters.AddWithValue(author);
@@ -45,6 +45,7 @@ public sealed class RecomputeJob(NpgsqlDataSource db, PartitionRecompute recompu
                 audit.Parameters.AddWithValue(started);
                 audit.Parameters.AddWithValue(r.Outcome.ToString().ToLowerInvariant());
                 audit.Parameters.AddWithValue(Environment.ProcessId);
+                audit.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)jobId ?? DBNull.Value);
                 await audit.ExecuteNonQueryAsync(ct);
             }
             return $"{r.Outcome.ToString().ToLowerInvariant()} version {r.Version} data version {r.DataVersion}";

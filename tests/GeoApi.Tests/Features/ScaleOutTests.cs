@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using GridSpatial.GeoApi.SampleData;
+
+namespace GridSpatial.GeoApi.Tests.Features;
+
+/// <summary>The scale-out configuration of docs/scaling.md on loopback: two API processes
+/// (no job server) and two worker processes of the real executable on one database. A bulk
+/// partition asked of one API is spread over the workers, its progress is read from the other,
+/// and both APIs answer lookups from the new versions (LISTEN/NOTIFY keeps their indexes current).</summary>
+[Collection("db")]
+public class ScaleOutTests(DatabaseFixture db)
+{
+    private readonly HttpClient _http = db.Client();
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    [SkippableFact]
+    public async Task TwoApisAndTwoWorkers_BulkPartition_SpreadOverWorkers_BothApisServeTheResult()
+    {
+        var dll = Path.Combine(Samples.Root(), "src/GeoApi/bin/Release/net10.0/GridSpatial.GeoApi.dll");
+        Skip.If(!File.Exists(dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
+        var codes = Enumerable.Range(0, 4).Select(i => $"5306272{50 + i}").ToList();
+        var townships = new List<GeneratedTownship>();
+        for (int i = 0; i < codes.Count; i++)
+        {
+            var t = new TownshipGenerator(250 + i).Generate(codes[i], $"扩展{i}镇", 106.0 + i * 0.1, 26.2, 600, urbanShare: 0);
+            townships.Add(t);
+            await Samples.ImportAsync(_http, t, "villages", "households", "barriers");
+        }
+
+        var ports = new[] { FreePort(), FreePort() };
+        var env = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__GridSpatial"] = db.ConnectionString, ["GRIDSPATIAL_DB"] = db.ConnectionString,
+            ["GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY"] = db.AdminKey, ["Recompute__Enabled"] = "false",
+        };
+        var processes = new List<Process>();
+        Process Start(string[] args, Dictionary<string, string> extra)
+        {
+            var psi = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var (k, v) in env.Concat(extra)) psi.Environment[k] = v;
+            var p = Process.Start(psi)!;
+            p.OutputDataReceived += (_, _) => { };
+            p.ErrorDataReceived += (_, _) => { };
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            processes.Add(p);
+            return p;
+        }
+        try
+        {
+            foreach (var port in ports)
+                Start(["serve"], new() { ["GRIDSPATIAL_URL"] = $"http://127.0.0.1:{port}", ["Hangfire__Server"] = "false" });
+            //-- Workers listen on a queue of their own, so the test's in-process server cannot take the jobs.
+            var workers = Enumerable.Range(0, 2).Select(_ => Start(["worker"], new() { ["Hangfire__Queues__0"] = "scaleout" })).ToList();
+            var apis = ports.Select(p => { var h = db.Client(); h.BaseAddress = new Uri($"http://127.0.0.1:{p}"); return h; }).ToList();
+            foreach (var api in apis)
+            {
+                var clock = Stopwatch.StartNew();
+                while (true)
+                {
+                    try { if ((await api.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode) break; }
+                    catch (HttpRequestException) { }
+                    Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "an API process did not start");
+                    await Task.Delay(200);
+                }
+            }
+
+            var started = await apis[0].PostAsJsonAsync("/api/partitions", new { townships = codes, force = true, queue = "scaleout" });
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+            var statusUrl = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusUrl").GetString()!;
+            var wait = Stopwatch.StartNew();
+            JsonElement status;
+            while (true)
+            {
+                status = await apis[1].GetFromJsonAsync<JsonElement>(statusUrl);
+                if (status.GetProperty("done").GetBoolean()) break;
+                Assert.True(wait.Elapsed < TimeSpan.FromSeconds(120), $"batch not done: {status}");
+                await Task.Delay(250);
+            }
+            Assert.Equal(codes.Count, status.GetProperty("succeeded").GetInt32());
+
+            //-- The batch's runs were made by the worker processes.
+            var jobIds = status.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("jobId").GetString()!).ToArray();
+            await using var runs = db.Db.CreateCommand("SELECT DISTINCT (detail->>'process')::int FROM audit_log WHERE action = 'recompute' AND detail->>'job' = ANY($1)");
+            runs.Parameters.AddWithValue(jobIds);
+            var pids = new List<int>();
+            await using (var r = await runs.ExecuteReaderAsync())
+                while (await r.ReadAsync()) pids.Add(r.GetInt32(0));
+            Assert.NotEmpty(pids);
+            Assert.All(pids, pid => Assert.Contains(pid, workers.Select(w => w.Id)));
+
+            //-- Both APIs answer every township's lookups from its new version.
+            for (int i = 0; i < codes.Count; i++)
+            {
+                var version = (await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{codes[i]}")).GetProperty("currentVersion").GetInt32();
+                var h = townships[i].Households[0].Location;
+                foreach (var api in apis)
+                {
+                    var clock = Stopwatch.StartNew();
+                    while (true)
+                    {
+                        var r = await api.GetAsync(new Uri(FormattableString.Invariant($"/api/lookup?lon={h.X}&lat={h.Y}"), UriKind.Relative));
+                        if (r.IsSuccessStatusCode && (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32() == version) break;
+                        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"{api.BaseAddress} does not serve version {version} of {codes[i]}");
+                        await Task.Delay(100);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var p in processes)
+            {
+                if (!p.HasExited) p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync();
+                p.Dispose();
+            }
+        }
+    }
+}
