@@ -4,10 +4,38 @@ using GridSpatial.GeoApi.SampleData;
 namespace GridSpatial.GeoApi.Cli;
 
 /// <summary><c>generate [--townships N] [--households-per-township M] [--seed S] --out DIR</c>:
-/// synthetic townships (one folder each when N &gt; 1) of county 530627, deterministic.</summary>
+/// synthetic townships (one folder each when N &gt; 1), deterministic. With N &gt; 1 and the China
+/// division codes at hand (<c>--divisions CSV</c>, by default
+/// <c>../shared/data/china-division/yunnan_divisions.csv</c> beside the repository), townships and
+/// villages take real codes and names, in code order under <c>--county</c> (a prefix; default
+/// every county of the file); otherwise codes are made up under county 530627.</summary>
 public static class GenerateCommand
 {
-    public const string Usage = "generate [--townships N] [--households-per-township M] [--seed S] [--county 530627] --out DIR";
+    public const string Usage = "generate [--townships N] [--households-per-township M] [--seed S] [--county PREFIX] [--divisions CSV | --no-divisions] --out DIR";
+
+    private sealed record Division(string Code, string Name, List<(string Code, string Name)> Villages);
+
+    /// <summary>Townships (with their villages) of a division CSV under a code prefix, in code order.</summary>
+    private static List<Division> ReadDivisions(string path, string prefix)
+    {
+        var townships = new Dictionary<string, Division>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines(path).Skip(1))
+        {
+            var f = line.Split(',');
+            if (f.Length < 4 || !f[0].StartsWith(prefix, StringComparison.Ordinal)) continue;
+            if (f[2] == "township") townships[f[0]] = new Division(f[0], f[1], []);
+            else if (f[2] == "village" && townships.TryGetValue(f[3], out var t)) t.Villages.Add((f[0], f[1]));
+        }
+        return townships.Values.Where(t => t.Villages.Count >= 4).OrderBy(t => t.Code, StringComparer.Ordinal).ToList();
+    }
+
+    private static string? DefaultDivisions()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GridSpatial.sln"))) dir = dir.Parent;
+        var path = dir?.Parent is null ? null : Path.Combine(dir.Parent.FullName, "shared", "data", "china-division", "yunnan_divisions.csv");
+        return path is not null && File.Exists(path) ? path : null;
+    }
 
     public static int Run(string[] args)
     {
@@ -15,17 +43,23 @@ public static class GenerateCommand
         int townships = cl.Number("townships", 1);
         int households = cl.Number("households-per-township", 6000);
         int seed = cl.Number("seed", 118);
-        var county = cl.Get("county") ?? "530627";
         var outDir = cl.Required("out");
-        if (townships < 1 || townships > 399) throw new UsageException("--townships must be between 1 and 399.");
+        var divisionsPath = cl.Has("no-divisions") || townships == 1 ? null : cl.Get("divisions") ?? DefaultDivisions();
+        var divisions = divisionsPath is null ? null : ReadDivisions(divisionsPath, cl.Get("county") ?? "");
+        if (divisions is not null && divisions.Count < townships)
+            throw new UsageException($"{divisionsPath} has {divisions.Count} townships under '{cl.Get("county") ?? ""}', fewer than --townships {townships}.");
+        var county = cl.Get("county") ?? "530627";
+        if (divisions is null && (townships < 1 || townships > 399)) throw new UsageException("--townships must be between 1 and 399 (more with --divisions).");
+        if (divisions is not null) Console.WriteLine($"codes and names from {divisionsPath}");
         int columns = (int)Math.Ceiling(Math.Sqrt(townships));
         double spacing = 2.6 * Math.Max(800, Math.Sqrt(households / (Math.PI * 90.0)) * 1000) / 100000.0;
         Parallel.For(0, townships, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            var code = county + (townships == 1 ? seed : 101 + i).ToString("D3", CultureInfo.InvariantCulture);
+            var real = divisions?[i];
+            var code = real?.Code ?? county + (townships == 1 ? seed : 101 + i).ToString("D3", CultureInfo.InvariantCulture);
             double lon = 104.87 + (i % columns) * spacing, lat = 27.44 + (i / columns) * spacing;
-            var name = townships == 1 ? "木卓镇" : $"合成{i + 1}镇";
-            var t = new TownshipGenerator(seed + i).Generate(code, name, lon, lat, households);
+            var name = real?.Name ?? (townships == 1 ? "木卓镇" : $"合成{i + 1}镇");
+            var t = new TownshipGenerator(seed + i).Generate(code, name, lon, lat, households, realVillages: real?.Villages);
             SampleWriter.Write(t, townships == 1 ? outDir : Path.Combine(outDir, code));
             Console.WriteLine($"{code} {name}: {t.Households.Count} households, {t.Buildings.Count} buildings, {t.Villages.Count} villages");
         });

@@ -21,7 +21,10 @@ public sealed class TownshipGenerator(int seed)
 
     /// <summary>One township around (lon, lat) with about <paramref name="households"/> households,
     /// <paramref name="urbanShare"/> of them in the urban community.</summary>
-    public GeneratedTownship Generate(string townshipCode, string name, double lon, double lat, int households, double urbanShare = 0.25)
+    /// <param name="realVillages">Real village codes and names (China division codes), used in order
+    /// when given: the first for the urban community, the rest for the villages around it.</param>
+    public GeneratedTownship Generate(string townshipCode, string name, double lon, double lat, int households, double urbanShare = 0.25,
+        IReadOnlyList<(string Code, string Name)>? realVillages = null)
     {
         var rnd = new Random(seed);
         double radius = Math.Max(800, Math.Sqrt(households / (Math.PI * 90.0)) * 1000);
@@ -84,6 +87,9 @@ public sealed class TownshipGenerator(int seed)
             villageCodes[v] = townshipCode + (200 + v).ToString(CultureInfo.InvariantCulture);
             villageNames[v] = VillageNames[(v - 1 + seed) % VillageNames.Length] + "村民委员会";
         }
+        if (realVillages is not null)
+            for (int v = 0; v < Math.Min(realVillages.Count, villageCodes.Length); v++)
+                (villageCodes[v], villageNames[v]) = realVillages[v];
 
         // Barriers: a main road west to east, a river north to south, roads to each village seat.
         var barriers = new List<(LineString Line, string Kind, string Name)>();
