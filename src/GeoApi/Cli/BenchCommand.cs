@@ -31,9 +31,10 @@ public static class BenchCommand
         var rows = new List<string[]>();
 
         var input = cl.Get("township") is not null ? PartitionCommand.ReadInput(cl) : Synthetic("530627101", 10_000, 101);
-        var (median, best) = OneCore(input, repeat);
+        var (median, best, share) = OneCore(input, repeat);
         rows.Add(["one township, 1 core", input.Households.Count.ToString("N0", CultureInfo.InvariantCulture),
-            $"{median:F0} ms (best {best:F0})", $"{input.Households.Count / median * 1000:N0}", $"{PeakMiB()} MiB"]);
+            $"{median:F0} ms (best {best:F0}); clusters 8–12: {share:P1}", $"{input.Households.Count / median * 1000:N0}", $"{PeakMiB()} MiB"]);
+        if (Reference(input) is { } reference) rows.Add(reference);
         Print(rows);
 
         int county = cl.Number("county-households", 1_000_000);
@@ -70,7 +71,50 @@ public static class BenchCommand
         return 0;
     }
 
-    private static (double Median, double Best) OneCore(PartitionInput input, int repeat)
+    /// <summary>The reference a PostGIS user would reach for, on the same township in the same
+    /// run: ST_ClusterKMeans with k = households / 10, then ST_VoronoiPolygons of the cluster
+    /// centres clipped to the township (no barriers, villages, buildings or size band). Needs
+    /// GRIDSPATIAL_DB; skipped without it.</summary>
+    private static string[]? Reference(PartitionInput input)
+    {
+        var cs = Environment.GetEnvironmentVariable("GRIDSPATIAL_DB");
+        if (cs is null) return null;
+        using var db = Infrastructure.Database.Create(cs);
+        using var conn = db.OpenConnection();
+        using (var create = new Npgsql.NpgsqlCommand("CREATE TEMP TABLE bench_h (geom geometry(Point, 4326))", conn)) create.ExecuteNonQuery();
+        using (var w = conn.BeginBinaryImport("COPY bench_h (geom) FROM STDIN (FORMAT BINARY)"))
+        {
+            var f = new NetTopologySuite.Geometries.GeometryFactory(new NetTopologySuite.Geometries.PrecisionModel(), 4326);
+            foreach (var h in input.Households) w.WriteRow(f.CreatePoint(h.Location));
+            w.Complete();
+        }
+        int k = Math.Max(1, input.Households.Count / 10);
+        const string sql = """
+            WITH c AS (SELECT geom, ST_ClusterKMeans(geom, $1) OVER () AS cid FROM bench_h),
+                 sizes AS (SELECT cid, count(*) AS n, ST_Centroid(ST_Collect(geom)) AS centre FROM c GROUP BY cid),
+                 cells AS (SELECT (ST_Dump(ST_VoronoiPolygons(ST_Collect(centre)))).geom AS cell FROM sizes),
+                 clipped AS (SELECT ST_Intersection(cell, $2) AS g FROM cells)
+            SELECT (SELECT count(*) FILTER (WHERE n BETWEEN 8 AND 12)::float8 / count(*) FROM sizes), (SELECT count(*) FROM clipped WHERE NOT ST_IsEmpty(g))
+            """;
+        var times = new List<double>();
+        double share = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+            cmd.Parameters.AddWithValue(k);
+            cmd.Parameters.AddWithValue(input.Township.Boundary);
+            var sw = Stopwatch.StartNew();
+            using var r = cmd.ExecuteReader();
+            r.Read();
+            share = r.GetDouble(0);
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return ["reference: PostGIS ST_ClusterKMeans + ST_VoronoiPolygons (same township)", input.Households.Count.ToString("N0", CultureInfo.InvariantCulture),
+            $"{times[1]:F0} ms; clusters 8–12: {share:P1}", $"{input.Households.Count / times[1] * 1000:N0}", "(server)"];
+    }
+
+    private static (double Median, double Best, double Share) OneCore(PartitionInput input, int repeat)
     {
         var partitioner = new TownshipPartitioner(new PartitionOptions());
         //-- Warm up until the JIT has settled (tiered compilation promotes hot methods after a few runs).
@@ -85,7 +129,7 @@ public static class BenchCommand
         }
         times.Sort();
         Console.Error.WriteLine("  stages (ms, last run): " + string.Join(", ", last!.Report.ElapsedMs.Select(kv => $"{kv.Key} {kv.Value}")));
-        return (times[times.Count / 2], times[0]);
+        return (times[times.Count / 2], times[0], last.Report.ClusterShare8To12 ?? 0);
     }
 
     internal static PartitionInput Synthetic(string code, int households, int seed, int index = 0)
