@@ -88,8 +88,18 @@ public sealed class TownshipGenerator(int seed)
             villageNames[v] = VillageNames[(v - 1 + seed) % VillageNames.Length] + "村民委员会";
         }
         if (realVillages is not null)
+        {
             for (int v = 0; v < Math.Min(realVillages.Count, villageCodes.Length); v++)
                 (villageCodes[v], villageNames[v]) = realVillages[v];
+            //-- More villages than the real list: made-up codes after every real one, never a real one.
+            var used = new HashSet<string>(realVillages.Select(r => r.Code), StringComparer.Ordinal);
+            int serial = 200;
+            for (int v = realVillages.Count; v < villageCodes.Length; v++)
+            {
+                do serial++; while (used.Contains(townshipCode + serial.ToString("D3", CultureInfo.InvariantCulture)));
+                villageCodes[v] = townshipCode + serial.ToString("D3", CultureInfo.InvariantCulture);
+            }
+        }
 
         // Barriers: a main road west to east, a river north to south, roads to each village seat.
         var barriers = new List<(LineString Line, string Kind, string Name)>();
