@@ -50,8 +50,8 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         var s = _snapshot ?? throw new InvalidOperationException("The lookup index is not loaded.");
         var c = new Coordinate(lon, lat);
         if (s.Single is { } only) return Search(only, c);
-        foreach (var t in s.Query(new Envelope(c)))
-            if (Search(t, c) is { } hit) return hit;
+        foreach (var t in s.At(c))
+            if (t.Extent.Contains(c) && Search(t, c) is { } hit) return hit;
         return null;
     }
 
@@ -122,26 +122,55 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         return await Infrastructure.Background.Run(() => new TownshipIndex(code, name, version, boundary.EnvelopeInternal, villages, grids, new CellGrid(entries), count), ct);
     }
 
+    /// <summary>The townships of one published state, found by a coarse uniform grid over their
+    /// extents (no allocation per lookup): a point's cell lists the few townships whose extent
+    /// reaches into it.</summary>
     private sealed class Snapshot
     {
-        private readonly STRtree<TownshipIndex> _tree = new();
+        private static readonly TownshipIndex[] None = [];
+        private readonly TownshipIndex[][] _cells = [];
+        private readonly double _x0, _y0, _size;
+        private readonly int _nx, _ny;
 
         public Snapshot(Dictionary<string, TownshipIndex> townships)
         {
             Townships = townships;
             _single = townships.Count == 1 ? townships.Values.First() : null;
-            foreach (var t in townships.Values) _tree.Insert(t.Extent, t);
-            _tree.Build();
+            if (townships.Count < 2) return;
+            var all = new Envelope();
+            foreach (var t in townships.Values) all.ExpandToInclude(t.Extent);
+            //-- Cells about half a township wide, at most ~4 million of them.
+            var widths = townships.Values.Select(t => Math.Max(t.Extent.Width, t.Extent.Height)).Order().ToList();
+            _size = Math.Max(widths[widths.Count / 2] / 2, Math.Sqrt(all.Width * all.Height / 4e6));
+            if (_size <= 0) _size = 1e-6;
+            (_x0, _y0) = (all.MinX, all.MinY);
+            _nx = Math.Max(1, (int)Math.Ceiling(all.Width / _size) + 1);
+            _ny = Math.Max(1, (int)Math.Ceiling(all.Height / _size) + 1);
+            var lists = new List<TownshipIndex>?[_nx * _ny];
+            foreach (var t in townships.Values.OrderBy(t => t.Code, StringComparer.Ordinal))
+                for (int iy = Cell(t.Extent.MinY, _y0, _ny); iy <= Cell(t.Extent.MaxY, _y0, _ny); iy++)
+                    for (int ix = Cell(t.Extent.MinX, _x0, _nx); ix <= Cell(t.Extent.MaxX, _x0, _nx); ix++)
+                        (lists[iy * _nx + ix] ??= []).Add(t);
+            _cells = lists.Select(l => l?.ToArray() ?? None).ToArray();
         }
+
+        private int Cell(double v, double origin, int n) => Math.Clamp((int)Math.Floor((v - origin) / _size), 0, n - 1);
 
         public IReadOnlyDictionary<string, TownshipIndex> Townships { get; }
 
-        /// <summary>The only township, when there is just one (no tree to walk).</summary>
+        /// <summary>The only township, when there is just one (no grid to walk).</summary>
         public TownshipIndex? Single => _single;
 
         private readonly TownshipIndex? _single;
 
-        public IList<TownshipIndex> Query(Envelope e) => _tree.Query(e);
+        /// <summary>Townships whose extent may contain the point.</summary>
+        public TownshipIndex[] At(Coordinate c)
+        {
+            if (_cells.Length == 0) return None;
+            double fx = (c.X - _x0) / _size, fy = (c.Y - _y0) / _size;
+            if (fx < 0 || fy < 0 || fx >= _nx || fy >= _ny) return None;
+            return _cells[(int)fy * _nx + (int)fx];
+        }
     }
 }
 
