@@ -287,8 +287,9 @@
     $('preview').hidden = false;
     $('preview-summary').textContent =
       `Version ${result.version} would change ${result.changes.length} units and move ${result.householdsMoved} households.`;
-    $('preview-changes').innerHTML = result.changes.map((c) =>
-      `<li>${c.change} ${c.level} ${c.code}: ${c.householdsBefore ?? '—'} → ${c.householdsAfter ?? '—'}</li>`).join('');
+    $('preview-changes').innerHTML =
+      result.warnings.map((w) => `<li class="warning">⚠ ${w}</li>`).join('') +
+      result.changes.map((c) => `<li>${c.change} ${c.level} ${c.code}: ${c.householdsBefore ?? '—'} → ${c.householdsAfter ?? '—'}</li>`).join('');
     status('Preview ready: publish or discard.');
   }
 

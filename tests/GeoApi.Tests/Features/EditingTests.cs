@@ -97,6 +97,9 @@ public class EditingTests(DatabaseFixture db) : IAsyncLifetime
         var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.False(preview.GetProperty("published").GetBoolean());
         Assert.Contains(preview.GetProperty("changes").EnumerateArray(), c => c.GetProperty("code").GetString() == code && c.GetProperty("change").GetString() == "changed");
+        //-- A unit grown well past its band is flagged before anything is published.
+        var grown = preview.GetProperty("changes").EnumerateArray().Single(c => c.GetProperty("code").GetString() == code).GetProperty("householdsAfter").GetInt32();
+        Assert.Equal(grown > 15, preview.GetProperty("warnings").EnumerateArray().Any(w => w.GetString()!.Contains(code, StringComparison.Ordinal)));
         Assert.Equal(before, await Version());
         Assert.Equal(checksum, await db.ChecksumAsync());
     }

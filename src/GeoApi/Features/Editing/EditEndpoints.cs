@@ -25,7 +25,7 @@ public static class EditEndpoints
 
     /// <summary>What an edit changes (or changed): units added, retired or reshaped, households moved.</summary>
     public sealed record EditResult(string Township, int BaseVersion, int Version, bool Published, string Author, string Reason,
-        int HouseholdsMoved, IReadOnlyList<UnitChange> Changes, object Report);
+        int HouseholdsMoved, IReadOnlyList<UnitChange> Changes, IReadOnlyList<string> Warnings, object Report);
 
     public static IEndpointRouteBuilder MapEditEndpoints(this IEndpointRouteBuilder app)
     {
@@ -82,6 +82,7 @@ public static class EditEndpoints
                 new() { ["field"] = e.Field, ["code"] = e.Code });
         }
         var (changes, moved) = Diff(current.Partition, edited);
+        var warnings = Warnings(edited, changes, options);
         bool publish = dryRun != true;
         if (publish)
         {
@@ -97,7 +98,7 @@ public static class EditEndpoints
             await services.GetRequiredService<TileStamps>().RefreshAsync(township, ct);
             await services.GetRequiredService<LookupIndex>().ReloadAsync(township, ct);
         }
-        var result = new EditResult(township, current.Partition.Version, edited.Version, publish, author, reason, moved, changes,
+        var result = new EditResult(township, current.Partition.Version, edited.Version, publish, author, reason, moved, changes, warnings,
             JsonSerializer.SerializeToElement(edited.Report, Partitioner.IO.PartitionJson.Options));
         return publish ? Results.Created($"/api/townships/{township}/versions/{edited.Version}", result) : Results.Ok(result);
     }
@@ -124,6 +125,21 @@ public static class EditEndpoints
         var old = before.Assignments.ToDictionary(a => a.HouseholdId, a => a.MicroGridCode, StringComparer.Ordinal);
         int moved = after.Assignments.Count(a => old.TryGetValue(a.HouseholdId, out var o) && o != a.MicroGridCode);
         return (changes.OrderBy(c => c.Code, StringComparer.Ordinal).ToList(), moved);
+    }
+
+    /// <summary>What staff should know before publishing: changed units that leave their size
+    /// band. A drawn boundary wins, so these are warnings, not refusals.</summary>
+    internal static List<string> Warnings(Partition edited, IReadOnlyList<UnitChange> changes, PartitionOptions o)
+    {
+        var touched = changes.Where(c => c.Change != "retired").Select(c => c.Code).ToHashSet(StringComparer.Ordinal);
+        var warnings = new List<string>();
+        foreach (var m in edited.MicroGrids.Where(m => touched.Contains(m.Code) && m.Kind == Partitioner.MicroGrids.MicroGridKind.Cluster))
+            if (m.HouseholdCount > o.ClusterHardMax || m.HouseholdCount < o.ClusterHardMin)
+                warnings.Add($"micro-grid {m.Code} would hold {m.HouseholdCount} households (band {o.ClusterHardMin}–{o.ClusterHardMax}, target {o.ClusterTarget})");
+        foreach (var g in edited.Grids.Where(g => touched.Contains(g.Code)))
+            if (g.HouseholdCount > o.GridMax || g.HouseholdCount < o.GridMin)
+                warnings.Add($"grid {g.Code} would hold {g.HouseholdCount} households (band {o.GridMin}–{o.GridMax})");
+        return warnings;
     }
 
     /// <summary>Reshaped, not merely given a vertex where a neighbour's new boundary meets it.</summary>
