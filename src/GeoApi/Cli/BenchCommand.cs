@@ -12,10 +12,23 @@ namespace GridSpatial.GeoApi.Cli;
 /// --county-households split into townships of 10,000), with peak memory. Prints a table.</summary>
 public static class BenchCommand
 {
-    public const string Usage = "bench partition [--township T --households H [--barriers R] [--villages V]] [--repeat N] [--county-households 1000000] | bench lookup [--rate 2000] [--seconds 10] | bench recompute [--households 5000] [--edits 20] [--quiet 0.5] | bench tiles [--layer micro_grids] [--requests 300] [--seconds 5] | bench load [--seconds 15]";
+    public const string Usage = "bench [all] | bench partition [--township T --households H [--barriers R] [--villages V]] [--repeat N] [--county-households 1000000] | bench lookup [--rate 2000] [--seconds 10] | bench recompute [--households 5000] [--edits 20] [--quiet 0.5] | bench tiles [--layer micro_grids] [--requests 300] [--seconds 5] | bench load [--seconds 15]";
 
     public static async Task<int> RunAsync(string[] args)
     {
+        //-- Every benchmark in turn (the README's tables): the partitioner, then the service's on the database's data.
+        if (args.Length == 0 || args[0] == "all")
+        {
+            int rc = Run(["partition"]);
+            if (Environment.GetEnvironmentVariable("GRIDSPATIAL_DB") is null) return rc;
+            foreach (var sub in new[] { "lookup", "tiles", "recompute", "load" })
+            {
+                if (sub == "load" && !File.Exists("/usr/bin/wrk")) continue;
+                Console.WriteLine($"\n## bench {sub}");
+                rc |= await RunAsync([sub]);
+            }
+            return rc;
+        }
         if (args.Length > 0 && args[0] == "lookup") return await LookupBench.RunAsync(args[1..]);
         if (args.Length > 0 && args[0] == "recompute") return await RecomputeBench.RunAsync(args[1..]);
         if (args.Length > 0 && args[0] == "tiles") return await TileBench.RunAsync(args[1..]);
