@@ -38,6 +38,10 @@ public static class ApiHost
 
         var connectionString = Database.ConnectionString(builder.Configuration);
         builder.Services.AddSingleton(_ => Database.Create(connectionString));
+        var readConnectionString = Database.ReadConnectionString(builder.Configuration);
+        builder.Services.AddKeyedSingleton(Database.Read, (sp, _) => readConnectionString is null
+            ? sp.GetRequiredService<Npgsql.NpgsqlDataSource>()
+            : Database.Create(readConnectionString, "gridspatial-read"));
         builder.Services.AddSingleton<LayerImporter>();
         builder.Services.AddRecompute(builder.Configuration, connectionString, runJobs: builder.Configuration.GetValue("Hangfire:Server", true));
         builder.Services.AddSingleton<LookupIndex>();

@@ -127,4 +127,72 @@ public class ScaleOutTests(DatabaseFixture db)
             }
         }
     }
+
+    [SkippableFact]
+    public async Task ReadReplicaConnection_ServesOgcExportsAndFallbackLookups_WritesStayOnThePrimary()
+    {
+        var dll = Path.Combine(Samples.Root(), "src/GeoApi/bin/Release/net10.0/GridSpatial.GeoApi.dll");
+        Skip.If(!File.Exists(dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
+        const string code = "530627260";
+        var township = new TownshipGenerator(260).Generate(code, "只读镇", 106.5, 26.2, 300, urbanShare: 0);
+        await Samples.ImportAsync(_http, township, "villages", "households", "barriers");
+        await Samples.PartitionAsync(_http, db.Db, code, force: false);
+
+        //-- A role that can only read stands in for a replica: if any write went through it, it would fail.
+        var reader = "gs_reader_" + Guid.NewGuid().ToString("N")[..8];
+        foreach (var sql in new[] { $"CREATE ROLE {reader} LOGIN", $"GRANT USAGE ON SCHEMA public TO {reader}", $"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader}" })
+        {
+            await using var cmd = db.Db.CreateCommand(sql);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var readCs = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString) { Username = reader }.ConnectionString;
+        int port = FreePort();
+        var psi = new ProcessStartInfo("dotnet", [dll, "serve"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["ConnectionStrings__GridSpatial"] = db.ConnectionString;
+        psi.Environment["ConnectionStrings__GridSpatialRead"] = readCs;
+        psi.Environment["GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY"] = db.AdminKey;
+        psi.Environment["GRIDSPATIAL_URL"] = $"http://127.0.0.1:{port}";
+        psi.Environment["Hangfire__Server"] = "false";
+        psi.Environment["Recompute__Enabled"] = "false";
+        using var api = Process.Start(psi)!;
+        api.OutputDataReceived += (_, _) => { };
+        api.ErrorDataReceived += (_, _) => { };
+        api.BeginOutputReadLine();
+        api.BeginErrorReadLine();
+        try
+        {
+            using var http = db.Client();
+            http.BaseAddress = new Uri($"http://127.0.0.1:{port}");
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                try { if ((await http.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode) break; }
+                catch (HttpRequestException) { }
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the API process did not start");
+                await Task.Delay(200);
+            }
+            var h = township.Households[0];
+            foreach (var path in new[]
+            {
+                $"/ogc/collections/micro_grids/items?township={code}&limit=5",
+                $"/api/townships/{code}/export/assignments.csv",
+                FormattableString.Invariant($"/api/lookup?lon={h.Location.X}&lat={h.Location.Y}&source=postgis"),
+            })
+                Assert.True((await http.GetAsync(new Uri(path, UriKind.Relative))).IsSuccessStatusCode, path);
+            var patch = await http.PatchAsync(new Uri($"/api/households/{h.Id}", UriKind.Relative),
+                new StringContent("""{"properties": {"persons": 2}}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+
+            await using var seen = db.Db.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND application_name = 'gridspatial-read'");
+            seen.Parameters.AddWithValue(reader);
+            Assert.True((long)(await seen.ExecuteScalarAsync())! > 0, "the reads did not use the read connection");
+        }
+        finally
+        {
+            if (!api.HasExited) api.Kill(entireProcessTree: true);
+            await api.WaitForExitAsync();
+            await using var drop = db.Db.CreateCommand($"DROP OWNED BY {reader}; DROP ROLE {reader}");
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
 }

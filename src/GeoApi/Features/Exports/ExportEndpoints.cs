@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.GeoApi.Features.Access;
 using System.Globalization;
 using System.Text;
@@ -16,9 +17,9 @@ public static class ExportEndpoints
     public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/townships/{code}/export").WithTags("Exports").Require(Roles.Read);
-        g.MapGet("/micro_grids.geojson", (string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, "micro_grid", http, db, ct))
+        g.MapGet("/micro_grids.geojson", (string code, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, "micro_grid", http, db, ct))
             .Produces<object>(200, "application/geo+json").WithSummary("Micro-grids of the current version as GeoJSON (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to).");
-        g.MapGet("/grids.geojson", (string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, "grid", http, db, ct))
+        g.MapGet("/grids.geojson", (string code, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, "grid", http, db, ct))
             .Produces<object>(200, "application/geo+json").WithSummary("Grids of the current version as GeoJSON (code, village_code, household_count).");
         g.MapGet("/assignments.csv", Assignments).Produces<string>(200, "text/csv").WithSummary("household_id,micro_grid_code,grid_code for the current version.");
         g.MapGet("/partition.gpkg", GeoPackage).Produces<byte[]>(200, "application/geopackage+sqlite3").WithSummary("A GeoPackage with the layers micro_grids and grids of the current version.");
@@ -52,7 +53,7 @@ public static class ExportEndpoints
         await w.WriteAsync("]}");
     }
 
-    private static async Task Assignments(string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task Assignments(string code, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
         var version = await CurrentVersion(db, code, ct);
         http.Response.ContentType = "text/csv; charset=utf-8";
@@ -67,7 +68,7 @@ public static class ExportEndpoints
             await w.WriteLineAsync($"{Partitioner.IO.Csv.Field(r.GetString(0))},{r.GetString(1)},{r.GetString(2)}");
     }
 
-    private static async Task<IResult> GeoPackage(string code, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> GeoPackage(string code, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
         var version = await CurrentVersion(db, code, ct);
         var path = Path.Combine(Path.GetTempPath(), $"gridspatial-{Guid.NewGuid():N}.gpkg");

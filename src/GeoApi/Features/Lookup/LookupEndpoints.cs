@@ -22,7 +22,7 @@ public static class LookupEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<LookupDto>, ProblemHttpResult>> Get(double? lon, double? lat, string? crs, string? source, HttpContext http, LookupIndex index, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<LookupDto>, ProblemHttpResult>> Get(double? lon, double? lat, string? crs, string? source, HttpContext http, LookupIndex index, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
         if (lon is null || lat is null) throw new ApiException(400, "Missing coordinates", "Give lon and lat as query parameters.", new() { ["field"] = lon is null ? "lon" : "lat" });
         var (x, y) = Normalize(lon.Value, lat.Value, ParseCrs(crs), 0);

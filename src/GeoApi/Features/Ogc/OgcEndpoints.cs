@@ -54,7 +54,7 @@ public static class OgcEndpoints
 
     private static IResult Conformance() => Results.Json(new { conformsTo = ConformanceClasses });
 
-    private static async Task<IResult> Collections(HttpRequest r, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> Collections(HttpRequest r, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
         var list = new List<object>();
         var extent = await Extent(db, ct);
@@ -66,7 +66,7 @@ public static class OgcEndpoints
         });
     }
 
-    private static async Task<IResult> Collection(string id, HttpRequest r, NpgsqlDataSource db, CancellationToken ct) =>
+    private static async Task<IResult> Collection(string id, HttpRequest r, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) =>
         Results.Json(Describe(Find(id), r, await Extent(db, ct)));
 
     /// <summary>The extent of every collection: all of them lie inside the townships, whose table is
@@ -97,7 +97,7 @@ public static class OgcEndpoints
         };
     }
 
-    private static async Task Items(string id, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task Items(string id, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
         var c = Find(id);
         var q = http.Request.Query;
@@ -163,7 +163,7 @@ public static class OgcEndpoints
         await w.WriteAsync("]}");
     }
 
-    private static async Task<IResult> Item(string id, string fid, HttpRequest r, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> Item(string id, string fid, HttpRequest r, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
         var c = Find(id);
         await using var cmd = db.CreateCommand($"""
