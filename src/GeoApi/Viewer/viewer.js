@@ -302,7 +302,7 @@
       state.pending = null;
       $('preview').hidden = true;
       await refreshTiles();
-      const keep = state.selected && result.changes.some((c) => c.code === state.selected.code && c.change !== 'retired');
+      const keep = state.selected && result.changes.some((c) => c.code === state.selected.code && c.change !== 'removed');
       if (keep) await select(state.selected.code);
       await openTownship(state.township, false);
       status(`Published version ${result.version}`);

@@ -96,7 +96,7 @@ public class EditingTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.False(preview.GetProperty("published").GetBoolean());
-        Assert.Contains(preview.GetProperty("changes").EnumerateArray(), c => c.GetProperty("code").GetString() == code && c.GetProperty("change").GetString() == "changed");
+        Assert.Contains(preview.GetProperty("changes").EnumerateArray(), c => c.GetProperty("code").GetString() == code && c.GetProperty("change").GetString() == "reshaped");
         //-- A unit grown well past its band is flagged before anything is published.
         var grown = preview.GetProperty("changes").EnumerateArray().Single(c => c.GetProperty("code").GetString() == code).GetProperty("householdsAfter").GetInt32();
         Assert.Equal(grown > 15, preview.GetProperty("warnings").EnumerateArray().Any(w => w.GetString()!.Contains(code, StringComparison.Ordinal)));

@@ -21,9 +21,8 @@ public static class EditEndpoints
     /// to merge, and why.</summary>
     public sealed record EditBody(JsonElement? Geometry, IReadOnlyList<string>? Codes, string? Reason);
 
-    public sealed record UnitChange(string Code, string Level, string Change, int? HouseholdsBefore, int? HouseholdsAfter, bool? Pinned);
-
-    /// <summary>What an edit changes (or changed): units added, retired or reshaped, households moved.</summary>
+    /// <summary>What an edit changes (or changed): units added, removed or reshaped — in the words of
+    /// the stored versions' diff — and households moved.</summary>
     public sealed record EditResult(string Township, int BaseVersion, int Version, bool Published, string Author, string Reason,
         int HouseholdsMoved, IReadOnlyList<UnitChange> Changes, IReadOnlyList<string> Warnings, object Report);
 
@@ -103,7 +102,7 @@ public static class EditEndpoints
         return publish ? Results.Created($"/api/townships/{township}/versions/{edited.Version}", result) : Results.Ok(result);
     }
 
-    /// <summary>Units added, retired or changed (geometry, households or pin) between two versions.</summary>
+    /// <summary>The diff of an edit's result against the version it edited, as the stored versions' diff reports it.</summary>
     internal static (List<UnitChange> Changes, int HouseholdsMoved) Diff(Partition before, Partition after)
     {
         var changes = new List<UnitChange>();
@@ -115,10 +114,10 @@ public static class EditEndpoints
             {
                 if (!old.TryGetValue(c, out var o)) changes.Add(new UnitChange(c, level, "added", null, count(x), pin(x)));
                 else if (count(o) != count(x) || Reshaped(geom(o), geom(x)) || pin(o) != pin(x))
-                    changes.Add(new UnitChange(c, level, "changed", count(o), count(x), pin(x)));
+                    changes.Add(new UnitChange(c, level, "reshaped", count(o), count(x), pin(x)));
             }
             foreach (var (c, o) in old)
-                if (!now.ContainsKey(c)) changes.Add(new UnitChange(c, level, "retired", count(o), null, null));
+                if (!now.ContainsKey(c)) changes.Add(new UnitChange(c, level, "removed", count(o), null, null));
         }
         Level("grid", before.Grids, after.Grids, g => g.Code, g => g.HouseholdCount, g => g.Territory, g => g.Pinned);
         Level("micro_grid", before.MicroGrids, after.MicroGrids, m => m.Code, m => m.HouseholdCount, m => m.Territory, m => m.Pinned);
@@ -131,7 +130,7 @@ public static class EditEndpoints
     /// band. A drawn boundary wins, so these are warnings, not refusals.</summary>
     internal static List<string> Warnings(Partition edited, IReadOnlyList<UnitChange> changes, PartitionOptions o)
     {
-        var touched = changes.Where(c => c.Change != "retired").Select(c => c.Code).ToHashSet(StringComparer.Ordinal);
+        var touched = changes.Where(c => c.Change != "removed").Select(c => c.Code).ToHashSet(StringComparer.Ordinal);
         var warnings = new List<string>();
         foreach (var m in edited.MicroGrids.Where(m => touched.Contains(m.Code) && m.Kind == Partitioner.MicroGrids.MicroGridKind.Cluster))
             if (m.HouseholdCount > o.ClusterHardMax || m.HouseholdCount < o.ClusterHardMin)

@@ -128,13 +128,13 @@ public static class PartitionEndpoints
         var versions = (await ReadVersions(db, code, null, ct)).Select(v => v.Version).ToHashSet();
         foreach (var v in new[] { a, b })
             if (!versions.Contains(v)) return TypedResults.Problem(statusCode: 404, title: "Version not found", detail: $"Township {code} has no version {v}.");
-        //-- The same comparison for both levels: a unit added, removed, or reshaped (geometry or households).
+        //-- The same comparison for both levels: a unit added, removed, or reshaped (geometry, households or pin).
         static string Compare(string table) => $"""
             SELECT coalesce(x.code, y.code) AS code, CASE WHEN x.code IS NULL THEN 'added' WHEN y.code IS NULL THEN 'removed' ELSE 'reshaped' END,
-                   '{table}', x.household_count, y.household_count
+                   '{table}', x.household_count, y.household_count, y.pinned
             FROM (SELECT * FROM {table} WHERE township_code = $1 AND version = $2) x
             FULL JOIN (SELECT * FROM {table} WHERE township_code = $1 AND version = $3) y ON x.code = y.code
-            WHERE x.code IS NULL OR y.code IS NULL OR NOT ST_Equals(x.geom, y.geom) OR x.household_count <> y.household_count
+            WHERE x.code IS NULL OR y.code IS NULL OR NOT ST_Equals(x.geom, y.geom) OR x.household_count <> y.household_count OR x.pinned <> y.pinned
             """;
         await using var units = db.CreateCommand(Compare("micro_grid") + " UNION ALL " + Compare("grid") + " ORDER BY 1");
         units.Parameters.AddWithValue(code);
@@ -143,7 +143,8 @@ public static class PartitionEndpoints
         var changes = new List<UnitChange>();
         await using (var r = await units.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
-                changes.Add(new UnitChange(r.GetString(0).Trim(), r.GetString(2), r.GetString(1), r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4)));
+                changes.Add(new UnitChange(r.GetString(0).Trim(), r.GetString(2), r.GetString(1), r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
+                    r.IsDBNull(5) ? null : r.GetBoolean(5)));
         await using var moved = db.CreateCommand("""
             SELECT coalesce(x.household_id, y.household_id), x.micro_grid_code, y.micro_grid_code
             FROM (SELECT * FROM assignment WHERE township_code = $1 AND version = $2) x
@@ -192,6 +193,8 @@ public sealed record JobAccepted(string JobId, string Township, string StatusUrl
 public sealed record JobState(string State, DateTime At, string? Reason, string? Error);
 public sealed record JobStatus(string Id, string State, string? Township, DateTime? CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? Error, string? Result, IReadOnlyList<JobState> History);
 public sealed record VersionDto(int Version, DateTime CreatedAt, string Author, string Reason, long DataVersion, bool Current, int Grids, int MicroGrids);
-public sealed record UnitChange(string Code, string Level, string Change, int? HouseholdsBefore, int? HouseholdsAfter);
+/// <summary>A unit between two versions (stored, or an edit's preview): <c>added</c>, <c>removed</c> or
+/// <c>reshaped</c> (geometry, households or pin), with its pin in the later one.</summary>
+public sealed record UnitChange(string Code, string Level, string Change, int? HouseholdsBefore, int? HouseholdsAfter, bool? Pinned = null);
 public sealed record HouseholdMove(string HouseholdId, string? From, string? To);
 public sealed record VersionDiff(string Township, int From, int To, IReadOnlyList<UnitChange> Added, IReadOnlyList<UnitChange> Removed, IReadOnlyList<UnitChange> Reshaped, IReadOnlyList<HouseholdMove> Households);
