@@ -45,6 +45,7 @@ public static class ApiHost
         builder.Services.AddSingleton<LayerImporter>();
         builder.Services.AddRecompute(builder.Configuration, connectionString, runJobs: builder.Configuration.GetValue("Hangfire:Server", true));
         builder.Services.AddSingleton<LookupIndex>();
+        builder.Services.AddSingleton<IPublishObserver, LocalPublishRefresh>();
         builder.Services.AddAccess(builder.Configuration);
         Features.Import.FeatureValidator.MaxVertices = builder.Configuration.GetValue("Limits:MaxVertices", 200_000);
         builder.Services.AddTiles();

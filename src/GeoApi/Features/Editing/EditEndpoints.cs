@@ -1,8 +1,6 @@
 using GridSpatial.GeoApi.Features.Access;
 using System.Text.Json;
 using GridSpatial.GeoApi.Features.Import;
-using GridSpatial.GeoApi.Features.Lookup;
-using GridSpatial.GeoApi.Features.Tiles;
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner;
@@ -92,10 +90,6 @@ public static class EditEndpoints
             if (outcome == PartitionStore.Outcome.Stale)
                 throw new ApiException(409, "Township changed", $"Township {township} was republished or its data changed while the edit ran; load it again and retry.",
                     new() { ["field"] = "code" });
-            //-- This process serves the new version at once (others follow on the publish notification).
-            var services = request.HttpContext.RequestServices;
-            await services.GetRequiredService<TileStamps>().RefreshAsync(township, ct);
-            await services.GetRequiredService<LookupIndex>().ReloadAsync(township, ct);
         }
         var result = new EditResult(township, current.Partition.Version, edited.Version, publish, author, reason, moved, changes, warnings,
             JsonSerializer.SerializeToElement(edited.Report, Partitioner.IO.PartitionJson.Options));

@@ -30,9 +30,14 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         logger.LogInformation("Lookup index loaded: {Townships} townships, {MicroGrids} micro-grids", townships.Count, MicroGridCount);
     }
 
+    /// <summary>Loads the township's current version, unless that version is already loaded: the
+    /// publishing process refreshes at once and then hears its own notification.</summary>
     public async Task ReloadAsync(string townshipCode, CancellationToken ct)
     {
-        var t = await LoadTownshipAsync(townshipCode, ct);
+        TownshipIndex? loaded = null;
+        _snapshot?.Townships.TryGetValue(townshipCode, out loaded);
+        var t = await LoadTownshipAsync(townshipCode, ct, loaded);
+        if (t is not null && ReferenceEquals(t, loaded)) return;
         lock (this)
         {
             var current = _snapshot?.Townships ?? new Dictionary<string, TownshipIndex>(StringComparer.Ordinal);
@@ -58,7 +63,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
     private static LookupHit? Search(TownshipIndex t, Coordinate c) =>
         t.Grid.Find(c) is { } stack ? new LookupHit(t, stack.Members[0], stack.Members) : null;
 
-    private async Task<TownshipIndex?> LoadTownshipAsync(string code, CancellationToken ct)
+    private async Task<TownshipIndex?> LoadTownshipAsync(string code, CancellationToken ct, TownshipIndex? loaded = null)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
@@ -75,6 +80,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
             if (!await r.ReadAsync(ct)) return null;
             (name, boundary, version) = (r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetInt32(2));
         }
+        if (loaded?.Version == version) return loaded;
         var villages = new Dictionary<string, string>(StringComparer.Ordinal);
         await using (var cmd = new NpgsqlCommand("SELECT code, name FROM village WHERE township_code = $1", conn, tx))
         {

@@ -15,8 +15,10 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// codes) and publishes a new partition version atomically: one transaction writes the version,
 /// its grids, micro-grids, assignments and code history and switches the township's current
 /// version, only if the data version it was computed from is still current.</summary>
-public sealed class PartitionStore(NpgsqlDataSource db)
+public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<IPublishObserver> observers)
 {
+    public PartitionStore(NpgsqlDataSource db) : this(db, []) { }
+
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
 
     /// <summary>A township's inputs, with the units staff pinned in the current version (grids and micro-grids, lon/lat).</summary>
@@ -239,6 +241,12 @@ public sealed class PartitionStore(NpgsqlDataSource db)
             await batch.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
+        //-- This process follows at once; the others on the NOTIFY sent in the transaction.
+        foreach (var o in observers)
+        {
+            try { await o.PublishedAsync(code, ct); }
+            catch (NpgsqlException) { } // committed all the same: the notification reloads it
+        }
         return (Outcome.Published, version);
     }
 
