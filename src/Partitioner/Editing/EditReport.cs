@@ -16,13 +16,14 @@ namespace GridSpatial.Partitioner.Editing;
 internal static class EditReport
 {
     public static QualityReport Measure(Partition edited, Partition before, Geometry township, IReadOnlyList<HouseholdInput> households,
-        MetricProjection projection, PartitionOptions options)
+        IReadOnlyList<Coordinate> metricHouseholds, MetricProjection projection, PartitionOptions options)
     {
         //-- Floor runs share one territory: measure each territory once.
         var units = edited.MicroGrids.GroupBy(m => m.Territory).Select(g => (Territory: projection.Forward(g.Key), Codes: g.Select(m => m.Code).ToList())).ToList();
         var unitOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int u = 0; u < units.Count; u++) foreach (var c in units[u].Codes) unitOf[c] = u;
-        var location = households.ToDictionary(h => h.Id, h => projection.Forward(h.Location), StringComparer.Ordinal);
+        var location = new Dictionary<string, Coordinate>(households.Count, StringComparer.Ordinal);
+        for (int i = 0; i < households.Count; i++) location[households[i].Id] = metricHouseholds[i];
 
         var assigned = edited.Assignments.GroupBy(a => a.HouseholdId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var sizes = edited.MicroGrids.Select(m => (double)m.HouseholdCount).ToList();

@@ -103,7 +103,8 @@ public sealed class PartitionEditor(PartitionOptions options)
         }
 
         var faces = Faces(cells, drawn);
-        var metricHouseholds = households.Select(h => projection.Forward(h.Location)).ToList();
+        //-- Households in metres, once: splits, containment and the report all use them.
+        var metricHouseholds = households.Select(h => projection.Forward(h.Location)).ToArray();
         foreach (var f in faces)
         {
             f.Grid = cells[f.Cell].Grid;
@@ -139,7 +140,7 @@ public sealed class PartitionEditor(PartitionOptions options)
             if (f.Target.StartsWith('c') && cells[int.Parse(f.Target[1..], System.Globalization.CultureInfo.InvariantCulture)].Grid != f.Grid)
                 f.Target = $"moved:{f.Target}:{f.Grid}";
 
-        return Build(current, township, townshipMetric, restorer, projection, households, cells, faces, gridLevel, parent, split, merged);
+        return Build(current, townshipMetric, restorer, projection, households, metricHouseholds, cells, faces, gridLevel, parent, split, merged);
     }
 
     /// <summary>After an automatic recompute: gives every pinned unit back the territory staff
@@ -452,8 +453,8 @@ public sealed class PartitionEditor(PartitionOptions options)
         };
     }
 
-    private Partition Build(Partition current, TownshipInput township, Geometry townshipMetric, LonLatRestorer restorer, MetricProjection projection,
-        IReadOnlyList<HouseholdInput> households, List<Cell> cells, List<Face> faces, bool gridLevel, string parent,
+    private Partition Build(Partition current, Geometry townshipMetric, LonLatRestorer restorer, MetricProjection projection,
+        IReadOnlyList<HouseholdInput> households, Coordinate[] metricHouseholds, List<Cell> cells, List<Face> faces, bool gridLevel, string parent,
         Dictionary<string, (string From, string Level)> split, Dictionary<string, string> merged)
     {
         int version = current.Version + 1;
@@ -483,11 +484,12 @@ public sealed class PartitionEditor(PartitionOptions options)
         index.Build();
         var locators = territory.ToDictionary(kv => kv.Key, kv => new IndexedPointInAreaLocator(kv.Value), StringComparer.Ordinal);
         var cellOfHousehold = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var h in households)
+        for (int i = 0; i < households.Count; i++)
         {
+            var h = households[i];
             bool inScope = !oldMicroOf.TryGetValue(h.Id, out var old) || scopeCodes.Contains(old);
             if (!inScope) continue;
-            var at = projection.Forward(h.Location);
+            var at = metricHouseholds[i];
             string? found = null;
             foreach (var key in index.Query(new Envelope(at)).Order(StringComparer.Ordinal))
             {
@@ -665,6 +667,6 @@ public sealed class PartitionEditor(PartitionOptions options)
             Assignments = assignments,
             Codes = history.Values.OrderBy(c => c.Code, StringComparer.Ordinal).ToList(),
         };
-        return result with { Report = EditReport.Measure(result, current, townshipMetric, households, projection, options) };
+        return result with { Report = EditReport.Measure(result, current, townshipMetric, households, metricHouseholds, projection, options) };
     }
 }

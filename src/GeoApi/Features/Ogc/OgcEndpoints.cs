@@ -107,7 +107,7 @@ public static class OgcEndpoints
         var bbox = ParseBbox(q["bbox"]);
         var township = q["township"].ToString();
         //-- Only the caller's jurisdiction ($1, a code prefix); then the bbox and township filters.
-        var column = "x." + (c.Id == "townships" ? "code" : "township_code");
+        var column = c.TownshipColumn;
         var where = new StringBuilder($"WHERE {column} LIKE $1 || '%'");
         if (bbox is not null) where.Append($" AND {c.Geometry} && ST_MakeEnvelope($2, $3, $4, $5, 4326) AND ST_Intersects({c.Geometry}, ST_MakeEnvelope($2, $3, $4, $5, 4326))");
         if (township.Length > 0) where.Append($" AND {column} = ${(bbox is null ? 2 : 6)}");
@@ -169,7 +169,7 @@ public static class OgcEndpoints
         await using var cmd = db.CreateCommand($"""
             SELECT json_build_object('type', 'Feature', 'id', {c.FeatureId}, 'geometry', ST_AsGeoJSON({c.Geometry}, 9)::json,
                                      'properties', json_build_object({c.Properties}))::text
-            FROM {c.From} WHERE {c.FeatureId} = $1 AND x.{(c.Id == "townships" ? "code" : "township_code")} LIKE $2 || '%' LIMIT 1
+            FROM {c.From} WHERE {c.FeatureId} = $1 AND {c.TownshipColumn} LIKE $2 || '%' LIMIT 1
             """);
         cmd.Parameters.AddWithValue(fid);
         cmd.Parameters.AddWithValue(r.HttpContext.User.Jurisdiction() ?? "");

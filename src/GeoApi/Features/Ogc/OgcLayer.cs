@@ -4,6 +4,9 @@ namespace GridSpatial.GeoApi.Features.Ogc;
 /// rows are current, and which columns become properties.</summary>
 public sealed record OgcLayer(string Id, string Title, string Description, string From, string FeatureId, string Geometry, string Properties)
 {
+    /// <summary>The row's township code, for the township filter and the caller's jurisdiction.</summary>
+    public string TownshipColumn => Id == "townships" ? "x.code" : "x.township_code";
+
     public static readonly IReadOnlyList<OgcLayer> All =
     [
         new("townships", "Townships (乡镇/街道)", "Township-level units with their 9-digit codes.",

@@ -99,7 +99,7 @@ public static class TileEndpoints
     public static async Task<byte[]> Cut(NpgsqlDataSource db, TileLayer l, int z, int x, int y, string jurisdiction, CancellationToken ct)
     {
         double tileMeters = WorldMeters / (1 << z);
-        await using var cmd = db.CreateCommand(l.Sql());
+        await using var cmd = db.CreateCommand(l.Sql);
         cmd.Parameters.AddWithValue(z);
         cmd.Parameters.AddWithValue(x);
         cmd.Parameters.AddWithValue(y);

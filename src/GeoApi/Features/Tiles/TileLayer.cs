@@ -82,7 +82,14 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
     /// <c>ST_AsMVTGeom</c> clips and quantises them. Versioned layers find the townships under
     /// the tile first, then their current version's units through the (township, version,
     /// geometry) index, however many versions are kept.</summary>
-    public string Sql()
+    public string Sql => _sql ??= BuildSql();
+
+    /// <summary>The row's township code, for the caller's jurisdiction.</summary>
+    private string TownshipColumn => Id == "townships" ? "x.code" : "x.township_code";
+
+    private string? _sql;
+
+    private string BuildSql()
     {
         var geom = GeometryType == "point" ? "x.geom_3857" : "ST_Simplify(x.geom_3857, $4, true)";
         var townships = ThroughTownship ? "tw.geom_3857 && ST_Expand(b.env, $5) AND " : "";
@@ -91,7 +98,7 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
             SELECT ST_AsMVT(t.*, '{Id}', {Extent}, 'geom') FROM (
                 SELECT {Attributes}, ST_AsMVTGeom({geom}, b.env, {Extent}, {Buffer}, true) AS geom
                 FROM b, {From}
-                WHERE {townships}x.geom_3857 && ST_Expand(b.env, $5) AND {(Id == "townships" ? "x.code" : "x.township_code")} LIKE $6 || '%'
+                WHERE {townships}x.geom_3857 && ST_Expand(b.env, $5) AND {TownshipColumn} LIKE $6 || '%'
             ) t WHERE t.geom IS NOT NULL
             """;
     }
