@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GridSpatial.GeoApi.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using NetTopologySuite.Geometries;
 
 namespace GridSpatial.GeoApi.Cli;
@@ -42,55 +40,43 @@ public static class LoadBench
         var rnd = new Random(7);
         var sample = Enumerable.Range(0, 5000).Select(_ => points[rnd.Next(points.Count)]).ToArray();
 
-        var key = KeysCommand.BootstrapForBench();
-        var app = ApiHost.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Limits:RequestsPerSecond=1000000", "--Limits:Burst=1000000"]);
-        await app.StartAsync();
+        await using var host = await BenchHost.StartAsync();
         var rows = new List<string[]>();
-        try
-        {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient { BaseAddress = new Uri(address) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", key);
-            using var lookups = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(address) };
-            lookups.DefaultRequestHeaders.Add("X-Api-Key", key);
-            await LookupBench.Wrk(address, sample, 3, key);
-            var alone = await LookupBench.Wrk(address, sample, seconds, key);
-            rows.Add(["wrk, as fast as answered: lookups alone", alone[1]]);
-            await LookupBench.Load(lookups, sample, "", rate, 2);
-            var fixedAlone = await LookupBench.Load(lookups, sample, "", rate, seconds);
-            rows.Add([$"{rate:N0} req/s fixed rate: lookups alone", Row(fixedAlone)]);
+        var address = host.Address;
+        using var http = host.Client();
+        using var lookups = host.Client();
+        await LookupBench.Wrk(address, sample, 3, host.Key);
+        var alone = await LookupBench.Wrk(address, sample, seconds, host.Key);
+        rows.Add(["wrk, as fast as answered: lookups alone", alone[1]]);
+        await LookupBench.Load(lookups, sample, "", rate, 2);
+        var fixedAlone = await LookupBench.Load(lookups, sample, "", rate, seconds);
+        rows.Add([$"{rate:N0} req/s fixed rate: lookups alone", Row(fixedAlone)]);
 
-            //-- Forced recomputes back to back for the whole wrk run.
-            using var stop = new CancellationTokenSource();
-            int recomputes = 0;
-            var busy = Task.Run(async () =>
+        //-- Forced recomputes back to back for the whole wrk run.
+        using var stop = new CancellationTokenSource();
+        int recomputes = 0;
+        var busy = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
             {
+                var started = await http.PostAsync(new Uri($"/api/townships/{township}/partition?force=true", UriKind.Relative), null);
+                var url = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusUrl").GetString()!;
                 while (!stop.IsCancellationRequested)
                 {
-                    var started = await http.PostAsync(new Uri($"/api/townships/{township}/partition?force=true", UriKind.Relative), null);
-                    var url = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusUrl").GetString()!;
-                    while (!stop.IsCancellationRequested)
-                    {
-                        var state = (await http.GetFromJsonAsync<JsonElement>(url)).GetProperty("state").GetString();
-                        if (state is "Succeeded" or "Failed" or "Deleted") { if (state == "Succeeded") recomputes++; break; }
-                        await Task.Delay(100);
-                    }
+                    var state = (await http.GetFromJsonAsync<JsonElement>(url)).GetProperty("state").GetString();
+                    if (state is "Succeeded" or "Failed" or "Deleted") { if (state == "Succeeded") recomputes++; break; }
+                    await Task.Delay(100);
                 }
-            });
-            var clock = Stopwatch.StartNew();
-            var during = await LookupBench.Wrk(address, sample, seconds, key);
-            var fixedDuring = await LookupBench.Load(lookups, sample, "", rate, seconds);
-            await stop.CancelAsync();
-            await busy;
-            rows.Add([$"wrk, as fast as answered: lookups while {township} is recomputed", during[1]]);
-            rows.Add([$"{rate:N0} req/s fixed rate: lookups while {township} is recomputed", Row(fixedDuring)]);
-            rows.Add(["forced recomputes completed during the two loaded runs", $"{recomputes} in {clock.Elapsed.TotalSeconds:F0} s"]);
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        var during = await LookupBench.Wrk(address, sample, seconds, host.Key);
+        var fixedDuring = await LookupBench.Load(lookups, sample, "", rate, seconds);
+        await stop.CancelAsync();
+        await busy;
+        rows.Add([$"wrk, as fast as answered: lookups while {township} is recomputed", during[1]]);
+        rows.Add([$"{rate:N0} req/s fixed rate: lookups while {township} is recomputed", Row(fixedDuring)]);
+        rows.Add(["forced recomputes completed during the two loaded runs", $"{recomputes} in {clock.Elapsed.TotalSeconds:F0} s"]);
         Console.WriteLine($"| GET /api/lookup on loopback, {seconds} s each (wrk: 1 thread, 4 connections) | result |");
         Console.WriteLine("|---|---|");
         foreach (var r in rows) Console.WriteLine("| " + string.Join(" | ", r) + " |");

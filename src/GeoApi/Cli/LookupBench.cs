@@ -4,8 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using GridSpatial.GeoApi.Features.Lookup;
 using GridSpatial.GeoApi.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetTopologySuite.Geometries;
 
@@ -55,49 +53,38 @@ public static class LookupBench
         Print(rows);
 
         // 2. Through the API on loopback.
-        var key = KeysCommand.BootstrapForBench();
-        var app = ApiHost.Build(["--urls", "http://127.0.0.1:0", "--Hangfire:Server=false", "--Logging:LogLevel:Default=Warning", "--Limits:RequestsPerSecond=1000000", "--Limits:Burst=1000000"]);
-        await app.StartAsync();
-        try
-        {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { BaseAddress = new Uri(address) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", key);
-            var index2 = app.Services.GetRequiredService<LookupIndex>();
-            for (int i = 0; i < 100 && !index2.Loaded; i++) await Task.Delay(100);
+        await using var host = await BenchHost.StartAsync("--Hangfire:Server=false");
+        var address = host.Address;
+        using var http = host.Client();
+        var index2 = host.Services.GetRequiredService<LookupIndex>();
+        for (int i = 0; i < 100 && !index2.Loaded; i++) await Task.Delay(100);
 
-            var batch = "[" + string.Join(",", sample.Take(10_000).Select(p => FormattableString.Invariant($"[{p.X},{p.Y}]"))) + "]";
-            double Batch(string query, int rounds)
+        var batch = "[" + string.Join(",", sample.Take(10_000).Select(p => FormattableString.Invariant($"[{p.X},{p.Y}]"))) + "]";
+        double Batch(string query, int rounds)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < rounds; i++)
             {
-                var sw = Stopwatch.StartNew();
-                for (int i = 0; i < rounds; i++)
-                {
-                    using var response = http.PostAsync(new Uri("/api/lookup" + query, UriKind.Relative), new StringContent(batch, Encoding.UTF8, "application/json")).GetAwaiter().GetResult();
-                    response.EnsureSuccessStatusCode();
-                    response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
-                }
-                return rounds * 10_000 / sw.Elapsed.TotalSeconds;
+                using var response = http.PostAsync(new Uri("/api/lookup" + query, UriKind.Relative), new StringContent(batch, Encoding.UTF8, "application/json")).GetAwaiter().GetResult();
+                response.EnsureSuccessStatusCode();
+                response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
             }
-            Batch("", 2);
-            double batchRate = Batch("", 10);
-            double batchPg = Batch("?source=postgis", 1);
-            rows.Add(["POST /api/lookup, 10,000 points per request", $"{batchRate:N0} points/s", $"{batchPg:N0} points/s", $"{batchRate / batchPg:N0}×"]);
-            Print(rows);
+            return rounds * 10_000 / sw.Elapsed.TotalSeconds;
+        }
+        Batch("", 2);
+        double batchRate = Batch("", 10);
+        double batchPg = Batch("?source=postgis", 1);
+        rows.Add(["POST /api/lookup, 10,000 points per request", $"{batchRate:N0} points/s", $"{batchPg:N0} points/s", $"{batchRate / batchPg:N0}×"]);
+        Print(rows);
 
-            //-- A warm-up at the same rate first: the JIT's tiering and the connection pool settle.
-            await Load(http, sample, "", rate, 3);
-            var (p50, p99, achieved, errors) = await Load(http, sample, "", rate, seconds);
-            await Load(http, sample, "&source=postgis", rate, 1);
-            var (pgP50, pgP99, pgAchieved, pgErrors) = await Load(http, sample, "&source=postgis", rate, seconds);
-            rows.Add([$"GET /api/lookup at {rate:N0} req/s for {seconds} s", $"p50 {p50:F2} ms, p99 {p99:F2} ms ({achieved:N0} req/s, {errors} errors)",
-                $"p50 {pgP50:F2} ms, p99 {pgP99:F2} ms ({pgAchieved:N0} req/s, {pgErrors} errors)", $"{pgP99 / p99:N0}× (p99)"]);
-            if (File.Exists("/usr/bin/wrk")) rows.Add(await Wrk(address, sample, seconds, key));
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+        //-- A warm-up at the same rate first: the JIT's tiering and the connection pool settle.
+        await Load(http, sample, "", rate, 3);
+        var (p50, p99, achieved, errors) = await Load(http, sample, "", rate, seconds);
+        await Load(http, sample, "&source=postgis", rate, 1);
+        var (pgP50, pgP99, pgAchieved, pgErrors) = await Load(http, sample, "&source=postgis", rate, seconds);
+        rows.Add([$"GET /api/lookup at {rate:N0} req/s for {seconds} s", $"p50 {p50:F2} ms, p99 {p99:F2} ms ({achieved:N0} req/s, {errors} errors)",
+            $"p50 {pgP50:F2} ms, p99 {pgP99:F2} ms ({pgAchieved:N0} req/s, {pgErrors} errors)", $"{pgP99 / p99:N0}× (p99)"]);
+        if (File.Exists("/usr/bin/wrk")) rows.Add(await Wrk(address, sample, seconds, host.Key));
         Print(rows);
         Console.WriteLine($"index: {index.MicroGridCount:N0} micro-grids; {hits * 100.0 / Math.Max(1, n):F0} % of the sample points inside one; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
         return 0;

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using GridSpatial.GeoApi.Features.Tiles;
 using GridSpatial.GeoApi.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Npgsql;
 
 namespace GridSpatial.GeoApi.Cli;
@@ -27,70 +25,58 @@ public static class TileBench
         var (z, x, y, households) = await DensestTile(db);
         Console.WriteLine($"tile 14/{x}/{y}: {households:N0} households");
 
-        var key = KeysCommand.BootstrapForBench();
-        var app = ApiHost.Build(["--urls", "http://127.0.0.1:0", "--Hangfire:Server=false", "--Logging:LogLevel:Default=Warning", "--Limits:RequestsPerSecond=1000000", "--Limits:Burst=1000000"]);
-        await app.StartAsync();
+        await using var host = await BenchHost.StartAsync("--Hangfire:Server=false");
         var rows = new List<string[]>();
-        try
+        using var http = host.Client(64);
+        var cache = host.Services.GetRequiredService<TileCache>();
+        var layer = host.Services.GetRequiredService<Dictionary<string, TileLayer>>()[layerId];
+        var path = new Uri($"/tiles/{layerId}/{z}/{x}/{y}.mvt", UriKind.Relative);
+        int bytes = (await http.GetByteArrayAsync(path)).Length;
+        var handWritten = HandWritten(layer);
+
+        //-- Uncached API and the hand-written query alternate in rounds, so load on this shared
+        //-- machine falls on both alike.
+        cache.Enabled = false;
+        var api = new List<double>();
+        var reference = new List<double>();
+        int referenceBytes = 0;
+        for (int warm = 0; warm < 20; warm++)
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(address) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", key);
-            var cache = app.Services.GetRequiredService<TileCache>();
-            var layer = app.Services.GetRequiredService<Dictionary<string, TileLayer>>()[layerId];
-            var path = new Uri($"/tiles/{layerId}/{z}/{x}/{y}.mvt", UriKind.Relative);
-            int bytes = (await http.GetByteArrayAsync(path)).Length;
-            var handWritten = HandWritten(layer);
-
-            //-- Uncached API and the hand-written query alternate in rounds, so load on this shared
-            //-- machine falls on both alike.
-            cache.Enabled = false;
-            var api = new List<double>();
-            var reference = new List<double>();
-            int referenceBytes = 0;
-            for (int warm = 0; warm < 20; warm++)
-            {
-                await http.GetByteArrayAsync(path);
-                referenceBytes = (await Reference(db, handWritten, z, x, y)).Length;
-            }
-            for (int i = 0; i < requests; i++)
-            {
-                var sw = Stopwatch.StartNew();
-                await http.GetByteArrayAsync(path);
-                api.Add(sw.Elapsed.TotalMilliseconds);
-                sw.Restart();
-                await Reference(db, handWritten, z, x, y);
-                reference.Add(sw.Elapsed.TotalMilliseconds);
-            }
-            rows.Add([$"z14 {layerId} tile, uncached, through HTTP ({bytes:N0} bytes)", Percentiles(api),
-                $"{Percentiles(reference)} ({referenceBytes:N0} bytes)", $"{P(reference, 0.95) / P(api, 0.95):F2}× (p95)"]);
-
-            //-- Cached: 8 concurrent clients for the given time.
-            cache.Enabled = true;
             await http.GetByteArrayAsync(path);
-            long served = 0;
-            var clock = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
-            {
-                while (clock.Elapsed.TotalSeconds < seconds)
-                {
-                    await http.GetByteArrayAsync(path);
-                    Interlocked.Increment(ref served);
-                }
-            }));
-            double rate = served / clock.Elapsed.TotalSeconds;
-            double pgRate = 0;
-            clock.Restart();
-            int pg = 0;
-            while (clock.Elapsed.TotalSeconds < 2) { await Reference(db, handWritten, z, x, y); pg++; }
-            pgRate = pg / clock.Elapsed.TotalSeconds;
-            rows.Add(["same tile, cached, 8 concurrent HTTP clients", $"{rate:N0} tiles/s", $"{pgRate:N0} tiles/s (1 connection)", $"{rate / pgRate:N0}×"]);
+            referenceBytes = (await Reference(db, handWritten, z, x, y)).Length;
         }
-        finally
+        for (int i = 0; i < requests; i++)
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            var sw = Stopwatch.StartNew();
+            await http.GetByteArrayAsync(path);
+            api.Add(sw.Elapsed.TotalMilliseconds);
+            sw.Restart();
+            await Reference(db, handWritten, z, x, y);
+            reference.Add(sw.Elapsed.TotalMilliseconds);
         }
+        rows.Add([$"z14 {layerId} tile, uncached, through HTTP ({bytes:N0} bytes)", Percentiles(api),
+            $"{Percentiles(reference)} ({referenceBytes:N0} bytes)", $"{P(reference, 0.95) / P(api, 0.95):F2}× (p95)"]);
+
+        //-- Cached: 8 concurrent clients for the given time.
+        cache.Enabled = true;
+        await http.GetByteArrayAsync(path);
+        long served = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                await http.GetByteArrayAsync(path);
+                Interlocked.Increment(ref served);
+            }
+        }));
+        double rate = served / clock.Elapsed.TotalSeconds;
+        double pgRate = 0;
+        clock.Restart();
+        int pg = 0;
+        while (clock.Elapsed.TotalSeconds < 2) { await Reference(db, handWritten, z, x, y); pg++; }
+        pgRate = pg / clock.Elapsed.TotalSeconds;
+        rows.Add(["same tile, cached, 8 concurrent HTTP clients", $"{rate:N0} tiles/s", $"{pgRate:N0} tiles/s (1 connection)", $"{rate / pgRate:N0}×"]);
         Console.WriteLine("| tiles | GridSpatial | hand-written ST_AsMVT (same run) | ratio |");
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var r in rows) Console.WriteLine("| " + string.Join(" | ", r) + " |");

@@ -8,7 +8,8 @@ namespace GridSpatial.GeoApi.Infrastructure;
 /// priorities, the thread lowers its own scheduling priority (nice 10) instead.</summary>
 public static partial class Background
 {
-    private const int Nice = 10;
+    /// <summary>The compute threads' nice value (GRIDSPATIAL_COMPUTE_NICE, default 10; 0 keeps them level with requests).</summary>
+    private static readonly int Nice = int.TryParse(Environment.GetEnvironmentVariable("GRIDSPATIAL_COMPUTE_NICE"), out var n) ? Math.Clamp(n, 0, 19) : 10;
     public static Task<T> Run<T>(Func<T> work, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
@@ -30,7 +31,7 @@ public static partial class Background
 
     private static void LowerPriority()
     {
-        if (!OperatingSystem.IsLinux()) return;
+        if (!OperatingSystem.IsLinux() || Nice == 0) return;
         try
         {
             //-- setpriority(PRIO_PROCESS, tid) sets one thread's nice value on Linux; raising it needs no privilege.

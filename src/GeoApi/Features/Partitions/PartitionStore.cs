@@ -32,30 +32,11 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<IPublishObse
         await using var conn = await db.OpenConnectionAsync(ct);
         //-- One snapshot for everything read: the data version matches the rows.
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        TownshipInput township;
-        long dataVersion;
-        int? current;
-        long? currentData = null;
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version
-            FROM township t JOIN township_state s ON s.township_code = t.code
-            LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = s.current_version
-            WHERE t.code = $1
-            """, conn, tx))
-        {
-            cmd.Parameters.AddWithValue(townshipCode);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{townshipCode}'.");
-            township = new TownshipInput(townshipCode, r.GetString(0), r.GetFieldValue<Geometry>(1));
-            dataVersion = r.GetInt64(2);
-            current = r.IsDBNull(3) ? null : r.GetInt32(3);
-            if (!r.IsDBNull(4)) currentData = r.GetInt64(4);
-        }
-
+        var state = await ReadState(conn, tx, townshipCode, ct);
+        var (township, dataVersion, current, currentData) = (state.Township, state.DataVersion, state.CurrentVersion, state.PartitionDataVersion);
         var villages = await ReadList(conn, tx, "SELECT code, name, geom FROM village WHERE township_code = $1 ORDER BY code", townshipCode, null,
             r => new VillageInput(r.GetString(0), r.GetString(1), r.GetFieldValue<Geometry>(2)), ct);
-        var households = await ReadList(conn, tx, "SELECT id, geom, building_id, floor FROM household WHERE township_code = $1", townshipCode, null,
-            r => new HouseholdInput(r.GetString(0), r.GetFieldValue<Point>(1).Coordinate, r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3)), ct);
+        var households = await ReadHouseholds(conn, tx, townshipCode, ct);
         var buildings = await ReadList(conn, tx, "SELECT id, geom, floors FROM building WHERE township_code = $1", townshipCode, null,
             r => new BuildingInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.IsDBNull(2) ? null : r.GetInt32(2)), ct);
         var barriers = await ReadList(conn, tx, "SELECT id, geom, kind FROM barrier WHERE township_code = $1", townshipCode, null,
@@ -92,27 +73,11 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<IPublishObse
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        TownshipInput township;
-        long dataVersion, partitionData;
-        int version;
-        QualityReport report;
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version, v.report::text
-            FROM township t JOIN township_state s ON s.township_code = t.code
-            LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = s.current_version
-            WHERE t.code = $1
-            """, conn, tx))
-        {
-            cmd.Parameters.AddWithValue(townshipCode);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{townshipCode}'.");
-            if (r.IsDBNull(3)) throw new Infrastructure.ApiException(409, "Not partitioned", $"Township {townshipCode} has no published partition to edit yet.", new() { ["field"] = "code" });
-            township = new TownshipInput(townshipCode, r.GetString(0), r.GetFieldValue<Geometry>(1));
-            dataVersion = r.GetInt64(2);
-            version = r.GetInt32(3);
-            partitionData = r.GetInt64(4);
-            report = JsonSerializer.Deserialize<QualityReport>(r.GetString(5), PartitionJson.Options)!;
-        }
+        var state = await ReadState(conn, tx, townshipCode, ct);
+        if (state.CurrentVersion is not { } version)
+            throw new Infrastructure.ApiException(409, "Not partitioned", $"Township {townshipCode} has no published partition to edit yet.", new() { ["field"] = "code" });
+        var (township, dataVersion, partitionData) = (state.Township, state.DataVersion, state.PartitionDataVersion!.Value);
+        var report = JsonSerializer.Deserialize<QualityReport>(state.Report!, PartitionJson.Options)!;
         var villages = await ReadList(conn, tx, "SELECT code, name, geom FROM village WHERE township_code = $1 ORDER BY code", townshipCode, null,
             r => new VillageUnit(r.GetString(0), r.GetString(1), r.GetFieldValue<Geometry>(2)), ct);
         var grids = await ReadList(conn, tx, "SELECT code, village_code, household_count, geom, pinned FROM grid WHERE township_code = $1 AND version = $2 ORDER BY code", townshipCode, version,
@@ -136,12 +101,34 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<IPublishObse
         var codes = await ReadList(conn, tx, "SELECT code, level, parent, valid_from, valid_to, predecessors, successors FROM code_registry WHERE township_code = $1 ORDER BY code", townshipCode, null,
             r => new CodeRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
                 r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6)), ct);
-        var households = await ReadList(conn, tx, "SELECT id, geom, building_id, floor FROM household WHERE township_code = $1 ORDER BY id", townshipCode, null,
-            r => new HouseholdInput(r.GetString(0), r.GetFieldValue<Point>(1).Coordinate, r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3)), ct);
+        var households = await ReadHouseholds(conn, tx, townshipCode, ct);
         await tx.CommitAsync(ct);
         var partition = new Partition(townshipCode, township.Name, version, villages, grids, micro, assignments, codes, report);
         return new Current(partition, township, households, dataVersion, partitionData);
     }
+
+    private sealed record State(TownshipInput Township, long DataVersion, int? CurrentVersion, long? PartitionDataVersion, string? Report);
+
+    /// <summary>The township, its data version, and its current version with the data version and report it was made from.</summary>
+    private static async Task<State> ReadState(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version, v.report::text
+            FROM township t JOIN township_state s ON s.township_code = t.code
+            LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = s.current_version
+            WHERE t.code = $1
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(townshipCode);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{townshipCode}'.");
+        return new State(new TownshipInput(townshipCode, r.GetString(0), r.GetFieldValue<Geometry>(1)), r.GetInt64(2),
+            r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt64(4), r.IsDBNull(5) ? null : r.GetString(5));
+    }
+
+    /// <summary>The township's households in id order (the partitioner's input order does not matter, the editor's output order follows it).</summary>
+    private static Task<List<HouseholdInput>> ReadHouseholds(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct) =>
+        ReadList(conn, tx, "SELECT id, geom, building_id, floor FROM household WHERE township_code = $1 ORDER BY id", townshipCode, null,
+            r => new HouseholdInput(r.GetString(0), r.GetFieldValue<Point>(1).Coordinate, r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3)), ct);
 
     /// <summary>A stored MultiPolygon of one part back as the Polygon the partitioner made.</summary>
     private static Geometry Single(Geometry g) => g is MultiPolygon { NumGeometries: 1 } m ? m.GetGeometryN(0) : g;
