@@ -88,4 +88,21 @@ internal static class Samples
             await Task.Delay(200);
         }
     }
+
+    /// <summary>The first household (by id) of a cluster micro-grid in a township's current
+    /// version: its micro-grid code, id and location.</summary>
+    public static async Task<(string MicroGrid, string Household, double[] Point)> ClusterHouseholdAsync(Npgsql.NpgsqlDataSource db, string township)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT a.micro_grid_code, a.household_id, ST_X(h.geom), ST_Y(h.geom)
+            FROM assignment a JOIN township_state s ON s.township_code = a.township_code AND s.current_version = a.version
+            JOIN household h ON h.id = a.household_id
+            JOIN micro_grid m ON m.township_code = a.township_code AND m.version = a.version AND m.code = a.micro_grid_code AND m.kind = 'cluster'
+            WHERE a.township_code = $1 ORDER BY a.household_id LIMIT 1
+            """);
+        cmd.Parameters.AddWithValue(township);
+        await using var r = await cmd.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync(), $"township {township} has no cluster micro-grid");
+        return (r.GetString(0), r.GetString(1), [r.GetDouble(2), r.GetDouble(3)]);
+    }
 }

@@ -29,8 +29,8 @@ public class AccessTests(DatabaseFixture db) : IAsyncLifetime
         foreach (var role in new[] { "viewer", "integrator", "editor" })
             _keys[role] = await CreateKey($"{role}-{Inside}-{Guid.NewGuid():N}", role, Inside);
         _keys["admin"] = await CreateKey($"admin-{Guid.NewGuid():N}", "admin", "");
-        (_micro, _household, _point) = await Unit(Inside);
-        (_outsideMicro, _outsideHousehold, _outsidePoint) = await Unit(Outside);
+        (_micro, _household, _point) = await Samples.ClusterHouseholdAsync(db.Db, Inside);
+        (_outsideMicro, _outsideHousehold, _outsidePoint) = await Samples.ClusterHouseholdAsync(db.Db, Outside);
         _tile = ((int)Math.Floor((_point[0] + 180) / 360 * 16384),
             (int)Math.Floor((1 - Math.Log(Math.Tan(_point[1] * Math.PI / 180) + 1 / Math.Cos(_point[1] * Math.PI / 180)) / Math.PI) / 2 * 16384));
     }
@@ -42,21 +42,6 @@ public class AccessTests(DatabaseFixture db) : IAsyncLifetime
         var response = await _admin.PostAsJsonAsync("/api/keys", new { name, role, jurisdiction });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-    }
-
-    private async Task<(string Micro, string Household, double[] Point)> Unit(string township)
-    {
-        await using var cmd = db.Db.CreateCommand("""
-            SELECT a.micro_grid_code, a.household_id, ST_X(h.geom), ST_Y(h.geom)
-            FROM assignment a JOIN township_state s ON s.township_code = a.township_code AND s.current_version = a.version
-            JOIN household h ON h.id = a.household_id
-            JOIN micro_grid m ON m.township_code = a.township_code AND m.version = a.version AND m.code = a.micro_grid_code AND m.kind = 'cluster'
-            WHERE a.township_code = $1 ORDER BY a.household_id LIMIT 1
-            """);
-        cmd.Parameters.AddWithValue(township);
-        await using var r = await cmd.ExecuteReaderAsync();
-        Assert.True(await r.ReadAsync());
-        return (r.GetString(0), r.GetString(1), [r.GetDouble(2), r.GetDouble(3)]);
     }
 
     private static readonly string[] Callers = ["anonymous", "viewer", "integrator", "editor", "admin"];

@@ -23,15 +23,7 @@ public class RobustnessTests(DatabaseFixture db) : IAsyncLifetime
     {
         await Samples.ImportAsync(_http, new TownshipGenerator(195).Generate(Code, "稳健镇", 104.50, 28.10, 400), "villages", "buildings", "households", "barriers");
         await Samples.PartitionAsync(_http, db.Db, Code, force: false);
-        await using var cmd = db.Db.CreateCommand("""
-            SELECT a.micro_grid_code, a.household_id FROM assignment a JOIN township_state s ON s.township_code = a.township_code AND s.current_version = a.version
-            JOIN micro_grid m ON m.township_code = a.township_code AND m.version = a.version AND m.code = a.micro_grid_code AND m.kind = 'cluster'
-            WHERE a.township_code = $1 ORDER BY a.household_id LIMIT 1
-            """);
-        cmd.Parameters.AddWithValue(Code);
-        await using var r = await cmd.ExecuteReaderAsync();
-        await r.ReadAsync();
-        (_micro, _household) = (r.GetString(0), r.GetString(1));
+        (_micro, _household, _) = await Samples.ClusterHouseholdAsync(db.Db, Code);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
