@@ -43,7 +43,7 @@ public static class ApiHost
             ? sp.GetRequiredService<Npgsql.NpgsqlDataSource>()
             : Database.Create(readConnectionString, "gridspatial-read"));
         builder.Services.AddSingleton<LayerImporter>();
-        builder.Services.AddRecompute(builder.Configuration, connectionString, runJobs: builder.Configuration.GetValue("Hangfire:Server", true));
+        builder.Services.AddRecompute(builder.Configuration, runJobs: builder.Configuration.GetValue("Hangfire:Server", true));
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddSingleton<IPublishObserver, LocalPublishRefresh>();
         builder.Services.AddAccess(builder.Configuration);
@@ -59,7 +59,7 @@ public static class ApiHost
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
-        builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgis", tags: ["db"]);
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgis", tags: ["db"]);
         builder.Services.AddOpenApi(OpenApiExamples.Add);
 
         var app = builder.Build();
@@ -69,6 +69,7 @@ public static class ApiHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseIdempotentRetry();
         //-- Keys, roles and limits; the viewer page (/ is index.html) behind them.
         app.UseAccess(builder.Configuration);
         app.MapOpenApi();

@@ -105,4 +105,41 @@ internal static class Samples
         Assert.True(await r.ReadAsync(), $"township {township} has no cluster micro-grid");
         return (r.GetString(0), r.GetString(1), [r.GetDouble(2), r.GetDouble(3)]);
     }
+
+    /// <summary>Redraws a cluster micro-grid of the township's current version a little larger
+    /// (buffered by ~20 m): a staff edit, so the current version no longer is what a recompute
+    /// of the same data computes, and a forced recompute has something to publish.</summary>
+    public static async Task RedrawAsync(HttpClient http, Npgsql.NpgsqlDataSource db, string township)
+    {
+        var (micro, _, _) = await ClusterHouseholdAsync(db, township);
+        await using var cmd = db.CreateCommand("""
+            SELECT ST_AsGeoJSON(ST_Buffer(m.geom, 0.0002)) FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version
+            WHERE m.township_code = $1 AND m.code = $2
+            """);
+        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddWithValue(micro);
+        var drawn = (string)(await cmd.ExecuteScalarAsync())!;
+        using var response = await http.PutAsync(new Uri($"/api/codes/{micro}/geometry", UriKind.Relative),
+            new StringContent($$"""{"geometry": {{drawn}}, "reason": "test redraw"}""", Encoding.UTF8, "application/json"));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"redraw of {micro}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Waits (up to <paramref name="timeout"/>) until every township has a current
+    /// version, nothing pending (not dirty) and no recompute job waiting for it.</summary>
+    public static async Task SettledAsync(Npgsql.NpgsqlDataSource db, TimeSpan timeout, params string[] townships)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            await using var cmd = db.CreateCommand("""
+                SELECT count(*) FROM township_state s LEFT JOIN hangfire.job j ON j.id = s.queued_job_id
+                WHERE s.township_code = ANY($1) AND s.current_version IS NOT NULL AND s.dirty_since IS NULL
+                  AND (j.id IS NULL OR j.statename IN ('Succeeded', 'Failed', 'Deleted'))
+                """);
+            cmd.Parameters.AddWithValue(townships);
+            if ((long)(await cmd.ExecuteScalarAsync())! == townships.Length) return;
+            Assert.True(clock.Elapsed < timeout, $"townships {string.Join(", ", townships)} did not settle within {timeout}");
+            await Task.Delay(100);
+        }
+    }
 }

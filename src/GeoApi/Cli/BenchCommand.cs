@@ -12,7 +12,7 @@ namespace GridSpatial.GeoApi.Cli;
 /// --county-households split into townships of 10,000), with peak memory. Prints a table.</summary>
 public static class BenchCommand
 {
-    public const string Usage = "bench [all] | bench partition [--township T --households H [--barriers R] [--villages V]] [--repeat N] [--county-households 1000000] | bench lookup [--rate 2000] [--seconds 10] | bench recompute [--households 5000] [--edits 20] [--quiet 0.5] | bench tiles [--layer micro_grids] [--requests 300] [--seconds 5] | bench load [--seconds 15]";
+    public const string Usage = "bench [all] | bench partition [--township T --households H [--barriers R] [--villages V]] [--repeat N] [--county-households 1000000] | bench lookup [--rate 2000] [--seconds 10] | bench recompute [--households 5000] [--edits 20] [--quiet 0.5] | bench tiles [--layer micro_grids] [--requests 300] [--seconds 5] | bench load [--seconds 15] | bench faults [--cycles 30] [--pg-dir DIR]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -33,6 +33,7 @@ public static class BenchCommand
         if (args.Length > 0 && args[0] == "recompute") return await RecomputeBench.RunAsync(args[1..]);
         if (args.Length > 0 && args[0] == "tiles") return await TileBench.RunAsync(args[1..]);
         if (args.Length > 0 && args[0] == "load") return await LoadBench.RunAsync(args[1..]);
+        if (args.Length > 0 && args[0] == "faults") return await FaultBench.RunAsync(args[1..]);
         return Run(args);
     }
 

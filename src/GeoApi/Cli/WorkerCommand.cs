@@ -16,7 +16,7 @@ public static class WorkerCommand
         var cs = Database.ConnectionString(builder.Configuration);
         Migrator.Apply(cs);
         builder.Services.AddSingleton(_ => Database.Create(cs));
-        builder.Services.AddRecompute(builder.Configuration, cs, runJobs: true);
+        builder.Services.AddRecompute(builder.Configuration, runJobs: true);
         var host = builder.Build();
         RecomputeServices.RegisterRecurringJobs(host.Services, builder.Configuration);
         await host.RunAsync();

@@ -6,9 +6,10 @@ using Npgsql;
 namespace GridSpatial.GeoApi.Infrastructure;
 
 /// <summary>Turns expected failures into RFC 7807 problem details: bad input (naming the
-/// feature and field) → 400, unique violations → 409, a busy database → 503. Anything else is
-/// a 500 with no stack trace.</summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+/// feature and field) → 400, unique violations → 409, a database that is busy, restarting or
+/// unreachable (<see cref="TransientFaults"/>, however deeply wrapped) → 503 with Retry-After.
+/// Anything else is a 500 with no stack trace.</summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, NpgsqlDataSource db, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
@@ -22,10 +23,17 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } e => (409, "Conflict", e.MessageText, null),
             PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } e => (409, "Conflict", e.MessageText, null),
             PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } => (503, "Query timed out", "The database did not answer in time.", null),
-            NpgsqlException { IsTransient: true } => (503, "Database unavailable", "The database is not reachable right now; retry shortly.", null),
+            _ when TransientFaults.IsTransient(exception) => (503, "Database unavailable", "The database is not reachable right now; nothing was changed by this request unless it says so. Retry shortly.", null),
             _ => (500, "Internal error", "The request failed; the error has been logged.", (Dictionary<string, object?>?)null),
         };
-        if (status >= 500) logger.LogError(exception, "Request {Method} {Path} failed", http.Request.Method, http.Request.Path);
+        if (status == 503)
+        {
+            //-- Every idle connection may be as dead as this one's: drop them at once.
+            db.Clear();
+            http.Response.Headers.RetryAfter = TransientFaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            logger.LogWarning("Request {Method} {Path}: database unavailable ({Message})", http.Request.Method, http.Request.Path, exception.Message);
+        }
+        else if (status >= 500) logger.LogError(exception, "Request {Method} {Path} failed", http.Request.Method, http.Request.Path);
         http.Response.StatusCode = status;
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail, Instance = http.Request.Path };
         if (extensions is not null) foreach (var (k, v) in extensions) problem.Extensions[k] = v;

@@ -138,8 +138,9 @@ public class EditingTests(DatabaseFixture db) : IAsyncLifetime
         var drawnArea = await Scalar<double>("SELECT ST_Area(geom::geography) FROM micro_grid WHERE township_code = $1 AND version = $2 AND code = $3", Code, pinnedVersion, code);
 
         await Samples.PartitionAsync(_http, db.Db, Code, force: true);
+        //-- Published anew only where the recompute differs from the pinned version (DESIGN: a forced run of the same partition publishes nothing).
         var after = await Version();
-        Assert.True(after > pinnedVersion);
+        Assert.True(after >= pinnedVersion);
         var areaAfter = await Scalar<double>("SELECT ST_Area(geom::geography) FROM micro_grid WHERE township_code = $1 AND version = $2 AND code = $3", Code, after, code);
         Assert.True(await Scalar<bool>("SELECT pinned FROM micro_grid WHERE township_code = $1 AND version = $2 AND code = $3", Code, after, code));
         Assert.True(Math.Abs(areaAfter - drawnArea) < drawnArea * 1e-6, $"{areaAfter} vs {drawnArea}");

@@ -21,10 +21,14 @@ public class RecomputeTests(DatabaseFixture db)
         const string code = "530627161";
         await Samples.ImportAsync(_http, new TownshipGenerator(161).Generate(code, "重试镇", 105.3, 27.0, 300), "villages", "households", "barriers");
         await Samples.PartitionAsync(_http, db.Db, code, force: false);
+        //-- A staff edit first, so the forced recompute has something other than the current version to publish.
+        await Samples.RedrawAsync(_http, db.Db, code);
+        var edited = await Version(code);
         var response = await _http.PostAsync(new Uri($"/api/townships/{code}/partition?force=true", UriKind.Relative), null);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!;
         await WaitForJob(id, 1);
         var version = await Version(code);
+        Assert.Equal(edited + 1, version);
 
         //-- Hangfire delivers at least once: the same job again (as after a worker died past its publish).
         db.Factory.Services.GetRequiredService<Hangfire.IBackgroundJobClient>().Requeue(id);

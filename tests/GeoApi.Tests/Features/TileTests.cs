@@ -89,7 +89,7 @@ public class TileTests(DatabaseFixture db) : IAsyncLifetime
         var etag = first.Headers.ETag!;
         Assert.Equal(HttpStatusCode.NotModified, (await Conditional(uri, etag)).StatusCode);
 
-        await Samples.PartitionAsync(_http, db.Db, Code, force: true);
+        await Samples.RedrawAsync(_http, db.Db, Code);
         var clock = Stopwatch.StartNew();
         HttpResponseMessage again;
         do

@@ -13,7 +13,7 @@ public class WorkerTests(DatabaseFixture db)
     [SkippableFact]
     public async Task TwoWorkerProcesses_ManyDirtyTownships_EachRecomputedNeverConcurrently()
     {
-        var dll = Path.Combine(Samples.Root(), "src/GeoApi/bin/Release/net10.0/GridSpatial.GeoApi.dll");
+        var dll = ApiProcess.Dll;
         Skip.If(!File.Exists(dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
         var codes = Enumerable.Range(0, 6).Select(i => $"5306272{30 + i}").ToList();
         var workers = Enumerable.Range(0, 2).Select(_ => Process.Start(new ProcessStartInfo("dotnet", [dll, "worker"])

@@ -28,7 +28,7 @@ public static class BatchEndpoints
         return app;
     }
 
-    private static async Task<IResult> Start(BatchRequest body, HttpContext http, NpgsqlDataSource db, IBackgroundJobClient jobs, CancellationToken ct)
+    private static async Task<IResult> Start(BatchRequest body, HttpContext http, NpgsqlDataSource db, RecomputeRequests requests, CancellationToken ct)
     {
         var jurisdiction = http.User.Jurisdiction() ?? "";
         var prefix = body.Prefix ?? jurisdiction;
@@ -61,8 +61,10 @@ public static class BatchEndpoints
         var queue = body.Queue ?? "default";
         if (queue.Length is 0 or > 50 || !queue.All(ch => char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '_'))
             throw new ApiException(400, "Invalid batch", "A queue name is lower-case letters, digits and _.", new() { ["field"] = "queue" });
-        var ids = codes.Select(c => jobs.Create<RecomputeJob>(j => j.RunAsync(c, actor, "bulk partition", force, CancellationToken.None),
-            new Hangfire.States.EnqueuedState(queue))).ToArray();
+        //-- Each township's request coalesces with one already waiting for it (RecomputeRequests).
+        var ids = new string[codes.Count];
+        for (int i = 0; i < codes.Count; i++)
+            ids[i] = (await requests.RequestAsync(codes[i], actor, "bulk partition", force, queue, ct)).JobId;
         await using var cmd = db.CreateCommand("INSERT INTO partition_batch (created_by, force, townships, job_ids) VALUES ($1, $2, $3, $4) RETURNING id");
         cmd.Parameters.AddWithValue(actor);
         cmd.Parameters.AddWithValue(force);

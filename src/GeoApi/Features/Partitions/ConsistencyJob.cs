@@ -6,7 +6,7 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// <summary>Recurring checks of what is published: drift between stored assignments and
 /// territories (a household whose point is not in its micro-grid's territory, or that has no
 /// assignment), and a full recompute of every township (publishes only where data changed).</summary>
-public sealed class ConsistencyJob(NpgsqlDataSource db, IBackgroundJobClient jobs, ILogger<ConsistencyJob> logger)
+public sealed class ConsistencyJob(NpgsqlDataSource db, RecomputeRequests requests, ILogger<ConsistencyJob> logger)
 {
     public const string CheckId = "consistency-check";
     public const string FullRecomputeId = "full-recompute";
@@ -44,7 +44,7 @@ public sealed class ConsistencyJob(NpgsqlDataSource db, IBackgroundJobClient job
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) codes.Add(r.GetString(0));
         foreach (var code in codes)
-            jobs.Enqueue<RecomputeJob>(j => j.RunAsync(code, "schedule", "scheduled full recompute", false, CancellationToken.None));
+            await requests.RequestAsync(code, "schedule", "scheduled full recompute", force: false, "default", ct);
         return codes.Count;
     }
 }

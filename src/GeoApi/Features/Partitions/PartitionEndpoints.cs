@@ -25,13 +25,13 @@ public static class PartitionEndpoints
         return app;
     }
 
+    //-- Requests coalesce (RecomputeRequests): a burst gets one waiting job, whose id every caller is given.
     private static async Task<Results<Accepted<JobAccepted>, ProblemHttpResult>> StartRun(string code, bool? force, HttpRequest request,
-        NpgsqlDataSource db, IBackgroundJobClient jobs, CancellationToken ct)
+        RecomputeRequests requests, CancellationToken ct)
     {
-        await RequireTownship(db, code, ct);
         var actor = request.HttpContext.User.Identity?.Name ?? "anonymous";
-        var id = jobs.Enqueue<RecomputeJob>(j => j.RunAsync(code, actor, "requested through the API", force ?? false, CancellationToken.None));
-        return TypedResults.Accepted($"/api/jobs/{id}", new JobAccepted(id, code, $"/api/jobs/{id}"));
+        var (id, joined) = await requests.RequestAsync(code, actor, "requested through the API", force ?? false, "default", ct);
+        return TypedResults.Accepted($"/api/jobs/{id}", new JobAccepted(id, code, $"/api/jobs/{id}", joined));
     }
 
     private static Results<Ok<JobStatus>, ProblemHttpResult> Job(string id, HttpContext http, JobStorage storage)
@@ -189,7 +189,8 @@ public static class PartitionEndpoints
 }
 
 public sealed record JobSummary(string Id, string State, DateTime CreatedAt, string StatusUrl);
-public sealed record JobAccepted(string JobId, string Township, string StatusUrl);
+/// <summary>A recompute request's job; <see cref="Joined"/> when it joined a job already waiting for the township.</summary>
+public sealed record JobAccepted(string JobId, string Township, string StatusUrl, bool Joined = false);
 public sealed record JobState(string State, DateTime At, string? Reason, string? Error);
 public sealed record JobStatus(string Id, string State, string? Township, DateTime? CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? Error, string? Result, IReadOnlyList<JobState> History);
 public sealed record VersionDto(int Version, DateTime CreatedAt, string Author, string Reason, long DataVersion, bool Current, int Grids, int MicroGrids);

@@ -135,27 +135,36 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<IPublishObse
 
     /// <summary>Publishes a partition computed from <paramref name="dataVersion"/>; with
     /// <paramref name="recordedDataVersion"/> (an edit of a partition older than the data), the
-    /// version records that older data version, so the township stays due for a recompute.</summary>
+    /// version records that older data version, so the township stays due for a recompute.
+    /// With <paramref name="onlyIfDifferent"/> (a forced recompute of unchanged data), a partition
+    /// whose <see cref="PartitionFingerprint"/> equals the current version's publishes nothing.</summary>
     public async Task<(Outcome Outcome, int? Version)> PublishAsync(Partition partition, long dataVersion, string author, string reason, CancellationToken ct,
-        long? recordedDataVersion = null, string? jobId = null)
+        long? recordedDataVersion = null, string? jobId = null, bool onlyIfDifferent = false)
     {
+        var fingerprint = PartitionFingerprint.Of(partition);
         var code = partition.TownshipCode;
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         int? current;
-        await using (var cmd = new NpgsqlCommand("SELECT data_version, current_version FROM township_state WHERE township_code = $1 FOR UPDATE", conn, tx))
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT s.data_version, s.current_version, v.fingerprint FROM township_state s
+            LEFT JOIN partition_version v ON v.township_code = s.township_code AND v.version = s.current_version
+            WHERE s.township_code = $1 FOR UPDATE OF s
+            """, conn, tx))
         {
             cmd.Parameters.AddWithValue(code);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{code}'.");
             if (r.GetInt64(0) != dataVersion) return (Outcome.Stale, null);
             current = r.IsDBNull(1) ? null : r.GetInt32(1);
+            if (onlyIfDifferent && current is not null && !r.IsDBNull(2) && r.GetFieldValue<byte[]>(2).AsSpan().SequenceEqual(fingerprint))
+                return (Outcome.Unchanged, current);
         }
         if ((current ?? 0) + 1 != partition.Version) return (Outcome.Stale, null);
         int version = partition.Version;
 
         await using (var cmd = new NpgsqlCommand(
-            "INSERT INTO partition_version (township_code, version, data_version, author, reason, report) VALUES ($1, $2, $3, $4, $5, $6)", conn, tx))
+            "INSERT INTO partition_version (township_code, version, data_version, author, reason, report, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7)", conn, tx))
         {
             cmd.Parameters.AddWithValue(code);
             cmd.Parameters.AddWithValue(version);
@@ -163,6 +172,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<IPublishObse
             cmd.Parameters.AddWithValue(author);
             cmd.Parameters.AddWithValue(reason);
             cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(partition.Report, PartitionJson.Options));
+            cmd.Parameters.AddWithValue(fingerprint);
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
@@ -235,6 +245,21 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<IPublishObse
             catch (NpgsqlException) { } // committed all the same: the notification reloads it
         }
         return (Outcome.Published, version);
+    }
+
+    /// <summary>Clears the dirty mark of a township whose current version was made from
+    /// <paramref name="dataVersion"/> and whose data has not changed since: nothing is due.</summary>
+    public async Task MarkCleanAsync(string townshipCode, long dataVersion, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            UPDATE township_state s SET dirty_since = NULL, updated_at = now()
+            FROM partition_version v
+            WHERE s.township_code = $1 AND s.dirty_since IS NOT NULL AND s.data_version = $2
+              AND v.township_code = s.township_code AND v.version = s.current_version AND v.data_version = $2
+            """);
+        cmd.Parameters.AddWithValue(townshipCode);
+        cmd.Parameters.AddWithValue(dataVersion);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static MultiPolygon Multi(Geometry g) => g switch

@@ -3,9 +3,10 @@ using Npgsql;
 
 namespace GridSpatial.GeoApi.Features.Partitions;
 
-/// <summary>The Hangfire job that recomputes one township. One at a time per township across
-/// every process (a PostgreSQL advisory lock held for the run); idempotent, since publishing
-/// checks the data version it read and a second run on unchanged data publishes nothing.</summary>
+/// <summary>The Hangfire job that recomputes one township, made by <see cref="RecomputeRequests"/>.
+/// One at a time per township across every process (a PostgreSQL advisory lock held for the
+/// run); idempotent, since publishing checks the data version it read and a second run on
+/// unchanged data publishes nothing.</summary>
 public sealed class RecomputeJob(NpgsqlDataSource db, PartitionRecompute recompute, ILogger<RecomputeJob> logger)
 {
     [AutomaticRetry(Attempts = 3)]
@@ -20,9 +21,11 @@ public sealed class RecomputeJob(NpgsqlDataSource db, PartitionRecompute recompu
         }
         try
         {
-            //-- A forced run publishes even on unchanged data, so a retry of one that already
-            //-- published (its publish is audited with the job id, in the same transaction) stops here.
             var jobId = JobContext.Id;
+            //-- Before reading anything: from here on, requests make a new job instead of joining this one.
+            force |= await RecomputeRequests.TakeAsync(conn, townshipCode, jobId, ct);
+            //-- A retry of a forced run that already published (its publish is audited with the
+            //-- job id, in the same transaction) stops here.
             if (force && jobId is not null)
             {
                 await using var done = new NpgsqlCommand("SELECT after_version FROM audit_log WHERE action = 'publish' AND township_code = $1 AND detail->>'job' = $2 LIMIT 1", conn);

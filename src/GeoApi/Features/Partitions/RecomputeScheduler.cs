@@ -1,48 +1,60 @@
+using GridSpatial.GeoApi.Infrastructure;
 using Hangfire;
 using Npgsql;
 
 namespace GridSpatial.GeoApi.Features.Partitions;
 
-/// <summary>When to recompute (DESIGN §3): a township marked dirty is enqueued once its changes
+/// <summary>When to recompute (DESIGN §3): a township marked dirty is requested once its changes
 /// have been quiet for <see cref="RecomputeOptions.QuietSeconds"/>, or once it has waited
 /// <see cref="RecomputeOptions.MaxWaitSeconds"/>, whatever the burst. The claim is one UPDATE per
-/// data version, so any number of processes can run this loop and a job is enqueued once; a
-/// claim older than <see cref="RecomputeOptions.ReclaimMinutes"/> with the township still dirty
-/// (a job lost with its process) is enqueued again.</summary>
-public sealed class RecomputeScheduler(NpgsqlDataSource db, IBackgroundJobClient jobs, RecomputeOptions options, ILogger<RecomputeScheduler> logger) : BackgroundService
+/// data version with SKIP LOCKED, so any number of processes can run this loop and a township is
+/// requested once; the request joins a job already waiting for it (<see cref="RecomputeRequests"/>).
+/// Nothing stays dirty without a job: a township whose last job ended (failed, deleted, or done
+/// while the township stayed dirty), never got a state, or was claimed longer ago than
+/// <see cref="RecomputeOptions.ReclaimMinutes"/> is requested again. Jobs that a fault left
+/// created but never queued (no state) are deleted, since their callers were told to retry.</summary>
+public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests requests, IBackgroundJobClient jobs, RecomputeOptions options,
+    ILogger<RecomputeScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.PollMilliseconds));
+        var lastSweep = DateTime.MinValue;
         while (await timer.WaitForNextTickAsync(ct))
         {
             try
             {
                 await EnqueueDueAsync(ct);
+                if (DateTime.UtcNow - lastSweep > TimeSpan.FromSeconds(15))
+                {
+                    await SweepStatelessJobsAsync(ct);
+                    lastSweep = DateTime.UtcNow;
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 //-- Never take the host down: the next tick tries again.
-                logger.LogWarning(e, "Recompute scheduler failed; retrying");
+                logger.LogWarning("Recompute scheduler failed; retrying: {Message}", e.Message);
             }
         }
     }
 
     public async Task<int> EnqueueDueAsync(CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
         var claimed = new List<(string Township, long DataVersion)>();
-        await using (var cmd = new NpgsqlCommand("""
+        await using (var cmd = db.CreateCommand("""
             UPDATE township_state s SET enqueued_data_version = s.data_version, enqueued_at = now()
             WHERE s.township_code IN (
-                SELECT township_code FROM township_state
-                WHERE dirty_since IS NOT NULL
-                  AND (enqueued_data_version IS DISTINCT FROM data_version OR enqueued_at < now() - make_interval(mins => $3))
-                  AND (last_change_at <= now() - make_interval(secs => $1) OR dirty_since <= now() - make_interval(secs => $2))
-                FOR UPDATE SKIP LOCKED)
+                SELECT t.township_code FROM township_state t LEFT JOIN hangfire.job j ON j.id = t.last_job_id
+                WHERE t.dirty_since IS NOT NULL
+                  AND (t.last_change_at <= now() - make_interval(secs => $1) OR t.dirty_since <= now() - make_interval(secs => $2))
+                  AND (t.enqueued_data_version IS DISTINCT FROM t.data_version
+                       OR t.enqueued_at < now() - make_interval(mins => $3)
+                       OR (t.enqueued_at < now() - interval '5 seconds' AND (j.id IS NULL OR j.statename IN ('Succeeded', 'Failed', 'Deleted')))
+                       OR (t.enqueued_at < now() - interval '1 minute' AND j.statename IS NULL))
+                FOR UPDATE OF t SKIP LOCKED)
             RETURNING s.township_code, s.data_version
-            """, conn, tx))
+            """))
         {
             cmd.Parameters.AddWithValue(options.QuietSeconds);
             cmd.Parameters.AddWithValue(options.MaxWaitSeconds);
@@ -50,13 +62,28 @@ public sealed class RecomputeScheduler(NpgsqlDataSource db, IBackgroundJobClient
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) claimed.Add((r.GetString(0), r.GetInt64(1)));
         }
+        //-- Claimed and committed first: a request that then fails is claimed again by the rules above.
         foreach (var (township, dataVersion) in claimed)
         {
-            jobs.Enqueue<RecomputeJob>(j => j.RunAsync(township, "scheduler", $"household changes up to data version {dataVersion}", false, CancellationToken.None));
-            logger.LogInformation("Enqueued recompute of {Township} for data version {DataVersion}", township, dataVersion);
+            var request = await requests.RequestAsync(township, "scheduler", $"household changes up to data version {dataVersion}", force: false, "default", ct);
+            logger.LogInformation("Requested recompute of {Township} for data version {DataVersion}: job {Job}{Joined}", township, dataVersion,
+                request.JobId, request.Joined ? " (joined)" : "");
         }
-        await tx.CommitAsync(ct);
         return claimed.Count;
+    }
+
+    /// <summary>Deletes jobs that were created but never given a state (their creation was cut
+    /// short by a fault, and the caller was answered 503), so none stays "Unknown".</summary>
+    public async Task<int> SweepStatelessJobsAsync(CancellationToken ct)
+    {
+        var ids = new List<long>();
+        await using (var cmd = db.CreateCommand("SELECT id FROM hangfire.job WHERE statename IS NULL AND createdat < now() AT TIME ZONE 'UTC' - interval '1 minute' LIMIT 1000"))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) ids.Add(r.GetInt64(0));
+        foreach (var id in ids)
+            jobs.Delete(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (ids.Count > 0) logger.LogWarning("Deleted {Count} jobs that were created but never queued", ids.Count);
+        return ids.Count;
     }
 }
 

@@ -9,11 +9,13 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// shared by every process), the dirty-township scheduler and, when asked, a job server.</summary>
 public static class RecomputeServices
 {
-    public static IServiceCollection AddRecompute(this IServiceCollection services, IConfiguration config, string connectionString, bool runJobs)
+    public static IServiceCollection AddRecompute(this IServiceCollection services, IConfiguration config, bool runJobs)
     {
         services.AddSingleton(config.GetSection("Partition").Get<PartitionOptions>() ?? new PartitionOptions());
         services.AddSingleton<PartitionStore>();
         services.AddSingleton<PartitionRecompute>();
+        services.AddSingleton<RecomputeRequests>();
+        services.AddSingleton<Infrastructure.DatabaseRetry>();
         services.AddTransient<RecomputeJob>();
         services.AddTransient<ConsistencyJob>();
 
@@ -21,25 +23,32 @@ public static class RecomputeServices
         services.AddSingleton(options);
         if (options.Enabled) services.AddHostedService<RecomputeScheduler>();
 
-        services.AddHangfire(c => c
+        services.AddHangfire((sp, c) => c
             .UseFilter(new JobContext())
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+            .UsePostgreSqlStorage(o => o.UseConnectionFactory(new HangfireConnections(sp.GetRequiredService<Npgsql.NpgsqlDataSource>())), new PostgreSqlStorageOptions
             {
                 SchemaName = "hangfire",
                 PrepareSchemaIfNecessary = true,
                 QueuePollInterval = TimeSpan.FromMilliseconds(200),
-                //-- A job whose process died is fetched again after this; a recompute takes seconds, and
-                // one fetched twice is harmless (advisory lock per township, data-version check).
-                InvisibilityTimeout = TimeSpan.FromSeconds(config.GetValue("Hangfire:InvisibilityTimeoutSeconds", 300)),
+                //-- A running job's fetch is kept alive by its server (sliding invisibility), so the timeout
+                //-- only bounds how long the job of a dead process stays invisible: it is fetched again
+                //-- after this. One fetched twice is harmless (advisory lock per township, data-version check).
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromSeconds(config.GetValue("Hangfire:InvisibilityTimeoutSeconds", 30)),
                 DistributedLockTimeout = TimeSpan.FromMinutes(10),
             }));
         if (runJobs)
             services.AddHangfireServer(o =>
             {
-                o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+                //-- Two per core and at least four: a township's second job waits for the first's lock on
+                //-- one worker while the others serve other townships.
+                o.WorkerCount = config.GetValue("Hangfire:WorkerCount", Math.Max(4, 2 * Environment.ProcessorCount));
+                o.HeartbeatInterval = TimeSpan.FromSeconds(5);
+                o.ServerTimeout = TimeSpan.FromSeconds(30);
+                o.ServerCheckInterval = TimeSpan.FromSeconds(10);
                 o.Queues = config.GetSection("Hangfire:Queues").Get<string[]>() ?? ["default"];
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });

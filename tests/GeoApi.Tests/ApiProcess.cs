@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace GridSpatial.GeoApi.Tests;
+
+/// <summary>A process of the real executable (<c>serve</c>, or another command) on the test's
+/// database and a free loopback port; killed (SIGKILL, the whole tree) when disposed.</summary>
+internal sealed class ApiProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ApiProcess(Process process, string address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public string Address { get; }
+
+    public int Id => _process.Id;
+
+    public static string Dll => Path.Combine(Samples.Root(), "src/GeoApi/bin/Release/net10.0/GridSpatial.GeoApi.dll");
+
+    public static ApiProcess Start(DatabaseFixture db, Dictionary<string, string>? settings = null, string command = "serve")
+    {
+        int port;
+        using (var l = new TcpListener(IPAddress.Loopback, 0))
+        {
+            l.Start();
+            port = ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+        var address = $"http://127.0.0.1:{port}";
+        var psi = new ProcessStartInfo("dotnet", [Dll, command]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["ConnectionStrings__GridSpatial"] = db.ConnectionString;
+        psi.Environment["GRIDSPATIAL_DB"] = db.ConnectionString;
+        psi.Environment["GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY"] = db.AdminKey;
+        psi.Environment["GRIDSPATIAL_URL"] = address;
+        foreach (var (k, v) in settings ?? []) psi.Environment[k] = v;
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return new ApiProcess(p, address);
+    }
+
+    /// <summary>A client with the key, once the process answers /health (within 60 s).</summary>
+    public async Task<HttpClient> ClientAsync(string key)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(Address) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try { if ((await http.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode) return http; }
+            catch (HttpRequestException) { }
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the process at {Address} did not start");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>SIGKILL, as a crash or the OOM killer would.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridSpatial.GeoApi.Cli;
+using GridSpatial.GeoApi.SampleData;
+using Hangfire;
+using Hangfire.States;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GridSpatial.GeoApi.Tests.Features;
+
+/// <summary>Faults of the parts around the service, made for real: PostgreSQL restarted under
+/// mixed reads and writes through an API with its job server and a second API process without
+/// one (<see cref="FaultDrill"/>, three cycles here, thirty in <c>bench faults</c>), and an API
+/// process killed (SIGKILL) in the middle of a recompute.</summary>
+[Collection("db")]
+public class FaultTests(DatabaseFixture db)
+{
+    private readonly HttpClient _http = db.Client();
+
+    private static string DataDir => Path.Combine(Samples.Root(), ".local", "pg");
+
+    [SkippableFact]
+    public async Task PostgresRestartedThreeTimes_UnderMixedLoadOnTwoApis_No500_WritesDoneOr503_NothingStuck()
+    {
+        Skip.If(!File.Exists(Path.Combine(DataDir, "postmaster.pid")) || Environment.UserName != "root", "needs the local cluster of scripts/pg.sh, run as root");
+        Skip.If(!File.Exists(ApiProcess.Dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
+        const string code = "530627196";
+        var t = new TownshipGenerator(196).Generate(code, "故障镇", 104.40, 28.30, 400);
+        await Samples.ImportAsync(_http, t, "villages", "buildings", "households", "barriers");
+        await Samples.PartitionAsync(_http, db.Db, code, force: false);
+
+        using var api = ApiProcess.Start(db, new() { ["Hangfire__Server"] = "false" });
+        using var other = await api.ClientAsync(db.AdminKey);
+        var drill = new FaultDrill([_http, other], db.Db, code, [.. t.Households.Select(h => (h.Id, h.Location.X, h.Location.Y))],
+            ct => FaultDrill.RestartLocalPostgresAsync(DataDir, ct));
+        var outcome = await drill.RunAsync(3, CancellationToken.None);
+
+        var report = FaultDrill.Describe(outcome) + "\n" + string.Join("\n", outcome.Failures);
+        Assert.True(outcome.ServerErrors == 0, report);
+        Assert.True(outcome.OtherErrors == 0, report);
+        Assert.True(outcome.LostWrites == 0, report);
+        Assert.True(outcome.UnknownJobs == 0, report);
+        Assert.True(outcome.Settled, report);
+        Assert.True(outcome.WorstRecovery < TimeSpan.FromSeconds(10), report);
+        Assert.True(outcome.WritesDone > 0 && outcome.Ok > outcome.Requests / 2, report);
+
+        //-- Every published version is whole: the current version of every township has its micro-grids and assignments.
+        await using var check = db.Db.CreateCommand("""
+            SELECT count(*) FROM township_state s WHERE s.current_version IS NOT NULL AND (
+                NOT EXISTS (SELECT 1 FROM micro_grid m WHERE m.township_code = s.township_code AND m.version = s.current_version)
+                OR (SELECT count(*) FROM assignment a WHERE a.township_code = s.township_code AND a.version = s.current_version)
+                   <> (SELECT (report->>'households')::int - (report->>'unassigned_households')::int FROM partition_version v WHERE v.township_code = s.township_code AND v.version = s.current_version))
+            """);
+        Assert.Equal(0L, (long)(await check.ExecuteScalarAsync())!);
+    }
+
+    [SkippableFact]
+    public async Task ApiKilledMidRecompute_AnotherApiProcessPublishesWithin60s()
+    {
+        Skip.If(!File.Exists(ApiProcess.Dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
+        const string code = "530627197", queue = "killtest";
+        var t = new TownshipGenerator(197).Generate(code, "断电镇", 104.60, 28.30, 3000);
+        await Samples.ImportAsync(_http, t, "villages", "buildings", "households", "barriers");
+        await Samples.PartitionAsync(_http, db.Db, code, force: false);
+        await Samples.RedrawAsync(_http, db.Db, code);
+        var before = await Version(code);
+
+        //-- A forced recompute on a queue only the API processes of this test serve.
+        var jobs = db.Factory.Services.GetRequiredService<IBackgroundJobClient>();
+        var id = jobs.Create<GridSpatial.GeoApi.Features.Partitions.RecomputeJob>(j => j.RunAsync(code, "kill-test", "kill test", true, CancellationToken.None), new EnqueuedState(queue));
+        var settings = new Dictionary<string, string> { ["Hangfire__Queues__0"] = queue, ["Recompute__Enabled"] = "false" };
+        using (var first = ApiProcess.Start(db, settings))
+        {
+            var clock = Stopwatch.StartNew();
+            while (await State(id) != "Processing")
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the API process never started the job");
+                await Task.Delay(20);
+            }
+            first.Kill();
+        }
+        Assert.Equal(before, await Version(code));
+
+        using var second = ApiProcess.Start(db, settings);
+        var back = Stopwatch.StartNew();
+        while (await Version(code) == before)
+        {
+            Assert.True(back.Elapsed < TimeSpan.FromSeconds(60), $"not published within 60 s of a process coming back (job {await State(id)})");
+            await Task.Delay(200);
+        }
+        Assert.Equal(before + 1, await Version(code));
+    }
+
+    private async Task<int> Version(string code) =>
+        (await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32();
+
+    private async Task<string?> State(string id)
+    {
+        await using var cmd = db.Db.CreateCommand("SELECT statename FROM hangfire.job WHERE id = $1");
+        cmd.Parameters.AddWithValue(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+        return await cmd.ExecuteScalarAsync() as string;
+    }
+}

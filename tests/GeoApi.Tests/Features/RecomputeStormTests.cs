@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridSpatial.GeoApi.SampleData;
+
+namespace GridSpatial.GeoApi.Tests.Features;
+
+/// <summary>Recompute requests coalesce per township: a flood of partition requests for one
+/// township makes at most one job running and one waiting, forced runs of unchanged data publish
+/// nothing new, and another township's recompute is not held up behind the flood.</summary>
+[Collection("db")]
+public class RecomputeStormTests(DatabaseFixture db)
+{
+    private const string Flooded = "530627198", Other = "530627199";
+    private readonly HttpClient _http = db.Client();
+
+    [Fact]
+    public async Task ThreeHundredForcedRequests_CoalesceIntoAFewJobs_PublishNothingNew_AndDoNotStarveAnotherTownship()
+    {
+        var other = new TownshipGenerator(199).Generate(Other, "邻近镇", 104.80, 28.50, 400);
+        foreach (var (code, t) in new[] { (Flooded, new TownshipGenerator(198).Generate(Flooded, "洪水镇", 104.70, 28.50, 400)), (Other, other) })
+        {
+            await Samples.ImportAsync(_http, t, "villages", "households", "barriers");
+            await Samples.PartitionAsync(_http, db.Db, code, force: false);
+        }
+        await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(60), Flooded, Other);
+        var before = await Version(Flooded);
+
+        //-- 300 forced requests in about three seconds, ten at a time.
+        var ids = new List<string>();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < 30; i++)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _http.PostAsync(new Uri($"/api/townships/{Flooded}/partition?force=true", UriKind.Relative), null)));
+            foreach (var a in answers)
+            {
+                Assert.Equal(HttpStatusCode.Accepted, a.StatusCode);
+                ids.Add((await a.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!);
+            }
+            await Task.Delay(Math.Max(0, 100 * (i + 1) - (int)clock.ElapsedMilliseconds));
+        }
+
+        //-- Meanwhile a household of the other township moves: its recompute must not wait behind the flood.
+        var h = other.Households[0];
+        var changed = Stopwatch.StartNew();
+        using (var patch = new HttpRequestMessage(HttpMethod.Patch, new Uri($"/api/households/{h.Id}", UriKind.Relative))
+        {
+            Content = Samples.Json(FormattableString.Invariant($"{{\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{h.Location.X + 0.00003},{h.Location.Y}]}}}}")),
+        })
+            (await _http.SendAsync(patch)).EnsureSuccessStatusCode();
+        var otherBefore = await Version(Other);
+        while (await Version(Other) == otherBefore)
+        {
+            Assert.True(changed.Elapsed < TimeSpan.FromSeconds(30), "the other township was not recomputed within 30 s of its change");
+            await Task.Delay(100);
+        }
+
+        await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(60), Flooded);
+        //-- Each job ran once at a time; 300 requests over ~3 s made one job per recompute, not one per request.
+        var distinct = ids.Distinct().Count();
+        Assert.True(distinct <= 10, $"{distinct} jobs for 300 requests");
+        Assert.Equal(before, await Version(Flooded));
+        await using var cmd = db.Db.CreateCommand("SELECT count(*) FROM hangfire.job WHERE arguments->>0 = $1 AND statename NOT IN ('Succeeded', 'Deleted')");
+        cmd.Parameters.AddWithValue(JsonSerializer.Serialize(Flooded));
+        Assert.Equal(0L, (long)(await cmd.ExecuteScalarAsync())!);
+    }
+
+    private async Task<int> Version(string code) =>
+        (await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32();
+}
