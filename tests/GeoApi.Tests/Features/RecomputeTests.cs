@@ -97,9 +97,10 @@ public class RecomputeTests(DatabaseFixture db)
         var check = scope.ServiceProvider.GetRequiredService<GridSpatial.GeoApi.Features.Partitions.ConsistencyJob>();
         Assert.Equal("no drift", await check.CheckAsync(CancellationToken.None));
 
-        var response = await _http.PostAsync(new Uri("/api/townships/530627118/partition", UriKind.Relative), null);
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return;
-        var jobs = await _http.GetFromJsonAsync<JsonElement>("/api/townships/530627118/jobs");
+        const string code = "530627162";
+        await Samples.ImportAsync(_http, new TownshipGenerator(162).Generate(code, "检查镇", 105.4, 27.0, 200), "villages", "households");
+        await Samples.PartitionAsync(_http, db.Db, code, force: false);
+        var jobs = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}/jobs");
         Assert.Contains(jobs.EnumerateArray(), j => j.GetProperty("statusUrl").GetString()!.StartsWith("/api/jobs/", StringComparison.Ordinal));
     }
 

@@ -5,13 +5,15 @@ using Npgsql;
 
 namespace GridSpatial.GeoApi.Features.Lookup;
 
-/// <summary>Point → codes from an in-memory index of the published micro-grid territories:
-/// an STRtree of townships, then per township an STRtree of micro-grids with indexed
-/// point-in-area locators. Snapshots are immutable and swapped atomically, so a reader never
-/// sees a half-loaded township; a township is reloaded when a version is published.</summary>
+/// <summary>Point → codes from an in-memory index of the published micro-grid territories: a
+/// uniform grid of cells over every township's extent finds the townships a point may be in,
+/// then each township's own <see cref="CellGrid"/> of micro-grid territories answers the point.
+/// Snapshots are immutable and swapped atomically, so a reader never sees a half-loaded
+/// township; a township is reloaded when a version is published.</summary>
 public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger)
 {
     private volatile Snapshot? _snapshot;
+    private readonly Lock _swap = new();
 
     public bool Loaded => _snapshot is not null;
 
@@ -38,7 +40,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         _snapshot?.Townships.TryGetValue(townshipCode, out loaded);
         var t = await LoadTownshipAsync(townshipCode, ct, loaded);
         if (t is not null && ReferenceEquals(t, loaded)) return;
-        lock (this)
+        lock (_swap)
         {
             var current = _snapshot?.Townships ?? new Dictionary<string, TownshipIndex>(StringComparer.Ordinal);
             var next = new Dictionary<string, TownshipIndex>(current, StringComparer.Ordinal);
