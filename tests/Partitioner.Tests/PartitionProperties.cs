@@ -7,9 +7,13 @@ namespace GridSpatial.Partitioner.Tests;
 
 /// <summary>Properties over random townships: whatever the households (scattered, clustered,
 /// stacked in buildings, near a road), the partition tiles the township, assigns every household
-/// exactly once inside its own territory, nests codes, and does not depend on input order.</summary>
+/// exactly once inside its own territory, nests codes, and does not depend on input order.
+/// Seeded (<see cref="Replay"/>): every run checks the same cases, so a failure replays, and the
+/// default suite never changes from one run to the next; change the seed to explore further.</summary>
 public class PartitionProperties
 {
+    private const string Replay = "(20261201,1000000007)";
+
     private static readonly TownshipPartitioner Partitioner = new(new PartitionOptions());
 
     private static List<HouseholdInput> Random(int count, int seed)
@@ -31,7 +35,7 @@ public class PartitionProperties
         return list;
     }
 
-    [Property(MaxTest = 25)]
+    [Property(MaxTest = 25, Replay = Replay)]
     public bool Partition_RandomTownship_TilesAndAssignsEveryHouseholdOnce(PositiveInt size, int seed)
     {
         var households = Random(1 + size.Get % 400, seed);
@@ -44,13 +48,14 @@ public class PartitionProperties
         return true;
     }
 
-    [Property(MaxTest = 10)]
+    [Property(MaxTest = 10, Replay = Replay)]
     public bool Partition_AnyInputOrder_GivesTheSameCodes(PositiveInt size, int seed)
     {
         var households = Random(20 + size.Get % 200, seed);
         var a = Partitioner.Partition(TestData.Input(TestData.SquareTownship, households));
-        var shuffled = households.OrderBy(_ => Guid.NewGuid()).ToList();
-        var b = Partitioner.Partition(TestData.Input(TestData.SquareTownship, shuffled));
+        var shuffled = households.ToArray();
+        new System.Random(seed).Shuffle(shuffled);
+        var b = Partitioner.Partition(TestData.Input(TestData.SquareTownship, [.. shuffled]));
         return a.Assignments.SequenceEqual(b.Assignments)
             && a.MicroGrids.Select(m => m.Territory.ToText()).SequenceEqual(b.MicroGrids.Select(m => m.Territory.ToText()));
     }

@@ -42,7 +42,16 @@ public class WorkerTests(DatabaseFixture db)
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), "not every township was recomputed");
                 await Task.Delay(250);
             }
-            await Task.Delay(2000);
+            //-- And no job for them still waiting or running, so the audit below holds every run.
+            var quiet = Stopwatch.StartNew();
+            while (true)
+            {
+                await using var busy = db.Db.CreateCommand("SELECT count(*) FROM hangfire.job WHERE arguments->>0 = ANY($1) AND statename IN ('Enqueued', 'Processing', 'Scheduled', 'Awaiting')");
+                busy.Parameters.AddWithValue(codes.Select(c => System.Text.Json.JsonSerializer.Serialize(c)).ToArray());
+                if ((long)(await busy.ExecuteScalarAsync())! == 0) break;
+                Assert.True(quiet.Elapsed < TimeSpan.FromSeconds(60), "recompute jobs still running a minute after every township was clean");
+                await Task.Delay(100);
+            }
 
             await using var runs = db.Db.CreateCommand("""
                 SELECT township_code, (detail->>'started')::timestamptz, (detail->>'finished')::timestamptz, (detail->>'process')::int
