@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.IO;
 using NetTopologySuite.Algorithm.Locate;
@@ -36,12 +37,10 @@ public sealed class FeatureValidator
     {
         var v = new FeatureValidator("townships", null);
         var props = v.Properties(feature, index, null);
-        var code = v.RequiredString(props, "code", index, null);
-        if (code.Length != 9 || !code.All(char.IsAsciiDigit))
-            throw new InputException("townships", index, code, "code", $"Feature #{index}: 'code' must be 9 digits (county + township segment), not '{code}'.");
-        var name = v.RequiredString(props, "name", index, code);
-        int segment = int.Parse(code[6..], CultureInfo.InvariantCulture);
-        var kind = v.OptionalString(props, "kind", index, code) ?? segment switch
+        var code = v.Code(props, "code", index, DivisionLevel.Township, "county + township segment");
+        var name = v.RequiredString(props, "name", index, code.Value);
+        int segment = int.Parse(code.Value[6..], CultureInfo.InvariantCulture);
+        var kind = v.OptionalString(props, "kind", index, code.Value) ?? segment switch
         {
             < 100 => "subdistrict",
             < 200 => "town",
@@ -49,25 +48,25 @@ public sealed class FeatureValidator
             _ => "other",
         };
         if (kind is not ("subdistrict" or "town" or "township" or "other"))
-            throw new InputException("townships", index, code, "kind", $"Township '{code}': 'kind' must be subdistrict, town, township or other, not '{kind}'.");
-        bool urban = v.OptionalBool(props, "urban", index, code) ?? segment < 100;
-        var geom = v.Polygonal(feature, index, code);
-        return new TownshipRow(code, code[..6], name, kind, urban, geom);
+            throw new InputException("townships", index, code.Value, "kind", $"Township '{code}': 'kind' must be subdistrict, town, township or other, not '{kind}'.");
+        bool urban = v.OptionalBool(props, "urban", index, code.Value) ?? segment < 100;
+        var geom = v.Polygonal(feature, index, code.Value);
+        return new TownshipRow(code, name, kind, urban, geom);
     }
 
-    public VillageRow Village(JsonElement feature, int index, string townshipCode)
+    public VillageRow Village(JsonElement feature, int index, DivisionCode township)
     {
         var props = Properties(feature, index, null);
-        var code = RequiredString(props, "code", index, null);
-        if (code.Length != 12 || !code.All(char.IsAsciiDigit) || !code.StartsWith(townshipCode, StringComparison.Ordinal))
-            throw new InputException(_layer, index, code, "code", $"Feature #{index}: village 'code' must be 12 digits starting with the township code {townshipCode}, not '{code}'.");
-        Unique(code, index);
-        var name = RequiredString(props, "name", index, code);
-        int segment = int.Parse(code[9..], CultureInfo.InvariantCulture);
-        bool urban = OptionalBool(props, "urban", index, code) ?? (OptionalString(props, "kind", index, code) is { } k ? k == "urban" : segment is >= 1 and < 200);
-        var geom = Polygonal(feature, index, code);
+        var code = Code(props, "code", index, DivisionLevel.Village, $"starting with the township code {township}");
+        if (code.Parent != township)
+            throw new InputException(_layer, index, code.Value, "code", $"Feature #{index}: village 'code' must be 12 digits starting with the township code {township}, not '{code}'.");
+        Unique(code.Value, index);
+        var name = RequiredString(props, "name", index, code.Value);
+        int segment = int.Parse(code.Value[9..], CultureInfo.InvariantCulture);
+        bool urban = OptionalBool(props, "urban", index, code.Value) ?? (OptionalString(props, "kind", index, code.Value) is { } k ? k == "urban" : segment is >= 1 and < 200);
+        var geom = Polygonal(feature, index, code.Value);
         if (_township is not null && geom.Difference(_township).Area > 0.01 * geom.Area)
-            throw new InputException(_layer, index, code, "geometry", $"Village '{code}' (#{index}) lies outside its township {townshipCode}.");
+            throw new InputException(_layer, index, code.Value, "geometry", $"Village '{code}' (#{index}) lies outside its township {township}.");
         return new VillageRow(code, name, urban, geom);
     }
 
@@ -129,7 +128,7 @@ public sealed class FeatureValidator
 
     private JsonElement Properties(JsonElement feature, int index, string? id)
     {
-        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String || t.GetString() != "Feature")
+        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String || !t.ValueEquals("Feature"))
             throw new InputException(_layer, index, id, "type", $"Feature #{index} is not a GeoJSON Feature object.");
         if (!feature.TryGetProperty("properties", out var props) || props.ValueKind != JsonValueKind.Object)
             throw new InputException(_layer, index, id, "properties", $"Feature #{index} has no 'properties' object.");
@@ -145,6 +144,28 @@ public sealed class FeatureValidator
             : throw new InputException(_layer, index, id, name, $"Feature #{index}: '{name}' must be 1–100 letters, digits or _ . : # / @ + - (got '{(value.Length > 40 ? value[..40] + "…" : value)}').");
 
     private string? OptionalIdentifier(string? value, string name, int index, string? id) => value is null ? null : Identifier(value, name, index, id);
+
+    /// <summary>A code property, parsed once (<see cref="DivisionCode"/>): a JSON string of the level's
+    /// digits or — as GIS tools export codes — a JSON integer written with exactly those digits.
+    /// Signs, exponents, fractions, spaces, padding and other scripts' digits are refused.</summary>
+    private DivisionCode Code(JsonElement props, string name, int index, DivisionLevel level, string what)
+    {
+        int digits = (int)level;
+        if (!props.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            throw new InputException(_layer, index, null, name, $"Feature #{index} has no property '{name}'.");
+        var text = v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString(),
+            JsonValueKind.Number => v.GetRawText(),
+            _ => null,
+        };
+        if (!DivisionCode.TryParse(text, out var code, level))
+            throw new InputException(_layer, index, null, name,
+                $"Feature #{index}: '{name}' must be {digits} digits ({what}), not {(text is null ? v.ValueKind.ToString().ToLowerInvariant() : $"'{Shorten(text)}'")}.");
+        return code;
+    }
+
+    private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
     private string RequiredString(JsonElement props, string name, int index, string? id) =>
         OptionalString(props, name, index, id) is { Length: > 0 } s
