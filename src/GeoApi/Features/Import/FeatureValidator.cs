@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.IO;
@@ -132,6 +133,10 @@ public sealed class FeatureValidator
             throw new InputException(_layer, index, id, "type", $"Feature #{index} is not a GeoJSON Feature object.");
         if (!feature.TryGetProperty("properties", out var props) || props.ValueKind != JsonValueKind.Object)
             throw new InputException(_layer, index, id, "properties", $"Feature #{index} has no 'properties' object.");
+        //-- Properties are stored whole (jsonb): every string in them must be storable, not only the known ones.
+        if (StorableText.FirstUnstorable(props, "") is { } bad)
+            throw new InputException(_layer, index, id, bad.Length == 0 ? "properties" : bad,
+                $"Feature #{index}: property '{bad}' is not storable text (a NUL character, a lone surrogate or invalid UTF-8).");
         return props;
     }
 
@@ -155,7 +160,7 @@ public sealed class FeatureValidator
             throw new InputException(_layer, index, null, name, $"Feature #{index} has no property '{name}'.");
         var text = v.ValueKind switch
         {
-            JsonValueKind.String => v.GetString(),
+            JsonValueKind.String => Text(v, name, index, null),
             JsonValueKind.Number => v.GetRawText(),
             _ => null,
         };
@@ -163,6 +168,17 @@ public sealed class FeatureValidator
             throw new InputException(_layer, index, null, name,
                 $"Feature #{index}: '{name}' must be {digits} digits ({what}), not {(text is null ? v.ValueKind.ToString().ToLowerInvariant() : $"'{Shorten(text)}'")}.");
         return code;
+    }
+
+    /// <summary>A JSON string the store can hold (<see cref="StorableText"/>).</summary>
+    private string Text(JsonElement v, string name, int index, string? id)
+    {
+        string? s = null;
+        try { s = v.GetString(); }
+        catch (InvalidOperationException) { }
+        return s is not null && StorableText.IsStorable(s)
+            ? s
+            : throw new InputException(_layer, index, id, name, $"Feature #{index}: '{name}' is not storable text (a NUL character, a lone surrogate or invalid UTF-8).");
     }
 
     private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
@@ -177,7 +193,7 @@ public sealed class FeatureValidator
         if (!props.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         var s = v.ValueKind switch
         {
-            JsonValueKind.String => v.GetString(),
+            JsonValueKind.String => Text(v, name, index, id),
             JsonValueKind.Number => v.GetRawText(),
             _ => throw new InputException(_layer, index, id, name, $"Feature #{index}{(id is null ? "" : $" '{id}'")}: '{name}' must be a string, not {v.ValueKind.ToString().ToLowerInvariant()}."),
         };
@@ -190,7 +206,7 @@ public sealed class FeatureValidator
     {
         if (!props.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n >= min && n <= max) return n;
-        if (v.ValueKind == JsonValueKind.String && int.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out n) && n >= min && n <= max) return n;
+        if (v.ValueKind == JsonValueKind.String && int.TryParse(Text(v, name, index, id), NumberStyles.Integer, CultureInfo.InvariantCulture, out n) && n >= min && n <= max) return n;
         throw new InputException(_layer, index, id, name, $"Feature #{index}{(id is null ? "" : $" '{id}'")}: '{name}' must be a whole number from {min} to {max}, not {v.GetRawText()}.");
     }
 
@@ -219,6 +235,7 @@ public sealed class FeatureValidator
             throw new InputException(_layer, index, id, "geometry", $"Feature #{index}{(id is null ? "" : $" '{id}'")} has a malformed geometry: {e.Message}");
         }
         if (geom is null) throw new InputException(_layer, index, id, "geometry", $"Feature #{index} has no geometry.");
+        geom = Flattening.Flatten(geom);
         if (geom.NumPoints > MaxVertices)
             throw new InputException(_layer, index, id, "geometry", $"Feature #{index}{(id is null ? "" : $" '{id}'")} has {geom.NumPoints:N0} vertices; at most {MaxVertices:N0} are accepted.");
         foreach (var c in geom.Coordinates)

@@ -48,7 +48,13 @@ public static class ImportEndpoints
     {
         try
         {
-            return await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 64 }, ct);
+            var doc = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 64 }, ct);
+            if (StorableText.FirstUnstorable(doc.RootElement, "$") is { } bad)
+            {
+                doc.Dispose();
+                throw new InputException(layer, 0, null, bad, $"'{bad}' is not storable text (a NUL character, a lone surrogate or invalid UTF-8).");
+            }
+            return doc;
         }
         catch (JsonException e)
         {
