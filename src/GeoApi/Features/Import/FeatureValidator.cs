@@ -24,7 +24,7 @@ public sealed class FeatureValidator
     private readonly string _layer;
     private readonly Geometry? _township;
     private readonly IndexedPointInAreaLocator? _inTownship;
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    //-- One entry per id of the upload (where it first appeared): the only state that grows with it.
     private readonly Dictionary<string, int> _firstIndex = new(StringComparer.Ordinal);
 
     public FeatureValidator(string layer, Geometry? township)
@@ -122,9 +122,8 @@ public sealed class FeatureValidator
 
     private void Unique(string id, int index)
     {
-        if (!_ids.Add(id))
+        if (!_firstIndex.TryAdd(id, index))
             throw new InputException(_layer, index, id, "id", $"Feature #{index}: id '{id}' appears twice in this upload (first at #{_firstIndex[id]}).");
-        _firstIndex[id] = index;
     }
 
     private JsonElement Properties(JsonElement feature, int index, string? id)
