@@ -58,6 +58,7 @@ public static class ApiHost
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            o.SerializerOptions.Converters.Add(new StorableStringConverter());
         });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgis", tags: ["db"]);
         builder.Services.AddOpenApi(OpenApiExamples.Add);
@@ -69,6 +70,7 @@ public static class ApiHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseStorableUrls();
         app.UseIdempotentRetry();
         //-- Keys, roles and limits; the viewer page (/ is index.html) behind them.
         app.UseAccess(builder.Configuration);

@@ -24,10 +24,11 @@ internal static class Samples
 
     public static StringContent Json(JsonNode node) => Json(node.ToJsonString());
 
-    /// <summary>A square township of ~1.1 km at 104.9 E, 27.4 N with the given code.</summary>
-    public static JsonObject Township(string code, string name = "测试镇") => Feature(
+    /// <summary>A square township of ~1.1 km with its south-west corner at (lon, lat), by default
+    /// 104.9 E, 27.4 N. Townships may not overlap: each code of the tests gets its own place.</summary>
+    public static JsonObject Township(string code, string name = "测试镇", double lon = 104.9, double lat = 27.4) => Feature(
         new JsonObject { ["code"] = code, ["name"] = name },
-        Polygon((104.9, 27.4), (104.911, 27.4), (104.911, 27.41), (104.9, 27.41), (104.9, 27.4)));
+        Polygon((lon, lat), (lon + 0.011, lat), (lon + 0.011, lat + 0.01), (lon, lat + 0.01), (lon, lat)));
 
     public static JsonObject Feature(JsonObject properties, JsonObject geometry) =>
         new() { ["type"] = "Feature", ["properties"] = properties, ["geometry"] = geometry };

@@ -24,8 +24,8 @@ public static class ImportCommand
             var townshipFile = Path.Combine(dir, "township.geojson");
             string code = "";
             await foreach (var f in Read(townshipFile, "townships", ct))
-                code = f.GetProperty("properties").GetProperty("code").GetString() ?? "";
-            await Report(importer.ImportTownshipsAsync(Read(townshipFile, "townships", ct), "cli", ct));
+                code = FeatureValidator.Township(f, 0).Code.Value;
+            await Report(importer.ImportTownshipsAsync(Read(townshipFile, "townships", ct), "cli", null, ct));
             foreach (var layer in Enum.GetValues<Layer>())
             {
                 var file = Path.Combine(dir, layer.ToString().ToLowerInvariant() + ".geojson");
@@ -35,7 +35,7 @@ public static class ImportCommand
         }
         if (cl.Get("townships") is { } townships)
         {
-            await Report(importer.ImportTownshipsAsync(Read(townships, "townships", ct), "cli", ct));
+            await Report(importer.ImportTownshipsAsync(Read(townships, "townships", ct), "cli", null, ct));
             return 0;
         }
         var which = cl.Required("layer");

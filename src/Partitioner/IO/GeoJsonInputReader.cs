@@ -17,8 +17,11 @@ public static class GeoJsonInputReader
         try
         {
             using var stream = File.OpenRead(path);
-            var fc = JsonSerializer.Deserialize<FeatureCollection>(stream, PartitionJson.Options);
-            return fc ?? throw new InputException(layer, null, null, "type", $"{path} holds no FeatureCollection.");
+            var fc = JsonSerializer.Deserialize<FeatureCollection>(stream, PartitionJson.Options)
+                ?? throw new InputException(layer, null, null, "type", $"{path} holds no FeatureCollection.");
+            foreach (var f in fc)
+                if (f.Geometry is not null) f.Geometry = Flattening.Flatten(f.Geometry);
+            return fc;
         }
         catch (JsonException e)
         {

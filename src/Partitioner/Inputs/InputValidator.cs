@@ -1,3 +1,4 @@
+using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Projection;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Valid;
@@ -11,7 +12,7 @@ public static class InputValidator
     public static void Validate(PartitionInput input)
     {
         var t = input.Township;
-        if (t.Code.Length != 9 || !t.Code.All(char.IsAsciiDigit))
+        if (!DivisionCode.TryParse(t.Code, out var township, DivisionLevel.Township))
             throw new InputException("township", 0, t.Code, "code", $"Township code '{t.Code}' must be 9 digits.");
         RequirePolygonal(t.Boundary, "township", 0, t.Code);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -29,7 +30,7 @@ public static class InputValidator
         for (int i = 0; i < input.Villages.Count; i++)
         {
             var v = input.Villages[i];
-            if (v.Code.Length != 12 || !v.Code.All(char.IsAsciiDigit) || !v.Code.StartsWith(t.Code, StringComparison.Ordinal))
+            if (!DivisionCode.TryParse(v.Code, out var village, DivisionLevel.Village) || village.Parent != township)
                 throw new InputException("villages", i, v.Code, "code", $"Village #{i} code '{v.Code}' must be 12 digits starting with the township code {t.Code}.");
             if (!villageCodes.Add(v.Code))
                 throw new InputException("villages", i, v.Code, "code", $"Village '{v.Code}' (#{i}) appears twice.");

@@ -125,12 +125,12 @@ public class ImportTests(DatabaseFixture db)
     [Fact]
     public async Task Import_HouseholdsChange_BumpsDataVersionAndMarksDirty()
     {
-        await Post("/api/townships", Samples.Township("530627991").ToJsonString());
-        await Post("/api/townships/530627991/households", Samples.Collection(Samples.Household("d1", 104.905, 27.405)).ToJsonString());
+        await Post("/api/townships", Samples.Township("530627991", lon: 104.96).ToJsonString());
+        await Post("/api/townships/530627991/households", Samples.Collection(Samples.Household("d1", 104.965, 27.405)).ToJsonString());
         var t = await _http.GetFromJsonAsync<JsonElement>("/api/townships/530627991");
         Assert.Equal(1, t.GetProperty("dataVersion").GetInt64());
         Assert.Equal(JsonValueKind.String, t.GetProperty("dirtySince").ValueKind);
-        await Post("/api/townships/530627991/households", Samples.Collection(Samples.Household("d1", 104.905, 27.405)).ToJsonString());
+        await Post("/api/townships/530627991/households", Samples.Collection(Samples.Household("d1", 104.965, 27.405)).ToJsonString());
         t = await _http.GetFromJsonAsync<JsonElement>("/api/townships/530627991");
         Assert.Equal(1, t.GetProperty("dataVersion").GetInt64());
     }

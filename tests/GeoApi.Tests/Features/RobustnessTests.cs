@@ -16,13 +16,27 @@ public class RobustnessTests(DatabaseFixture db) : IAsyncLifetime
 {
     private const string Code = "530627195";
     private readonly HttpClient _http = db.Client();
-    private string _micro = "", _household = "";
+    private string _micro = "", _household = "", _redraw = "";
+    private double[] _point = [];
 
     public async Task InitializeAsync()
     {
         await Samples.ImportAsync(_http, new TownshipGenerator(195).Generate(Code, "稳健镇", 104.50, 28.10, 400), "villages", "buildings", "households", "barriers");
         await Samples.PartitionAsync(_http, db.Db, Code, force: false);
-        (_micro, _household, _) = await Samples.ClusterHouseholdAsync(db.Db, Code);
+        (_micro, _household, _point) = await Samples.ClusterHouseholdAsync(db.Db, Code);
+        _redraw = await RedrawOf(_micro);
+    }
+
+    /// <summary>A redraw of a micro-grid that the service would accept: its territory grown by ~10 m.</summary>
+    private async Task<string> RedrawOf(string micro)
+    {
+        await using var cmd = db.Db.CreateCommand("""
+            SELECT ST_AsGeoJSON(ST_Buffer(m.geom, 0.0001)) FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version
+            WHERE m.township_code = $1 AND m.code = $2
+            """);
+        cmd.Parameters.AddWithValue(Code);
+        cmd.Parameters.AddWithValue(micro);
+        return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -39,10 +53,33 @@ public class RobustnessTests(DatabaseFixture db) : IAsyncLifetime
         return sb.ToString();
     }
 
-    /// <summary>The corpus: bodies no endpoint may accept.</summary>
-    private static IEnumerable<(string Name, byte[] Body)> Corpus()
+    /// <summary>The corpus: bodies no endpoint may accept. Some are valid but for one string
+    /// (a household, a redraw): the database cannot store a NUL or a lone surrogate.</summary>
+    private IEnumerable<(string Name, byte[] Body)> Corpus()
     {
         static byte[] U(string s) => Encoding.UTF8.GetBytes(s);
+        var at = FormattableString.Invariant($"[{_point[0]},{_point[1]}]");
+        string Household(string properties) => $$$"""{"type":"Feature","properties":{{{properties}}},"geometry":{"type":"Point","coordinates":{{{at}}}}}""";
+        foreach (var (name, properties) in new[]
+        {
+            ("NUL in a property", """{"id":"nul1","address":"a\u0000b"}"""),
+            ("NUL in a nested property name", """{"id":"nul2","extra":{"a\u0000":1}}"""),
+            ("lone surrogate in a property", """{"id":"sur1","room":"\ud800x"}"""),
+            ("lone low surrogate in an id", """{"id":"\udc00"}"""),
+        })
+        {
+            yield return (name + " (Feature)", U(Household(properties)));
+            yield return (name + " (FeatureCollection)", U($$"""{"type":"FeatureCollection","features":[{{Household(properties)}}]}"""));
+        }
+        byte[] invalid = [.. U("{\"id\":\"utf1\",\"address\":\"a"), 0xC3, 0x28, 0xFF, .. U("\"}")];
+        var feature = U(Household("#")).ToList();
+        int hole = feature.IndexOf((byte)'#');
+        feature.RemoveAt(hole);
+        feature.InsertRange(hole, invalid);
+        yield return ("invalid UTF-8 in a property (Feature)", [.. feature]);
+        yield return ("invalid UTF-8 in a property (FeatureCollection)", [.. U("{\"type\":\"FeatureCollection\",\"features\":["), .. feature, .. U("]}")]);
+        yield return ("NUL in a reason", U($$"""{"geometry":{{_redraw}},"reason":"a\u0000b"}"""));
+        yield return ("lone surrogate in a reason", U($$"""{"geometry":{{_redraw}},"reason":"\ud800"}"""));
         yield return ("not JSON", U("hello, world"));
         yield return ("empty", []);
         yield return ("truncated", U("""{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[104.5,"""));
@@ -103,15 +140,84 @@ public class RobustnessTests(DatabaseFixture db) : IAsyncLifetime
                     failures.Add($"{name} → {method} {path}: {status} without problem details");
             }
         //-- Query strings too: lookups and tiles.
-        foreach (var q in new[] { "lon=NaN&lat=1", "lon=1e300&lat=1e300", "lon=abc&lat=27", "lon=104&lat=27&crs=gcj02'--", "lon=104" })
+        foreach (var q in new[] { "lon=NaN&lat=1", "lon=1e300&lat=1e300", "lon=abc&lat=27", "lon=104&lat=27&crs=gcj02'--", "lon=104", "lon=104.5&lat=28.1&crs=wgs84%00" })
         {
             var status = (int)(await _http.GetAsync(new Uri("/api/lookup?" + q, UriKind.Relative))).StatusCode;
             if (status is < 400 or >= 500) failures.Add($"GET /api/lookup?{q}: {status}");
+        }
+        //-- A NUL reaching SQL through a route value or any query parameter.
+        foreach (var url in new[] { $"/api/households/{_household}%00/grid", $"/api/codes/{_micro}%00", $"/api/townships/{Code}/versions?limit=1&x=%00",
+            $"/ogc/collections/micro_grids/items?township={Code}%00" })
+        {
+            var status = (int)(await _http.GetAsync(new Uri(url, UriKind.Relative))).StatusCode;
+            if (status is < 400 or >= 500) failures.Add($"GET {url}: {status}");
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.Equal(before, await db.ChecksumAsync());
         Assert.Equal(versions, await Versions());
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
+    }
+
+    /// <summary>Every coordinate given an altitude, as RFC 7946 allows: [lon, lat, 5].</summary>
+    private static string WithAltitude(string geoJson) =>
+        System.Text.RegularExpressions.Regex.Replace(geoJson, @"\[(-?[0-9.eE+-]+),(-?[0-9.eE+-]+)\]", "[$1,$2,5]");
+
+    [Fact]
+    public async Task Altitude_OnEveryImportLayerHouseholdWriteAndRedraw_IsDroppedAndStored2D()
+    {
+        //-- A redraw first: household writes below start a recompute, which a concurrent edit may lose to (409).
+        int redraw = 0;
+        for (int attempt = 0; attempt < 3 && redraw is 0 or 409; attempt++)
+            redraw = (int)(await _http.PutAsync(new Uri($"/api/codes/{_micro}/geometry", UriKind.Relative),
+                new StringContent($$"""{"geometry": {{WithAltitude(await RedrawOf(_micro))}}, "reason": "altitude"}""", Encoding.UTF8, "application/json"))).StatusCode;
+        Assert.Equal(201, redraw);
+
+        //-- Each layer: one stored feature sent again with altitude.
+        foreach (var (layer, sql) in new[]
+        {
+            ("", "SELECT json_build_object('code', code, 'name', name), ST_AsGeoJSON(geom, 15) FROM township WHERE code = $1"),
+            ("villages", "SELECT json_build_object('code', code, 'name', name), ST_AsGeoJSON(geom, 15) FROM village WHERE township_code = $1 ORDER BY code LIMIT 1"),
+            ("buildings", "SELECT properties, ST_AsGeoJSON(geom, 15) FROM building WHERE township_code = $1 ORDER BY id LIMIT 1"),
+            ("households", "SELECT properties, ST_AsGeoJSON(geom, 15) FROM household WHERE township_code = $1 ORDER BY id LIMIT 1"),
+            ("barriers", "SELECT properties, ST_AsGeoJSON(geom, 15) FROM barrier WHERE township_code = $1 ORDER BY id LIMIT 1"),
+        })
+        {
+            await using var cmd = db.Db.CreateCommand(sql);
+            cmd.Parameters.AddWithValue(Code);
+            string properties, geometry;
+            await using (var r = await cmd.ExecuteReaderAsync())
+            {
+                Assert.True(await r.ReadAsync(), layer);
+                (properties, geometry) = (r.GetString(0), r.GetString(1));
+            }
+            var body = $$"""{"type":"FeatureCollection","features":[{"type":"Feature","properties":{{properties}},"geometry":{{WithAltitude(geometry)}}}]}""";
+            var response = await _http.PostAsync(new Uri(layer.Length == 0 ? "/api/townships" : $"/api/townships/{Code}/{layer}", UriKind.Relative), Samples.Json(body));
+            Assert.True(response.IsSuccessStatusCode, $"{layer}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        //-- A household replaced and patched with altitude.
+        var get = await _http.GetAsync(new Uri($"/api/households/{_household}", UriKind.Relative));
+        using (var put = new HttpRequestMessage(HttpMethod.Put, new Uri($"/api/households/{_household}", UriKind.Relative))
+        {
+            Content = new StringContent(WithAltitude(await get.Content.ReadAsStringAsync()), Encoding.UTF8, "application/geo+json"),
+        })
+        {
+            var response = await _http.SendAsync(put);
+            Assert.True(response.IsSuccessStatusCode, $"PUT: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        var patch = FormattableString.Invariant($$$"""{"geometry":{"type":"Point","coordinates":[{{{_point[0]}}},{{{_point[1]}}},7]}}""");
+        var patched = await _http.PatchAsync(new Uri($"/api/households/{_household}", UriKind.Relative), new StringContent(patch, Encoding.UTF8, "application/merge-patch+json"));
+        Assert.True(patched.IsSuccessStatusCode, $"PATCH: {(int)patched.StatusCode} {await patched.Content.ReadAsStringAsync()}");
+
+        await using var dims = db.Db.CreateCommand("""
+            SELECT max(d) FROM (
+                SELECT ST_NDims(geom) d FROM township WHERE code = $1 UNION ALL SELECT ST_NDims(geom) FROM village WHERE township_code = $1
+                UNION ALL SELECT ST_NDims(geom) FROM building WHERE township_code = $1 UNION ALL SELECT ST_NDims(geom) FROM household WHERE township_code = $1
+                UNION ALL SELECT ST_NDims(geom) FROM barrier WHERE township_code = $1
+                UNION ALL SELECT ST_NDims(geom) FROM micro_grid WHERE township_code = $1) x
+            """);
+        dims.Parameters.AddWithValue(Code);
+        Assert.Equal(2, Convert.ToInt32(await dims.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using GridSpatial.GeoApi.Infrastructure;
+using GridSpatial.Partitioner.Codes;
 
 namespace GridSpatial.GeoApi.Features.Access;
 
@@ -31,8 +32,8 @@ public static class JurisdictionExtensions
         return builder;
     }
 
-    /// <summary>Refuses (403) a write naming a code outside the caller's jurisdiction.</summary>
-    public static void RequireCovered(this HttpContext http, string code, string field)
+    /// <summary>Refuses (403) a write naming a parsed code outside the caller's jurisdiction.</summary>
+    public static void RequireCovered(this HttpContext http, DivisionCode code, string field)
     {
         if (!http.User.Covers(code))
             throw new ApiException(403, "Outside your jurisdiction", $"{code} is outside the jurisdiction of key '{http.User.Identity?.Name}'.", new() { ["field"] = field });

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using GridSpatial.Partitioner.Codes;
 
 namespace GridSpatial.GeoApi.Features.Access;
 
@@ -33,4 +34,7 @@ public static class Roles
         var j = user.Jurisdiction();
         return j is not null && code.StartsWith(j, StringComparison.Ordinal);
     }
+
+    /// <summary>Whether a parsed code lies in the caller's jurisdiction: the check for codes that arrive in a body.</summary>
+    public static bool Covers(this ClaimsPrincipal user, DivisionCode code) => user.Covers(code.Value);
 }

@@ -4,6 +4,7 @@ using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Editing;
 
 namespace GridSpatial.GeoApi.Features.Editing;
@@ -49,12 +50,14 @@ public static class EditEndpoints
         PartitionStore store, PartitionOptions options, CancellationToken ct, bool pinned = true)
     {
         if (codes.Count == 0) throw Problem(400, "codes", "Name the codes to merge.");
+        var parsed = new List<DivisionCode>(codes.Count);
         foreach (var c in codes)
-            if (c is null || c.Length is not (15 or 18) || !c.All(char.IsAsciiDigit))
-                throw Problem(400, "code", $"'{c}' is not a grid (15-digit) or micro-grid (18-digit) code.");
-        foreach (var c in codes) request.HttpContext.RequireCovered(c, "codes");
-        var township = codes[0][..9];
-        if (codes.Any(c => c[..9] != township)) throw Problem(422, "codes", "Every code of a merge must be in one township.");
+            parsed.Add(DivisionCode.TryParse(c, out var code, DivisionLevel.Grid, DivisionLevel.MicroGrid) ? code
+                : throw Problem(400, "code", $"'{c}' is not a grid (15-digit) or micro-grid (18-digit) code."));
+        foreach (var c in parsed) request.HttpContext.RequireCovered(c, "codes");
+        var township = parsed[0].Township!.Value;
+        if (parsed.Any(c => c.Township!.Value != township)) throw Problem(422, "codes", "Every code of a merge must be in one township.");
+        codes = parsed.ConvertAll(c => c.Value);
         var reason = string.IsNullOrWhiteSpace(body.Reason) ? $"{kind.ToString().ToLowerInvariant()} {string.Join(", ", codes)}" : body.Reason.Trim();
         if (reason.Length > 500) throw Problem(400, "reason", "A reason is at most 500 characters.");
         NetTopologySuite.Geometries.Geometry? geometry = null;

@@ -5,19 +5,21 @@ using GridSpatial.Partitioner.Inputs;
 
 namespace GridSpatial.GeoApi.Features.Import;
 
-/// <summary>Reads the features of a GeoJSON FeatureCollection (or a single Feature) one at a
-/// time from a stream, holding only one feature in memory: a million-household file imports in
-/// constant memory.</summary>
+/// <summary>Reads the features of a GeoJSON FeatureCollection (or, when allowed, a single
+/// Feature) one at a time from a stream, holding only one feature in memory: a million-household
+/// file or request body imports in constant memory, whatever its size. Members of the collection
+/// other than <c>type</c> and <c>features</c> are skipped unread.</summary>
 public static class FeatureReader
 {
-    public static async IAsyncEnumerable<JsonElement> ReadAsync(Stream stream, string layer, [EnumeratorCancellation] CancellationToken ct)
+    public static IAsyncEnumerable<JsonElement> ReadAsync(Stream stream, string layer, CancellationToken ct) =>
+        ReadAsync(stream, layer, allowSingle: false, ct);
+
+    public static async IAsyncEnumerable<JsonElement> ReadAsync(Stream stream, string layer, bool allowSingle, [EnumeratorCancellation] CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         int length = 0;
         bool final = false;
-        var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = 64 });
-        int depth = 0;
-        Phase phase = Phase.Start;
+        var cursor = new Cursor(layer, allowSingle) { State = new JsonReaderState(new JsonReaderOptions { MaxDepth = 64 }) };
         try
         {
             while (true)
@@ -28,11 +30,10 @@ public static class FeatureReader
                     if (n == 0) final = true;
                     length += n;
                 }
-                int consumed;
                 var emitted = new List<JsonElement>();
-                (consumed, state, phase, depth) = Scan(buffer.AsSpan(0, length), final, state, phase, depth, emitted, layer);
+                int consumed = Scan(buffer.AsSpan(0, length), final, cursor, emitted);
                 foreach (var e in emitted) yield return e;
-                if (phase == Phase.Done) yield break;
+                if (cursor.Phase == Phase.Done) yield break;
                 if (consumed == 0 && length == buffer.Length)
                 {
                     var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
@@ -45,8 +46,8 @@ public static class FeatureReader
                     buffer.AsSpan(consumed, length - consumed).CopyTo(buffer);
                     length -= consumed;
                 }
-                if (final && consumed == 0 && phase != Phase.Done)
-                    throw new InputException(layer, null, null, "$", "The file ends before the GeoJSON is complete.");
+                if (final && consumed == 0)
+                    throw new InputException(layer, null, null, "$", "The body ends before the GeoJSON is complete.");
             }
         }
         finally
@@ -57,68 +58,134 @@ public static class FeatureReader
 
     private enum Phase { Start, InObject, Features, Done }
 
-    private static (int Consumed, JsonReaderState State, Phase Phase, int Depth) Scan(
-        ReadOnlySpan<byte> data, bool final, JsonReaderState state, Phase phase, int depth, List<JsonElement> emitted, string layer)
+    /// <summary>Where the scan stands between reads; changed only together with the bytes consumed.</summary>
+    private sealed class Cursor(string layer, bool allowSingle)
     {
-        var reader = new Utf8JsonReader(data, final, state);
+        public string Layer { get; } = layer;
+        public bool AllowSingle { get; } = allowSingle;
+        public JsonReaderState State { get; set; }
+        public Phase Phase { get; set; } = Phase.Start;
+        public int Depth { get; set; }
+        public string? Type { get; set; }
+        /// <summary>The root's Feature members, kept when a single Feature is allowed.</summary>
+        public Dictionary<string, byte[]> Members { get; } = new(StringComparer.Ordinal);
+    }
+
+    private static readonly string[] FeatureMembers = ["id", "properties", "geometry"];
+
+    private static int Scan(ReadOnlySpan<byte> data, bool final, Cursor cursor, List<JsonElement> emitted)
+    {
+        var reader = new Utf8JsonReader(data, final, cursor.State);
         int consumed = 0;
+        var layer = cursor.Layer;
         try
         {
             while (true)
             {
-                if (phase == Phase.Features)
+                var before = reader;
+                if (cursor.Phase == Phase.Features)
                 {
-                    var save = reader;
-                    if (!reader.Read()) return (consumed, save.CurrentState, phase, depth);
+                    if (!reader.Read()) return Stop(before);
                     if (reader.TokenType == JsonTokenType.EndArray)
                     {
                         //-- The rest of the collection (bbox, crs…) is not needed.
-                        return ((int)reader.BytesConsumed, reader.CurrentState, Phase.Done, depth);
+                        cursor.Phase = Phase.Done;
+                        return (int)reader.BytesConsumed;
                     }
                     //-- The reader stands on the feature's first token: parse that whole value.
-                    if (!JsonDocument.TryParseValue(ref reader, out var doc))
-                        return (consumed, save.CurrentState, phase, depth);
+                    if (!JsonDocument.TryParseValue(ref reader, out var doc)) return Stop(before);
                     using (doc) emitted.Add(doc.RootElement.Clone());
                     consumed = (int)reader.BytesConsumed;
                     continue;
                 }
-                var before = reader;
-                if (!reader.Read()) return (consumed, before.CurrentState, phase, depth);
-                switch (phase)
+                if (!reader.Read()) return Stop(before);
+                switch (cursor.Phase)
                 {
                     case Phase.Start:
                         if (reader.TokenType != JsonTokenType.StartObject)
-                            throw new InputException(layer, null, null, "$", "The file is not a GeoJSON object.");
-                        phase = Phase.InObject;
-                        depth = reader.CurrentDepth;
-                        consumed = (int)reader.BytesConsumed;
+                            throw new InputException(layer, null, null, "type", "The body must be a GeoJSON object with a 'type'.");
+                        cursor.Phase = Phase.InObject;
+                        cursor.Depth = reader.CurrentDepth;
                         break;
-                    case Phase.InObject:
-                        if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("features"))
+                    case Phase.InObject when reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == cursor.Depth + 1:
+                        if (reader.ValueTextEquals("features"))
                         {
-                            if (!reader.Read()) return (consumed, before.CurrentState, phase, depth);
+                            if (!reader.Read()) return Stop(before);
                             if (reader.TokenType != JsonTokenType.StartArray)
                                 throw new InputException(layer, null, null, "features", "'features' must be an array.");
-                            phase = Phase.Features;
-                            consumed = (int)reader.BytesConsumed;
+                            if (cursor.Type is not (null or "FeatureCollection")) throw WrongType(cursor);
+                            cursor.Phase = Phase.Features;
                         }
-                        else if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth)
+                        else if (reader.ValueTextEquals("type"))
                         {
-                            throw new InputException(layer, null, null, "features", "The GeoJSON has no 'features' array: expected a FeatureCollection.");
+                            if (!reader.Read()) return Stop(before);
+                            cursor.Type = reader.TokenType == JsonTokenType.String ? Text(ref reader) : reader.TokenType.ToString().ToLowerInvariant();
                         }
-                        else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                        else if (cursor.AllowSingle && Member(ref reader) is { } member)
                         {
-                            if (!reader.TrySkip()) return (consumed, before.CurrentState, phase, depth);
-                            consumed = (int)reader.BytesConsumed;
+                            if (!reader.Read()) return Stop(before);
+                            int start = (int)reader.TokenStartIndex;
+                            if (!reader.TrySkip()) return Stop(before);
+                            //-- Kept as sent (bytes, not re-encoded): the validator judges its text.
+                            cursor.Members[member] = data[start..(int)reader.BytesConsumed].ToArray();
                         }
-                        else consumed = (int)reader.BytesConsumed;
+                        else
+                        {
+                            if (!reader.Read() || !reader.TrySkip()) return Stop(before);
+                        }
                         break;
+                    case Phase.InObject when reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == cursor.Depth:
+                        if (cursor.AllowSingle && cursor.Type == "Feature")
+                        {
+                            emitted.Add(SingleFeature(cursor.Members));
+                            cursor.Phase = Phase.Done;
+                            return (int)reader.BytesConsumed;
+                        }
+                        if (cursor.Type is not (null or "FeatureCollection")) throw WrongType(cursor);
+                        throw new InputException(layer, null, null, "features", "The GeoJSON has no 'features' array: expected a FeatureCollection.");
                 }
+                consumed = (int)reader.BytesConsumed;
             }
         }
         catch (JsonException e)
         {
-            throw new InputException(layer, null, null, "$", $"The file is not valid JSON: {e.Message}");
+            throw new InputException(layer, null, null, "$", $"The body is not valid JSON: {e.Message}");
         }
+
+        //-- Not enough bytes for the next token: keep the state of the last whole one.
+        int Stop(Utf8JsonReader at)
+        {
+            cursor.State = at.CurrentState;
+            return consumed;
+        }
+    }
+
+    private static string? Member(ref Utf8JsonReader reader)
+    {
+        foreach (var m in FeatureMembers)
+            if (reader.ValueTextEquals(m)) return m;
+        return null;
+    }
+
+    private static string Text(ref Utf8JsonReader reader)
+    {
+        try { return reader.GetString() ?? ""; }
+        catch (InvalidOperationException) { return "?"; }
+    }
+
+    private static InputException WrongType(Cursor cursor) =>
+        new(cursor.Layer, null, null, "type", $"The body must be a FeatureCollection{(cursor.AllowSingle ? " or a Feature" : "")}, not '{cursor.Type}'.");
+
+    private static JsonElement SingleFeature(Dictionary<string, byte[]> members)
+    {
+        var json = new List<byte>("{\"type\":\"Feature\""u8.ToArray());
+        foreach (var (name, value) in members)
+        {
+            json.AddRange(System.Text.Encoding.UTF8.GetBytes($",\"{name}\":"));
+            json.AddRange(value);
+        }
+        json.Add((byte)'}');
+        using var doc = JsonDocument.Parse(json.ToArray());
+        return doc.RootElement.Clone();
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using GridSpatial.GeoApi.Infrastructure;
+using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.IO;
 using NetTopologySuite.Algorithm.Locate;
@@ -22,7 +24,7 @@ public sealed class FeatureValidator
     private readonly string _layer;
     private readonly Geometry? _township;
     private readonly IndexedPointInAreaLocator? _inTownship;
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    //-- One entry per id of the upload (where it first appeared): the only state that grows with it.
     private readonly Dictionary<string, int> _firstIndex = new(StringComparer.Ordinal);
 
     public FeatureValidator(string layer, Geometry? township)
@@ -36,12 +38,10 @@ public sealed class FeatureValidator
     {
         var v = new FeatureValidator("townships", null);
         var props = v.Properties(feature, index, null);
-        var code = v.RequiredString(props, "code", index, null);
-        if (code.Length != 9 || !code.All(char.IsAsciiDigit))
-            throw new InputException("townships", index, code, "code", $"Feature #{index}: 'code' must be 9 digits (county + township segment), not '{code}'.");
-        var name = v.RequiredString(props, "name", index, code);
-        int segment = int.Parse(code[6..], CultureInfo.InvariantCulture);
-        var kind = v.OptionalString(props, "kind", index, code) ?? segment switch
+        var code = v.Code(props, "code", index, DivisionLevel.Township, "county + township segment");
+        var name = v.RequiredString(props, "name", index, code.Value);
+        int segment = int.Parse(code.Value[6..], CultureInfo.InvariantCulture);
+        var kind = v.OptionalString(props, "kind", index, code.Value) ?? segment switch
         {
             < 100 => "subdistrict",
             < 200 => "town",
@@ -49,25 +49,25 @@ public sealed class FeatureValidator
             _ => "other",
         };
         if (kind is not ("subdistrict" or "town" or "township" or "other"))
-            throw new InputException("townships", index, code, "kind", $"Township '{code}': 'kind' must be subdistrict, town, township or other, not '{kind}'.");
-        bool urban = v.OptionalBool(props, "urban", index, code) ?? segment < 100;
-        var geom = v.Polygonal(feature, index, code);
-        return new TownshipRow(code, code[..6], name, kind, urban, geom);
+            throw new InputException("townships", index, code.Value, "kind", $"Township '{code}': 'kind' must be subdistrict, town, township or other, not '{kind}'.");
+        bool urban = v.OptionalBool(props, "urban", index, code.Value) ?? segment < 100;
+        var geom = v.Polygonal(feature, index, code.Value);
+        return new TownshipRow(code, name, kind, urban, geom);
     }
 
-    public VillageRow Village(JsonElement feature, int index, string townshipCode)
+    public VillageRow Village(JsonElement feature, int index, DivisionCode township)
     {
         var props = Properties(feature, index, null);
-        var code = RequiredString(props, "code", index, null);
-        if (code.Length != 12 || !code.All(char.IsAsciiDigit) || !code.StartsWith(townshipCode, StringComparison.Ordinal))
-            throw new InputException(_layer, index, code, "code", $"Feature #{index}: village 'code' must be 12 digits starting with the township code {townshipCode}, not '{code}'.");
-        Unique(code, index);
-        var name = RequiredString(props, "name", index, code);
-        int segment = int.Parse(code[9..], CultureInfo.InvariantCulture);
-        bool urban = OptionalBool(props, "urban", index, code) ?? (OptionalString(props, "kind", index, code) is { } k ? k == "urban" : segment is >= 1 and < 200);
-        var geom = Polygonal(feature, index, code);
+        var code = Code(props, "code", index, DivisionLevel.Village, $"starting with the township code {township}");
+        if (code.Parent != township)
+            throw new InputException(_layer, index, code.Value, "code", $"Feature #{index}: village 'code' must be 12 digits starting with the township code {township}, not '{code}'.");
+        Unique(code.Value, index);
+        var name = RequiredString(props, "name", index, code.Value);
+        int segment = int.Parse(code.Value[9..], CultureInfo.InvariantCulture);
+        bool urban = OptionalBool(props, "urban", index, code.Value) ?? (OptionalString(props, "kind", index, code.Value) is { } k ? k == "urban" : segment is >= 1 and < 200);
+        var geom = Polygonal(feature, index, code.Value);
         if (_township is not null && geom.Difference(_township).Area > 0.01 * geom.Area)
-            throw new InputException(_layer, index, code, "geometry", $"Village '{code}' (#{index}) lies outside its township {townshipCode}.");
+            throw new InputException(_layer, index, code.Value, "geometry", $"Village '{code}' (#{index}) lies outside its township {township}.");
         return new VillageRow(code, name, urban, geom);
     }
 
@@ -122,17 +122,20 @@ public sealed class FeatureValidator
 
     private void Unique(string id, int index)
     {
-        if (!_ids.Add(id))
+        if (!_firstIndex.TryAdd(id, index))
             throw new InputException(_layer, index, id, "id", $"Feature #{index}: id '{id}' appears twice in this upload (first at #{_firstIndex[id]}).");
-        _firstIndex[id] = index;
     }
 
     private JsonElement Properties(JsonElement feature, int index, string? id)
     {
-        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String || t.GetString() != "Feature")
+        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String || !t.ValueEquals("Feature"))
             throw new InputException(_layer, index, id, "type", $"Feature #{index} is not a GeoJSON Feature object.");
         if (!feature.TryGetProperty("properties", out var props) || props.ValueKind != JsonValueKind.Object)
             throw new InputException(_layer, index, id, "properties", $"Feature #{index} has no 'properties' object.");
+        //-- Properties are stored whole (jsonb): every string in them must be storable, not only the known ones.
+        if (StorableText.FirstUnstorable(props, "") is { } bad)
+            throw new InputException(_layer, index, id, bad.Length == 0 ? "properties" : bad,
+                $"Feature #{index}: property '{bad}' is not storable text (a NUL character, a lone surrogate or invalid UTF-8).");
         return props;
     }
 
@@ -146,6 +149,39 @@ public sealed class FeatureValidator
 
     private string? OptionalIdentifier(string? value, string name, int index, string? id) => value is null ? null : Identifier(value, name, index, id);
 
+    /// <summary>A code property, parsed once (<see cref="DivisionCode"/>): a JSON string of the level's
+    /// digits or — as GIS tools export codes — a JSON integer written with exactly those digits.
+    /// Signs, exponents, fractions, spaces, padding and other scripts' digits are refused.</summary>
+    private DivisionCode Code(JsonElement props, string name, int index, DivisionLevel level, string what)
+    {
+        int digits = (int)level;
+        if (!props.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            throw new InputException(_layer, index, null, name, $"Feature #{index} has no property '{name}'.");
+        var text = v.ValueKind switch
+        {
+            JsonValueKind.String => Text(v, name, index, null),
+            JsonValueKind.Number => v.GetRawText(),
+            _ => null,
+        };
+        if (!DivisionCode.TryParse(text, out var code, level))
+            throw new InputException(_layer, index, null, name,
+                $"Feature #{index}: '{name}' must be {digits} digits ({what}), not {(text is null ? v.ValueKind.ToString().ToLowerInvariant() : $"'{Shorten(text)}'")}.");
+        return code;
+    }
+
+    /// <summary>A JSON string the store can hold (<see cref="StorableText"/>).</summary>
+    private string Text(JsonElement v, string name, int index, string? id)
+    {
+        string? s = null;
+        try { s = v.GetString(); }
+        catch (InvalidOperationException) { }
+        return s is not null && StorableText.IsStorable(s)
+            ? s
+            : throw new InputException(_layer, index, id, name, $"Feature #{index}: '{name}' is not storable text (a NUL character, a lone surrogate or invalid UTF-8).");
+    }
+
+    private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
+
     private string RequiredString(JsonElement props, string name, int index, string? id) =>
         OptionalString(props, name, index, id) is { Length: > 0 } s
             ? s
@@ -156,7 +192,7 @@ public sealed class FeatureValidator
         if (!props.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         var s = v.ValueKind switch
         {
-            JsonValueKind.String => v.GetString(),
+            JsonValueKind.String => Text(v, name, index, id),
             JsonValueKind.Number => v.GetRawText(),
             _ => throw new InputException(_layer, index, id, name, $"Feature #{index}{(id is null ? "" : $" '{id}'")}: '{name}' must be a string, not {v.ValueKind.ToString().ToLowerInvariant()}."),
         };
@@ -169,7 +205,7 @@ public sealed class FeatureValidator
     {
         if (!props.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n >= min && n <= max) return n;
-        if (v.ValueKind == JsonValueKind.String && int.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out n) && n >= min && n <= max) return n;
+        if (v.ValueKind == JsonValueKind.String && int.TryParse(Text(v, name, index, id), NumberStyles.Integer, CultureInfo.InvariantCulture, out n) && n >= min && n <= max) return n;
         throw new InputException(_layer, index, id, name, $"Feature #{index}{(id is null ? "" : $" '{id}'")}: '{name}' must be a whole number from {min} to {max}, not {v.GetRawText()}.");
     }
 
@@ -198,6 +234,7 @@ public sealed class FeatureValidator
             throw new InputException(_layer, index, id, "geometry", $"Feature #{index}{(id is null ? "" : $" '{id}'")} has a malformed geometry: {e.Message}");
         }
         if (geom is null) throw new InputException(_layer, index, id, "geometry", $"Feature #{index} has no geometry.");
+        geom = Flattening.Flatten(geom);
         if (geom.NumPoints > MaxVertices)
             throw new InputException(_layer, index, id, "geometry", $"Feature #{index}{(id is null ? "" : $" '{id}'")} has {geom.NumPoints:N0} vertices; at most {MaxVertices:N0} are accepted.");
         foreach (var c in geom.Coordinates)

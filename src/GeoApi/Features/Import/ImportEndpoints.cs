@@ -1,7 +1,7 @@
 using GridSpatial.GeoApi.Features.Access;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using GridSpatial.GeoApi.Infrastructure;
+using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Inputs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -24,10 +24,12 @@ public static class ImportEndpoints
         return app;
     }
 
+    //-- Bodies are streamed feature by feature (FeatureReader): memory stays bounded whatever the upload's size.
     private static async Task<Ok<LayerImporter.Result>> ImportTownships(HttpRequest request, LayerImporter importer, CancellationToken ct)
     {
-        using var doc = await ReadBody(request, "townships", ct);
-        return TypedResults.Ok(await importer.ImportTownshipsAsync(Covered(Features(doc.RootElement, "townships", allowSingle: true, ct), request.HttpContext), Actor(request), ct));
+        var http = request.HttpContext;
+        var features = FeatureReader.ReadAsync(request.Body, "townships", allowSingle: true, ct);
+        return TypedResults.Ok(await importer.ImportTownshipsAsync(features, Actor(request), (code, index) => Authorize(http, code, index), ct));
     }
 
     private static async Task<Ok<LayerImporter.Result>> ImportLayer(string code, string layer, HttpRequest request, LayerImporter importer, CancellationToken ct)
@@ -37,15 +39,22 @@ public static class ImportEndpoints
         //-- Integrators write households only; the other layers are GIS staff's.
         if (which != Layer.Households && !Roles.Permissions[Roles.Edit].Any(request.HttpContext.User.IsInRole))
             throw new ApiException(403, "Forbidden", $"Importing {layer} needs an editor or admin key.", new() { ["field"] = "layer" });
-        using var doc = await ReadBody(request, layer, ct);
-        return TypedResults.Ok(await importer.ImportAsync(code, which, Features(doc.RootElement, layer, allowSingle: false, ct), Actor(request), ct));
+        //-- The route's township is checked by the jurisdiction filter; every feature's code must lie in it (FeatureValidator).
+        return TypedResults.Ok(await importer.ImportAsync(code, which, FeatureReader.ReadAsync(request.Body, layer, ct), Actor(request), ct));
     }
 
+    /// <summary>A body that is one JSON document (a household, a patch); bounded by the request size limit.</summary>
     internal static async Task<JsonDocument> ReadBody(HttpRequest request, string layer, CancellationToken ct)
     {
         try
         {
-            return await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 64 }, ct);
+            var doc = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 64 }, ct);
+            if (StorableText.FirstUnstorable(doc.RootElement, "$") is { } bad)
+            {
+                doc.Dispose();
+                throw new InputException(layer, 0, null, bad, $"'{bad}' is not storable text (a NUL character, a lone surrogate or invalid UTF-8).");
+            }
+            return doc;
         }
         catch (JsonException e)
         {
@@ -53,41 +62,13 @@ public static class ImportEndpoints
         }
     }
 
-    /// <summary>Refuses (403, before anything is written) a township outside the caller's jurisdiction.</summary>
-    private static async IAsyncEnumerable<JsonElement> Covered(IAsyncEnumerable<JsonElement> features, HttpContext http)
+    /// <summary>Refuses (403, before anything is written) a validated township outside the caller's jurisdiction.</summary>
+    private static void Authorize(HttpContext http, DivisionCode code, int index)
     {
-        int index = 0;
-        await foreach (var f in features)
-        {
-            if (f.ValueKind == JsonValueKind.Object && f.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
-                && p.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String && !http.User.Covers(c.GetString()!))
-                throw new ApiException(403, "Outside your jurisdiction", $"Township {c.GetString()} (#{index}) is outside the jurisdiction of key '{http.User.Identity?.Name}'.",
-                    new() { ["layer"] = "townships", ["featureIndex"] = index, ["field"] = "code" });
-            index++;
-            yield return f;
-        }
+        if (!http.User.Covers(code))
+            throw new ApiException(403, "Outside your jurisdiction", $"Township {code} (#{index}) is outside the jurisdiction of key '{http.User.Identity?.Name}'.",
+                new() { ["layer"] = "townships", ["featureIndex"] = index, ["field"] = "code" });
     }
 
     internal static string Actor(HttpRequest request) => request.HttpContext.User.Identity?.Name ?? "anonymous";
-
-    private static async IAsyncEnumerable<JsonElement> Features(JsonElement root, string layer, bool allowSingle, [EnumeratorCancellation] CancellationToken ct = default)
-    {
-        await Task.CompletedTask;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
-            throw new InputException(layer, null, null, "type", "The body must be a GeoJSON object with a 'type'.");
-        if (type.GetString() == "Feature" && allowSingle)
-        {
-            yield return root;
-            yield break;
-        }
-        if (type.GetString() != "FeatureCollection")
-            throw new InputException(layer, null, null, "type", $"The body must be a FeatureCollection{(allowSingle ? " or a Feature" : "")}, not '{type.GetString()}'.");
-        if (!root.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
-            throw new InputException(layer, null, null, "features", "The FeatureCollection has no 'features' array.");
-        foreach (var f in features.EnumerateArray())
-        {
-            ct.ThrowIfCancellationRequested();
-            yield return f;
-        }
-    }
 }

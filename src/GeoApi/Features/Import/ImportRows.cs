@@ -1,10 +1,15 @@
+using GridSpatial.Partitioner.Codes;
 using NetTopologySuite.Geometries;
 
 namespace GridSpatial.GeoApi.Features.Import;
 
-public sealed record TownshipRow(string Code, string CountyCode, string Name, string Kind, bool Urban, MultiPolygon Geom);
+/// <summary>A township to store; <see cref="Code"/> is parsed (9 digits), so its county is its first six.</summary>
+public sealed record TownshipRow(DivisionCode Code, string Name, string Kind, bool Urban, MultiPolygon Geom)
+{
+    public string CountyCode => Code.Value[..6];
+}
 
-public sealed record VillageRow(string Code, string Name, bool Urban, MultiPolygon Geom);
+public sealed record VillageRow(DivisionCode Code, string Name, bool Urban, MultiPolygon Geom);
 
 public sealed record BuildingRow(string Id, int? Floors, string? Use, string Properties, MultiPolygon Geom);
 

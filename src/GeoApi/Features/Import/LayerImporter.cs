@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GridSpatial.GeoApi.Infrastructure;
+using GridSpatial.Partitioner.Codes;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
@@ -14,24 +15,40 @@ public sealed class LayerImporter(NpgsqlDataSource db)
 {
     public sealed record Result(string Layer, int Received, int Inserted, int Updated);
 
-    public async Task<Result> ImportTownshipsAsync(IAsyncEnumerable<JsonElement> features, string actor, CancellationToken ct)
+    /// <summary>Overlap two townships may have (boundary noise of separately digitised
+    /// neighbours), as a share of the smaller one's area.</summary>
+    //-- 1 %: real neighbours' borders disagree by metres along kilometres, which stays far below;
+    //-- a township drawn over another's fields and houses (a lookup takeover) is far above.
+    public const double MaxOverlapShare = 0.01;
+
+    /// <summary>Validates every township, then writes them in one transaction. A township whose
+    /// geometry changes may not overlap another by more than <see cref="MaxOverlapShare"/> (409,
+    /// nothing written).</summary>
+    /// <param name="authorize">Called with each validated township's code before anything is
+    /// written; throws to refuse it (the API's jurisdiction check). Null allows all (the command line).</param>
+    public async Task<Result> ImportTownshipsAsync(IAsyncEnumerable<JsonElement> features, string actor, Action<DivisionCode, int>? authorize, CancellationToken ct)
     {
         var rows = new List<TownshipRow>();
-        var codes = new HashSet<string>(StringComparer.Ordinal);
+        var codes = new HashSet<DivisionCode>();
         int index = 0;
         await foreach (var f in features.WithCancellation(ct))
         {
             var row = FeatureValidator.Township(f, index);
+            authorize?.Invoke(row.Code, index);
             if (!codes.Add(row.Code))
-                throw new Partitioner.Inputs.InputException("townships", index, row.Code, "code", $"Township '{row.Code}' appears twice in this upload.");
+                throw new Partitioner.Inputs.InputException("townships", index, row.Code.Value, "code", $"Township '{row.Code}' appears twice in this upload.");
             rows.Add(row);
             index++;
         }
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        //-- Township geometry writes take turns, so two overlapping uploads cannot both pass the overlap check.
+        await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('gridspatial:township-geometry'))", conn, tx))
+            await turn.ExecuteNonQueryAsync(ct);
         int inserted = 0, updated = 0;
-        foreach (var r in rows)
+        for (int i = 0; i < rows.Count; i++)
         {
+            var r = rows[i];
             await using (var county = new NpgsqlCommand("INSERT INTO county (code, name) VALUES ($1, $1) ON CONFLICT DO NOTHING", conn, tx))
             {
                 county.Parameters.AddWithValue(r.CountyCode);
@@ -44,29 +61,56 @@ public sealed class LayerImporter(NpgsqlDataSource db)
                 WHERE (t.name, t.kind, t.urban, t.geom) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.urban, EXCLUDED.geom)
                 RETURNING (xmax = 0)
                 """, conn, tx);
-            cmd.Parameters.AddWithValue(r.Code);
+            cmd.Parameters.AddWithValue(r.Code.Value);
             cmd.Parameters.AddWithValue(r.CountyCode);
             cmd.Parameters.AddWithValue(r.Name);
             cmd.Parameters.AddWithValue(r.Kind);
             cmd.Parameters.AddWithValue(r.Urban);
             cmd.Parameters.AddWithValue((Geometry)r.Geom);
-            switch (await cmd.ExecuteScalarAsync(ct))
+            var outcome = await cmd.ExecuteScalarAsync(ct);
+            switch (outcome)
             {
                 case true: inserted++; break;
                 case false: updated++; break;
             }
+            if (outcome is bool) await RefuseOverlap(conn, tx, r, i, ct);
             await using var state = new NpgsqlCommand("INSERT INTO township_state (township_code) VALUES ($1) ON CONFLICT DO NOTHING", conn, tx);
-            state.Parameters.AddWithValue(r.Code);
+            state.Parameters.AddWithValue(r.Code.Value);
             await state.ExecuteNonQueryAsync(ct);
-            await NotifyChanged(conn, tx, r.Code, ct);
+            await NotifyChanged(conn, tx, r.Code.Value, ct);
+            //-- One audit row per township, so the log says which township a key changed.
+            await Audit(conn, tx, r.Code.Value, actor, "townships", 1, outcome is true ? 1 : 0, outcome is false ? 1 : 0, ct);
         }
-        await Audit(conn, tx, null, actor, "townships", rows.Count, inserted, updated, ct);
         await tx.CommitAsync(ct);
         return new Result("townships", rows.Count, inserted, updated);
     }
 
+    /// <summary>Refuses (409) a township just written that overlaps another by more than
+    /// <see cref="MaxOverlapShare"/> of the smaller one's area (areas on the spheroid, m²).</summary>
+    private static async Task RefuseOverlap(NpgsqlConnection conn, NpgsqlTransaction tx, TownshipRow row, int index, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT o.code, o.name, x.overlap, x.smaller FROM township t
+            JOIN township o ON o.code <> t.code AND ST_Intersects(o.geom, t.geom)
+            CROSS JOIN LATERAL (SELECT ST_Area(ST_Intersection(o.geom, t.geom)::geography) AS overlap,
+                least(ST_Area(o.geom::geography), ST_Area(t.geom::geography)) AS smaller) x
+            WHERE t.code = $1 AND x.overlap > $2 * x.smaller
+            ORDER BY x.overlap DESC, o.code LIMIT 1
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(row.Code.Value);
+        cmd.Parameters.AddWithValue(MaxOverlapShare);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return;
+        var other = reader.GetString(0);
+        throw new ApiException(409, "Townships overlap",
+            FormattableString.Invariant($"Township {row.Code} (#{index}) would overlap township {other} ({reader.GetString(1)}) by {reader.GetDouble(2):F0} m², {100 * reader.GetDouble(2) / reader.GetDouble(3):F1} % of the smaller one (at most {100 * MaxOverlapShare:F0} % is allowed)."),
+            new() { ["layer"] = "townships", ["featureIndex"] = index, ["featureId"] = row.Code.Value, ["field"] = "geometry", ["township"] = row.Code.Value, ["overlaps"] = other });
+    }
+
     public async Task<Result> ImportAsync(string townshipCode, Layer layer, IAsyncEnumerable<JsonElement> features, string actor, CancellationToken ct)
     {
+        if (!DivisionCode.TryParse(townshipCode, out var code, DivisionLevel.Township))
+            throw ApiException.NotFound($"There is no township '{townshipCode}': a township code is 9 digits.");
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         Geometry township;
@@ -92,8 +136,8 @@ public sealed class LayerImporter(NpgsqlDataSource db)
                 switch (layer)
                 {
                     case Layer.Villages:
-                        var v = validator.Village(f, received, townshipCode);
-                        await writer.WriteAsync(v.Code, NpgsqlDbType.Char, ct);
+                        var v = validator.Village(f, received, code);
+                        await writer.WriteAsync(v.Code.Value, NpgsqlDbType.Char, ct);
                         await writer.WriteAsync(v.Name, NpgsqlDbType.Text, ct);
                         await writer.WriteAsync(v.Urban, NpgsqlDbType.Boolean, ct);
                         await writer.WriteAsync((Geometry)v.Geom, NpgsqlDbType.Geometry, ct);

@@ -1,5 +1,6 @@
 using GridSpatial.GeoApi.Features.Access;
 using GridSpatial.GeoApi.Infrastructure;
+using GridSpatial.Partitioner.Codes;
 using Hangfire;
 using Npgsql;
 
@@ -32,25 +33,32 @@ public static class BatchEndpoints
     {
         var jurisdiction = http.User.Jurisdiction() ?? "";
         var prefix = body.Prefix ?? jurisdiction;
-        if (!prefix.All(char.IsAsciiDigit) || prefix.Length > 9)
+        if (!DivisionCode.IsDigits(prefix) || prefix.Length > 9)
             throw new ApiException(400, "Invalid batch", "A prefix is up to 9 digits.", new() { ["field"] = "prefix" });
         List<string> codes;
         if (body.Townships is { Count: > 0 } named)
         {
             if (named.Count > 100_000) throw new ApiException(400, "Invalid batch", "At most 100,000 townships per batch.", new() { ["field"] = "townships" });
+            var parsed = new List<DivisionCode>(named.Count);
             foreach (var c in named)
             {
-                if (c is null || c.Length != 9 || !c.All(char.IsAsciiDigit))
+                if (!DivisionCode.TryParse(c, out var code, DivisionLevel.Township))
                     throw new ApiException(400, "Invalid batch", $"'{c}' is not a 9-digit township code.", new() { ["field"] = "townships" });
-                http.RequireCovered(c, "townships");
+                http.RequireCovered(code, "townships");
+                parsed.Add(code);
             }
-            codes = await Existing(db, named.Distinct().ToArray(), null, ct);
-            var missing = named.Except(codes).ToList();
+            var wanted = parsed.ConvertAll(c => c.Value);
+            codes = await Existing(db, wanted.Distinct().ToArray(), null, ct);
+            var missing = wanted.Except(codes).ToList();
             if (missing.Count > 0) throw new ApiException(404, "Unknown township", $"There is no township {missing[0]}{(missing.Count > 1 ? $" (and {missing.Count - 1} more)" : "")}.", new() { ["field"] = "townships" });
         }
         else
         {
-            if (!prefix.StartsWith(jurisdiction, StringComparison.Ordinal)) http.RequireCovered(prefix.PadRight(9, '0'), "prefix");
+            if (!prefix.StartsWith(jurisdiction, StringComparison.Ordinal))
+            {
+                _ = DivisionCode.TryParse(prefix.PadRight(9, '0'), out var padded, DivisionLevel.Township);
+                http.RequireCovered(padded, "prefix");
+            }
             codes = await Existing(db, null, prefix, ct);
         }
         if (codes.Count == 0) throw new ApiException(404, "No townships", $"No township matches '{prefix}'.", new() { ["field"] = "prefix" });
