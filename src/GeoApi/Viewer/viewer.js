@@ -362,7 +362,10 @@
   map.on('load', async () => {
     try {
       await loadTownships();
+      // Ask for a repaint after listening: the map may have gone idle while the townships loaded,
+      // and an idle event comes only after a frame.
       map.once('idle', () => resolveReady());
+      map.triggerRepaint();
     } catch (err) { status(err.message, true); resolveReady(); }
   });
 

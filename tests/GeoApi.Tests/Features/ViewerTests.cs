@@ -59,8 +59,9 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         page.Request += (_, r) => { if (!r.Url.StartsWith(db.Address, StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal) && !r.Url.StartsWith("blob:", StringComparison.Ordinal)) outside.Add(r.Url); };
         await page.GotoAsync($"{db.Address}/?township={Code}");
         await page.WaitForFunctionAsync("() => window.gridspatial !== undefined");
-        await page.EvaluateAsync("() => window.gridspatial.ready");
-        await page.EvaluateAsync("() => new Promise(r => window.gridspatial.map.loaded() ? r() : window.gridspatial.map.once('idle', () => r()))");
+        //-- A deadline of its own: Playwright's evaluate has none.
+        await page.EvaluateAsync("() => Promise.race([window.gridspatial.ready, new Promise((_, no) => setTimeout(() => no(new Error('the viewer was not ready within 60 s')), 60000))])");
+        await page.WaitForFunctionAsync("() => window.gridspatial.map.loaded() && window.gridspatial.map.areTilesLoaded()", null, new() { Timeout = 30_000 });
         Assert.Empty(outside);
         return page;
     }
@@ -97,8 +98,11 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
 
     private static async Task ZoomTo(IPage page, double lon, double lat, int zoom)
     {
-        await page.EvaluateAsync("([lon, lat, z]) => new Promise(r => { const m = window.gridspatial.map; m.jumpTo({ center: [lon, lat], zoom: z }); m.once('idle', () => r()); })",
+        //-- Listen before moving and ask for a repaint, so an idle event comes even when the view does not change;
+        //-- then wait (with a deadline) until every tile of the new view is in.
+        await page.EvaluateAsync("([lon, lat, z]) => new Promise(r => { const m = window.gridspatial.map; m.once('idle', () => r()); m.jumpTo({ center: [lon, lat], zoom: z }); m.triggerRepaint(); setTimeout(r, 15000); })",
             new object[] { lon, lat, zoom });
+        await page.WaitForFunctionAsync("() => window.gridspatial.map.loaded() && window.gridspatial.map.areTilesLoaded()", null, new() { Timeout = 30_000 });
     }
 
     [SkippableFact]
