@@ -139,9 +139,5 @@ public static class AccessServices
 /// <summary>The Hangfire dashboard for administrators only.</summary>
 public sealed class AdminDashboardFilter : IDashboardAuthorizationFilter
 {
-    public bool Authorize(DashboardContext context)
-    {
-        var user = context.GetHttpContext().User;
-        return user.IsInRole(Roles.Admin) && user.Jurisdiction() == "";
-    }
+    public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsGlobalAdmin();
 }
