@@ -95,13 +95,14 @@ public static class AccessServices
         return services;
     }
 
-    /// <summary>Authentication, then the viewer's static files (anonymous only when the viewer is
+    /// <summary>Authentication, the cookie's cross-site write check, then the viewer's static files (anonymous only when the viewer is
     /// public), rate limiting and authorization.</summary>
     public static WebApplication UseAccess(this WebApplication app, IConfiguration config)
     {
         bool publicViewer = config.GetValue("Access:PublicViewer", false);
         app.UseCors();
         app.UseAuthentication();
+        app.UseCookieWriteGuard(config);
         app.Use(async (http, next) =>
         {
             //-- Static files (the viewer) are served before endpoints: guard them here.
