@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GridSpatial.GeoApi.Features.Access;
 
@@ -21,6 +22,11 @@ public static class AccessServices
     public static IServiceCollection AddAccess(this IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton<ApiKeyStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<FailedAuthenticationLog>();
+        //-- The handler would log every failure (and every challenge) at Information: failures are
+        //-- FailedAuthenticationLog's, at most a line per source per minute.
+        services.AddLogging(b => b.AddFilter(typeof(ApiKeyAuthentication).FullName, LogLevel.Warning));
         var jwtAuthority = config["Access:Jwt:Authority"];
         var auth = services.AddAuthentication(o =>
             {

@@ -11,7 +11,8 @@ namespace GridSpatial.GeoApi.Features.Access;
 /// role and jurisdiction as claims, and where the key came from (<see cref="ClaimTypes.AuthenticationMethod"/>:
 /// <c>header</c>, <c>cookie</c> or <c>query</c>) so that writes carried by the cookie can be checked
 /// (<see cref="CookieWriteGuard"/>).</summary>
-public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys)
+public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys,
+    FailedAuthenticationLog failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey", Header = "X-Api-Key", Cookie = "gridspatial_key";
@@ -26,7 +27,12 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
             (secret, from) = (q, FromQuery);
         if (string.IsNullOrEmpty(secret)) return AuthenticateResult.NoResult();
         var key = await keys.ResolveAsync(secret, Context.RequestAborted);
-        if (key is null) return AuthenticateResult.Fail("Unknown or revoked API key.");
+        if (key is null)
+        {
+            const string reason = "Unknown or revoked API key.";
+            failures.Record(Context.Connection.RemoteIpAddress?.ToString() ?? "unknown", reason);
+            return AuthenticateResult.Fail(reason);
+        }
         if (from == FromQuery)
             Response.Cookies.Append(Cookie, secret, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = Request.IsHttps, Path = "/" });
         var identity = new ClaimsIdentity(
