@@ -55,8 +55,8 @@ public static class EditEndpoints
         foreach (var c in codes) request.HttpContext.RequireCovered(c, "codes");
         var township = codes[0][..9];
         if (codes.Any(c => c[..9] != township)) throw Problem(422, "codes", "Every code of a merge must be in one township.");
-        var reason = string.IsNullOrWhiteSpace(body.Reason) ? $"{kind.ToString().ToLowerInvariant()} {string.Join(", ", codes)}" : body.Reason.Trim();
-        if (reason.Length > 500) throw Problem(400, "reason", "A reason is at most 500 characters.");
+        if (body.Reason?.Trim().Length > 500) throw Problem(400, "reason", "A reason is at most 500 characters.");
+        var reason = string.IsNullOrWhiteSpace(body.Reason) ? DefaultReason(kind, codes) : body.Reason.Trim();
         NetTopologySuite.Geometries.Geometry? geometry = null;
         if (kind is EditKind.Redraw or EditKind.Split)
         {
@@ -139,6 +139,15 @@ public static class EditEndpoints
             if (g.HouseholdCount > o.GridMax || g.HouseholdCount < o.GridMin)
                 warnings.Add($"grid {g.Code} would hold {g.HouseholdCount} households (band {o.GridMin}–{o.GridMax})");
         return warnings;
+    }
+
+    /// <summary>The reason recorded when none is given: the edit and its codes, or, past 500
+    /// characters (a merge of dozens), their count and the first and last.</summary>
+    private static string DefaultReason(EditKind kind, IReadOnlyList<string> codes)
+    {
+        var verb = kind.ToString().ToLowerInvariant();
+        var all = $"{verb} {string.Join(", ", codes)}";
+        return all.Length <= 500 ? all : $"{verb} {codes.Count} units, {codes[0]} … {codes[^1]}";
     }
 
     /// <summary>Reshaped, not merely given a vertex where a neighbour's new boundary meets it.</summary>

@@ -61,6 +61,9 @@ public static class BatchEndpoints
         var queue = body.Queue ?? "default";
         if (queue.Length is 0 or > 50 || !queue.All(ch => char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '_'))
             throw new ApiException(400, "Invalid batch", "A queue name is lower-case letters, digits and _.", new() { ["field"] = "queue" });
+        var served = BatchQueues.Served(http.RequestServices.GetRequiredService<IConfiguration>());
+        if (!served.Contains(queue))
+            throw new ApiException(400, "Invalid batch", $"No worker of this deployment serves queue '{queue}'; queues are {string.Join(", ", served)}.", new() { ["field"] = "queue" });
         var ids = codes.Select(c => jobs.Create<RecomputeJob>(j => j.RunAsync(c, actor, "bulk partition", force, CancellationToken.None),
             new Hangfire.States.EnqueuedState(queue))).ToArray();
         await using var cmd = db.CreateCommand("INSERT INTO partition_batch (created_by, force, townships, job_ids) VALUES ($1, $2, $3, $4) RETURNING id");
