@@ -12,7 +12,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 [Collection("db")]
 public sealed class InputEdgeTests(DatabaseFixture db) : IAsyncLifetime
 {
-    private const string Code = "530627195";
+    private const string Code = "530627196";
     private readonly HttpClient _admin = db.Client();
     private double[] _point = [];
     private string _micro = "";
