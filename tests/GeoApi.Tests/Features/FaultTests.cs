@@ -25,8 +25,8 @@ public class FaultTests(DatabaseFixture db)
     {
         Skip.If(!File.Exists(Path.Combine(DataDir, "postmaster.pid")) || Environment.UserName != "root", "needs the local cluster of scripts/pg.sh, run as root");
         Skip.If(!File.Exists(ApiProcess.Dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
-        const string code = "530627196";
-        var t = new TownshipGenerator(196).Generate(code, "故障镇", 104.40, 28.30, 400);
+        const string code = "530627140";
+        var t = new TownshipGenerator(140).Generate(code, "故障镇", 104.30, 28.70, 400);
         await Samples.ImportAsync(_http, t, "villages", "buildings", "households", "barriers");
         await Samples.PartitionAsync(_http, db.Db, code, force: false);
 
@@ -59,8 +59,8 @@ public class FaultTests(DatabaseFixture db)
     public async Task ApiKilledMidRecompute_AnotherApiProcessPublishesWithin60s()
     {
         Skip.If(!File.Exists(ApiProcess.Dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
-        const string code = "530627197", queue = "killtest";
-        var t = new TownshipGenerator(197).Generate(code, "断电镇", 104.60, 28.30, 3000);
+        const string code = "530627141", queue = "killtest";
+        var t = new TownshipGenerator(141).Generate(code, "断电镇", 104.30, 28.90, 3000);
         await Samples.ImportAsync(_http, t, "villages", "buildings", "households", "barriers");
         await Samples.PartitionAsync(_http, db.Db, code, force: false);
         await Samples.RedrawAsync(_http, db.Db, code);

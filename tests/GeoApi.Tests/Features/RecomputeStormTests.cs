@@ -12,14 +12,14 @@ namespace GridSpatial.GeoApi.Tests.Features;
 [Collection("db")]
 public class RecomputeStormTests(DatabaseFixture db)
 {
-    private const string Flooded = "530627198", Other = "530627199";
+    private const string Flooded = "530627142", Other = "530627143";
     private readonly HttpClient _http = db.Client();
 
     [Fact]
     public async Task ThreeHundredForcedRequests_CoalesceIntoAFewJobs_PublishNothingNew_AndDoNotStarveAnotherTownship()
     {
-        var other = new TownshipGenerator(199).Generate(Other, "邻近镇", 104.80, 28.50, 400);
-        foreach (var (code, t) in new[] { (Flooded, new TownshipGenerator(198).Generate(Flooded, "洪水镇", 104.70, 28.50, 400)), (Other, other) })
+        var other = new TownshipGenerator(143).Generate(Other, "邻近镇", 104.50, 28.70, 400);
+        foreach (var (code, t) in new[] { (Flooded, new TownshipGenerator(142).Generate(Flooded, "洪水镇", 104.50, 28.90, 400)), (Other, other) })
         {
             await Samples.ImportAsync(_http, t, "villages", "households", "barriers");
             await Samples.PartitionAsync(_http, db.Db, code, force: false);

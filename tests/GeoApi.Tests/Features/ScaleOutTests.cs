@@ -61,7 +61,7 @@ public class ScaleOutTests(DatabaseFixture db)
         try
         {
             foreach (var port in ports)
-                Start(["serve"], new() { ["GRIDSPATIAL_URL"] = $"http://127.0.0.1:{port}", ["Hangfire__Server"] = "false" });
+                Start(["serve"], new() { ["GRIDSPATIAL_URL"] = $"http://127.0.0.1:{port}", ["Hangfire__Server"] = "false", ["Partitions__BulkQueues__0"] = "scaleout" });
             //-- Workers listen on a queue of their own, so the test's in-process server cannot take the jobs.
             var workers = Enumerable.Range(0, 2).Select(_ => Start(["worker"], new() { ["Hangfire__Queues__0"] = "scaleout" })).ToList();
             var apis = ports.Select(p => { var h = db.Client(); h.BaseAddress = new Uri($"http://127.0.0.1:{p}"); return h; }).ToList();

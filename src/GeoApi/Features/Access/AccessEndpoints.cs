@@ -29,25 +29,13 @@ public static class AccessEndpoints
     private static async Task<IResult> Create(KeyRequest body, HttpContext http, ApiKeyStore store, CancellationToken ct)
     {
         var name = body.Name?.Trim() ?? "";
-        if (name.Length is 0 or > 100 || name.Any(char.IsControl))
-            throw new ApiException(400, "Invalid key", "A key needs a name of 1–100 printable characters.", new() { ["field"] = "name" });
-        if (body.Role is null || !Roles.All.Contains(body.Role))
-            throw new ApiException(400, "Invalid key", $"The role must be one of {string.Join(", ", Roles.All)}.", new() { ["field"] = "role" });
         var jurisdiction = body.Jurisdiction ?? http.User.Jurisdiction() ?? "";
-        if (jurisdiction.Length is not (0 or 2 or 4 or 6 or 9 or 12) || !jurisdiction.All(char.IsAsciiDigit))
-            throw new ApiException(400, "Invalid key", "A jurisdiction is a code prefix: '' (everywhere), 2, 4, 6 (county), 9 (township) or 12 digits.", new() { ["field"] = "jurisdiction" });
+        ApiKeyStore.Validate(name, body.Role ?? "", jurisdiction);
         if (!jurisdiction.StartsWith(http.User.Jurisdiction() ?? "", StringComparison.Ordinal))
             throw new ApiException(403, "Outside your jurisdiction", "A key's jurisdiction must lie within yours.", new() { ["field"] = "jurisdiction" });
-        try
-        {
-            var created = await store.CreateAsync(name, body.Role, jurisdiction, http.User.Identity?.Name ?? "?", ct);
-            var k = created.Key;
-            return Results.Created($"/api/keys/{k.Id}", new KeyCreated(k.Id, k.Name, k.Role, k.Jurisdiction, created.Secret, k.Prefix));
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw new ApiException(409, "Key name in use", $"There is already a key named '{name}'.", new() { ["field"] = "name" });
-        }
+        var created = await store.CreateAsync(name, body.Role!, jurisdiction, http.User.Identity?.Name ?? "?", ct);
+        var k = created.Key;
+        return Results.Created($"/api/keys/{k.Id}", new KeyCreated(k.Id, k.Name, k.Role, k.Jurisdiction, created.Secret, k.Prefix));
     }
 
     private static async Task<IResult> Revoke(long id, HttpContext http, ApiKeyStore store, CancellationToken ct)

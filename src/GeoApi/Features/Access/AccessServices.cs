@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GridSpatial.GeoApi.Features.Access;
 
@@ -21,6 +22,11 @@ public static class AccessServices
     public static IServiceCollection AddAccess(this IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton<ApiKeyStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<FailedAuthenticationLog>();
+        //-- The handler would log every failure (and every challenge) at Information: failures are
+        //-- FailedAuthenticationLog's, at most a line per source per minute.
+        services.AddLogging(b => b.AddFilter(typeof(ApiKeyAuthentication).FullName, LogLevel.Warning));
         var jwtAuthority = config["Access:Jwt:Authority"];
         var auth = services.AddAuthentication(o =>
             {
@@ -95,13 +101,14 @@ public static class AccessServices
         return services;
     }
 
-    /// <summary>Authentication, then the viewer's static files (anonymous only when the viewer is
+    /// <summary>Authentication, the cookie's cross-site write check, then the viewer's static files (anonymous only when the viewer is
     /// public), rate limiting and authorization.</summary>
     public static WebApplication UseAccess(this WebApplication app, IConfiguration config)
     {
         bool publicViewer = config.GetValue("Access:PublicViewer", false);
         app.UseCors();
         app.UseAuthentication();
+        app.UseCookieWriteGuard(config);
         app.Use(async (http, next) =>
         {
             //-- Static files (the viewer) are served before endpoints: guard them here.
@@ -139,9 +146,5 @@ public static class AccessServices
 /// <summary>The Hangfire dashboard for administrators only.</summary>
 public sealed class AdminDashboardFilter : IDashboardAuthorizationFilter
 {
-    public bool Authorize(DashboardContext context)
-    {
-        var user = context.GetHttpContext().User;
-        return user.IsInRole(Roles.Admin) && user.Jurisdiction() == "";
-    }
+    public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsGlobalAdmin();
 }

@@ -8,29 +8,36 @@ namespace GridSpatial.GeoApi.Features.Access;
 /// <summary>Authenticates a caller by API key: the <c>X-Api-Key</c> header, else the
 /// <c>gridspatial_key</c> cookie (set when a browser opens the viewer with <c>?key=</c>), else a
 /// <c>key</c> query parameter on GET requests. The principal's name is the key's name, with its
-/// role and jurisdiction as claims.</summary>
-public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys)
+/// role and jurisdiction as claims, and where the key came from (<see cref="ClaimTypes.AuthenticationMethod"/>:
+/// <c>header</c>, <c>cookie</c> or <c>query</c>) so that writes carried by the cookie can be checked
+/// (<see cref="CookieWriteGuard"/>).</summary>
+public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys,
+    FailedAuthenticationLog failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey", Header = "X-Api-Key", Cookie = "gridspatial_key";
+    public const string FromHeader = "header", FromCookie = "cookie", FromQuery = "query";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? secret = Request.Headers[Header];
-        bool fromQuery = false;
-        if (string.IsNullOrEmpty(secret)) secret = Request.Cookies[Cookie];
+        var from = FromHeader;
+        if (string.IsNullOrEmpty(secret)) (secret, from) = (Request.Cookies[Cookie], FromCookie);
         if (string.IsNullOrEmpty(secret) && HttpMethods.IsGet(Request.Method) && Request.Query.TryGetValue("key", out var q))
-        {
-            secret = q;
-            fromQuery = true;
-        }
+            (secret, from) = (q, FromQuery);
         if (string.IsNullOrEmpty(secret)) return AuthenticateResult.NoResult();
         var key = await keys.ResolveAsync(secret, Context.RequestAborted);
-        if (key is null) return AuthenticateResult.Fail("Unknown or revoked API key.");
-        if (fromQuery)
+        if (key is null)
+        {
+            const string reason = "Unknown or revoked API key.";
+            failures.Record(Context.Connection.RemoteIpAddress?.ToString() ?? "unknown", reason);
+            return AuthenticateResult.Fail(reason);
+        }
+        if (from == FromQuery)
             Response.Cookies.Append(Cookie, secret, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = Request.IsHttps, Path = "/" });
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role), new Claim(Roles.JurisdictionClaim, key.Jurisdiction)],
+            [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role), new Claim(Roles.JurisdictionClaim, key.Jurisdiction),
+             new Claim(ClaimTypes.AuthenticationMethod, from)],
             SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

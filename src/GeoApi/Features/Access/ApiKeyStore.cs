@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using GridSpatial.GeoApi.Infrastructure;
 using Npgsql;
 
 namespace GridSpatial.GeoApi.Features.Access;
@@ -16,6 +18,30 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, IConfiguration config)
 
     private readonly ConcurrentDictionary<string, (Key? Key, DateTime At)> _cache = new();
     private readonly TimeSpan _ttl = TimeSpan.FromSeconds(config.GetValue("Access:KeyCacheSeconds", 5));
+
+    /// <summary>Names that actors other than keys write into the audit log and versions (the recompute
+    /// scheduler, the nightly full recompute, anonymous callers): no key may take them.</summary>
+    public static readonly IReadOnlySet<string> ReservedNames =
+        new HashSet<string>(["scheduler", "schedule", "anonymous", "system", "hangfire", "worker", "cli", "?"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Refuses (400 naming the field) a key the table would refuse or that would mislead in
+    /// the audit log: a name of 1–100 characters without control or format characters (no
+    /// right-to-left overrides, zero-width characters) and not reserved; a known role; a
+    /// jurisdiction that is a code prefix.</summary>
+    public static void Validate(string name, string role, string jurisdiction)
+    {
+        if (name.Length is 0 or > 100 || name != name.Trim() || ReservedNames.Contains(name) || name.StartsWith("cli:", StringComparison.OrdinalIgnoreCase)
+            || name.EnumerateRunes().Any(r => Rune.GetUnicodeCategory(r) is UnicodeCategory.Control or UnicodeCategory.Format
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator || r == Rune.ReplacementChar))
+            throw new ApiException(400, "Invalid key",
+                $"A key needs a name of 1–100 printable characters (no control or format characters such as direction overrides), not one of the reserved {string.Join(", ", ReservedNames)}.",
+                new() { ["field"] = "name" });
+        if (!Roles.All.Contains(role))
+            throw new ApiException(400, "Invalid key", $"The role must be one of {string.Join(", ", Roles.All)}.", new() { ["field"] = "role" });
+        if (jurisdiction.Length is not (0 or 2 or 4 or 6 or 9 or 12) || !jurisdiction.All(char.IsAsciiDigit))
+            throw new ApiException(400, "Invalid key", $"A jurisdiction is a code prefix: '' (everywhere), 2, 4, 6 (county), 9 (township) or 12 digits, not '{jurisdiction}'.",
+                new() { ["field"] = "jurisdiction" });
+    }
 
     public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
@@ -35,8 +61,10 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, IConfiguration config)
         return key;
     }
 
+    /// <summary>Creates a key after <see cref="Validate"/>; a name in use is a 409.</summary>
     public async Task<Created> CreateAsync(string name, string role, string jurisdiction, string createdBy, CancellationToken ct, string? secret = null)
     {
+        Validate(name, role, jurisdiction);
         secret ??= NewSecret();
         await using var cmd = db.CreateCommand($"""
             WITH k AS (INSERT INTO api_key (name, prefix, hash, role, jurisdiction, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *),
@@ -50,9 +78,16 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, IConfiguration config)
         cmd.Parameters.AddWithValue(role);
         cmd.Parameters.AddWithValue(jurisdiction);
         cmd.Parameters.AddWithValue(createdBy);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        return new Created(Read(r), secret);
+        try
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            return new Created(Read(r), secret);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "api_key_name_key")
+        {
+            throw new ApiException(409, "Key name in use", $"There is already a key named '{name}'.", new() { ["field"] = "name" });
+        }
     }
 
     /// <summary>Makes sure a key exists as an administrator key for everywhere (the bootstrap key).</summary>

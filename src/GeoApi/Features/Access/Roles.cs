@@ -28,6 +28,10 @@ public static class Roles
     public static string? Jurisdiction(this ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true ? user.FindFirstValue(JurisdictionClaim) ?? "" : null;
 
+    /// <summary>Whether the caller is an administrator of everywhere (the only one who sees what
+    /// belongs to no township: the dashboard, checks and recomputes of every township).</summary>
+    public static bool IsGlobalAdmin(this ClaimsPrincipal user) => user.IsInRole(Admin) && user.Jurisdiction() == "";
+
     /// <summary>Whether a code (county, township, village, grid or micro-grid) lies in the caller's jurisdiction.</summary>
     public static bool Covers(this ClaimsPrincipal user, string code)
     {

@@ -23,7 +23,7 @@ public static class EditEndpoints
     /// <summary>What an edit changes (or changed): units added, removed or reshaped — in the words of
     /// the stored versions' diff — and households moved.</summary>
     public sealed record EditResult(string Township, int BaseVersion, int Version, bool Published, string Author, string Reason,
-        int HouseholdsMoved, IReadOnlyList<UnitChange> Changes, IReadOnlyList<string> Warnings, object Report);
+        int HouseholdsMoved, IReadOnlyList<UnitChange> Changes, IReadOnlyList<string> Warnings, object? Report);
 
     public static IEndpointRouteBuilder MapEditEndpoints(this IEndpointRouteBuilder app)
     {
@@ -58,8 +58,8 @@ public static class EditEndpoints
         var township = parsed[0].Township!.Value;
         if (parsed.Any(c => c.Township!.Value != township)) throw Problem(422, "codes", "Every code of a merge must be in one township.");
         codes = parsed.ConvertAll(c => c.Value);
-        var reason = string.IsNullOrWhiteSpace(body.Reason) ? $"{kind.ToString().ToLowerInvariant()} {string.Join(", ", codes)}" : body.Reason.Trim();
-        if (reason.Length > 500) throw Problem(400, "reason", "A reason is at most 500 characters.");
+        if (body.Reason?.Trim().Length > 500) throw Problem(400, "reason", "A reason is at most 500 characters.");
+        var reason = string.IsNullOrWhiteSpace(body.Reason) ? DefaultReason(kind, codes) : body.Reason.Trim();
         NetTopologySuite.Geometries.Geometry? geometry = null;
         if (kind is EditKind.Redraw or EditKind.Split)
         {
@@ -81,7 +81,11 @@ public static class EditEndpoints
             throw new ApiException(e.Status, e.Status == 404 ? "Unknown code" : "Edit refused", e.Message,
                 new() { ["field"] = e.Field, ["code"] = e.Code });
         }
-        var (changes, moved) = Diff(current.Partition, edited);
+        //-- A key for part of the township (a village) is told about units within it only, and
+        //-- not the township-wide report.
+        var user = request.HttpContext.User;
+        bool wholeTownship = user.Covers(township);
+        var (changes, moved) = Diff(current.Partition, edited, wholeTownship ? null : user.Covers);
         var warnings = Warnings(edited, changes, options);
         bool publish = dryRun != true;
         if (publish)
@@ -95,13 +99,15 @@ public static class EditEndpoints
                     new() { ["field"] = "code" });
         }
         var result = new EditResult(township, current.Partition.Version, edited.Version, publish, author, reason, moved, changes, warnings,
-            JsonSerializer.SerializeToElement(edited.Report, Partitioner.IO.PartitionJson.Options));
+            wholeTownship ? JsonSerializer.SerializeToElement(edited.Report, Partitioner.IO.PartitionJson.Options) : null);
         return publish ? Results.Created($"/api/townships/{township}/versions/{edited.Version}", result) : Results.Ok(result);
     }
 
-    /// <summary>The diff of an edit's result against the version it edited, as the stored versions' diff reports it.</summary>
-    internal static (List<UnitChange> Changes, int HouseholdsMoved) Diff(Partition before, Partition after)
+    /// <summary>The diff of an edit's result against the version it edited, as the stored versions' diff reports it;
+    /// with <paramref name="shown"/>, only units whose code it accepts, and households moved from or to one.</summary>
+    internal static (List<UnitChange> Changes, int HouseholdsMoved) Diff(Partition before, Partition after, Func<string, bool>? shown = null)
     {
+        shown ??= _ => true;
         var changes = new List<UnitChange>();
         void Level<T>(string level, IEnumerable<T> a, IEnumerable<T> b, Func<T, string> code, Func<T, int> count, Func<T, NetTopologySuite.Geometries.Geometry> geom, Func<T, bool> pin)
         {
@@ -119,8 +125,8 @@ public static class EditEndpoints
         Level("grid", before.Grids, after.Grids, g => g.Code, g => g.HouseholdCount, g => g.Territory, g => g.Pinned);
         Level("micro_grid", before.MicroGrids, after.MicroGrids, m => m.Code, m => m.HouseholdCount, m => m.Territory, m => m.Pinned);
         var old = before.Assignments.ToDictionary(a => a.HouseholdId, a => a.MicroGridCode, StringComparer.Ordinal);
-        int moved = after.Assignments.Count(a => old.TryGetValue(a.HouseholdId, out var o) && o != a.MicroGridCode);
-        return (changes.OrderBy(c => c.Code, StringComparer.Ordinal).ToList(), moved);
+        int moved = after.Assignments.Count(a => old.TryGetValue(a.HouseholdId, out var o) && o != a.MicroGridCode && (shown(o) || shown(a.MicroGridCode)));
+        return (changes.Where(c => shown(c.Code)).OrderBy(c => c.Code, StringComparer.Ordinal).ToList(), moved);
     }
 
     /// <summary>What staff should know before publishing: changed units that leave their size
@@ -136,6 +142,15 @@ public static class EditEndpoints
             if (g.HouseholdCount > o.GridMax || g.HouseholdCount < o.GridMin)
                 warnings.Add($"grid {g.Code} would hold {g.HouseholdCount} households (band {o.GridMin}–{o.GridMax})");
         return warnings;
+    }
+
+    /// <summary>The reason recorded when none is given: the edit and its codes, or, past 500
+    /// characters (a merge of dozens), their count and the first and last.</summary>
+    private static string DefaultReason(EditKind kind, IReadOnlyList<string> codes)
+    {
+        var verb = kind.ToString().ToLowerInvariant();
+        var all = $"{verb} {string.Join(", ", codes)}";
+        return all.Length <= 500 ? all : $"{verb} {codes.Count} units, {codes[0]} … {codes[^1]}";
     }
 
     /// <summary>Reshaped, not merely given a vertex where a neighbour's new boundary meets it.</summary>

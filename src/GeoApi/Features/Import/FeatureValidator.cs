@@ -139,13 +139,14 @@ public sealed class FeatureValidator
         return props;
     }
 
-    /// <summary>Ids are identifiers, not text: letters (any script), digits and _ . : # / @ + -, at most 100.</summary>
-    private static readonly System.Text.RegularExpressions.Regex IdPattern = new(@"^[\p{L}\p{N}_.:#/@+\-]{1,100}$", System.Text.RegularExpressions.RegexOptions.Compiled);
+    /// <summary>Ids are identifiers, not text: letters (any script), digits and _ . : @ + -, at most 100,
+    /// never "." or "..": each one reachable as a URL path segment (no / # ? % or spaces).</summary>
+    private static readonly System.Text.RegularExpressions.Regex IdPattern = new(@"^(?!\.\.?$)[\p{L}\p{N}_.:@+\-]{1,100}$", System.Text.RegularExpressions.RegexOptions.Compiled);
 
     private string Identifier(string value, string name, int index, string? id) =>
         IdPattern.IsMatch(value)
             ? value
-            : throw new InputException(_layer, index, id, name, $"Feature #{index}: '{name}' must be 1–100 letters, digits or _ . : # / @ + - (got '{(value.Length > 40 ? value[..40] + "…" : value)}').");
+            : throw new InputException(_layer, index, id, name, $"Feature #{index}: '{name}' must be 1–100 letters, digits or _ . : @ + - (got '{(value.Length > 40 ? value[..40] + "…" : value)}').");
 
     private string? OptionalIdentifier(string? value, string name, int index, string? id) => value is null ? null : Identifier(value, name, index, id);
 

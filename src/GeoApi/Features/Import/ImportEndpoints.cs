@@ -34,7 +34,7 @@ public static class ImportEndpoints
 
     private static async Task<Ok<LayerImporter.Result>> ImportLayer(string code, string layer, HttpRequest request, LayerImporter importer, CancellationToken ct)
     {
-        if (!Enum.TryParse<Layer>(layer, ignoreCase: true, out var which) || !Enum.IsDefined(which) || layer.Any(char.IsUpper))
+        if (!Enum.TryParse<Layer>(layer, ignoreCase: true, out var which) || !Enum.IsDefined(which) || !layer.All(char.IsAsciiLetterLower))
             throw new ApiException(404, "Unknown layer", $"'{layer}' is not a layer: use villages, buildings, households or barriers.", new() { ["field"] = "layer" });
         //-- Integrators write households only; the other layers are GIS staff's.
         if (which != Layer.Households && !Roles.Permissions[Roles.Edit].Any(request.HttpContext.User.IsInRole))

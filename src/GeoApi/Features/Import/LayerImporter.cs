@@ -179,10 +179,11 @@ public sealed class LayerImporter(NpgsqlDataSource db)
         if (layer == Layer.Households)
         {
             await using var clash = new NpgsqlCommand(
-                "SELECT s.id, h.township_code FROM stage s JOIN household h ON h.id = s.id AND h.township_code <> s.township_code LIMIT 1", conn, tx);
+                "SELECT s.id FROM stage s JOIN household h ON h.id = s.id AND h.township_code <> s.township_code LIMIT 1", conn, tx);
             await using var reader = await clash.ExecuteReaderAsync(ct);
+            //-- The other township may lie outside the caller's jurisdiction: the id is taken, not where.
             if (await reader.ReadAsync(ct))
-                throw new ApiException(409, "Household id in use", $"Household '{reader.GetString(0)}' already belongs to township {reader.GetString(1)}.",
+                throw new ApiException(409, "Household id in use", $"Household id '{reader.GetString(0)}' is already taken by another township's household; choose another id.",
                     new() { ["layer"] = "households", ["featureId"] = reader.GetString(0), ["field"] = "id" });
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using GridSpatial.GeoApi.Features.Access;
 using System.Buffers;
 using System.Text.Json;
@@ -22,10 +23,11 @@ public static class LookupEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<LookupDto>, ProblemHttpResult>> Get(double? lon, double? lat, string? crs, string? source, HttpContext http, LookupIndex index, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<LookupDto>, ProblemHttpResult>> Get(string? lon, string? lat, string? crs, string? source, HttpContext http, LookupIndex index, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
-        if (lon is null || lat is null) throw new ApiException(400, "Missing coordinates", "Give lon and lat as query parameters.", new() { ["field"] = lon is null ? "lon" : "lat" });
-        var (x, y) = Normalize(lon.Value, lat.Value, ParseCrs(crs), 0);
+        if (string.IsNullOrEmpty(lon) || string.IsNullOrEmpty(lat))
+            throw new ApiException(400, "Missing coordinates", "Give lon and lat as query parameters.", new() { ["field"] = string.IsNullOrEmpty(lon) ? "lon" : "lat" });
+        var (x, y) = Normalize(Coordinate(lon, "lon"), Coordinate(lat, "lat"), ParseCrs(crs), 0);
         var result = index.Loaded && source != "postgis" ? Dto(x, y, index.Find(x, y)) : await Fallback(db, x, y, ct);
         //-- Outside the caller's jurisdiction is answered as outside every township.
         if (result is not null && !http.User.Covers(result.Township.Code)) result = null;
@@ -141,6 +143,13 @@ public static class LookupEndpoints
     }
 
     /// <summary>True for GCJ-02 input; WGS 84 / CRS84 otherwise.</summary>
+    /// <summary>A coordinate query parameter: a plain decimal number (NumberStyles.Float, invariant
+    /// culture). Parsed here, not by the binder, which accepts thousands separators ("1,2" is 12).</summary>
+    private static double Coordinate(string value, string name) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new ApiException(400, "Invalid coordinate", $"'{name}' must be a decimal number such as 104.65 (no thousands separators).", new() { ["field"] = name });
+
     private static bool ParseCrs(string? crs) => crs?.ToLowerInvariant() switch
     {
         null or "" or "wgs84" or "crs84" or "epsg:4326" => false,

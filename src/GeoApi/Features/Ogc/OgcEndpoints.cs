@@ -57,7 +57,7 @@ public static class OgcEndpoints
     private static async Task<IResult> Collections(HttpRequest r, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
         var list = new List<object>();
-        var extent = await Extent(db, ct);
+        var extent = await Extent(db, r.HttpContext.User.Jurisdiction() ?? "", ct);
         foreach (var c in OgcLayer.All) list.Add(Describe(c, r, extent));
         return Results.Json(new
         {
@@ -67,13 +67,16 @@ public static class OgcEndpoints
     }
 
     private static async Task<IResult> Collection(string id, HttpRequest r, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) =>
-        Results.Json(Describe(Find(id), r, await Extent(db, ct)));
+        Results.Json(Describe(Find(id), r, await Extent(db, r.HttpContext.User.Jurisdiction() ?? "", ct)));
 
-    /// <summary>The extent of every collection: all of them lie inside the townships, whose table is
-    /// small, so one aggregate over it replaces a scan of households or buildings per request.</summary>
-    private static async Task<double[]?> Extent(NpgsqlDataSource db, CancellationToken ct)
+    /// <summary>The extent of every collection as the caller may see it: all of them lie inside the
+    /// townships of the caller's jurisdiction (a code prefix), whose table is small, so one aggregate
+    /// over it replaces a scan of households or buildings per request; townships elsewhere never widen it.</summary>
+    private static async Task<double[]?> Extent(NpgsqlDataSource db, string jurisdiction, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM township) q");
+        await using var cmd = db.CreateCommand(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM township WHERE code LIKE $1 || '%') q");
+        cmd.Parameters.AddWithValue(jurisdiction);
         await using var rd = await cmd.ExecuteReaderAsync(ct);
         return await rd.ReadAsync(ct) && !rd.IsDBNull(0) ? [rd.GetDouble(0), rd.GetDouble(1), rd.GetDouble(2), rd.GetDouble(3)] : null;
     }

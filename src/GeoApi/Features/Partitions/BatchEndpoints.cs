@@ -69,6 +69,9 @@ public static class BatchEndpoints
         var queue = body.Queue ?? "default";
         if (queue.Length is 0 or > 50 || !queue.All(ch => char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '_'))
             throw new ApiException(400, "Invalid batch", "A queue name is lower-case letters, digits and _.", new() { ["field"] = "queue" });
+        var served = BatchQueues.Served(http.RequestServices.GetRequiredService<IConfiguration>());
+        if (!served.Contains(queue))
+            throw new ApiException(400, "Invalid batch", $"No worker of this deployment serves queue '{queue}'; queues are {string.Join(", ", served)}.", new() { ["field"] = "queue" });
         //-- Each township's request coalesces with one already waiting for it (RecomputeRequests).
         var ids = new string[codes.Count];
         for (int i = 0; i < codes.Count; i++)

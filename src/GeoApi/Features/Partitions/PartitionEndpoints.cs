@@ -37,17 +37,18 @@ public static class PartitionEndpoints
     private static Results<Ok<JobStatus>, ProblemHttpResult> Job(string id, HttpContext http, JobStorage storage)
     {
         var details = long.TryParse(id, out _) ? storage.GetMonitoringApi().JobDetails(id) : null;
-        //-- A job of a township outside the caller's jurisdiction does not exist for them.
-        if (details?.Job is null || details.Job.Args.Count > 0 && details.Job.Args[0] is string t && !http.User.Covers(t))
+        var township = details?.Job is { } job ? JobTownship.Of(job) : null;
+        //-- A job of a township outside the caller's jurisdiction does not exist for them; a job of
+        //-- no township (checks and recomputes of every township) exists for global administrators only.
+        if (details?.Job is null || (township is null ? !http.User.IsGlobalAdmin() : !http.User.Covers(township)))
             return TypedResults.Problem(statusCode: 404, title: "Job not found", detail: $"There is no job '{id}'.");
         var history = details.History.OrderBy(h => h.CreatedAt).Select(h => new JobState(h.StateName, h.CreatedAt, h.Reason,
             h.Data is not null && h.Data.TryGetValue("ExceptionMessage", out var m) ? m : null)).ToList();
         var last = history.LastOrDefault();
-        var args = details.Job.Args;
         string? result = null;
         using (var conn = storage.GetConnection())
             result = conn.GetJobData(id)?.State == "Succeeded" && details.History.FirstOrDefault(h => h.StateName == "Succeeded")?.Data?.TryGetValue("Result", out var r) == true ? r : null;
-        return TypedResults.Ok(new JobStatus(id, last?.State ?? "Unknown", args.Count > 0 ? args[0]?.ToString() : null,
+        return TypedResults.Ok(new JobStatus(id, last?.State ?? "Unknown", township,
             details.CreatedAt, history.FirstOrDefault(h => h.State == "Processing")?.At, history.LastOrDefault(h => h.State is "Succeeded" or "Failed" or "Deleted")?.At,
             history.LastOrDefault(h => h.Error is not null)?.Error, result, history));
     }

@@ -49,7 +49,7 @@ public static class RecomputeServices
                 o.HeartbeatInterval = TimeSpan.FromSeconds(5);
                 o.ServerTimeout = TimeSpan.FromSeconds(30);
                 o.ServerCheckInterval = TimeSpan.FromSeconds(10);
-                o.Queues = config.GetSection("Hangfire:Queues").Get<string[]>() ?? ["default"];
+                o.Queues = BatchQueues.Own(config);
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
         return services;

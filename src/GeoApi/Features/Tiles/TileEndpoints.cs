@@ -43,7 +43,8 @@ public static class TileEndpoints
     {
         if (!layers.TryGetValue(layer, out var l)) throw UnknownLayer(layer, layers);
         var b = $"{request.Scheme}://{request.Host}{request.PathBase}";
-        var bounds = stamps.Bounds();
+        var jurisdiction = request.HttpContext.User.Jurisdiction() ?? "";
+        var bounds = stamps.Bounds(jurisdiction);
         return Results.Json(new Dictionary<string, object?>
         {
             ["tilejson"] = "3.0.0",
@@ -51,7 +52,7 @@ public static class TileEndpoints
             ["description"] = l.Description,
             ["version"] = "1.0.0",
             ["scheme"] = "xyz",
-            ["tiles"] = new[] { $"{b}/tiles/{l.Id}/{{z}}/{{x}}/{{y}}.mvt?v={stamps.All:x16}" },
+            ["tiles"] = new[] { $"{b}/tiles/{l.Id}/{{z}}/{{x}}/{{y}}.mvt?v={stamps.All(jurisdiction):x16}" },
             ["minzoom"] = l.MinZoom,
             ["maxzoom"] = MaxZoom,
             ["bounds"] = bounds is null ? new[] { -180.0, -85.0511, 180.0, 85.0511 } : new[] { bounds.MinX, bounds.MinY, bounds.MaxX, bounds.MaxY },
@@ -73,14 +74,14 @@ public static class TileEndpoints
         if (y < 0 || y >= n) throw BadTile("y", $"Row {y} is outside 0–{n - 1} at zoom {z}.");
 
         var lonLat = LonLatEnvelope(z, x, y);
-        var stamp = stamps.For(l, lonLat);
-        //-- A key limited to a county or township sees only its own units: its tiles are its own.
+        //-- A key limited to a county or township sees only its own units: its tiles, and their stamps, are its own.
         var jurisdiction = http.User.Jurisdiction() ?? "";
+        var stamp = stamps.For(l, lonLat, jurisdiction);
         var etag = $"\"{l.Id}-{z}-{x}-{y}-{stamp:x16}{(jurisdiction.Length > 0 ? "-" + jurisdiction : "")}\"";
         var response = http.Response;
         response.Headers.ETag = etag;
         var scope = jurisdiction.Length > 0 ? "private" : "public";
-        response.Headers.CacheControl = http.Request.Query["v"] == stamps.All.ToString("x16", CultureInfo.InvariantCulture)
+        response.Headers.CacheControl = http.Request.Query["v"] == stamps.All(jurisdiction).ToString("x16", CultureInfo.InvariantCulture)
             ? $"{scope}, max-age=86400, immutable" : $"{scope}, no-cache";
         if (http.Request.Headers.IfNoneMatch.Contains(etag) || http.Request.Headers.IfNoneMatch == "*")
             return Results.StatusCode(StatusCodes.Status304NotModified);

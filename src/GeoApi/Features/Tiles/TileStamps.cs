@@ -8,7 +8,9 @@ namespace GridSpatial.GeoApi.Features.Tiles;
 /// version and when its boundaries last changed, read from the database and refreshed when a
 /// township publishes or its data changes (LISTEN/NOTIFY). A tile's stamp mixes the states of
 /// the townships its envelope touches, so ETags agree across API processes and change exactly
-/// when the tile can.</summary>
+/// when the tile can. Every answer is for one jurisdiction (a code prefix, '' for everywhere) and
+/// depends on the townships within it only, so a stamp, an extent or a bound never tells a caller
+/// where other townships lie or when they republish.</summary>
 public sealed class TileStamps(NpgsqlDataSource db)
 {
     private sealed record State(string Code, Envelope Extent, int? Version, long DataVersion, long BoundaryTicks);
@@ -16,10 +18,19 @@ public sealed class TileStamps(NpgsqlDataSource db)
     private sealed class Snapshot(Dictionary<string, State> states)
     {
         private readonly STRtree<State> _tree = Build(states.Values);
+        //-- Per jurisdiction, computed once per snapshot (a snapshot never changes).
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ulong All, Envelope? Bounds)> _summaries = new(StringComparer.Ordinal);
         public Dictionary<string, State> States { get; } = states;
-        public ulong All { get; } = states.Values.OrderBy(s => s.Code, StringComparer.Ordinal)
-            .Aggregate(Fnv.Offset, (h, s) => Mix(h, s, true, true));
         public IList<State> Query(Envelope e) => _tree.Query(e);
+
+        public (ulong All, Envelope? Bounds) Summary(string jurisdiction) => _summaries.GetOrAdd(jurisdiction, j =>
+        {
+            var within = States.Values.Where(s => Within(s, j)).OrderBy(s => s.Code, StringComparer.Ordinal).ToList();
+            Envelope? bounds = null;
+            foreach (var s in within)
+                if (bounds is null) bounds = new Envelope(s.Extent); else bounds.ExpandToInclude(s.Extent);
+            return (within.Aggregate(Fnv.Offset, (h, s) => Mix(h, s, true, true)), bounds);
+        });
 
         private static STRtree<State> Build(IEnumerable<State> states)
         {
@@ -70,27 +81,24 @@ public sealed class TileStamps(NpgsqlDataSource db)
         if (touched is not null) Changed?.Invoke(touched);
     }
 
-    /// <summary>The stamp of one tile of a layer: changes whenever anything the tile shows can.</summary>
-    public ulong For(TileLayer layer, Envelope lonLat)
+    /// <summary>The stamp of one tile of a layer as a jurisdiction sees it: changes whenever
+    /// anything the tile shows it can, and with nothing outside it.</summary>
+    public ulong For(TileLayer layer, Envelope lonLat, string jurisdiction)
     {
-        var hits = _snapshot.Query(lonLat);
-        if (hits.Count > 1) hits = hits.OrderBy(s => s.Code, StringComparer.Ordinal).ToList();
+        var hits = _snapshot.Query(lonLat).Where(s => Within(s, jurisdiction)).OrderBy(s => s.Code, StringComparer.Ordinal);
         var h = Fnv.Offset;
         foreach (var s in hits) h = Mix(h, s, layer.DependsOnVersion, layer.DependsOnData);
         return h;
     }
 
-    /// <summary>The extent of every township, or null when there is none.</summary>
-    public Envelope? Bounds()
-    {
-        Envelope? e = null;
-        foreach (var s in _snapshot.States.Values)
-            if (e is null) e = new Envelope(s.Extent); else e.ExpandToInclude(s.Extent);
-        return e;
-    }
+    /// <summary>The extent of the jurisdiction's townships, or null when it has none.</summary>
+    public Envelope? Bounds(string jurisdiction) => _snapshot.Summary(jurisdiction).Bounds is { } e ? new Envelope(e) : null;
 
-    /// <summary>The stamp of everything (for versioned tile URLs in TileJSON).</summary>
-    public ulong All => _snapshot.All;
+    /// <summary>The stamp of everything in the jurisdiction (for versioned tile URLs in TileJSON).</summary>
+    public ulong All(string jurisdiction) => _snapshot.Summary(jurisdiction).All;
+
+    //-- The tiles' own rule (TileLayer: township code LIKE jurisdiction || '%').
+    private static bool Within(State s, string jurisdiction) => s.Code.StartsWith(jurisdiction, StringComparison.Ordinal);
 
     private static ulong Mix(ulong h, State s, bool version, bool data)
     {
