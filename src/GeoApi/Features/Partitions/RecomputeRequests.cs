@@ -25,22 +25,27 @@ public sealed class RecomputeRequests(NpgsqlDataSource db, IBackgroundJobClient 
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT s.queued_job_id, j.statename FROM township_state s LEFT JOIN hangfire.job j ON j.id = s.queued_job_id
-            WHERE s.township_code = $1 FOR UPDATE OF s
-            """, conn, tx))
+        //-- The row lock first, then the job's state in a statement of its own: a join read under the
+        //-- lock would see the job row of the snapshot taken before the wait (PostgreSQL re-checks
+        //-- only the locked row), miss the job a concurrent request just made, and make another.
+        long? waiting;
+        await using (var cmd = new NpgsqlCommand("SELECT queued_job_id FROM township_state WHERE township_code = $1 FOR UPDATE", conn, tx))
         {
             cmd.Parameters.AddWithValue(townshipCode);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct)) throw ApiException.NotFound($"There is no township '{townshipCode}'.");
+            waiting = r.IsDBNull(0) ? null : r.GetInt64(0);
+        }
+        if (waiting is { } job)
+        {
+            await using var state = new NpgsqlCommand("SELECT statename FROM hangfire.job WHERE id = $1", conn, tx);
+            state.Parameters.AddWithValue(job);
             //-- A job that failed, was deleted or never got a state will not start: it is no one to join.
-            if (!r.IsDBNull(0) && !r.IsDBNull(1) && r.GetString(1) is "Enqueued" or "Scheduled" or "Processing" or "Awaiting")
+            if (await state.ExecuteScalarAsync(ct) is "Enqueued" or "Scheduled" or "Processing" or "Awaiting")
             {
-                var waiting = r.GetInt64(0);
-                await r.DisposeAsync();
                 if (force) await Execute(conn, tx, "UPDATE township_state SET queued_force = true WHERE township_code = $1", ct, townshipCode);
                 await tx.CommitAsync(ct);
-                return new Request(waiting.ToString(System.Globalization.CultureInfo.InvariantCulture), Joined: true);
+                return new Request(job.ToString(System.Globalization.CultureInfo.InvariantCulture), Joined: true);
             }
         }
         var id = jobs.Create<RecomputeJob>(j => j.RunAsync(townshipCode, author, reason, force, CancellationToken.None), new EnqueuedState(queue));
