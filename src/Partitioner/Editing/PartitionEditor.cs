@@ -177,14 +177,7 @@ public sealed class PartitionEditor(PartitionOptions options)
                 skipped.Add(code);
             }
         }
-        double? stability = fresh.Report.CodeStability;
-        if (previousAssignments is not null)
-        {
-            int both = 0, same = 0;
-            foreach (var a in p.Assignments)
-                if (previousAssignments.TryGetValue(a.HouseholdId, out var old)) { both++; if (old == a.MicroGridCode) same++; }
-            stability = both == 0 ? null : Math.Round(same / (double)both, 4);
-        }
+        var stability = previousAssignments is null ? fresh.Report.CodeStability : CodeStability.Of(p.Assignments, previousAssignments);
         return p with
         {
             Version = fresh.Version,
