@@ -30,6 +30,11 @@ internal sealed class EditScope
 
     public string EditedCode => Edit.Codes[0];
 
+    /// <summary>The codes of a merge, as named.</summary>
+    /// <exception cref="EditException">Fewer than two different codes.</exception>
+    public IReadOnlyList<string> CodesToMerge() => Edit.Codes.Distinct(StringComparer.Ordinal).Count() >= 2 ? Edit.Codes
+        : throw new EditException(422, "codes", "A merge needs at least two different codes.");
+
     /// <summary>The scope of <paramref name="edit"/>, whose codes are current and of one level.</summary>
     /// <exception cref="EditException">Codes under different parents; a geometry the edit cannot use.</exception>
     public static EditScope Of(Partition current, Edit edit, bool gridLevel, LonLatRestorer restorer, MetricProjection projection)

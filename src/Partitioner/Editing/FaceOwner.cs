@@ -4,18 +4,9 @@ namespace GridSpatial.Partitioner.Editing;
 
 /// <summary>The cell a face belongs to after an edit: an old cell (keeping its codes), a piece
 /// split off a micro-grid, or an old cell moved to another grid (new codes there).</summary>
-/// <remarks>Owners are ordered by their <see cref="Name"/>, ordinally (<c>c10</c> before
-/// <c>c2</c>): that order decides which unit takes a household on a shared boundary and which
-/// neighbour wins a tie, so it must not change.</remarks>
-internal abstract record FaceOwner : IComparable<FaceOwner>
+internal abstract record FaceOwner : NamedKey<FaceOwner>
 {
     private protected FaceOwner() { }
-
-    public abstract string Name { get; }
-
-    public int CompareTo(FaceOwner? other) => string.CompareOrdinal(Name, other?.Name);
-
-    public sealed override string ToString() => Name;
 }
 
 /// <summary>Cell <see cref="Cell"/> of the scope, in place.</summary>

@@ -9,9 +9,8 @@ internal sealed class MergeGrids : IEditRule
 {
     public void Apply(EditScope scope, IReadOnlyList<Coordinate> households, EditLineage lineage)
     {
-        var codes = scope.Edit.Codes;
+        var codes = scope.CodesToMerge();
         var grids = scope.Current.Grids;
-        if (codes.Distinct(StringComparer.Ordinal).Count() < 2) throw new EditException(422, "codes", "A merge needs at least two different codes.");
         var survivor = codes.Distinct(StringComparer.Ordinal)
             .OrderByDescending(c => grids.First(g => g.Code == c).HouseholdCount).ThenBy(c => c, StringComparer.Ordinal).First();
         var union = CoverageUnion.Union(scope.Faces.Where(f => codes.Contains(scope.Cells[f.Cell].Grid)).Select(f => (Geometry)f.Metric).ToArray());

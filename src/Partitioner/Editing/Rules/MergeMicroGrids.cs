@@ -11,8 +11,8 @@ internal sealed class MergeMicroGrids : IEditRule
 {
     public void Apply(EditScope scope, IReadOnlyList<Coordinate> households, EditLineage lineage)
     {
-        var codes = scope.Edit.Codes;
-        if (codes.Distinct(StringComparer.Ordinal).Count() < 2) throw new EditException(422, "codes", "A merge needs at least two different codes.");
+        var codes = scope.CodesToMerge();
+        var grids = scope.Current.Grids;
         var chosen = codes.Select(c => scope.Cells.Single(x => x.Micro.Any(m => m.Code == c))).Distinct().ToList();
         if (chosen.Any(c => c.Micro[0].Kind == MicroGridKind.Floor))
             throw new EditException(422, "codes", "Floor micro-grids follow their building's floors and cannot be merged with other units.");
