@@ -15,25 +15,15 @@ public sealed class CodeAssigner
     public sealed record Unit(string ParentCode, Coordinate Position, string TieKey, IReadOnlyList<string> HouseholdIds);
 
     private readonly PreviousPartition? _previous;
-    private readonly Dictionary<string, CodeRecord> _records = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _maxSerial = new(StringComparer.Ordinal);
+    private readonly CodeRegistry _registry;
     private readonly List<(string Level, string Code, string Parent, List<(string Code, int Shared)> From)> _assigned = [];
     private readonly Dictionary<string, string> _previousGridOfHousehold = new(StringComparer.Ordinal);
 
     public CodeAssigner(PreviousPartition? previous)
     {
         _previous = previous;
+        _registry = new CodeRegistry(previous?.History ?? [], previous?.MicroGrids.SelectMany(m => new[] { m.Code, m.GridCode }) ?? []);
         if (previous is null) return;
-        foreach (var r in previous.History)
-        {
-            _records[r.Code] = r;
-            NoteSerial(r.Code);
-        }
-        foreach (var m in previous.MicroGrids)
-        {
-            NoteSerial(m.Code);
-            NoteSerial(m.GridCode);
-        }
         var gridOfMicroGrid = previous.MicroGrids.ToDictionary(m => m.Code, m => m.GridCode, StringComparer.Ordinal);
         foreach (var (household, mg) in previous.MicroGridOfHousehold)
             _previousGridOfHousehold[household] = gridOfMicroGrid.TryGetValue(mg, out var g) ? g : mg[..^3];
@@ -82,12 +72,7 @@ public sealed class CodeAssigner
         foreach (var parent in Enumerable.Range(0, units.Count).Where(i => codes[i] is null).GroupBy(i => units[i].ParentCode).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var ordered = ReadingOrder.Sort(parent.ToList(), i => units[i].Position, i => units[i].TieKey, parentArea(parent.Key), parentNorth(parent.Key));
-            int next = _maxSerial.GetValueOrDefault(parent.Key);
-            foreach (var i in ordered)
-            {
-                codes[i] = parent.Key + ReadingOrder.Serial(++next);
-                _maxSerial[parent.Key] = next;
-            }
+            foreach (var i in ordered) codes[i] = _registry.Issue(parent.Key);
         }
 
         for (int i = 0; i < units.Count; i++) _assigned.Add((level, codes[i]!, units[i].ParentCode, from[i]));
@@ -95,11 +80,10 @@ public sealed class CodeAssigner
     }
 
     /// <summary>The code history after this run: carried codes keep their records, new codes start
-    /// at <paramref name="version"/>, codes that disappeared end at the version before.</summary>
+    /// at <paramref name="version"/> with the codes their households came from, codes that
+    /// disappeared end at the version before with the codes their households went to.</summary>
     public IReadOnlyList<CodeRecord> History(int version)
     {
-        var result = new Dictionary<string, CodeRecord>(_records, StringComparer.Ordinal);
-        var current = new HashSet<string>(StringComparer.Ordinal);
         var successors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (_, code, _, from) in _assigned)
             foreach (var f in from.Where(f => f.Code != code))
@@ -108,28 +92,7 @@ public sealed class CodeAssigner
                 list.Add(code);
             }
         foreach (var (level, code, parent, from) in _assigned)
-        {
-            current.Add(code);
-            if (result.TryGetValue(code, out var existing) && existing.ValidTo is null) continue;
-            var predecessors = from.Where(f => f.Code != code).Select(f => f.Code).ToList();
-            result[code] = new CodeRecord(code, level, parent, version, null, predecessors, []);
-        }
-        foreach (var (code, record) in result.ToList())
-        {
-            if (record.ValidTo is not null || current.Contains(code)) continue;
-            result[code] = record with
-            {
-                ValidTo = version - 1,
-                Successors = successors.GetValueOrDefault(code)?.Distinct().ToList() ?? [],
-            };
-        }
-        return result.Values.OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
-    }
-
-    private void NoteSerial(string code)
-    {
-        if (code.Length < 4 || !int.TryParse(code[^3..], out var serial)) return;
-        var parent = code[..^3];
-        if (serial > _maxSerial.GetValueOrDefault(parent)) _maxSerial[parent] = serial;
+            _registry.Current(code, level, parent, version, from.Where(f => f.Code != code).Select(f => f.Code).ToList());
+        return _registry.History(version, r => successors.GetValueOrDefault(r.Code)?.Distinct().ToList() ?? []);
     }
 }

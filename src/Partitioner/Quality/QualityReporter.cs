@@ -33,79 +33,92 @@ internal sealed class QualityReporter(PartitionOptions options)
         IReadOnlyList<Assignment> Assignments,
         PreviousPartition? Previous);
 
+    /// <summary>The report of a partition just built: its territories and assignments measured,
+    /// with the barrier figures only the build sees.</summary>
     public QualityReport Compute(Inputs x, IReadOnlyDictionary<string, long> elapsed)
     {
-        var drafts = x.Drafts;
-        var sizes = drafts.Select(d => (double)d.Households.Count).ToList();
-        var clusterSizes = drafts.Where(d => d.Kind == MicroGridKind.Cluster).Select(d => d.Households.Count).ToList();
+        var gridOfUnit = new int[x.UnitTerritory.Count];
+        for (int g = 0; g < x.GridUnits.Count; g++)
+            foreach (var u in x.GridUnits[g]) gridOfUnit[u] = g;
+        var measured = new MeasuredPartition(
+            x.Township,
+            x.Input.Households.Select(h => h.Id).ToList(),
+            x.Assignments,
+            x.UnitTerritory,
+            x.Drafts.Select(d => new MeasuredMicroGrid(d.Kind, d.Households.Count, d.Unit, gridOfUnit[d.Unit])).ToList(),
+            x.Drafts.Select(d => new MeasuredMembers(d.Unit, d.Households.Select(h => h.Location).ToList())).ToList(),
+            x.GridUnits.Select((us, g) => new MeasuredGrid(us.Sum(u => x.UnitDrafts[u].Sum(d => d.Households.Count)), x.GridTerritory[g])).ToList(),
+            x.Previous?.MicroGridOfHousehold);
+        var carried = new CarriedFigures(
+            x.Input.Township.Code, x.Version, x.Crs,
+            NonContiguousAllowed: Math.Max(0, x.Township.NumGeometries - 1),
+            BarrierCrossings: x.Drafts.Count(d => d.Sites.Select(s => x.SiteFace[s]).Distinct().Count() > 1),
+            Faces: x.Faces.Count,
+            StrandedHamlets: x.StrandedHamlets,
+            ElapsedMs: elapsed);
+        return Measure(measured, carried);
+    }
+
+    /// <summary>The figures of DESIGN §5 of a finished partition; <paramref name="carried"/> gives
+    /// those its territories and assignments cannot.</summary>
+    public QualityReport Measure(MeasuredPartition p, CarriedFigures carried)
+    {
+        var sizes = p.MicroGrids.Select(m => (double)m.Households).ToList();
+        var clusterSizes = p.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster).Select(m => m.Households).ToList();
         double? Share(int lo, int hi) => clusterSizes.Count == 0 ? null
             : Math.Round(clusterSizes.Count(s => s >= lo && s <= hi) / (double)clusterSizes.Count, 4);
 
         var assignedCount = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var a in x.Assignments) assignedCount[a.HouseholdId] = assignedCount.GetValueOrDefault(a.HouseholdId) + 1;
-        int unassigned = x.Input.Households.Count(h => !assignedCount.ContainsKey(h.Id));
-        int multiply = assignedCount.Count(kv => kv.Value > 1);
+        foreach (var a in p.Assignments) assignedCount[a.HouseholdId] = assignedCount.GetValueOrDefault(a.HouseholdId) + 1;
 
-        var (gap, overlap) = Coverage(x.UnitTerritory, x.Township);
-        var (gridGap, gridOverlap) = Coverage(x.GridTerritory, x.Township);
+        var (gap, overlap) = Coverage(p.UnitTerritories, p.Township);
+        var gridTerritories = p.Grids.Select(g => g.Territory).ToList();
+        var (gridGap, gridOverlap) = Coverage(gridTerritories, p.Township);
 
-        var dispersion = drafts.Where(d => d.Households.Count > 0).Select(d =>
+        var dispersion = p.Members.Where(m => m.Households.Count > 0).Select(m =>
         {
-            double cx = d.Households.Average(h => h.Location.X), cy = d.Households.Average(h => h.Location.Y);
-            return d.Households.Average(h => Math.Sqrt((h.Location.X - cx) * (h.Location.X - cx) + (h.Location.Y - cy) * (h.Location.Y - cy)));
+            var l = m.Households;
+            double cx = l.Average(c => c.X), cy = l.Average(c => c.Y);
+            return l.Average(c => Math.Sqrt((c.X - cx) * (c.X - cx) + (c.Y - cy) * (c.Y - cy)));
         }).ToList();
-
-        var pp = x.UnitTerritory.Select(PolsbyPopper).Order().ToArray();
-        var gridSizes = x.GridUnits.Select(us => (double)us.Sum(u => x.UnitDrafts[u].Sum(d => d.Households.Count))).ToList();
-
-        double? stability = null;
-        if (x.Previous is not null)
-        {
-            int both = 0, same = 0;
-            foreach (var a in x.Assignments)
-                if (x.Previous.MicroGridOfHousehold.TryGetValue(a.HouseholdId, out var old))
-                {
-                    both++;
-                    if (old == a.MicroGridCode) same++;
-                }
-            stability = both == 0 ? null : Math.Round(same / (double)both, 4);
-        }
+        var pp = p.UnitTerritories.Select(PolsbyPopper).Order().ToArray();
+        var gridSizes = p.Grids.Select(g => (double)g.Households).ToList();
 
         return new QualityReport
         {
-            TownshipCode = x.Input.Township.Code,
-            Version = x.Version,
-            Crs = x.Crs,
-            Households = x.Input.Households.Count,
-            MicroGrids = drafts.Count,
-            Grids = x.GridUnits.Count,
-            Kinds = Enum.GetValues<MicroGridKind>().ToDictionary(k => k.ToString().ToLowerInvariant(), k => drafts.Count(d => d.Kind == k)),
+            TownshipCode = carried.TownshipCode,
+            Version = carried.Version,
+            Crs = carried.Crs,
+            Households = p.HouseholdIds.Count,
+            MicroGrids = p.MicroGrids.Count,
+            Grids = p.Grids.Count,
+            Kinds = Enum.GetValues<MicroGridKind>().ToDictionary(k => k.ToString().ToLowerInvariant(), k => p.MicroGrids.Count(m => m.Kind == k)),
             MicroGridHouseholds = Distribution.Of(sizes),
             ClusterShare8To12 = Share(options.ClusterMin, options.ClusterMax),
             ClusterShare5To15 = Share(options.ClusterHardMin, options.ClusterHardMax),
-            UnassignedHouseholds = unassigned,
-            MultiplyAssignedHouseholds = multiply,
-            HouseholdsOutsideOwnTerritory = OutsideOwnTerritory(x),
+            UnassignedHouseholds = p.HouseholdIds.Count(id => !assignedCount.ContainsKey(id)),
+            MultiplyAssignedHouseholds = assignedCount.Count(kv => kv.Value > 1),
+            HouseholdsOutsideOwnTerritory = OutsideOwnTerritory(p),
             GapAreaRatio = gap,
             OverlapAreaRatio = overlap,
-            NonContiguous = x.UnitTerritory.Count(t => t.NumGeometries > 1),
-            NonContiguousAllowed = Math.Max(0, x.Township.NumGeometries - 1),
+            NonContiguous = p.UnitTerritories.Count(t => t.NumGeometries > 1),
+            NonContiguousAllowed = carried.NonContiguousAllowed,
             PolsbyPopperMean = Math.Round(pp.Length == 0 ? 0 : pp.Average(), 4),
             PolsbyPopperP10 = Math.Round(Distribution.Percentile(pp, 10), 4),
             DispersionMMean = Math.Round(dispersion.Count == 0 ? 0 : dispersion.Average(), 1),
             DispersionMMax = Math.Round(dispersion.Count == 0 ? 0 : dispersion.Max(), 1),
-            BarrierCrossings = drafts.Count(d => d.Sites.Select(s => x.SiteFace[s]).Distinct().Count() > 1),
-            Faces = x.Faces.Count,
-            StrandedHamlets = x.StrandedHamlets,
+            BarrierCrossings = carried.BarrierCrossings,
+            Faces = carried.Faces,
+            StrandedHamlets = carried.StrandedHamlets,
             GridLevel = new GridQuality(
                 Distribution.Of(gridSizes),
                 gridSizes.Count == 0 ? 0 : Math.Round(gridSizes.Count(s => s >= options.GridMin && s <= options.GridMax) / (double)gridSizes.Count, 4),
                 gridGap, gridOverlap,
-                x.GridTerritory.Count(t => t.NumGeometries > 1),
-                Math.Round(x.GridTerritory.Count == 0 ? 0 : x.GridTerritory.Average(PolsbyPopper), 4)),
-            MicroGridsOutsideGrid = OutsideGrid(x),
-            CodeStability = stability,
-            ElapsedMs = elapsed,
+                gridTerritories.Count(t => t.NumGeometries > 1),
+                Math.Round(gridTerritories.Count == 0 ? 0 : gridTerritories.Average(PolsbyPopper), 4)),
+            MicroGridsOutsideGrid = OutsideGrid(p),
+            CodeStability = p.PreviousMicroGridOfHousehold is null ? null : CodeStability.Of(p.Assignments, p.PreviousMicroGridOfHousehold),
+            ElapsedMs = carried.ElapsedMs,
         };
     }
 
@@ -122,43 +135,41 @@ internal sealed class QualityReporter(PartitionOptions options)
         return (gap / area, overlap / area);
     }
 
-    private static int OutsideOwnTerritory(Inputs x)
+    /// <summary>Households not in exactly one territory, or not in their own.</summary>
+    private static int OutsideOwnTerritory(MeasuredPartition p)
     {
+        var units = p.UnitTerritories;
         var index = new STRtree<int>();
-        for (int u = 0; u < x.UnitTerritory.Count; u++)
-            if (!x.UnitTerritory[u].IsEmpty) index.Insert(x.UnitTerritory[u].EnvelopeInternal, u);
+        for (int u = 0; u < units.Count; u++)
+            if (!units[u].IsEmpty) index.Insert(units[u].EnvelopeInternal, u);
         index.Build();
         var locators = new Dictionary<int, IndexedPointInAreaLocator>();
         int outside = 0;
-        foreach (var d in x.Drafts)
-            foreach (var h in d.Households)
+        foreach (var m in p.Members)
+            foreach (var at in m.Households)
             {
                 int hits = 0;
                 bool own = false;
-                foreach (var u in index.Query(new Envelope(h.Location)))
+                foreach (var u in index.Query(new Envelope(at)))
                 {
-                    if (!locators.TryGetValue(u, out var loc)) locators[u] = loc = new IndexedPointInAreaLocator(x.UnitTerritory[u]);
-                    if (loc.Locate(h.Location) == Location.Exterior) continue;
+                    if (!locators.TryGetValue(u, out var loc)) locators[u] = loc = new IndexedPointInAreaLocator(units[u]);
+                    if (loc.Locate(at) == Location.Exterior) continue;
                     hits++;
-                    own |= u == d.Unit;
+                    own |= u == m.Unit;
                 }
                 if (hits != 1 || !own) outside++;
             }
         return outside;
     }
 
-    private static int OutsideGrid(Inputs x)
+    /// <summary>Micro-grids whose territory's interior point is not in their grid's territory.</summary>
+    private static int OutsideGrid(MeasuredPartition p)
     {
-        int outside = 0;
-        for (int g = 0; g < x.GridUnits.Count; g++)
+        var prepared = p.Grids.Select(g => PreparedGeometryFactory.Prepare(g.Territory)).ToList();
+        return p.MicroGrids.Count(m =>
         {
-            var prepared = PreparedGeometryFactory.Prepare(x.GridTerritory[g]);
-            foreach (var u in x.GridUnits[g])
-            {
-                var t = x.UnitTerritory[u];
-                if (t.IsEmpty || !prepared.Covers(t.InteriorPoint)) outside += x.UnitDrafts[u].Count;
-            }
-        }
-        return outside;
+            var t = p.UnitTerritories[m.Unit];
+            return m.Grid < 0 || t.IsEmpty || !prepared[m.Grid].Covers(t.InteriorPoint);
+        });
     }
 }
