@@ -45,11 +45,14 @@ public static class ApiHost
         builder.Services.AddSingleton<LayerImporter>();
         builder.Services.AddRecompute(builder.Configuration, runJobs: builder.Configuration.GetValue("Hangfire:Server", true));
         builder.Services.AddSingleton<LookupIndex>();
-        builder.Services.AddSingleton<IPublishObserver, LocalPublishRefresh>();
         builder.Services.AddAccess(builder.Configuration);
         Features.Import.FeatureValidator.MaxVertices = builder.Configuration.GetValue("Limits:MaxVertices", 200_000);
         builder.Services.AddTiles();
-        builder.Services.AddHostedService<LookupListener>();
+        builder.Services.AddSingleton<TownshipState>();
+        //-- What this process serves from memory follows every publish and data change: tile stamps first, then lookups.
+        builder.Services.AddSingleton<ITownshipObserver>(sp => sp.GetRequiredService<TileStamps>());
+        builder.Services.AddSingleton<ITownshipObserver>(sp => sp.GetRequiredService<LookupIndex>());
+        builder.Services.AddHostedService<TownshipListener>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -32,6 +32,9 @@ public static class Roles
     /// belongs to no township: the dashboard, checks and recomputes of every township).</summary>
     public static bool IsGlobalAdmin(this ClaimsPrincipal user) => user.IsInRole(Admin) && user.Jurisdiction() == "";
 
+    /// <summary>Who is acting, as audits and versions record it: the key's (or token's) name.</summary>
+    public static string Actor(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
+
     /// <summary>Whether a code (county, township, village, grid or micro-grid) lies in the caller's jurisdiction.</summary>
     public static bool Covers(this ClaimsPrincipal user, string code)
     {

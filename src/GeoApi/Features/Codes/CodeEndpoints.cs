@@ -48,10 +48,8 @@ public static class CodeEndpoints
     {
         await using var cmd = new NpgsqlCommand("""
             SELECT v.name, ST_AsGeoJSON(v.geom, 7),
-                   (SELECT coalesce(sum(g.household_count), 0) FROM grid g JOIN township_state s ON s.township_code = g.township_code AND s.current_version = g.version
-                    WHERE g.township_code = v.township_code AND g.village_code = v.code)::int,
-                   (SELECT count(*) FROM grid g JOIN township_state s ON s.township_code = g.township_code AND s.current_version = g.version
-                    WHERE g.township_code = v.township_code AND g.village_code = v.code)::int
+                   (SELECT coalesce(sum(g.household_count), 0) FROM current_grid g WHERE g.township_code = v.township_code AND g.village_code = v.code)::int,
+                   (SELECT count(*) FROM current_grid g WHERE g.township_code = v.township_code AND g.village_code = v.code)::int
             FROM village v WHERE v.township_code = $1 AND v.code = $2
             """, conn);
         cmd.Parameters.AddWithValue(township);

@@ -67,7 +67,7 @@ public static class EditEndpoints
             using var doc = JsonDocument.Parse($"{{\"geometry\":{g.GetRawText()}}}");
             geometry = new FeatureValidator("edit", null).Geometry(doc.RootElement, 0, codes[0]);
         }
-        var author = ImportEndpoints.Actor(request);
+        var author = request.HttpContext.User.Actor();
 
         var current = await store.LoadCurrentAsync(township, ct);
         Partition edited;

@@ -2,7 +2,6 @@ using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.GeoApi.Features.Access;
 using System.Globalization;
 using System.Text;
-using GridSpatial.GeoApi.Features.Partitions;
 using Microsoft.Data.Sqlite;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
@@ -17,23 +16,21 @@ public static class ExportEndpoints
     public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/townships/{code}/export").WithTags("Exports").Require(Roles.Read);
-        g.MapGet("/micro_grids.geojson", (string code, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, "micro_grid", http, db, ct))
+        g.MapGet("/micro_grids.geojson", (string code, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, PublishedLayer.MicroGrids, http, db, ct))
             .Produces<object>(200, "application/geo+json").WithSummary("Micro-grids of the current version as GeoJSON (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to).");
-        g.MapGet("/grids.geojson", (string code, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, "grid", http, db, ct))
+        g.MapGet("/grids.geojson", (string code, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, PublishedLayer.Grids, http, db, ct))
             .Produces<object>(200, "application/geo+json").WithSummary("Grids of the current version as GeoJSON (code, village_code, household_count).");
         g.MapGet("/assignments.csv", Assignments).Produces<string>(200, "text/csv").WithSummary("household_id,micro_grid_code,grid_code for the current version.");
         g.MapGet("/partition.gpkg", GeoPackage).Produces<byte[]>(200, "application/geopackage+sqlite3").WithSummary("A GeoPackage with the layers micro_grids and grids of the current version.");
         return app;
     }
 
-    private static async Task GeoJson(string code, string table, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task GeoJson(string code, PublishedLayer layer, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         var version = await CurrentVersion(db, code, ct);
-        var props = table == "micro_grid"
-            ? "'code', code, 'grid_code', grid_code, 'village_code', village_code, 'kind', kind, 'household_count', household_count, 'building_id', building_id, 'floor_from', floor_from, 'floor_to', floor_to"
-            : "'code', code, 'village_code', village_code, 'household_count', household_count";
+        var table = layer.Table;
         await using var cmd = db.CreateCommand($"""
-            SELECT json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(geom, 9)::json, 'properties', json_build_object({props}))::text
+            SELECT json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(geom, 9)::json, 'properties', json_build_object({layer.JsonProperties()}))::text
             FROM {table} WHERE township_code = $1 AND version = $2 ORDER BY code
             """);
         cmd.Parameters.AddWithValue(code);
@@ -90,20 +87,15 @@ public static class ExportEndpoints
                         srs_id INTEGER REFERENCES gpkg_spatial_ref_sys(srs_id));
                     CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
                         srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, PRIMARY KEY (table_name, column_name));
-                    CREATE TABLE micro_grids (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom MULTIPOLYGON, code TEXT NOT NULL UNIQUE, grid_code TEXT, village_code TEXT,
-                        kind TEXT, household_count INTEGER, building_id TEXT, floor_from INTEGER, floor_to INTEGER);
-                    CREATE TABLE grids (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom MULTIPOLYGON, code TEXT NOT NULL UNIQUE, village_code TEXT, household_count INTEGER);
                     """, ct);
+                foreach (var (table, layer) in new[] { ("micro_grids", PublishedLayer.MicroGrids), ("grids", PublishedLayer.Grids) })
+                    await Exec(gpkg, $"CREATE TABLE {table} (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom MULTIPOLYGON, {layer.GeoPackageColumns})", ct);
                 await using var tx = (SqliteTransaction)await gpkg.BeginTransactionAsync(ct);
                 var writer = new GeoPackageGeoWriter();
-                foreach (var (table, columns, select) in new[]
+                foreach (var (table, layer) in new[] { ("micro_grids", PublishedLayer.MicroGrids), ("grids", PublishedLayer.Grids) })
                 {
-                    ("micro_grids", "code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to",
-                        "SELECT geom, code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to FROM micro_grid WHERE township_code = $1 AND version = $2 ORDER BY code"),
-                    ("grids", "code, village_code, household_count",
-                        "SELECT geom, code, village_code, household_count FROM grid WHERE township_code = $1 AND version = $2 ORDER BY code"),
-                })
-                {
+                    var columns = layer.Names();
+                    var select = $"SELECT geom, {columns} FROM {layer.Table} WHERE township_code = $1 AND version = $2 ORDER BY code";
                     var names = columns.Split(", ");
                     await using var insert = new SqliteCommand($"INSERT INTO {table} (geom, {columns}) VALUES (@geom, {string.Join(", ", names.Select(n => "@" + n))})", gpkg, tx);
                     insert.Parameters.Add("@geom", SqliteType.Blob);
@@ -150,13 +142,15 @@ public static class ExportEndpoints
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>The version every query of one export reads (so a publish in between cannot mix two).</summary>
     private static async Task<int> CurrentVersion(NpgsqlDataSource db, string code, CancellationToken ct)
     {
-        await PartitionEndpoints.RequireTownship(db, code, ct);
-        await using var cmd = db.CreateCommand("SELECT current_version FROM township_state WHERE township_code = $1");
+        await using var cmd = db.CreateCommand("SELECT s.current_version FROM township t LEFT JOIN township_state s ON s.township_code = t.code WHERE t.code = $1");
         cmd.Parameters.AddWithValue(code);
-        return await cmd.ExecuteScalarAsync(ct) is int v
-            ? v
-            : throw new Infrastructure.ApiException(404, "No partition yet", $"Township {code} has not been partitioned.");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) throw ApiException.NotFound($"There is no township '{code}'.");
+        return r.IsDBNull(0)
+            ? throw new ApiException(404, "No partition yet", $"Township {code} has not been partitioned.")
+            : r.GetInt32(0);
     }
 }

@@ -46,7 +46,7 @@ public static class HouseholdEndpoints
 
     private static async Task<IResult> Write(string id, HttpRequest request, NpgsqlDataSource db, bool merge, CancellationToken ct)
     {
-        using var doc = await ImportEndpoints.ReadBody(request, "households", ct);
+        using var doc = await RequestBody.ReadJsonAsync(request, "households", ct);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var row = await Read(conn, tx, id, forUpdate: true, ct) ?? throw NotFound(id);
@@ -94,7 +94,7 @@ public static class HouseholdEndpoints
             cmd.Parameters.AddWithValue((Geometry)validated.Geom);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        await LayerImporter.MarkDirty(conn, tx, row.Township, ct);
+        await TownshipState.MarkDirtyAsync(conn, tx, row.Township, ct);
         await Audit(conn, tx, row.Township, request, merge ? "patch" : "replace", id, ct);
         //-- What was stored, as a later GET will return it.
         var stored = (await Read(conn, tx, id, forUpdate: false, ct))!;
@@ -116,7 +116,7 @@ public static class HouseholdEndpoints
             cmd.Parameters.AddWithValue(id);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        await LayerImporter.MarkDirty(conn, tx, row.Township, ct);
+        await TownshipState.MarkDirtyAsync(conn, tx, row.Township, ct);
         await Audit(conn, tx, row.Township, request, "delete", id, ct);
         await tx.CommitAsync(ct);
         return TypedResults.NoContent();
@@ -127,8 +127,8 @@ public static class HouseholdEndpoints
         await using var cmd = db.CreateCommand("""
             SELECT h.township_code, t.name, s.current_version, s.dirty_since IS NOT NULL, a.micro_grid_code, a.grid_code, m.village_code, v.name, m.kind
             FROM household h JOIN township t ON t.code = h.township_code JOIN township_state s ON s.township_code = h.township_code
-            LEFT JOIN assignment a ON a.township_code = h.township_code AND a.version = s.current_version AND a.household_id = h.id
-            LEFT JOIN micro_grid m ON m.township_code = a.township_code AND m.version = a.version AND m.code = a.micro_grid_code
+            LEFT JOIN current_assignment a ON a.township_code = h.township_code AND a.household_id = h.id
+            LEFT JOIN current_micro_grid m ON m.township_code = a.township_code AND m.code = a.micro_grid_code
             LEFT JOIN village v ON v.township_code = m.township_code AND v.code = m.village_code
             WHERE h.id = $1
             """);
@@ -203,7 +203,7 @@ public static class HouseholdEndpoints
         await using var cmd = new NpgsqlCommand(
             "INSERT INTO audit_log (township_code, actor, action, entity, entity_id) VALUES ($1, $2, $3, 'household', $4)", conn, tx);
         cmd.Parameters.AddWithValue(township);
-        cmd.Parameters.AddWithValue(ImportEndpoints.Actor(request));
+        cmd.Parameters.AddWithValue(request.HttpContext.User.Actor());
         cmd.Parameters.AddWithValue(action);
         cmd.Parameters.AddWithValue(id);
         await cmd.ExecuteNonQueryAsync(ct);

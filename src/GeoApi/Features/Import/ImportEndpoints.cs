@@ -29,7 +29,7 @@ public static class ImportEndpoints
     {
         var http = request.HttpContext;
         var features = FeatureReader.ReadAsync(request.Body, "townships", allowSingle: true, ct);
-        return TypedResults.Ok(await importer.ImportTownshipsAsync(features, Actor(request), (code, index) => Authorize(http, code, index), ct));
+        return TypedResults.Ok(await importer.ImportTownshipsAsync(features, request.HttpContext.User.Actor(), (code, index) => Authorize(http, code, index), ct));
     }
 
     private static async Task<Ok<LayerImporter.Result>> ImportLayer(string code, string layer, HttpRequest request, LayerImporter importer, CancellationToken ct)
@@ -40,27 +40,10 @@ public static class ImportEndpoints
         if (which != Layer.Households && !Roles.Permissions[Roles.Edit].Any(request.HttpContext.User.IsInRole))
             throw new ApiException(403, "Forbidden", $"Importing {layer} needs an editor or admin key.", new() { ["field"] = "layer" });
         //-- The route's township is checked by the jurisdiction filter; every feature's code must lie in it (FeatureValidator).
-        return TypedResults.Ok(await importer.ImportAsync(code, which, FeatureReader.ReadAsync(request.Body, layer, ct), Actor(request), ct));
+        return TypedResults.Ok(await importer.ImportAsync(code, which, FeatureReader.ReadAsync(request.Body, layer, ct), request.HttpContext.User.Actor(), ct));
     }
 
     /// <summary>A body that is one JSON document (a household, a patch); bounded by the request size limit.</summary>
-    internal static async Task<JsonDocument> ReadBody(HttpRequest request, string layer, CancellationToken ct)
-    {
-        try
-        {
-            var doc = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 64 }, ct);
-            if (StorableText.FirstUnstorable(doc.RootElement, "$") is { } bad)
-            {
-                doc.Dispose();
-                throw new InputException(layer, 0, null, bad, $"'{bad}' is not storable text (a NUL character, a lone surrogate or invalid UTF-8).");
-            }
-            return doc;
-        }
-        catch (JsonException e)
-        {
-            throw new InputException(layer, null, null, "$", $"The body is not valid JSON: {e.Message}");
-        }
-    }
 
     /// <summary>Refuses (403, before anything is written) a validated township outside the caller's jurisdiction.</summary>
     private static void Authorize(HttpContext http, DivisionCode code, int index)
@@ -70,5 +53,4 @@ public static class ImportEndpoints
                 new() { ["layer"] = "townships", ["featureIndex"] = index, ["field"] = "code" });
     }
 
-    internal static string Actor(HttpRequest request) => request.HttpContext.User.Identity?.Name ?? "anonymous";
 }

@@ -77,7 +77,7 @@ public sealed class LayerImporter(NpgsqlDataSource db)
             await using var state = new NpgsqlCommand("INSERT INTO township_state (township_code) VALUES ($1) ON CONFLICT DO NOTHING", conn, tx);
             state.Parameters.AddWithValue(r.Code.Value);
             await state.ExecuteNonQueryAsync(ct);
-            await NotifyChanged(conn, tx, r.Code.Value, ct);
+            await TownshipState.NotifyChangedAsync(conn, tx, r.Code.Value, ct);
             //-- One audit row per township, so the log says which township a key changed.
             await Audit(conn, tx, r.Code.Value, actor, "townships", 1, outcome is true ? 1 : 0, outcome is false ? 1 : 0, ct);
         }
@@ -194,36 +194,12 @@ public sealed class LayerImporter(NpgsqlDataSource db)
                 if (reader.GetBoolean(0)) inserted++; else updated++;
 
         if (layer == Layer.Households && inserted + updated > 0)
-            await MarkDirty(conn, tx, townshipCode, ct);
+            await TownshipState.MarkDirtyAsync(conn, tx, townshipCode, ct);
         else if (inserted + updated > 0)
-            await NotifyChanged(conn, tx, townshipCode, ct);
+            await TownshipState.NotifyChangedAsync(conn, tx, townshipCode, ct);
         await Audit(conn, tx, townshipCode, actor, name, received, inserted, updated, ct);
         await tx.CommitAsync(ct);
         return new Result(name, received, inserted, updated);
-    }
-
-    /// <summary>Bumps the data version and marks the township dirty for recompute; tells every
-    /// process (on commit) that the township's data changed, so household tiles are re-cut.</summary>
-    public static async Task MarkDirty(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            WITH s AS (
-                UPDATE township_state SET data_version = data_version + 1, dirty_since = coalesce(dirty_since, now()),
-                    last_change_at = now(), updated_at = now()
-                WHERE township_code = $1
-                RETURNING township_code, data_version)
-            SELECT pg_notify('gridspatial_data', township_code || ':' || data_version) FROM s
-            """, conn, tx);
-        cmd.Parameters.AddWithValue(townshipCode);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Tells every process (on commit) that a township's stored layers changed.</summary>
-    private static async Task NotifyChanged(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT pg_notify('gridspatial_data', $1)", conn, tx);
-        cmd.Parameters.AddWithValue(townshipCode);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task Audit(NpgsqlConnection conn, NpgsqlTransaction tx, string? township, string actor, string layer, int received, int inserted, int updated, CancellationToken ct)

@@ -28,7 +28,7 @@ public static class LookupEndpoints
         if (string.IsNullOrEmpty(lon) || string.IsNullOrEmpty(lat))
             throw new ApiException(400, "Missing coordinates", "Give lon and lat as query parameters.", new() { ["field"] = string.IsNullOrEmpty(lon) ? "lon" : "lat" });
         var (x, y) = Normalize(Coordinate(lon, "lon"), Coordinate(lat, "lat"), ParseCrs(crs), 0);
-        var result = index.Loaded && source != "postgis" ? Dto(x, y, index.Find(x, y)) : await Fallback(db, x, y, ct);
+        var result = index.Loaded && source != "postgis" ? LookupAnswer.Dto(x, y, index.Find(x, y)) : await Fallback(db, x, y, ct);
         //-- Outside the caller's jurisdiction is answered as outside every township.
         if (result is not null && !http.User.Covers(result.Township.Code)) result = null;
         return result is null
@@ -39,7 +39,7 @@ public static class LookupEndpoints
     private static async Task Post(HttpContext http, string? crs, string? source, LookupIndex index, NpgsqlDataSource db, CancellationToken ct)
     {
         List<Coordinate> points;
-        using (var doc = await Import.ImportEndpoints.ReadBody(http.Request, "lookup", ct)) points = Points(doc.RootElement);
+        using (var doc = await RequestBody.ReadJsonAsync(http.Request, "lookup", ct)) points = Points(doc.RootElement);
         var coords = new (double X, double Y)[points.Count];
         bool gcj02 = ParseCrs(crs);
         for (int i = 0; i < points.Count; i++) coords[i] = Normalize(points[i].X, points[i].Y, gcj02, i);
@@ -61,65 +61,13 @@ public static class LookupEndpoints
             {
                 var dto = await Fallback(db, coords[i].X, coords[i].Y, ct);
                 if (dto is not null && !http.User.Covers(dto.Township.Code)) dto = null;
-                await using var w = new Utf8JsonWriter(body, WriterOptions);
-                Write(w, dto);
+                await using var w = new Utf8JsonWriter(body, LookupAnswer.WriterOptions);
+                LookupAnswer.Write(w, dto);
             }
             if (i % 1024 == 1023) await body.FlushAsync(ct);
         }
         body.Write("]"u8);
         await body.FlushAsync(ct);
-    }
-
-    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    internal static void Write(Utf8JsonWriter w, LookupDto? r)
-    {
-        if (r is null) { w.WriteNullValue(); return; }
-        w.WriteStartObject();
-        w.WriteNumber("version", r.Version);
-        WriteNamed(w, "township", r.Township);
-        WriteNamed(w, "village", r.Village);
-        if (r.Grid is null) w.WriteNull("grid");
-        else
-        {
-            w.WriteStartObject("grid");
-            w.WriteString("code", r.Grid.Code);
-            w.WriteNumber("householdCount", r.Grid.HouseholdCount);
-            w.WriteEndObject();
-        }
-        if (r.MicroGrid is null) w.WriteNull("microGrid");
-        else
-        {
-            w.WritePropertyName("microGrid");
-            WriteMicroGrid(w, r.MicroGrid);
-        }
-        if (r.FloorRuns is not null)
-        {
-            w.WriteStartArray("floorRuns");
-            foreach (var m in r.FloorRuns) WriteMicroGrid(w, m);
-            w.WriteEndArray();
-        }
-        w.WriteEndObject();
-    }
-
-    private static void WriteNamed(Utf8JsonWriter w, string name, Named? n)
-    {
-        if (n is null) { w.WriteNull(name); return; }
-        w.WriteStartObject(name);
-        w.WriteString("code", n.Code);
-        w.WriteString("name", n.Name);
-        w.WriteEndObject();
-    }
-
-    private static void WriteMicroGrid(Utf8JsonWriter w, MicroGridRef m)
-    {
-        w.WriteStartObject();
-        w.WriteString("code", m.Code);
-        w.WriteString("kind", m.Kind);
-        w.WriteNumber("householdCount", m.HouseholdCount);
-        if (m.FloorFrom is { } f) w.WriteNumber("floorFrom", f); else w.WriteNull("floorFrom");
-        if (m.FloorTo is { } t) w.WriteNumber("floorTo", t); else w.WriteNull("floorTo");
-        w.WriteEndObject();
     }
 
     private static List<Coordinate> Points(JsonElement root)
@@ -167,22 +115,11 @@ public static class LookupEndpoints
         return (c.X, c.Y);
     }
 
-    internal static LookupDto? Dto(double lon, double lat, LookupHit? hit)
-    {
-        if (hit is null) return null;
-        var t = hit.Township;
-        var m = hit.MicroGrid;
-        return new LookupDto(lon, lat, t.Version,
-            new Named(t.Code, t.Name),
-            m is null ? null : new Named(m.VillageCode, t.Villages.GetValueOrDefault(m.VillageCode) ?? t.Name),
-            m is null ? null : new GridRef(m.GridCode, t.Grids.GetValueOrDefault(m.GridCode)),
-            m is null ? null : Ref(m),
-            hit.Stack.Count > 1 ? hit.Stack.Select(Ref).ToList() : null);
-    }
-
-    private static MicroGridRef Ref(MicroGridEntry m) => new(m.Code, m.Kind, m.HouseholdCount, m.FloorFrom, m.FloorTo);
-
     /// <summary>PostGIS answers while the index is not loaded (start-up).</summary>
+    /// <remarks>Not through the current_* views: the township's current version is joined first
+    /// so the (township, version, geometry) index is searched on all three, however many versions
+    /// are kept (the views leave the planner free to filter the version afterwards). The tile
+    /// layers (TileLayer) do the same.</remarks>
     internal static async Task<LookupDto?> Fallback(NpgsqlDataSource db, double lon, double lat, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""

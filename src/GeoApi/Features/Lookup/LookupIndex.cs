@@ -10,7 +10,7 @@ namespace GridSpatial.GeoApi.Features.Lookup;
 /// then each township's own <see cref="CellGrid"/> of micro-grid territories answers the point.
 /// Snapshots are immutable and swapped atomically, so a reader never sees a half-loaded
 /// township; a township is reloaded when a version is published.</summary>
-public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger)
+public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger) : Infrastructure.ITownshipObserver
 {
     private volatile Snapshot? _snapshot;
     private readonly Lock _swap = new();
@@ -18,6 +18,11 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
     public bool Loaded => _snapshot is not null;
 
     public int MicroGridCount => _snapshot?.Townships.Values.Sum(t => t.MicroGrids) ?? 0;
+
+    public Task PublishedAsync(string townshipCode, CancellationToken ct) => ReloadAsync(townshipCode, ct);
+
+    //-- Household or boundary changes do not move published territories.
+    public Task DataChangedAsync(string townshipCode, CancellationToken ct) => Task.CompletedTask;
 
     public async Task LoadAllAsync(CancellationToken ct)
     {
@@ -194,8 +199,8 @@ internal sealed record TownshipIndex(string Code, string Name, int Version, Enve
     public byte[] Json(IReadOnlyList<MicroGridEntry> stack) => _json.GetOrAdd(stack, s =>
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new System.Text.Json.Utf8JsonWriter(buffer, LookupEndpoints.WriterOptions))
-            LookupEndpoints.Write(w, LookupEndpoints.Dto(0, 0, new LookupHit(this, s[0], s)));
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer, LookupAnswer.WriterOptions))
+            LookupAnswer.Write(w, LookupAnswer.Dto(0, 0, new LookupHit(this, s[0], s)));
         return buffer.WrittenSpan.ToArray();
     });
 }

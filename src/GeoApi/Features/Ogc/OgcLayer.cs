@@ -1,3 +1,5 @@
+using GridSpatial.GeoApi.Infrastructure;
+
 namespace GridSpatial.GeoApi.Features.Ogc;
 
 /// <summary>One OGC API – Features collection over a table: what a feature's id is, which
@@ -16,12 +18,11 @@ public sealed record OgcLayer(string Id, string Title, string Description, strin
             "village x", "x.code", "x.geom",
             "'code', x.code, 'name', x.name, 'township_code', x.township_code, 'urban', x.urban"),
         new("grids", "Grids (网格)", "Grids of the current partition version of every township.",
-            "grid x JOIN township_state s ON s.township_code = x.township_code AND s.current_version = x.version", "x.code", "x.geom",
-            "'code', x.code, 'village_code', x.village_code, 'township_code', x.township_code, 'household_count', x.household_count, 'version', x.version"),
+            PublishedLayer.Grids.CurrentView + " x", "x.code", "x.geom",
+            PublishedLayer.Grids.JsonProperties("x.") + ", 'township_code', x.township_code, 'version', x.version"),
         new("micro_grids", "Micro-grids (微网格)", "Micro-grids of the current partition version of every township.",
-            "micro_grid x JOIN township_state s ON s.township_code = x.township_code AND s.current_version = x.version", "x.code", "x.geom",
-            "'code', x.code, 'grid_code', x.grid_code, 'village_code', x.village_code, 'township_code', x.township_code, 'kind', x.kind, " +
-            "'household_count', x.household_count, 'building_id', x.building_id, 'floor_from', x.floor_from, 'floor_to', x.floor_to, 'pinned', x.pinned, 'version', x.version"),
+            PublishedLayer.MicroGrids.CurrentView + " x", "x.code", "x.geom",
+            PublishedLayer.MicroGrids.JsonProperties("x.") + ", 'township_code', x.township_code, 'pinned', x.pinned, 'version', x.version"),
         new("households", "Households (户)", "Household dwellings.",
             "household x", "x.id", "x.geom",
             "'id', x.id, 'township_code', x.township_code, 'building_id', x.building_id, 'floor', x.floor, 'unit', x.unit, 'room', x.room, 'address', x.address, 'persons', x.persons"),

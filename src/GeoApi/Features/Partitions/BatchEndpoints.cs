@@ -63,7 +63,7 @@ public static class BatchEndpoints
         }
         if (codes.Count == 0) throw new ApiException(404, "No townships", $"No township matches '{prefix}'.", new() { ["field"] = "prefix" });
 
-        var actor = http.User.Identity?.Name ?? "anonymous";
+        var actor = http.User.Actor();
         bool force = body.Force ?? false;
         //-- A queue lets an operator send a bulk run to a dedicated pool of workers.
         var queue = body.Queue ?? "default";

@@ -18,10 +18,10 @@ public sealed class ConsistencyJob(NpgsqlDataSource db, RecomputeRequests reques
         await using var cmd = db.CreateCommand("""
             SELECT s.township_code,
                    (SELECT count(*) FROM household h WHERE h.township_code = s.township_code
-                      AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.township_code = h.township_code AND a.version = s.current_version AND a.household_id = h.id)),
-                   (SELECT count(*) FROM assignment a JOIN household h ON h.township_code = a.township_code AND h.id = a.household_id
-                      JOIN micro_grid m ON m.township_code = a.township_code AND m.version = a.version AND m.code = a.micro_grid_code
-                    WHERE a.township_code = s.township_code AND a.version = s.current_version AND NOT ST_Intersects(m.geom, h.geom))
+                      AND NOT EXISTS (SELECT 1 FROM current_assignment a WHERE a.township_code = h.township_code AND a.household_id = h.id)),
+                   (SELECT count(*) FROM current_assignment a JOIN household h ON h.township_code = a.township_code AND h.id = a.household_id
+                      JOIN current_micro_grid m ON m.township_code = a.township_code AND m.code = a.micro_grid_code
+                    WHERE a.township_code = s.township_code AND NOT ST_Intersects(m.geom, h.geom))
             FROM township_state s WHERE s.current_version IS NOT NULL ORDER BY 1
             """);
         var drift = new List<string>();

@@ -29,7 +29,7 @@ public static class PartitionEndpoints
     private static async Task<Results<Accepted<JobAccepted>, ProblemHttpResult>> StartRun(string code, bool? force, HttpRequest request,
         RecomputeRequests requests, CancellationToken ct)
     {
-        var actor = request.HttpContext.User.Identity?.Name ?? "anonymous";
+        var actor = request.HttpContext.User.Actor();
         var (id, joined) = await requests.RequestAsync(code, actor, "requested through the API", force ?? false, "default", ct);
         return TypedResults.Accepted($"/api/jobs/{id}", new JobAccepted(id, code, $"/api/jobs/{id}", joined));
     }
@@ -53,9 +53,9 @@ public static class PartitionEndpoints
             history.LastOrDefault(h => h.Error is not null)?.Error, result, history));
     }
 
-    private static async Task<Ok<List<JobSummary>>> TownshipJobs(string code, int? limit, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<List<JobSummary>>> TownshipJobs(string code, int? limit, TownshipState townships, NpgsqlDataSource db, CancellationToken ct)
     {
-        await RequireTownship(db, code, ct);
+        await townships.RequireAsync(code, ct);
         //-- Hangfire keeps a job's arguments as a JSON array of serialized values; the township is the first.
         await using var cmd = db.CreateCommand(
             "SELECT j.id::text, j.statename, j.createdat FROM hangfire.job j WHERE j.arguments->>0 = $1 ORDER BY j.id DESC LIMIT $2");
@@ -67,12 +67,11 @@ public static class PartitionEndpoints
         return TypedResults.Ok(list);
     }
 
-    private static async Task<IResult> Report(string code, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> Report(string code, TownshipState townships, NpgsqlDataSource db, CancellationToken ct)
     {
-        await RequireTownship(db, code, ct);
+        await townships.RequireAsync(code, ct);
         await using var cmd = db.CreateCommand("""
-            SELECT v.report::text FROM township_state s JOIN partition_version v ON v.township_code = s.township_code AND v.version = s.current_version
-            WHERE s.township_code = $1
+            SELECT report::text FROM current_partition_version WHERE township_code = $1
             """);
         cmd.Parameters.AddWithValue(code);
         return await cmd.ExecuteScalarAsync(ct) is string json
@@ -84,14 +83,13 @@ public static class PartitionEndpoints
 
     public sealed record HistogramDto(string Township, int? Version, int ClusterMin, int ClusterMax, IReadOnlyList<HistogramBin> Bins);
 
-    private static async Task<Ok<HistogramDto>> Histogram(string code, NpgsqlDataSource db, GridSpatial.Partitioner.PartitionOptions options, CancellationToken ct)
+    private static async Task<Ok<HistogramDto>> Histogram(string code, TownshipState townships, NpgsqlDataSource db, GridSpatial.Partitioner.PartitionOptions options, CancellationToken ct)
     {
-        await RequireTownship(db, code, ct);
+        await townships.RequireAsync(code, ct);
         await using var cmd = db.CreateCommand("""
-            SELECT s.current_version, m.household_count, count(*) FILTER (WHERE m.kind = 'cluster')::int,
+            SELECT m.version, m.household_count, count(*) FILTER (WHERE m.kind = 'cluster')::int,
                    count(*) FILTER (WHERE m.kind = 'building')::int, count(*) FILTER (WHERE m.kind = 'floor')::int
-            FROM township_state s JOIN micro_grid m ON m.township_code = s.township_code AND m.version = s.current_version
-            WHERE s.township_code = $1 GROUP BY 1, 2 ORDER BY 2
+            FROM current_micro_grid m WHERE m.township_code = $1 GROUP BY 1, 2 ORDER BY 2
             """);
         cmd.Parameters.AddWithValue(code);
         var bins = new List<HistogramBin>();
@@ -105,15 +103,15 @@ public static class PartitionEndpoints
         return TypedResults.Ok(new HistogramDto(code, version, options.ClusterMin, options.ClusterMax, bins));
     }
 
-    private static async Task<Ok<List<VersionDto>>> Versions(string code, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<List<VersionDto>>> Versions(string code, TownshipState townships, NpgsqlDataSource db, CancellationToken ct)
     {
-        await RequireTownship(db, code, ct);
+        await townships.RequireAsync(code, ct);
         return TypedResults.Ok(await ReadVersions(db, code, null, ct));
     }
 
-    private static async Task<IResult> Version(string code, int version, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> Version(string code, int version, TownshipState townships, NpgsqlDataSource db, CancellationToken ct)
     {
-        await RequireTownship(db, code, ct);
+        await townships.RequireAsync(code, ct);
         var v = await ReadVersions(db, code, version, ct);
         if (v.Count == 0) return TypedResults.Problem(statusCode: 404, title: "Version not found", detail: $"Township {code} has no version {version}.");
         await using var cmd = db.CreateCommand("SELECT report::text FROM partition_version WHERE township_code = $1 AND version = $2");
@@ -123,9 +121,9 @@ public static class PartitionEndpoints
         return TypedResults.Ok(new { v[0].Version, v[0].CreatedAt, v[0].Author, v[0].Reason, v[0].DataVersion, v[0].Current, v[0].Grids, v[0].MicroGrids, Report = report });
     }
 
-    private static async Task<IResult> Diff(string code, int a, int b, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> Diff(string code, int a, int b, TownshipState townships, NpgsqlDataSource db, CancellationToken ct)
     {
-        await RequireTownship(db, code, ct);
+        await townships.RequireAsync(code, ct);
         var versions = (await ReadVersions(db, code, null, ct)).Select(v => v.Version).ToHashSet();
         foreach (var v in new[] { a, b })
             if (!versions.Contains(v)) return TypedResults.Problem(statusCode: 404, title: "Version not found", detail: $"Township {code} has no version {v}.");
@@ -162,13 +160,6 @@ public static class PartitionEndpoints
         return TypedResults.Ok(new VersionDiff(code, a, b,
             changes.Where(c => c.Change == "added").ToList(), changes.Where(c => c.Change == "removed").ToList(),
             changes.Where(c => c.Change == "reshaped").ToList(), households));
-    }
-
-    internal static async Task RequireTownship(NpgsqlDataSource db, string code, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("SELECT 1 FROM township WHERE code = $1");
-        cmd.Parameters.AddWithValue(code);
-        if (await cmd.ExecuteScalarAsync(ct) is null) throw ApiException.NotFound($"There is no township '{code}'.");
     }
 
     private static async Task<List<VersionDto>> ReadVersions(NpgsqlDataSource db, string code, int? only, CancellationToken ct)

@@ -15,7 +15,7 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// codes) and publishes a new partition version atomically: one transaction writes the version,
 /// its grids, micro-grids, assignments and code history and switches the township's current
 /// version, only if the data version it was computed from is still current.</summary>
-public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<IPublishObserver> observers)
+public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructure.ITownshipObserver> observers)
 {
     public PartitionStore(NpgsqlDataSource db) : this(db, []) { }
 

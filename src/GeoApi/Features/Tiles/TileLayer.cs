@@ -5,6 +5,9 @@ namespace GridSpatial.GeoApi.Features.Tiles;
 
 /// <summary>One vector-tile layer: the rows it draws (current partition version only), the
 /// attributes every feature carries, and the zooms it is served at.</summary>
+/// <remarks>The current version is joined explicitly here rather than through the current_*
+/// views, so the (township, version, geometry) index is searched on all three (see the lookup
+/// fallback).</remarks>
 /// <remarks>Attributes are the same on every layer so one style can read them: <c>code</c>,
 /// <c>name</c>, <c>kind</c>, <c>household_count</c>, <c>fill</c> (households against the
 /// unit's target) and <c>fill_class</c> (<c>under</c>, <c>on</c>, <c>over</c> against the

@@ -11,7 +11,7 @@ namespace GridSpatial.GeoApi.Features.Tiles;
 /// when the tile can. Every answer is for one jurisdiction (a code prefix, '' for everywhere) and
 /// depends on the townships within it only, so a stamp, an extent or a bound never tells a caller
 /// where other townships lie or when they republish.</summary>
-public sealed class TileStamps(NpgsqlDataSource db)
+public sealed class TileStamps(NpgsqlDataSource db) : Infrastructure.ITownshipObserver
 {
     private sealed record State(string Code, Envelope Extent, int? Version, long DataVersion, long BoundaryTicks);
 
@@ -60,6 +60,10 @@ public sealed class TileStamps(NpgsqlDataSource db)
         lock (_gate) _snapshot = new Snapshot(states);
         Changed?.Invoke(new Envelope(-180, 180, -90, 90));
     }
+
+    public Task PublishedAsync(string townshipCode, CancellationToken ct) => RefreshAsync(townshipCode, ct);
+
+    public Task DataChangedAsync(string townshipCode, CancellationToken ct) => RefreshAsync(townshipCode, ct);
 
     public async Task RefreshAsync(string townshipCode, CancellationToken ct)
     {

@@ -1,0 +1,77 @@
+using System.Text.Json;
+
+namespace GridSpatial.GeoApi.Features.Lookup;
+
+/// <summary>A lookup's answer: built from an index hit, and written as JSON by hand (the batch
+/// endpoint writes ten thousand of them, each territory's bytes once, see <see cref="TownshipIndex"/>);
+/// the same shape as <see cref="LookupDto"/> serialized by ASP.NET.</summary>
+public static class LookupAnswer
+{
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static void Write(Utf8JsonWriter w, LookupDto? r)
+    {
+        if (r is null) { w.WriteNullValue(); return; }
+        w.WriteStartObject();
+        w.WriteNumber("version", r.Version);
+        WriteNamed(w, "township", r.Township);
+        WriteNamed(w, "village", r.Village);
+        if (r.Grid is null) w.WriteNull("grid");
+        else
+        {
+            w.WriteStartObject("grid");
+            w.WriteString("code", r.Grid.Code);
+            w.WriteNumber("householdCount", r.Grid.HouseholdCount);
+            w.WriteEndObject();
+        }
+        if (r.MicroGrid is null) w.WriteNull("microGrid");
+        else
+        {
+            w.WritePropertyName("microGrid");
+            WriteMicroGrid(w, r.MicroGrid);
+        }
+        if (r.FloorRuns is not null)
+        {
+            w.WriteStartArray("floorRuns");
+            foreach (var m in r.FloorRuns) WriteMicroGrid(w, m);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteNamed(Utf8JsonWriter w, string name, Named? n)
+    {
+        if (n is null) { w.WriteNull(name); return; }
+        w.WriteStartObject(name);
+        w.WriteString("code", n.Code);
+        w.WriteString("name", n.Name);
+        w.WriteEndObject();
+    }
+
+    private static void WriteMicroGrid(Utf8JsonWriter w, MicroGridRef m)
+    {
+        w.WriteStartObject();
+        w.WriteString("code", m.Code);
+        w.WriteString("kind", m.Kind);
+        w.WriteNumber("householdCount", m.HouseholdCount);
+        if (m.FloorFrom is { } f) w.WriteNumber("floorFrom", f); else w.WriteNull("floorFrom");
+        if (m.FloorTo is { } t) w.WriteNumber("floorTo", t); else w.WriteNull("floorTo");
+        w.WriteEndObject();
+    }
+
+    internal static LookupDto? Dto(double lon, double lat, LookupHit? hit)
+    {
+        if (hit is null) return null;
+        var t = hit.Township;
+        var m = hit.MicroGrid;
+        return new LookupDto(lon, lat, t.Version,
+            new Named(t.Code, t.Name),
+            m is null ? null : new Named(m.VillageCode, t.Villages.GetValueOrDefault(m.VillageCode) ?? t.Name),
+            m is null ? null : new GridRef(m.GridCode, t.Grids.GetValueOrDefault(m.GridCode)),
+            m is null ? null : Ref(m),
+            hit.Stack.Count > 1 ? hit.Stack.Select(Ref).ToList() : null);
+    }
+
+    private static MicroGridRef Ref(MicroGridEntry m) => new(m.Code, m.Kind, m.HouseholdCount, m.FloorFrom, m.FloorTo);
+
+}

@@ -1,0 +1,15 @@
+namespace GridSpatial.GeoApi.Infrastructure;
+
+/// <summary>Something a process serves from memory about townships (the lookup index, the tile
+/// stamps) and keeps current: loaded whole at start-up and after a lost notification connection,
+/// then told of each township that published a version or whose data changed — by the
+/// <see cref="TownshipListener"/> for every process, and by the publishing process itself right
+/// after its commit, so it follows before the publisher answers.</summary>
+public interface ITownshipObserver
+{
+    Task LoadAllAsync(CancellationToken ct);
+
+    Task PublishedAsync(string townshipCode, CancellationToken ct);
+
+    Task DataChangedAsync(string townshipCode, CancellationToken ct);
+}

@@ -1,0 +1,54 @@
+using Npgsql;
+
+namespace GridSpatial.GeoApi.Infrastructure;
+
+/// <summary>Keeps every <see cref="ITownshipObserver"/> of this process current across processes:
+/// LISTENs on <c>gridspatial_publish</c> (sent in a publishing transaction) and
+/// <c>gridspatial_data</c> (household, village or boundary changes), and tells the observers of
+/// each township named. After a lost connection the observers load everything again, since
+/// notifications may have been missed meanwhile.</summary>
+public sealed class TownshipListener(NpgsqlDataSource db, IEnumerable<ITownshipObserver> observers, ILogger<TownshipListener> logger) : BackgroundService
+{
+    public const string PublishChannel = "gridspatial_publish", DataChannel = "gridspatial_data";
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var conn = await db.OpenConnectionAsync(ct);
+                var pending = new List<(string Channel, string Township)>();
+                conn.Notification += (_, e) =>
+                {
+                    lock (pending) pending.Add((e.Channel, e.Payload.Split(':')[0]));
+                };
+                await using (var listen = new NpgsqlCommand($"LISTEN {PublishChannel}; LISTEN {DataChannel}", conn))
+                    await listen.ExecuteNonQueryAsync(ct);
+                foreach (var o in observers) await o.LoadAllAsync(ct);
+                while (!ct.IsCancellationRequested)
+                {
+                    await conn.WaitAsync(TimeSpan.FromSeconds(30), ct);
+                    (string Channel, string Township)[] changes;
+                    lock (pending)
+                    {
+                        changes = pending.Distinct().ToArray();
+                        pending.Clear();
+                    }
+                    foreach (var (channel, township) in changes)
+                        foreach (var o in observers)
+                            await (channel == PublishChannel ? o.PublishedAsync(township, ct) : o.DataChangedAsync(township, ct));
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (TransientFaults.IsTransient(e))
+            {
+                logger.LogWarning("Township listener lost the database; retrying: {Message}", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+    }
+}
