@@ -16,9 +16,6 @@ internal sealed class ClusterBuilder(PartitionOptions options)
     /// <summary>Hamlets that stood alone below the hard minimum because nothing touched them.</summary>
     public int StrandedHamlets { get; private set; }
 
-    /// <summary>Hamlets that joined a neighbour across a barrier.</summary>
-    public int CrossBarrierJoins { get; private set; }
-
     /// <summary>Small hamlets taken in by the micro-grid of a neighbouring building: building site → cluster sites.</summary>
     public Dictionary<int, List<int>> AttachedToBuilding { get; } = [];
 
@@ -112,7 +109,6 @@ internal sealed class ClusterBuilder(PartitionOptions options)
                             if (d < bestDistance || (d == bestDistance && other < best)) (best, bestDistance) = (other, d);
                         }
                     if (best < 0) continue;
-                    if (!sameFace) CrossBarrierJoins++;
                     foreach (var u in hamlets[h]) hamletOf[u] = best;
                     hamlets[best].AddRange(hamlets[h]);
                     hamlets[best].Sort();

@@ -23,13 +23,9 @@ public sealed class Tessellation
     private readonly Dictionary<(int, int), double> _shared = [];
 
     public IReadOnlyList<Polygon> Pieces => _pieces;
-    public IReadOnlyList<int> PieceFace => _pieceFace;
 
     /// <summary>Owner of each piece: a site index, or <c>-1 - k</c> for empty unit k.</summary>
     public IReadOnlyList<int> Owner => _owner;
-
-    /// <summary>Length of the edge shared by two pieces (i &lt; j).</summary>
-    public IReadOnlyDictionary<(int, int), double> SharedLength => _shared;
 
     /// <summary>Face of each site (of its first location).</summary>
     public IReadOnlyList<int> SiteFace { get; private set; } = [];

@@ -6,11 +6,12 @@ namespace GridSpatial.GeoApi.Features.Access;
 /// <summary>The four roles and what each may do. Permissions are authorization policies:
 /// <c>read</c> (partitions, reports, tiles, OGC, exports), <c>lookup</c> (point and code
 /// lookups, a household's codes), <c>households</c> (household writes), <c>edit</c>
-/// (partition, import, redraw, split, merge, pin) and <c>admin</c> (keys, audit, dashboard).</summary>
+/// (partition, import, redraw, split, merge, pin) and <c>administer</c> (keys, audit, dashboard) — the
+/// permission, held by the <c>admin</c> role alone.</summary>
 public static class Roles
 {
     public const string Viewer = "viewer", Integrator = "integrator", Editor = "editor", Admin = "admin";
-    public const string Read = "read", Lookup = "lookup", Households = "households", Edit = "edit", Administer = "admin";
+    public const string Read = "read", Lookup = "lookup", Households = "households", Edit = "edit", Administer = "administer";
     public const string JurisdictionClaim = "gridspatial:jurisdiction";
 
     public static readonly IReadOnlyList<string> All = [Viewer, Integrator, Editor, Admin];
