@@ -31,23 +31,22 @@ public class CrashTests(DatabaseFixture db)
         var jobs = db.Factory.Services.GetRequiredService<IBackgroundJobClient>();
         var id = jobs.Create<GridSpatial.GeoApi.Features.Partitions.RecomputeJob>(j => j.RunAsync(code, "crash-test", "crash test", true, CancellationToken.None), new EnqueuedState(Queue));
 
-        var first = StartWorker(dll);
         var clock = Stopwatch.StartNew();
-        while (await State(id) != "Processing")
+        using (var first = StartWorker())
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the worker never started the job");
-            await Task.Delay(50);
+            while (await State(id) != "Processing")
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the worker never started the job");
+                await Task.Delay(50);
+            }
+            first.Kill();
         }
-        first.Kill(entireProcessTree: true);
-        await first.WaitForExitAsync();
-        first.Dispose();
 
         Assert.Equal(before, await CurrentVersion(http, code));
         var lookup = await http.GetAsync(new Uri("/api/lookup?lon=104.87&lat=27.44", UriKind.Relative));
         Assert.True(lookup.IsSuccessStatusCode, "lookups go on from the previous version");
 
-        var second = StartWorker(dll);
-        try
+        using (StartWorker())
         {
             clock.Restart();
             while (await State(id) != "Succeeded")
@@ -59,34 +58,12 @@ public class CrashTests(DatabaseFixture db)
             await using var cmd = db.Db.CreateCommand("SELECT count(*) FROM audit_log WHERE action = 'recompute' AND actor = 'crash-test'");
             Assert.Equal(1L, await cmd.ExecuteScalarAsync());
         }
-        finally
-        {
-            second.Kill(entireProcessTree: true);
-            await second.WaitForExitAsync();
-            second.Dispose();
-        }
     }
 
-    private Process StartWorker(string dll)
+    private ApiProcess StartWorker() => ApiProcess.Start(db, new()
     {
-        var p = Process.Start(new ProcessStartInfo("dotnet", [dll, "worker"])
-        {
-            Environment =
-            {
-                ["ConnectionStrings__GridSpatial"] = db.ConnectionString,
-                ["Hangfire__Queues__0"] = Queue,
-                ["Hangfire__InvisibilityTimeoutSeconds"] = "3",
-                ["Recompute__Enabled"] = "false",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
+        ["Hangfire__Queues__0"] = Queue, ["Hangfire__InvisibilityTimeoutSeconds"] = "3", ["Recompute__Enabled"] = "false",
+    }, command: "worker");
 
     private async Task<string?> State(string id)
     {

@@ -16,15 +16,9 @@ public class WorkerTests(DatabaseFixture db)
         var dll = ApiProcess.Dll;
         Skip.If(!File.Exists(dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
         var codes = Enumerable.Range(0, 6).Select(i => $"5306272{30 + i}").ToList();
-        var workers = Enumerable.Range(0, 2).Select(_ => Process.Start(new ProcessStartInfo("dotnet", [dll, "worker"])
-        {
-            Environment = { ["GRIDSPATIAL_DB"] = db.ConnectionString, ["ConnectionStrings__GridSpatial"] = db.ConnectionString, ["Recompute__QuietSeconds"] = "0.5" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!).ToList();
+        var workers = Enumerable.Range(0, 2).Select(_ => ApiProcess.Start(db, new() { ["Recompute__QuietSeconds"] = "0.5" }, command: "worker")).ToList();
         try
         {
-            foreach (var w in workers) { w.OutputDataReceived += (_, _) => { }; w.ErrorDataReceived += (_, _) => { }; w.BeginOutputReadLine(); w.BeginErrorReadLine(); }
             for (int i = 0; i < codes.Count; i++)
             {
                 var t = new TownshipGenerator(230 + i).Generate(codes[i], $"并发{i}镇", 105.5 + i * 0.1, 26.5, 500, urbanShare: 0);
@@ -72,12 +66,7 @@ public class WorkerTests(DatabaseFixture db)
         }
         finally
         {
-            foreach (var w in workers)
-            {
-                if (!w.HasExited) w.Kill(entireProcessTree: true);
-                await w.WaitForExitAsync();
-                w.Dispose();
-            }
+            foreach (var w in workers) w.Dispose();
         }
     }
 }
