@@ -3,7 +3,7 @@ using System.Text.Json;
 using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Inputs;
-using GridSpatial.Partitioner.IO;
+using GridSpatial.Partitioner.Files;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Valid;

@@ -5,7 +5,7 @@ using GridSpatial.Partitioner.Inputs;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 
-namespace GridSpatial.Partitioner.IO;
+namespace GridSpatial.Partitioner.Files;
 
 /// <summary>Reads the <c>partition</c> command's inputs (DESIGN §4): RFC 7946 GeoJSON files and
 /// an earlier output folder. Refuses what the contract does not allow with an
@@ -173,6 +173,3 @@ public static class GeoJsonInputReader
 
     private static bool Bool(IFeature f, string name) => String(f, name) is "true" or "True" or "1";
 }
-
-/// <summary>codes.json: the version of the partition and every code's history.</summary>
-public sealed record CodesFile(int Version, string TownshipCode, IReadOnlyList<CodeRecord> Codes);

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NetTopologySuite.IO.Converters;
 
-namespace GridSpatial.Partitioner.IO;
+namespace GridSpatial.Partitioner.Files;
 
 /// <summary>JSON settings shared by every file of the partition contract: snake_case names,
 /// GeoJSON geometries (RFC 7946), readable Chinese names.</summary>
