@@ -47,7 +47,7 @@ public static class ApiHost
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddSingleton<IPublishObserver, LocalPublishRefresh>();
         builder.Services.AddAccess(builder.Configuration);
-        Features.Import.FeatureValidator.MaxVertices = builder.Configuration.GetValue("Limits:MaxVertices", 200_000);
+        Partitioner.Files.GeoJson.FeatureValidator.MaxVertices = builder.Configuration.GetValue("Limits:MaxVertices", 200_000);
         builder.Services.AddTiles();
         builder.Services.AddHostedService<LookupListener>();
         builder.Services.AddProblemDetails();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.Files.GeoJson;
 using GridSpatial.Partitioner.Inputs;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
@@ -8,11 +9,76 @@ using NetTopologySuite.Geometries;
 namespace GridSpatial.Partitioner.Files;
 
 /// <summary>Reads the <c>partition</c> command's inputs (DESIGN §4): RFC 7946 GeoJSON files and
-/// an earlier output folder. Refuses what the contract does not allow with an
+/// an earlier output folder. Features are read and refused as the service's imports are
+/// (<see cref="FeatureReader"/>, <see cref="FeatureValidator"/>): the same rules, the same
 /// <see cref="InputException"/> naming the file's feature and field.</summary>
 public static class GeoJsonInputReader
 {
-    public static FeatureCollection ReadCollection(string path, string layer)
+    public static TownshipInput ReadTownship(string path)
+    {
+        var features = ReadFeatures(path, "township");
+        if (features.Count != 1)
+            throw new InputException("township", null, null, "features", $"{path} must hold exactly one township feature, not {features.Count}.");
+        var t = FeatureValidator.Township(features[0], 0, "township");
+        return new TownshipInput(t.Code.Value, t.Name, OnePart(t.Geom));
+    }
+
+    public static IReadOnlyList<HouseholdInput> ReadHouseholds(string path) =>
+        Validate(path, "households", (v, f, i) =>
+        {
+            var h = v.Household(f, i);
+            return new HouseholdInput(h.Id, h.Geom.Coordinate, h.BuildingId, h.Floor);
+        });
+
+    public static IReadOnlyList<BuildingInput> ReadBuildings(string path) =>
+        Validate(path, "buildings", (v, f, i) =>
+        {
+            var b = v.Building(f, i);
+            return new BuildingInput(b.Id, OnePart(b.Geom), b.Floors);
+        });
+
+    public static IReadOnlyList<BarrierInput> ReadBarriers(string path) =>
+        Validate(path, "barriers", (v, f, i) =>
+        {
+            var r = v.Barrier(f, i);
+            return new BarrierInput(r.Id, OnePart(r.Geom), r.Kind);
+        });
+
+    /// <summary>Villages; their codes' township is checked against the township file's by the Partitioner.</summary>
+    public static IReadOnlyList<VillageInput> ReadVillages(string path) =>
+        Validate(path, "villages", (v, f, i) =>
+        {
+            var g = v.Village(f, i, null);
+            return new VillageInput(g.Code.Value, g.Name, OnePart(g.Geom));
+        });
+
+    private static List<T> Validate<T>(string path, string layer, Func<FeatureValidator, JsonElement, int, T> read)
+    {
+        var validator = new FeatureValidator(layer, null);
+        var features = ReadFeatures(path, layer);
+        var result = new List<T>(features.Count);
+        for (int i = 0; i < features.Count; i++) result.Add(read(validator, features[i], i));
+        return result;
+    }
+
+    private static List<JsonElement> ReadFeatures(string path, string layer)
+    {
+        using var stream = File.OpenRead(path);
+        try
+        {
+            return FeatureReader.Read(stream, layer).ToList();
+        }
+        catch (InputException e) when (e.Index is null)
+        {
+            throw new InputException(layer, null, null, e.Field, $"{path} is not valid GeoJSON: {e.Message}");
+        }
+    }
+
+    //-- The validator gives polygons as MultiPolygons and lines as MultiLineStrings (the store's
+    // types); the Partitioner is given a one-part geometry as that part, as it was before.
+    private static Geometry OnePart(Geometry g) => g.NumGeometries == 1 ? g.GetGeometryN(0) : g;
+
+    private static FeatureCollection ReadCollection(string path, string layer)
     {
         try
         {
@@ -27,71 +93,6 @@ public static class GeoJsonInputReader
         {
             throw new InputException(layer, null, null, e.Path ?? "$", $"{path} is not valid GeoJSON: {e.Message}");
         }
-    }
-
-    public static TownshipInput ReadTownship(string path)
-    {
-        var fc = ReadCollection(path, "township");
-        if (fc.Count != 1)
-            throw new InputException("township", null, null, "features", $"{path} must hold exactly one township feature, not {fc.Count}.");
-        var f = fc[0];
-        var code = String(f, "code") ?? throw new InputException("township", 0, null, "code", "The township has no property 'code'.");
-        return new TownshipInput(code, String(f, "name") ?? code, f.Geometry);
-    }
-
-    public static IReadOnlyList<HouseholdInput> ReadHouseholds(string path)
-    {
-        var fc = ReadCollection(path, "households");
-        var result = new List<HouseholdInput>(fc.Count);
-        for (int i = 0; i < fc.Count; i++)
-        {
-            var f = fc[i];
-            var id = String(f, "id") ?? throw new InputException("households", i, null, "id", $"Household #{i} has no property 'id'.");
-            if (f.Geometry is not Point p || p.IsEmpty)
-                throw new InputException("households", i, id, "geometry", $"Household '{id}' (#{i}) must be a Point, not {f.Geometry?.GeometryType ?? "null"}.");
-            result.Add(new HouseholdInput(id, p.Coordinate, String(f, "building_id"), Int(f, "floor", "households", i, id)));
-        }
-        return result;
-    }
-
-    public static IReadOnlyList<BuildingInput> ReadBuildings(string path)
-    {
-        var fc = ReadCollection(path, "buildings");
-        var result = new List<BuildingInput>(fc.Count);
-        for (int i = 0; i < fc.Count; i++)
-        {
-            var f = fc[i];
-            var id = String(f, "id") ?? throw new InputException("buildings", i, null, "id", $"Building #{i} has no property 'id'.");
-            result.Add(new BuildingInput(id, f.Geometry, Int(f, "floors", "buildings", i, id)));
-        }
-        return result;
-    }
-
-    public static IReadOnlyList<BarrierInput> ReadBarriers(string path)
-    {
-        var fc = ReadCollection(path, "barriers");
-        var result = new List<BarrierInput>(fc.Count);
-        for (int i = 0; i < fc.Count; i++)
-        {
-            var f = fc[i];
-            var id = String(f, "id") ?? i.ToString("D6", CultureInfo.InvariantCulture);
-            if (f.Geometry is null || f.Geometry.IsEmpty) continue;
-            result.Add(new BarrierInput(id, f.Geometry, String(f, "kind")));
-        }
-        return result;
-    }
-
-    public static IReadOnlyList<VillageInput> ReadVillages(string path)
-    {
-        var fc = ReadCollection(path, "villages");
-        var result = new List<VillageInput>(fc.Count);
-        for (int i = 0; i < fc.Count; i++)
-        {
-            var f = fc[i];
-            var code = String(f, "code") ?? throw new InputException("villages", i, null, "code", $"Village #{i} has no property 'code'.");
-            result.Add(new VillageInput(code, String(f, "name") ?? code, f.Geometry));
-        }
-        return result;
     }
 
     public static PartitionOptions ReadOptions(string path)
@@ -160,15 +161,6 @@ public static class GeoJsonInputReader
             IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
             var o => o.ToString(),
         };
-    }
-
-    private static int? Int(IFeature f, string name, string layer, int index, string id)
-    {
-        var s = String(f, name);
-        if (string.IsNullOrEmpty(s)) return null;
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < 10000)
-            return (int)d;
-        throw new InputException(layer, index, id, name, $"{layer} '{id}' (#{index}): '{name}' must be a whole number, not '{s}'.");
     }
 
     private static bool Bool(IFeature f, string name) => String(f, name) is "true" or "True" or "1";

@@ -6,6 +6,7 @@ using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Editing;
+using GridSpatial.Partitioner.Files.GeoJson;
 
 namespace GridSpatial.GeoApi.Features.Editing;
 
