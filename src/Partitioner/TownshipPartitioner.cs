@@ -42,12 +42,12 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         if (Options.InputCrs == "gcj02") input = InputValidator.FromGcj02(input);
         var projection = MetricProjection.For(input.Township.Boundary);
         var restorer = new LonLatRestorer(projection, Precision);
-        var township = ToMetric(input.Township.Boundary, restorer);
+        var township = restorer.ToMetric(input.Township.Boundary);
         var villages = input.Villages.Count > 0
             ? input.Villages.OrderBy(v => v.Code, StringComparer.Ordinal).ToList()
             : [new VillageInput(input.Township.Code + "000", input.Township.Name, input.Township.Boundary)];
         List<Geometry> villageGeoms = input.Villages.Count > 0
-            ? villages.Select(v => ToMetric(v.Boundary, restorer)).ToList()
+            ? villages.Select(v => restorer.ToMetric(v.Boundary)).ToList()
             : [];
         var households = input.Households
             .Select(h => new Household(h.Id, projection.Forward(h.Location), h.BuildingId, h.Floor))
@@ -216,12 +216,6 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         foreach (var h in households)
             if (previous.TryGetValue(h.Id, out var c)) counts[level(c)] = counts.GetValueOrDefault(level(c)) + 1;
         return counts.Count == 0 ? null : counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).First().Key;
-    }
-
-    private static Geometry ToMetric(Geometry lonLat, LonLatRestorer restorer)
-    {
-        var metric = restorer.Forward(lonLat);
-        return metric.IsValid ? metric : NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(metric);
     }
 
     private static Geometry Union(List<Polygon> pieces, GeometryFactory factory) => pieces.Count switch

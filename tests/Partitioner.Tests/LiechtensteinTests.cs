@@ -1,5 +1,5 @@
 using GridSpatial.Partitioner.Inputs;
-using GridSpatial.Partitioner.IO;
+using GridSpatial.Partitioner.Files;
 
 namespace GridSpatial.Partitioner.Tests;
 

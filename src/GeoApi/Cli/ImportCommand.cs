@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.GeoApi.Infrastructure;
+using GridSpatial.Partitioner.Files.GeoJson;
 
 namespace GridSpatial.GeoApi.Cli;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using GridSpatial.Partitioner;
-using GridSpatial.Partitioner.IO;
+using GridSpatial.Partitioner.Files;
 using Spectre.Console;
 
 namespace GridSpatial.GeoApi.Cli;

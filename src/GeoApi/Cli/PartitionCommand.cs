@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Inputs;
-using GridSpatial.Partitioner.IO;
+using GridSpatial.Partitioner.Files;
 
 namespace GridSpatial.GeoApi.Cli;
 

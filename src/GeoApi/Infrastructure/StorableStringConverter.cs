@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GridSpatial.Partitioner.Inputs;
 
 namespace GridSpatial.GeoApi.Infrastructure;
 

@@ -1,3 +1,4 @@
+using GridSpatial.Partitioner.Inputs;
 namespace GridSpatial.GeoApi.Infrastructure;
 
 /// <summary>Refuses (400, before any endpoint runs) a request whose path or query string holds

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GridSpatial.Partitioner.IO;
+using GridSpatial.Partitioner.Files;
 using NetTopologySuite.Features;
 
 namespace GridSpatial.GeoApi.SampleData;

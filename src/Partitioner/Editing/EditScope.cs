@@ -53,7 +53,7 @@ internal sealed class EditScope
             .Select((g, i) => new Cell
             {
                 Index = i, Micro = g.OrderBy(m => m.Code, StringComparer.Ordinal).ToList(), Grid = g.First().GridCode,
-                Village = g.First().VillageCode, Metric = ToMetric(g.First().Territory, restorer),
+                Village = g.First().VillageCode, Metric = restorer.ToMetric(g.First().Territory),
             })
             .ToList();
         var edited = gridLevel ? null : cells.Single(c => c.Micro.Any(m => m.Code == edit.Codes[0]));
@@ -63,11 +63,5 @@ internal sealed class EditScope
             Current = current, Edit = edit, GridLevel = gridLevel, Parent = parent, Cells = cells, Edited = edited, Drawn = drawn,
             Faces = ScopeFaces.Of(cells, drawn),
         };
-    }
-
-    private static Geometry ToMetric(Geometry lonLat, LonLatRestorer restorer)
-    {
-        var m = restorer.Forward(lonLat);
-        return m.IsValid ? m : NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(m);
     }
 }

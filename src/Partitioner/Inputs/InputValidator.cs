@@ -1,57 +1,48 @@
 using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Projection;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Operation.Valid;
 
 namespace GridSpatial.Partitioner.Inputs;
 
 /// <summary>The Partitioner's boundary checks: everything it relies on, refused with an
-/// <see cref="ArgumentException"/> naming the feature and field.</summary>
+/// <see cref="InputException"/> naming the feature and field, by the same rules
+/// (<see cref="InputRules"/>) as the readers of files and the service's imports.</summary>
 public static class InputValidator
 {
     public static void Validate(PartitionInput input)
     {
         var t = input.Township;
-        if (!DivisionCode.TryParse(t.Code, out var township, DivisionLevel.Township))
-            throw new InputException("township", 0, t.Code, "code", $"Township code '{t.Code}' must be 9 digits.");
-        RequirePolygonal(t.Boundary, "township", 0, t.Code);
+        var township = InputRules.Code(t.Code, DivisionLevel.Township, null, "township", 0, "code", "county + township segment", $"'{t.Code}'");
+        Geometry(InputRules.Polygonal(t.Boundary, "township", 0, t.Code), null, "township", 0, t.Code);
+        var extent = t.Boundary.EnvelopeInternal;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < input.Households.Count; i++)
         {
             var h = input.Households[i];
             if (string.IsNullOrWhiteSpace(h.Id))
                 throw new InputException("households", i, null, "id", $"Household #{i} has no id.");
+            InputRules.Identifier(h.Id, "households", i, null, "id");
             if (!seen.Add(h.Id))
                 throw new InputException("households", i, h.Id, "id", $"Household '{h.Id}' (#{i}) appears twice.");
-            if (!double.IsFinite(h.Location.X) || !double.IsFinite(h.Location.Y) || Math.Abs(h.Location.X) > 180 || Math.Abs(h.Location.Y) > 90)
-                throw new InputException("households", i, h.Id, "geometry", $"Household '{h.Id}' (#{i}) has coordinates out of range: {h.Location.X}, {h.Location.Y}.");
+            InputRules.Coordinates(new Point(h.Location), extent, "households", i, h.Id);
         }
         var villageCodes = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < input.Villages.Count; i++)
         {
             var v = input.Villages[i];
-            if (!DivisionCode.TryParse(v.Code, out var village, DivisionLevel.Village) || village.Parent != township)
-                throw new InputException("villages", i, v.Code, "code", $"Village #{i} code '{v.Code}' must be 12 digits starting with the township code {t.Code}.");
+            InputRules.Code(v.Code, DivisionLevel.Village, township, "villages", i, "code", $"starting with the township code {township}", $"'{v.Code}'");
             if (!villageCodes.Add(v.Code))
                 throw new InputException("villages", i, v.Code, "code", $"Village '{v.Code}' (#{i}) appears twice.");
-            RequirePolygonal(v.Boundary, "villages", i, v.Code);
+            Geometry(InputRules.Polygonal(v.Boundary, "villages", i, v.Code), extent, "villages", i, v.Code);
         }
+        for (int i = 0; i < input.Buildings.Count; i++)
+            Geometry(input.Buildings[i].Footprint, extent, "buildings", i, input.Buildings[i].Id);
         for (int i = 0; i < input.Barriers.Count; i++)
-        {
-            var b = input.Barriers[i];
-            if (b.Line is not (LineString or MultiLineString) && b.Line.Dimension != Dimension.Curve)
-                throw new InputException("barriers", i, b.Id, "geometry", $"Barrier '{b.Id}' (#{i}) must be a LineString or MultiLineString, not {b.Line.GeometryType}.");
-        }
+            Geometry(InputRules.Lineal(input.Barriers[i].Line, "barriers", i, input.Barriers[i].Id), extent, "barriers", i, input.Barriers[i].Id);
     }
 
-    private static void RequirePolygonal(Geometry g, string layer, int index, string id)
-    {
-        if (g is not (Polygon or MultiPolygon) || g.IsEmpty)
-            throw new InputException(layer, index, id, "geometry", $"{layer} '{id}' must be a non-empty Polygon or MultiPolygon, not {g.GeometryType}.");
-        var error = new IsValidOp(g).ValidationError;
-        if (error is not null)
-            throw new InputException(layer, index, id, "geometry", $"{layer} '{id}' is not a valid polygon: {error.Message} at ({error.Coordinate.X}, {error.Coordinate.Y}).");
-    }
+    private static void Geometry(Geometry g, Envelope? township, string layer, int index, string id) =>
+        InputRules.Coordinates(g, township, layer, index, id);
 
     /// <summary>Converts every input geometry from GCJ-02 to WGS 84 (inverse error under 1 cm).</summary>
     public static PartitionInput FromGcj02(PartitionInput input) => input with

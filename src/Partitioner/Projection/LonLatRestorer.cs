@@ -25,6 +25,15 @@ public sealed class LonLatRestorer(MetricProjection projection, PrecisionModel p
         return metric;
     }
 
+    /// <summary>Projects an input polygon as <see cref="Forward"/> does and repairs it when
+    /// projecting and snapping to the precision model made it invalid (a sliver ring that
+    /// collapsed, a vertex that snapped onto an edge): the metric work needs valid polygons.</summary>
+    public Geometry ToMetric(Geometry lonLat)
+    {
+        var metric = Forward(lonLat);
+        return metric.IsValid ? metric : NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(metric);
+    }
+
     public Geometry Inverse(Geometry metric)
     {
         return CoordinateMapper.Map(metric, Restore, projection.LonLatFactory);

@@ -1,6 +1,7 @@
 using System.Text;
 using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.Partitioner.Inputs;
+using GridSpatial.Partitioner.Files.GeoJson;
 
 namespace GridSpatial.GeoApi.Tests.Features;
 

@@ -6,6 +6,7 @@ using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Editing;
+using GridSpatial.Partitioner.Files.GeoJson;
 
 namespace GridSpatial.GeoApi.Features.Editing;
 
@@ -99,7 +100,7 @@ public static class EditEndpoints
                     new() { ["field"] = "code" });
         }
         var result = new EditResult(township, current.Partition.Version, edited.Version, publish, author, reason, moved, changes, warnings,
-            wholeTownship ? JsonSerializer.SerializeToElement(edited.Report, Partitioner.IO.PartitionJson.Options) : null);
+            wholeTownship ? JsonSerializer.SerializeToElement(edited.Report, Partitioner.Files.PartitionJson.Options) : null);
         return publish ? Results.Created($"/api/townships/{township}/versions/{edited.Version}", result) : Results.Ok(result);
     }
 

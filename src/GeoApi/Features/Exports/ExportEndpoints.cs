@@ -62,7 +62,7 @@ public static class ExportEndpoints
         cmd.Parameters.AddWithValue(version);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            await w.WriteLineAsync($"{Partitioner.IO.Csv.Field(r.GetString(0))},{r.GetString(1)},{r.GetString(2)}");
+            await w.WriteLineAsync($"{Partitioner.Files.Csv.Field(r.GetString(0))},{r.GetString(1)},{r.GetString(2)}");
     }
 
     private static async Task<IResult> GeoPackage(string code, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)

@@ -4,6 +4,7 @@ using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Inputs;
 using Microsoft.AspNetCore.Http.HttpResults;
+using GridSpatial.Partitioner.Files.GeoJson;
 
 namespace GridSpatial.GeoApi.Features.Import;
 

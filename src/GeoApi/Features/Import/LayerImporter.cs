@@ -4,6 +4,7 @@ using GridSpatial.Partitioner.Codes;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
+using GridSpatial.Partitioner.Files.GeoJson;
 
 namespace GridSpatial.GeoApi.Features.Import;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Inputs;
-using GridSpatial.Partitioner.IO;
+using GridSpatial.Partitioner.Files;
 using GridSpatial.Partitioner.MicroGrids;
 using GridSpatial.Partitioner.Quality;
 using NetTopologySuite.Geometries;

@@ -1,7 +1,7 @@
 using GridSpatial.Partitioner.Codes;
 using NetTopologySuite.Geometries;
 
-namespace GridSpatial.GeoApi.Features.Import;
+namespace GridSpatial.Partitioner.Files.GeoJson;
 
 /// <summary>A township to store; <see cref="Code"/> is parsed (9 digits), so its county is its first six.</summary>
 public sealed record TownshipRow(DivisionCode Code, string Name, string Kind, bool Urban, MultiPolygon Geom)

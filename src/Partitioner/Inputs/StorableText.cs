@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace GridSpatial.GeoApi.Infrastructure;
+namespace GridSpatial.Partitioner.Inputs;
 
 /// <summary>What PostgreSQL can store as <c>text</c> or <c>jsonb</c>: well-formed Unicode with
 /// no NUL character (it refuses NUL with 22021/22P05 and lone surrogates cannot be encoded as

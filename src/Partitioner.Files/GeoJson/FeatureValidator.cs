@@ -1,25 +1,25 @@
 using System.Globalization;
 using System.Text.Json;
-using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Inputs;
-using GridSpatial.Partitioner.IO;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Operation.Valid;
 
-namespace GridSpatial.GeoApi.Features.Import;
+namespace GridSpatial.Partitioner.Files.GeoJson;
 
-/// <summary>Turns RFC 7946 features into rows, refusing anything the store must not hold with
-/// an <see cref="InputException"/> that names the feature (index and id) and the field: wrong
-/// geometry type, invalid or self-intersecting polygons, coordinates out of range or swapped,
-/// features outside their township, duplicate ids, missing or mistyped properties.</summary>
+/// <summary>Turns RFC 7946 features into validated values, refusing anything the contract does
+/// not allow with an <see cref="InputException"/> that names the feature (index and id) and the
+/// field: wrong geometry type, invalid or self-intersecting polygons, coordinates out of range or
+/// swapped, features outside their township, duplicate ids, missing or mistyped properties.
+/// The one reader of input features: the service's imports and edits and the <c>partition</c>
+/// command's files (<see cref="GeoJsonInputReader"/>) go through it; the rules themselves are
+/// <see cref="InputRules"/>, which the Partitioner's boundary applies too.</summary>
 public sealed class FeatureValidator
 {
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
 
-    /// <summary>Vertices one geometry may have (Limits:MaxVertices); more is refused as input, not worked on.</summary>
-    public static int MaxVertices { get; set; } = 200_000;
+    /// <summary>Vertices one geometry may have (the service's Limits:MaxVertices); more is refused as input, not worked on.</summary>
+    public static int MaxVertices { get; set; } = InputRules.DefaultMaxVertices;
 
     private readonly string _layer;
     private readonly Geometry? _township;
@@ -34,11 +34,11 @@ public sealed class FeatureValidator
         _inTownship = township is null ? null : new IndexedPointInAreaLocator(township);
     }
 
-    public static TownshipRow Township(JsonElement feature, int index)
+    public static TownshipRow Township(JsonElement feature, int index, string layer = "townships")
     {
-        var v = new FeatureValidator("townships", null);
+        var v = new FeatureValidator(layer, null);
         var props = v.Properties(feature, index, null);
-        var code = v.Code(props, "code", index, DivisionLevel.Township, "county + township segment");
+        var code = v.Code(props, "code", index, DivisionLevel.Township, null, "county + township segment");
         var name = v.RequiredString(props, "name", index, code.Value);
         int segment = int.Parse(code.Value[6..], CultureInfo.InvariantCulture);
         var kind = v.OptionalString(props, "kind", index, code.Value) ?? segment switch
@@ -49,18 +49,17 @@ public sealed class FeatureValidator
             _ => "other",
         };
         if (kind is not ("subdistrict" or "town" or "township" or "other"))
-            throw new InputException("townships", index, code.Value, "kind", $"Township '{code}': 'kind' must be subdistrict, town, township or other, not '{kind}'.");
+            throw new InputException(layer, index, code.Value, "kind", $"Township '{code}': 'kind' must be subdistrict, town, township or other, not '{kind}'.");
         bool urban = v.OptionalBool(props, "urban", index, code.Value) ?? segment < 100;
         var geom = v.Polygonal(feature, index, code.Value);
         return new TownshipRow(code, name, kind, urban, geom);
     }
 
-    public VillageRow Village(JsonElement feature, int index, DivisionCode township)
+    /// <summary>A village of <paramref name="township"/>; with none, its code's parent is checked later (<see cref="InputValidator"/>).</summary>
+    public VillageRow Village(JsonElement feature, int index, DivisionCode? township)
     {
         var props = Properties(feature, index, null);
-        var code = Code(props, "code", index, DivisionLevel.Village, $"starting with the township code {township}");
-        if (code.Parent != township)
-            throw new InputException(_layer, index, code.Value, "code", $"Feature #{index}: village 'code' must be 12 digits starting with the township code {township}, not '{code}'.");
+        var code = Code(props, "code", index, DivisionLevel.Village, township, township is null ? "township + village segment" : $"starting with the township code {township}");
         Unique(code.Value, index);
         var name = RequiredString(props, "name", index, code.Value);
         int segment = int.Parse(code.Value[9..], CultureInfo.InvariantCulture);
@@ -89,9 +88,7 @@ public sealed class FeatureValidator
         var props = Properties(feature, index, null);
         var id = Identifier(RequiredString(props, "id", index, null), "id", index, null);
         Unique(id, index);
-        var geom = Geometry(feature, index, id);
-        if (geom is not Point p || p.IsEmpty)
-            throw new InputException(_layer, index, id, "geometry", $"Household '{id}' (#{index}) must be a Point, not {geom.GeometryType}.");
+        var p = InputRules.Point(Geometry(feature, index, id), _layer, index, id);
         if (_inTownship is not null && _inTownship.Locate(p.Coordinate) == Location.Exterior)
             throw new InputException(_layer, index, id, "geometry", $"Household '{id}' (#{index}) at ({p.X}, {p.Y}) lies outside its township.");
         return new HouseholdRow(id,
@@ -109,12 +106,10 @@ public sealed class FeatureValidator
         var props = Properties(feature, index, null);
         var id = Identifier(RequiredString(props, "id", index, null), "id", index, null);
         Unique(id, index);
-        var geom = Geometry(feature, index, id);
-        var lines = geom switch
+        var lines = InputRules.Lineal(Geometry(feature, index, id), _layer, index, id) switch
         {
-            LineString l when !l.IsEmpty => Factory.CreateMultiLineString([l]),
-            MultiLineString m when !m.IsEmpty => m,
-            _ => throw new InputException(_layer, index, id, "geometry", $"Barrier '{id}' (#{index}) must be a LineString or MultiLineString, not {geom.GeometryType}."),
+            LineString l => Factory.CreateMultiLineString([l]),
+            var m => (MultiLineString)m,
         };
         var kind = OptionalString(props, "kind", index, id) ?? "road";
         return new BarrierRow(id, kind, OptionalString(props, "name", index, id), props.GetRawText(), lines);
@@ -139,23 +134,15 @@ public sealed class FeatureValidator
         return props;
     }
 
-    /// <summary>Ids are identifiers, not text: letters (any script), digits and _ . : @ + -, at most 100,
-    /// never "." or "..": each one reachable as a URL path segment (no / # ? % or spaces).</summary>
-    private static readonly System.Text.RegularExpressions.Regex IdPattern = new(@"^(?!\.\.?$)[\p{L}\p{N}_.:@+\-]{1,100}$", System.Text.RegularExpressions.RegexOptions.Compiled);
-
-    private string Identifier(string value, string name, int index, string? id) =>
-        IdPattern.IsMatch(value)
-            ? value
-            : throw new InputException(_layer, index, id, name, $"Feature #{index}: '{name}' must be 1–100 letters, digits or _ . : @ + - (got '{(value.Length > 40 ? value[..40] + "…" : value)}').");
+    private string Identifier(string value, string name, int index, string? id) => InputRules.Identifier(value, _layer, index, id, name);
 
     private string? OptionalIdentifier(string? value, string name, int index, string? id) => value is null ? null : Identifier(value, name, index, id);
 
     /// <summary>A code property, parsed once (<see cref="DivisionCode"/>): a JSON string of the level's
     /// digits or — as GIS tools export codes — a JSON integer written with exactly those digits.
     /// Signs, exponents, fractions, spaces, padding and other scripts' digits are refused.</summary>
-    private DivisionCode Code(JsonElement props, string name, int index, DivisionLevel level, string what)
+    private DivisionCode Code(JsonElement props, string name, int index, DivisionLevel level, DivisionCode? parent, string what)
     {
-        int digits = (int)level;
         if (!props.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
             throw new InputException(_layer, index, null, name, $"Feature #{index} has no property '{name}'.");
         var text = v.ValueKind switch
@@ -164,10 +151,8 @@ public sealed class FeatureValidator
             JsonValueKind.Number => v.GetRawText(),
             _ => null,
         };
-        if (!DivisionCode.TryParse(text, out var code, level))
-            throw new InputException(_layer, index, null, name,
-                $"Feature #{index}: '{name}' must be {digits} digits ({what}), not {(text is null ? v.ValueKind.ToString().ToLowerInvariant() : $"'{Shorten(text)}'")}.");
-        return code;
+        return InputRules.Code(text, level, parent, _layer, index, name, what,
+            text is null ? v.ValueKind.ToString().ToLowerInvariant() : $"'{InputRules.Shorten(text)}'");
     }
 
     /// <summary>A JSON string the store can hold (<see cref="StorableText"/>).</summary>
@@ -176,12 +161,8 @@ public sealed class FeatureValidator
         string? s = null;
         try { s = v.GetString(); }
         catch (InvalidOperationException) { }
-        return s is not null && StorableText.IsStorable(s)
-            ? s
-            : throw new InputException(_layer, index, id, name, $"Feature #{index}: '{name}' is not storable text (a NUL character, a lone surrogate or invalid UTF-8).");
+        return InputRules.Text(s, _layer, index, id, name);
     }
-
-    private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
     private string RequiredString(JsonElement props, string name, int index, string? id) =>
         OptionalString(props, name, index, id) is { Length: > 0 } s
@@ -191,15 +172,12 @@ public sealed class FeatureValidator
     private string? OptionalString(JsonElement props, string name, int index, string? id)
     {
         if (!props.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        var s = v.ValueKind switch
+        return v.ValueKind switch
         {
             JsonValueKind.String => Text(v, name, index, id),
-            JsonValueKind.Number => v.GetRawText(),
+            JsonValueKind.Number => InputRules.Text(v.GetRawText(), _layer, index, id, name),
             _ => throw new InputException(_layer, index, id, name, $"Feature #{index}{(id is null ? "" : $" '{id}'")}: '{name}' must be a string, not {v.ValueKind.ToString().ToLowerInvariant()}."),
         };
-        if (s is not null && s.Length > 500)
-            throw new InputException(_layer, index, id, name, $"Feature #{index}: '{name}' is longer than 500 characters.");
-        return s;
     }
 
     private int? OptionalInt(JsonElement props, string name, int index, string? id, int min, int max)
@@ -221,7 +199,8 @@ public sealed class FeatureValidator
         };
     }
 
-    internal Geometry Geometry(JsonElement feature, int index, string? id)
+    /// <summary>The feature's geometry, altitude dropped, checked as every input geometry is (<see cref="InputRules"/>).</summary>
+    public Geometry Geometry(JsonElement feature, int index, string? id)
     {
         if (!feature.TryGetProperty("geometry", out var g) || g.ValueKind != JsonValueKind.Object)
             throw new InputException(_layer, index, id, "geometry", $"Feature #{index}{(id is null ? "" : $" '{id}'")} has no geometry.");
@@ -236,42 +215,15 @@ public sealed class FeatureValidator
         }
         if (geom is null) throw new InputException(_layer, index, id, "geometry", $"Feature #{index} has no geometry.");
         geom = Flattening.Flatten(geom);
-        if (geom.NumPoints > MaxVertices)
-            throw new InputException(_layer, index, id, "geometry", $"Feature #{index}{(id is null ? "" : $" '{id}'")} has {geom.NumPoints:N0} vertices; at most {MaxVertices:N0} are accepted.");
-        foreach (var c in geom.Coordinates)
-        {
-            if (!double.IsFinite(c.X) || !double.IsFinite(c.Y))
-                throw new InputException(_layer, index, id, "geometry", $"Feature #{index}{(id is null ? "" : $" '{id}'")} has a coordinate that is not a finite number.");
-            if (Math.Abs(c.X) > 180 || Math.Abs(c.Y) > 90)
-            {
-                bool swapped = Math.Abs(c.Y) <= 180 && Math.Abs(c.X) <= 90;
-                throw new InputException(_layer, index, id, "geometry",
-                    $"Feature #{index}{(id is null ? "" : $" '{id}'")} has coordinate ({c.X}, {c.Y}) out of range" +
-                    (swapped ? ": longitude and latitude look swapped (RFC 7946 order is [lon, lat])." : "."));
-            }
-        }
-        if (_township is not null && !geom.IsEmpty && !_township.EnvelopeInternal.Intersects(geom.EnvelopeInternal))
-        {
-            var swappedEnv = new Envelope(geom.EnvelopeInternal.MinY, geom.EnvelopeInternal.MaxY, geom.EnvelopeInternal.MinX, geom.EnvelopeInternal.MaxX);
-            if (_township.EnvelopeInternal.Intersects(swappedEnv))
-                throw new InputException(_layer, index, id, "geometry", $"Feature #{index}{(id is null ? "" : $" '{id}'")}: longitude and latitude look swapped (RFC 7946 order is [lon, lat]).");
-        }
+        InputRules.Vertices(geom, MaxVertices, _layer, index, id);
+        InputRules.Coordinates(geom, _township?.EnvelopeInternal, _layer, index, id);
         return geom;
     }
 
-    private MultiPolygon Polygonal(JsonElement feature, int index, string? id)
-    {
-        var geom = Geometry(feature, index, id);
-        var mp = geom switch
+    private MultiPolygon Polygonal(JsonElement feature, int index, string? id) =>
+        InputRules.Polygonal(Geometry(feature, index, id), _layer, index, id) switch
         {
-            Polygon p when !p.IsEmpty => Factory.CreateMultiPolygon([p]),
-            MultiPolygon m when !m.IsEmpty => m,
-            _ => throw new InputException(_layer, index, id, "geometry", $"Feature #{index}{(id is null ? "" : $" '{id}'")} must be a Polygon or MultiPolygon, not {geom.GeometryType}."),
+            Polygon p => Factory.CreateMultiPolygon([p]),
+            var m => (MultiPolygon)m,
         };
-        var error = new IsValidOp(mp).ValidationError;
-        if (error is not null)
-            throw new InputException(_layer, index, id, "geometry",
-                $"Feature #{index}{(id is null ? "" : $" '{id}'")} is not a valid polygon: {error.Message} at ({error.Coordinate?.X}, {error.Coordinate?.Y}).");
-        return mp;
-    }
 }

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using NetTopologySuite.Features;
 
-namespace GridSpatial.Partitioner.IO;
+namespace GridSpatial.Partitioner.Files;
 
 /// <summary>Writes a partition as the <c>partition</c> command's output folder (DESIGN §4):
 /// micro_grids.geojson, grids.geojson, assignments.csv, report.json and codes.json.</summary>

@@ -3,10 +3,11 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NetTopologySuite.IO.Converters;
 
-namespace GridSpatial.Partitioner.IO;
+namespace GridSpatial.Partitioner.Files;
 
-/// <summary>JSON settings shared by every file of the partition contract: snake_case names,
-/// GeoJSON geometries (RFC 7946), readable Chinese names.</summary>
+/// <summary>JSON settings shared by every file of the partition contract (DESIGN §4–5): snake_case
+/// names, GeoJSON geometries (RFC 7946), readable Chinese names. The service stores and answers
+/// the quality report with these same settings, so report.json and the API agree.</summary>
 public static class PartitionJson
 {
     public static JsonSerializerOptions Options { get; } = Create(indented: false);

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using GridSpatial.Partitioner.Inputs;
 
-namespace GridSpatial.GeoApi.Features.Import;
+namespace GridSpatial.Partitioner.Files.GeoJson;
 
 /// <summary>Reads the features of a GeoJSON FeatureCollection (or, when allowed, a single
 /// Feature) one at a time from a stream, holding only one feature in memory: a million-household
@@ -16,44 +16,67 @@ public static class FeatureReader
 
     public static async IAsyncEnumerable<JsonElement> ReadAsync(Stream stream, string layer, bool allowSingle, [EnumeratorCancellation] CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
-        int length = 0;
-        bool final = false;
-        var cursor = new Cursor(layer, allowSingle) { State = new JsonReaderState(new JsonReaderOptions { MaxDepth = 64 }) };
-        try
+        using var window = new Window(layer, allowSingle);
+        while (!window.Done)
         {
-            while (true)
+            if (window.WantsBytes) window.Received(await stream.ReadAsync(window.Free, ct));
+            foreach (var e in window.Next()) yield return e;
+        }
+    }
+
+    /// <summary>The same, for a caller that is synchronous (the <c>partition</c> command's files).</summary>
+    public static IEnumerable<JsonElement> Read(Stream stream, string layer, bool allowSingle = false)
+    {
+        using var window = new Window(layer, allowSingle);
+        while (!window.Done)
+        {
+            if (window.WantsBytes) window.Received(stream.Read(window.Free.Span));
+            foreach (var e in window.Next()) yield return e;
+        }
+    }
+
+    /// <summary>The bytes read and not yet consumed, and the scan's cursor over them.</summary>
+    private sealed class Window(string layer, bool allowSingle) : IDisposable
+    {
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        private int _length;
+        private bool _final;
+        private readonly Cursor _cursor = new(layer, allowSingle) { State = new JsonReaderState(new JsonReaderOptions { MaxDepth = 64 }) };
+
+        public bool Done => _cursor.Phase == Phase.Done;
+        public bool WantsBytes => !_final && _length < _buffer.Length;
+        public Memory<byte> Free => _buffer.AsMemory(_length);
+
+        public void Received(int n)
+        {
+            if (n == 0) _final = true;
+            _length += n;
+        }
+
+        /// <summary>The features the bytes so far complete.</summary>
+        public List<JsonElement> Next()
+        {
+            var emitted = new List<JsonElement>();
+            int consumed = Scan(_buffer.AsSpan(0, _length), _final, _cursor, emitted);
+            if (Done) return emitted;
+            if (consumed == 0 && _length == _buffer.Length)
             {
-                if (!final && length < buffer.Length)
-                {
-                    int n = await stream.ReadAsync(buffer.AsMemory(length), ct);
-                    if (n == 0) final = true;
-                    length += n;
-                }
-                var emitted = new List<JsonElement>();
-                int consumed = Scan(buffer.AsSpan(0, length), final, cursor, emitted);
-                foreach (var e in emitted) yield return e;
-                if (cursor.Phase == Phase.Done) yield break;
-                if (consumed == 0 && length == buffer.Length)
-                {
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
-                }
-                else if (consumed > 0)
-                {
-                    buffer.AsSpan(consumed, length - consumed).CopyTo(buffer);
-                    length -= consumed;
-                }
-                if (final && consumed == 0)
-                    throw new InputException(layer, null, null, "$", "The body ends before the GeoJSON is complete.");
+                var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+                _buffer.AsSpan(0, _length).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = bigger;
             }
+            else if (consumed > 0)
+            {
+                _buffer.AsSpan(consumed, _length - consumed).CopyTo(_buffer);
+                _length -= consumed;
+            }
+            if (_final && consumed == 0)
+                throw new InputException(_cursor.Layer, null, null, "$", "The body ends before the GeoJSON is complete.");
+            return emitted;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
     }
 
     private enum Phase { Start, InObject, Features, Done }

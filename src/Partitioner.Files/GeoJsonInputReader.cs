@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.Json;
+using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.Files.GeoJson;
+using GridSpatial.Partitioner.Inputs;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.Partitioner.Files;
+
+/// <summary>Reads the <c>partition</c> command's inputs (DESIGN §4): RFC 7946 GeoJSON files and
+/// an earlier output folder. Features are read and refused as the service's imports are
+/// (<see cref="FeatureReader"/>, <see cref="FeatureValidator"/>): the same rules, the same
+/// <see cref="InputException"/> naming the file's feature and field.</summary>
+public static class GeoJsonInputReader
+{
+    public static TownshipInput ReadTownship(string path)
+    {
+        var features = ReadFeatures(path, "township");
+        if (features.Count != 1)
+            throw new InputException("township", null, null, "features", $"{path} must hold exactly one township feature, not {features.Count}.");
+        var t = FeatureValidator.Township(features[0], 0, "township");
+        return new TownshipInput(t.Code.Value, t.Name, OnePart(t.Geom));
+    }
+
+    public static IReadOnlyList<HouseholdInput> ReadHouseholds(string path) =>
+        Validate(path, "households", (v, f, i) =>
+        {
+            var h = v.Household(f, i);
+            return new HouseholdInput(h.Id, h.Geom.Coordinate, h.BuildingId, h.Floor);
+        });
+
+    public static IReadOnlyList<BuildingInput> ReadBuildings(string path) =>
+        Validate(path, "buildings", (v, f, i) =>
+        {
+            var b = v.Building(f, i);
+            return new BuildingInput(b.Id, OnePart(b.Geom), b.Floors);
+        });
+
+    public static IReadOnlyList<BarrierInput> ReadBarriers(string path) =>
+        Validate(path, "barriers", (v, f, i) =>
+        {
+            var r = v.Barrier(f, i);
+            return new BarrierInput(r.Id, OnePart(r.Geom), r.Kind);
+        });
+
+    /// <summary>Villages; their codes' township is checked against the township file's by the Partitioner.</summary>
+    public static IReadOnlyList<VillageInput> ReadVillages(string path) =>
+        Validate(path, "villages", (v, f, i) =>
+        {
+            var g = v.Village(f, i, null);
+            return new VillageInput(g.Code.Value, g.Name, OnePart(g.Geom));
+        });
+
+    private static List<T> Validate<T>(string path, string layer, Func<FeatureValidator, JsonElement, int, T> read)
+    {
+        var validator = new FeatureValidator(layer, null);
+        var features = ReadFeatures(path, layer);
+        var result = new List<T>(features.Count);
+        for (int i = 0; i < features.Count; i++) result.Add(read(validator, features[i], i));
+        return result;
+    }
+
+    private static List<JsonElement> ReadFeatures(string path, string layer)
+    {
+        using var stream = File.OpenRead(path);
+        try
+        {
+            return FeatureReader.Read(stream, layer).ToList();
+        }
+        catch (InputException e) when (e.Index is null)
+        {
+            throw new InputException(layer, null, null, e.Field, $"{path} is not valid GeoJSON: {e.Message}");
+        }
+    }
+
+    //-- The validator gives polygons as MultiPolygons and lines as MultiLineStrings (the store's
+    // types); the Partitioner is given a one-part geometry as that part, as it was before.
+    private static Geometry OnePart(Geometry g) => g.NumGeometries == 1 ? g.GetGeometryN(0) : g;
+
+    private static FeatureCollection ReadCollection(string path, string layer)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var fc = JsonSerializer.Deserialize<FeatureCollection>(stream, PartitionJson.Options)
+                ?? throw new InputException(layer, null, null, "type", $"{path} holds no FeatureCollection.");
+            foreach (var f in fc)
+                if (f.Geometry is not null) f.Geometry = Flattening.Flatten(f.Geometry);
+            return fc;
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(layer, null, null, e.Path ?? "$", $"{path} is not valid GeoJSON: {e.Message}");
+        }
+    }
+
+    public static PartitionOptions ReadOptions(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<PartitionOptions>(stream, PartitionJson.Options) ?? new PartitionOptions();
+        }
+        catch (JsonException e)
+        {
+            throw new InputException("options", null, null, e.Path ?? "$", $"{path} is not a valid options file: {e.Message}");
+        }
+    }
+
+    /// <summary>Reads an earlier output folder (micro_grids.geojson, assignments.csv, codes.json).</summary>
+    public static PreviousPartition ReadPrevious(string dir)
+    {
+        var mgPath = Path.Combine(dir, "micro_grids.geojson");
+        var fc = ReadCollection(mgPath, "previous");
+        var microGrids = new List<PreviousMicroGrid>(fc.Count);
+        for (int i = 0; i < fc.Count; i++)
+        {
+            var f = fc[i];
+            var code = String(f, "code") ?? throw new InputException("previous", i, null, "code", $"{mgPath}: micro-grid #{i} has no code.");
+            microGrids.Add(new PreviousMicroGrid(code, String(f, "grid_code") ?? code[..^3], String(f, "village_code") ?? "",
+                String(f, "kind") ?? "cluster", f.Geometry, Bool(f, "pinned")));
+        }
+
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var reader = new StreamReader(Path.Combine(dir, "assignments.csv")))
+        {
+            var header = reader.ReadLine();
+            if (header is null || !header.StartsWith("household_id,micro_grid_code", StringComparison.Ordinal))
+                throw new InputException("previous", null, null, "assignments.csv", "assignments.csv must start with the header household_id,micro_grid_code,grid_code.");
+            string? line;
+            while ((line = reader.ReadLine()) is not null)
+            {
+                var cols = Csv.Split(line);
+                if (cols.Count >= 2) map[cols[0]] = cols[1];
+            }
+        }
+
+        int version = 1;
+        IReadOnlyList<CodeRecord> history = [];
+        var codesPath = Path.Combine(dir, "codes.json");
+        if (File.Exists(codesPath))
+        {
+            using var stream = File.OpenRead(codesPath);
+            var file = JsonSerializer.Deserialize<CodesFile>(stream, PartitionJson.Options);
+            if (file is not null) (version, history) = (file.Version, file.Codes);
+        }
+        return new PreviousPartition(version, microGrids, map, history);
+    }
+
+    private static string? String(IFeature f, string name)
+    {
+        if (f.Attributes is null || !f.Attributes.Exists(name)) return null;
+        return f.Attributes[name] switch
+        {
+            null => null,
+            string s => s,
+            JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
+            JsonElement { ValueKind: JsonValueKind.Null } => null,
+            JsonElement e => e.GetRawText(),
+            IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
+            var o => o.ToString(),
+        };
+    }
+
+    private static bool Bool(IFeature f, string name) => String(f, name) is "true" or "True" or "1";
+}
