@@ -21,7 +21,8 @@ public static class InputValidator
             var h = input.Households[i];
             if (string.IsNullOrWhiteSpace(h.Id))
                 throw new InputException("households", i, null, "id", $"Household #{i} has no id.");
-            InputRules.Identifier(h.Id, "households", i, null, "id");
+            //-- Ids are opaque to the algorithm (only unique): their form is an import rule, and data stored
+            //-- under an older rule must still recompute.
             if (!seen.Add(h.Id))
                 throw new InputException("households", i, h.Id, "id", $"Household '{h.Id}' (#{i}) appears twice.");
             InputRules.Coordinates(new Point(h.Location), extent, "households", i, h.Id);
