@@ -7,7 +7,7 @@
 
   // Opaque, so floor runs stacked on one building territory do not darken it.
   const COLOURS = { under: '#f5c76b', on: '#7cc191', over: '#e57373' };
-  const LAYERS = ['townships', 'villages', 'grids', 'micro_grids', 'households'];
+  const LAYERS = ['townships', 'villages', 'grids', 'micro_grids', 'barriers', 'streets', 'households'];
   const $ = (id) => document.getElementById(id);
   const state = { township: null, level: 'micro_grids', selected: null, mode: null, draft: [], pending: null, version: null };
   let resolveReady;
@@ -57,6 +57,10 @@
         { id: 'township-fill', type: 'fill', source: 'townships', 'source-layer': 'townships', paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.7 } },
         { id: 'micro-fill', type: 'fill', source: 'micro_grids', 'source-layer': 'micro_grids', paint: { 'fill-color': fillClass } },
         { id: 'grid-fill', type: 'fill', source: 'grids', 'source-layer': 'grids', layout: { visibility: 'none' }, paint: { 'fill-color': fillClass } },
+        // Streets and barriers over the coverage's colours, under its borders: where a border follows one, it shows.
+        { id: 'street-line', type: 'line', source: 'streets', 'source-layer': 'streets', paint: { 'line-color': '#8d99ae', 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 0.5, 17, 2] } },
+        { id: 'barrier-line', type: 'line', source: 'barriers', 'source-layer': 'barriers',
+          paint: { 'line-color': ['match', ['get', 'kind'], 'river', '#4a90d9', '#b5651d'], 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1, 17, 4] } },
         { id: 'micro-line', type: 'line', source: 'micro_grids', 'source-layer': 'micro_grids', paint: { 'line-color': '#ffffff', 'line-width': 0.8 } },
         { id: 'grid-line', type: 'line', source: 'grids', 'source-layer': 'grids', paint: { 'line-color': '#1d3557', 'line-width': 2 } },
         { id: 'village-line', type: 'line', source: 'villages', 'source-layer': 'villages', paint: { 'line-color': '#6c757d', 'line-width': 1.5, 'line-dasharray': [3, 2] } },

@@ -101,7 +101,13 @@ public sealed class FeatureValidator
             props.GetRawText(), p);
     }
 
-    public BarrierRow Barrier(JsonElement feature, int index)
+    /// <summary>A barrier (road, river, railway: kind defaults to road).</summary>
+    public LineRow Barrier(JsonElement feature, int index) => Line(feature, index, "road");
+
+    /// <summary>A street (lane, street, track, path, ditch: kind defaults to street).</summary>
+    public LineRow Street(JsonElement feature, int index) => Line(feature, index, "street");
+
+    private LineRow Line(JsonElement feature, int index, string defaultKind)
     {
         var props = Properties(feature, index, null);
         var id = Identifier(RequiredString(props, "id", index, null), "id", index, null);
@@ -111,8 +117,8 @@ public sealed class FeatureValidator
             LineString l => Factory.CreateMultiLineString([l]),
             var m => (MultiLineString)m,
         };
-        var kind = OptionalString(props, "kind", index, id) ?? "road";
-        return new BarrierRow(id, kind, OptionalString(props, "name", index, id), props.GetRawText(), lines);
+        var kind = OptionalString(props, "kind", index, id) ?? defaultKind;
+        return new LineRow(id, kind, OptionalString(props, "name", index, id), props.GetRawText(), lines);
     }
 
     private void Unique(string id, int index)

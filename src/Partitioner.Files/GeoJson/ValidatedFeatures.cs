@@ -15,4 +15,4 @@ public sealed record BuildingRow(string Id, int? Floors, string? Use, string Pro
 
 public sealed record HouseholdRow(string Id, string? BuildingId, int? Floor, string? Unit, string? Room, string? Address, int? Persons, string Properties, Point Geom);
 
-public sealed record BarrierRow(string Id, string Kind, string? Name, string Properties, MultiLineString Geom);
+public sealed record LineRow(string Id, string Kind, string? Name, string Properties, MultiLineString Geom);

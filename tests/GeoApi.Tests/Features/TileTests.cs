@@ -34,6 +34,51 @@ public class TileTests(DatabaseFixture db) : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 
     [SkippableFact]
+    public async Task Streets_ImportedStoredAndServed_AsOgcCollectionAndTilesBesideBarriers()
+    {
+        Skip.If(!File.Exists("/usr/bin/ogrinfo"), "GDAL's ogrinfo is not installed");
+        //-- Three lanes across the densest tile, through its households.
+        await using (var env = db.Db.CreateCommand("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM household WHERE township_code = $1) x"))
+        {
+            env.Parameters.AddWithValue(Code);
+            await using var r = await env.ExecuteReaderAsync();
+            await r.ReadAsync();
+            double x0 = r.GetDouble(0), y0 = r.GetDouble(1), x1 = r.GetDouble(2), y1 = r.GetDouble(3);
+            var streets = Samples.Collection(Enumerable.Range(1, 3).Select(i => Samples.Feature(
+                new System.Text.Json.Nodes.JsonObject { ["id"] = $"lane{i}", ["kind"] = "lane", ["name"] = $"{i}号巷" },
+                new System.Text.Json.Nodes.JsonObject
+                {
+                    ["type"] = "LineString",
+                    ["coordinates"] = new System.Text.Json.Nodes.JsonArray(
+                        new System.Text.Json.Nodes.JsonArray(x0, y0 + (y1 - y0) * i / 4), new System.Text.Json.Nodes.JsonArray(x1, y0 + (y1 - y0) * i / 4)),
+                })).ToArray());
+            using var posted = await _http.PostAsync(new Uri($"/api/townships/{Code}/streets", UriKind.Relative), Samples.Json(streets));
+            Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+            Assert.Equal(3, (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("inserted").GetInt32());
+        }
+        var ogc = await _http.GetFromJsonAsync<JsonElement>($"/ogc/collections/streets/items?township={Code}&limit=10");
+        Assert.Equal(3, ogc.GetProperty("features").GetArrayLength());
+        Assert.Equal("lane", ogc.GetProperty("features")[0].GetProperty("properties").GetProperty("kind").GetString());
+
+        foreach (var layer in new[] { "streets", "barriers" })
+        {
+            await using var cmd = db.Db.CreateCommand($"""
+                SELECT count(*) FROM {layer[..^1]} x WHERE x.township_code = $1 AND ST_Intersects(x.geom_3857, ST_TileEnvelope(12, $2, $3, margin => 64.0 / 4096))
+                """);
+            var (tx, ty) = (_densest.X / 4, _densest.Y / 4);
+            cmd.Parameters.AddWithValue(Code);
+            cmd.Parameters.AddWithValue(tx);
+            cmd.Parameters.AddWithValue(ty);
+            var expected = (long)(await cmd.ExecuteScalarAsync())!;
+            Assert.True(expected > 0, $"no {layer} under tile 12/{tx}/{ty}");
+            var tile = await _http.GetByteArrayAsync($"/tiles/{layer}/12/{tx}/{ty}.mvt");
+            var output = await Ogrinfo(tile);
+            Assert.Contains($"Layer name: {layer}", output, StringComparison.Ordinal);
+            Assert.Contains($"Feature Count: {expected}\n", output, StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
     public async Task MicroGridTile_DecodedByGdal_HoldsEveryMicroGridUnderIt_WithItsAttributes()
     {
         Skip.If(!File.Exists("/usr/bin/ogrinfo"), "GDAL's ogrinfo is not installed");

@@ -36,7 +36,7 @@ public static class ImportEndpoints
     private static async Task<Ok<LayerImporter.Result>> ImportLayer(string code, string layer, HttpRequest request, LayerImporter importer, CancellationToken ct)
     {
         if (!Enum.TryParse<Layer>(layer, ignoreCase: true, out var which) || !Enum.IsDefined(which) || !layer.All(char.IsAsciiLetterLower))
-            throw new ApiException(404, "Unknown layer", $"'{layer}' is not a layer: use villages, buildings, households or barriers.", new() { ["field"] = "layer" });
+            throw new ApiException(404, "Unknown layer", $"'{layer}' is not a layer: use villages, buildings, households, barriers or streets.", new() { ["field"] = "layer" });
         //-- Integrators write households only; the other layers are GIS staff's.
         if (which != Layer.Households && !Roles.Permissions[Roles.Edit].Any(request.HttpContext.User.IsInRole))
             throw new ApiException(403, "Forbidden", $"Importing {layer} needs an editor or admin key.", new() { ["field"] = "layer" });

@@ -7,4 +7,5 @@ public enum Layer
     Buildings,
     Households,
     Barriers,
+    Streets,
 }

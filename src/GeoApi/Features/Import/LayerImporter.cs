@@ -163,8 +163,8 @@ public sealed class LayerImporter(NpgsqlDataSource db)
                         await writer.WriteAsync(h.Properties, NpgsqlDbType.Jsonb, ct);
                         await writer.WriteAsync((Geometry)h.Geom, NpgsqlDbType.Geometry, ct);
                         break;
-                    case Layer.Barriers:
-                        var r = validator.Barrier(f, received);
+                    case Layer.Barriers or Layer.Streets:
+                        var r = layer == Layer.Barriers ? validator.Barrier(f, received) : validator.Street(f, received);
                         await writer.WriteAsync(r.Id, NpgsqlDbType.Text, ct);
                         await writer.WriteAsync(r.Kind, NpgsqlDbType.Text, ct);
                         await WriteNullable(writer, r.Name, NpgsqlDbType.Text, ct);
@@ -226,6 +226,7 @@ public sealed class LayerImporter(NpgsqlDataSource db)
         Layer.Buildings => "building",
         Layer.Households => "household",
         Layer.Barriers => "barrier",
+        Layer.Streets => "street",
         _ => throw new ArgumentOutOfRangeException(nameof(layer)),
     };
 
@@ -234,7 +235,7 @@ public sealed class LayerImporter(NpgsqlDataSource db)
         Layer.Villages => "township_code, code, name, urban, geom",
         Layer.Buildings => "township_code, id, floors, use, properties, geom",
         Layer.Households => "township_code, id, building_id, floor, unit, room, address, persons, properties, geom",
-        Layer.Barriers => "township_code, id, kind, name, properties, geom",
+        Layer.Barriers or Layer.Streets => "township_code, id, kind, name, properties, geom",
         _ => throw new ArgumentOutOfRangeException(nameof(layer)),
     };
 

@@ -32,5 +32,8 @@ public sealed record OgcLayer(string Id, string Title, string Description, strin
         new("barriers", "Barriers", "Roads, rivers and railways that grids follow; feature ids are township:barrier.",
             "barrier x", "x.township_code || ':' || x.id", "x.geom",
             "'id', x.id, 'township_code', x.township_code, 'kind', x.kind, 'name', x.name"),
+        new("streets", "Streets", "Lanes, streets, tracks, paths and ditches that borders prefer to follow (soft guides); feature ids are township:street.",
+            "street x", "x.township_code || ':' || x.id", "x.geom",
+            "'id', x.id, 'township_code', x.township_code, 'kind', x.kind, 'name', x.name"),
     ];
 }

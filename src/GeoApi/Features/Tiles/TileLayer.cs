@@ -69,6 +69,12 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
                 "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.version",
                 DependsOnVersion: true, DependsOnData: false,
                 With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "version", "Number"), ThroughTownship: true),
+            new("barriers", "Barriers: roads, rivers and railways that grids do not cross.", "line", 8, 22,
+                "barrier x", "x.id AS code, x.name, x.kind, NULL::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class",
+                DependsOnVersion: false, DependsOnData: true, new Dictionary<string, string>(common)),
+            new("streets", "Streets: lanes, streets, tracks, paths and ditches that borders prefer to follow.", "line", 12, 22,
+                "street x", "x.id AS code, x.name, x.kind, NULL::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class",
+                DependsOnVersion: false, DependsOnData: true, new Dictionary<string, string>(common)),
             new("households", "Households (户) with the micro-grid they are assigned to in the published partition.", "point", 13, 22,
                 "household x LEFT JOIN township_state s ON s.township_code = x.township_code " +
                 "LEFT JOIN assignment a ON a.township_code = x.township_code AND a.version = s.current_version AND a.household_id = x.id",
