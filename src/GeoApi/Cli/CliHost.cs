@@ -35,6 +35,9 @@ public static class CliHost
         var help = new Command("help", "this help, or a command's (same as <command> --help)") { topic };
         help.SetAction(p => Parse(root, [.. p.GetValue(topic) ?? [], "--help"]).Invoke(Invocation));
         root.Subcommands.Add(help);
+        //-- Only reached with options and no command (Program turns nothing at all into serve); an action
+        // here keeps "Unrecognized command 'x'" the only error of a mistyped command.
+        root.SetAction(int (_) => throw new UsageException("Name a command."));
         return root;
     }
 

@@ -5,7 +5,7 @@ using GridSpatial.GeoApi.SampleData;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>bench faults [--cycles 30] [--pg-dir DIR]</c>: the <see cref="FaultDrill"/> on the
+/// <summary><c>bench faults</c>: the <see cref="FaultDrill"/> on the
 /// local cluster of scripts/pg.sh (GRIDSPATIAL_PG_DIR or .local/pg), through this process's API
 /// with its job server and a second API process without one (<c>Hangfire:Server=false</c>);
 /// prints what callers saw. Exit code 1 when the contract was broken.</summary>

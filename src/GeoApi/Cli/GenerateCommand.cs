@@ -4,9 +4,8 @@ using GridSpatial.GeoApi.SampleData;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>generate [--townships N] [--households-per-township M] [--seed S] --out DIR</c>:
-/// synthetic townships (one folder each when N &gt; 1), deterministic. With N &gt; 1 and the China
-/// division codes at hand (<c>--divisions CSV</c>, by default
+/// <summary><c>generate</c>: synthetic townships (one folder each when N &gt; 1), deterministic.
+/// With N &gt; 1 and the China division codes at hand (<c>--divisions CSV</c>, by default
 /// <c>../shared/data/china-division/yunnan_divisions.csv</c> beside the repository), townships and
 /// villages take real codes and names, in code order under <c>--county</c> (a prefix; default
 /// every county of the file); otherwise codes are made up under county 530627.</summary>

@@ -7,10 +7,9 @@ using Spectre.Console;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>partition-all --input DIR --out DIR [--options O.json] [--parallel N]</c>: every
-/// township folder of DIR (township.geojson, households.geojson and whichever of buildings,
-/// barriers, villages.geojson it has; a previous output of the same name under --out is used for
-/// stable codes), partitioned in parallel over the cores, each written in the <c>partition</c>
+/// <summary><c>partition-all</c>: every township folder of DIR (township.geojson,
+/// households.geojson and whichever of buildings, barriers, villages.geojson it has; a previous
+/// output of the same name under --out is used for stable codes), partitioned in parallel over the cores, each written in the <c>partition</c>
 /// output format, with a progress bar.</summary>
 public static class PartitionAllCommand
 {

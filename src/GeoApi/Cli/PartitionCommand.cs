@@ -6,9 +6,8 @@ using GridSpatial.Partitioner.IO;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>partition --township T --households H [--buildings B] [--barriers R]
-/// [--villages V] [--previous DIR] [--options O.json] [--input-crs wgs84|gcj02] --out DIR</c>:
-/// no database; writes the DESIGN §4 output folder and prints a one-line summary.</summary>
+/// <summary><c>partition</c>: one township's files, no database; writes the DESIGN §4 output
+/// folder and prints a one-line summary. Its options are defined in <see cref="Create"/>.</summary>
 public static class PartitionCommand
 {
     public static Command Create()

@@ -10,7 +10,7 @@ using GridSpatial.GeoApi.SampleData;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>bench recompute [--households 5000] [--edits 20] [--quiet 0.5]</c>: edit → new codes
+/// <summary><c>bench recompute</c>: edit → new codes
 /// visible through <c>GET /api/households/{id}/grid</c>, end to end through the running service
 /// (scheduler, Hangfire job on PostgreSQL storage, publish), one edit at a time.</summary>
 public static class RecomputeBench

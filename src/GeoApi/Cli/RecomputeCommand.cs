@@ -4,7 +4,7 @@ using GridSpatial.GeoApi.Infrastructure;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>recompute --township C [--reason TEXT] [--force]</c>: partitions a stored township
+/// <summary><c>recompute</c>: partitions a stored township
 /// and publishes the result as a new version — through the same <see cref="RecomputeJob"/> the
 /// service runs (advisory lock per township, audit, the configured partition options), only
 /// here and now instead of on a job server.</summary>
