@@ -1,9 +1,6 @@
-using GridSpatial.GeoApi;
 using GridSpatial.GeoApi.Cli;
 
-if (args.Length > 0 && args[0] != "serve" && !args[0].StartsWith("--", StringComparison.Ordinal))
-    return await CliHost.RunAsync(args);
-
-var app = ApiHost.Build(args.Length > 0 && args[0] == "serve" ? args[1..] : args);
-await app.RunAsync();
-return 0;
+//-- No command (nothing, or ASP.NET's own arguments such as --urls) is serve, as it always was.
+if (args.Length == 0 || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] != "--help"))
+    args = ["serve", .. args];
+return await CliHost.RunAsync(args);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using GridSpatial.GeoApi.SampleData;
@@ -12,46 +13,52 @@ namespace GridSpatial.GeoApi.Cli;
 /// --county-households split into townships of 10,000), with peak memory. Prints a table.</summary>
 public static class BenchCommand
 {
-    public const string Usage = "bench [all] | bench partition [--township T --households H [--barriers R] [--villages V]] [--repeat N] [--county-households 1000000] | bench lookup [--rate 2000] [--seconds 10] | bench recompute [--households 5000] [--edits 20] [--quiet 0.5] | bench tiles [--layer micro_grids] [--requests 300] [--seconds 5] | bench load [--seconds 15] | bench faults [--cycles 30] [--pg-dir DIR]";
-
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        //-- Every benchmark in turn (the README's tables): the partitioner, then the service's on the database's data.
-        if (args.Length == 0 || args[0] == "all")
-        {
-            int rc = Run(["partition"]);
-            if (Environment.GetEnvironmentVariable("GRIDSPATIAL_DB") is null) return rc;
-            foreach (var sub in new[] { "lookup", "tiles", "recompute", "load" })
-            {
-                if (sub == "load" && !File.Exists("/usr/bin/wrk")) continue;
-                Console.WriteLine($"\n## bench {sub}");
-                rc |= await RunAsync([sub]);
-            }
-            return rc;
-        }
-        if (args.Length > 0 && args[0] == "lookup") return await LookupBench.RunAsync(args[1..]);
-        if (args.Length > 0 && args[0] == "recompute") return await RecomputeBench.RunAsync(args[1..]);
-        if (args.Length > 0 && args[0] == "tiles") return await TileBench.RunAsync(args[1..]);
-        if (args.Length > 0 && args[0] == "load") return await LoadBench.RunAsync(args[1..]);
-        if (args.Length > 0 && args[0] == "faults") return await FaultBench.RunAsync(args[1..]);
-        return Run(args);
+        var files = new TownshipFileOptions(required: false);
+        var repeat = new Option<int>("--repeat") { Description = "timed runs on one core (after three to warm up)", HelpName = "N", DefaultValueFactory = _ => 7 };
+        var county = new Option<int>("--county-households") { Description = "households of the synthetic county (0: none)", HelpName = "N", DefaultValueFactory = _ => 1_000_000 };
+        var partition = new Command("partition", "partitioner throughput on one core (a synthetic township, or the files given) and on a synthetic county, peak memory; " +
+            "with a database, the PostGIS ST_ClusterKMeans + ST_VoronoiPolygons reference on the same township");
+        foreach (var o in files.All.Concat([repeat, county])) partition.Options.Add(o);
+        partition.SetAction(p => Run(files.Files(p), p.GetValue(repeat), p.GetValue(county)));
+
+        Command[] database = [LookupBench.Create(), TileBench.Create(), RecomputeBench.Create(), LoadBench.Create()];
+        var all = new Command("all", "every benchmark in turn: partition, then lookup, tiles, recompute and load on the database");
+        all.SetAction(_ => AllAsync(partition, database));
+        var bench = new Command("bench", "benchmarks (the README's tables); no subcommand is bench all") { all, partition };
+        foreach (var c in database) bench.Subcommands.Add(c);
+        bench.Subcommands.Add(FaultBench.Create());
+        bench.SetAction(_ => AllAsync(partition, database));
+        return bench;
     }
 
-    public static int Run(string[] args)
+    /// <summary>Every benchmark in turn (the README's tables), each with its defaults: the
+    /// partitioner, then the service's on the database's data when a database is named.</summary>
+    private static async Task<int> AllAsync(Command partition, Command[] database)
     {
-        if (args.Length == 0 || args[0] != "partition") throw new UsageException(Usage);
-        var cl = new CommandLine(args[1..], new HashSet<string>());
-        int repeat = cl.Number("repeat", 7);
+        int rc = await partition.Parse([]).InvokeAsync(CliHost.Invocation);
+        if (Infrastructure.Database.GivenConnectionString() is null) return rc;
+        foreach (var sub in database)
+        {
+            if (sub.Name == "load" && !File.Exists("/usr/bin/wrk")) continue;
+            Console.WriteLine($"\n## bench {sub.Name}");
+            rc |= await sub.Parse([]).InvokeAsync(CliHost.Invocation);
+        }
+        return rc;
+    }
+
+    private static int Run(TownshipFiles? files, int repeat, int county)
+    {
         var rows = new List<string[]>();
 
-        var input = cl.Get("township") is not null ? PartitionCommand.ReadInput(cl) : Synthetic("530627101", 10_000, 101);
+        var input = files is not null ? PartitionCommand.ReadInput(files) : Synthetic("530627101", 10_000, 101);
         var (median, best, share) = OneCore(input, repeat);
         rows.Add(["one township, 1 core", input.Households.Count.ToString("N0", CultureInfo.InvariantCulture),
             $"{median:F0} ms (best {best:F0}); clusters 8–12: {share:P1}", $"{input.Households.Count / median * 1000:N0}", $"{PeakMiB()} MiB"]);
         if (Reference(input) is { } reference) rows.Add(reference);
         Print(rows);
 
-        int county = cl.Number("county-households", 1_000_000);
         if (county > 0)
         {
             int townships = Math.Max(1, county / 10_000);
@@ -88,10 +95,10 @@ public static class BenchCommand
     /// <summary>The reference a PostGIS user would reach for, on the same township in the same
     /// run: ST_ClusterKMeans with k = households / 10, then ST_VoronoiPolygons of the cluster
     /// centres clipped to the township (no barriers, villages, buildings or size band). Needs
-    /// GRIDSPATIAL_DB; skipped without it.</summary>
+    /// a database (configuration or GRIDSPATIAL_DB); skipped without it.</summary>
     private static string[]? Reference(PartitionInput input)
     {
-        var cs = Environment.GetEnvironmentVariable("GRIDSPATIAL_DB");
+        var cs = Infrastructure.Database.GivenConnectionString();
         if (cs is null) return null;
         using var db = Infrastructure.Database.Create(cs);
         using var conn = db.OpenConnection();

@@ -1,29 +1,37 @@
+using System.CommandLine;
 using System.Diagnostics;
 using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.GeoApi.SampleData;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>bench faults [--cycles 30] [--pg-dir DIR]</c>: the <see cref="FaultDrill"/> on the
+/// <summary><c>bench faults</c>: the <see cref="FaultDrill"/> on the
 /// local cluster of scripts/pg.sh (GRIDSPATIAL_PG_DIR or .local/pg), through this process's API
 /// with its job server and a second API process without one (<c>Hangfire:Server=false</c>);
 /// prints what callers saw. Exit code 1 when the contract was broken.</summary>
 public static class FaultBench
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string>());
-        int cycles = cl.Number("cycles", 30);
-        var pgDir = cl.Get("pg-dir") ?? Environment.GetEnvironmentVariable("GRIDSPATIAL_PG_DIR") ?? Path.Combine(RepositoryRoot(), ".local", "pg");
+        var cycles = new Option<int>("--cycles") { Description = "PostgreSQL restarts", HelpName = "N", DefaultValueFactory = _ => 30 };
+        var pgDir = new Option<string>("--pg-dir") { Description = "the data folder of the cluster of scripts/pg.sh (default GRIDSPATIAL_PG_DIR, else .local/pg)", HelpName = "DIR" };
+        var command = new Command("faults", "restarts the local PostgreSQL N times under mixed reads and writes through two API processes; exit 1 if the contract is broken") { cycles, pgDir };
+        command.SetAction(p => RunAsync(p.GetValue(cycles), p.GetValue(pgDir)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int cycles, string? pgDirOption)
+    {
+        var pgDir = pgDirOption ?? Environment.GetEnvironmentVariable("GRIDSPATIAL_PG_DIR") ?? Path.Combine(RepositoryRoot(), ".local", "pg");
         if (!File.Exists(Path.Combine(pgDir, "postmaster.pid")))
             throw new UsageException($"bench faults restarts the local cluster of scripts/pg.sh, and none runs in {pgDir} (--pg-dir DIR).");
         const string code = "530627175";
-        var cs = Environment.GetEnvironmentVariable("GRIDSPATIAL_DB") ?? Database.ConnectionString(new ConfigurationBuilder().Build());
+        var cs = Database.ConnectionString();
         Migrator.Apply(cs);
         var t = new TownshipGenerator(175).Generate(code, "容错镇", 106.3, 26.3, 600);
         var dir = Path.Combine(Path.GetTempPath(), "gs-bench-faults");
         SampleWriter.Write(t, dir);
-        await ImportCommand.RunAsync(["--dir", dir]);
+        await ImportCommand.RunAsync(new ImportFiles(dir));
 
         await using var host = await BenchHost.StartAsync("--Recompute:QuietSeconds=0.5");
         using var second = StartApiWithoutJobServer(cs, host.Key, out var address);

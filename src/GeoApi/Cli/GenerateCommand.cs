@@ -1,18 +1,16 @@
+using System.CommandLine;
 using System.Globalization;
 using GridSpatial.GeoApi.SampleData;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>generate [--townships N] [--households-per-township M] [--seed S] --out DIR</c>:
-/// synthetic townships (one folder each when N &gt; 1), deterministic. With N &gt; 1 and the China
-/// division codes at hand (<c>--divisions CSV</c>, by default
+/// <summary><c>generate</c>: synthetic townships (one folder each when N &gt; 1), deterministic.
+/// With N &gt; 1 and the China division codes at hand (<c>--divisions CSV</c>, by default
 /// <c>../shared/data/china-division/yunnan_divisions.csv</c> beside the repository), townships and
 /// villages take real codes and names, in code order under <c>--county</c> (a prefix; default
 /// every county of the file); otherwise codes are made up under county 530627.</summary>
 public static class GenerateCommand
 {
-    public const string Usage = "generate [--townships N] [--households-per-township M] [--seed S] [--county PREFIX] [--divisions CSV | --no-divisions] --out DIR";
-
     private sealed record Division(string Code, string Name, List<(string Code, string Name)> Villages);
 
     /// <summary>Townships (with their villages) of a division CSV under a code prefix, in code order.</summary>
@@ -37,18 +35,36 @@ public static class GenerateCommand
         return path is not null && File.Exists(path) ? path : null;
     }
 
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string>());
-        int townships = cl.Number("townships", 1);
-        int households = cl.Number("households-per-township", 6000);
-        int seed = cl.Number("seed", 118);
-        var outDir = cl.Required("out");
-        var divisionsPath = cl.Has("no-divisions") || townships == 1 ? null : cl.Get("divisions") ?? DefaultDivisions();
-        var divisions = divisionsPath is null ? null : ReadDivisions(divisionsPath, cl.Get("county") ?? "");
+        var townships = new Option<int>("--townships") { Description = "how many townships", HelpName = "N", DefaultValueFactory = _ => 1 };
+        var households = new Option<int>("--households-per-township") { Description = "households in each", HelpName = "M", DefaultValueFactory = _ => 6000 };
+        var seed = new Option<int>("--seed") { Description = "the random seed (same seed, same townships)", HelpName = "S", DefaultValueFactory = _ => 118 };
+        var county = new Option<string>("--county") { Description = "a code prefix: the county (or any division) whose real codes to use; made-up codes under it otherwise (default 530627)", HelpName = "PREFIX" };
+        var divisions = new Option<string>("--divisions") { Description = "the China division codes (default ../shared/data/china-division/yunnan_divisions.csv beside the repository)", HelpName = "CSV" };
+        var noDivisions = new Option<bool>("--no-divisions") { Description = "made-up codes and names even when the division codes are at hand" };
+        var outDir = new Option<string>("--out") { Description = "the output folder (one folder per township when N > 1)", HelpName = "DIR", Required = true };
+        var command = new Command("generate", "synthetic townships in the real code format, deterministic; with N > 1 real township and village codes and names when the division codes are at hand")
+        {
+            townships, households, seed, county, divisions, noDivisions, outDir,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(noDivisions) && r.GetValue(divisions) is not null) r.AddError("--divisions and --no-divisions exclude each other.");
+        });
+        command.SetAction(p => Run(p.GetValue(townships), p.GetValue(households), p.GetValue(seed), p.GetRequiredValue(outDir),
+            p.GetValue(county), p.GetValue(noDivisions) ? null : p.GetValue(divisions) ?? DefaultDivisions()));
+        return command;
+    }
+
+    /// <param name="divisionsFile">The division codes' CSV; null for made-up codes.</param>
+    private static int Run(int townships, int households, int seed, string outDir, string? countyPrefix, string? divisionsFile)
+    {
+        var divisionsPath = townships == 1 ? null : divisionsFile;
+        var divisions = divisionsPath is null ? null : ReadDivisions(divisionsPath, countyPrefix ?? "");
         if (divisions is not null && divisions.Count < townships)
-            throw new UsageException($"{divisionsPath} has {divisions.Count} townships under '{cl.Get("county") ?? ""}', fewer than --townships {townships}.");
-        var county = cl.Get("county") ?? "530627";
+            throw new UsageException($"{divisionsPath} has {divisions.Count} townships under '{countyPrefix ?? ""}', fewer than --townships {townships}.");
+        var county = countyPrefix ?? "530627";
         if (divisions is null && (townships < 1 || townships > 399)) throw new UsageException("--townships must be between 1 and 399 (more with --divisions).");
         if (divisions is not null) Console.WriteLine($"codes and names from {divisionsPath}");
         int columns = (int)Math.Ceiling(Math.Sqrt(townships));

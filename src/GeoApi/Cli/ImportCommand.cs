@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -12,15 +13,30 @@ namespace GridSpatial.GeoApi.Cli;
 /// villages/buildings/households/barriers.geojson the folder holds.</summary>
 public static class ImportCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string>());
-        var cs = Environment.GetEnvironmentVariable("GRIDSPATIAL_DB") ?? Database.ConnectionString(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        var dir = new Option<string>("--dir") { Description = "a township folder: township.geojson and whichever layers it holds", HelpName = "DIR" };
+        var townshipCode = new Option<string>("--township-code") { Description = "the township a --layer file belongs to", HelpName = "C" };
+        var layer = new Option<string>("--layer") { Description = "the layer of --file", HelpName = "villages|buildings|households|barriers" };
+        var file = new Option<string>("--file") { Description = "one layer's GeoJSON", HelpName = "F" };
+        var townships = new Option<string>("--townships") { Description = "township boundaries (GeoJSON)", HelpName = "F" };
+        var command = new Command("import", "streams GeoJSON into the database (binary COPY, constant memory, one transaction per layer, upsert by id): " +
+            "--dir DIR | --township-code C --layer L --file F | --townships F")
+        {
+            dir, townshipCode, layer, file, townships,
+        };
+        command.SetAction(p => RunAsync(new ImportFiles(p.GetValue(dir), p.GetValue(townships), p.GetValue(townshipCode), p.GetValue(layer), p.GetValue(file))));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(ImportFiles files)
+    {
+        var cs = Database.ConnectionString();
         Migrator.Apply(cs);
         await using var db = Database.Create(cs);
         var importer = new LayerImporter(db);
         var ct = CancellationToken.None;
-        if (cl.Get("dir") is { } dir)
+        if (files.Dir is { } dir)
         {
             var townshipFile = Path.Combine(dir, "township.geojson");
             string code = "";
@@ -34,14 +50,16 @@ public static class ImportCommand
             }
             return 0;
         }
-        if (cl.Get("townships") is { } townships)
+        if (files.Townships is { } townships)
         {
             await Report(importer.ImportTownshipsAsync(Read(townships, "townships", ct), "cli", null, ct));
             return 0;
         }
-        var which = cl.Required("layer");
+        var which = files.Layer ?? throw new UsageException("Option '--layer' is required (or --dir, or --townships).");
         if (!Enum.TryParse<Layer>(which, true, out var l)) throw new UsageException($"Unknown layer '{which}'.");
-        await Report(importer.ImportAsync(cl.Required("township-code"), l, Read(cl.Required("file"), which, ct), "cli", ct));
+        var layerTownship = files.TownshipCode ?? throw new UsageException("Option '--township-code' is required with --layer.");
+        var layerFile = files.File ?? throw new UsageException("Option '--file' is required with --layer.");
+        await Report(importer.ImportAsync(layerTownship, l, Read(layerFile, which, ct), "cli", ct));
         return 0;
     }
 
@@ -59,3 +77,6 @@ public static class ImportCommand
         await foreach (var f in FeatureReader.ReadAsync(stream, layer, ct)) yield return f;
     }
 }
+
+/// <summary>What one import reads: a folder, the townships file, or one layer's file.</summary>
+public sealed record ImportFiles(string? Dir, string? Townships = null, string? TownshipCode = null, string? Layer = null, string? File = null);

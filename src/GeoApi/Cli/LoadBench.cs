@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -15,13 +16,19 @@ public static class LoadBench
     private static string Row((double P50, double P99, double Achieved, int Errors) r) =>
         FormattableString.Invariant($"{r.Achieved:N0} req/s, p50 {r.P50:F2} ms, p99 {r.P99:F2} ms, {r.Errors} errors");
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string>());
-        int seconds = cl.Number("seconds", 15);
-        int rate = cl.Number("rate", 2000);
+        var seconds = new Option<int>("--seconds") { Description = "how long each run lasts", HelpName = "S", DefaultValueFactory = _ => 15 };
+        var rate = new Option<int>("--rate") { Description = "lookups per second of the fixed-rate client", HelpName = "R", DefaultValueFactory = _ => 2000 };
+        var command = new Command("load", "wrk and a fixed-rate client on lookups, alone and while the largest township is recomputed back to back") { seconds, rate };
+        command.SetAction(p => RunAsync(p.GetValue(seconds), p.GetValue(rate)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int seconds, int rate)
+    {
         if (!File.Exists("/usr/bin/wrk")) throw new UsageException("bench load needs wrk (apt-get install wrk).");
-        var cs = Environment.GetEnvironmentVariable("GRIDSPATIAL_DB") ?? Database.ConnectionString(new ConfigurationBuilder().Build());
+        var cs = Database.ConnectionString();
         Migrator.Apply(cs);
         await using var db = Database.Create(cs);
         string township;

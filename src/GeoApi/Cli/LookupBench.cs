@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -15,12 +16,18 @@ namespace GridSpatial.GeoApi.Cli;
 /// request answered from PostGIS.</summary>
 public static class LookupBench
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string>());
-        int rate = cl.Number("rate", 2000);
-        int seconds = cl.Number("seconds", 10);
-        var cs = Environment.GetEnvironmentVariable("GRIDSPATIAL_DB") ?? Database.ConnectionString(new ConfigurationBuilder().Build());
+        var rate = new Option<int>("--rate") { Description = "single REST lookups per second", HelpName = "R", DefaultValueFactory = _ => 2000 };
+        var seconds = new Option<int>("--seconds") { Description = "how long each fixed-rate run lasts", HelpName = "S", DefaultValueFactory = _ => 10 };
+        var command = new Command("lookup", "lookups: in-process, batch REST, single REST at a fixed rate (and wrk), each against PostGIS") { rate, seconds };
+        command.SetAction(p => RunAsync(p.GetValue(rate), p.GetValue(seconds)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int rate, int seconds)
+    {
+        var cs = Database.ConnectionString();
         Migrator.Apply(cs);
         await using var db = Database.Create(cs);
         var index = new LookupIndex(db, NullLogger<LookupIndex>.Instance);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Files;
@@ -6,20 +7,29 @@ using Spectre.Console;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>partition-all --input DIR --out DIR [--options O.json] [--parallel N]</c>: every
-/// township folder of DIR (township.geojson, households.geojson and whichever of buildings,
-/// barriers, villages.geojson it has; a previous output of the same name under --out is used for
-/// stable codes), partitioned in parallel over the cores, each written in the <c>partition</c>
+/// <summary><c>partition-all</c>: every township folder of DIR (township.geojson,
+/// households.geojson and whichever of buildings, barriers, villages.geojson it has; a previous
+/// output of the same name under --out is used for stable codes), partitioned in parallel over the cores, each written in the <c>partition</c>
 /// output format, with a progress bar.</summary>
 public static class PartitionAllCommand
 {
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string>());
-        var input = cl.Required("input");
-        var output = cl.Required("out");
-        var options = cl.Get("options") is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptions();
-        int parallel = cl.Number("parallel", Environment.ProcessorCount);
+        var input = new Option<string>("--input") { Description = "a folder of township folders", HelpName = "DIR", Required = true };
+        var output = new Option<string>("--out") { Description = "the output folder (its earlier outputs keep codes stable)", HelpName = "DIR", Required = true };
+        var options = new Option<string>("--options") { Description = "partition options (snake_case JSON, README)", HelpName = "O.json" };
+        var parallel = new Option<int>("--parallel") { Description = "townships at once", HelpName = "N", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("partition-all", "every township folder of DIR in parallel over the cores, each in the partition format, with a progress bar")
+        {
+            input, output, options, parallel,
+        };
+        command.SetAction(p => Run(p.GetRequiredValue(input), p.GetRequiredValue(output), p.GetValue(options), p.GetValue(parallel)));
+        return command;
+    }
+
+    private static int Run(string input, string output, string? optionsFile, int parallel)
+    {
+        var options = optionsFile is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptions();
         var folders = Directory.GetDirectories(input).Where(d => File.Exists(Path.Combine(d, "township.geojson"))).Order(StringComparer.Ordinal).ToList();
         if (folders.Count == 0) throw new UsageException($"No township folder (with township.geojson) under {input}.");
 

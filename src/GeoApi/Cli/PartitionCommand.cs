@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Inputs;
@@ -5,25 +6,31 @@ using GridSpatial.Partitioner.Files;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>partition --township T --households H [--buildings B] [--barriers R]
-/// [--villages V] [--previous DIR] [--options O.json] [--input-crs wgs84|gcj02] --out DIR</c>:
-/// no database; writes the DESIGN §4 output folder and prints a one-line summary.</summary>
+/// <summary><c>partition</c>: one township's files, no database; writes the DESIGN §4 output
+/// folder and prints a one-line summary. Its options are defined in <see cref="Create"/>.</summary>
 public static class PartitionCommand
 {
-    public const string Usage =
-        "partition --township T.geojson --households H.geojson [--buildings B.geojson] [--barriers R.geojson]\n" +
-        "          [--villages V.geojson] [--previous DIR] [--options O.json] [--input-crs wgs84|gcj02] [--quiet] --out DIR";
-
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string> { "quiet" });
-        var options = cl.Get("options") is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptions();
-        if (cl.Get("input-crs") is { } crs) options = options with { InputCrs = crs };
-        var input = ReadInput(cl);
-        var progress = cl.Has("quiet") ? null : new Progress<string>(stage => Console.Error.WriteLine($"  {stage} done"));
+        var files = new TownshipFileOptions(required: true);
+        var options = new Option<string>("--options") { Description = "partition options (snake_case JSON, README)", HelpName = "O.json" };
+        var inputCrs = new Option<string>("--input-crs") { Description = "coordinates of the input files", HelpName = "wgs84|gcj02" };
+        var quiet = new Option<bool>("--quiet") { Description = "no progress on standard error" };
+        var outDir = new Option<string>("--out") { Description = "the output folder", HelpName = "DIR", Required = true };
+        var command = new Command("partition", "partitions one township, no database; writes the DESIGN §4 folder and prints a one-line summary");
+        foreach (var o in files.All.Concat([options, inputCrs, quiet, outDir])) command.Options.Add(o);
+        command.SetAction(p => Run(files.Files(p)!, p.GetValue(options), p.GetValue(inputCrs), p.GetValue(quiet), p.GetRequiredValue(outDir)));
+        return command;
+    }
+
+    private static int Run(TownshipFiles files, string? optionsFile, string? inputCrs, bool quiet, string outDir)
+    {
+        var options = optionsFile is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptions();
+        if (inputCrs is { } crs) options = options with { InputCrs = crs };
+        var input = ReadInput(files);
+        var progress = quiet ? null : new Progress<string>(stage => Console.Error.WriteLine($"  {stage} done"));
         var clock = Stopwatch.StartNew();
         var partition = new TownshipPartitioner(options) { Progress = progress }.Partition(input);
-        var outDir = cl.Required("out");
         PartitionWriter.Write(partition, outDir);
         var r = partition.Report;
         var stability = r.CodeStability is { } s ? FormattableString.Invariant($"stability {s:P2}; ") : "";
@@ -32,11 +39,11 @@ public static class PartitionCommand
         return 0;
     }
 
-    public static PartitionInput ReadInput(CommandLine cl) => new(
-        GeoJsonInputReader.ReadTownship(cl.Required("township")),
-        GeoJsonInputReader.ReadHouseholds(cl.Required("households")),
-        cl.Get("buildings") is { } b ? GeoJsonInputReader.ReadBuildings(b) : [],
-        cl.Get("barriers") is { } r ? GeoJsonInputReader.ReadBarriers(r) : [],
-        cl.Get("villages") is { } v ? GeoJsonInputReader.ReadVillages(v) : [],
-        cl.Get("previous") is { } p ? GeoJsonInputReader.ReadPrevious(p) : null);
+    public static PartitionInput ReadInput(TownshipFiles files) => new(
+        GeoJsonInputReader.ReadTownship(files.Township),
+        GeoJsonInputReader.ReadHouseholds(files.Households),
+        files.Buildings is { } b ? GeoJsonInputReader.ReadBuildings(b) : [],
+        files.Barriers is { } r ? GeoJsonInputReader.ReadBarriers(r) : [],
+        files.Villages is { } v ? GeoJsonInputReader.ReadVillages(v) : [],
+        files.Previous is { } p ? GeoJsonInputReader.ReadPrevious(p) : null);
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -9,24 +10,31 @@ using GridSpatial.GeoApi.SampleData;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>bench recompute [--households 5000] [--edits 20] [--quiet 0.5]</c>: edit → new codes
+/// <summary><c>bench recompute</c>: edit → new codes
 /// visible through <c>GET /api/households/{id}/grid</c>, end to end through the running service
 /// (scheduler, Hangfire job on PostgreSQL storage, publish), one edit at a time.</summary>
 public static class RecomputeBench
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string>());
-        int households = cl.Number("households", 5000), edits = cl.Number("edits", 20);
-        var quiet = cl.Get("quiet") ?? "0.5";
+        var households = new Option<int>("--households") { Description = "households of the synthetic township", HelpName = "N", DefaultValueFactory = _ => 5000 };
+        var edits = new Option<int>("--edits") { Description = "edits, one at a time", HelpName = "E", DefaultValueFactory = _ => 20 };
+        var quiet = new Option<string>("--quiet") { Description = "the recompute quiet period in seconds", HelpName = "S", DefaultValueFactory = _ => "0.5" };
+        var command = new Command("recompute", "edit → new codes visible, end to end through the service") { households, edits, quiet };
+        command.SetAction(p => RunAsync(p.GetValue(households), p.GetValue(edits), p.GetRequiredValue(quiet)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int households, int edits, string quiet)
+    {
         const string code = "530627170";
-        var cs = Environment.GetEnvironmentVariable("GRIDSPATIAL_DB") ?? Database.ConnectionString(new ConfigurationBuilder().Build());
+        var cs = Database.ConnectionString();
         Migrator.Apply(cs);
 
         var t = new TownshipGenerator(170).Generate(code, "测速镇", 105.9, 26.9, households);
         var dir = Path.Combine(Path.GetTempPath(), "gs-bench-recompute");
         SampleWriter.Write(t, dir);
-        await ImportCommand.RunAsync(["--dir", dir]);
+        await ImportCommand.RunAsync(new ImportFiles(dir));
 
         await using var host = await BenchHost.StartAsync($"--Recompute:QuietSeconds={quiet}");
         using var http = host.Client();

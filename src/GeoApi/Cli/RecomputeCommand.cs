@@ -1,18 +1,30 @@
+using System.CommandLine;
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Infrastructure;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>recompute --township C [--reason TEXT] [--force]</c>: partitions a stored township
+/// <summary><c>recompute</c>: partitions a stored township
 /// and publishes the result as a new version — through the same <see cref="RecomputeJob"/> the
 /// service runs (advisory lock per township, audit, the configured partition options), only
 /// here and now instead of on a job server.</summary>
 public static class RecomputeCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string> { "force" });
-        var code = cl.Required("township");
+        var township = new Option<string>("--township") { Description = "the township's code", HelpName = "C", Required = true };
+        var reason = new Option<string>("--reason") { Description = "for the audit log", HelpName = "TEXT", DefaultValueFactory = _ => "recompute from the command line" };
+        var force = new Option<bool>("--force") { Description = "partition and publish even when the data did not change" };
+        var command = new Command("recompute", "partitions a stored township and publishes a new version atomically (nothing new when the data did not change)")
+        {
+            township, reason, force,
+        };
+        command.SetAction(p => RunAsync(p.GetRequiredValue(township), p.GetRequiredValue(reason), p.GetValue(force)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string code, string reason, bool force)
+    {
         var builder = Host.CreateApplicationBuilder([]);
         builder.Logging.ClearProviders();
         var cs = Database.ConnectionString(builder.Configuration);
@@ -21,7 +33,7 @@ public static class RecomputeCommand
         builder.Services.AddRecompute(builder.Configuration, runJobs: false);
         using var host = builder.Build();
         var job = host.Services.GetRequiredService<RecomputeJob>();
-        var outcome = await job.RunAsync(code, "cli", cl.Get("reason") ?? "recompute from the command line", cl.Has("force"), CancellationToken.None);
+        var outcome = await job.RunAsync(code, "cli", reason, force, CancellationToken.None);
         Console.WriteLine($"{code}: {outcome}");
         return 0;
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Infrastructure;
 
@@ -5,10 +6,19 @@ namespace GridSpatial.GeoApi.Cli;
 
 /// <summary><c>worker</c>: a process that only runs background jobs (recomputes) from the
 /// shared PostgreSQL job storage; start as many as the load needs, beside any number of API
-/// processes.</summary>
+/// processes. Its other arguments are the host's (<c>--Section:Key=Value</c>), as for serve.</summary>
 public static class WorkerCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
+    {
+        var command = new Command("worker", "run background jobs only (any number, beside the APIs); " +
+            "the host's own arguments (--Section:Key=Value) pass through")
+        { TreatUnmatchedTokensAsErrors = false };
+        command.SetAction(p => RunAsync([.. p.UnmatchedTokens]));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
         builder.Logging.ClearProviders();
