@@ -10,14 +10,14 @@ namespace GridSpatial.GeoApi.Cli;
 
 /// <summary><c>import</c>: streams GeoJSON files into the database with binary COPY, one
 /// transaction per layer. <c>--dir DIR</c> imports township.geojson and whichever of
-/// villages/buildings/households/barriers.geojson the folder holds.</summary>
+/// villages/buildings/households/barriers/streets.geojson the folder holds.</summary>
 public static class ImportCommand
 {
     public static Command Create()
     {
         var dir = new Option<string>("--dir") { Description = "a township folder: township.geojson and whichever layers it holds", HelpName = "DIR" };
         var townshipCode = new Option<string>("--township-code") { Description = "the township a --layer file belongs to", HelpName = "C" };
-        var layer = new Option<string>("--layer") { Description = "the layer of --file", HelpName = "villages|buildings|households|barriers" };
+        var layer = new Option<string>("--layer") { Description = "the layer of --file", HelpName = "villages|buildings|households|barriers|streets" };
         var file = new Option<string>("--file") { Description = "one layer's GeoJSON", HelpName = "F" };
         var townships = new Option<string>("--townships") { Description = "township boundaries (GeoJSON)", HelpName = "F" };
         var command = new Command("import", "streams GeoJSON into the database (binary COPY, constant memory, one transaction per layer, upsert by id): " +
