@@ -341,7 +341,8 @@
       const tj = await api(`/tiles/${l}.json`);
       map.getSource(l).setTiles(tj.tiles);
     }));
-    await new Promise((r) => map.once('idle', () => r()));
+    // Listen, then ask for a frame: an idle that came while the TileJSONs loaded would otherwise be missed.
+    await new Promise((r) => { map.once('idle', () => r()); map.triggerRepaint(); setTimeout(r, 10000); });
   }
 
   // -- Wiring.

@@ -177,7 +177,14 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Contains("would change", await page.InnerTextAsync("#preview-summary"), StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-preview.png") });
         await page.ClickAsync("#publish");
-        await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.startsWith('Published version')", null, new() { Timeout = 30_000 });
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.startsWith('Published version')", null, new() { Timeout = 45_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"not published within 45 s; the page says: {await page.InnerTextAsync("#status")}");
+        }
 
         var after = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}");
         Assert.Equal(before.GetProperty("currentVersion").GetInt32() + 1, after.GetProperty("currentVersion").GetInt32());
