@@ -4,7 +4,9 @@ using GridSpatial.GeoApi.SampleData;
 namespace GridSpatial.GeoApi.Cli;
 
 /// <summary><c>generate [--townships N] [--households-per-township M] [--seed S] --out DIR</c>:
-/// synthetic townships (one folder each when N &gt; 1), deterministic. With N &gt; 1 and the China
+/// synthetic townships (one folder each when N &gt; 1), deterministic. One township (the sample:
+/// code county + seed, 9,000 households by default) takes its code's real village names from the
+/// division codes when they are at hand. With N &gt; 1 and the China
 /// division codes at hand (<c>--divisions CSV</c>, by default
 /// <c>../shared/data/china-division/yunnan_divisions.csv</c> beside the repository), townships and
 /// villages take real codes and names, in code order under <c>--county</c> (a prefix; default
@@ -41,14 +43,26 @@ public static class GenerateCommand
     {
         var cl = new CommandLine(args, new HashSet<string>());
         int townships = cl.Number("townships", 1);
-        int households = cl.Number("households-per-township", 6000);
+        //-- The sample (one township) is a large 镇 of 9,000 households; county sets keep 6,000 each.
+        int households = cl.Number("households-per-township", townships == 1 ? 9000 : 6000);
         int seed = cl.Number("seed", 118);
         var outDir = cl.Required("out");
-        var divisionsPath = cl.Has("no-divisions") || townships == 1 ? null : cl.Get("divisions") ?? DefaultDivisions();
+        var divisionsPath = cl.Has("no-divisions") ? null : cl.Get("divisions") ?? DefaultDivisions();
+        var county = cl.Get("county") ?? "530627";
+        if (townships == 1)
+        {
+            //-- One township keeps its made-up code (county + seed) and takes that code's real village names when the file has it.
+            var code = county + seed.ToString("D3", CultureInfo.InvariantCulture);
+            var real = divisionsPath is null ? null : ReadDivisions(divisionsPath, code).FirstOrDefault(d => d.Code == code);
+            if (real is not null) Console.WriteLine($"village codes and names from {divisionsPath}");
+            var t = new TownshipGenerator(seed).Generate(code, real?.Name ?? "木卓镇", 104.87, 27.44, households, realVillages: real?.Villages);
+            SampleWriter.Write(t, outDir);
+            Console.WriteLine($"{code} {t.Township.Name}: {t.Households.Count} households, {t.Buildings.Count} buildings, {t.Villages.Count} villages, {t.Streets.Count} streets");
+            return 0;
+        }
         var divisions = divisionsPath is null ? null : ReadDivisions(divisionsPath, cl.Get("county") ?? "");
         if (divisions is not null && divisions.Count < townships)
             throw new UsageException($"{divisionsPath} has {divisions.Count} townships under '{cl.Get("county") ?? ""}', fewer than --townships {townships}.");
-        var county = cl.Get("county") ?? "530627";
         if (divisions is null && (townships < 1 || townships > 399)) throw new UsageException("--townships must be between 1 and 399 (more with --divisions).");
         if (divisions is not null) Console.WriteLine($"codes and names from {divisionsPath}");
         int columns = (int)Math.Ceiling(Math.Sqrt(townships));
@@ -56,9 +70,9 @@ public static class GenerateCommand
         Parallel.For(0, townships, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var real = divisions?[i];
-            var code = real?.Code ?? county + (townships == 1 ? seed : 101 + i).ToString("D3", CultureInfo.InvariantCulture);
+            var code = real?.Code ?? county + (101 + i).ToString("D3", CultureInfo.InvariantCulture);
             double lon = 104.87 + (i % columns) * spacing, lat = 27.44 + (i / columns) * spacing;
-            var name = real?.Name ?? (townships == 1 ? "木卓镇" : $"合成{i + 1}镇");
+            var name = real?.Name ?? $"合成{i + 1}镇";
             var t = new TownshipGenerator(seed + i).Generate(code, name, lon, lat, households, realVillages: real?.Villages);
             SampleWriter.Write(t, townships == 1 ? outDir : Path.Combine(outDir, code));
             Console.WriteLine($"{code} {name}: {t.Households.Count} households, {t.Buildings.Count} buildings, {t.Villages.Count} villages");
