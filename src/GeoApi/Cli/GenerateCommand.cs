@@ -41,7 +41,7 @@ public static class GenerateCommand
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, new HashSet<string>());
+        var cl = new CommandLine(args, new HashSet<string>(StringComparer.Ordinal) { "no-divisions" });
         int townships = cl.Number("townships", 1);
         //-- The sample (one township) is a large 镇 of 9,000 households; county sets keep 6,000 each.
         int households = cl.Number("households-per-township", townships == 1 ? 9000 : 6000);

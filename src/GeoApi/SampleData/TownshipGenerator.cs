@@ -54,7 +54,10 @@ public sealed class TownshipGenerator(int seed)
 
         var township = new TownshipInput(townshipCode, name, LocalFrame.LonLat.CreateMultiPolygon([townshipLonLat]));
         var villageInputs = villagesLonLat.Select((v, i) => new VillageInput(codes[i], villageNames[i], LocalFrame.LonLat.CreateMultiPolygon([v]))).ToList();
-        var barrierOut = barriers.Select((b, i) => new GeneratedBarrier($"R{townshipCode}{i + 1:D3}", frame.Line(b.Line), b.Kind, b.Name)).ToList();
+        //-- Barriers run on 50 m past the boundary, as a clipped road layer does, so they cut the township on the 1e-7° grid too.
+        var reach = outline.Buffer(50);
+        var barrierOut = valley.Lines.SelectMany(l => Parts(OverlayNGRobust.Overlay(l.Line, reach, SpatialFunction.Intersection)).Select(p => (Line: p, l.Kind, l.Name)))
+            .Select((b, i) => new GeneratedBarrier($"R{townshipCode}{i + 1:D3}", frame.Line(b.Line), b.Kind, b.Name)).ToList();
         return new GeneratedTownship(township, villageInputs, layers.Buildings, layers.Households, barrierOut, layers.Streets);
     }
 
