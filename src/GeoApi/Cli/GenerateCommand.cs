@@ -66,12 +66,14 @@ public static class GenerateCommand
         if (divisions is null && (townships < 1 || townships > 399)) throw new UsageException("--townships must be between 1 and 399 (more with --divisions).");
         if (divisions is not null) Console.WriteLine($"codes and names from {divisionsPath}");
         int columns = (int)Math.Ceiling(Math.Sqrt(townships));
-        double spacing = 2.6 * Math.Max(800, Math.Sqrt(households / (Math.PI * 90.0)) * 1000) / 100000.0;
+        //-- A township reaches at most 1.47 radii from its centre (RidgeOutline), so centres 3 radii apart never overlap.
+        double radius = Math.Max(800, Math.Sqrt(households / (Math.PI * 90.0)) * 1000);
+        double lonSpacing = 3 * radius / (111320 * Math.Cos(27.44 * Math.PI / 180)), latSpacing = 3 * radius / 110540;
         Parallel.For(0, townships, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var real = divisions?[i];
             var code = real?.Code ?? county + (101 + i).ToString("D3", CultureInfo.InvariantCulture);
-            double lon = 104.87 + (i % columns) * spacing, lat = 27.44 + (i / columns) * spacing;
+            double lon = 104.87 + (i % columns) * lonSpacing, lat = 27.44 + (i / columns) * latSpacing;
             var name = real?.Name ?? $"合成{i + 1}镇";
             var t = new TownshipGenerator(seed + i).Generate(code, name, lon, lat, households, realVillages: real?.Villages);
             SampleWriter.Write(t, townships == 1 ? outDir : Path.Combine(outDir, code));

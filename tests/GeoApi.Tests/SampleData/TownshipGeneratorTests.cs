@@ -17,9 +17,14 @@ public class TownshipGeneratorTests
         { 118, 9000, 0.25 }, { 7, 200, 0 }, { 8, 200, 0.3 }, { 9, 600, 0 }, { 10, 1500, 0.25 }, { 11, 3000, 0.3 }, { 12, 3000, 0 },
     };
 
-    private static GeneratedTownship Generate(int seed, int households, double urbanShare) => seed == 118 && households == 9000
+    private static bool IsSample(int seed, int households) => seed == 118 && households == 9000;
+
+    private static GeneratedTownship Generate(int seed, int households, double urbanShare) => IsSample(seed, households)
         ? Sample.Value
         : new TownshipGenerator(seed).Generate($"530627{seed % 100 + 100:D3}", "测试镇", 105.0, 27.0, households, urbanShare);
+
+    /// <summary>The point a township was generated around.</summary>
+    private static Coordinate Origin(int seed, int households) => IsSample(seed, households) ? new(104.87, 27.44) : new(105.0, 27.0);
 
     [Fact]
     public void Write_SameSeed_IdenticalFiles()
@@ -45,7 +50,7 @@ public class TownshipGeneratorTests
     [MemberData(nameof(Townships))]
     public void Generate_Boundary_SimpleRidgeLikePolygon(int seed, int households, double urbanShare)
     {
-        var boundary = Metric(Generate(seed, households, urbanShare).Township.Boundary);
+        var boundary = Metric(Generate(seed, households, urbanShare).Township.Boundary, Origin(seed, households));
         var polygon = Assert.IsType<Polygon>(Assert.Single(Enumerable.Range(0, boundary.NumGeometries).Select(boundary.GetGeometryN)));
         Assert.True(polygon.IsValid && polygon.IsSimple, "the boundary is a valid simple polygon");
         Assert.Equal(0, polygon.NumInteriorRings);
@@ -63,6 +68,7 @@ public class TownshipGeneratorTests
         double radius = Math.Max(800, Math.Sqrt(households / (Math.PI * 90.0)) * 1000);
         Assert.InRange(polygon.Area / (Math.PI * radius * radius), 0.7, 1.3);
         Assert.True(polygon.Coordinates.Max(p => p.Distance(c)) < 1.6 * radius, "no point farther than 1.6 radii from the centroid");
+        Assert.True(polygon.Coordinates.Max(p => p.Distance(new Coordinate(0, 0))) < 1.48 * radius, "no point farther than 1.47 radii from the township's centre point");
     }
 
     [Theory]
@@ -143,11 +149,7 @@ public class TownshipGeneratorTests
         Assert.True(t.Barriers.Count(b => b.Kind == "road") >= 3, "a provincial road and county roads");
     }
 
-    /// <summary>Metres east and north of the geometry's envelope centre (a local equirectangular projection).</summary>
-    private static Geometry Metric(Geometry lonLat)
-    {
-        var o = lonLat.EnvelopeInternal.Centre;
-        return Partitioner.Projection.CoordinateMapper.Map(lonLat,
+    /// <summary>Metres east and north of the point the township was generated around (a local equirectangular projection).</summary>
+    private static Geometry Metric(Geometry lonLat, Coordinate o) => Partitioner.Projection.CoordinateMapper.Map(lonLat,
             c => new Coordinate((c.X - o.X) * 111320 * Math.Cos(o.Y * Math.PI / 180), (c.Y - o.Y) * 110540), new GeometryFactory());
-    }
 }
