@@ -19,7 +19,8 @@ internal sealed class RuralSettlement(Layers layers, LandUse land, Valley valley
     public int Build(int village, string code, string villageShort, int households)
     {
         if (households <= 0) return 0;
-        int count = households < 48 ? Math.Max(1, households / 16) : Math.Clamp((int)Math.Round(households / 75.0), 3, 10);
+        //-- Natural villages of 40–110 households on average, so villages differ in how many 组 they have.
+        int count = households < 48 ? Math.Max(1, households / 16) : Math.Clamp((int)Math.Round(households / (40 + 70 * rnd.NextDouble())), 3, 10);
         var weights = Enumerable.Range(0, count).Select(_ => 0.5 + rnd.NextDouble()).ToArray();
         int placed = 0;
         for (int k = 0; k < count + 3 && placed < households; k++)
