@@ -5,7 +5,9 @@ using GridSpatial.GeoApi.SampleData;
 namespace GridSpatial.GeoApi.Cli;
 
 /// <summary><c>generate</c>: synthetic townships (one folder each when N &gt; 1), deterministic.
-/// With N &gt; 1 and the China division codes at hand (<c>--divisions CSV</c>, by default
+/// One township (the sample: code county + seed, 9,000 households by default) takes its code's
+/// real village names from the division codes when they are at hand. With N &gt; 1 and the China
+/// division codes at hand (<c>--divisions CSV</c>, by default
 /// <c>../shared/data/china-division/yunnan_divisions.csv</c> beside the repository), townships and
 /// villages take real codes and names, in code order under <c>--county</c> (a prefix; default
 /// every county of the file); otherwise codes are made up under county 530627.</summary>
@@ -38,7 +40,7 @@ public static class GenerateCommand
     public static Command Create()
     {
         var townships = new Option<int>("--townships") { Description = "how many townships", HelpName = "N", DefaultValueFactory = _ => 1 };
-        var households = new Option<int>("--households-per-township") { Description = "households in each", HelpName = "M", DefaultValueFactory = _ => 6000 };
+        var households = new Option<int?>("--households-per-township") { Description = "households in each (default 9,000 for one township, the sample; 6,000 each for more)", HelpName = "M" };
         var seed = new Option<int>("--seed") { Description = "the random seed (same seed, same townships)", HelpName = "S", DefaultValueFactory = _ => 118 };
         var county = new Option<string>("--county") { Description = "a code prefix: the county (or any division) whose real codes to use; made-up codes under it otherwise (default 530627)", HelpName = "PREFIX" };
         var divisions = new Option<string>("--divisions") { Description = "the China division codes (default ../shared/data/china-division/yunnan_divisions.csv beside the repository)", HelpName = "CSV" };
@@ -52,7 +54,7 @@ public static class GenerateCommand
         {
             if (r.GetValue(noDivisions) && r.GetValue(divisions) is not null) r.AddError("--divisions and --no-divisions exclude each other.");
         });
-        command.SetAction(p => Run(p.GetValue(townships), p.GetValue(households), p.GetValue(seed), p.GetRequiredValue(outDir),
+        command.SetAction(p => Run(p.GetValue(townships), p.GetValue(households) ?? (p.GetValue(townships) == 1 ? 9000 : 6000), p.GetValue(seed), p.GetRequiredValue(outDir),
             p.GetValue(county), p.GetValue(noDivisions) ? null : p.GetValue(divisions) ?? DefaultDivisions()));
         return command;
     }
@@ -60,21 +62,34 @@ public static class GenerateCommand
     /// <param name="divisionsFile">The division codes' CSV; null for made-up codes.</param>
     private static int Run(int townships, int households, int seed, string outDir, string? countyPrefix, string? divisionsFile)
     {
-        var divisionsPath = townships == 1 ? null : divisionsFile;
+        var divisionsPath = divisionsFile;
+        var county = countyPrefix ?? "530627";
+        if (townships == 1)
+        {
+            //-- One township keeps its made-up code (county + seed) and takes that code's real village names when the file has it.
+            var code = county + seed.ToString("D3", CultureInfo.InvariantCulture);
+            var real = divisionsPath is null ? null : ReadDivisions(divisionsPath, code).FirstOrDefault(d => d.Code == code);
+            if (real is not null) Console.WriteLine($"village codes and names from {divisionsPath}");
+            var t = new TownshipGenerator(seed).Generate(code, real?.Name ?? "木卓镇", 104.87, 27.44, households, realVillages: real?.Villages);
+            SampleWriter.Write(t, outDir);
+            Console.WriteLine($"{code} {t.Township.Name}: {t.Households.Count} households, {t.Buildings.Count} buildings, {t.Villages.Count} villages, {t.Streets.Count} streets");
+            return 0;
+        }
         var divisions = divisionsPath is null ? null : ReadDivisions(divisionsPath, countyPrefix ?? "");
         if (divisions is not null && divisions.Count < townships)
             throw new UsageException($"{divisionsPath} has {divisions.Count} townships under '{countyPrefix ?? ""}', fewer than --townships {townships}.");
-        var county = countyPrefix ?? "530627";
         if (divisions is null && (townships < 1 || townships > 399)) throw new UsageException("--townships must be between 1 and 399 (more with --divisions).");
         if (divisions is not null) Console.WriteLine($"codes and names from {divisionsPath}");
         int columns = (int)Math.Ceiling(Math.Sqrt(townships));
-        double spacing = 2.6 * Math.Max(800, Math.Sqrt(households / (Math.PI * 90.0)) * 1000) / 100000.0;
+        //-- A township reaches at most 1.47 radii from its centre (RidgeOutline), so centres 3 radii apart never overlap.
+        double radius = Math.Max(800, Math.Sqrt(households / (Math.PI * 90.0)) * 1000);
+        double lonSpacing = 3 * radius / (111320 * Math.Cos(27.44 * Math.PI / 180)), latSpacing = 3 * radius / 110540;
         Parallel.For(0, townships, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var real = divisions?[i];
-            var code = real?.Code ?? county + (townships == 1 ? seed : 101 + i).ToString("D3", CultureInfo.InvariantCulture);
-            double lon = 104.87 + (i % columns) * spacing, lat = 27.44 + (i / columns) * spacing;
-            var name = real?.Name ?? (townships == 1 ? "木卓镇" : $"合成{i + 1}镇");
+            var code = real?.Code ?? county + (101 + i).ToString("D3", CultureInfo.InvariantCulture);
+            double lon = 104.87 + (i % columns) * lonSpacing, lat = 27.44 + (i / columns) * latSpacing;
+            var name = real?.Name ?? $"合成{i + 1}镇";
             var t = new TownshipGenerator(seed + i).Generate(code, name, lon, lat, households, realVillages: real?.Villages);
             SampleWriter.Write(t, townships == 1 ? outDir : Path.Combine(outDir, code));
             Console.WriteLine($"{code} {name}: {t.Households.Count} households, {t.Buildings.Count} buildings, {t.Villages.Count} villages");

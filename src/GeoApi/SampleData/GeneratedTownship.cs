@@ -9,7 +9,8 @@ public sealed record GeneratedTownship(
     IReadOnlyList<VillageInput> Villages,
     IReadOnlyList<GeneratedBuilding> Buildings,
     IReadOnlyList<GeneratedHousehold> Households,
-    IReadOnlyList<GeneratedBarrier> Barriers);
+    IReadOnlyList<GeneratedBarrier> Barriers,
+    IReadOnlyList<GeneratedStreet> Streets);
 
 public sealed record GeneratedBuilding(string Id, string VillageCode, Polygon Footprint, int Floors, string Use);
 

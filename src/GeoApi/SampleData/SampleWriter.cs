@@ -4,8 +4,8 @@ using NetTopologySuite.Features;
 
 namespace GridSpatial.GeoApi.SampleData;
 
-/// <summary>Writes a generated township as the five GeoJSON files the importer and the
-/// <c>partition</c> command read.</summary>
+/// <summary>Writes a generated township as the six GeoJSON files the importer and the
+/// <c>partition</c> command read (township, villages, buildings, households, barriers, streets).</summary>
 public static class SampleWriter
 {
     public static void Write(GeneratedTownship t, string dir)
@@ -31,6 +31,10 @@ public static class SampleWriter
         Save(Path.Combine(dir, "barriers.geojson"), t.Barriers.Select(b => new Feature(b.Line, new AttributesTable
         {
             { "id", b.Id }, { "kind", b.Kind }, { "name", b.Name },
+        })));
+        Save(Path.Combine(dir, "streets.geojson"), t.Streets.Select(s => new Feature(s.Line, new AttributesTable
+        {
+            { "id", s.Id }, { "kind", s.Kind }, { "name", s.Name },
         })));
     }
 
