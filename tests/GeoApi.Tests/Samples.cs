@@ -45,6 +45,19 @@ internal static class Samples
     public static JsonObject Household(string id, double lon, double lat) =>
         Feature(new JsonObject { ["id"] = id }, Point(lon, lat));
 
+    /// <summary>Imports the project's sample township (data/sample, 530627118) through the API:
+    /// the township, then every layer file it has. Upsert by id: a second import changes nothing.</summary>
+    public static async Task ImportSampleAsync(HttpClient http)
+    {
+        using (var t = await http.PostAsync(new Uri("/api/townships", UriKind.Relative), Json(File.ReadAllText(SampleFile("township.geojson")))))
+            Assert.True(t.IsSuccessStatusCode, await t.Content.ReadAsStringAsync());
+        foreach (var layer in new[] { "villages", "buildings", "households", "barriers", "streets" })
+        {
+            using var r = await http.PostAsync(new Uri($"/api/townships/530627118/{layer}", UriKind.Relative), Json(File.ReadAllText(SampleFile(layer + ".geojson"))));
+            Assert.True(r.IsSuccessStatusCode, $"{layer}: {await r.Content.ReadAsStringAsync()}");
+        }
+    }
+
     /// <summary>Imports a generated township through the API: the township, then the given layers.</summary>
     public static async Task ImportAsync(HttpClient http, GridSpatial.GeoApi.SampleData.GeneratedTownship township, params string[] layers)
     {

@@ -19,9 +19,7 @@ public class CrashTests(DatabaseFixture db)
         Skip.If(!File.Exists(dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
         var http = db.Client();
         const string code = "530627118";
-        (await http.PostAsync(new Uri("/api/townships", UriKind.Relative), Samples.Json(File.ReadAllText(Samples.SampleFile("township.geojson"))))).EnsureSuccessStatusCode();
-        foreach (var layer in new[] { "villages", "households", "barriers" })
-            (await http.PostAsync(new Uri($"/api/townships/{code}/{layer}", UriKind.Relative), Samples.Json(File.ReadAllText(Samples.SampleFile(layer + ".geojson"))))).EnsureSuccessStatusCode();
+        await Samples.ImportSampleAsync(http);
         await WaitForVersion(http, code, null);
         //-- A staff edit, so the forced recompute below has a partition other than the current one to publish.
         await Samples.RedrawAsync(http, db.Db, code);

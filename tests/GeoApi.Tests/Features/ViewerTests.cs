@@ -47,7 +47,7 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
     }
 
     /// <summary>The page on the test township, loaded and idle; requests leaving loopback fail the test.</summary>
-    private async Task<IPage> Open()
+    private async Task<IPage> Open(string township = Code)
     {
         Skip.If(_browser is null, "Debian's chromium is not installed");
         var page = await _browser!.NewPageAsync(new()
@@ -57,7 +57,7 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         });
         var outside = new List<string>();
         page.Request += (_, r) => { if (!r.Url.StartsWith(db.Address, StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal) && !r.Url.StartsWith("blob:", StringComparison.Ordinal)) outside.Add(r.Url); };
-        await page.GotoAsync($"{db.Address}/?township={Code}");
+        await page.GotoAsync($"{db.Address}/?township={township}");
         await page.WaitForFunctionAsync("() => window.gridspatial !== undefined");
         //-- A deadline of its own: Playwright's evaluate has none.
         await page.EvaluateAsync("() => Promise.race([window.gridspatial.ready, new Promise((_, no) => setTimeout(() => no(new Error('the viewer was not ready within 60 s')), 60000))])");
@@ -131,6 +131,30 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
             """, Convert.ToBase64String(png));
         Assert.True(counts.GetProperty("on").GetInt32() > 2000, $"on-target pixels: {counts}");
         Assert.True(counts.GetProperty("under").GetInt32() + counts.GetProperty("over").GetInt32() > 0, $"under/over pixels: {counts}");
+    }
+
+    /// <summary>The first map every user sees: the project's sample township (data/sample) in the
+    /// viewer, with its barriers and streets drawn over the coverage; the screenshot is kept
+    /// (TestResults/screenshots/viewer-sample.png).</summary>
+    [SkippableFact]
+    public async Task SampleTownship_ShowsItsCoverageWithBarriersAndStreets_ScreenshotKept()
+    {
+        Skip.If(_browser is null, "Debian's chromium is not installed");
+        const string sample = "530627118";
+        await Samples.ImportSampleAsync(_http);
+        await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(120), sample);
+        var page = await Open(sample);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-sample.png") });
+        //-- Nearer in (streets are drawn from zoom 12): the valley floor at the generation point, with the river and the provincial road.
+        await ZoomTo(page, 104.87, 27.44, 15);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-sample-town.png") });
+        var drawn = await page.EvaluateAsync<JsonElement>("""
+            () => { const m = window.gridspatial.map; const n = (l) => m.queryRenderedFeatures({ layers: [l] }).length;
+                    return { micro: n('micro-fill'), streets: n('street-line'), barriers: n('barrier-line') }; }
+            """);
+        Assert.True(drawn.GetProperty("micro").GetInt32() > 20, $"drawn: {drawn}");
+        Assert.True(drawn.GetProperty("streets").GetInt32() > 5, $"drawn: {drawn}");
+        Assert.True(drawn.GetProperty("barriers").GetInt32() > 0, $"drawn: {drawn}");
     }
 
     [SkippableFact]
