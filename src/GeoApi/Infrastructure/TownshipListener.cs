@@ -35,9 +35,13 @@ public sealed class TownshipListener(NpgsqlDataSource db, IEnumerable<ITownshipO
                         changes = pending.Distinct().ToArray();
                         pending.Clear();
                     }
-                    foreach (var (channel, township) in changes)
+                    //-- Each township once per batch: a publish (which observers treat as a data change too) wins.
+                    foreach (var g in changes.GroupBy(c => c.Township, StringComparer.Ordinal))
+                    {
+                        bool published = g.Any(c => c.Channel == PublishChannel);
                         foreach (var o in observers)
-                            await (channel == PublishChannel ? o.PublishedAsync(township, ct) : o.DataChangedAsync(township, ct));
+                            await (published ? o.PublishedAsync(g.Key, ct) : o.DataChangedAsync(g.Key, ct));
+                    }
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -74,6 +74,9 @@ public sealed class TileStamps(NpgsqlDataSource db) : Infrastructure.ITownshipOb
         Envelope? touched;
         lock (_gate)
         {
+            //-- Told twice of one change (the publisher in-process, then its NOTIFY): the second finds
+            //-- nothing new and neither rebuilds the snapshot nor drops the township's cached tiles.
+            if (_snapshot.States.TryGetValue(townshipCode, out var same) && same == fresh) return;
             var states = new Dictionary<string, State>(_snapshot.States);
             touched = states.TryGetValue(townshipCode, out var old) ? new Envelope(old.Extent) : null;
             if (fresh is null) states.Remove(townshipCode);
