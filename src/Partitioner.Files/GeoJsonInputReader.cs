@@ -44,6 +44,13 @@ public static class GeoJsonInputReader
             return new BarrierInput(r.Id, OnePart(r.Geom), r.Kind);
         });
 
+    public static IReadOnlyList<StreetInput> ReadStreets(string path) =>
+        Validate(path, "streets", (v, f, i) =>
+        {
+            var r = v.Street(f, i);
+            return new StreetInput(r.Id, OnePart(r.Geom), r.Kind);
+        });
+
     /// <summary>Villages; their codes' township is checked against the township file's by the Partitioner.</summary>
     public static IReadOnlyList<VillageInput> ReadVillages(string path) =>
         Validate(path, "villages", (v, f, i) =>

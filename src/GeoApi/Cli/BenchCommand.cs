@@ -52,7 +52,7 @@ public static class BenchCommand
     {
         var rows = new List<string[]>();
 
-        var input = files is not null ? PartitionCommand.ReadInput(files) : Synthetic("530627101", 10_000, 101);
+        var input = files is not null ? files.Read() : Synthetic("530627101", 10_000, 101);
         var (median, best, share) = OneCore(input, repeat);
         rows.Add(["one township, 1 core", input.Households.Count.ToString("N0", CultureInfo.InvariantCulture),
             $"{median:F0} ms (best {best:F0}); clusters 8–12: {share:P1}", $"{input.Households.Count / median * 1000:N0}", $"{PeakMiB()} MiB"]);

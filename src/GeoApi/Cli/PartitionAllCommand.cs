@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace GridSpatial.GeoApi.Cli;
 
 /// <summary><c>partition-all</c>: every township folder of DIR (township.geojson,
-/// households.geojson and whichever of buildings, barriers, villages.geojson it has; a previous
+/// households.geojson and whichever of buildings, barriers, streets, villages.geojson it has; a previous
 /// output of the same name under --out is used for stable codes), partitioned in parallel over the cores, each written in the <c>partition</c>
 /// output format, with a progress bar.</summary>
 public static class PartitionAllCommand
@@ -46,15 +46,8 @@ public static class PartitionAllCommand
                     var name = Path.GetFileName(dir);
                     try
                     {
-                        string? F(string file) => File.Exists(Path.Combine(dir, file)) ? Path.Combine(dir, file) : null;
                         var previous = Path.Combine(output, name);
-                        var inputs = new Partitioner.Inputs.PartitionInput(
-                            GeoJsonInputReader.ReadTownship(Path.Combine(dir, "township.geojson")),
-                            GeoJsonInputReader.ReadHouseholds(Path.Combine(dir, "households.geojson")),
-                            F("buildings.geojson") is { } b ? GeoJsonInputReader.ReadBuildings(b) : [],
-                            F("barriers.geojson") is { } r ? GeoJsonInputReader.ReadBarriers(r) : [],
-                            F("villages.geojson") is { } v ? GeoJsonInputReader.ReadVillages(v) : [],
-                            File.Exists(Path.Combine(previous, "assignments.csv")) ? GeoJsonInputReader.ReadPrevious(previous) : null);
+                        var inputs = TownshipFiles.InFolder(dir, File.Exists(Path.Combine(previous, "assignments.csv")) ? previous : null).Read();
                         var p = new TownshipPartitioner(options).Partition(inputs);
                         PartitionWriter.Write(p, previous);
                         Interlocked.Add(ref households, p.Assignments.Count);

@@ -27,7 +27,7 @@ public static class PartitionCommand
     {
         var options = optionsFile is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptions();
         if (inputCrs is { } crs) options = options with { InputCrs = crs };
-        var input = ReadInput(files);
+        var input = files.Read();
         var progress = quiet ? null : new Progress<string>(stage => Console.Error.WriteLine($"  {stage} done"));
         var clock = Stopwatch.StartNew();
         var partition = new TownshipPartitioner(options) { Progress = progress }.Partition(input);
@@ -38,12 +38,4 @@ public static class PartitionCommand
             $"{r.TownshipCode}: {r.Households} households -> {r.MicroGrids} micro-grids, {r.Grids} grids; cluster 8-12 {r.ClusterShare8To12:P1}, 5-15 {r.ClusterShare5To15:P1}; gap {r.GapAreaRatio:G3}, overlap {r.OverlapAreaRatio:G3}; non-contiguous {r.NonContiguous}; outside own {r.HouseholdsOutsideOwnTerritory}; crossings {r.BarrierCrossings}; {stability}{clock.ElapsedMilliseconds} ms -> {outDir}"));
         return 0;
     }
-
-    public static PartitionInput ReadInput(TownshipFiles files) => new(
-        GeoJsonInputReader.ReadTownship(files.Township),
-        GeoJsonInputReader.ReadHouseholds(files.Households),
-        files.Buildings is { } b ? GeoJsonInputReader.ReadBuildings(b) : [],
-        files.Barriers is { } r ? GeoJsonInputReader.ReadBarriers(r) : [],
-        files.Villages is { } v ? GeoJsonInputReader.ReadVillages(v) : [],
-        files.Previous is { } p ? GeoJsonInputReader.ReadPrevious(p) : null);
 }

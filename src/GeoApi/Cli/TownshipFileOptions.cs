@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GridSpatial.Partitioner.Files;
 
 namespace GridSpatial.GeoApi.Cli;
 
@@ -17,17 +18,40 @@ public sealed class TownshipFileOptions
     public Option<string> Households { get; }
     public Option<string> Buildings { get; } = new("--buildings") { Description = "building footprints (GeoJSON)", HelpName = "B.geojson" };
     public Option<string> Barriers { get; } = new("--barriers") { Description = "roads, rivers and other barriers (GeoJSON)", HelpName = "R.geojson" };
+    public Option<string> Streets { get; } = new("--streets") { Description = "streets, lanes, tracks, paths and ditches borders prefer to follow (GeoJSON)", HelpName = "S.geojson" };
     public Option<string> Villages { get; } = new("--villages") { Description = "village boundaries (GeoJSON)", HelpName = "V.geojson" };
     public Option<string> Previous { get; } = new("--previous") { Description = "an earlier output of this township: its codes stay stable", HelpName = "DIR" };
 
-    public IEnumerable<Option> All => [Township, Households, Buildings, Barriers, Villages, Previous];
+    public IEnumerable<Option> All => [Township, Households, Buildings, Barriers, Streets, Villages, Previous];
 
     /// <summary>The files named on the command line; null when no --township was.</summary>
     public TownshipFiles? Files(ParseResult p) => p.GetValue(Township) is { } township
         ? new TownshipFiles(township,
             p.GetValue(Households) ?? throw new UsageException("Option '--households' is required with --township."),
-            p.GetValue(Buildings), p.GetValue(Barriers), p.GetValue(Villages), p.GetValue(Previous))
+            p.GetValue(Buildings), p.GetValue(Barriers), p.GetValue(Streets), p.GetValue(Villages), p.GetValue(Previous))
         : null;
 }
 
-public sealed record TownshipFiles(string Township, string Households, string? Buildings, string? Barriers, string? Villages, string? Previous);
+/// <summary>One township's input files, from the command line or from a township folder.</summary>
+public sealed record TownshipFiles(string Township, string Households, string? Buildings, string? Barriers, string? Streets, string? Villages, string? Previous)
+{
+    /// <summary>A township folder of <c>partition-all</c>: township.geojson, households.geojson and
+    /// whichever of buildings, barriers, streets and villages.geojson it has.</summary>
+    public static TownshipFiles InFolder(string dir, string? previous)
+    {
+        string? F(string file) => File.Exists(Path.Combine(dir, file)) ? Path.Combine(dir, file) : null;
+        return new TownshipFiles(Path.Combine(dir, "township.geojson"), Path.Combine(dir, "households.geojson"),
+            F("buildings.geojson"), F("barriers.geojson"), F("streets.geojson"), F("villages.geojson"), previous);
+    }
+
+    public Partitioner.Inputs.PartitionInput Read() => new(
+        GeoJsonInputReader.ReadTownship(Township),
+        GeoJsonInputReader.ReadHouseholds(Households),
+        Buildings is { } b ? GeoJsonInputReader.ReadBuildings(b) : [],
+        Barriers is { } r ? GeoJsonInputReader.ReadBarriers(r) : [],
+        Villages is { } v ? GeoJsonInputReader.ReadVillages(v) : [],
+        Previous is { } p ? GeoJsonInputReader.ReadPrevious(p) : null)
+    {
+        Streets = Streets is { } s ? GeoJsonInputReader.ReadStreets(s) : [],
+    };
+}

@@ -9,7 +9,12 @@ public sealed record PartitionInput(
     IReadOnlyList<BuildingInput> Buildings,
     IReadOnlyList<BarrierInput> Barriers,
     IReadOnlyList<VillageInput> Villages,
-    PreviousPartition? Previous = null);
+    PreviousPartition? Previous = null)
+{
+    /// <summary>Streets, lanes, tracks, paths and ditches: soft guides that never block a
+    /// cluster but that territory borders prefer to follow (DESIGN §1).</summary>
+    public IReadOnlyList<StreetInput> Streets { get; init; } = [];
+}
 
 /// <summary>A township (乡镇/街道): 9-digit code, name and its (multi)polygon.</summary>
 public sealed record TownshipInput(string Code, string Name, Geometry Boundary);
@@ -25,3 +30,6 @@ public sealed record BuildingInput(string Id, Geometry Footprint, int? Floors = 
 
 /// <summary>A line grids should not cross: major road, river, railway.</summary>
 public sealed record BarrierInput(string Id, Geometry Line, string? Kind = null);
+
+/// <summary>A line borders prefer to follow: street, lane, track, path or ditch.</summary>
+public sealed record StreetInput(string Id, Geometry Line, string? Kind = null);

@@ -41,6 +41,8 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             r => new BuildingInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.IsDBNull(2) ? null : r.GetInt32(2)), ct);
         var barriers = await ReadList(conn, tx, "SELECT id, geom, kind FROM barrier WHERE township_code = $1", townshipCode, null,
             r => new BarrierInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
+        var streets = await ReadList(conn, tx, "SELECT id, geom, kind FROM street WHERE township_code = $1", townshipCode, null,
+            r => new StreetInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
 
         PreviousPartition? previous = null;
         var pinned = new List<(string, Geometry)>();
@@ -62,7 +64,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             previous = new PreviousPartition(v, mgs, map, history);
         }
         await tx.CommitAsync(ct);
-        return new Loaded(new PartitionInput(township, households, buildings, barriers, villages, previous), dataVersion, current, currentData, pinned);
+        return new Loaded(new PartitionInput(township, households, buildings, barriers, villages, previous) { Streets = streets }, dataVersion, current, currentData, pinned);
     }
 
     /// <summary>The township's published partition, whole (territories in lon/lat), with the
