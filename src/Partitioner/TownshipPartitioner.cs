@@ -8,6 +8,7 @@ using GridSpatial.Partitioner.Projection;
 using GridSpatial.Partitioner.Quality;
 using GridSpatial.Partitioner.Territories;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Simplify;
 using CoverageUnion = NetTopologySuite.Coverage.CoverageUnion;
 
 namespace GridSpatial.Partitioner;
@@ -20,6 +21,9 @@ public sealed class TownshipPartitioner(PartitionOptions options)
 {
     /// <summary>Noding grid of the metric CRS: one micrometre.</summary>
     internal static readonly PrecisionModel Precision = new(1e6);
+
+    /// <summary>Metres a simplified street may stray from the street drawn.</summary>
+    private const double StreetToleranceM = 2.0;
 
     public PartitionOptions Options { get; } = options;
 
@@ -53,6 +57,9 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             .Select(h => new Household(h.Id, projection.Forward(h.Location), h.BuildingId, h.Floor))
             .ToList();
         var barriers = input.Barriers.OrderBy(b => b.Id, StringComparer.Ordinal).Select(b => projection.Forward(b.Line)).ToList();
+        //-- Streets guide borders to within metres: their bends below StreetToleranceM are noise here.
+        var streets = input.Streets.OrderBy(s => s.Id, StringComparer.Ordinal)
+            .Select(s => Precise(DouglasPeuckerSimplifier.Simplify(projection.Forward(s.Line), StreetToleranceM))).ToList();
         var noded = new BoundaryNoder().Node(township, villageGeoms.Concat(barriers).ToList());
         villageGeoms = noded.Take(villageGeoms.Count).ToList();
         barriers = noded.Skip(villageGeoms.Count).ToList();
@@ -64,7 +71,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var (faces, faceLines) = new FaceBuilder(Precision).Build(township, barriers, villageGeoms);
         Stage("faces");
 
-        var tess = Tessellation.Build(township, faces, faceLines, sites, Precision);
+        var tess = Tessellation.Build(township, faces, faceLines, sites, streets, Precision);
         Stage("tessellation");
 
         var siteAdjacency = tess.OwnerAdjacency(o => o);
@@ -216,6 +223,13 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         foreach (var h in households)
             if (previous.TryGetValue(h.Id, out var c)) counts[level(c)] = counts.GetValueOrDefault(level(c)) + 1;
         return counts.Count == 0 ? null : counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).First().Key;
+    }
+
+    private static Geometry Precise(Geometry g)
+    {
+        g.Apply(CoordinateMapper.Precise(Precision));
+        g.GeometryChanged();
+        return g;
     }
 
     private static Geometry Union(List<Polygon> pieces, GeometryFactory factory) => pieces.Count switch
