@@ -27,7 +27,7 @@ public static class GeoJsonInputReader
         Validate(path, "households", (v, f, i) =>
         {
             var h = v.Household(f, i);
-            return new HouseholdInput(h.Id, h.Geom.Coordinate, h.BuildingId, h.Floor);
+            return new HouseholdInput(h.Id, h.Geom.Coordinate, h.BuildingId, h.Floor, h.Unit);
         });
 
     public static IReadOnlyList<BuildingInput> ReadBuildings(string path) =>

@@ -54,7 +54,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             ? villages.Select(v => restorer.ToMetric(v.Boundary)).ToList()
             : [];
         var households = input.Households
-            .Select(h => new Household(h.Id, projection.Forward(h.Location), h.BuildingId, h.Floor))
+            .Select(h => new Household(h.Id, projection.Forward(h.Location), h.BuildingId, h.Floor, h.Unit))
             .ToList();
         var barriers = input.Barriers.OrderBy(b => b.Id, StringComparer.Ordinal).Select(b => projection.Forward(b.Line)).ToList();
         //-- Streets guide borders to within metres: their bends below StreetToleranceM are noise here.
@@ -146,7 +146,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var gridIndexOfCode = gridCodes.Select((c, g) => (c, g)).ToDictionary(x => x.c, x => x.g);
         var mgCodes = assigner.AssignMicroGrids(
             drafts.Select(d => new CodeAssigner.Unit(d.GridCode, unitPosition[d.Unit],
-                $"{unitKey[d.Unit]}|{d.FloorFrom:D4}", d.Households.Select(h => h.Id).ToList())).ToList(),
+                d.TieKey(unitKey[d.Unit]), d.Households.Select(h => h.Id).ToList())).ToList(),
             parent => gridTerritory[gridIndexOfCode[parent]].Area,
             parent => gridTerritory[gridIndexOfCode[parent]].EnvelopeInternal.MaxY);
         for (int i = 0; i < drafts.Count; i++) drafts[i].Code = mgCodes[i];
@@ -160,7 +160,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
                 us.Sum(u => unitWeight[u]), restorer.Inverse(gridTerritory[g])))
             .OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
         var mgOut = drafts.Select(d => new MicroGrid(d.Code, d.GridCode, villages[unitVillage[d.Unit]].Code, d.Kind,
-                d.Households.Count, d.BuildingId, d.FloorFrom, d.FloorTo, lonLatUnit[d.Unit]))
+                d.Households.Count, d.BuildingId, d.FloorFrom, d.FloorTo, lonLatUnit[d.Unit]) { Unit = d.BuildingUnit })
             .OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
         var assignments = drafts.SelectMany(d => d.Households.Select(h => new Assignment(h.Id, d.Code, d.GridCode)))
             .OrderBy(a => a.HouseholdId, StringComparer.Ordinal).ToList();
@@ -191,9 +191,9 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             {
                 if (site.Weight > Options.FloorSplitAboveHouseholds)
                 {
-                    foreach (var (from, to, members) in floorSplitter.Split(site.Households, previous))
-                        drafts.Add(new MicroGridDraft(MicroGridKind.Floor, [s], members)
-                            { BuildingId = site.BuildingId, FloorFrom = from, FloorTo = to });
+                    foreach (var run in floorSplitter.Split(site.Households, previous))
+                        drafts.Add(new MicroGridDraft(MicroGridKind.Floor, [s], run.Households)
+                            { BuildingId = site.BuildingId, FloorFrom = run.FloorFrom, FloorTo = run.FloorTo, BuildingUnit = run.Unit });
                 }
                 else
                 {

@@ -94,7 +94,7 @@ public sealed class FeatureValidator
         return new HouseholdRow(id,
             OptionalIdentifier(OptionalString(props, "building_id", index, id), "building_id", index, id),
             OptionalInt(props, "floor", index, id, -10, 200),
-            OptionalString(props, "unit", index, id),
+            InputRules.Unit(OptionalString(props, "unit", index, id), _layer, index, id),
             OptionalString(props, "room", index, id),
             OptionalString(props, "address", index, id),
             OptionalInt(props, "persons", index, id, 0, 1000),

@@ -66,9 +66,9 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
             new("micro_grids", "Micro-grids (微网格) of the published partition.", "polygon", 10, 22,
                 "township tw JOIN township_state s ON s.township_code = tw.code JOIN micro_grid x ON x.township_code = s.township_code AND x.version = s.current_version",
                 $"x.code::text AS code, x.building_id AS name, x.kind, x.household_count, {Fill(microTarget)} AS fill, ({microBand}) AS fill_class, " +
-                "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.version",
+                "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.unit, x.version",
                 DependsOnVersion: true, DependsOnData: false,
-                With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "version", "Number"), ThroughTownship: true),
+                With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "unit", "String", "version", "Number"), ThroughTownship: true),
             new("barriers", "Barriers: roads, rivers and railways that grids do not cross.", "line", 8, 22,
                 "barrier x", "x.id AS code, x.name, x.kind, NULL::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class",
                 DependsOnVersion: false, DependsOnData: true, new Dictionary<string, string>(common)),
@@ -79,8 +79,8 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
                 "household x LEFT JOIN township_state s ON s.township_code = x.township_code " +
                 "LEFT JOIN assignment a ON a.township_code = x.township_code AND a.version = s.current_version AND a.household_id = x.id",
                 "a.micro_grid_code::text AS code, x.id AS name, 'household' AS kind, 1 AS household_count, NULL::float8 AS fill, NULL::text AS fill_class, " +
-                "x.building_id, x.floor",
-                DependsOnVersion: true, DependsOnData: true, With("building_id", "String", "floor", "Number")),
+                "x.building_id, x.floor, x.unit",
+                DependsOnVersion: true, DependsOnData: true, With("building_id", "String", "floor", "Number", "unit", "String")),
         ];
     }
 
