@@ -9,7 +9,6 @@ using GridSpatial.Partitioner.Quality;
 using GridSpatial.Partitioner.Territories;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Simplify;
-using CoverageUnion = NetTopologySuite.Coverage.CoverageUnion;
 
 namespace GridSpatial.Partitioner;
 
@@ -77,7 +76,10 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var siteAdjacency = tess.OwnerAdjacency(o => o);
         var clusterBuilder = new ClusterBuilder(Options);
         var previousOfHousehold = input.Previous?.MicroGridOfHousehold;
-        var previousSite = previousOfHousehold is null ? null : sites.Select(s => Majority(s.Households, previousOfHousehold, c => c)).ToList();
+        //-- A site new to the township joins the previous micro-grid whose territory holds it (DESIGN §8.7).
+        var previousTerritories = input.Previous is null ? null : PreviousTerritories.Of(input.Previous, restorer);
+        var previousSite = previousOfHousehold is null ? null
+            : sites.Select(s => Majority(s.Households, previousOfHousehold, c => c) ?? previousTerritories!.Holding(s.Locations[0])).ToList();
         var previousMicroGridSize = previousOfHousehold?.Values.GroupBy(c => c, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var previousGridSize = previousOfHousehold?.Values.GroupBy(c => c[..^3], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var clusters = clusterBuilder.Build(sites, tess.SiteFace, faces, siteAdjacency, previousSite, previousMicroGridSize);
@@ -109,6 +111,17 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var unitVillage = unitDrafts.Select(ds => ds[0].EmptyUnit >= 0
             ? tess.EmptyUnitVillage[ds[0].EmptyUnit]
             : faces[tess.SiteFace[ds[0].Sites[0]]].Village).ToArray();
+        var unitAdjacency = tess.OwnerAdjacency(UnitOfOwner);
+        if (input.Previous is { } previous
+            && new KeptTerritories(Precision).Keep(township, barriers, villageGeoms, streets, sites,
+                new KeptTerritories.Units(unitDrafts.Select(ds => (IReadOnlyList<Household>)ds.SelectMany(d => d.Households).ToList()).ToList(), unitVillage, unitOfSite,
+                    unitDrafts.Select((ds, u) => (ds[0].EmptyUnit, u)).Where(x => x.EmptyUnit >= 0).ToDictionary(x => tess.EmptyUnitVillage[x.EmptyUnit], x => x.u),
+                    unitTerritory),
+                previous, restorer) is { } stay)
+        {
+            unitTerritory = stay.Territories;
+            unitAdjacency = stay.Adjacency;
+        }
         var unitWeight = unitDrafts.Select(ds => ds.Sum(d => d.Households.Count)).ToArray();
         var unitPosition = unitDrafts.Select((ds, u) => ds[0].Households.Count > 0
             ? Centre(ds.SelectMany(d => d.Households))
@@ -116,11 +129,10 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var unitKey = unitDrafts.Select(ds => ds[0].Sites.Count > 0 ? sites[ds[0].Sites[0]].Key : $"~empty:{ds[0].EmptyUnit:D6}").ToArray();
         Stage("territories");
 
-        var unitAdjacency = tess.OwnerAdjacency(UnitOfOwner);
         var previousGrid = previousOfHousehold is null ? null
             : unitDrafts.Select(ds => Majority(ds.SelectMany(d => d.Households).ToList(), previousOfHousehold, c => c.Length > 3 ? c[..^3] : c)).ToList();
         var gridUnits = new GridBuilder(Options).Build(unitKey, unitWeight, unitPosition, unitVillage, unitAdjacency, previousGrid, previousGridSize);
-        var gridTerritory = gridUnits.Select(us => Union(us.SelectMany(u => piecesOfUnit[u]).ToList(), township.Factory)).ToArray();
+        var gridTerritory = gridUnits.Select(us => Unite.Of(us.Select(u => unitTerritory[u]).ToList(), township.Factory, Precision)).ToArray();
         Stage("grids");
 
         var villageAreas = new double[villages.Count];
@@ -232,12 +244,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         return g;
     }
 
-    private static Geometry Union(List<Polygon> pieces, GeometryFactory factory) => pieces.Count switch
-    {
-        0 => factory.CreatePolygon(),
-        1 => pieces[0],
-        _ => CoverageUnion.Union(pieces.ToArray<Geometry>()),
-    };
+    private static Geometry Union(List<Polygon> pieces, GeometryFactory factory) => Unite.Of(pieces, factory, Precision);
 
     private static Coordinate Centre(IEnumerable<Household> households)
     {

@@ -100,38 +100,8 @@ public sealed class Tessellation
         }
         _pieces.AddRange(edgeVertices.Apply(pieces));
         _owner = owners.ToArray();
-        ComputeSharedEdges();
+        foreach (var (pair, length) in SharedEdges.Of(_pieces)) _shared[pair] = length;
         RepairOrphans(sites, faces, HomePieces(sites));
-    }
-
-    private void ComputeSharedEdges()
-    {
-        var firstOwner = new Dictionary<(Coordinate, Coordinate), int>();
-        for (int i = 0; i < _pieces.Count; i++)
-        {
-            foreach (var ring in Rings(_pieces[i]))
-            {
-                var cs = ring.Coordinates;
-                for (int k = 0; k + 1 < cs.Length; k++)
-                {
-                    var a = cs[k];
-                    var b = cs[k + 1];
-                    var key = a.CompareTo(b) < 0 ? (a, b) : (b, a);
-                    if (firstOwner.Remove(key, out var j))
-                    {
-                        var pair = j < i ? (j, i) : (i, j);
-                        _shared[pair] = _shared.GetValueOrDefault(pair) + a.Distance(b);
-                    }
-                    else firstOwner[key] = i;
-                }
-            }
-        }
-    }
-
-    internal static IEnumerable<LineString> Rings(Polygon p)
-    {
-        yield return p.ExteriorRing;
-        foreach (var hole in p.InteriorRings) yield return hole;
     }
 
     /// <summary>Owners whose pieces share an edge, keyed by ordered pair, with the total length.</summary>
