@@ -74,7 +74,7 @@ public static class EditEndpoints
         Partition edited;
         try
         {
-            edited = await Background.Run(() => new PartitionEditor(options).Apply(current.Partition, current.Township, current.Households,
+            edited = await Background.Run(() => new PartitionEditor(options).Apply(current.Partition, current.EditContext,
                 new Edit(kind, codes, geometry, pinned)), ct);
         }
         catch (EditException e)
