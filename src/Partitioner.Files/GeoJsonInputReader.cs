@@ -95,12 +95,13 @@ public static class GeoJsonInputReader
         }
     }
 
-    public static PartitionOptions ReadOptions(string path)
+    public static PartitionOptionsFile ReadOptions(string path)
     {
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<PartitionOptions>(stream, PartitionJson.Options) ?? new PartitionOptions();
+            var json = File.ReadAllBytes(path);
+            var options = JsonSerializer.Deserialize<PartitionOptions>(json, PartitionJson.Options) ?? new PartitionOptions();
+            return new PartitionOptionsFile(options, JsonSerializer.Deserialize<CrsSetting>(json, PartitionJson.Options)?.InputCrs ?? InputCrs.Wgs84);
         }
         catch (JsonException e)
         {
@@ -164,4 +165,7 @@ public static class GeoJsonInputReader
     }
 
     private static bool Bool(IFeature f, string name) => String(f, name) is "true" or "True" or "1";
+
+    /// <summary>The options file's <c>input_crs</c>, beside the partition's own options.</summary>
+    private sealed record CrsSetting(string? InputCrs);
 }

@@ -47,7 +47,6 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             Progress?.Report(name);
         }
 
-        if (Options.InputCrs == "gcj02") input = InputValidator.FromGcj02(input);
         var projection = MetricProjection.For(input.Township.Boundary);
         var restorer = new LonLatRestorer(projection, Precision);
         var township = restorer.ToMetric(input.Township.Boundary);

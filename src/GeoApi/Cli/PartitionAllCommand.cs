@@ -29,7 +29,7 @@ public static class PartitionAllCommand
 
     private static int Run(string input, string output, string? optionsFile, int parallel)
     {
-        var options = optionsFile is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptions();
+        var (options, crs) = optionsFile is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptionsFile(new PartitionOptions());
         var folders = Directory.GetDirectories(input).Where(d => File.Exists(Path.Combine(d, "township.geojson"))).Order(StringComparer.Ordinal).ToList();
         if (folders.Count == 0) throw new UsageException($"No township folder (with township.geojson) under {input}.");
 
@@ -48,13 +48,13 @@ public static class PartitionAllCommand
                     {
                         string? F(string file) => File.Exists(Path.Combine(dir, file)) ? Path.Combine(dir, file) : null;
                         var previous = Path.Combine(output, name);
-                        var inputs = new Partitioner.Inputs.PartitionInput(
+                        var inputs = InputCrs.ToWgs84(new Partitioner.Inputs.PartitionInput(
                             GeoJsonInputReader.ReadTownship(Path.Combine(dir, "township.geojson")),
                             GeoJsonInputReader.ReadHouseholds(Path.Combine(dir, "households.geojson")),
                             F("buildings.geojson") is { } b ? GeoJsonInputReader.ReadBuildings(b) : [],
                             F("barriers.geojson") is { } r ? GeoJsonInputReader.ReadBarriers(r) : [],
                             F("villages.geojson") is { } v ? GeoJsonInputReader.ReadVillages(v) : [],
-                            File.Exists(Path.Combine(previous, "assignments.csv")) ? GeoJsonInputReader.ReadPrevious(previous) : null);
+                            File.Exists(Path.Combine(previous, "assignments.csv")) ? GeoJsonInputReader.ReadPrevious(previous) : null), crs);
                         var p = new TownshipPartitioner(options).Partition(inputs);
                         PartitionWriter.Write(p, previous);
                         Interlocked.Add(ref households, p.Assignments.Count);

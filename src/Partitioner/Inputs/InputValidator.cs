@@ -1,5 +1,4 @@
 using GridSpatial.Partitioner.Codes;
-using GridSpatial.Partitioner.Projection;
 using NetTopologySuite.Geometries;
 
 namespace GridSpatial.Partitioner.Inputs;
@@ -44,14 +43,4 @@ public static class InputValidator
 
     private static void Geometry(Geometry g, Envelope? township, string layer, int index, string id) =>
         InputRules.Coordinates(g, township, layer, index, id);
-
-    /// <summary>Converts every input geometry from GCJ-02 to WGS 84 (inverse error under 1 cm).</summary>
-    public static PartitionInput FromGcj02(PartitionInput input) => input with
-    {
-        Township = input.Township with { Boundary = Gcj02.ToWgs84(input.Township.Boundary) },
-        Households = input.Households.Select(h => h with { Location = Gcj02.ToWgs84(h.Location) }).ToList(),
-        Buildings = input.Buildings.Select(b => b with { Footprint = Gcj02.ToWgs84(b.Footprint) }).ToList(),
-        Barriers = input.Barriers.Select(b => b with { Line = Gcj02.ToWgs84(b.Line) }).ToList(),
-        Villages = input.Villages.Select(v => v with { Boundary = Gcj02.ToWgs84(v.Boundary) }).ToList(),
-    };
 }
