@@ -68,7 +68,7 @@ public class FaultTests(DatabaseFixture db)
 
         //-- A forced recompute on a queue only the API processes of this test serve.
         var jobs = db.Factory.Services.GetRequiredService<IBackgroundJobClient>();
-        var id = jobs.Create<GridSpatial.GeoApi.Features.Partitions.RecomputeJob>(j => j.RunAsync(code, "kill-test", "kill test", true, CancellationToken.None), new EnqueuedState(queue));
+        var id = jobs.Create<GridSpatial.GeoApi.Features.Partitions.RecomputeJob>(j => j.RunAsync(code, "kill-test", "kill test", true, null, CancellationToken.None), new EnqueuedState(queue));
         var settings = new Dictionary<string, string> { ["Hangfire__Queues__0"] = queue, ["Recompute__Enabled"] = "false" };
         using (var first = ApiProcess.Start(db, settings))
         {
