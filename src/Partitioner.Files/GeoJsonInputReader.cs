@@ -19,7 +19,7 @@ public static class GeoJsonInputReader
         var features = ReadFeatures(path, "township");
         if (features.Count != 1)
             throw new InputException("township", null, null, "features", $"{path} must hold exactly one township feature, not {features.Count}.");
-        var t = FeatureValidator.Township(features[0], 0, "township");
+        var t = new FeatureValidator("township", null).Township(features[0], 0);
         return new TownshipInput(t.Code.Value, t.Name, OnePart(t.Geom));
     }
 
