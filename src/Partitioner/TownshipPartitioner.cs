@@ -29,8 +29,16 @@ public sealed class TownshipPartitioner(PartitionOptions options)
     /// <summary>Receives a line per stage, for progress on long runs.</summary>
     public IProgress<string>? Progress { get; init; }
 
-    public Partition Partition(PartitionInput input)
+    /// <summary>The partition that follows <see cref="PartitionInput.Previous"/> (version 1 without
+    /// one): the version a partition file written with <c>--previous</c> carries.</summary>
+    public Partition Partition(PartitionInput input) => Partition(input, (input.Previous?.Version ?? 0) + 1);
+
+    /// <summary>The partition written as <paramref name="version"/>, which its publisher decides
+    /// (the store's next version); codes born now are valid from it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A version not after the previous partition's.</exception>
+    public Partition Partition(PartitionInput input, int version)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(version, input.Previous?.Version ?? 0);
         Options.Validate();
         InputValidator.Validate(input);
         var clock = Stopwatch.StartNew();
@@ -42,7 +50,6 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             Progress?.Report(name);
         }
 
-        if (Options.InputCrs == "gcj02") input = InputValidator.FromGcj02(input);
         var projection = MetricProjection.For(input.Township.Boundary);
         var restorer = new LonLatRestorer(projection, Precision);
         var township = restorer.ToMetric(input.Township.Boundary);
@@ -162,7 +169,6 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             parent => gridTerritory[gridIndexOfCode[parent]].Area,
             parent => gridTerritory[gridIndexOfCode[parent]].EnvelopeInternal.MaxY);
         for (int i = 0; i < drafts.Count; i++) drafts[i].Code = mgCodes[i];
-        var version = (input.Previous?.Version ?? 0) + 1;
         var history = assigner.History(version);
         Stage("codes");
 

@@ -68,6 +68,19 @@ public class StableCodeTests
     }
 
     [Fact]
+    public void Partition_VersionGiven_WritesItAndRefusesOneNotAfterThePrevious()
+    {
+        var households = TestData.Hamlets(300, seed: 8);
+        var first = Partitioner.Partition(TestData.Input(TestData.SquareTownship, households), 4);
+        Assert.Equal(4, first.Version);
+        Assert.Equal(4, first.Report.Version);
+        Assert.All(first.Codes, c => Assert.Equal(4, c.ValidFrom));
+        var again = TestData.Input(TestData.SquareTownship, households, previous: AsPrevious(first));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Partitioner.Partition(again, 4));
+        Assert.Equal(5, Partitioner.Partition(again).Version);
+    }
+
+    [Fact]
     public void Partition_SameInputAgain_KeepsEveryCode()
     {
         var households = TestData.Hamlets(500, seed: 8);

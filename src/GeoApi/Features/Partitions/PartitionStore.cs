@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.Editing;
 using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.Files;
 using GridSpatial.Partitioner.MicroGrids;
@@ -15,6 +16,9 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// codes) and publishes a new partition version atomically: one transaction writes the version,
 /// its grids, micro-grids, assignments and code history and switches the township's current
 /// version, only if the data version it was computed from is still current.</summary>
+/// <remarks>Version numbers are the store's: what it loads carries the <c>NextVersion</c> the
+/// result is to be written as (<see cref="NextAfter"/>), the partitioner and the editor write
+/// that number, and publishing refuses as stale a partition whose number is no longer next.</remarks>
 public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructure.ITownshipObserver> observers)
 {
     public PartitionStore(NpgsqlDataSource db) : this(db, []) { }
@@ -23,7 +27,14 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
 
     /// <summary>A township's inputs, with the units staff pinned in the current version (grids and micro-grids, lon/lat).</summary>
     public sealed record Loaded(PartitionInput Input, long DataVersion, int? CurrentVersion, long? CurrentDataVersion,
-        IReadOnlyList<(string Code, Geometry Territory)> Pinned);
+        IReadOnlyList<(string Code, Geometry Territory)> Pinned)
+    {
+        /// <summary>The version a partition computed from these inputs is published as.</summary>
+        public int NextVersion => NextAfter(CurrentVersion);
+    }
+
+    /// <summary>The version published after <paramref name="current"/> (1 for a township never partitioned).</summary>
+    public static int NextAfter(int? current) => (current ?? 0) + 1;
 
     public enum Outcome { Published, Unchanged, Stale }
 
@@ -69,7 +80,11 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
 
     /// <summary>The township's published partition, whole (territories in lon/lat), with the
     /// township, its current households and its data version: what an edit starts from.</summary>
-    public sealed record Current(Partition Partition, TownshipInput Township, IReadOnlyList<HouseholdInput> Households, long DataVersion, long PartitionDataVersion);
+    public sealed record Current(Partition Partition, TownshipInput Township, IReadOnlyList<HouseholdInput> Households, long DataVersion, long PartitionDataVersion)
+    {
+        /// <summary>What an edit of this partition is applied with: the version it is published as.</summary>
+        public EditContext EditContext => new(Township, Households, NextAfter(Partition.Version));
+    }
 
     public async Task<Current> LoadCurrentAsync(string townshipCode, CancellationToken ct)
     {
@@ -164,7 +179,8 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             if (onlyIfDifferent && current is not null && !r.IsDBNull(2) && r.GetFieldValue<byte[]>(2).AsSpan().SequenceEqual(fingerprint))
                 return (Outcome.Unchanged, current);
         }
-        if ((current ?? 0) + 1 != partition.Version) return (Outcome.Stale, null);
+        //-- Another version was published since the load that decided this one's number.
+        if (partition.Version != NextAfter(current)) return (Outcome.Stale, null);
         int version = partition.Version;
 
         await using (var cmd = new NpgsqlCommand(
