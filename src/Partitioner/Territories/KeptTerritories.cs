@@ -21,6 +21,9 @@ internal sealed class KeptTerritories(PrecisionModel precision)
 
     private const int Attempts = 4;
 
+    /// <summary>Metres of tolerance for a kept territory's containment.</summary>
+    private const double Spare = 1e-3;
+
     public sealed record Units(
         IReadOnlyList<IReadOnlyList<Household>> Households,
         IReadOnlyList<int> Village,
@@ -32,6 +35,9 @@ internal sealed class KeptTerritories(PrecisionModel precision)
         IReadOnlyList<Site> sites, Units units, PreviousPartition previous, LonLatRestorer restorer)
     {
         var kept = Candidates(township, villages, units, previous, restorer);
+        //-- Every unit as before: the fresh tessellation gives back exactly the previous territories
+        //-- (it is deterministic), without the round trip through lon/lat.
+        if (kept.Count == units.Households.Count(h => h.Count > 0)) return null;
         for (int attempt = 0; attempt < Attempts && kept.Count > 0; attempt++)
         {
             Result? result;
@@ -73,8 +79,10 @@ internal sealed class KeptTerritories(PrecisionModel precision)
         var territoryOf = previous.MicroGrids.Where(m => m.Territory is not null).ToDictionary(m => m.Code, m => m.Territory!, StringComparer.Ordinal);
         var members = previous.MicroGridOfHousehold.GroupBy(kv => kv.Value, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var preparedTownship = PreparedGeometryFactory.Prepare(township);
-        var preparedVillages = villages.Select(PreparedGeometryFactory.Prepare).ToArray();
+        //-- A vertex a previous Voronoi edge put on the township's (or a village's) edge comes back from
+        //-- lon/lat a micrometre off it: containment is checked with a millimetre to spare.
+        var preparedTownship = PreparedGeometryFactory.Prepare(township.Buffer(Spare));
+        var preparedVillages = villages.Select(v => PreparedGeometryFactory.Prepare(v.Buffer(Spare))).ToArray();
         var result = new Dictionary<int, Geometry>();
         for (int u = 0; u < units.Households.Count; u++)
         {

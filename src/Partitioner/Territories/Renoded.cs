@@ -8,7 +8,7 @@ namespace GridSpatial.Partitioner.Territories;
 /// fresh ones, off by a micrometre here and there after the round trip through lon/lat) an exact
 /// coverage again: all their borders are noded together on the precision grid and polygonized,
 /// and each face goes to the territory holding its interior point (a sliver between two, to the
-/// nearest). Shapes change by micrometres at most.</summary>
+/// nearest; a hole of the township stays a hole). Shapes change by micrometres at most.</summary>
 internal static class Renoded
 {
     public static Geometry[] Of(IReadOnlyList<Geometry> territories, GeometryFactory factory, PrecisionModel precision)
@@ -29,6 +29,8 @@ internal static class Renoded
                 if (!locators.TryGetValue(u, out var loc)) locators[u] = loc = new IndexedPointInAreaLocator(territories[u]);
                 if (loc.Locate(at) == Location.Interior) { owner = u; break; }
             }
+            //-- Land in no territory: a sliver between two (nearest takes it), or a hole of the township.
+            if (owner < 0 && face.Area >= 1) continue;
             if (owner < 0)
             {
                 var probe = new Envelope(face.EnvelopeInternal);

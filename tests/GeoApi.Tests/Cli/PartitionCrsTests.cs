@@ -59,7 +59,7 @@ public sealed class PartitionCrsTests : IDisposable
     private Task<int> Partition(string dir, string output, params string[] extra) => CliHost.RunAsync([
         "partition", "--township", Path.Combine(dir, "township.geojson"), "--households", Path.Combine(dir, "households.geojson"),
         "--buildings", Path.Combine(dir, "buildings.geojson"), "--barriers", Path.Combine(dir, "barriers.geojson"),
-        "--villages", Path.Combine(dir, "villages.geojson"), "--quiet", "--out", Path.Combine(_dir, output), .. extra]);
+        "--streets", Path.Combine(dir, "streets.geojson"), "--villages", Path.Combine(dir, "villages.geojson"), "--quiet", "--out", Path.Combine(_dir, output), .. extra]);
 
     private static GeneratedTownship ToGcj02(GeneratedTownship t)
     {
