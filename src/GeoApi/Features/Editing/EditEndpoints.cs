@@ -120,7 +120,7 @@ public static class EditEndpoints
             foreach (var (c, x) in now)
             {
                 if (!old.TryGetValue(c, out var o)) changes.Add(new UnitChange(c, level, "added", null, count(x), pin(x)));
-                else if (count(o) != count(x) || Reshaped(geom(o), geom(x)) || pin(o) != pin(x))
+                else if (count(o) != count(x) || Reshaped.Between(geom(o), geom(x)) || pin(o) != pin(x))
                     changes.Add(new UnitChange(c, level, "reshaped", count(o), count(x), pin(x)));
             }
             foreach (var (c, o) in old)
@@ -156,10 +156,6 @@ public static class EditEndpoints
         var all = $"{verb} {string.Join(", ", codes)}";
         return all.Length <= 500 ? all : $"{verb} {codes.Count} units, {codes[0]} … {codes[^1]}";
     }
-
-    /// <summary>Reshaped, not merely given a vertex where a neighbour's new boundary meets it.</summary>
-    private static bool Reshaped(NetTopologySuite.Geometries.Geometry a, NetTopologySuite.Geometries.Geometry b) =>
-        !ReferenceEquals(a, b) && Math.Abs(a.Area - b.Area) > 1e-9 * a.Area;
 
     private static ApiException Problem(int status, string field, string detail) =>
         new(status, status == 400 ? "Invalid edit" : "Edit refused", detail, new() { ["field"] = field });

@@ -127,13 +127,13 @@ public static class PartitionEndpoints
         var versions = (await ReadVersions(db, code, null, ct)).Select(v => v.Version).ToHashSet();
         foreach (var v in new[] { a, b })
             if (!versions.Contains(v)) return TypedResults.Problem(statusCode: 404, title: "Version not found", detail: $"Township {code} has no version {v}.");
-        //-- The same comparison for both levels: a unit added, removed, or reshaped (geometry, households or pin).
+        //-- The same comparison for both levels: a unit added, removed, or reshaped (land by the rule of Reshaped, households or pin).
         static string Compare(string table) => $"""
             SELECT coalesce(x.code, y.code) AS code, CASE WHEN x.code IS NULL THEN 'added' WHEN y.code IS NULL THEN 'removed' ELSE 'reshaped' END,
                    '{table}', x.household_count, y.household_count, y.pinned
             FROM (SELECT * FROM {table} WHERE township_code = $1 AND version = $2) x
             FULL JOIN (SELECT * FROM {table} WHERE township_code = $1 AND version = $3) y ON x.code = y.code
-            WHERE x.code IS NULL OR y.code IS NULL OR NOT ST_Equals(x.geom, y.geom) OR x.household_count <> y.household_count OR x.pinned <> y.pinned
+            WHERE x.code IS NULL OR y.code IS NULL OR {Reshaped.Sql("x.geom", "y.geom")} OR x.household_count <> y.household_count OR x.pinned <> y.pinned
             """;
         await using var units = db.CreateCommand(Compare("micro_grid") + " UNION ALL " + Compare("grid") + " ORDER BY 1");
         units.Parameters.AddWithValue(code);
