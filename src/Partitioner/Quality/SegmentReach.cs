@@ -7,10 +7,12 @@ namespace GridSpatial.Partitioner.Quality;
 /// <summary>Which part of a segment lies within <see cref="Reach"/> of a set of lines, exactly
 /// (no buffers, no sampling): the points within a distance r of a line segment form a capsule,
 /// a convex set, so a segment meets it in one parameter interval, found in closed form; the part
-/// near the lines is the union of those intervals.</summary>
+/// near the lines is the union of those intervals. One query at a time (it reuses its buffers).</summary>
 internal sealed class SegmentReach
 {
     private readonly STRtree<LineSegment> _index = new();
+    private readonly Envelope _search = new();
+    private readonly Collector _visitor;
 
     public SegmentReach(IEnumerable<Geometry> lines, double reach)
     {
@@ -43,9 +45,6 @@ internal sealed class SegmentReach
         _index.Query(_search, _visitor);
         return Intervals.Merge(into);
     }
-
-    private readonly Envelope _search = new();
-    private readonly Collector _visitor;
 
     /// <summary>Collects the intervals of one query, reused from query to query.</summary>
     private sealed class Collector(double reach) : IItemVisitor<LineSegment>
