@@ -3,6 +3,7 @@ using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.MicroGrids;
 using GridSpatial.Partitioner.Projection;
 using GridSpatial.Partitioner.Territories;
+using NetTopologySuite.Algorithm;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
@@ -86,9 +87,9 @@ internal sealed class QualityReporter(PartitionOptions options)
         var assignedCount = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var a in p.Assignments) assignedCount[a.HouseholdId] = assignedCount.GetValueOrDefault(a.HouseholdId) + 1;
 
-        var (gap, overlap, exact) = Coverage(p.UnitTerritories, p.Township);
+        var coverage = Coverage(p.UnitTerritories, p.Township);
         var gridTerritories = p.Grids.Select(g => g.Territory).ToList();
-        var (gridGap, gridOverlap, _) = Coverage(gridTerritories, p.Township);
+        var gridCoverage = Coverage(gridTerritories, p.Township, coverage);
         var guided = p.Guides is null ? null : new GuidedBorders(p.Township, p.Guides);
 
         var dispersion = p.Members.Where(m => m.Households.Count > 0).Select(m =>
@@ -114,9 +115,9 @@ internal sealed class QualityReporter(PartitionOptions options)
             ClusterShare5To15 = Share(options.ClusterHardMin, options.ClusterHardMax),
             UnassignedHouseholds = p.HouseholdIds.Count(id => !assignedCount.ContainsKey(id)),
             MultiplyAssignedHouseholds = assignedCount.Count(kv => kv.Value > 1),
-            HouseholdsOutsideOwnTerritory = OutsideOwnTerritory(p, exact),
-            GapAreaRatio = gap,
-            OverlapAreaRatio = overlap,
+            HouseholdsOutsideOwnTerritory = OutsideOwnTerritory(p, coverage.Exact),
+            GapAreaRatio = coverage.Gap,
+            OverlapAreaRatio = coverage.Overlap,
             NonContiguous = p.UnitTerritories.Count(t => t.NumGeometries > 1),
             NonContiguousAllowed = carried.NonContiguousAllowed,
             PolsbyPopperMean = Math.Round(pp.Length == 0 ? 0 : pp.Average(), 4),
@@ -131,7 +132,7 @@ internal sealed class QualityReporter(PartitionOptions options)
             GridLevel = new GridQuality(
                 Distribution.Of(gridSizes),
                 gridSizes.Count == 0 ? 0 : Math.Round(gridSizes.Count(s => s >= options.GridMin && s <= options.GridMax) / (double)gridSizes.Count, 4),
-                gridGap, gridOverlap,
+                gridCoverage.Gap, gridCoverage.Overlap,
                 gridTerritories.Count(t => t.NumGeometries > 1),
                 Math.Round(gridTerritories.Count == 0 ? 0 : gridTerritories.Average(PolsbyPopper), 4),
                 guided is null ? carried.GridBorderOnGuidesShare : guided.ShareOf(gridTerritories)),
@@ -159,19 +160,30 @@ internal sealed class QualityReporter(PartitionOptions options)
 
     /// <summary>Gap: township area outside the union of the territories; overlap: area covered
     /// more than once (sum of areas less the union's); both over the township area. When the
-    /// territories provably overlap nowhere (<see cref="ExactCoverage"/>; then Exact)
-    /// the overlap is 0 and the union comes from their edges; otherwise it is overlaid.</summary>
-    internal static (double Gap, double Overlap, bool Exact) Coverage(IReadOnlyList<Geometry> territories, Geometry township)
+    /// territories provably overlap nowhere (<see cref="ExactCoverage"/>) the overlap is 0 and the
+    /// union comes from their edges; otherwise it is overlaid. A coverage with the same union as
+    /// <paramref name="known"/> (grids made of micro-grids) has its gap.</summary>
+    internal static CoverageFigures Coverage(IReadOnlyList<Geometry> territories, Geometry township, CoverageFigures? known = null)
     {
         var nonEmpty = territories.Where(t => !t.IsEmpty).ToArray();
-        if (nonEmpty.Length == 0) return (1, 0, false);
+        if (nonEmpty.Length == 0) return new CoverageFigures(1, 0, null);
         double area = township.Area;
         if (ExactCoverage.Union(nonEmpty, township.Factory) is { } exact)
-            return (OverlayNGRobust.Overlay(township, exact, SpatialFunction.Difference).Area / area, 0, true);
+        {
+            exact = exact.Normalized();
+            bool same = known?.ExactUnion is { } other && exact.EqualsExact(other);
+            return new CoverageFigures(same ? known!.Gap : OverlayNGRobust.Overlay(township, exact, SpatialFunction.Difference).Area / area, 0, exact);
+        }
         var union = OverlayNGRobust.Union(township.Factory.BuildGeometry(nonEmpty));
         double gap = OverlayNGRobust.Overlay(township, union, SpatialFunction.Difference).Area;
         double overlap = Math.Max(0, nonEmpty.Sum(t => t.Area) - union.Area);
-        return (gap / area, overlap / area, false);
+        return new CoverageFigures(gap / area, overlap / area, null);
+    }
+
+    /// <summary>Gap and overlap ratios, and the union when the territories provably overlap nowhere.</summary>
+    internal sealed record CoverageFigures(double Gap, double Overlap, Geometry? ExactUnion)
+    {
+        public bool Exact => ExactUnion is not null;
     }
 
     /// <summary>Households not in exactly one territory, or not in their own. When territories
@@ -188,7 +200,7 @@ internal sealed class QualityReporter(PartitionOptions options)
             {
                 if (exactCoverage)
                 {
-                    var own = SimplePointInAreaLocator.Locate(at, units[m.Unit]);
+                    var own = Locate(at, units[m.Unit]);
                     if (own == Location.Interior) continue;
                     if (own == Location.Exterior) { outside++; continue; }
                 }
@@ -196,6 +208,28 @@ internal sealed class QualityReporter(PartitionOptions options)
                 if (!InExactlyOwn(at, m.Unit, units, index, locators)) outside++;
             }
         return outside;
+    }
+
+    /// <summary>Where a point lies in a (multi)polygon: what SimplePointInAreaLocator answers, for
+    /// valid polygons whose parts do not touch, without allocating.</summary>
+    private static Location Locate(Coordinate at, Geometry g)
+    {
+        var where = Location.Exterior;
+        for (int i = 0; i < g.NumGeometries && where != Location.Interior; i++)
+        {
+            if (g.GetGeometryN(i) is not Polygon p || p.IsEmpty || !p.EnvelopeInternal.Intersects(at)) continue;
+            var inShell = RayCrossingCounter.LocatePointInRing(at, p.ExteriorRing.CoordinateSequence);
+            if (inShell == Location.Exterior) continue;
+            var inPart = inShell;
+            foreach (var hole in p.InteriorRings)
+            {
+                var inHole = RayCrossingCounter.LocatePointInRing(at, hole.CoordinateSequence);
+                if (inHole == Location.Interior) { inPart = Location.Exterior; break; }
+                if (inHole == Location.Boundary) inPart = Location.Boundary;
+            }
+            if (inPart == Location.Interior || (inPart == Location.Boundary && where == Location.Exterior)) where = inPart;
+        }
+        return where;
     }
 
     private static bool InExactlyOwn(Coordinate at, int unit, IReadOnlyList<Geometry> units, STRtree<int> index, Dictionary<int, IndexedPointInAreaLocator> locators)

@@ -10,7 +10,10 @@ namespace GridSpatial.Partitioner.Quality;
 /// near the lines is the union of those intervals. One query at a time (it reuses its buffers).</summary>
 internal sealed class SegmentReach
 {
-    private readonly STRtree<LineSegment> _index = new();
+    /// <summary>Segments per index entry: runs of consecutive segments keep the index small.</summary>
+    private const int Run = 8;
+
+    private readonly STRtree<Chunk> _index = new();
     private readonly Envelope _search = new();
     private readonly Collector _visitor;
 
@@ -47,16 +50,17 @@ internal sealed class SegmentReach
     }
 
     /// <summary>Collects the intervals of one query, reused from query to query.</summary>
-    private sealed class Collector(double reach) : IItemVisitor<LineSegment>
+    private sealed class Collector(double reach) : IItemVisitor<Chunk>
     {
         private Coordinate _a = new(), _b = new();
         private List<(double From, double To)> _into = [];
 
         public void Reset(Coordinate a, Coordinate b, List<(double From, double To)> into) => (_a, _b, _into) = (a, b, into);
 
-        public void VisitItem(LineSegment item)
+        public void VisitItem(Chunk item)
         {
-            if (Within(_a, _b, item.P0, item.P1, reach) is { } t) _into.Add(t);
+            for (int i = item.From; i < item.To; i++)
+                if (Within(_a, _b, item.Line[i], item.Line[i + 1], reach) is { } t) _into.Add(t);
         }
     }
 
@@ -127,12 +131,16 @@ internal sealed class SegmentReach
 
     private void AddCoordinates(Coordinate[] cs)
     {
-        for (int i = 1; i < cs.Length; i++)
+        for (int from = 0; from < cs.Length - 1; from += Run)
         {
-            var s = new LineSegment(cs[i - 1], cs[i]);
-            var e = new Envelope(s.P0, s.P1);
-            _index.Insert(e, s);
-            Count++;
+            int to = Math.Min(cs.Length - 1, from + Run);
+            var e = new Envelope();
+            for (int i = from; i <= to; i++) e.ExpandToInclude(cs[i]);
+            _index.Insert(e, new Chunk(cs, from, to));
+            Count += to - from;
         }
     }
+
+    /// <summary>Segments From..To−1 of a line: Line[i] to Line[i + 1].</summary>
+    private sealed record Chunk(Coordinate[] Line, int From, int To);
 }

@@ -105,27 +105,30 @@ public class QualityFigureTests
     [Fact]
     public void Coverage_OverlapOrTJunction_FallsBackToTheUnion()
     {
-        var (gap, overlap, exact) = QualityReporter.Coverage([West, East, G("POLYGON ((50 0, 150 0, 150 100, 50 100, 50 0))")], Township);
-        Assert.False(exact);
-        Assert.Equal(0, gap, 12);
-        Assert.Equal(0.5, overlap, 12);
+        var c = QualityReporter.Coverage([West, East, G("POLYGON ((50 0, 150 0, 150 100, 50 100, 50 0))")], Township);
+        Assert.False(c.Exact);
+        Assert.Equal(0, c.Gap, 12);
+        Assert.Equal(0.5, c.Overlap, 12);
 
         var eastSplit = G("POLYGON ((100 0, 200 0, 200 50, 100 50, 100 0))");
         var eastTop = G("POLYGON ((100 50, 200 50, 200 100, 100 100, 100 50))");
-        (gap, overlap, exact) = QualityReporter.Coverage([West, eastSplit, eastTop], Township);
-        Assert.False(exact);
-        Assert.Equal(0, gap, 12);
-        Assert.Equal(0, overlap, 12);
+        c = QualityReporter.Coverage([West, eastSplit, eastTop], Township);
+        Assert.False(c.Exact);
+        Assert.Equal(0, c.Gap, 12);
+        Assert.Equal(0, c.Overlap, 12);
     }
 
     [Fact]
     public void Coverage_ExactWithAGap_MeasuresTheGap()
     {
         var smallEast = G("POLYGON ((100 0, 150 0, 150 100, 100 100, 100 0))");
-        var (gap, overlap, exact) = QualityReporter.Coverage([West, smallEast], Township);
-        Assert.True(exact);
-        Assert.Equal(0.25, gap, 12);
-        Assert.Equal(0, overlap);
+        var c = QualityReporter.Coverage([West, smallEast], Township);
+        Assert.True(c.Exact);
+        Assert.Equal(0.25, c.Gap, 12);
+        Assert.Equal(0, c.Overlap);
+
+        var whole = QualityReporter.Coverage([G("POLYGON ((0 0, 150 0, 150 100, 0 100, 0 0))")], Township, known: c);
+        Assert.Equal(c.Gap, whole.Gap);
     }
 
     [Theory]
