@@ -46,7 +46,7 @@ public static class ApiHost
         builder.Services.AddRecompute(builder.Configuration, runJobs: builder.Configuration.GetValue("Hangfire:Server", true));
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddAccess(builder.Configuration);
-        Partitioner.Files.GeoJson.FeatureValidator.MaxVertices = builder.Configuration.GetValue("Limits:MaxVertices", 200_000);
+        builder.Services.AddSingleton(InputLimits.From(builder.Configuration));
         builder.Services.AddTiles();
         builder.Services.AddSingleton<TownshipState>();
         //-- What this process serves from memory follows every publish and data change: tile stamps first, then lookups.

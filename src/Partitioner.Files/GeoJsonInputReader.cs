@@ -19,7 +19,7 @@ public static class GeoJsonInputReader
         var features = ReadFeatures(path, "township");
         if (features.Count != 1)
             throw new InputException("township", null, null, "features", $"{path} must hold exactly one township feature, not {features.Count}.");
-        var t = FeatureValidator.Township(features[0], 0, "township");
+        var t = new FeatureValidator("township", null).Township(features[0], 0);
         return new TownshipInput(t.Code.Value, t.Name, OnePart(t.Geom));
     }
 
@@ -27,7 +27,7 @@ public static class GeoJsonInputReader
         Validate(path, "households", (v, f, i) =>
         {
             var h = v.Household(f, i);
-            return new HouseholdInput(h.Id, h.Geom.Coordinate, h.BuildingId, h.Floor);
+            return new HouseholdInput(h.Id, h.Geom.Coordinate, h.BuildingId, h.Floor, h.Unit);
         });
 
     public static IReadOnlyList<BuildingInput> ReadBuildings(string path) =>
@@ -102,12 +102,13 @@ public static class GeoJsonInputReader
         }
     }
 
-    public static PartitionOptions ReadOptions(string path)
+    public static PartitionOptionsFile ReadOptions(string path)
     {
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<PartitionOptions>(stream, PartitionJson.Options) ?? new PartitionOptions();
+            var json = File.ReadAllBytes(path);
+            var options = JsonSerializer.Deserialize<PartitionOptions>(json, PartitionJson.Options) ?? new PartitionOptions();
+            return new PartitionOptionsFile(options, JsonSerializer.Deserialize<CrsSetting>(json, PartitionJson.Options)?.InputCrs ?? InputCrs.Wgs84);
         }
         catch (JsonException e)
         {
@@ -171,4 +172,7 @@ public static class GeoJsonInputReader
     }
 
     private static bool Bool(IFeature f, string name) => String(f, name) is "true" or "True" or "1";
+
+    /// <summary>The options file's <c>input_crs</c>, beside the partition's own options.</summary>
+    private sealed record CrsSetting(string? InputCrs);
 }

@@ -38,6 +38,7 @@ public static class PartitionWriter
                 { "building_id", m.BuildingId },
                 { "floor_from", m.FloorFrom },
                 { "floor_to", m.FloorTo },
+                { "unit", m.Unit },
             }));
         return fc;
     }

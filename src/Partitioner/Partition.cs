@@ -26,6 +26,9 @@ public sealed record VillageUnit(string Code, string Name, Geometry Boundary);
 /// <summary>A grid; <see cref="Pinned"/> when staff drew it and recomputes must leave it alone.</summary>
 public sealed record Grid(string Code, string VillageCode, int HouseholdCount, Geometry Territory, bool Pinned = false);
 
+/// <summary>A micro-grid. Floor micro-grids of one building share its territory and are told
+/// apart by <see cref="FloorFrom"/>–<see cref="FloorTo"/> and, where households name one, the
+/// building's <see cref="Unit"/> (单元).</summary>
 public sealed record MicroGrid(
     string Code,
     string GridCode,
@@ -36,6 +39,10 @@ public sealed record MicroGrid(
     int? FloorFrom,
     int? FloorTo,
     Geometry Territory,
-    bool Pinned = false);
+    bool Pinned = false)
+{
+    /// <summary>The unit (单元) of a floor micro-grid split by units; null otherwise.</summary>
+    public string? Unit { get; init; }
+}
 
 public sealed record Assignment(string HouseholdId, string MicroGridCode, string GridCode);

@@ -35,9 +35,6 @@ public sealed record PartitionOptions
     public int GridMin { get; init; } = 150;
     public int GridMax { get; init; } = 500;
 
-    /// <summary>Coordinates of the inputs: <c>wgs84</c> (RFC 7946) or <c>gcj02</c>.</summary>
-    public string InputCrs { get; init; } = "wgs84";
-
     public void Validate()
     {
         static void Require(bool ok, string name, string why)
@@ -53,6 +50,5 @@ public sealed record PartitionOptions
         Require(ClusterMax <= ClusterHardMax, nameof(ClusterHardMax), "must be at least ClusterMax");
         Require(IsolationDistanceM > 0, nameof(IsolationDistanceM), "must be positive");
         Require(GridMin >= 1 && GridMin <= GridTarget && GridTarget <= GridMax, nameof(GridTarget), "must satisfy 1 <= GridMin <= GridTarget <= GridMax");
-        Require(InputCrs is "wgs84" or "gcj02", nameof(InputCrs), "must be 'wgs84' or 'gcj02'");
     }
 }

@@ -8,7 +8,7 @@ using GridSpatial.Partitioner.Projection;
 using GridSpatial.Partitioner.Quality;
 using GridSpatial.Partitioner.Territories;
 using NetTopologySuite.Geometries;
-using CoverageUnion = NetTopologySuite.Coverage.CoverageUnion;
+using NetTopologySuite.Simplify;
 
 namespace GridSpatial.Partitioner;
 
@@ -21,13 +21,24 @@ public sealed class TownshipPartitioner(PartitionOptions options)
     /// <summary>Noding grid of the metric CRS: one micrometre.</summary>
     internal static readonly PrecisionModel Precision = new(1e6);
 
+    /// <summary>Metres a simplified street may stray from the street drawn.</summary>
+    private const double StreetToleranceM = 2.0;
+
     public PartitionOptions Options { get; } = options;
 
     /// <summary>Receives a line per stage, for progress on long runs.</summary>
     public IProgress<string>? Progress { get; init; }
 
-    public Partition Partition(PartitionInput input)
+    /// <summary>The partition that follows <see cref="PartitionInput.Previous"/> (version 1 without
+    /// one): the version a partition file written with <c>--previous</c> carries.</summary>
+    public Partition Partition(PartitionInput input) => Partition(input, (input.Previous?.Version ?? 0) + 1);
+
+    /// <summary>The partition written as <paramref name="version"/>, which its publisher decides
+    /// (the store's next version); codes born now are valid from it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A version not after the previous partition's.</exception>
+    public Partition Partition(PartitionInput input, int version)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(version, input.Previous?.Version ?? 0);
         Options.Validate();
         InputValidator.Validate(input);
         var clock = Stopwatch.StartNew();
@@ -39,7 +50,6 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             Progress?.Report(name);
         }
 
-        if (Options.InputCrs == "gcj02") input = InputValidator.FromGcj02(input);
         var projection = MetricProjection.For(input.Township.Boundary);
         var restorer = new LonLatRestorer(projection, Precision);
         var township = restorer.ToMetric(input.Township.Boundary);
@@ -50,9 +60,12 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             ? villages.Select(v => restorer.ToMetric(v.Boundary)).ToList()
             : [];
         var households = input.Households
-            .Select(h => new Household(h.Id, projection.Forward(h.Location), h.BuildingId, h.Floor))
+            .Select(h => new Household(h.Id, projection.Forward(h.Location), h.BuildingId, h.Floor, h.Unit))
             .ToList();
         var barriers = input.Barriers.OrderBy(b => b.Id, StringComparer.Ordinal).Select(b => projection.Forward(b.Line)).ToList();
+        //-- Streets guide borders to within metres: their bends below StreetToleranceM are noise here.
+        var streets = input.Streets.OrderBy(s => s.Id, StringComparer.Ordinal)
+            .Select(s => Precise(DouglasPeuckerSimplifier.Simplify(projection.Forward(s.Line), StreetToleranceM))).ToList();
         var noded = new BoundaryNoder().Node(township, villageGeoms.Concat(barriers).ToList());
         villageGeoms = noded.Take(villageGeoms.Count).ToList();
         barriers = noded.Skip(villageGeoms.Count).ToList();
@@ -64,13 +77,16 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var (faces, faceLines) = new FaceBuilder(Precision).Build(township, barriers, villageGeoms);
         Stage("faces");
 
-        var tess = Tessellation.Build(township, faces, faceLines, sites, Precision);
+        var tess = Tessellation.Build(township, faces, faceLines, sites, streets, Precision);
         Stage("tessellation");
 
         var siteAdjacency = tess.OwnerAdjacency(o => o);
         var clusterBuilder = new ClusterBuilder(Options);
         var previousOfHousehold = input.Previous?.MicroGridOfHousehold;
-        var previousSite = previousOfHousehold is null ? null : sites.Select(s => Majority(s.Households, previousOfHousehold, c => c)).ToList();
+        //-- A site new to the township joins the previous micro-grid whose territory holds it (DESIGN §8.7).
+        var previousTerritories = input.Previous is null ? null : PreviousTerritories.Of(input.Previous, restorer);
+        var previousSite = previousOfHousehold is null ? null
+            : sites.Select(s => Majority(s.Households, previousOfHousehold, c => c) ?? previousTerritories!.Holding(s.Locations[0])).ToList();
         var previousMicroGridSize = previousOfHousehold?.Values.GroupBy(c => c, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var previousGridSize = previousOfHousehold?.Values.GroupBy(c => c[..^3], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var clusters = clusterBuilder.Build(sites, tess.SiteFace, faces, siteAdjacency, previousSite, previousMicroGridSize);
@@ -102,6 +118,17 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var unitVillage = unitDrafts.Select(ds => ds[0].EmptyUnit >= 0
             ? tess.EmptyUnitVillage[ds[0].EmptyUnit]
             : faces[tess.SiteFace[ds[0].Sites[0]]].Village).ToArray();
+        var unitAdjacency = tess.OwnerAdjacency(UnitOfOwner);
+        if (input.Previous is { } previous
+            && new KeptTerritories(Precision).Keep(township, barriers, villageGeoms, streets, sites,
+                new KeptTerritories.Units(unitDrafts.Select(ds => (IReadOnlyList<Household>)ds.SelectMany(d => d.Households).ToList()).ToList(), unitVillage, unitOfSite,
+                    unitDrafts.Select((ds, u) => (ds[0].EmptyUnit, u)).Where(x => x.EmptyUnit >= 0).ToDictionary(x => tess.EmptyUnitVillage[x.EmptyUnit], x => x.u),
+                    unitTerritory),
+                previous, restorer) is { } stay)
+        {
+            unitTerritory = stay.Territories;
+            unitAdjacency = stay.Adjacency;
+        }
         var unitWeight = unitDrafts.Select(ds => ds.Sum(d => d.Households.Count)).ToArray();
         var unitPosition = unitDrafts.Select((ds, u) => ds[0].Households.Count > 0
             ? Centre(ds.SelectMany(d => d.Households))
@@ -109,11 +136,10 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var unitKey = unitDrafts.Select(ds => ds[0].Sites.Count > 0 ? sites[ds[0].Sites[0]].Key : $"~empty:{ds[0].EmptyUnit:D6}").ToArray();
         Stage("territories");
 
-        var unitAdjacency = tess.OwnerAdjacency(UnitOfOwner);
         var previousGrid = previousOfHousehold is null ? null
             : unitDrafts.Select(ds => Majority(ds.SelectMany(d => d.Households).ToList(), previousOfHousehold, c => c.Length > 3 ? c[..^3] : c)).ToList();
         var gridUnits = new GridBuilder(Options).Build(unitKey, unitWeight, unitPosition, unitVillage, unitAdjacency, previousGrid, previousGridSize);
-        var gridTerritory = gridUnits.Select(us => Union(us.SelectMany(u => piecesOfUnit[u]).ToList(), township.Factory)).ToArray();
+        var gridTerritory = gridUnits.Select(us => Unite.Of(us.Select(u => unitTerritory[u]).ToList(), township.Factory, Precision)).ToArray();
         Stage("grids");
 
         var villageAreas = new double[villages.Count];
@@ -139,11 +165,10 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var gridIndexOfCode = gridCodes.Select((c, g) => (c, g)).ToDictionary(x => x.c, x => x.g);
         var mgCodes = assigner.AssignMicroGrids(
             drafts.Select(d => new CodeAssigner.Unit(d.GridCode, unitPosition[d.Unit],
-                $"{unitKey[d.Unit]}|{d.FloorFrom:D4}", d.Households.Select(h => h.Id).ToList())).ToList(),
+                d.TieKey(unitKey[d.Unit]), d.Households.Select(h => h.Id).ToList())).ToList(),
             parent => gridTerritory[gridIndexOfCode[parent]].Area,
             parent => gridTerritory[gridIndexOfCode[parent]].EnvelopeInternal.MaxY);
         for (int i = 0; i < drafts.Count; i++) drafts[i].Code = mgCodes[i];
-        var version = (input.Previous?.Version ?? 0) + 1;
         var history = assigner.History(version);
         Stage("codes");
 
@@ -153,7 +178,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
                 us.Sum(u => unitWeight[u]), restorer.Inverse(gridTerritory[g])))
             .OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
         var mgOut = drafts.Select(d => new MicroGrid(d.Code, d.GridCode, villages[unitVillage[d.Unit]].Code, d.Kind,
-                d.Households.Count, d.BuildingId, d.FloorFrom, d.FloorTo, lonLatUnit[d.Unit]))
+                d.Households.Count, d.BuildingId, d.FloorFrom, d.FloorTo, lonLatUnit[d.Unit]) { Unit = d.BuildingUnit })
             .OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
         var assignments = drafts.SelectMany(d => d.Households.Select(h => new Assignment(h.Id, d.Code, d.GridCode)))
             .OrderBy(a => a.HouseholdId, StringComparer.Ordinal).ToList();
@@ -184,9 +209,9 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             {
                 if (site.Weight > Options.FloorSplitAboveHouseholds)
                 {
-                    foreach (var (from, to, members) in floorSplitter.Split(site.Households, previous))
-                        drafts.Add(new MicroGridDraft(MicroGridKind.Floor, [s], members)
-                            { BuildingId = site.BuildingId, FloorFrom = from, FloorTo = to });
+                    foreach (var run in floorSplitter.Split(site.Households, previous))
+                        drafts.Add(new MicroGridDraft(MicroGridKind.Floor, [s], run.Households)
+                            { BuildingId = site.BuildingId, FloorFrom = run.FloorFrom, FloorTo = run.FloorTo, BuildingUnit = run.Unit });
                 }
                 else
                 {
@@ -218,12 +243,14 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         return counts.Count == 0 ? null : counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).First().Key;
     }
 
-    private static Geometry Union(List<Polygon> pieces, GeometryFactory factory) => pieces.Count switch
+    private static Geometry Precise(Geometry g)
     {
-        0 => factory.CreatePolygon(),
-        1 => pieces[0],
-        _ => CoverageUnion.Union(pieces.ToArray<Geometry>()),
-    };
+        g.Apply(CoordinateMapper.Precise(Precision));
+        g.GeometryChanged();
+        return g;
+    }
+
+    private static Geometry Union(List<Polygon> pieces, GeometryFactory factory) => Unite.Of(pieces, factory, Precision);
 
     private static Coordinate Centre(IEnumerable<Household> households)
     {

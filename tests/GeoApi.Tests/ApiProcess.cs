@@ -45,6 +45,23 @@ internal sealed class ApiProcess : IDisposable
         return new ApiProcess(p, address);
     }
 
+    /// <summary>Runs a command of the executable to its end (on <paramref name="db"/>'s database,
+    /// when given): its exit code, and its standard output followed by its standard error.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string[] args, DatabaseFixture? db = null)
+    {
+        var psi = new ProcessStartInfo("dotnet", [Dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (db is not null)
+        {
+            psi.Environment["GRIDSPATIAL_DB"] = db.ConnectionString;
+            psi.Environment["ConnectionStrings__GridSpatial"] = db.ConnectionString;
+        }
+        using var p = Process.Start(psi)!;
+        var error = p.StandardError.ReadToEndAsync();
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, output + await error);
+    }
+
     /// <summary>A client with the key, once the process answers /health (within 60 s).</summary>
     public async Task<HttpClient> ClientAsync(string key)
     {

@@ -156,4 +156,8 @@ internal static class Samples
             await Task.Delay(100);
         }
     }
+
+    /// <summary>The township's current version, as the service answers it (throws when it has none yet).</summary>
+    public static async Task<int> CurrentVersionAsync(HttpClient http, string code) =>
+        (await http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32();
 }

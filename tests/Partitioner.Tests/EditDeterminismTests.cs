@@ -52,8 +52,8 @@ public class EditDeterminismTests
     public void Apply_SameEditTwice_GivesIdenticalPartitions(string name)
     {
         var edit = EditOf(name);
-        var first = new PartitionEditor(new PartitionOptions()).Apply(Base, Input.Township, Input.Households, edit);
-        var second = new PartitionEditor(new PartitionOptions()).Apply(Base, Input.Township, Input.Households, edit);
+        var first = new PartitionEditor(new PartitionOptions()).Apply(Base, new EditContext(Input.Township, Input.Households, Base.Version + 1), edit);
+        var second = new PartitionEditor(new PartitionOptions()).Apply(Base, new EditContext(Input.Township, Input.Households, Base.Version + 1), edit);
         Assert.Equal(Fingerprint(first), Fingerprint(second));
         Assert.Equal(Base.Version + 1, first.Version);
     }
@@ -64,8 +64,8 @@ public class EditDeterminismTests
     {
         var edit = EditOf(name);
         var reversed = Input.Households.Reverse().ToList();
-        var first = new PartitionEditor(new PartitionOptions()).Apply(Base, Input.Township, Input.Households, edit);
-        var second = new PartitionEditor(new PartitionOptions()).Apply(Base, Input.Township, reversed, edit);
+        var first = new PartitionEditor(new PartitionOptions()).Apply(Base, new EditContext(Input.Township, Input.Households, Base.Version + 1), edit);
+        var second = new PartitionEditor(new PartitionOptions()).Apply(Base, new EditContext(Input.Township, reversed, Base.Version + 1), edit);
         Assert.Equal(Fingerprint(first), Fingerprint(second));
     }
 }

@@ -12,7 +12,7 @@ public class EditTests
     private static readonly Partition Base = new TownshipPartitioner(new PartitionOptions()).Partition(Input);
     private static readonly PartitionEditor Editor = new(new PartitionOptions());
 
-    private static Partition Apply(Edit edit) => Editor.Apply(Base, Input.Township, Input.Households, edit);
+    private static Partition Apply(Edit edit) => Editor.Apply(Base, new EditContext(Input.Township, Input.Households, Base.Version + 1), edit);
 
     /// <summary>A cluster micro-grid with a few siblings in its grid, deterministic.</summary>
     private static MicroGrid Cluster(int skip = 0) => Base.MicroGrids
@@ -181,6 +181,26 @@ public class EditTests
         Assert.True(pinned.MicroGrids.Single(x => x.Code == m.Code).Pinned);
         Assert.Equal(Base.Assignments, pinned.Assignments);
     }
+
+    [Fact]
+    public void Apply_VersionGiven_WritesThatVersionInReportAndHistory()
+    {
+        var m = Cluster(2);
+        var e = m.Territory.EnvelopeInternal;
+        var y = m.Territory.InteriorPoint.Y;
+        var line = m.Territory.Factory.CreateLineString([new Coordinate(e.MinX - 0.001, y), new Coordinate(e.MaxX + 0.001, y)]);
+        var edited = Editor.Apply(Base, new EditContext(Input.Township, Input.Households, Base.Version + 5), new Edit(EditKind.Split, [m.Code], line));
+
+        Assert.Equal(Base.Version + 5, edited.Version);
+        Assert.Equal(Base.Version + 5, edited.Report.Version);
+        Assert.Contains(edited.Codes, c => c.ValidFrom == Base.Version + 5);
+        Assert.DoesNotContain(edited.Codes, c => c.ValidFrom > Base.Version && c.ValidFrom != Base.Version + 5);
+    }
+
+    [Fact]
+    public void Apply_VersionBeforeTheEditedOne_IsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            Editor.Apply(Base, new EditContext(Input.Township, Input.Households, Base.Version - 1), new Edit(EditKind.Pin, [Cluster().Code])));
 
     [Theory]
     [InlineData("530627118000999999", 404, "code")]

@@ -133,7 +133,7 @@ public static class BenchCommand
     {
         var t = new TownshipGenerator(seed).Generate(code, "合成镇", 104.87 + (index % 10) * 0.2, 27.44 + (index / 10) * 0.2, households);
         return new PartitionInput(t.Township,
-            t.Households.Select(h => new HouseholdInput(h.Id, h.Location.Coordinate, h.BuildingId, h.Floor)).ToList(), [],
+            t.Households.Select(h => new HouseholdInput(h.Id, h.Location.Coordinate, h.BuildingId, h.Floor, h.Unit)).ToList(), [],
             t.Barriers.Select(b => new BarrierInput(b.Id, b.Line, b.Kind)).ToList(), t.Villages)
         {
             Streets = t.Streets.Select(s => new StreetInput(s.Id, s.Line, s.Kind)).ToList(),

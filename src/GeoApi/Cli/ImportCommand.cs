@@ -34,14 +34,14 @@ public static class ImportCommand
         var cs = Database.ConnectionString();
         Migrator.Apply(cs);
         await using var db = Database.Create(cs);
-        var importer = new LayerImporter(db);
+        var importer = new LayerImporter(db, new InputLimits());
         var ct = CancellationToken.None;
         if (files.Dir is { } dir)
         {
             var townshipFile = Path.Combine(dir, "township.geojson");
             string code = "";
             await foreach (var f in Read(townshipFile, "townships", ct))
-                code = FeatureValidator.Township(f, 0).Code.Value;
+                code = new FeatureValidator("townships", null).Township(f, 0).Code.Value;
             await Report(importer.ImportTownshipsAsync(Read(townshipFile, "townships", ct), "cli", null, ct));
             foreach (var layer in Enum.GetValues<Layer>())
             {

@@ -34,8 +34,7 @@ public static class LoadBench
         string township;
         var points = new List<Coordinate>();
         await using (var cmd = db.CreateCommand("""
-            SELECT s.township_code FROM township_state s JOIN partition_version v ON v.township_code = s.township_code AND v.version = s.current_version
-            ORDER BY (v.report->>'households')::int DESC, 1 LIMIT 1
+            SELECT township_code FROM current_partition_version ORDER BY (report->>'households')::int DESC, 1 LIMIT 1
             """))
             township = await cmd.ExecuteScalarAsync() as string ?? throw new UsageException("No partitioned township: run scripts/run.sh first.");
         var ids = new List<string>();

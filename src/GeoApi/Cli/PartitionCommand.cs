@@ -25,9 +25,8 @@ public static class PartitionCommand
 
     private static int Run(TownshipFiles files, string? optionsFile, string? inputCrs, bool quiet, string outDir)
     {
-        var options = optionsFile is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptions();
-        if (inputCrs is { } crs) options = options with { InputCrs = crs };
-        var input = files.Read();
+        var (options, fileCrs) = optionsFile is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptionsFile(new PartitionOptions());
+        var input = InputCrs.ToWgs84(files.Read(), inputCrs ?? fileCrs);
         var progress = quiet ? null : new Progress<string>(stage => Console.Error.WriteLine($"  {stage} done"));
         var clock = Stopwatch.StartNew();
         var partition = new TownshipPartitioner(options) { Progress = progress }.Partition(input);

@@ -33,7 +33,7 @@ public static class RecomputeCommand
         builder.Services.AddRecompute(builder.Configuration, runJobs: false);
         using var host = builder.Build();
         var job = host.Services.GetRequiredService<RecomputeJob>();
-        var outcome = await job.RunAsync(code, "cli", reason, force, CancellationToken.None);
+        var outcome = await job.RunAsync(code, "cli", reason, force, null, CancellationToken.None);
         Console.WriteLine($"{code}: {outcome}");
         return 0;
     }

@@ -8,7 +8,7 @@ public sealed record PublishedLayer(string Table, string CurrentView, IReadOnlyL
     public static readonly PublishedLayer MicroGrids = new("micro_grid", "current_micro_grid",
     [
         ("code", "TEXT NOT NULL UNIQUE"), ("grid_code", "TEXT"), ("village_code", "TEXT"), ("kind", "TEXT"), ("household_count", "INTEGER"),
-        ("building_id", "TEXT"), ("floor_from", "INTEGER"), ("floor_to", "INTEGER"),
+        ("building_id", "TEXT"), ("floor_from", "INTEGER"), ("floor_to", "INTEGER"), ("unit", "TEXT"),
     ]);
 
     public static readonly PublishedLayer Grids = new("grid", "current_grid",

@@ -161,7 +161,22 @@
       ['Households', unit.householdCount ?? '—'], ['Parent', unit.parent ?? '—'], ['Status', unit.status],
       ['Children', unit.children ?? '—'],
     ];
-    $('card-fields').innerHTML = fields.map(([k, v]) => `<dt>${k}</dt><dd data-field="${k.toLowerCase()}">${v}</dd>`).join('');
+    // A building or floor micro-grid: its building, floors and unit (单元), Chinese first.
+    const b = unit.building;
+    if (b) {
+      fields.push(['楼栋 Building', b.id, 'building']);
+      if (b.floorFrom != null) fields.push(['楼层 Floors', b.floorFrom === b.floorTo ? `${b.floorFrom}` : `${b.floorFrom}–${b.floorTo}`, 'floors']);
+      if (b.unit != null) fields.push(['单元 Unit', b.unit, 'unit']);
+    }
+    // Text, never markup: building ids and units are what households were imported with.
+    $('card-fields').replaceChildren(...fields.flatMap(([k, v, key]) => {
+      const dt = document.createElement('dt');
+      const dd = document.createElement('dd');
+      dt.textContent = k;
+      dd.textContent = `${v}`;
+      dd.dataset.field = key ?? k.toLowerCase();
+      return [dt, dd];
+    }));
     const h = unit.history;
     $('card-history').innerHTML = h
       ? `Valid from v${h.validFrom}${h.validTo ? ` to v${h.validTo}` : ''}` +

@@ -18,30 +18,32 @@ public sealed class FeatureValidator
 {
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
 
-    /// <summary>Vertices one geometry may have (the service's Limits:MaxVertices); more is refused as input, not worked on.</summary>
-    public static int MaxVertices { get; set; } = InputRules.DefaultMaxVertices;
-
     private readonly string _layer;
     private readonly Geometry? _township;
     private readonly IndexedPointInAreaLocator? _inTownship;
     //-- One entry per id of the upload (where it first appeared): the only state that grows with it.
     private readonly Dictionary<string, int> _firstIndex = new(StringComparer.Ordinal);
 
-    public FeatureValidator(string layer, Geometry? township)
+    /// <param name="maxVertices">Vertices one geometry may have (the service's <c>Limits:MaxVertices</c>).</param>
+    public FeatureValidator(string layer, Geometry? township, int maxVertices = InputRules.DefaultMaxVertices)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxVertices, 1);
+        MaxVertices = maxVertices;
         _layer = layer;
         _township = township;
         _inTownship = township is null ? null : new IndexedPointInAreaLocator(township);
     }
 
-    public static TownshipRow Township(JsonElement feature, int index, string layer = "townships")
+    /// <summary>Vertices one geometry may have; more is refused as input, not worked on.</summary>
+    public int MaxVertices { get; }
+
+    public TownshipRow Township(JsonElement feature, int index)
     {
-        var v = new FeatureValidator(layer, null);
-        var props = v.Properties(feature, index, null);
-        var code = v.Code(props, "code", index, DivisionLevel.Township, null, "county + township segment");
-        var name = v.RequiredString(props, "name", index, code.Value);
+        var props = Properties(feature, index, null);
+        var code = Code(props, "code", index, DivisionLevel.Township, null, "county + township segment");
+        var name = RequiredString(props, "name", index, code.Value);
         int segment = int.Parse(code.Value[6..], CultureInfo.InvariantCulture);
-        var kind = v.OptionalString(props, "kind", index, code.Value) ?? segment switch
+        var kind = OptionalString(props, "kind", index, code.Value) ?? segment switch
         {
             < 100 => "subdistrict",
             < 200 => "town",
@@ -49,9 +51,9 @@ public sealed class FeatureValidator
             _ => "other",
         };
         if (kind is not ("subdistrict" or "town" or "township" or "other"))
-            throw new InputException(layer, index, code.Value, "kind", $"Township '{code}': 'kind' must be subdistrict, town, township or other, not '{kind}'.");
-        bool urban = v.OptionalBool(props, "urban", index, code.Value) ?? segment < 100;
-        var geom = v.Polygonal(feature, index, code.Value);
+            throw new InputException(_layer, index, code.Value, "kind", $"Township '{code}': 'kind' must be subdistrict, town, township or other, not '{kind}'.");
+        bool urban = OptionalBool(props, "urban", index, code.Value) ?? segment < 100;
+        var geom = Polygonal(feature, index, code.Value);
         return new TownshipRow(code, name, kind, urban, geom);
     }
 
@@ -94,7 +96,7 @@ public sealed class FeatureValidator
         return new HouseholdRow(id,
             OptionalIdentifier(OptionalString(props, "building_id", index, id), "building_id", index, id),
             OptionalInt(props, "floor", index, id, -10, 200),
-            OptionalString(props, "unit", index, id),
+            InputRules.Unit(OptionalString(props, "unit", index, id), _layer, index, id),
             OptionalString(props, "room", index, id),
             OptionalString(props, "address", index, id),
             OptionalInt(props, "persons", index, id, 0, 1000),

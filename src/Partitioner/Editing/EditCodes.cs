@@ -57,7 +57,7 @@ internal sealed class EditCodes
                 {
                     Code = code, GridCode = grid, VillageCode = first.Village, Territory = territories.LonLat[owner], Pinned = false,
                     Kind = source is null ? MicroGridKind.Cluster : m.Kind, BuildingId = source is null ? null : m.BuildingId,
-                    FloorFrom = source is null ? null : m.FloorFrom, FloorTo = source is null ? null : m.FloorTo,
+                    FloorFrom = source is null ? null : m.FloorFrom, FloorTo = source is null ? null : m.FloorTo, Unit = source is null ? null : m.Unit,
                 });
             }
             microOfCell[owner] = list;

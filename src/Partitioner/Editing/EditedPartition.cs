@@ -6,18 +6,18 @@ using CoverageUnion = NetTopologySuite.Coverage.CoverageUnion;
 
 namespace GridSpatial.Partitioner.Editing;
 
-/// <summary>The next version after an edit whose faces all have their owner and grid: units
+/// <summary>The version after an edit whose faces all have their owner and grid: units
 /// outside the scope as they were; the scope's cells with their new territories, codes and
 /// households; grids whose faces changed rebuilt from them (a grid's territory is the union of
 /// its micro-grids'), household counts from the assignments; new vertices put into the
 /// untouched territories they lie on; the code history and the quality report.</summary>
 internal static class EditedPartition
 {
-    public static Partition Build(EditScope scope, Geometry townshipMetric, LonLatRestorer restorer, MetricProjection projection,
-        IReadOnlyList<HouseholdInput> households, Coordinate[] metricHouseholds, EditLineage lineage, PartitionOptions options)
+    public static Partition Build(EditScope scope, EditContext context, Geometry townshipMetric, LonLatRestorer restorer, MetricProjection projection,
+        Coordinate[] metricHouseholds, EditLineage lineage, PartitionOptions options)
     {
         var current = scope.Current;
-        int version = current.Version + 1;
+        var (households, version) = (context.Households, context.Version);
         var territories = EditedTerritories.Of(scope, restorer);
         var placement = HouseholdPlacement.Of(scope, territories, households, metricHouseholds);
         var registry = new CodeRegistry(current.Codes, current.Grids.Select(g => g.Code).Concat(current.MicroGrids.Select(m => m.Code)));

@@ -24,13 +24,16 @@ namespace GridSpatial.Partitioner.Editing;
 /// they cannot be split by a line.</remarks>
 public sealed class PartitionEditor(PartitionOptions options)
 {
+    /// <summary>The partition after <paramref name="edit"/>, written as <paramref name="context"/>'s version.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A version before the edited partition's.</exception>
     /// <exception cref="EditException">An unknown code (404), or an edit the coverage rules refuse (400, 422).</exception>
-    public Partition Apply(Partition current, TownshipInput township, IReadOnlyList<HouseholdInput> households, Edit edit)
+    public Partition Apply(Partition current, EditContext context, Edit edit)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(context.Version, current.Version, nameof(context));
         if (edit.Codes.Count == 0) throw new EditException(400, "codes", "Name the unit to edit.");
-        var projection = MetricProjection.For(township.Boundary);
+        var projection = MetricProjection.For(context.Township.Boundary);
         var restorer = new LonLatRestorer(projection, TownshipPartitioner.Precision);
-        var townshipMetric = restorer.Forward(township.Boundary);
+        var townshipMetric = restorer.Forward(context.Township.Boundary);
 
         var microCodes = current.MicroGrids.ToDictionary(m => m.Code, m => m, StringComparer.Ordinal);
         var gridCodes = current.Grids.ToDictionary(g => g.Code, g => g, StringComparer.Ordinal);
@@ -40,31 +43,30 @@ public sealed class PartitionEditor(PartitionOptions options)
         bool gridLevel = edit.Codes[0].Length == 15;
         if (edit.Codes.Any(c => (c.Length == 15) != gridLevel))
             throw new EditException(422, "codes", "Grids and micro-grids cannot be edited together.");
-        if (edit.Kind == EditKind.Pin) return Pin(current, edit, gridLevel);
+        if (edit.Kind == EditKind.Pin) return Pin(current, edit, gridLevel, context.Version);
 
         var scope = EditScope.Of(current, edit, gridLevel, restorer, projection);
         //-- Households in metres, once: splits, containment and the report all use them.
-        var metricHouseholds = households.Select(h => projection.Forward(h.Location)).ToArray();
+        var metricHouseholds = context.Households.Select(h => projection.Forward(h.Location)).ToArray();
         var lineage = new EditLineage();
         EditRules.For(edit.Kind, gridLevel).Apply(scope, metricHouseholds, lineage);
         if (gridLevel) WholeBuildings.Apply(scope);
         FragmentAbsorber.Apply(scope);
         MovedCells.Mark(scope);
-        return EditedPartition.Build(scope, townshipMetric, restorer, projection, households, metricHouseholds, lineage, options);
+        return EditedPartition.Build(scope, context, townshipMetric, restorer, projection, metricHouseholds, lineage, options);
     }
 
     /// <summary>After an automatic recompute: gives every pinned unit back the territory staff
-    /// drew (grids first, then micro-grids), as redraws of the fresh partition that keep its
+    /// drew (grids first, then micro-grids), as redraws of the fresh partition written as its own
     /// version. A pinned unit whose code the recompute did not keep, or whose boundary no longer
     /// fits its parent, is reported in <paramref name="skipped"/> and left as recomputed.</summary>
     public Partition KeepPinned(Partition fresh, TownshipInput township, IReadOnlyList<HouseholdInput> households,
         IReadOnlyList<(string Code, Geometry Territory)> pinned, IReadOnlyDictionary<string, string>? previousAssignments, List<string> skipped)
         => new PinnedUnits(this).Keep(fresh, township, households, pinned, previousAssignments, skipped);
 
-    private static Partition Pin(Partition current, Edit edit, bool gridLevel)
+    private static Partition Pin(Partition current, Edit edit, bool gridLevel, int version)
     {
         var codes = new HashSet<string>(edit.Codes, StringComparer.Ordinal);
-        var version = current.Version + 1;
         return current with
         {
             Version = version,

@@ -7,8 +7,8 @@ using NetTopologySuite.Geometries;
 namespace GridSpatial.Partitioner.Editing;
 
 /// <summary>After an automatic recompute: gives every pinned unit back the territory staff
-/// drew (grids first, then micro-grids), as redraws of the fresh partition that keep its
-/// version. A pinned unit whose code the recompute did not keep, or whose boundary no longer
+/// drew (grids first, then micro-grids), as redraws written as the fresh partition's own
+/// version (the one its publisher decided). A pinned unit whose code the recompute did not keep, or whose boundary no longer
 /// fits its parent, is reported in the skipped list and left as recomputed.</summary>
 internal sealed class PinnedUnits(PartitionEditor editor)
 {
@@ -17,6 +17,7 @@ internal sealed class PinnedUnits(PartitionEditor editor)
     {
         if (pinned.Count == 0) return fresh;
         var p = fresh;
+        var context = new EditContext(township, households, fresh.Version);
         var kept = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (code, territory) in pinned.OrderBy(x => x.Code.Length).ThenBy(x => x.Code, StringComparer.Ordinal))
         {
@@ -33,7 +34,7 @@ internal sealed class PinnedUnits(PartitionEditor editor)
             }
             try
             {
-                p = editor.Apply(p with { Version = fresh.Version - 1 }, township, households, new Edit(EditKind.Redraw, [target], territory));
+                p = editor.Apply(p, context, new Edit(EditKind.Redraw, [target], territory));
                 if (target != code) p = Rename(p, target, code, fresh.Version);
                 kept.Add(code);
             }
@@ -45,10 +46,9 @@ internal sealed class PinnedUnits(PartitionEditor editor)
         var stability = previousAssignments is null ? fresh.Report.CodeStability : CodeStability.Of(p.Assignments, previousAssignments);
         return p with
         {
-            Version = fresh.Version,
             Grids = p.Grids.Select(g => kept.Contains(g.Code) ? g with { Pinned = true } : g).ToList(),
             MicroGrids = p.MicroGrids.Select(m => kept.Contains(m.Code) ? m with { Pinned = true } : m).ToList(),
-            Report = p.Report with { Version = fresh.Version, CodeStability = stability, ElapsedMs = fresh.Report.ElapsedMs },
+            Report = p.Report with { CodeStability = stability, ElapsedMs = fresh.Report.ElapsedMs },
         };
     }
 

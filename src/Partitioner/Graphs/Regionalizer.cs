@@ -11,8 +11,10 @@ namespace GridSpatial.Partitioner.Graphs;
 public sealed class Regionalizer(UnitGraph graph, SizeBand band)
 {
     /// <summary>Weight of compactness (sum of squared distances to the part's centre, in units of
-    /// the typical spacing squared) against size deviation.</summary>
-    public double CompactnessWeight { get; init; } = 0.1;
+    /// the typical spacing squared) against size deviation. Measured on the shared townships:
+    /// 1.0 against 0.1 gives Polsby–Popper +3–10 % and dispersion −7–10 % with every township
+    /// still at ≥ 95 % of clusters in 8–12; 3.0 drops a small township below 95 %.</summary>
+    public double CompactnessWeight { get; init; } = 1.0;
 
     public int MaxPasses { get; init; } = 40;
 

@@ -1,4 +1,5 @@
 using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.Households;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Valid;
 
@@ -34,6 +35,24 @@ public static class InputRules
         if (value.Length > MaxTextLength)
             throw new InputException(layer, index, id, field, $"{Feature(index, null)}: '{field}' is longer than {MaxTextLength} characters.");
         return value;
+    }
+
+    /// <summary>Characters a unit (单元) may have.</summary>
+    public const int MaxUnitLength = 32;
+
+    /// <summary>A building's unit (单元): storable text (<see cref="Text"/>) of at most
+    /// <see cref="MaxUnitLength"/> characters with no control characters, returned as the
+    /// partition uses it (<see cref="BuildingUnit.Normalize"/>: trimmed, null when blank).</summary>
+    public static string? Unit(string? value, string layer, int? index, string? id)
+    {
+        if (value is null) return null;
+        var unit = BuildingUnit.Normalize(Text(value, layer, index, id, "unit"));
+        if (unit is null) return null;
+        if (unit.Length > MaxUnitLength)
+            throw new InputException(layer, index, id, "unit", $"{Feature(index, id)}: 'unit' is longer than {MaxUnitLength} characters (got '{Shorten(unit)}').");
+        if (unit.Any(char.IsControl))
+            throw new InputException(layer, index, id, "unit", $"{Feature(index, id)}: 'unit' has a control character (a line break or tab); name the unit as it is written, e.g. \"2\" or \"3单元\".");
+        return unit;
     }
 
     /// <summary>A code of <paramref name="level"/>, parsed once (<see cref="DivisionCode"/>), below

@@ -1,5 +1,4 @@
 using GridSpatial.Partitioner.Codes;
-using GridSpatial.Partitioner.Projection;
 using NetTopologySuite.Geometries;
 
 namespace GridSpatial.Partitioner.Inputs;
@@ -40,21 +39,8 @@ public static class InputValidator
             Geometry(input.Buildings[i].Footprint, extent, "buildings", i, input.Buildings[i].Id);
         for (int i = 0; i < input.Barriers.Count; i++)
             Geometry(InputRules.Lineal(input.Barriers[i].Line, "barriers", i, input.Barriers[i].Id), extent, "barriers", i, input.Barriers[i].Id);
-        for (int i = 0; i < input.Streets.Count; i++)
-            Geometry(InputRules.Lineal(input.Streets[i].Line, "streets", i, input.Streets[i].Id), extent, "streets", i, input.Streets[i].Id);
     }
 
     private static void Geometry(Geometry g, Envelope? township, string layer, int index, string id) =>
         InputRules.Coordinates(g, township, layer, index, id);
-
-    /// <summary>Converts every input geometry from GCJ-02 to WGS 84 (inverse error under 1 cm).</summary>
-    public static PartitionInput FromGcj02(PartitionInput input) => input with
-    {
-        Township = input.Township with { Boundary = Gcj02.ToWgs84(input.Township.Boundary) },
-        Households = input.Households.Select(h => h with { Location = Gcj02.ToWgs84(h.Location) }).ToList(),
-        Buildings = input.Buildings.Select(b => b with { Footprint = Gcj02.ToWgs84(b.Footprint) }).ToList(),
-        Barriers = input.Barriers.Select(b => b with { Line = Gcj02.ToWgs84(b.Line) }).ToList(),
-        Streets = input.Streets.Select(s => s with { Line = Gcj02.ToWgs84(s.Line) }).ToList(),
-        Villages = input.Villages.Select(v => v with { Boundary = Gcj02.ToWgs84(v.Boundary) }).ToList(),
-    };
 }

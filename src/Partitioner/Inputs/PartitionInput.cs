@@ -22,8 +22,9 @@ public sealed record TownshipInput(string Code, string Name, Geometry Boundary);
 /// <summary>A village or community (村/居委会): 12-digit code starting with the township code.</summary>
 public sealed record VillageInput(string Code, string Name, Geometry Boundary);
 
-/// <summary>One household (户) at its dwelling. Floor is 1 for the ground storey.</summary>
-public sealed record HouseholdInput(string Id, Coordinate Location, string? BuildingId = null, int? Floor = null);
+/// <summary>One household (户) at its dwelling. Floor is 1 for the ground storey; Unit is the
+/// building's unit (单元, a stairwell) the dwelling opens on, e.g. "2" or "3单元".</summary>
+public sealed record HouseholdInput(string Id, Coordinate Location, string? BuildingId = null, int? Floor = null, string? Unit = null);
 
 /// <summary>A building footprint (楼栋).</summary>
 public sealed record BuildingInput(string Id, Geometry Footprint, int? Floors = null);

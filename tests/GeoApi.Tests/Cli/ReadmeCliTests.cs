@@ -46,15 +46,7 @@ public partial class ReadmeCliTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> Run(string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet", [ApiProcess.Dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var error = p.StandardError.ReadToEndAsync();
-        var output = await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, output + await error);
-    }
+    private static Task<(int ExitCode, string Output)> Run(string[] args) => ApiProcess.RunAsync(args);
 
     private static bool Names(string help, string option) =>
         Regex.IsMatch(help, $@"(?<![\w-]){Regex.Escape(option)}(?![\w-])");

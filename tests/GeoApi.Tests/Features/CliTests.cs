@@ -10,17 +10,7 @@ public class CliTests(DatabaseFixture db)
 {
     private readonly HttpClient _http = db.Client();
 
-    private async Task<(int ExitCode, string Output)> Cli(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet", [ApiProcess.Dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["GRIDSPATIAL_DB"] = db.ConnectionString;
-        psi.Environment["ConnectionStrings__GridSpatial"] = db.ConnectionString;
-        using var p = Process.Start(psi)!;
-        var error = p.StandardError.ReadToEndAsync();
-        var output = await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, output + await error);
-    }
+    private Task<(int ExitCode, string Output)> Cli(params string[] args) => ApiProcess.RunAsync(args, db);
 
     [SkippableFact]
     public async Task Recompute_RunsTheServiceJob_AuditedUnderCli()

@@ -27,7 +27,7 @@ public class CrashTests(DatabaseFixture db)
 
         // A forced recompute on a queue only the test's workers listen to.
         var jobs = db.Factory.Services.GetRequiredService<IBackgroundJobClient>();
-        var id = jobs.Create<GridSpatial.GeoApi.Features.Partitions.RecomputeJob>(j => j.RunAsync(code, "crash-test", "crash test", true, CancellationToken.None), new EnqueuedState(Queue));
+        var id = jobs.Create<GridSpatial.GeoApi.Features.Partitions.RecomputeJob>(j => j.RunAsync(code, "crash-test", "crash test", true, null, CancellationToken.None), new EnqueuedState(Queue));
 
         var clock = Stopwatch.StartNew();
         using (var first = StartWorker())

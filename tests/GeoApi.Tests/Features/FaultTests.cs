@@ -64,11 +64,11 @@ public class FaultTests(DatabaseFixture db)
         await Samples.ImportAsync(_http, t, "villages", "buildings", "households", "barriers");
         await Samples.PartitionAsync(_http, db.Db, code, force: false);
         await Samples.RedrawAsync(_http, db.Db, code);
-        var before = await Version(code);
+        var before = await Samples.CurrentVersionAsync(_http, code);
 
         //-- A forced recompute on a queue only the API processes of this test serve.
         var jobs = db.Factory.Services.GetRequiredService<IBackgroundJobClient>();
-        var id = jobs.Create<GridSpatial.GeoApi.Features.Partitions.RecomputeJob>(j => j.RunAsync(code, "kill-test", "kill test", true, CancellationToken.None), new EnqueuedState(queue));
+        var id = jobs.Create<GridSpatial.GeoApi.Features.Partitions.RecomputeJob>(j => j.RunAsync(code, "kill-test", "kill test", true, null, CancellationToken.None), new EnqueuedState(queue));
         var settings = new Dictionary<string, string> { ["Hangfire__Queues__0"] = queue, ["Recompute__Enabled"] = "false" };
         using (var first = ApiProcess.Start(db, settings))
         {
@@ -80,20 +80,17 @@ public class FaultTests(DatabaseFixture db)
             }
             first.Kill();
         }
-        Assert.Equal(before, await Version(code));
+        Assert.Equal(before, await Samples.CurrentVersionAsync(_http, code));
 
         using var second = ApiProcess.Start(db, settings);
         var back = Stopwatch.StartNew();
-        while (await Version(code) == before)
+        while (await Samples.CurrentVersionAsync(_http, code) == before)
         {
             Assert.True(back.Elapsed < TimeSpan.FromSeconds(60), $"not published within 60 s of a process coming back (job {await State(id)})");
             await Task.Delay(200);
         }
-        Assert.Equal(before + 1, await Version(code));
+        Assert.Equal(before + 1, await Samples.CurrentVersionAsync(_http, code));
     }
-
-    private async Task<int> Version(string code) =>
-        (await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32();
 
     private async Task<string?> State(string id)
     {

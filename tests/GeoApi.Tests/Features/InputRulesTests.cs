@@ -34,6 +34,9 @@ public class InputRulesTests(DatabaseFixture db) : IAsyncLifetime
         { "household not a point", "households", Samples.Feature(new JsonObject { ["id"] = "poly" }, Samples.Polygon((Lon, Lat), (Lon + 0.001, Lat), (Lon, Lat + 0.001), (Lon, Lat))).ToJsonString(), "geometry" },
         { "polygon of 3 points", "buildings", Samples.Feature(new JsonObject { ["id"] = "b3" }, Samples.Polygon((Lon + 0.001, Lat + 0.001), (Lon + 0.002, Lat + 0.001), (Lon + 0.001, Lat + 0.001))).ToJsonString(), "geometry" },
         { "self-intersecting polygon", "buildings", Samples.Feature(new JsonObject { ["id"] = "bow" }, Samples.Polygon((Lon + 0.001, Lat + 0.001), (Lon + 0.002, Lat + 0.002), (Lon + 0.002, Lat + 0.001), (Lon + 0.001, Lat + 0.002), (Lon + 0.001, Lat + 0.001))).ToJsonString(), "geometry" },
+        { "unit longer than 32", "households", Samples.Feature(new JsonObject { ["id"] = "u33", ["unit"] = new string('单', 33) }, Samples.Point(Lon + 0.005, Lat + 0.005)).ToJsonString(), "unit" },
+        { "unit with a line break", "households", Samples.Feature(new JsonObject { ["id"] = "ulf", ["unit"] = "2\n3" }, Samples.Point(Lon + 0.005, Lat + 0.005)).ToJsonString(), "unit" },
+        { "unit not text", "households", Samples.Feature(new JsonObject { ["id"] = "uobj", ["unit"] = new JsonObject { ["n"] = 2 } }, Samples.Point(Lon + 0.005, Lat + 0.005)).ToJsonString(), "unit" },
         { "NUL in a property", "households", Samples.Feature(new JsonObject { ["id"] = "nul", ["address"] = "a\u0000b" }, Samples.Point(Lon + 0.005, Lat + 0.005)).ToJsonString(), "address" },
     };
 

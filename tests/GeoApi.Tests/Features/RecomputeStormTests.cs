@@ -25,7 +25,7 @@ public class RecomputeStormTests(DatabaseFixture db)
             await Samples.PartitionAsync(_http, db.Db, code, force: false);
         }
         await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(60), Flooded, Other);
-        var before = await Version(Flooded);
+        var before = await Samples.CurrentVersionAsync(_http, Flooded);
 
         //-- 300 forced requests in about three seconds, ten at a time; after each ten, the jobs not yet started are counted.
         var ids = new List<string>();
@@ -53,8 +53,8 @@ public class RecomputeStormTests(DatabaseFixture db)
             Content = Samples.Json(FormattableString.Invariant($"{{\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{h.Location.X + 0.00003},{h.Location.Y}]}}}}")),
         })
             (await _http.SendAsync(patch)).EnsureSuccessStatusCode();
-        var otherBefore = await Version(Other);
-        while (await Version(Other) == otherBefore)
+        var otherBefore = await Samples.CurrentVersionAsync(_http, Other);
+        while (await Samples.CurrentVersionAsync(_http, Other) == otherBefore)
         {
             Assert.True(changed.Elapsed < TimeSpan.FromSeconds(30), "the other township was not recomputed within 30 s of its change");
             await Task.Delay(100);
@@ -65,12 +65,9 @@ public class RecomputeStormTests(DatabaseFixture db)
         var distinct = ids.Distinct().Count();
         Assert.True(mostWaiting <= 1, $"{mostWaiting} jobs waiting at once");
         Assert.True(distinct <= 100, $"{distinct} jobs for 300 requests");
-        Assert.Equal(before, await Version(Flooded));
+        Assert.Equal(before, await Samples.CurrentVersionAsync(_http, Flooded));
         await using var cmd = db.Db.CreateCommand("SELECT count(*) FROM hangfire.job WHERE arguments->>0 = $1 AND statename NOT IN ('Succeeded', 'Deleted')");
         cmd.Parameters.AddWithValue(JsonSerializer.Serialize(Flooded));
         Assert.Equal(0L, (long)(await cmd.ExecuteScalarAsync())!);
     }
-
-    private async Task<int> Version(string code) =>
-        (await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32();
 }

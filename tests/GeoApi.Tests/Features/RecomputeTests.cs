@@ -23,17 +23,17 @@ public class RecomputeTests(DatabaseFixture db)
         await Samples.PartitionAsync(_http, db.Db, code, force: false);
         //-- A staff edit first, so the forced recompute has something other than the current version to publish.
         await Samples.RedrawAsync(_http, db.Db, code);
-        var edited = await Version(code);
+        var edited = await Samples.CurrentVersionAsync(_http, code);
         var response = await _http.PostAsync(new Uri($"/api/townships/{code}/partition?force=true", UriKind.Relative), null);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!;
         await WaitForJob(id, 1);
-        var version = await Version(code);
+        var version = await Samples.CurrentVersionAsync(_http, code);
         Assert.Equal(edited + 1, version);
 
         //-- Hangfire delivers at least once: the same job again (as after a worker died past its publish).
         db.Factory.Services.GetRequiredService<Hangfire.IBackgroundJobClient>().Requeue(id);
         await WaitForJob(id, 2);
-        Assert.Equal(version, await Version(code));
+        Assert.Equal(version, await Samples.CurrentVersionAsync(_http, code));
         var status = await _http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
         Assert.Contains("earlier attempt", status.GetProperty("result").GetString(), StringComparison.Ordinal);
     }
@@ -50,9 +50,6 @@ public class RecomputeTests(DatabaseFixture db)
         }
         Assert.Fail($"job {id} did not succeed {succeededTimes} times");
     }
-
-    private async Task<int> Version(string code) =>
-        (await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32();
 
     [Fact]
     public async Task TwoHundredEdits_InAFewSeconds_CoalesceIntoAtMostTwoRecomputesReflectingAll()

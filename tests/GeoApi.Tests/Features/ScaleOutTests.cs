@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using GridSpatial.GeoApi.SampleData;
 
@@ -15,13 +14,6 @@ namespace GridSpatial.GeoApi.Tests.Features;
 public class ScaleOutTests(DatabaseFixture db)
 {
     private readonly HttpClient _http = db.Client();
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     [SkippableFact]
     public async Task TwoApisAndTwoWorkers_BulkPartition_SpreadOverWorkers_BothApisServeTheResult()
@@ -39,43 +31,21 @@ public class ScaleOutTests(DatabaseFixture db)
         //-- The imports' own recomputes (this host's scheduler) are done first, so the batch makes jobs of its own rather than joining theirs.
         await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(120), [.. codes]);
 
-        var ports = new[] { FreePort(), FreePort() };
-        var env = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__GridSpatial"] = db.ConnectionString, ["GRIDSPATIAL_DB"] = db.ConnectionString,
-            ["GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY"] = db.AdminKey, ["Recompute__Enabled"] = "false",
-        };
-        var processes = new List<Process>();
-        Process Start(string[] args, Dictionary<string, string> extra)
-        {
-            var psi = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var (k, v) in env.Concat(extra)) psi.Environment[k] = v;
-            var p = Process.Start(psi)!;
-            p.OutputDataReceived += (_, _) => { };
-            p.ErrorDataReceived += (_, _) => { };
-            p.BeginOutputReadLine();
-            p.BeginErrorReadLine();
-            processes.Add(p);
-            return p;
-        }
+        var processes = new List<ApiProcess>();
         try
         {
-            foreach (var port in ports)
-                Start(["serve"], new() { ["GRIDSPATIAL_URL"] = $"http://127.0.0.1:{port}", ["Hangfire__Server"] = "false", ["Partitions__BulkQueues__0"] = "scaleout" });
-            //-- Workers listen on a queue of their own, so the test's in-process server cannot take the jobs.
-            var workers = Enumerable.Range(0, 2).Select(_ => Start(["worker"], new() { ["Hangfire__Queues__0"] = "scaleout" })).ToList();
-            var apis = ports.Select(p => { var h = db.Client(); h.BaseAddress = new Uri($"http://127.0.0.1:{p}"); return h; }).ToList();
-            foreach (var api in apis)
+            ApiProcess Start(string command, Dictionary<string, string> settings)
             {
-                var clock = Stopwatch.StartNew();
-                while (true)
-                {
-                    try { if ((await api.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode) break; }
-                    catch (HttpRequestException) { }
-                    Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "an API process did not start");
-                    await Task.Delay(200);
-                }
+                settings["Recompute__Enabled"] = "false";
+                var p = ApiProcess.Start(db, settings, command);
+                processes.Add(p);
+                return p;
             }
+            var servers = Enumerable.Range(0, 2).Select(_ => Start("serve", new() { ["Hangfire__Server"] = "false", ["Partitions__BulkQueues__0"] = "scaleout" })).ToList();
+            //-- Workers listen on a queue of their own, so the test's in-process server cannot take the jobs.
+            var workers = Enumerable.Range(0, 2).Select(_ => Start("worker", new() { ["Hangfire__Queues__0"] = "scaleout" })).ToList();
+            var apis = new List<HttpClient>();
+            foreach (var server in servers) apis.Add(await server.ClientAsync(db.AdminKey));
 
             var started = await apis[0].PostAsJsonAsync("/api/partitions", new { townships = codes, force = true, queue = "scaleout" });
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
@@ -121,12 +91,7 @@ public class ScaleOutTests(DatabaseFixture db)
         }
         finally
         {
-            foreach (var p in processes)
-            {
-                if (!p.HasExited) p.Kill(entireProcessTree: true);
-                await p.WaitForExitAsync();
-                p.Dispose();
-            }
+            foreach (var p in processes) p.Dispose();
         }
     }
 
@@ -148,31 +113,13 @@ public class ScaleOutTests(DatabaseFixture db)
             await cmd.ExecuteNonQueryAsync();
         }
         var readCs = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString) { Username = reader }.ConnectionString;
-        int port = FreePort();
-        var psi = new ProcessStartInfo("dotnet", [dll, "serve"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["ConnectionStrings__GridSpatial"] = db.ConnectionString;
-        psi.Environment["ConnectionStrings__GridSpatialRead"] = readCs;
-        psi.Environment["GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY"] = db.AdminKey;
-        psi.Environment["GRIDSPATIAL_URL"] = $"http://127.0.0.1:{port}";
-        psi.Environment["Hangfire__Server"] = "false";
-        psi.Environment["Recompute__Enabled"] = "false";
-        using var api = Process.Start(psi)!;
-        api.OutputDataReceived += (_, _) => { };
-        api.ErrorDataReceived += (_, _) => { };
-        api.BeginOutputReadLine();
-        api.BeginErrorReadLine();
+        using var api = ApiProcess.Start(db, new()
+        {
+            ["ConnectionStrings__GridSpatialRead"] = readCs, ["Hangfire__Server"] = "false", ["Recompute__Enabled"] = "false",
+        });
         try
         {
-            using var http = db.Client();
-            http.BaseAddress = new Uri($"http://127.0.0.1:{port}");
-            var clock = Stopwatch.StartNew();
-            while (true)
-            {
-                try { if ((await http.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode) break; }
-                catch (HttpRequestException) { }
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the API process did not start");
-                await Task.Delay(200);
-            }
+            using var http = await api.ClientAsync(db.AdminKey);
             var h = township.Households[0];
             foreach (var path in new[]
             {
@@ -191,8 +138,7 @@ public class ScaleOutTests(DatabaseFixture db)
         }
         finally
         {
-            if (!api.HasExited) api.Kill(entireProcessTree: true);
-            await api.WaitForExitAsync();
+            api.Kill();
             await using var drop = db.Db.CreateCommand($"DROP OWNED BY {reader}; DROP ROLE {reader}");
             await drop.ExecuteNonQueryAsync();
         }

@@ -34,7 +34,7 @@ public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
     {
         var assigned = await Assignments();
         Assert.Equal(_township.Households.Count, assigned.Count);
-        var version = await CurrentVersion();
+        var version = await Samples.CurrentVersionAsync(_http, Code);
 
         foreach (var h in _township.Households)
         {
@@ -98,13 +98,13 @@ public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
     [Fact]
     public async Task Recompute_AfterDelete_RetiresOrKeepsCodesWithHistoryAndDiff()
     {
-        var before = await CurrentVersion();
+        var before = await Samples.CurrentVersionAsync(_http, Code);
         var assigned = await Assignments();
         var victim = _township.Households.First(h => h.Floor is null);
         var del = await _http.DeleteAsync(new Uri($"/api/households/{victim.Id}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NoContent, del.StatusCode);
         await Partition(force: false);
-        var after = await CurrentVersion();
+        var after = await Samples.CurrentVersionAsync(_http, Code);
         Assert.Equal(before + 1, after);
 
         var diff = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}/versions/{before}/diff/{after}");
@@ -119,7 +119,7 @@ public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
 
         // Nothing changed since: a recompute publishes nothing new.
         await Partition(force: false);
-        Assert.Equal(after, await CurrentVersion());
+        Assert.Equal(after, await Samples.CurrentVersionAsync(_http, Code));
         var report = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}/report");
         Assert.Equal(0, report.GetProperty("households_outside_own_territory").GetInt32());
         var unknown = await _http.GetAsync(new Uri("/api/codes/530627150999999999", UriKind.Relative));
@@ -175,9 +175,6 @@ public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
     }
 
     private Task Partition(bool force) => Samples.PartitionAsync(_http, db.Db, Code, force);
-
-    private async Task<int> CurrentVersion() =>
-        (await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}")).GetProperty("currentVersion").GetInt32();
 
     private async Task<Dictionary<string, string>> Assignments()
     {

@@ -187,22 +187,5 @@ public class TileTests(DatabaseFixture db) : IAsyncLifetime
     }
 
     /// <summary>GDAL's MVT driver on a tile: the summary, or every feature with <paramref name="full"/>.</summary>
-    private static async Task<string> Ogrinfo(byte[] tile, bool full = false)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"gs-{Guid.NewGuid():N}.mvt");
-        await File.WriteAllBytesAsync(path, tile);
-        try
-        {
-            var psi = new ProcessStartInfo("ogrinfo", full ? ["-ro", "-al", path] : ["-ro", "-al", "-so", path]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var p = Process.Start(psi)!;
-            var output = await p.StandardOutput.ReadToEndAsync();
-            await p.WaitForExitAsync();
-            Assert.True(p.ExitCode == 0, await p.StandardError.ReadToEndAsync());
-            return output;
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    private static Task<string> Ogrinfo(byte[] tile, bool full = false) => Gdal.OgrinfoAsync(tile, ".mvt", summary: !full);
 }

@@ -174,6 +174,36 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task ClickOnATowerSplitByUnits_ShowsTheUnitOnTheCard_ChineseFirst()
+    {
+        var page = await Open();
+        await using var cmd = db.Db.CreateCommand("""
+            SELECT ST_X(ST_PointOnSurface(m.geom)), ST_Y(ST_PointOnSurface(m.geom)) FROM current_micro_grid m
+            WHERE m.township_code = $1 AND m.kind = 'floor' AND m.unit IS NOT NULL ORDER BY m.code LIMIT 1
+            """);
+        cmd.Parameters.AddWithValue(Code);
+        double lon, lat;
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            Assert.True(await r.ReadAsync(), "the generated township has no tower split by units");
+            (lon, lat) = (r.GetDouble(0), r.GetDouble(1));
+        }
+        await ZoomTo(page, lon, lat, 17);
+        var (x, y) = await ToScreen(page, lon, lat);
+        await page.Mouse.ClickAsync(x, y);
+        await page.WaitForSelectorAsync("dd[data-field=unit]");
+        //-- Whichever run of the stack the click found, the card shows that run's unit and floors.
+        var code = (await page.InnerTextAsync("dd[data-field=code]")).Trim();
+        var stored = await _http.GetFromJsonAsync<JsonElement>($"/api/codes/{code}");
+        var building = stored.GetProperty("building");
+        Assert.Equal(building.GetProperty("unit").GetString(), await page.InnerTextAsync("dd[data-field=unit]"));
+        Assert.Equal(building.GetProperty("id").GetString(), await page.InnerTextAsync("dd[data-field=building]"));
+        Assert.StartsWith($"{building.GetProperty("floorFrom").GetInt32()}", await page.InnerTextAsync("dd[data-field=floors]"), StringComparison.Ordinal);
+        Assert.StartsWith("单元", await page.InnerTextAsync("#card-fields dt:nth-last-of-type(1)"), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-card-unit.png") });
+    }
+
+    [SkippableFact]
     public async Task RedrawInThePage_IsPreviewedPublished_AndTheMapDrawsTheNewBoundary()
     {
         var page = await Open();

@@ -109,7 +109,7 @@ public class TownshipGeneratorTests
 
     [Theory]
     [MemberData(nameof(Townships))]
-    public void Generate_Units_OnlyOnHighRiseResidentialBuildings(int seed, int households, double urbanShare)
+    public void Generate_Units_TwoToFourPerHighRiseBuildingAtTheirOwnEntrances(int seed, int households, double urbanShare)
     {
         var t = Generate(seed, households, urbanShare);
         var buildings = t.Buildings.ToDictionary(b => b.Id);
@@ -124,6 +124,15 @@ public class TownshipGeneratorTests
             Assert.EndsWith($"{h.Unit}单元{h.Room}室", h.Address, StringComparison.Ordinal);
         }
         Assert.All(t.Households.Where(h => h.Unit is null), h => Assert.True(h.Floor is null && buildings[h.BuildingId].Floors <= 5));
+        //-- 2–4 units per building, numbered 1…n; each unit's households at its own entrance along the building.
+        foreach (var building in t.Households.Where(h => h.Unit is not null).GroupBy(h => h.BuildingId))
+        {
+            var units = building.GroupBy(h => h.Unit!).ToList();
+            Assert.InRange(units.Count, 2, 4);
+            Assert.Equal(Enumerable.Range(1, units.Count).Select(u => $"{u}"), units.Select(u => u.Key).Order(Partitioner.Households.BuildingUnit.Order));
+            Assert.All(units, u => Assert.Single(u.Select(h => (h.Location.X, h.Location.Y)).Distinct()));
+            Assert.Equal(units.Count, units.Select(u => (u.First().Location.X, u.First().Location.Y)).Distinct().Count());
+        }
     }
 
     [Fact]

@@ -66,7 +66,8 @@ public static class CodeEndpoints
             SELECT c.level, c.parent, c.valid_from, c.valid_to, c.predecessors, c.successors,
                    u.household_count, ST_AsGeoJSON(u.geom, 7), u.version,
                    {(micro ? "NULL::int" : "(SELECT count(*) FROM micro_grid m WHERE m.township_code = u.township_code AND m.version = u.version AND m.grid_code = u.code)::int")},
-                   {(micro ? "u.kind" : "NULL::text")}
+                   {(micro ? "u.kind" : "NULL::text")},
+                   {(micro ? "u.building_id, u.floor_from, u.floor_to, u.unit" : "NULL::text, NULL::int, NULL::int, NULL::text")}
             FROM code_registry c
             LEFT JOIN LATERAL (
                 SELECT * FROM {(micro ? "micro_grid" : "grid")} x
@@ -83,7 +84,11 @@ public static class CodeEndpoints
         var history = new CodeHistory(r.GetInt32(2), validTo, r.GetFieldValue<string[]>(4), r.GetFieldValue<string[]>(5));
         return TypedResults.Ok(new CodeDto(code, r.GetString(0), validTo is null ? "current" : "retired", r.IsDBNull(10) ? null : r.GetString(10),
             r.IsDBNull(1) ? township : r.GetString(1), r.IsDBNull(6) ? null : r.GetInt32(6), r.IsDBNull(9) ? null : r.GetInt32(9),
-            r.IsDBNull(7) ? null : Json(r.GetString(7)), history));
+            r.IsDBNull(7) ? null : Json(r.GetString(7)), history)
+        {
+            Building = r.IsDBNull(11) ? null : new BuildingPart(r.GetString(11), r.IsDBNull(12) ? null : r.GetInt32(12),
+                r.IsDBNull(13) ? null : r.GetInt32(13), r.IsDBNull(14) ? null : r.GetString(14)),
+        });
     }
 
     private static JsonElement Json(string s) => JsonDocument.Parse(s).RootElement.Clone();
@@ -92,8 +97,15 @@ public static class CodeEndpoints
         TypedResults.Problem(statusCode: 404, title: "Unknown code", detail: $"No unit has ever had the code '{code}'.");
 }
 
-/// <summary><see cref="Name"/> is the unit's name (townships, villages) or kind (micro-grids).</summary>
+/// <summary><see cref="Name"/> is the unit's name (townships, villages) or kind (micro-grids);
+/// <see cref="Building"/> the building a building or floor micro-grid stands for.</summary>
 public sealed record CodeDto(string Code, string Level, string Status, string? Name, string Parent, int? HouseholdCount, int? Children,
-    JsonElement? Geometry, CodeHistory? History);
+    JsonElement? Geometry, CodeHistory? History)
+{
+    public BuildingPart? Building { get; init; }
+}
+
+/// <summary>The building of a micro-grid and, for a floor micro-grid, its floors and unit (单元).</summary>
+public sealed record BuildingPart(string Id, int? FloorFrom, int? FloorTo, string? Unit);
 
 public sealed record CodeHistory(int ValidFrom, int? ValidTo, IReadOnlyList<string> Predecessors, IReadOnlyList<string> Successors);

@@ -6,7 +6,6 @@ using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Editing;
-using GridSpatial.Partitioner.Files.GeoJson;
 
 namespace GridSpatial.GeoApi.Features.Editing;
 
@@ -26,30 +25,34 @@ public static class EditEndpoints
     public sealed record EditResult(string Township, int BaseVersion, int Version, bool Published, string Author, string Reason,
         int HouseholdsMoved, IReadOnlyList<UnitChange> Changes, IReadOnlyList<string> Warnings, object? Report);
 
+    /// <summary>What every edit handler needs from the host.</summary>
+    public sealed record EditServices(PartitionStore Store, PartitionOptions Options, InputLimits Limits);
+
     public static IEndpointRouteBuilder MapEditEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/codes").WithTags("Editing").Require(Roles.Edit);
-        g.MapPut("/{code}/geometry", (string code, EditBody body, bool? dryRun, HttpRequest r, PartitionStore store, PartitionOptions o, CancellationToken ct) =>
-                Run(EditKind.Redraw, [code], body, dryRun, r, store, o, ct))
+        g.MapPut("/{code}/geometry", (string code, EditBody body, bool? dryRun, HttpRequest r, [AsParameters] EditServices s, CancellationToken ct) =>
+                Run(EditKind.Redraw, [code], body, dryRun, r, s, ct))
             .WithSummary("Redraw a grid or micro-grid: the new boundary (GeoJSON Polygon, clipped to the parent) wins; siblings give up or take over the difference. ?dryRun=true previews.");
-        g.MapPost("/{code}/split", (string code, EditBody body, bool? dryRun, HttpRequest r, PartitionStore store, PartitionOptions o, CancellationToken ct) =>
-                Run(EditKind.Split, [code], body, dryRun, r, store, o, ct))
+        g.MapPost("/{code}/split", (string code, EditBody body, bool? dryRun, HttpRequest r, [AsParameters] EditServices s, CancellationToken ct) =>
+                Run(EditKind.Split, [code], body, dryRun, r, s, ct))
             .WithSummary("Split a grid or cluster micro-grid along a GeoJSON LineString crossing it; the part with most households keeps the code.");
-        g.MapPost("/merge", (EditBody body, bool? dryRun, HttpRequest r, PartitionStore store, PartitionOptions o, CancellationToken ct) =>
-                Run(EditKind.Merge, body.Codes ?? [], body, dryRun, r, store, o, ct))
+        g.MapPost("/merge", (EditBody body, bool? dryRun, HttpRequest r, [AsParameters] EditServices s, CancellationToken ct) =>
+                Run(EditKind.Merge, body.Codes ?? [], body, dryRun, r, s, ct))
             .WithSummary("Merge neighbouring siblings (codes: two or more grids of one village, or micro-grids of one grid); the one with most households keeps its code.");
-        g.MapPost("/{code}/pin", (string code, EditBody? body, HttpRequest r, PartitionStore store, PartitionOptions o, CancellationToken ct) =>
-                Run(EditKind.Pin, [code], body ?? new EditBody(null, null, null), false, r, store, o, ct, pinned: true))
+        g.MapPost("/{code}/pin", (string code, EditBody? body, HttpRequest r, [AsParameters] EditServices s, CancellationToken ct) =>
+                Run(EditKind.Pin, [code], body ?? new EditBody(null, null, null), false, r, s, ct, pinned: true))
             .WithSummary("Pin a unit: automatic recomputes leave it as drawn.");
-        g.MapDelete("/{code}/pin", (string code, HttpRequest r, PartitionStore store, PartitionOptions o, CancellationToken ct) =>
-                Run(EditKind.Pin, [code], new EditBody(null, null, null), false, r, store, o, ct, pinned: false))
+        g.MapDelete("/{code}/pin", (string code, HttpRequest r, [AsParameters] EditServices s, CancellationToken ct) =>
+                Run(EditKind.Pin, [code], new EditBody(null, null, null), false, r, s, ct, pinned: false))
             .WithSummary("Unpin a unit: recomputes may reshape it again.");
         return app;
     }
 
     private static async Task<IResult> Run(EditKind kind, IReadOnlyList<string> codes, EditBody body, bool? dryRun, HttpRequest request,
-        PartitionStore store, PartitionOptions options, CancellationToken ct, bool pinned = true)
+        EditServices services, CancellationToken ct, bool pinned = true)
     {
+        var (store, options) = (services.Store, services.Options);
         if (codes.Count == 0) throw Problem(400, "codes", "Name the codes to merge.");
         var parsed = new List<DivisionCode>(codes.Count);
         foreach (var c in codes)
@@ -66,7 +69,7 @@ public static class EditEndpoints
         {
             if (body.Geometry is not { ValueKind: JsonValueKind.Object } g) throw Problem(400, "geometry", "The body needs a GeoJSON 'geometry'.");
             using var doc = JsonDocument.Parse($"{{\"geometry\":{g.GetRawText()}}}");
-            geometry = new FeatureValidator("edit", null).Geometry(doc.RootElement, 0, codes[0]);
+            geometry = services.Limits.Validator("edit").Geometry(doc.RootElement, 0, codes[0]);
         }
         var author = request.HttpContext.User.Actor();
 
@@ -74,7 +77,7 @@ public static class EditEndpoints
         Partition edited;
         try
         {
-            edited = await Background.Run(() => new PartitionEditor(options).Apply(current.Partition, current.Township, current.Households,
+            edited = await Background.Run(() => new PartitionEditor(options).Apply(current.Partition, current.EditContext,
                 new Edit(kind, codes, geometry, pinned)), ct);
         }
         catch (EditException e)

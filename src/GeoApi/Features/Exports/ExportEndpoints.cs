@@ -17,7 +17,7 @@ public static class ExportEndpoints
     {
         var g = app.MapGroup("/api/townships/{code}/export").WithTags("Exports").Require(Roles.Read);
         g.MapGet("/micro_grids.geojson", (string code, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, PublishedLayer.MicroGrids, http, db, ct))
-            .Produces<object>(200, "application/geo+json").WithSummary("Micro-grids of the current version as GeoJSON (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to).");
+            .Produces<object>(200, "application/geo+json").WithSummary("Micro-grids of the current version as GeoJSON (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit).");
         g.MapGet("/grids.geojson", (string code, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, PublishedLayer.Grids, http, db, ct))
             .Produces<object>(200, "application/geo+json").WithSummary("Grids of the current version as GeoJSON (code, village_code, household_count).");
         g.MapGet("/assignments.csv", Assignments).Produces<string>(200, "text/csv").WithSummary("household_id,micro_grid_code,grid_code for the current version.");

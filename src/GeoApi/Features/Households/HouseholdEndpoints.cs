@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
-using GridSpatial.Partitioner.Files.GeoJson;
 
 namespace GridSpatial.GeoApi.Features.Households;
 
@@ -39,13 +38,13 @@ public static class HouseholdEndpoints
         return Results.Text(ToFeature(row).ToJsonString(), "application/geo+json");
     }
 
-    private static Task<IResult> Put(string id, HttpRequest request, NpgsqlDataSource db, CancellationToken ct) =>
-        Write(id, request, db, merge: false, ct);
+    private static Task<IResult> Put(string id, HttpRequest request, NpgsqlDataSource db, InputLimits limits, CancellationToken ct) =>
+        Write(id, request, db, limits, merge: false, ct);
 
-    private static Task<IResult> Patch(string id, HttpRequest request, NpgsqlDataSource db, CancellationToken ct) =>
-        Write(id, request, db, merge: true, ct);
+    private static Task<IResult> Patch(string id, HttpRequest request, NpgsqlDataSource db, InputLimits limits, CancellationToken ct) =>
+        Write(id, request, db, limits, merge: true, ct);
 
-    private static async Task<IResult> Write(string id, HttpRequest request, NpgsqlDataSource db, bool merge, CancellationToken ct)
+    private static async Task<IResult> Write(string id, HttpRequest request, NpgsqlDataSource db, InputLimits limits, bool merge, CancellationToken ct)
     {
         using var doc = await RequestBody.ReadJsonAsync(request, "households", ct);
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -76,7 +75,7 @@ public static class HouseholdEndpoints
         if (feature["properties"] is JsonObject p) p["id"] = id;
 
         var township = await TownshipGeometry(conn, tx, row.Township, ct);
-        var validated = new FeatureValidator("households", township).Household(JsonSerializer.SerializeToElement(feature), 0);
+        var validated = limits.Validator("households", township).Household(JsonSerializer.SerializeToElement(feature), 0);
         await using (var cmd = new NpgsqlCommand("""
             UPDATE household SET building_id = $3, floor = $4, unit = $5, room = $6, address = $7, persons = $8, properties = $9, geom = $10,
                 row_version = row_version + 1, updated_at = now()

@@ -12,7 +12,7 @@ namespace GridSpatial.GeoApi.Features.Import;
 /// with binary COPY, then merged in one statement, all in one transaction, so a rejected upload
 /// changes nothing. Household changes bump the township's data version and mark it dirty in the
 /// same transaction.</summary>
-public sealed class LayerImporter(NpgsqlDataSource db)
+public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
 {
     public sealed record Result(string Layer, int Received, int Inserted, int Updated);
 
@@ -34,7 +34,7 @@ public sealed class LayerImporter(NpgsqlDataSource db)
         int index = 0;
         await foreach (var f in features.WithCancellation(ct))
         {
-            var row = FeatureValidator.Township(f, index);
+            var row = limits.Validator("townships").Township(f, index);
             authorize?.Invoke(row.Code, index);
             if (!codes.Add(row.Code))
                 throw new Partitioner.Inputs.InputException("townships", index, row.Code.Value, "code", $"Township '{row.Code}' appears twice in this upload.");
@@ -122,7 +122,7 @@ public sealed class LayerImporter(NpgsqlDataSource db)
                 ?? throw ApiException.NotFound($"Township '{townshipCode}' does not exist; import it first with POST /api/townships.");
         }
         var name = layer.ToString().ToLowerInvariant();
-        var validator = new FeatureValidator(name, township);
+        var validator = limits.Validator(name, township);
         var table = TableOf(layer);
         await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE stage (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP", conn, tx))
             await create.ExecuteNonQueryAsync(ct);

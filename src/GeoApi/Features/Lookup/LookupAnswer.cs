@@ -56,6 +56,7 @@ public static class LookupAnswer
         w.WriteNumber("householdCount", m.HouseholdCount);
         if (m.FloorFrom is { } f) w.WriteNumber("floorFrom", f); else w.WriteNull("floorFrom");
         if (m.FloorTo is { } t) w.WriteNumber("floorTo", t); else w.WriteNull("floorTo");
+        if (m.Unit is { } u) w.WriteString("unit", u); else w.WriteNull("unit");
         w.WriteEndObject();
     }
 
@@ -72,6 +73,6 @@ public static class LookupAnswer
             hit.Stack.Count > 1 ? hit.Stack.Select(Ref).ToList() : null);
     }
 
-    private static MicroGridRef Ref(MicroGridEntry m) => new(m.Code, m.Kind, m.HouseholdCount, m.FloorFrom, m.FloorTo);
+    private static MicroGridRef Ref(MicroGridEntry m) => new(m.Code, m.Kind, m.HouseholdCount, m.FloorFrom, m.FloorTo, m.Unit);
 
 }

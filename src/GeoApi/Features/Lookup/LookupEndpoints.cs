@@ -124,7 +124,7 @@ public static class LookupEndpoints
     {
         await using var cmd = db.CreateCommand("""
             SELECT t.code, t.name, s.current_version, m.village_code, coalesce(v.name, t.name), m.grid_code, g.household_count,
-                   m.code, m.kind, m.household_count, m.floor_from, m.floor_to
+                   m.code, m.kind, m.household_count, m.floor_from, m.floor_to, m.unit
             FROM township t JOIN township_state s ON s.township_code = t.code
             LEFT JOIN LATERAL (
                 SELECT * FROM micro_grid x
@@ -142,12 +142,14 @@ public static class LookupEndpoints
         return new LookupDto(lon, lat, r.IsDBNull(2) ? 0 : r.GetInt32(2), new Named(r.GetString(0), r.GetString(1)),
             r.IsDBNull(3) ? null : new Named(r.GetString(3), r.GetString(4)),
             r.IsDBNull(5) ? null : new GridRef(r.GetString(5), r.GetInt32(6)),
-            r.IsDBNull(7) ? null : new MicroGridRef(r.GetString(7), r.GetString(8), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetInt32(10), r.IsDBNull(11) ? null : r.GetInt32(11)),
+            r.IsDBNull(7) ? null : new MicroGridRef(r.GetString(7), r.GetString(8), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetInt32(10), r.IsDBNull(11) ? null : r.GetInt32(11),
+                r.IsDBNull(12) ? null : r.GetString(12)),
             null);
     }
 }
 
 public sealed record Named(string Code, string Name);
 public sealed record GridRef(string Code, int HouseholdCount);
-public sealed record MicroGridRef(string Code, string Kind, int HouseholdCount, int? FloorFrom, int? FloorTo);
+/// <summary>A micro-grid in a lookup answer; <see cref="Unit"/> is the unit (单元) of a floor run split by units.</summary>
+public sealed record MicroGridRef(string Code, string Kind, int HouseholdCount, int? FloorFrom, int? FloorTo, string? Unit);
 public sealed record LookupDto(double Lon, double Lat, int Version, Named Township, Named? Village, GridRef? Grid, MicroGridRef? MicroGrid, IReadOnlyList<MicroGridRef>? FloorRuns);

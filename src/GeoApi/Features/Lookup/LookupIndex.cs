@@ -107,7 +107,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         var byWkb = new Dictionary<string, (Geometry Geom, IndexedPointInAreaLocator Locator)>(StringComparer.Ordinal);
         int count = 0;
         await using (var cmd = new NpgsqlCommand("""
-            SELECT code, grid_code, village_code, kind, household_count, floor_from, floor_to, geom, md5(ST_AsBinary(geom))
+            SELECT code, grid_code, village_code, kind, household_count, floor_from, floor_to, geom, md5(ST_AsBinary(geom)), unit
             FROM micro_grid WHERE township_code = $1 AND version = $2 ORDER BY code
             """, conn, tx))
         {
@@ -125,7 +125,8 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
                 }
                 var geom = shared.Geom;
                 var entry = new MicroGridEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
-                    r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetInt32(6), geom, shared.Locator);
+                    r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetInt32(6), geom, shared.Locator)
+                    { Unit = r.IsDBNull(9) ? null : r.GetString(9) };
                 entries.Add(entry);
                 count++;
             }
@@ -188,7 +189,11 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
 }
 
 public sealed record MicroGridEntry(string Code, string GridCode, string VillageCode, string Kind, int HouseholdCount, int? FloorFrom, int? FloorTo,
-    Geometry Territory, IndexedPointInAreaLocator Locator);
+    Geometry Territory, IndexedPointInAreaLocator Locator)
+{
+    /// <summary>The unit (单元) of a floor run split by units.</summary>
+    public string? Unit { get; init; }
+}
 
 internal sealed record TownshipIndex(string Code, string Name, int Version, Envelope Extent,
     IReadOnlyDictionary<string, string> Villages, IReadOnlyDictionary<string, int> Grids, CellGrid Grid, int MicroGrids)

@@ -6,7 +6,7 @@ using NetTopologySuite.IO;
 namespace GridSpatial.GeoApi.Features.Partitions;
 
 /// <summary>A digest of what a partition version holds for its readers: every grid and
-/// micro-grid (code, parent, kind, households, building and floors, pin, territory) and every
+/// micro-grid (code, parent, kind, households, building, floors and unit, pin, territory) and every
 /// assignment, in code order. Two versions with the same fingerprint serve the same answers;
 /// the version number, the code history's dates and the report's timings are left out.</summary>
 public static class PartitionFingerprint
@@ -24,7 +24,10 @@ public static class PartitionFingerprint
         foreach (var m in partition.MicroGrids.OrderBy(m => m.Code, StringComparer.Ordinal))
         {
             Text("micro"); Text(m.Code); Text(m.GridCode); Text(m.VillageCode); Text(m.Kind.ToString()); Text(Number(m.HouseholdCount));
-            Text(m.BuildingId); Text(Number(m.FloorFrom)); Text(Number(m.FloorTo)); Text(m.Pinned ? "p" : "");
+            Text(m.BuildingId); Text(Number(m.FloorFrom)); Text(Number(m.FloorTo));
+            //-- Only when there is one: versions without units keep the digest they were stored with.
+            if (m.Unit is not null) { Text("unit"); Text(m.Unit); }
+            Text(m.Pinned ? "p" : "");
             hash.AppendData(wkb.Write(m.Territory));
         }
         foreach (var a in partition.Assignments.OrderBy(a => a.HouseholdId, StringComparer.Ordinal))

@@ -24,7 +24,7 @@ public sealed class PartitionRecompute(PartitionStore store, PartitionOptions op
             }
             var skipped = new List<string>();
             var partition = await Infrastructure.Background.Run(() => new PartitionEditor(options).KeepPinned(
-                new TownshipPartitioner(options).Partition(loaded.Input), loaded.Input.Township, loaded.Input.Households,
+                new TownshipPartitioner(options).Partition(loaded.Input, loaded.NextVersion), loaded.Input.Township, loaded.Input.Households,
                 loaded.Pinned, loaded.Input.Previous?.MicroGridOfHousehold, skipped), ct);
             if (skipped.Count > 0)
                 logger.LogWarning("Township {Township}: pinned units {Codes} could not be kept as drawn", townshipCode, string.Join(", ", skipped));

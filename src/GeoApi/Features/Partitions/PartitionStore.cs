@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.Editing;
 using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.Files;
 using GridSpatial.Partitioner.MicroGrids;
@@ -15,6 +16,9 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// codes) and publishes a new partition version atomically: one transaction writes the version,
 /// its grids, micro-grids, assignments and code history and switches the township's current
 /// version, only if the data version it was computed from is still current.</summary>
+/// <remarks>Version numbers are the store's: what it loads carries the <c>NextVersion</c> the
+/// result is to be written as (<see cref="NextAfter"/>), the partitioner and the editor write
+/// that number, and publishing refuses as stale a partition whose number is no longer next.</remarks>
 public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructure.ITownshipObserver> observers)
 {
     public PartitionStore(NpgsqlDataSource db) : this(db, []) { }
@@ -23,7 +27,14 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
 
     /// <summary>A township's inputs, with the units staff pinned in the current version (grids and micro-grids, lon/lat).</summary>
     public sealed record Loaded(PartitionInput Input, long DataVersion, int? CurrentVersion, long? CurrentDataVersion,
-        IReadOnlyList<(string Code, Geometry Territory)> Pinned);
+        IReadOnlyList<(string Code, Geometry Territory)> Pinned)
+    {
+        /// <summary>The version a partition computed from these inputs is published as.</summary>
+        public int NextVersion => NextAfter(CurrentVersion);
+    }
+
+    /// <summary>The version published after <paramref name="current"/> (1 for a township never partitioned).</summary>
+    public static int NextAfter(int? current) => (current ?? 0) + 1;
 
     public enum Outcome { Published, Unchanged, Stale }
 
@@ -69,7 +80,11 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
 
     /// <summary>The township's published partition, whole (territories in lon/lat), with the
     /// township, its current households and its data version: what an edit starts from.</summary>
-    public sealed record Current(Partition Partition, TownshipInput Township, IReadOnlyList<HouseholdInput> Households, long DataVersion, long PartitionDataVersion);
+    public sealed record Current(Partition Partition, TownshipInput Township, IReadOnlyList<HouseholdInput> Households, long DataVersion, long PartitionDataVersion)
+    {
+        /// <summary>What an edit of this partition is applied with: the version it is published as.</summary>
+        public EditContext EditContext => new(Township, Households, NextAfter(Partition.Version));
+    }
 
     public async Task<Current> LoadCurrentAsync(string townshipCode, CancellationToken ct)
     {
@@ -86,7 +101,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             r => new Grid(r.GetString(0), r.GetString(1), r.GetInt32(2), Single(r.GetFieldValue<Geometry>(3)), r.GetBoolean(4)), ct);
         var territories = new Dictionary<string, Geometry>(StringComparer.Ordinal);
         var micro = await ReadList(conn, tx, """
-            SELECT code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, geom, pinned
+            SELECT code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, geom, pinned, unit
             FROM micro_grid WHERE township_code = $1 AND version = $2 ORDER BY code
             """, townshipCode, version,
             r =>
@@ -96,7 +111,8 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
                 var key = geom.ToText();
                 if (!territories.TryGetValue(key, out var shared)) territories[key] = shared = geom;
                 return new MicroGrid(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<MicroGridKind>(r.GetString(3), ignoreCase: true), r.GetInt32(4),
-                    r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetInt32(6), r.IsDBNull(7) ? null : r.GetInt32(7), shared, r.GetBoolean(9));
+                    r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetInt32(6), r.IsDBNull(7) ? null : r.GetInt32(7), shared, r.GetBoolean(9))
+                { Unit = r.IsDBNull(10) ? null : r.GetString(10) };
             }, ct);
         var assignments = await ReadList(conn, tx, "SELECT household_id, micro_grid_code, grid_code FROM assignment WHERE township_code = $1 AND version = $2 ORDER BY household_id", townshipCode, version,
             r => new Assignment(r.GetString(0), r.GetString(1), r.GetString(2)), ct);
@@ -129,8 +145,9 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
 
     /// <summary>The township's households in id order (the partitioner's input order does not matter, the editor's output order follows it).</summary>
     private static Task<List<HouseholdInput>> ReadHouseholds(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct) =>
-        ReadList(conn, tx, "SELECT id, geom, building_id, floor FROM household WHERE township_code = $1 ORDER BY id", townshipCode, null,
-            r => new HouseholdInput(r.GetString(0), r.GetFieldValue<Point>(1).Coordinate, r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3)), ct);
+        ReadList(conn, tx, "SELECT id, geom, building_id, floor, unit FROM household WHERE township_code = $1 ORDER BY id", townshipCode, null,
+            r => new HouseholdInput(r.GetString(0), r.GetFieldValue<Point>(1).Coordinate, r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3),
+                r.IsDBNull(4) ? null : r.GetString(4)), ct);
 
     /// <summary>A stored MultiPolygon of one part back as the Polygon the partitioner made.</summary>
     private static Geometry Single(Geometry g) => g is MultiPolygon { NumGeometries: 1 } m ? m.GetGeometryN(0) : g;
@@ -162,7 +179,8 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             if (onlyIfDifferent && current is not null && !r.IsDBNull(2) && r.GetFieldValue<byte[]>(2).AsSpan().SequenceEqual(fingerprint))
                 return (Outcome.Unchanged, current);
         }
-        if ((current ?? 0) + 1 != partition.Version) return (Outcome.Stale, null);
+        //-- Another version was published since the load that decided this one's number.
+        if (partition.Version != NextAfter(current)) return (Outcome.Stale, null);
         int version = partition.Version;
 
         await using (var cmd = new NpgsqlCommand(
@@ -185,11 +203,12 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             await w.CompleteAsync(ct);
         }
         await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY micro_grid (township_code, version, code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, pinned, geom) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY micro_grid (township_code, version, code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var m in partition.MicroGrids)
                 await w.WriteRowAsync(ct, code, version, m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.HouseholdCount,
-                    (object?)m.BuildingId ?? DBNull.Value, (object?)m.FloorFrom ?? DBNull.Value, (object?)m.FloorTo ?? DBNull.Value, m.Pinned, Multi(m.Territory));
+                    (object?)m.BuildingId ?? DBNull.Value, (object?)m.FloorFrom ?? DBNull.Value, (object?)m.FloorTo ?? DBNull.Value, (object?)m.Unit ?? DBNull.Value,
+                    m.Pinned, Multi(m.Territory));
             await w.CompleteAsync(ct);
         }
         await using (var w = await conn.BeginBinaryImportAsync("COPY assignment (township_code, version, household_id, micro_grid_code, grid_code) FROM STDIN (FORMAT BINARY)", ct))

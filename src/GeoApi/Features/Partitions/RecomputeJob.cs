@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Server;
 using Npgsql;
 
 namespace GridSpatial.GeoApi.Features.Partitions;
@@ -9,9 +10,12 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// unchanged data publishes nothing.</summary>
 public sealed class RecomputeJob(NpgsqlDataSource db, PartitionRecompute recompute, ILogger<RecomputeJob> logger)
 {
+    /// <param name="job">The running Hangfire job, which Hangfire passes in (enqueue with null); its id
+    /// lets a retry recognise what an earlier attempt already did (at-least-once delivery). Null
+    /// when the command line runs the job here and now.</param>
     [AutomaticRetry(Attempts = 3)]
     [JobDisplayName("Recompute township {0}")]
-    public async Task<string> RunAsync(string townshipCode, string author, string reason, bool force, CancellationToken ct)
+    public async Task<string> RunAsync(string townshipCode, string author, string reason, bool force, PerformContext? job, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('recompute:' || $1, 0))", conn))
@@ -21,7 +25,7 @@ public sealed class RecomputeJob(NpgsqlDataSource db, PartitionRecompute recompu
         }
         try
         {
-            var jobId = JobContext.Id;
+            var jobId = job?.BackgroundJob.Id;
             //-- Before reading anything: from here on, requests make a new job instead of joining this one.
             force |= await RecomputeRequests.TakeAsync(conn, townshipCode, jobId, ct);
             //-- A retry of a forced run that already published (its publish is audited with the

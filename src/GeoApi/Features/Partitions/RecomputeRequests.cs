@@ -48,7 +48,7 @@ public sealed class RecomputeRequests(NpgsqlDataSource db, IBackgroundJobClient 
                 return new Request(job.ToString(System.Globalization.CultureInfo.InvariantCulture), Joined: true);
             }
         }
-        var id = jobs.Create<RecomputeJob>(j => j.RunAsync(townshipCode, author, reason, force, CancellationToken.None), new EnqueuedState(queue));
+        var id = jobs.Create<RecomputeJob>(j => j.RunAsync(townshipCode, author, reason, force, null, CancellationToken.None), new EnqueuedState(queue));
         await Execute(conn, tx, "UPDATE township_state SET queued_job_id = $2, queued_force = $3, last_job_id = $2 WHERE township_code = $1", ct,
             townshipCode, long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), force);
         await tx.CommitAsync(ct);

@@ -24,7 +24,6 @@ public static class RecomputeServices
         if (options.Enabled) services.AddHostedService<RecomputeScheduler>();
 
         services.AddHangfire((sp, c) => c
-            .UseFilter(new JobContext())
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()

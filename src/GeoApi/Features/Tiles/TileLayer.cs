@@ -4,7 +4,8 @@ using GridSpatial.Partitioner;
 namespace GridSpatial.GeoApi.Features.Tiles;
 
 /// <summary>One vector-tile layer: the rows it draws (current partition version only), the
-/// attributes every feature carries, and the zooms it is served at.</summary>
+/// attributes every feature carries, and the zoom it is drawn from (every layer is served up to
+/// <see cref="TileEndpoints"/>' one maximum zoom).</summary>
 /// <remarks>The current version is joined explicitly here rather than through the current_*
 /// views, so the (township, version, geometry) index is searched on all three (see the lookup
 /// fallback).</remarks>
@@ -12,7 +13,7 @@ namespace GridSpatial.GeoApi.Features.Tiles;
 /// <c>name</c>, <c>kind</c>, <c>household_count</c>, <c>fill</c> (households against the
 /// unit's target) and <c>fill_class</c> (<c>under</c>, <c>on</c>, <c>over</c> against the
 /// unit's size band), plus a few of the layer's own.</remarks>
-public sealed record TileLayer(string Id, string Description, string GeometryType, int MinZoom, int MaxZoom,
+public sealed record TileLayer(string Id, string Description, string GeometryType, int MinZoom,
     string From, string Attributes, bool DependsOnVersion, bool DependsOnData, IReadOnlyDictionary<string, string> Fields,
     bool ThroughTownship = false)
 {
@@ -48,39 +49,39 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
 
         return
         [
-            new("townships", "Townships (乡镇/街道) with the household count of their published partition.", "polygon", 0, 22,
+            new("townships", "Townships (乡镇/街道) with the household count of their published partition.", "polygon", 0,
                 "township x LEFT JOIN township_state s ON s.township_code = x.code LEFT JOIN partition_version p ON p.township_code = x.code AND p.version = s.current_version",
                 "x.code::text AS code, x.name, x.kind, (p.report->>'households')::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class, s.current_version AS version",
                 DependsOnVersion: true, DependsOnData: false, With("version", "Number")),
-            new("villages", "Villages and communities (村/居委会).", "polygon", 6, 22,
+            new("villages", "Villages and communities (村/居委会).", "polygon", 6,
                 "village x LEFT JOIN township_state s ON s.township_code = x.township_code",
                 "x.code::text AS code, x.name, CASE WHEN x.urban THEN 'community' ELSE 'village' END AS kind, " +
                 "(SELECT sum(g.household_count) FROM grid g WHERE g.township_code = x.township_code AND g.version = s.current_version AND g.village_code = x.code)::int AS household_count, " +
                 "NULL::float8 AS fill, NULL::text AS fill_class",
                 DependsOnVersion: true, DependsOnData: false, new Dictionary<string, string>(common)),
-            new("grids", "Grids (网格) of the published partition.", "polygon", 8, 22,
+            new("grids", "Grids (网格) of the published partition.", "polygon", 8,
                 "township tw JOIN township_state s ON s.township_code = tw.code JOIN grid x ON x.township_code = s.township_code AND x.version = s.current_version",
                 $"x.code::text AS code, NULL::text AS name, 'grid' AS kind, x.household_count, {Fill(n(o.GridTarget))} AS fill, " +
                 $"{Band("x.household_count", n(o.GridMin), n(o.GridMax))} AS fill_class, x.village_code::text AS parent, x.pinned, x.version",
                 DependsOnVersion: true, DependsOnData: false, With("parent", "String", "pinned", "Boolean", "version", "Number"), ThroughTownship: true),
-            new("micro_grids", "Micro-grids (微网格) of the published partition.", "polygon", 10, 22,
+            new("micro_grids", "Micro-grids (微网格) of the published partition.", "polygon", 10,
                 "township tw JOIN township_state s ON s.township_code = tw.code JOIN micro_grid x ON x.township_code = s.township_code AND x.version = s.current_version",
                 $"x.code::text AS code, x.building_id AS name, x.kind, x.household_count, {Fill(microTarget)} AS fill, ({microBand}) AS fill_class, " +
-                "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.version",
+                "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.unit, x.version",
                 DependsOnVersion: true, DependsOnData: false,
-                With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "version", "Number"), ThroughTownship: true),
-            new("barriers", "Barriers: roads, rivers and railways that grids do not cross.", "line", 8, 22,
+                With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "unit", "String", "version", "Number"), ThroughTownship: true),
+            new("barriers", "Barriers: roads, rivers and railways that grids do not cross.", "line", 8,
                 "barrier x", "x.id AS code, x.name, x.kind, NULL::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class",
                 DependsOnVersion: false, DependsOnData: true, new Dictionary<string, string>(common)),
-            new("streets", "Streets: lanes, streets, tracks, paths and ditches that borders prefer to follow.", "line", 12, 22,
+            new("streets", "Streets: lanes, streets, tracks, paths and ditches that borders prefer to follow.", "line", 12,
                 "street x", "x.id AS code, x.name, x.kind, NULL::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class",
                 DependsOnVersion: false, DependsOnData: true, new Dictionary<string, string>(common)),
-            new("households", "Households (户) with the micro-grid they are assigned to in the published partition.", "point", 13, 22,
+            new("households", "Households (户) with the micro-grid they are assigned to in the published partition.", "point", 13,
                 "household x LEFT JOIN township_state s ON s.township_code = x.township_code " +
                 "LEFT JOIN assignment a ON a.township_code = x.township_code AND a.version = s.current_version AND a.household_id = x.id",
                 "a.micro_grid_code::text AS code, x.id AS name, 'household' AS kind, 1 AS household_count, NULL::float8 AS fill, NULL::text AS fill_class, " +
-                "x.building_id, x.floor",
-                DependsOnVersion: true, DependsOnData: true, With("building_id", "String", "floor", "Number")),
+                "x.building_id, x.floor, x.unit",
+                DependsOnVersion: true, DependsOnData: true, With("building_id", "String", "floor", "Number", "unit", "String")),
         ];
     }
 

@@ -1,0 +1,75 @@
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
+using NetTopologySuite.Operation.Overlay;
+using NetTopologySuite.Operation.OverlayNG;
+using NetTopologySuite.Triangulate;
+using GridSpatial.Partitioner.Projection;
+
+namespace GridSpatial.Partitioner.Territories;
+
+/// <summary>Splits one block among the sites inside it: the Voronoi cells of their locations
+/// clipped to the block, noded on the precision grid and polygonized. Cells strictly inside
+/// the block are pieces as they are. Reports the vertices noding added to the block's own
+/// edge, so the neighbouring blocks can take them too (<see cref="EdgeVertices"/>).</summary>
+internal static class BlockCells
+{
+    public static List<(Polygon Piece, int Site)> Split(Polygon block, IReadOnlyList<(Coordinate At, int Site)> generators,
+        PrecisionModel precision, ICollection<Coordinate> addedToEdge)
+    {
+        var factory = block.Factory;
+        var siteAt = new Dictionary<Coordinate, int>();
+        foreach (var (at, s) in generators) siteAt.TryAdd(at, s);
+        var builder = new VoronoiDiagramBuilder();
+        //-- A ring of far sentinel sites puts every real site inside the hull: cells of hull
+        // sites next to the triangulation's finite frame can come out wrong otherwise.
+        var env = new Envelope(block.EnvelopeInternal);
+        double reach = 2 * Math.Max(env.Width, env.Height) + 100;
+        var all = siteAt.Keys.ToList();
+        for (int k = 0; k < 8; k++)
+            all.Add(new Coordinate(env.Centre.X + reach * Math.Cos(k * Math.PI / 4), env.Centre.Y + reach * Math.Sin(k * Math.PI / 4)));
+        builder.SetSites(all);
+        env.ExpandBy(reach * 2);
+        builder.ClipEnvelope = env;
+        var diagram = builder.GetDiagram(factory);
+
+        var prepared = PreparedGeometryFactory.Prepare(block);
+        var gridFilter = CoordinateMapper.Precise(precision);
+        var result = new List<(Polygon, int)>();
+        var cut = new List<(Polygon Cell, int Site)>();
+        var edges = new List<Geometry>();
+        for (int i = 0; i < diagram.NumGeometries; i++)
+        {
+            var cell = (Polygon)diagram.GetGeometryN(i);
+            if (!siteAt.TryGetValue((Coordinate)cell.UserData, out var site)) continue;
+            cell.Apply(gridFilter);
+            cell.GeometryChanged();
+            if (prepared.ContainsProperly(cell)) result.Add((cell, site));
+            else
+            {
+                cut.Add((cell, site));
+                edges.Add(cell.ExteriorRing);
+            }
+        }
+        if (cut.Count == 0) return result;
+
+        var clipped = OverlayNGRobust.Overlay(factory.BuildGeometry(edges), block, SpatialFunction.Intersection);
+        var noded = FaceBuilder.Node(factory.BuildGeometry(new[] { block.Boundary, clipped }), precision);
+        var blockLocator = new IndexedPointInAreaLocator(block);
+        var own = new HashSet<Coordinate>(block.Coordinates);
+        foreach (var p in FaceBuilder.Polygonize(noded))
+        {
+            var at = p.InteriorPoint.Coordinate;
+            if (blockLocator.Locate(at) != Location.Interior) continue;
+            if (result.Any(r => r.Item1.EnvelopeInternal.Contains(at) && SimplePointInAreaLocator.Locate(at, r.Item1) == Location.Interior)) continue;
+            int owner = -1;
+            foreach (var (cell, s) in cut)
+                if (cell.EnvelopeInternal.Contains(at) && SimplePointInAreaLocator.Locate(at, cell) == Location.Interior) { owner = s; break; }
+            if (owner < 0) owner = generators.MinBy(g => g.At.Distance(at)).Site;
+            result.Add((p, owner));
+            foreach (var c in p.ExteriorRing.Coordinates)
+                if (!own.Contains(c)) addedToEdge.Add(c);
+        }
+        return result;
+    }
+}

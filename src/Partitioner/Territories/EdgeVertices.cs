@@ -1,0 +1,93 @@
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+
+namespace GridSpatial.Partitioner.Territories;
+
+/// <summary>Keeps the pieces an exact coverage across block edges: where noding inside one block
+/// put a vertex on the block's edge (a Voronoi edge meeting a street), every piece with that edge
+/// takes the vertex too, so shared edges have identical vertices on both sides.</summary>
+internal sealed class EdgeVertices
+{
+    /// <summary>Metres: a vertex this close to a segment lies on it (noding moves a vertex by
+    /// at most the precision grid's step, a micrometre).</summary>
+    private const double OnSegment = 1e-5;
+
+    private readonly STRtree<Coordinate> _added = new();
+    private int _count;
+
+    /// <summary>Remembers the candidates that lie on an edge of <paramref name="block"/>.</summary>
+    public void Add(Geometry block, IEnumerable<Coordinate> candidates)
+    {
+        var own = new HashSet<Coordinate>(block.Coordinates);
+        foreach (var c in candidates.Distinct())
+        {
+            if (own.Contains(c) || !OnEdge(block, c)) continue;
+            _added.Insert(new Envelope(c), c);
+            _count++;
+        }
+    }
+
+    public IReadOnlyList<Polygon> Apply(IReadOnlyList<Polygon> pieces)
+    {
+        if (_count == 0) return pieces;
+        return pieces.Select(Apply).ToList();
+    }
+
+    /// <summary>A polygon or multipolygon with the remembered vertices on its edges.</summary>
+    public Geometry ApplyTo(Geometry g)
+    {
+        if (_count == 0) return g;
+        return g switch
+        {
+            Polygon p => Apply(p),
+            MultiPolygon mp => g.Factory.CreateMultiPolygon(Enumerable.Range(0, mp.NumGeometries).Select(i => Apply((Polygon)mp.GetGeometryN(i))).ToArray()),
+            _ => g,
+        };
+    }
+
+    private Polygon Apply(Polygon piece)
+    {
+        var shell = Apply(piece.Shell, out bool changed);
+        var holes = piece.Holes.Select(h =>
+        {
+            var r = Apply(h, out bool c);
+            changed |= c;
+            return r;
+        }).ToArray();
+        return changed ? piece.Factory.CreatePolygon(shell, holes) : piece;
+    }
+
+    private LinearRing Apply(LinearRing ring, out bool changed)
+    {
+        changed = false;
+        var cs = ring.Coordinates;
+        var result = new List<Coordinate>(cs.Length);
+        for (int k = 0; k + 1 < cs.Length; k++)
+        {
+            var a = cs[k];
+            var b = cs[k + 1];
+            result.Add(a);
+            var seg = new LineSegment(a, b);
+            var env = new Envelope(a, b);
+            env.ExpandBy(OnSegment);
+            var inner = _added.Query(env).Where(p => !p.Equals2D(a) && !p.Equals2D(b) && seg.Distance(p) <= OnSegment)
+                .Distinct().OrderBy(p => p.Distance(a)).ToList();
+            if (inner.Count == 0) continue;
+            result.AddRange(inner);
+            changed = true;
+        }
+        result.Add(cs[^1]);
+        return changed ? ring.Factory.CreateLinearRing(result.ToArray()) : ring;
+    }
+
+    private static bool OnEdge(Geometry block, Coordinate c)
+    {
+        foreach (var ring in SharedEdges.Rings(block))
+        {
+            var cs = ring.Coordinates;
+            for (int k = 0; k + 1 < cs.Length; k++)
+                if (new LineSegment(cs[k], cs[k + 1]).Distance(c) <= OnSegment) return true;
+        }
+        return false;
+    }
+}

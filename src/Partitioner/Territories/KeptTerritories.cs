@@ -1,0 +1,179 @@
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
+using NetTopologySuite.Index.Strtree;
+using GridSpatial.Partitioner.Households;
+using GridSpatial.Partitioner.Inputs;
+using GridSpatial.Partitioner.Projection;
+
+namespace GridSpatial.Partitioner.Territories;
+
+/// <summary>Territories that stay put (DESIGN §1): a unit whose households are exactly those of
+/// a previous micro-grid (or of one building's floor runs), none of them moved out of its
+/// previous territory and no other household inside it, keeps that territory exactly. The units
+/// that changed share the rest of the township, tessellated afresh; when the rest cannot give a
+/// changed unit one connected territory, the kept units around it are released, a few times at
+/// most, before giving up (then every territory is recomputed).</summary>
+internal sealed class KeptTerritories(PrecisionModel precision)
+{
+    /// <summary>Territory of every unit (metric), their adjacency, and how many were kept.</summary>
+    public sealed record Result(Geometry[] Territories, Dictionary<(int, int), double> Adjacency, int Kept);
+
+    private const int Attempts = 4;
+
+    public sealed record Units(
+        IReadOnlyList<IReadOnlyList<Household>> Households,
+        IReadOnlyList<int> Village,
+        IReadOnlyList<int> UnitOfSite,
+        IReadOnlyDictionary<int, int> EmptyUnitOfVillage,
+        IReadOnlyList<Geometry> Fresh);
+
+    public Result? Keep(Geometry township, IReadOnlyList<Geometry> barriers, IReadOnlyList<Geometry> villages, IReadOnlyList<Geometry> streets,
+        IReadOnlyList<Site> sites, Units units, PreviousPartition previous, LonLatRestorer restorer)
+    {
+        var kept = Candidates(township, villages, units, previous, restorer);
+        for (int attempt = 0; attempt < Attempts && kept.Count > 0; attempt++)
+        {
+            Result? result;
+            HashSet<int> release;
+            try
+            {
+                release = Tessellate(township, barriers, villages, streets, sites, units, kept, out result);
+            }
+            catch (TopologyException)
+            {
+                //-- The rest of the township came out too thin to tessellate (kept borders a hair apart):
+                //-- every territory is recomputed, as before keeping existed.
+                return null;
+            }
+            if (result is not null) return Sound(result, township, units) ? result : null;
+            foreach (var u in release) kept.Remove(u);
+        }
+        return null;
+    }
+
+    /// <summary>The guarantees of a fresh tessellation, checked once more: the territories cover the
+    /// township's area and every household lies inside its own unit's.</summary>
+    private static bool Sound(Result result, Geometry township, Units units)
+    {
+        double area = result.Territories.Sum(t => t.Area);
+        if (Math.Abs(area - township.Area) > 1e-9 * township.Area + 1e-6) return false;
+        for (int u = 0; u < units.Households.Count; u++)
+        {
+            if (units.Households[u].Count == 0) continue;
+            var inside = new IndexedPointInAreaLocator(result.Territories[u]);
+            if (units.Households[u].Any(h => inside.Locate(h.Location) != Location.Interior)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Units whose households and previous territory allow keeping it, with that territory (metric).</summary>
+    private static Dictionary<int, Geometry> Candidates(Geometry township, IReadOnlyList<Geometry> villages, Units units, PreviousPartition previous, LonLatRestorer restorer)
+    {
+        var territoryOf = previous.MicroGrids.Where(m => m.Territory is not null).ToDictionary(m => m.Code, m => m.Territory!, StringComparer.Ordinal);
+        var members = previous.MicroGridOfHousehold.GroupBy(kv => kv.Value, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var preparedTownship = PreparedGeometryFactory.Prepare(township);
+        var preparedVillages = villages.Select(PreparedGeometryFactory.Prepare).ToArray();
+        var result = new Dictionary<int, Geometry>();
+        for (int u = 0; u < units.Households.Count; u++)
+        {
+            var hh = units.Households[u];
+            if (hh.Count == 0) continue;
+            var codes = new HashSet<string>(StringComparer.Ordinal);
+            bool known = true;
+            foreach (var h in hh)
+            {
+                if (previous.MicroGridOfHousehold.TryGetValue(h.Id, out var c)) codes.Add(c);
+                else { known = false; break; }
+            }
+            //-- Same households: every one was in these codes, and these codes held no one else.
+            if (!known || codes.Sum(c => members.GetValueOrDefault(c)) != hh.Count) continue;
+            var territories = codes.Select(c => territoryOf.GetValueOrDefault(c)).ToList();
+            if (territories.Any(t => t is null) || territories.Skip(1).Any(t => !t!.EqualsExact(territories[0]!))) continue;
+            var metric = restorer.Forward(territories[0]!);
+            if (!metric.IsValid || !preparedTownship.Covers(metric)) continue;
+            if (villages.Count > 0 && !preparedVillages[units.Village[u]].Covers(metric)) continue;
+            var inside = new IndexedPointInAreaLocator(metric);
+            if (hh.Any(h => inside.Locate(h.Location) != Location.Interior)) continue;
+            result[u] = metric;
+        }
+        //-- No other unit's household may stand in a kept territory.
+        var index = new STRtree<int>();
+        foreach (var (u, t) in result) index.Insert(t.EnvelopeInternal, u);
+        var foreign = new HashSet<int>();
+        for (int u = 0; u < units.Households.Count; u++)
+            foreach (var h in units.Households[u])
+                foreach (var k in index.Query(new Envelope(h.Location)))
+                    if (k != u && result[k].Intersects(township.Factory.CreatePoint(h.Location))) foreign.Add(k);
+        foreach (var k in foreign) result.Remove(k);
+        return result;
+    }
+
+    /// <summary>One attempt: the township minus the kept territories, tessellated among the sites
+    /// of the other units. Null result with the kept units to release when a changed unit's land
+    /// falls apart or land is left that no changed unit reaches.</summary>
+    private HashSet<int> Tessellate(Geometry township, IReadOnlyList<Geometry> barriers, IReadOnlyList<Geometry> villages,
+        IReadOnlyList<Geometry> streets, IReadOnlyList<Site> sites, Units units, Dictionary<int, Geometry> kept, out Result? result)
+    {
+        result = null;
+        var keptUnits = kept.Keys.Order().ToList();
+        var rest = Rest(township, kept);
+        var freeSites = Enumerable.Range(0, sites.Count).Where(s => !kept.ContainsKey(units.UnitOfSite[s])).ToList();
+        var territories = new Geometry[units.Households.Count];
+        var release = new HashSet<int>();
+        if (!rest.IsEmpty)
+        {
+            if (freeSites.Count == 0) return Around(rest, kept);
+            var (faces, faceLines) = new FaceBuilder(precision).Build(rest, barriers, villages);
+            var tess = Tessellation.Build(rest, faces, faceLines, freeSites.Select(s => sites[s]).ToList(), streets, precision);
+            //-- Land of a village whose households all kept their territories: a kept unit must take it.
+            if (tess.EmptyUnitVillage.Any(v => !units.EmptyUnitOfVillage.ContainsKey(v))) return Around(rest, kept);
+            var pieces = new List<Polygon>[territories.Length];
+            for (int p = 0; p < tess.Pieces.Count; p++)
+            {
+                int owner = tess.Owner[p];
+                int u = owner >= 0 ? units.UnitOfSite[freeSites[owner]] : units.EmptyUnitOfVillage[tess.EmptyUnitVillage[-1 - owner]];
+                (pieces[u] ??= []).Add(tess.Pieces[p]);
+            }
+            for (int u = 0; u < territories.Length; u++)
+            {
+                if (kept.ContainsKey(u) || pieces[u] is null) continue;
+                territories[u] = Unite.Of(pieces[u], township.Factory, precision);
+                //-- A changed unit whose land fell apart: release the kept units it touches.
+                if (territories[u].NumGeometries > Math.Max(1, units.Fresh[u].NumGeometries))
+                    foreach (var k in keptUnits) if (kept[k].Intersects(territories[u])) release.Add(k);
+            }
+            if (release.Count > 0) return release;
+        }
+        for (int u = 0; u < territories.Length; u++)
+            territories[u] = kept.TryGetValue(u, out var t) ? t : territories[u] ?? units.Fresh[u];
+        //-- Kept borders came back through lon/lat: node everything once more so the coverage is exact.
+        territories = Renoded.Of(territories, township.Factory, precision);
+        result = new Result(territories, SharedEdges.Of(territories), kept.Count);
+        return release;
+    }
+
+    /// <summary>The township outside the kept territories: their borders and the township's noded
+    /// together and polygonized (robust where kept borders are a micrometre off after the round trip
+    /// through lon/lat); slivers under a square metre are left for <see cref="Renoded"/>.</summary>
+    private Geometry Rest(Geometry township, Dictionary<int, Geometry> kept)
+    {
+        var factory = township.Factory;
+        var noded = FaceBuilder.Node(factory.BuildGeometry(kept.Values.Select(t => t.Boundary).Append(township.Boundary).ToList()), precision);
+        var index = new STRtree<IndexedPointInAreaLocator>();
+        foreach (var t in kept.Values) index.Insert(t.EnvelopeInternal, new IndexedPointInAreaLocator(t));
+        var inTownship = new IndexedPointInAreaLocator(township);
+        var free = FaceBuilder.Polygonize(noded).Where(f =>
+        {
+            if (f.Area < 1) return false;
+            var at = f.InteriorPoint.Coordinate;
+            return inTownship.Locate(at) == Location.Interior && index.Query(new Envelope(at)).All(l => l.Locate(at) != Location.Interior);
+        }).ToList<Geometry>();
+        return Unite.Of(free, factory, precision);
+    }
+
+    /// <summary>The kept units that touch <paramref name="land"/>.</summary>
+    private static HashSet<int> Around(Geometry land, Dictionary<int, Geometry> kept) =>
+        kept.Where(kv => kv.Value.Intersects(land)).Select(kv => kv.Key).ToHashSet();
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace GridSpatial.GeoApi.Tests;
+
+/// <summary>GDAL's command-line tools as the real clients of exports, tiles and the OGC API.</summary>
+internal static class Gdal
+{
+    public static bool Installed => File.Exists("/usr/bin/ogrinfo");
+
+    /// <summary>What <c>ogrinfo</c> prints for <paramref name="args"/>; fails the test when it fails.</summary>
+    public static async Task<string> OgrinfoAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("ogrinfo", args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"ogrinfo {string.Join(' ', args)}: {await error}");
+        return await output;
+    }
+
+    /// <summary><c>ogrinfo -ro -al</c> on <paramref name="bytes"/> written to a temporary file
+    /// named with <paramref name="extension"/>: every feature, or the summary with <paramref name="summary"/>.</summary>
+    public static async Task<string> OgrinfoAsync(byte[] bytes, string extension, bool summary = false)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"gs-{Guid.NewGuid():N}{extension}");
+        await File.WriteAllBytesAsync(path, bytes);
+        try
+        {
+            return await OgrinfoAsync(summary ? ["-ro", "-al", "-so", path] : ["-ro", "-al", path]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
