@@ -43,12 +43,13 @@ internal static class TerritoryStability
         return same == 0 ? null : Math.Round(kept / (double)same, 4);
     }
 
-    /// <summary>Whether the territory moved by less than the tolerance: the same lon/lat vertices,
-    /// or the same metric vertices to a micrometre on a territory short enough that this cannot
-    /// add up to a square metre, or else the symmetric difference measured.</summary>
+    /// <summary>Whether the territory moved by less than the tolerance: the same lon/lat vertices
+    /// (rings may start elsewhere), or the same metric vertices to a micrometre on a territory
+    /// short enough that this cannot add up to a square metre, or else the symmetric difference
+    /// measured.</summary>
     private static bool Unchanged(Geometry metric, Geometry lonLat, Geometry earlierLonLat, Func<Geometry, Geometry> toMetric)
     {
-        if (lonLat.EqualsExact(earlierLonLat)) return true;
+        if (lonLat.EqualsExact(earlierLonLat) || lonLat.EqualsNormalized(earlierLonLat)) return true;
         var earlier = toMetric(earlierLonLat);
         if (Math.Abs(metric.Area - earlier.Area) >= Tolerance) return false;
         if (2 * Nudge * (metric.Length + metric.NumPoints * Nudge) < Tolerance && metric.EqualsExact(earlier, Nudge)) return true;
