@@ -185,9 +185,9 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         Stage("output");
 
         var report = new QualityReporter(Options).Compute(new QualityReporter.Inputs(
-            input, projection.Name, version, township, households, faces, tess.SiteFace, sites,
+            input, projection, version, township, households, faces, tess.SiteFace, sites,
             drafts, unitTerritory, gridUnits, gridTerritory, unitDrafts, clusterBuilder.StrandedHamlets,
-            assignments, input.Previous), elapsed);
+            assignments, input.Previous, lonLatUnit), elapsed);
         Stage("report");
         return new Partition(input.Township.Code, input.Township.Name, version,
             villages.Select(v => new VillageUnit(v.Code, v.Name, v.Boundary)).ToList(),

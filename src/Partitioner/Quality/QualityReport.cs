@@ -29,9 +29,19 @@ public sealed record QualityReport
     public required int NonContiguousAllowed { get; init; }
     public required double PolsbyPopperMean { get; init; }
     public required double PolsbyPopperP10 { get; init; }
+
+    /// <summary>Mean vertex count of micro-grid territories (floor runs of one building, which
+    /// share a territory, once; a ring's closing vertex not counted): how jagged borders are.</summary>
+    public double? VerticesMean { get; init; }
     public required double DispersionMMean { get; init; }
     public required double DispersionMMax { get; init; }
     public required int BarrierCrossings { get; init; }
+
+    /// <summary>Share of the internal border length of micro-grid territories (township outline
+    /// excluded; floor runs of one building once) that lies within 10 m of a street or barrier
+    /// line, in the metric CRS (<see cref="GuidedBorders"/>); null when the township has no
+    /// streets and no barriers. An edit carries it over from the version it edited.</summary>
+    public double? BorderOnGuidesShare { get; init; }
 
     /// <summary>Pieces the township is cut into by barriers and village boundaries.</summary>
     public required int Faces { get; init; }
@@ -39,13 +49,21 @@ public sealed record QualityReport
     public required GridQuality GridLevel { get; init; }
     public required int MicroGridsOutsideGrid { get; init; }
     public double? CodeStability { get; init; }
+
+    /// <summary>With a previous partition: of the micro-grids whose household set is identical in
+    /// both, the share whose territory is unchanged (symmetric difference under 1 m², metric CRS;
+    /// <see cref="Quality.TerritoryStability"/>); null when none kept its households.</summary>
+    public double? TerritoryStability { get; init; }
     public required IReadOnlyDictionary<string, long> ElapsedMs { get; init; }
 }
 
+/// <param name="BorderOnGuidesShare">As <see cref="QualityReport.BorderOnGuidesShare"/>, on the
+/// internal borders between grids.</param>
 public sealed record GridQuality(
     Distribution Households,
     double ShareInBand,
     double GapAreaRatio,
     double OverlapAreaRatio,
     int NonContiguous,
-    double PolsbyPopperMean);
+    double PolsbyPopperMean,
+    double? BorderOnGuidesShare = null);
