@@ -124,7 +124,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
                 new KeptTerritories.Units(unitDrafts.Select(ds => (IReadOnlyList<Household>)ds.SelectMany(d => d.Households).ToList()).ToList(), unitVillage, unitOfSite,
                     unitDrafts.Select((ds, u) => (ds[0].EmptyUnit, u)).Where(x => x.EmptyUnit >= 0).ToDictionary(x => tess.EmptyUnitVillage[x.EmptyUnit], x => x.u),
                     unitTerritory),
-                previous, restorer) is { } stay)
+                previous, previousTerritories!) is { } stay)
         {
             unitTerritory = stay.Territories;
             unitAdjacency = stay.Adjacency;

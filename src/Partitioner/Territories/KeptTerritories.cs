@@ -4,7 +4,6 @@ using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
 using GridSpatial.Partitioner.Households;
 using GridSpatial.Partitioner.Inputs;
-using GridSpatial.Partitioner.Projection;
 
 namespace GridSpatial.Partitioner.Territories;
 
@@ -32,9 +31,9 @@ internal sealed class KeptTerritories(PrecisionModel precision)
         IReadOnlyList<Geometry> Fresh);
 
     public Result? Keep(Geometry township, IReadOnlyList<Geometry> barriers, IReadOnlyList<Geometry> villages, IReadOnlyList<Geometry> streets,
-        IReadOnlyList<Site> sites, Units units, PreviousPartition previous, LonLatRestorer restorer)
+        IReadOnlyList<Site> sites, Units units, PreviousPartition previous, PreviousTerritories previousTerritories)
     {
-        var kept = Candidates(township, villages, units, previous, restorer);
+        var kept = Candidates(township, villages, units, previous, previousTerritories);
         //-- Every unit as before: the fresh tessellation gives back exactly the previous territories
         //-- (it is deterministic), without the round trip through lon/lat.
         if (kept.Count == units.Households.Count(h => h.Count > 0)) return null;
@@ -74,9 +73,8 @@ internal sealed class KeptTerritories(PrecisionModel precision)
     }
 
     /// <summary>Units whose households and previous territory allow keeping it, with that territory (metric).</summary>
-    private static Dictionary<int, Geometry> Candidates(Geometry township, IReadOnlyList<Geometry> villages, Units units, PreviousPartition previous, LonLatRestorer restorer)
+    private static Dictionary<int, Geometry> Candidates(Geometry township, IReadOnlyList<Geometry> villages, Units units, PreviousPartition previous, PreviousTerritories previousTerritories)
     {
-        var territoryOf = previous.MicroGrids.Where(m => m.Territory is not null).ToDictionary(m => m.Code, m => m.Territory!, StringComparer.Ordinal);
         var members = previous.MicroGridOfHousehold.GroupBy(kv => kv.Value, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         //-- A vertex a previous Voronoi edge put on the township's (or a village's) edge comes back from
@@ -97,9 +95,9 @@ internal sealed class KeptTerritories(PrecisionModel precision)
             }
             //-- Same households: every one was in these codes, and these codes held no one else.
             if (!known || codes.Sum(c => members.GetValueOrDefault(c)) != hh.Count) continue;
-            var territories = codes.Select(c => territoryOf.GetValueOrDefault(c)).ToList();
+            var territories = codes.Select(previousTerritories.Of).ToList();
             if (territories.Any(t => t is null) || territories.Skip(1).Any(t => !t!.EqualsExact(territories[0]!))) continue;
-            var metric = restorer.Forward(territories[0]!);
+            var metric = territories[0]!;
             if (!metric.IsValid || !preparedTownship.Covers(metric)) continue;
             if (villages.Count > 0 && !preparedVillages[units.Village[u]].Covers(metric)) continue;
             var inside = new IndexedPointInAreaLocator(metric);

@@ -6,11 +6,13 @@ using GridSpatial.Partitioner.Projection;
 
 namespace GridSpatial.Partitioner.Territories;
 
-/// <summary>The previous partition's micro-grid territories in the metric CRS, to find which one
-/// holds a point (floor runs of one building share a territory: the smallest code answers).</summary>
+/// <summary>The previous partition's micro-grid territories in the metric CRS, projected once: the
+/// territory of a code, and which one holds a point (floor runs of one building share a territory:
+/// the smallest code answers).</summary>
 internal sealed class PreviousTerritories
 {
     private readonly STRtree<(string Code, IndexedPointInAreaLocator Locator)> _index = new();
+    private readonly Dictionary<string, Geometry> _metric = new(StringComparer.Ordinal);
 
     private PreviousTerritories() { }
 
@@ -20,10 +22,14 @@ internal sealed class PreviousTerritories
         foreach (var m in previous.MicroGrids.Where(m => m.Territory is { IsEmpty: false }).OrderBy(m => m.Code, StringComparer.Ordinal))
         {
             var metric = restorer.Forward(m.Territory!);
+            result._metric[m.Code] = metric;
             result._index.Insert(metric.EnvelopeInternal, (m.Code, new IndexedPointInAreaLocator(metric)));
         }
         return result;
     }
+
+    /// <summary>The micro-grid's territory (metric), or null when it had none.</summary>
+    public Geometry? Of(string code) => _metric.GetValueOrDefault(code);
 
     public string? Holding(Coordinate at) => _index.Query(new Envelope(at))
         .Where(x => x.Locator.Locate(at) != Location.Exterior)
