@@ -16,7 +16,7 @@ internal sealed class EdgeVertices
     private int _count;
 
     /// <summary>Remembers the candidates that lie on an edge of <paramref name="block"/>.</summary>
-    public void Add(Geometry block, IEnumerable<Coordinate> candidates)
+    public void Add(Polygon block, IEnumerable<Coordinate> candidates)
     {
         var own = new HashSet<Coordinate>(block.Coordinates);
         foreach (var c in candidates.Distinct())
@@ -31,18 +31,6 @@ internal sealed class EdgeVertices
     {
         if (_count == 0) return pieces;
         return pieces.Select(Apply).ToList();
-    }
-
-    /// <summary>A polygon or multipolygon with the remembered vertices on its edges.</summary>
-    public Geometry ApplyTo(Geometry g)
-    {
-        if (_count == 0) return g;
-        return g switch
-        {
-            Polygon p => Apply(p),
-            MultiPolygon mp => g.Factory.CreateMultiPolygon(Enumerable.Range(0, mp.NumGeometries).Select(i => Apply((Polygon)mp.GetGeometryN(i))).ToArray()),
-            _ => g,
-        };
     }
 
     private Polygon Apply(Polygon piece)
@@ -80,7 +68,7 @@ internal sealed class EdgeVertices
         return changed ? ring.Factory.CreateLinearRing(result.ToArray()) : ring;
     }
 
-    private static bool OnEdge(Geometry block, Coordinate c)
+    private static bool OnEdge(Polygon block, Coordinate c)
     {
         foreach (var ring in SharedEdges.Rings(block))
         {
