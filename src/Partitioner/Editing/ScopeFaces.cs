@@ -2,6 +2,8 @@ using GridSpatial.Partitioner.Territories;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
+using NetTopologySuite.Operation.Overlay.Snap;
+using GridSpatial.Partitioner.Projection;
 
 namespace GridSpatial.Partitioner.Editing;
 
@@ -10,11 +12,24 @@ namespace GridSpatial.Partitioner.Editing;
 /// holds the face's interior point), which it starts out owned by.</summary>
 internal static class ScopeFaces
 {
+    /// <summary>Metres within which a drawn vertex is taken to mean the cell's vertex or edge.</summary>
+    private const double SnapToleranceM = 0.001;
+
     public static List<Face> Of(IReadOnlyList<Cell> cells, Geometry? drawn)
     {
         var factory = cells[0].Metric.Factory;
         var lines = cells.Select(c => c.Metric.Boundary).ToList();
-        if (drawn is not null) lines.Add(drawn is Polygon or MultiPolygon ? drawn.Boundary : drawn);
+        if (drawn is not null)
+        {
+            //-- A drawn vertex a hair from a cell's vertex or edge (a box around a territory, a line
+            //-- through a corner) is snapped onto it: else noding leaves a sliver micrometres wide
+            //-- whose interior point no cell holds, and the coverage gets a gap there.
+            var outline = drawn is Polygon or MultiPolygon ? drawn.Boundary : drawn;
+            var snapped = new GeometrySnapper(outline).SnapTo(factory.BuildGeometry(lines), SnapToleranceM);
+            snapped.Apply(CoordinateMapper.Precise(TownshipPartitioner.Precision));
+            snapped.GeometryChanged();
+            lines.Add(snapped);
+        }
         var noded = FaceBuilder.Node(factory.BuildGeometry(lines), TownshipPartitioner.Precision);
         var index = new STRtree<Cell>();
         foreach (var c in cells) index.Insert(c.Metric.EnvelopeInternal, c);
