@@ -89,7 +89,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             : sites.Select(s => Majority(s.Households, previousOfHousehold, c => c) ?? previousTerritories!.Holding(s.Locations[0])).ToList();
         var previousMicroGridSize = previousOfHousehold?.Values.GroupBy(c => c, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var previousGridSize = previousOfHousehold?.Values.GroupBy(c => c[..^3], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var clusters = clusterBuilder.Build(sites, tess.SiteFace, faces, siteAdjacency, previousSite, previousMicroGridSize);
+        var clusters = clusterBuilder.Build(sites, tess.SiteFace, faces, siteAdjacency, previousSite, previousMicroGridSize, tess.OwnerOffGuide(o => o));
         var drafts = MakeDrafts(sites, clusters, clusterBuilder.AttachedToBuilding, tess.EmptyUnitVillage.Count, previousOfHousehold);
         Stage("micro_grids");
 
@@ -119,6 +119,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             ? tess.EmptyUnitVillage[ds[0].EmptyUnit]
             : faces[tess.SiteFace[ds[0].Sites[0]]].Village).ToArray();
         var unitAdjacency = tess.OwnerAdjacency(UnitOfOwner);
+        var unitOffGuide = tess.OwnerOffGuide(UnitOfOwner);
         if (input.Previous is { } previous
             && new KeptTerritories(Precision).Keep(township, barriers, villageGeoms, streets, sites,
                 new KeptTerritories.Units(unitDrafts.Select(ds => (IReadOnlyList<Household>)ds.SelectMany(d => d.Households).ToList()).ToList(), unitVillage, unitOfSite,
@@ -138,7 +139,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
 
         var previousGrid = previousOfHousehold is null ? null
             : unitDrafts.Select(ds => Majority(ds.SelectMany(d => d.Households).ToList(), previousOfHousehold, c => c.Length > 3 ? c[..^3] : c)).ToList();
-        var gridUnits = new GridBuilder(Options).Build(unitKey, unitWeight, unitPosition, unitVillage, unitAdjacency, previousGrid, previousGridSize);
+        var gridUnits = new GridBuilder(Options).Build(unitKey, unitWeight, unitPosition, unitVillage, unitAdjacency, previousGrid, previousGridSize, unitOffGuide);
         var gridTerritory = gridUnits.Select(us => Unite.Of(us.Select(u => unitTerritory[u]).ToList(), township.Factory, Precision)).ToArray();
         Stage("grids");
 

@@ -12,20 +12,27 @@ public sealed class UnitGraph
         Weights = weights;
         Positions = positions;
         Adjacent = new List<int>[keys.Count];
-        for (int i = 0; i < keys.Count; i++) Adjacent[i] = [];
+        CutCost = new List<double>[keys.Count];
+        for (int i = 0; i < keys.Count; i++) (Adjacent[i], CutCost[i]) = ([], []);
     }
 
     public IReadOnlyList<string> Keys { get; }
     public IReadOnlyList<int> Weights { get; }
     public IReadOnlyList<Coordinate> Positions { get; }
     public List<int>[] Adjacent { get; }
+
+    /// <summary>Per unit, parallel to <see cref="Adjacent"/>: metres of the shared border that no
+    /// street, barrier or village boundary runs along — what a border between the two costs.</summary>
+    public List<double>[] CutCost { get; }
     public int Count => Keys.Count;
 
-    public void Connect(int a, int b)
+    public void Connect(int a, int b, double cutCost = 0)
     {
         if (a == b || Adjacent[a].Contains(b)) return;
         Adjacent[a].Add(b);
         Adjacent[b].Add(a);
+        CutCost[a].Add(cutCost);
+        CutCost[b].Add(cutCost);
     }
 
     /// <summary>Connected components of the given units using only edges accepted by <paramref name="keep"/>,

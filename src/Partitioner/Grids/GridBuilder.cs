@@ -9,19 +9,25 @@ namespace GridSpatial.Partitioner.Grids;
 /// territories. A part of a village that touches no other (an exclave) joins the nearest grid.</summary>
 internal sealed class GridBuilder(PartitionOptions options)
 {
+    /// <summary><see cref="Regionalizer.CutWeight"/> of grids: a grid's size unit is a tenth of its
+    /// target (30 households), so a border through blocks weighs more than at micro-grid level.
+    /// Measured on the shared townships: 100 against 3 takes grid borders on guides from 73–92 %
+    /// to 81–95 %, every grid still in its band.</summary>
+    private const double GridCutWeight = 100;
+
     public List<List<int>> Build(IReadOnlyList<string> keys, IReadOnlyList<int> weights, IReadOnlyList<Coordinate> positions,
         IReadOnlyList<int> villages, IReadOnlyDictionary<(int, int), double> adjacency, IReadOnlyList<string?>? previousGrid = null,
-        IReadOnlyDictionary<string, int>? previousSize = null)
+        IReadOnlyDictionary<string, int>? previousSize = null, IReadOnlyDictionary<(int, int), double>? offGuide = null)
     {
         var graph = new UnitGraph(keys, weights, positions);
         foreach (var ((a, b), _) in adjacency.OrderBy(kv => kv.Key))
-            if (villages[a] == villages[b]) graph.Connect(a, b);
+            if (villages[a] == villages[b]) graph.Connect(a, b, offGuide?.GetValueOrDefault((a, b)) ?? 0);
 
         int gridHardMin = Math.Max(1, options.GridMin / 2);
         int gridHardMax = options.GridMax + options.GridMax / 5;
         var band = new SizeBand(options.GridTarget, options.GridMin, options.GridMax, gridHardMin, gridHardMax);
-        var regionalizer = new Regionalizer(graph, band);
-        var seeded = new SeededRegionalizer(graph, band) { HardBoundsOnly = true };
+        var regionalizer = new Regionalizer(graph, band) { CutWeight = GridCutWeight };
+        var seeded = new SeededRegionalizer(graph, band) { HardBoundsOnly = true, CutWeight = GridCutWeight };
         var grids = new List<List<int>>();
         foreach (var village in villages.Distinct().Order())
         {

@@ -23,7 +23,7 @@ internal sealed class ClusterBuilder(PartitionOptions options)
     /// previous partition (null when new); when given, clusters start from those.</param>
     public List<List<int>> Build(IReadOnlyList<Site> sites, IReadOnlyList<int> siteFace, IReadOnlyList<Face> faces,
         IReadOnlyDictionary<(int, int), double> siteAdjacency, IReadOnlyList<string?>? previousCode = null,
-        IReadOnlyDictionary<string, int>? previousSize = null)
+        IReadOnlyDictionary<string, int>? previousSize = null, IReadOnlyDictionary<(int, int), double>? siteOffGuide = null)
     {
         var clusterSites = Enumerable.Range(0, sites.Count).Where(s => !sites[s].IsBuilding).ToList();
         var local = new Dictionary<int, int>();
@@ -34,7 +34,7 @@ internal sealed class ClusterBuilder(PartitionOptions options)
             clusterSites.Select(s => sites[s].Centre).ToList());
         foreach (var ((a, b), _) in siteAdjacency.OrderBy(kv => kv.Key))
             if (a >= 0 && b >= 0 && local.TryGetValue(a, out var la) && local.TryGetValue(b, out var lb))
-                graph.Connect(la, lb);
+                graph.Connect(la, lb, siteOffGuide?.GetValueOrDefault((a, b)) ?? 0);
         int FaceOf(int u) => siteFace[clusterSites[u]];
         int VillageOf(int u) => faces[FaceOf(u)].Village;
         double Distance(int u, int v) => graph.Positions[u].Distance(graph.Positions[v]);

@@ -21,8 +21,11 @@ public sealed class Tessellation
 {
     private readonly List<Polygon> _pieces = [];
     private readonly List<int> _pieceFace = [];
+    private readonly List<int> _pieceBlock = [];
     private int[] _owner = [];
     private readonly Dictionary<(int, int), double> _shared = [];
+    // Shared edges inside one block: no street, barrier or village boundary runs along them.
+    private readonly Dictionary<(int, int), double> _offGuide = [];
 
     public IReadOnlyList<Polygon> Pieces => _pieces;
 
@@ -87,6 +90,7 @@ public sealed class Tessellation
                 pieces.Add(block);
                 owners.Add(first);
                 _pieceFace.Add(blocks.Face[b]);
+                _pieceBlock.Add(b);
                 continue;
             }
             var added = new List<Coordinate>();
@@ -95,20 +99,31 @@ public sealed class Tessellation
                 pieces.Add(piece);
                 owners.Add(site);
                 _pieceFace.Add(blocks.Face[b]);
+                _pieceBlock.Add(b);
             }
             edgeVertices.Add(block, added);
         }
         _pieces.AddRange(edgeVertices.Apply(pieces));
         _owner = owners.ToArray();
-        foreach (var (pair, length) in SharedEdges.Of(_pieces)) _shared[pair] = length;
+        foreach (var (pair, length) in SharedEdges.Of(_pieces))
+        {
+            _shared[pair] = length;
+            if (_pieceBlock[pair.Item1] == _pieceBlock[pair.Item2]) _offGuide[pair] = length;
+        }
         RepairOrphans(sites, faces, HomePieces(sites));
     }
 
     /// <summary>Owners whose pieces share an edge, keyed by ordered pair, with the total length.</summary>
-    public Dictionary<(int, int), double> OwnerAdjacency(Func<int, int> unitOfOwner)
+    public Dictionary<(int, int), double> OwnerAdjacency(Func<int, int> unitOfOwner) => ByOwner(_shared, unitOfOwner);
+
+    /// <summary>Of <see cref="OwnerAdjacency"/>, the metres no street, barrier or village boundary
+    /// runs along (borders through a block): what cutting there costs a border a person would draw.</summary>
+    public Dictionary<(int, int), double> OwnerOffGuide(Func<int, int> unitOfOwner) => ByOwner(_offGuide, unitOfOwner);
+
+    private Dictionary<(int, int), double> ByOwner(Dictionary<(int, int), double> edges, Func<int, int> unitOfOwner)
     {
         var result = new Dictionary<(int, int), double>();
-        foreach (var ((a, b), len) in _shared)
+        foreach (var ((a, b), len) in edges)
         {
             int ua = unitOfOwner(_owner[a]), ub = unitOfOwner(_owner[b]);
             if (ua == ub) continue;
