@@ -49,6 +49,23 @@ internal sealed class LocalSearch
 
     public List<int> Members(int part) => _members[part].Order().ToList();
 
+    /// <summary>The parts as they stand, each ordered by unit, empty ones left out.</summary>
+    public List<List<int>> Parts() => Enumerable.Range(0, _members.Length).Select(Members).Where(p => p.Count > 0).ToList();
+
+    /// <summary>Size deviation, compactness and cut cost of all parts: what the search lowers.</summary>
+    public double TotalCost()
+    {
+        double total = 0;
+        for (int p = 0; p < _members.Length; p++) total += Cost(p);
+        foreach (var (u, p) in _partOf)
+        {
+            var adjacent = _graph.Adjacent[u];
+            for (int i = 0; i < adjacent.Count; i++)
+                if (u < adjacent[i] && _partOf.TryGetValue(adjacent[i], out var q) && q != p) total += _cut * _graph.CutCost[u][i];
+        }
+        return total;
+    }
+
     /// <summary>Rounds of moves then swaps until a round changes nothing or the rounds run out.</summary>
     public void Run(int maxRounds)
     {

@@ -27,6 +27,14 @@ public sealed class Regionalizer(UnitGraph graph, SizeBand band)
 
     public int MaxPasses { get; init; } = 40;
 
+    /// <summary>Lloyd rounds after the local search (<see cref="BalancedAssignment"/>), each kept only
+    /// when the cost falls and no more parts leave the band. Measured on the shared townships
+    /// (micro-grids): 5 against 0 gives dispersion −2 to −9 % and Polsby–Popper +1–3 %. Grids take
+    /// none: there a round traded a grid out of its band for compactness (Schaan).</summary>
+    public int LloydRounds { get; init; } = DefaultLloydRounds;
+
+    public const int DefaultLloydRounds = 5;
+
     public List<List<int>> Partition(IReadOnlyList<int> component, int? parts = null) => Partition(component, parts, repair: true);
 
     private List<List<int>> Partition(IReadOnlyList<int> component, int? parts, bool repair)
@@ -74,6 +82,8 @@ public sealed class Regionalizer(UnitGraph graph, SizeBand band)
     }
 
     private int Weight(List<int> part) => part.Sum(u => graph.Weights[u]);
+
+    private int OutsideBand(List<List<int>> parts) => parts.Count(p => !InBand(Weight(p)));
 
     private bool InBand(int w) => w >= band.Min && w <= band.Max;
 
@@ -133,9 +143,22 @@ public sealed class Regionalizer(UnitGraph graph, SizeBand band)
 
     private void Refine(List<List<int>> parts)
     {
-        var search = new LocalSearch(graph, band, parts, CompactnessWeight, CutWeight);
-        search.Run(MaxPasses);
-        for (int p = 0; p < parts.Count; p++) parts[p] = search.Members(p);
-        parts.RemoveAll(p => p.Count == 0);
+        var best = new LocalSearch(graph, band, parts, CompactnessWeight, CutWeight);
+        best.Run(MaxPasses);
+        double bestCost = best.TotalCost();
+        //-- Lloyd rounds: every unit to the nearest centre with room, made connected, searched
+        //-- again; kept while the cost falls. Local moves alone stop at shapes a round reshapes.
+        for (int round = 0; round < LloydRounds; round++)
+        {
+            var reassigned = BalancedAssignment.Of(graph, band, best.Parts());
+            if (reassigned is null) break;
+            var next = new LocalSearch(graph, band, reassigned, CompactnessWeight, CutWeight);
+            next.Run(MaxPasses);
+            double cost = next.TotalCost();
+            if (cost >= bestCost - 1e-9 || OutsideBand(next.Parts()) > OutsideBand(best.Parts())) break;
+            (best, bestCost) = (next, cost);
+        }
+        parts.Clear();
+        parts.AddRange(best.Parts());
     }
 }

@@ -13,13 +13,16 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
     /// <summary><see cref="Regionalizer.CutWeight"/> of the parts split afresh.</summary>
     public double CutWeight { get; init; } = Regionalizer.DefaultCutWeight;
 
+    /// <summary><see cref="Regionalizer.LloydRounds"/> of the parts split afresh.</summary>
+    public int LloydRounds { get; init; } = Regionalizer.DefaultLloydRounds;
+
     /// <param name="previousWeight">Weight of each previous part; a part is left as it is only
     /// when it still has exactly that weight and nothing joined or left it.</param>
     public List<List<int>> Partition(IReadOnlyList<int> component, IReadOnlyList<string?> seed, IReadOnlyDictionary<string, int>? previousWeight = null)
     {
         _stuck.Clear();
         _intact.Clear();
-        var fresh = new Regionalizer(graph, band) { CutWeight = CutWeight };
+        var fresh = new Regionalizer(graph, band) { CutWeight = CutWeight, LloydRounds = LloydRounds };
         var inSet = new HashSet<int>(component);
         var partOf = new Dictionary<int, int>();
         var parts = new List<HashSet<int>>();
