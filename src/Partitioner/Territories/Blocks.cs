@@ -50,25 +50,19 @@ internal sealed class Blocks
             var inside = OverlayNG.Overlay(factory.BuildGeometry(streets), township, SpatialFunction.Intersection, precision);
             if (!inside.IsEmpty) lines.Add(inside);
         }
-        var blocks = Make(lines, faces, factory, precision, new HashSet<Coordinate>(), out var noded);
         //-- A location within a hair of an edge (a household drawn on a street, rounded onto the
-        //-- precision grid) would end up on its territory's border or just outside it.
-        var edges = new IndexedFacetDistance(noded);
-        var discs = locations.Distinct().Where(at => blocks.Locate(at, out var onEdge) < 0 || onEdge
-            || edges.Distance(factory.CreatePoint(at)) < NearEdge).ToList();
-        if (discs.Count == 0) return blocks;
-        foreach (var at in discs) lines.Add(factory.CreatePoint(at).Buffer(DiscRadius, 4).Boundary);
-        return Make(lines, faces, factory, precision, discs.ToHashSet(), out _);
-    }
-
-    private static Blocks Make(List<Geometry> lines, IReadOnlyList<Face> faces, GeometryFactory factory, PrecisionModel precision,
-        IReadOnlySet<Coordinate> discs, out Geometry noded)
-    {
+        //-- precision grid) would end up on its territory's border or just outside it. Found on the
+        //-- lines before noding (which moves them by a micrometre at most), so the township is noded once.
+        var edges = new IndexedFacetDistance(factory.BuildGeometry(lines.SelectMany(Linear).ToList()));
         var faceIndex = new STRtree<Face>();
         foreach (var f in faces) faceIndex.Insert(f.Polygon.EnvelopeInternal, f);
         faceIndex.Build();
         var faceLocators = faces.Select(f => new IndexedPointInAreaLocator(f.Polygon)).ToArray();
-        noded = FaceBuilder.Node(factory.BuildGeometry(lines.SelectMany(Linear).ToList()), precision);
+        bool InFace(Coordinate at) => faceIndex.Query(new Envelope(at)).Any(f => faceLocators[f.Index].Locate(at) != Location.Exterior);
+        var discs = locations.Distinct().Where(at => !InFace(at) || edges.Distance(factory.CreatePoint(at)) < NearEdge).ToList();
+        foreach (var at in discs) lines.Add(factory.CreatePoint(at).Buffer(DiscRadius, 4).Boundary);
+
+        var noded = FaceBuilder.Node(factory.BuildGeometry(lines.SelectMany(Linear).ToList()), precision);
         var found = new List<(Polygon Polygon, Coordinate At, int Face)>();
         foreach (var p in FaceBuilder.Polygonize(noded))
         {
@@ -78,7 +72,7 @@ internal sealed class Blocks
             if (face is not null) found.Add((p, at, face.Index));
         }
         found.Sort((a, b) => a.At.X != b.At.X ? a.At.X.CompareTo(b.At.X) : a.At.Y.CompareTo(b.At.Y));
-        return new Blocks(found.Select(f => f.Polygon).ToList(), found.Select(f => f.Face).ToArray(), discs);
+        return new Blocks(found.Select(f => f.Polygon).ToList(), found.Select(f => f.Face).ToArray(), discs.ToHashSet());
     }
 
     /// <summary>The block holding <paramref name="at"/> (in its interior, else on its edge), or -1.</summary>

@@ -19,9 +19,27 @@ internal sealed class EdgeVertices
     public void Add(Polygon block, IEnumerable<Coordinate> candidates)
     {
         var own = new HashSet<Coordinate>(block.Coordinates);
+        var fresh = new STRtree<Coordinate>();
+        int n = 0;
         foreach (var c in candidates.Distinct())
+            if (!own.Contains(c)) { fresh.Insert(new Envelope(c), c); n++; }
+        if (n == 0) return;
+        //-- One pass over the block's edge, each segment asking only for the candidates beside it.
+        var onEdge = new HashSet<Coordinate>();
+        foreach (var ring in SharedEdges.Rings(block))
         {
-            if (own.Contains(c) || !OnEdge(block, c)) continue;
+            var cs = ring.Coordinates;
+            for (int k = 0; k + 1 < cs.Length; k++)
+            {
+                var seg = new LineSegment(cs[k], cs[k + 1]);
+                var env = new Envelope(cs[k], cs[k + 1]);
+                env.ExpandBy(OnSegment);
+                foreach (var c in fresh.Query(env))
+                    if (seg.Distance(c) <= OnSegment) onEdge.Add(c);
+            }
+        }
+        foreach (var c in onEdge)
+        {
             _added.Insert(new Envelope(c), c);
             _count++;
         }
@@ -35,6 +53,9 @@ internal sealed class EdgeVertices
 
     private Polygon Apply(Polygon piece)
     {
+        var near = new Envelope(piece.EnvelopeInternal);
+        near.ExpandBy(OnSegment);
+        if (_added.Query(near).Count == 0) return piece;
         var shell = Apply(piece.Shell, out bool changed);
         var holes = piece.Holes.Select(h =>
         {
@@ -66,16 +87,5 @@ internal sealed class EdgeVertices
         }
         result.Add(cs[^1]);
         return changed ? ring.Factory.CreateLinearRing(result.ToArray()) : ring;
-    }
-
-    private static bool OnEdge(Polygon block, Coordinate c)
-    {
-        foreach (var ring in SharedEdges.Rings(block))
-        {
-            var cs = ring.Coordinates;
-            for (int k = 0; k + 1 < cs.Length; k++)
-                if (new LineSegment(cs[k], cs[k + 1]).Distance(c) <= OnSegment) return true;
-        }
-        return false;
     }
 }
