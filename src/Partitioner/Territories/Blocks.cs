@@ -1,5 +1,6 @@
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.Distance;
@@ -47,8 +48,17 @@ internal sealed class Blocks
         var lines = new List<Geometry> { faceLinework };
         if (streets.Count > 0)
         {
-            var inside = OverlayNG.Overlay(factory.BuildGeometry(streets), township, SpatialFunction.Intersection, precision);
-            if (!inside.IsEmpty) lines.Add(inside);
+            //-- Only streets that leave the township are clipped; the others are noded as drawn.
+            var within = PreparedGeometryFactory.Prepare(township);
+            var leaving = new List<Geometry>();
+            foreach (var street in streets)
+                if (within.ContainsProperly(street)) lines.Add(street);
+                else leaving.Add(street);
+            if (leaving.Count > 0)
+            {
+                var inside = OverlayNG.Overlay(factory.BuildGeometry(leaving), township, SpatialFunction.Intersection, precision);
+                if (!inside.IsEmpty) lines.Add(inside);
+            }
         }
         //-- A location within a hair of an edge (a household drawn on a street, rounded onto the
         //-- precision grid) would end up on its territory's border or just outside it. Found on the
@@ -59,7 +69,7 @@ internal sealed class Blocks
         faceIndex.Build();
         var faceLocators = faces.Select(f => new IndexedPointInAreaLocator(f.Polygon)).ToArray();
         bool InFace(Coordinate at) => faceIndex.Query(new Envelope(at)).Any(f => faceLocators[f.Index].Locate(at) != Location.Exterior);
-        var discs = locations.Distinct().Where(at => !InFace(at) || edges.Distance(factory.CreatePoint(at)) < NearEdge).ToList();
+        var discs = locations.Distinct().Where(at => !InFace(at) || edges.IsWithinDistance(factory.CreatePoint(at), NearEdge)).ToList();
         foreach (var at in discs) lines.Add(factory.CreatePoint(at).Buffer(DiscRadius, 4).Boundary);
 
         var noded = FaceBuilder.Node(factory.BuildGeometry(lines.SelectMany(Linear).ToList()), precision);
