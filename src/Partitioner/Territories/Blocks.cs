@@ -3,7 +3,6 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Overlay;
-using NetTopologySuite.Operation.Distance;
 using NetTopologySuite.Operation.OverlayNG;
 
 namespace GridSpatial.Partitioner.Territories;
@@ -63,13 +62,24 @@ internal sealed class Blocks
         //-- A location within a hair of an edge (a household drawn on a street, rounded onto the
         //-- precision grid) would end up on its territory's border or just outside it. Found on the
         //-- lines before noding (which moves them by a micrometre at most), so the township is noded once.
-        var edges = new IndexedFacetDistance(factory.BuildGeometry(lines.SelectMany(Linear).ToList()));
+        var edges = new STRtree<LineSegment>();
+        foreach (var line in lines.SelectMany(Linear).SelectMany(l => Enumerable.Range(0, l.NumGeometries).Select(l.GetGeometryN)))
+        {
+            var cs = line.Coordinates;
+            for (int k = 0; k + 1 < cs.Length; k++) edges.Insert(new Envelope(cs[k], cs[k + 1]), new LineSegment(cs[k], cs[k + 1]));
+        }
+        bool NearLine(Coordinate at)
+        {
+            var near = new Envelope(at);
+            near.ExpandBy(NearEdge);
+            return edges.Query(near).Any(e => e.Distance(at) < NearEdge);
+        }
         var faceIndex = new STRtree<Face>();
         foreach (var f in faces) faceIndex.Insert(f.Polygon.EnvelopeInternal, f);
         faceIndex.Build();
         var faceLocators = faces.Select(f => new IndexedPointInAreaLocator(f.Polygon)).ToArray();
         bool InFace(Coordinate at) => faceIndex.Query(new Envelope(at)).Any(f => faceLocators[f.Index].Locate(at) != Location.Exterior);
-        var discs = locations.Distinct().Where(at => !InFace(at) || edges.IsWithinDistance(factory.CreatePoint(at), NearEdge)).ToList();
+        var discs = locations.Distinct().Where(at => !InFace(at) || NearLine(at)).ToList();
         foreach (var at in discs) lines.Add(factory.CreatePoint(at).Buffer(DiscRadius, 4).Boundary);
 
         var noded = FaceBuilder.Node(factory.BuildGeometry(lines.SelectMany(Linear).ToList()), precision);

@@ -55,18 +55,19 @@ internal sealed class EdgeVertices
     {
         var near = new Envelope(piece.EnvelopeInternal);
         near.ExpandBy(OnSegment);
-        if (_added.Query(near).Count == 0) return piece;
-        var shell = Apply(piece.Shell, out bool changed);
+        var candidates = _added.Query(near);
+        if (candidates.Count == 0) return piece;
+        var shell = Apply(piece.Shell, candidates, out bool changed);
         var holes = piece.Holes.Select(h =>
         {
-            var r = Apply(h, out bool c);
+            var r = Apply(h, candidates, out bool c);
             changed |= c;
             return r;
         }).ToArray();
         return changed ? piece.Factory.CreatePolygon(shell, holes) : piece;
     }
 
-    private LinearRing Apply(LinearRing ring, out bool changed)
+    private static LinearRing Apply(LinearRing ring, IList<Coordinate> candidates, out bool changed)
     {
         changed = false;
         var cs = ring.Coordinates;
@@ -79,7 +80,7 @@ internal sealed class EdgeVertices
             var seg = new LineSegment(a, b);
             var env = new Envelope(a, b);
             env.ExpandBy(OnSegment);
-            var inner = _added.Query(env).Where(p => !p.Equals2D(a) && !p.Equals2D(b) && seg.Distance(p) <= OnSegment)
+            var inner = candidates.Where(p => env.Contains(p) && !p.Equals2D(a) && !p.Equals2D(b) && seg.Distance(p) <= OnSegment)
                 .Distinct().OrderBy(p => p.Distance(a)).ToList();
             if (inner.Count == 0) continue;
             result.AddRange(inner);
