@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.Quality;
 using NetTopologySuite.Geometries;
@@ -21,44 +22,75 @@ namespace GridSpatial.GeoApi.Cli;
 /// centres only).</summary>
 internal sealed class KMeansReference(NpgsqlDataSource db)
 {
-    /// <summary>The median time of <paramref name="runs"/> solves on the server (clusters and
-    /// territories, not the transfer), the median time of the clustering alone, and the last
-    /// solve's units.</summary>
-    public async Task<(double MedianMs, double KMeansMs, IReadOnlyList<ReferenceUnit> Units)> RunAsync(PartitionInput input, int runs, CancellationToken ct)
+    /// <summary>One solve: its time on the server (clusters and territories, not the transfer), the
+    /// clustering alone, and the CPU time of the server process that did it (null when the server
+    /// is not on this machine).</summary>
+    public sealed record Solve(double Ms, double KMeansMs, double? CpuMs);
+
+    /// <summary>The households of <paramref name="input"/> loaded into a session of their own, ready
+    /// to be solved as many times as asked (one at a time, so a bench can interleave them with its own runs).</summary>
+    public async Task<Session> OpenAsync(PartitionInput input, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await ExecuteAsync(conn, "DROP TABLE IF EXISTS bench_h, bench_c, bench_ref", ct);
-        await ExecuteAsync(conn, "CREATE TEMP TABLE bench_h (id text, geom geometry(Point, 4326))", ct);
-        await using (var w = await conn.BeginBinaryImportAsync("COPY bench_h (id, geom) FROM STDIN (FORMAT BINARY)", ct))
+        var conn = await db.OpenConnectionAsync(ct);
+        try
         {
-            var f = new GeometryFactory(new PrecisionModel(), 4326);
-            foreach (var h in input.Households)
+            await ExecuteAsync(conn, "DROP TABLE IF EXISTS bench_h, bench_c, bench_ref", ct);
+            await ExecuteAsync(conn, "CREATE TEMP TABLE bench_h (id text, geom geometry(Point, 4326))", ct);
+            await using (var w = await conn.BeginBinaryImportAsync("COPY bench_h (id, geom) FROM STDIN (FORMAT BINARY)", ct))
             {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(h.Id, ct);
-                await w.WriteAsync(f.CreatePoint(h.Location), ct);
+                var f = new GeometryFactory(new PrecisionModel(), 4326);
+                foreach (var h in input.Households)
+                {
+                    await w.StartRowAsync(ct);
+                    await w.WriteAsync(h.Id, ct);
+                    await w.WriteAsync(f.CreatePoint(h.Location), ct);
+                }
+                await w.CompleteAsync(ct);
             }
-            await w.CompleteAsync(ct);
+            int backend;
+            await using (var cmd = new NpgsqlCommand("SELECT pg_backend_pid()", conn))
+                backend = (int)(await cmd.ExecuteScalarAsync(ct))!;
+            return new Session(conn, input, backend);
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    public sealed class Session : IAsyncDisposable
+    {
+        private readonly NpgsqlConnection _conn;
+        private readonly int _utm;
+        private readonly int _k;
+        private readonly Geometry _township;
+        private readonly int _backend;
+
+        internal Session(NpgsqlConnection conn, PartitionInput input, int backend)
+        {
+            _conn = conn;
+            _backend = backend;
+            var centre = input.Township.Boundary.Centroid.Coordinate;
+            _utm = (centre.Y >= 0 ? 32600 : 32700) + (int)Math.Floor((centre.X + 180) / 6) + 1;
+            _k = (int)Math.Ceiling(input.Households.Count / 10.0);
+            _township = input.Township.Boundary.Copy();
+            _township.SRID = 4326;
         }
 
-        var centre = input.Township.Boundary.Centroid.Coordinate;
-        int utm = (centre.Y >= 0 ? 32600 : 32700) + (int)Math.Floor((centre.X + 180) / 6) + 1;
-        int k = (int)Math.Ceiling(input.Households.Count / 10.0);
-        var township = input.Township.Boundary.Copy();
-        township.SRID = 4326;
-        List<double> times = [], kmeans = [];
-        for (int i = 0; i < Math.Max(1, runs); i++)
+        public async Task<Solve> SolveAsync(CancellationToken ct)
         {
-            await ExecuteAsync(conn, "DROP TABLE IF EXISTS bench_c, bench_ref", ct);
+            await ExecuteAsync(_conn, "DROP TABLE IF EXISTS bench_c, bench_ref", ct);
+            var cpu = BackendCpuMs();
             var clock = Stopwatch.StartNew();
-            await ExecuteAsync(conn, """
+            await ExecuteAsync(_conn, """
                 CREATE TEMP TABLE bench_c AS
                 SELECT id, g, ST_ClusterKMeans(g, $2) OVER () AS cid FROM (SELECT id, ST_Transform(geom, $1) AS g FROM bench_h) h
-                """, ct, utm, k);
-            kmeans.Add(clock.Elapsed.TotalMilliseconds);
+                """, ct, _utm, _k);
+            var kmeans = clock.Elapsed.TotalMilliseconds;
             //-- Without an index the household-to-cell join is quadratic (seconds on 10,000 households).
-            await ExecuteAsync(conn, "CREATE INDEX ON bench_c USING gist (g)", ct);
-            await ExecuteAsync(conn, """
+            await ExecuteAsync(_conn, "CREATE INDEX ON bench_c USING gist (g)", ct);
+            await ExecuteAsync(_conn, """
                 CREATE TEMP TABLE bench_ref AS
                 WITH t AS (SELECT ST_Transform($2::geometry, $1) AS g),
                      cells AS (SELECT row_number() OVER () AS n, d.geom AS cell
@@ -66,26 +98,51 @@ internal sealed class KMeansReference(NpgsqlDataSource db)
                      owned AS (SELECT DISTINCT ON (n) n, cid, cell FROM cells JOIN bench_c c ON ST_Intersects(cell, c.g) ORDER BY n, cid)
                 SELECT cid, ST_Transform(ST_CollectionExtract(ST_Intersection(ST_Union(cell), (SELECT g FROM t)), 3), 4326) AS territory
                 FROM owned GROUP BY cid
-                """, ct, utm, township);
-            times.Add(clock.Elapsed.TotalMilliseconds);
+                """, ct, _utm, _township);
+            var ms = clock.Elapsed.TotalMilliseconds;
+            var after = BackendCpuMs();
+            return new Solve(ms, kmeans, cpu is { } a && after is { } b ? b - a : null);
         }
-        times.Sort();
-        kmeans.Sort();
 
-        var members = new Dictionary<int, List<string>>();
-        await using (var cmd = new NpgsqlCommand("SELECT cid, id FROM bench_c ORDER BY cid, id", conn))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
+        /// <summary>The units of the last solve.</summary>
+        public async Task<IReadOnlyList<ReferenceUnit>> UnitsAsync(CancellationToken ct)
+        {
+            var members = new Dictionary<int, List<string>>();
+            await using (var cmd = new NpgsqlCommand("SELECT cid, id FROM bench_c ORDER BY cid, id", _conn))
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct))
+                {
+                    if (!members.TryGetValue(r.GetInt32(0), out var ids)) members[r.GetInt32(0)] = ids = [];
+                    ids.Add(r.GetString(1));
+                }
+            var units = new List<ReferenceUnit>();
+            await using (var cmd = new NpgsqlCommand("SELECT cid, territory FROM bench_ref ORDER BY cid", _conn))
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct))
+                    units.Add(new ReferenceUnit(r.GetFieldValue<Geometry>(1), members[r.GetInt32(0)]));
+            return units;
+        }
+
+        public ValueTask DisposeAsync() => _conn.DisposeAsync();
+
+        /// <summary>User + system CPU time of the server process serving this session, from
+        /// /proc (Linux, server on this machine), else null.</summary>
+        private double? BackendCpuMs()
+        {
+            try
             {
-                if (!members.TryGetValue(r.GetInt32(0), out var ids)) members[r.GetInt32(0)] = ids = [];
-                ids.Add(r.GetString(1));
+                var stat = File.ReadAllText($"/proc/{_backend}/stat");
+                if (!stat.Contains("(postgres)", StringComparison.Ordinal)) return null;
+                //-- Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 1000.0 / ClockTicks;
             }
-        var units = new List<ReferenceUnit>();
-        await using (var cmd = new NpgsqlCommand("SELECT cid, territory FROM bench_ref ORDER BY cid", conn))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-                units.Add(new ReferenceUnit(r.GetFieldValue<Geometry>(1), members[r.GetInt32(0)]));
-        return (times[times.Count / 2], kmeans[kmeans.Count / 2], units);
+            catch (IOException) { return null; }
+            catch (UnauthorizedAccessException) { return null; }
+        }
+
+        /// <summary>Kernel clock ticks per second (USER_HZ), 100 on Linux.</summary>
+        private const double ClockTicks = 100;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct, params object[] values)

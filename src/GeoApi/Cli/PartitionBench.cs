@@ -11,36 +11,57 @@ namespace GridSpatial.GeoApi.Cli;
 /// both measured by the partitioner's own report, so every figure has one definition.</summary>
 internal sealed class PartitionBench(int repeat, KMeansReference? reference)
 {
-    private const int ReferenceRuns = 3;
-
-    /// <summary>A row of the table: a partition of one township and how long it took.</summary>
-    public sealed record Row(string Township, string Method, double Ms, QualityReport Report, double? ClusteringMs = null);
+    /// <summary>A row of the table: a partition of one township, the median wall time of its runs,
+    /// and the median CPU time (this process, or the database server's process for the reference).</summary>
+    public sealed record Row(string Township, string Method, double Ms, double? CpuMs, QualityReport Report, double? ClusteringMs = null);
 
     public async Task<(Row Ours, Row? Reference)> MeasureAsync(string name, PartitionInput input, CancellationToken ct)
     {
         var partitioner = new TownshipPartitioner(new PartitionOptions());
         //-- Warm up until the JIT has settled (tiered compilation promotes hot methods after a few runs).
         for (int i = 0; i < 3; i++) partitioner.Partition(input);
+        await using var session = reference is null ? null : await reference.OpenAsync(input, ct);
+        if (session is not null) await session.SolveAsync(ct);
+        //-- Ours and the reference take turns, so a machine shared with other work slows both alike.
         var times = new List<double>();
+        var cpu = new List<double>();
+        var solves = new List<KMeansReference.Solve>();
         Partition? last = null;
         for (int i = 0; i < repeat; i++)
         {
+            var cpuBefore = CpuMs();
             var sw = Stopwatch.StartNew();
             last = partitioner.Partition(input);
             times.Add(sw.Elapsed.TotalMilliseconds);
+            cpu.Add(CpuMs() - cpuBefore);
+            if (session is not null) solves.Add(await session.SolveAsync(ct));
         }
-        times.Sort();
         Console.Error.WriteLine($"  {name}: stages (ms, last run): " + string.Join(", ", last!.Report.ElapsedMs.Select(kv => $"{kv.Key} {kv.Value}")));
-        var ours = new Row(name, "GridSpatial", times[times.Count / 2], last.Report);
-        if (reference is null) return (ours, null);
+        var ours = new Row(name, "GridSpatial", Median(times), Median(cpu), last.Report);
+        if (session is null) return (ours, null);
 
-        var (ms, kmeans, units) = await reference.RunAsync(input, ReferenceRuns, ct);
-        return (ours, new Row(name, "PostGIS k-means", ms, ReferenceReport.Measure(input, units, new PartitionOptions()), kmeans));
+        var units = await session.UnitsAsync(ct);
+        return (ours, new Row(name, "PostGIS k-means", Median(solves.Select(s => s.Ms)),
+            solves.All(s => s.CpuMs is not null) ? Median(solves.Select(s => s.CpuMs!.Value)) : null,
+            ReferenceReport.Measure(input, units, new PartitionOptions()), Median(solves.Select(s => s.KMeansMs))));
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    /// <summary>CPU time of this process so far (the partitioner runs on one thread).</summary>
+    private static double CpuMs()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalMilliseconds;
     }
 
     public void Print(IReadOnlyList<(Row Ours, Row? Reference)> rows, TextWriter w)
     {
-        w.WriteLine($"| township | partitioner | households | micro-grids | time (median of {repeat}; reference {ReferenceRuns}) | clusters 8–12 | mean Polsby–Popper | mean dispersion | border on streets/barriers (micro-grids / grids) | barrier crossings | mean vertices | PP ours/ref | dispersion ours/ref | time ours/ref |");
+        w.WriteLine($"| township | partitioner | households | micro-grids | time, median of {repeat} wall (CPU) | clusters 8–12 | mean Polsby–Popper | mean dispersion | border on streets/barriers (micro-grids / grids) | barrier crossings | mean vertices | PP ours/ref | dispersion ours/ref | time ours/ref wall (CPU) |");
         w.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (ours, reference) in rows)
         {
@@ -48,7 +69,7 @@ internal sealed class PartitionBench(int repeat, KMeansReference? reference)
             [
                 Ratio(ours.Report.PolsbyPopperMean, reference.Report.PolsbyPopperMean),
                 Ratio(ours.Report.DispersionMMean, reference.Report.DispersionMMean),
-                Ratio(ours.Ms, reference.Ms),
+                Ratio(ours.Ms, reference.Ms) + (ours.CpuMs is { } a && reference.CpuMs is { } b ? $" ({Ratio(a, b)})" : ""),
             ], grids: true));
             if (reference is not null) w.WriteLine(Line(reference, ["", "", ""], grids: false));
         }
@@ -63,7 +84,7 @@ internal sealed class PartitionBench(int repeat, KMeansReference? reference)
         string[] cells =
         [
             row.Township, row.Method, N(r.Households), N(r.MicroGrids),
-            $"{N(row.Ms)} ms" + (row.ClusteringMs is { } k ? $" (k-means {N(k)})" : ""), Percent(r.ClusterShare8To12),
+            $"{N(row.Ms)} ms" + (row.CpuMs is { } c ? $" ({N(c)})" : "") + (row.ClusteringMs is { } k ? $", k-means {N(k)}" : ""), Percent(r.ClusterShare8To12),
             r.PolsbyPopperMean.ToString("F3", CultureInfo.InvariantCulture), $"{r.DispersionMMean.ToString("F1", CultureInfo.InvariantCulture)} m",
             border, $"{r.BarrierCrossings} ({Percent(r.MicroGrids == 0 ? 0 : r.BarrierCrossings / (double)r.MicroGrids)})",
             r.VerticesMean?.ToString("F1", CultureInfo.InvariantCulture) ?? "–", .. ratios,

@@ -1,8 +1,8 @@
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Overlay;
-using NetTopologySuite.Operation.Distance;
 using NetTopologySuite.Operation.OverlayNG;
 
 namespace GridSpatial.Partitioner.Territories;
@@ -47,28 +47,42 @@ internal sealed class Blocks
         var lines = new List<Geometry> { faceLinework };
         if (streets.Count > 0)
         {
-            var inside = OverlayNG.Overlay(factory.BuildGeometry(streets), township, SpatialFunction.Intersection, precision);
-            if (!inside.IsEmpty) lines.Add(inside);
+            //-- Only streets that leave the township are clipped; the others are noded as drawn.
+            var within = PreparedGeometryFactory.Prepare(township);
+            var leaving = new List<Geometry>();
+            foreach (var street in streets)
+                if (within.ContainsProperly(street)) lines.Add(street);
+                else leaving.Add(street);
+            if (leaving.Count > 0)
+            {
+                var inside = OverlayNG.Overlay(factory.BuildGeometry(leaving), township, SpatialFunction.Intersection, precision);
+                if (!inside.IsEmpty) lines.Add(inside);
+            }
         }
-        var blocks = Make(lines, faces, factory, precision, new HashSet<Coordinate>(), out var noded);
         //-- A location within a hair of an edge (a household drawn on a street, rounded onto the
-        //-- precision grid) would end up on its territory's border or just outside it.
-        var edges = new IndexedFacetDistance(noded);
-        var discs = locations.Distinct().Where(at => blocks.Locate(at, out var onEdge) < 0 || onEdge
-            || edges.Distance(factory.CreatePoint(at)) < NearEdge).ToList();
-        if (discs.Count == 0) return blocks;
-        foreach (var at in discs) lines.Add(factory.CreatePoint(at).Buffer(DiscRadius, 4).Boundary);
-        return Make(lines, faces, factory, precision, discs.ToHashSet(), out _);
-    }
-
-    private static Blocks Make(List<Geometry> lines, IReadOnlyList<Face> faces, GeometryFactory factory, PrecisionModel precision,
-        IReadOnlySet<Coordinate> discs, out Geometry noded)
-    {
+        //-- precision grid) would end up on its territory's border or just outside it. Found on the
+        //-- lines before noding (which moves them by a micrometre at most), so the township is noded once.
+        var edges = new STRtree<LineSegment>();
+        foreach (var line in lines.SelectMany(Linear).SelectMany(l => Enumerable.Range(0, l.NumGeometries).Select(l.GetGeometryN)))
+        {
+            var cs = line.Coordinates;
+            for (int k = 0; k + 1 < cs.Length; k++) edges.Insert(new Envelope(cs[k], cs[k + 1]), new LineSegment(cs[k], cs[k + 1]));
+        }
+        bool NearLine(Coordinate at)
+        {
+            var near = new Envelope(at);
+            near.ExpandBy(NearEdge);
+            return edges.Query(near).Any(e => e.Distance(at) < NearEdge);
+        }
         var faceIndex = new STRtree<Face>();
         foreach (var f in faces) faceIndex.Insert(f.Polygon.EnvelopeInternal, f);
         faceIndex.Build();
         var faceLocators = faces.Select(f => new IndexedPointInAreaLocator(f.Polygon)).ToArray();
-        noded = FaceBuilder.Node(factory.BuildGeometry(lines.SelectMany(Linear).ToList()), precision);
+        bool InFace(Coordinate at) => faceIndex.Query(new Envelope(at)).Any(f => faceLocators[f.Index].Locate(at) != Location.Exterior);
+        var discs = locations.Distinct().Where(at => !InFace(at) || NearLine(at)).ToList();
+        foreach (var at in discs) lines.Add(factory.CreatePoint(at).Buffer(DiscRadius, 4).Boundary);
+
+        var noded = FaceBuilder.Node(factory.BuildGeometry(lines.SelectMany(Linear).ToList()), precision);
         var found = new List<(Polygon Polygon, Coordinate At, int Face)>();
         foreach (var p in FaceBuilder.Polygonize(noded))
         {
@@ -78,7 +92,7 @@ internal sealed class Blocks
             if (face is not null) found.Add((p, at, face.Index));
         }
         found.Sort((a, b) => a.At.X != b.At.X ? a.At.X.CompareTo(b.At.X) : a.At.Y.CompareTo(b.At.Y));
-        return new Blocks(found.Select(f => f.Polygon).ToList(), found.Select(f => f.Face).ToArray(), discs);
+        return new Blocks(found.Select(f => f.Polygon).ToList(), found.Select(f => f.Face).ToArray(), discs.ToHashSet());
     }
 
     /// <summary>The block holding <paramref name="at"/> (in its interior, else on its edge), or -1.</summary>

@@ -19,9 +19,27 @@ internal sealed class EdgeVertices
     public void Add(Polygon block, IEnumerable<Coordinate> candidates)
     {
         var own = new HashSet<Coordinate>(block.Coordinates);
+        var fresh = new STRtree<Coordinate>();
+        int n = 0;
         foreach (var c in candidates.Distinct())
+            if (!own.Contains(c)) { fresh.Insert(new Envelope(c), c); n++; }
+        if (n == 0) return;
+        //-- One pass over the block's edge, each segment asking only for the candidates beside it.
+        var onEdge = new HashSet<Coordinate>();
+        foreach (var ring in SharedEdges.Rings(block))
         {
-            if (own.Contains(c) || !OnEdge(block, c)) continue;
+            var cs = ring.Coordinates;
+            for (int k = 0; k + 1 < cs.Length; k++)
+            {
+                var seg = new LineSegment(cs[k], cs[k + 1]);
+                var env = new Envelope(cs[k], cs[k + 1]);
+                env.ExpandBy(OnSegment);
+                foreach (var c in fresh.Query(env))
+                    if (seg.Distance(c) <= OnSegment) onEdge.Add(c);
+            }
+        }
+        foreach (var c in onEdge)
+        {
             _added.Insert(new Envelope(c), c);
             _count++;
         }
@@ -35,17 +53,21 @@ internal sealed class EdgeVertices
 
     private Polygon Apply(Polygon piece)
     {
-        var shell = Apply(piece.Shell, out bool changed);
+        var near = new Envelope(piece.EnvelopeInternal);
+        near.ExpandBy(OnSegment);
+        var candidates = _added.Query(near);
+        if (candidates.Count == 0) return piece;
+        var shell = Apply(piece.Shell, candidates, out bool changed);
         var holes = piece.Holes.Select(h =>
         {
-            var r = Apply(h, out bool c);
+            var r = Apply(h, candidates, out bool c);
             changed |= c;
             return r;
         }).ToArray();
         return changed ? piece.Factory.CreatePolygon(shell, holes) : piece;
     }
 
-    private LinearRing Apply(LinearRing ring, out bool changed)
+    private static LinearRing Apply(LinearRing ring, IList<Coordinate> candidates, out bool changed)
     {
         changed = false;
         var cs = ring.Coordinates;
@@ -58,7 +80,7 @@ internal sealed class EdgeVertices
             var seg = new LineSegment(a, b);
             var env = new Envelope(a, b);
             env.ExpandBy(OnSegment);
-            var inner = _added.Query(env).Where(p => !p.Equals2D(a) && !p.Equals2D(b) && seg.Distance(p) <= OnSegment)
+            var inner = candidates.Where(p => env.Contains(p) && !p.Equals2D(a) && !p.Equals2D(b) && seg.Distance(p) <= OnSegment)
                 .Distinct().OrderBy(p => p.Distance(a)).ToList();
             if (inner.Count == 0) continue;
             result.AddRange(inner);
@@ -66,16 +88,5 @@ internal sealed class EdgeVertices
         }
         result.Add(cs[^1]);
         return changed ? ring.Factory.CreateLinearRing(result.ToArray()) : ring;
-    }
-
-    private static bool OnEdge(Polygon block, Coordinate c)
-    {
-        foreach (var ring in SharedEdges.Rings(block))
-        {
-            var cs = ring.Coordinates;
-            for (int k = 0; k + 1 < cs.Length; k++)
-                if (new LineSegment(cs[k], cs[k + 1]).Distance(c) <= OnSegment) return true;
-        }
-        return false;
     }
 }

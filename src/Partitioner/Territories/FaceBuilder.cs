@@ -42,7 +42,7 @@ public sealed class FaceBuilder(PrecisionModel precision)
     /// <summary>Nodes and dissolves linework on the precision grid (snap-rounding), so that
     /// every shared edge of the polygons made from it has identical vertices.</summary>
     internal static Geometry Node(Geometry lines, PrecisionModel precision) =>
-        UnaryUnionNG.Union(lines, precision);
+        NodedLinework.Of(lines, precision);
 
     internal static IReadOnlyList<Polygon> Polygonize(Geometry noded)
     {

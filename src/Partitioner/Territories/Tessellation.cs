@@ -55,16 +55,21 @@ public sealed class Tessellation
         var generatorsOfBlock = new List<(Coordinate At, int Site)>[blocks.Polygons.Count];
         for (int b = 0; b < generatorsOfBlock.Length; b++) generatorsOfBlock[b] = [];
         var siteFace = new int[sites.Count];
+        var blocksOfLocation = new List<List<int>>[sites.Count];
         for (int s = 0; s < sites.Count; s++)
         {
             siteFace[s] = -1;
+            blocksOfLocation[s] = [];
             foreach (var at in sites[s].Locations)
             {
                 bool found = false;
+                var holding = new List<int>();
+                blocksOfLocation[s].Add(holding);
                 foreach (var b in blocks.Of(at))
                 {
                     if (siteFace[s] < 0) siteFace[s] = blocks.Face[b];
                     generatorsOfBlock[b].Add((at, s));
+                    holding.Add(b);
                     found = true;
                 }
                 if (!found)
@@ -80,8 +85,10 @@ public sealed class Tessellation
         var pieces = new List<Polygon>();
         var owners = new List<int>();
         var edgeVertices = new EdgeVertices();
+        var firstPiece = new int[blocks.Polygons.Count + 1];
         for (int b = 0; b < blocks.Polygons.Count; b++)
         {
+            firstPiece[b] = pieces.Count;
             var gens = generatorsOfBlock[b];
             var block = blocks.Polygons[b];
             int first = gens.Count > 0 ? gens[0].Site : int.MinValue;
@@ -103,6 +110,7 @@ public sealed class Tessellation
             }
             edgeVertices.Add(block, added);
         }
+        firstPiece[^1] = pieces.Count;
         _pieces.AddRange(edgeVertices.Apply(pieces));
         _owner = owners.ToArray();
         foreach (var (pair, length) in SharedEdges.Of(_pieces))
@@ -110,7 +118,7 @@ public sealed class Tessellation
             _shared[pair] = length;
             if (_pieceBlock[pair.Item1] == _pieceBlock[pair.Item2]) _offGuide[pair] = length;
         }
-        RepairOrphans(sites, faces, HomePieces(sites));
+        RepairOrphans(sites, faces, HomePieces(sites, blocksOfLocation, firstPiece));
     }
 
     /// <summary>Owners whose pieces share an edge, keyed by ordered pair, with the total length.</summary>
@@ -146,19 +154,24 @@ public sealed class Tessellation
         return n;
     }
 
-    /// <summary>The pieces holding each site's locations (in their interior or on their boundary).</summary>
-    private List<int>[] HomePieces(IReadOnlyList<Site> sites)
+    /// <summary>The pieces holding each site's locations (in their interior or on their boundary):
+    /// looked for among the pieces of the blocks each location was given to (<see cref="Blocks.Of"/>:
+    /// the block holding it, or every block of and around its disc), the only blocks whose land
+    /// reaches it.</summary>
+    private List<int>[] HomePieces(IReadOnlyList<Site> sites, List<List<int>>[] blocksOfLocation, int[] firstPiece)
     {
-        var pieceIndex = new STRtree<int>();
-        for (int i = 0; i < _pieces.Count; i++) pieceIndex.Insert(_pieces[i].EnvelopeInternal, i);
-        pieceIndex.Build();
         var home = new List<int>[sites.Count];
         for (int s = 0; s < sites.Count; s++)
         {
             home[s] = [];
-            foreach (var at in sites[s].Locations)
-                foreach (var i in pieceIndex.Query(new Envelope(at)))
-                    if (!home[s].Contains(i) && SimplePointInAreaLocator.Locate(at, _pieces[i]) != Location.Exterior) home[s].Add(i);
+            for (int l = 0; l < sites[s].Locations.Count; l++)
+            {
+                var at = sites[s].Locations[l];
+                foreach (var b in blocksOfLocation[s][l])
+                    for (int i = firstPiece[b]; i < firstPiece[b + 1]; i++)
+                        if (_pieces[i].EnvelopeInternal.Contains(at) && !home[s].Contains(i)
+                            && SimplePointInAreaLocator.Locate(at, _pieces[i]) != Location.Exterior) home[s].Add(i);
+            }
             home[s].Sort();
         }
         return home;
