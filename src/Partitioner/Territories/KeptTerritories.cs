@@ -18,7 +18,7 @@ internal sealed class KeptTerritories(PrecisionModel precision)
     /// <summary>Territory of every unit (metric), their adjacency, and how many were kept.</summary>
     public sealed record Result(Geometry[] Territories, Dictionary<(int, int), double> Adjacency, int Kept);
 
-    private const int Attempts = 4;
+    private const int Attempts = 6;
 
     /// <summary>Metres of tolerance for a kept territory's containment.</summary>
     private const double Spare = 1e-3;
@@ -40,7 +40,7 @@ internal sealed class KeptTerritories(PrecisionModel precision)
         for (int attempt = 0; attempt < Attempts && kept.Count > 0; attempt++)
         {
             Result? result;
-            HashSet<int> release;
+            HashSet<int>? release;
             try
             {
                 release = Tessellate(township, barriers, villages, streets, sites, units, kept, out result);
@@ -52,6 +52,8 @@ internal sealed class KeptTerritories(PrecisionModel precision)
                 return null;
             }
             if (result is not null) return Sound(result, township, units) ? result : null;
+            //-- No release can mend it: every territory is recomputed.
+            if (release is null) return null;
             foreach (var u in release) kept.Remove(u);
         }
         return null;
@@ -118,8 +120,9 @@ internal sealed class KeptTerritories(PrecisionModel precision)
 
     /// <summary>One attempt: the township minus the kept territories, tessellated among the sites
     /// of the other units. Null result with the kept units to release when a changed unit's land
-    /// falls apart or land is left that no changed unit reaches.</summary>
-    private HashSet<int> Tessellate(Geometry township, IReadOnlyList<Geometry> barriers, IReadOnlyList<Geometry> villages,
+    /// falls apart or does not unite, or land is left that no changed unit reaches; null release
+    /// when no release can help (changed land alone keeps a changed unit's parts apart).</summary>
+    private HashSet<int>? Tessellate(Geometry township, IReadOnlyList<Geometry> barriers, IReadOnlyList<Geometry> villages,
         IReadOnlyList<Geometry> streets, IReadOnlyList<Site> sites, Units units, Dictionary<int, Geometry> kept, out Result? result)
     {
         result = null;
@@ -145,10 +148,30 @@ internal sealed class KeptTerritories(PrecisionModel precision)
             for (int u = 0; u < territories.Length; u++)
             {
                 if (kept.ContainsKey(u) || pieces[u] is null) continue;
-                territories[u] = Unite.Of(pieces[u], township.Factory, precision);
-                //-- A changed unit whose land fell apart: release the kept units it touches.
+                try
+                {
+                    territories[u] = Unite.Of(pieces[u], township.Factory, precision);
+                }
+                catch (TopologyException)
+                {
+                    //-- Its pieces do not unite (the rest is a hair thin between kept borders around it):
+                    //-- release the kept units its pieces touch, as for land that fell apart.
+                    foreach (var k in keptUnits)
+                        if (pieces[u].Any(p => p.EnvelopeInternal.Intersects(kept[k].EnvelopeInternal) && kept[k].Intersects(p))) release.Add(k);
+                    continue;
+                }
+                //-- A changed unit whose land fell apart: release the kept units it touches, else those
+                //-- near it (its parts are kept apart by changed land that kept borders pushed there).
                 if (territories[u].NumGeometries > Math.Max(1, units.Fresh[u].NumGeometries))
-                    foreach (var k in keptUnits) if (kept[k].Intersects(territories[u])) release.Add(k);
+                {
+                    var near = new Envelope(territories[u].EnvelopeInternal);
+                    near.ExpandBy(Math.Max(near.Width, near.Height));
+                    var touching = keptUnits.Where(k => kept[k].Intersects(territories[u])).ToList();
+                    if (touching.Count == 0) touching = keptUnits.Where(k => kept[k].EnvelopeInternal.Intersects(near)).ToList();
+                    //-- Changed land alone keeps its parts apart: releasing kept units cannot mend it.
+                    if (touching.Count == 0) return null;
+                    release.UnionWith(touching);
+                }
             }
             if (release.Count > 0) return release;
         }
