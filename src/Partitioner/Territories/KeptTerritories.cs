@@ -11,8 +11,9 @@ namespace GridSpatial.Partitioner.Territories;
 /// a previous micro-grid (or of one building's floor runs), none of them moved out of its
 /// previous territory and no other household inside it, keeps that territory exactly. The units
 /// that changed share the rest of the township, tessellated afresh; when the rest cannot give a
-/// changed unit one connected territory, the kept units around it are released, a few times at
-/// most, before giving up (then every territory is recomputed).</summary>
+/// changed unit one connected territory, the kept units around it are released (its whole village
+/// when that did not mend it, or nothing kept touches it), a few times at most, before giving up
+/// (then every territory is recomputed).</summary>
 internal sealed class KeptTerritories(PrecisionModel precision)
 {
     /// <summary>Territory of every unit (metric), their adjacency, and how many were kept.</summary>
@@ -37,13 +38,14 @@ internal sealed class KeptTerritories(PrecisionModel precision)
         //-- Every unit as before: the fresh tessellation gives back exactly the previous territories
         //-- (it is deterministic), without the round trip through lon/lat.
         if (kept.Count == units.Households.Count(h => h.Count > 0)) return null;
+        var fellApart = new HashSet<int>();
         for (int attempt = 0; attempt < Attempts && kept.Count > 0; attempt++)
         {
             Result? result;
             HashSet<int>? release;
             try
             {
-                release = Tessellate(township, barriers, villages, streets, sites, units, kept, out result);
+                release = Tessellate(township, barriers, villages, streets, sites, units, kept, fellApart, out result);
             }
             catch (TopologyException)
             {
@@ -121,9 +123,9 @@ internal sealed class KeptTerritories(PrecisionModel precision)
     /// <summary>One attempt: the township minus the kept territories, tessellated among the sites
     /// of the other units. Null result with the kept units to release when a changed unit's land
     /// falls apart or does not unite, or land is left that no changed unit reaches; null release
-    /// when no release can help (changed land alone keeps a changed unit's parts apart).</summary>
+    /// when no release can help (a changed unit falls apart with nothing kept left in its village).</summary>
     private HashSet<int>? Tessellate(Geometry township, IReadOnlyList<Geometry> barriers, IReadOnlyList<Geometry> villages,
-        IReadOnlyList<Geometry> streets, IReadOnlyList<Site> sites, Units units, Dictionary<int, Geometry> kept, out Result? result)
+        IReadOnlyList<Geometry> streets, IReadOnlyList<Site> sites, Units units, Dictionary<int, Geometry> kept, HashSet<int> fellApart, out Result? result)
     {
         result = null;
         var keptUnits = kept.Keys.Order().ToList();
@@ -168,7 +170,10 @@ internal sealed class KeptTerritories(PrecisionModel precision)
                     near.ExpandBy(Math.Max(near.Width, near.Height));
                     var touching = keptUnits.Where(k => kept[k].Intersects(territories[u])).ToList();
                     if (touching.Count == 0) touching = keptUnits.Where(k => kept[k].EnvelopeInternal.Intersects(near)).ToList();
-                    //-- Changed land alone keeps its parts apart: releasing kept units cannot mend it.
+                    //-- Changed land alone keeps its parts apart (its cluster was made on the fresh tessellation's
+                    //-- adjacency), or releasing around it did not mend it: release its whole village, whose land
+                    //-- is then tessellated as afresh.
+                    if (touching.Count == 0 || !fellApart.Add(u)) touching = keptUnits.Where(k => units.Village[k] == units.Village[u]).ToList();
                     if (touching.Count == 0) return null;
                     release.UnionWith(touching);
                 }
