@@ -11,9 +11,9 @@ namespace GridSpatial.Partitioner.Territories;
 /// a previous micro-grid (or of one building's floor runs), none of them moved out of its
 /// previous territory and no other household inside it, keeps that territory exactly. The units
 /// that changed share the rest of the township, tessellated afresh; when the rest cannot give a
-/// changed unit one connected territory, the kept units around it are released (its whole village
-/// when that did not mend it, or nothing kept touches it), a few times at most, before giving up
-/// (then every territory is recomputed).</summary>
+/// changed unit one connected territory, the kept units around it are released (twice as far each
+/// time it falls apart again, its whole village when nothing kept is near), a few times at most,
+/// before giving up (then every territory is recomputed).</summary>
 internal sealed class KeptTerritories(PrecisionModel precision)
 {
     /// <summary>Territory of every unit (metric), their adjacency, and how many were kept.</summary>
@@ -38,7 +38,7 @@ internal sealed class KeptTerritories(PrecisionModel precision)
         //-- Every unit as before: the fresh tessellation gives back exactly the previous territories
         //-- (it is deterministic), without the round trip through lon/lat.
         if (kept.Count == units.Households.Count(h => h.Count > 0)) return null;
-        var fellApart = new HashSet<int>();
+        var fellApart = new Dictionary<int, int>();
         for (int attempt = 0; attempt < Attempts && kept.Count > 0; attempt++)
         {
             Result? result;
@@ -125,7 +125,7 @@ internal sealed class KeptTerritories(PrecisionModel precision)
     /// falls apart or does not unite, or land is left that no changed unit reaches; null release
     /// when no release can help (a changed unit falls apart with nothing kept left in its village).</summary>
     private HashSet<int>? Tessellate(Geometry township, IReadOnlyList<Geometry> barriers, IReadOnlyList<Geometry> villages,
-        IReadOnlyList<Geometry> streets, IReadOnlyList<Site> sites, Units units, Dictionary<int, Geometry> kept, HashSet<int> fellApart, out Result? result)
+        IReadOnlyList<Geometry> streets, IReadOnlyList<Site> sites, Units units, Dictionary<int, Geometry> kept, Dictionary<int, int> fellApart, out Result? result)
     {
         result = null;
         var keptUnits = kept.Keys.Order().ToList();
@@ -166,14 +166,15 @@ internal sealed class KeptTerritories(PrecisionModel precision)
                 //-- near it (its parts are kept apart by changed land that kept borders pushed there).
                 if (territories[u].NumGeometries > Math.Max(1, units.Fresh[u].NumGeometries))
                 {
+                    //-- Each time it falls apart again, twice as far around it.
+                    int times = fellApart[u] = fellApart.GetValueOrDefault(u) + 1;
                     var near = new Envelope(territories[u].EnvelopeInternal);
-                    near.ExpandBy(Math.Max(near.Width, near.Height));
-                    var touching = keptUnits.Where(k => kept[k].Intersects(territories[u])).ToList();
+                    near.ExpandBy(Math.Max(near.Width, near.Height) * (1 << (times - 1)));
+                    var touching = times > 1 ? [] : keptUnits.Where(k => kept[k].Intersects(territories[u])).ToList();
                     if (touching.Count == 0) touching = keptUnits.Where(k => kept[k].EnvelopeInternal.Intersects(near)).ToList();
                     //-- Changed land alone keeps its parts apart (its cluster was made on the fresh tessellation's
-                    //-- adjacency), or releasing around it did not mend it: release its whole village, whose land
-                    //-- is then tessellated as afresh.
-                    if (touching.Count == 0 || !fellApart.Add(u)) touching = keptUnits.Where(k => units.Village[k] == units.Village[u]).ToList();
+                    //-- adjacency): release its whole village, whose land is then tessellated as afresh.
+                    if (touching.Count == 0) touching = keptUnits.Where(k => units.Village[k] == units.Village[u]).ToList();
                     if (touching.Count == 0) return null;
                     release.UnionWith(touching);
                 }
