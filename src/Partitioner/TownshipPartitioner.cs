@@ -84,9 +84,13 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var clusterBuilder = new ClusterBuilder(Options);
         var previousOfHousehold = input.Previous?.MicroGridOfHousehold;
         //-- A site new to the township joins the previous micro-grid whose territory holds it (DESIGN §8.7).
+        //-- Clusters start from previous clusters only: a house seeded with a building's code (moved out
+        //-- of it, or new in its territory) would stand alone as a cluster of one.
         var previousTerritories = input.Previous is null ? null : PreviousTerritories.Of(input.Previous, restorer);
+        var previousClusters = input.Previous?.MicroGrids.Where(m => m.Kind == "cluster").Select(m => m.Code).ToHashSet(StringComparer.Ordinal);
         var previousSite = previousOfHousehold is null ? null
-            : sites.Select(s => Majority(s.Households, previousOfHousehold, c => c) ?? previousTerritories!.Holding(s.Locations[0])).ToList();
+            : sites.Select(s => Majority(s.Households.Where(h => previousOfHousehold.TryGetValue(h.Id, out var c) && previousClusters!.Contains(c)).ToList(), previousOfHousehold, c => c)
+                ?? previousTerritories!.Holding(s.Locations[0], previousClusters!)).ToList();
         var previousMicroGridSize = previousOfHousehold?.Values.GroupBy(c => c, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var previousGridSize = previousOfHousehold?.Values.GroupBy(c => c[..^3], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var clusters = clusterBuilder.Build(sites, tess.SiteFace, faces, siteAdjacency, previousSite, previousMicroGridSize, tess.OwnerOffGuide(o => o));

@@ -86,4 +86,21 @@ public class ComponentTests
         var sorted = ReadingOrder.Sort(items, i => i.Item2, i => i.Item1, parentArea: 400, northY: 10);
         Assert.Equal(["nw", "ne", "sw", "se"], sorted.Select(i => i.Item1));
     }
+
+    [Fact]
+    public void SeededRegionalizer_PartsOfOneBesideASmallPart_MergeInsteadOfStandingAlone()
+    {
+        //-- Mauren after churn (seed 11): three new sites of one household, each seeded apart, touch only a
+        //-- fourth site of one, which touches an intact part of five. A merge was judged by the bad part's
+        //-- score alone, so two parts of one never merged (a part of two is still below the hard minimum),
+        //-- nor the part of six with one of one (seven is as far out of the band as six).
+        var graph = new UnitGraph(["a", "b", "c", "d", "e"], [1, 1, 5, 1, 1],
+            [new Coordinate(0, 0), new Coordinate(0, 2), new Coordinate(4, 1), new Coordinate(0, 4), new Coordinate(2, 2)]);
+        foreach (var u in new[] { 0, 1, 3 }) graph.Connect(u, 4);
+        graph.Connect(2, 4);
+        var band = new SizeBand(10, 8, 12, 5, 15);
+        var parts = new SeededRegionalizer(graph, band).Partition([0, 1, 2, 3, 4], ["p", "q", "r", "s", "t"],
+            new Dictionary<string, int> { ["r"] = 5, ["t"] = 3 });
+        Assert.True(parts.All(p => p.Sum(u => graph.Weights[u]) >= band.HardMin), string.Join(" | ", parts.Select(p => string.Join(",", p))));
+    }
 }

@@ -1,3 +1,4 @@
+using GridSpatial.Partitioner.MicroGrids;
 using GridSpatial.Partitioner.Inputs;
 using NetTopologySuite.Geometries;
 
@@ -108,5 +109,31 @@ public class StableCodeTests
         var fresh = third.Codes.Where(c => c.ValidFrom == 3 && c.Level == "micro_grid").ToList();
         Assert.NotEmpty(fresh);
         Assert.All(fresh, c => Assert.True(string.CompareOrdinal(c.Code[^3..], "000") > 0));
+    }
+
+    [Fact]
+    public void Partition_NewHouseholdsInBuildingsTerritories_JoinTheClusterBesideThemNotClustersOfOne()
+    {
+        //-- Households added into building micro-grids' territories must start from a cluster, not from the
+        //-- buildings' codes (Mauren after churn, seed 11, had three clusters of one so; that needed the
+        //-- merge rule SeededRegionalizer_PartsOfOneBesideASmallPart_MergeInsteadOfStandingAlone pins too).
+        var centre = new Coordinate(104.9055, 27.4055);
+        Coordinate At(double east, double north) => new(centre.X + east / 98_800.0, centre.Y + north / 110_700.0);
+        var bearings = new[] { 0.0, 120, 240 }.Select(d => d * Math.PI / 180).ToList();
+        var households = Enumerable.Range(0, 6).Select(i => new HouseholdInput($"h{i}", At(8 * Math.Cos(i), 8 * Math.Sin(i))))
+            .Concat(bearings.SelectMany((a, b) => Enumerable.Range(0, 12).Select(i => new HouseholdInput($"b{b}-{i:D2}", At(60 * Math.Cos(a), 60 * Math.Sin(a)), $"building{b}"))))
+            .ToList();
+        var first = Partitioner.Partition(TestData.Input(TestData.SquareTownship, households));
+        var added = bearings.Select((a, b) => new HouseholdInput($"new{b}", At(75 * Math.Cos(a), 75 * Math.Sin(a)))).ToList();
+        foreach (var (h, b) in added.Select((h, b) => (h, b)))
+        {
+            var territory = first.MicroGrids.Single(m => m.BuildingId == $"building{b}").Territory;
+            Assert.True(territory.Contains(territory.Factory.CreatePoint(h.Location)), $"{h.Id} in building{b}'s territory");
+        }
+        var input = TestData.Input(TestData.SquareTownship, households.Concat(added), previous: AsPrevious(first));
+        var second = Partitioner.Partition(input);
+        PartitionAssert.Valid(second, PartitionInputSummary.Of(input));
+        var clusters = second.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster).Select(m => m.HouseholdCount).ToList();
+        Assert.True(clusters.All(n => n >= 5), $"clusters of {string.Join(", ", clusters)}");
     }
 }

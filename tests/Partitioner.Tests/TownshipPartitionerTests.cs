@@ -144,4 +144,25 @@ public class TownshipPartitionerTests
         Assert.Equal("block", building.BuildingId);
         Assert.Equal(20, building.HouseholdCount);
     }
+
+    [Fact]
+    public void Partition_HouseholdBetweenTheEntrancesOfABuilding_LeavesTheBuildingOneTerritory()
+    {
+        //-- A tower whose two stairwells stand 20 m apart, and a household with no building drawn on the
+        //-- line between them (as churn put one on the sample): the Voronoi cells of the two stairwells
+        //-- alone do not meet, so the tower's territory fell in two.
+        var west = new Coordinate(104.907, 27.407);
+        var east = new Coordinate(104.9072, 27.407);
+        var tower = Enumerable.Range(0, 40).Select(i => new HouseholdInput($"t{i:D2}", i < 20 ? west : east, "tower", 1 + i % 10, i < 20 ? "1" : "2")).ToList();
+        //-- Neighbours 15 m north and south close the cell of the household between off.
+        var between = new[] { 0.000003, 0.000135, -0.000135 }.Select((dy, i) => new HouseholdInput($"n{i}", new Coordinate(104.9071, 27.407 + dy)));
+        var households = TestData.Hamlets(200, seed: 3).Concat(tower).Concat(between).ToList();
+        var input = TestData.Input(TestData.SquareTownship, households);
+        var p = Partitioner.Partition(input);
+        PartitionAssert.Valid(p, PartitionInputSummary.Of(input));
+        var floors = p.MicroGrids.Where(m => m.BuildingId == "tower").ToList();
+        Assert.True(floors.Count > 1, "the tower is split by floors");
+        Assert.All(floors, m => Assert.Equal(1, m.Territory.NumGeometries));
+        Assert.Equal(0, p.Report.NonContiguous);
+    }
 }

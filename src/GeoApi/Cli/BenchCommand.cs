@@ -20,15 +20,18 @@ public static class BenchCommand
         var files = new TownshipFileOptions(required: false);
         var shared = new Option<string>("--shared") { Description = "a folder of township folders (township, households and whichever of buildings, barriers, streets, villages .geojson): a row pair each", HelpName = "DIR" };
         var repeat = new Option<int>("--repeat") { Description = "timed runs on one core (after three to warm up)", HelpName = "N", DefaultValueFactory = _ => 7 };
+        var churn = new Option<double?>("--churn") { Description = "instead of timing: partition, churn this fraction of the households (added, removed, moved by up to 50 m), partition again with the first as previous; print code stability, territory kept and the checks", HelpName = "FRACTION" };
+        var seed = new Option<int>("--seed") { Description = "seed of --churn", HelpName = "N", DefaultValueFactory = _ => 7 };
         var county = new Option<int>("--county-households") { Description = "households of the synthetic county (0: none; by default none with --township or --shared)", HelpName = "N", DefaultValueFactory = _ => 1_000_000 };
         var partition = new Command("partition", "this partitioner beside the PostGIS k-means reference (with a database) on a synthetic township, the files given or every township under --shared: " +
             "time, cluster sizes, compactness, dispersion, borders on streets and barriers, crossings, vertices; then throughput on a synthetic county and peak memory");
-        foreach (var o in files.All.Concat([shared, repeat, county])) partition.Options.Add(o);
+        foreach (var o in files.All.Concat<Option>([shared, repeat, county, churn, seed])) partition.Options.Add(o);
         partition.SetAction((p, ct) =>
         {
             var townshipFiles = files.Files(p);
             var given = townshipFiles is not null || p.GetValue(shared) is not null;
             var countyHouseholds = given && p.GetResult(county) is null or { Implicit: true } ? 0 : p.GetValue(county);
+            if (p.GetValue(churn) is { } fraction) return Task.FromResult(Churn(townshipFiles, p.GetValue(shared), fraction, p.GetValue(seed)));
             return RunAsync(townshipFiles, p.GetValue(shared), p.GetValue(repeat), countyHouseholds, ct);
         });
 
@@ -57,7 +60,19 @@ public static class BenchCommand
         return rc;
     }
 
-    private static async Task<int> RunAsync(TownshipFiles? files, string? shared, int repeat, int county, CancellationToken ct)
+    private static int Churn(TownshipFiles? files, string? shared, double fraction, int seed)
+    {
+        if (fraction is <= 0 or >= 0.3) throw new UsageException($"--churn {fraction}: a fraction above 0 and below 0.3 (0.01 is 1 %).");
+        var rows = Townships(files, shared).Select(t =>
+        {
+            var input = t.Read();
+            return ChurnBench.Measure(string.IsNullOrEmpty(input.Township.Name) ? t.Name : input.Township.Name, input, fraction, seed);
+        }).ToList();
+        ChurnBench.Print(rows, fraction, seed, Console.Out);
+        return 0;
+    }
+
+    private static List<(string Name, Func<PartitionInput> Read)> Townships(TownshipFiles? files, string? shared)
     {
         var townships = new List<(string Name, Func<PartitionInput> Read)>();
         if (shared is not null)
@@ -70,6 +85,12 @@ public static class BenchCommand
         }
         else if (files is not null) townships.Add((Path.GetFileNameWithoutExtension(files.Township), files.Read));
         else townships.Add(("synthetic", () => Synthetic("530627101", 10_000, 101)));
+        return townships;
+    }
+
+    private static async Task<int> RunAsync(TownshipFiles? files, string? shared, int repeat, int county, CancellationToken ct)
+    {
+        var townships = Townships(files, shared);
 
         var cs = Infrastructure.Database.GivenConnectionString();
         await using var db = cs is null ? null : Infrastructure.Database.Create(cs);

@@ -110,14 +110,17 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
                 Replace([bad], fresh.Partition(parts[bad].Order().ToList()));
                 continue;
             }
-            //-- Merge with the neighbour that gives the best re-split; accept only if it helps.
-            var best = (Part: -1, Score: BandScore([w]) + 0.0);
+            //-- Merge with the neighbour that gives the best re-split; accept only if it helps. A part below
+            //-- the hard minimum counts the neighbour's score too (two parts of one merge into a part of two,
+            //-- still below the hard minimum, but one part so is better than two); others their own only.
+            var best = (Part: -1, Gain: 0.0);
             foreach (var q in Neighbours(bad).Order())
             {
                 int total = w + Weight(parts[q]);
                 int k = band.PartsFor(total);
-                double score = BandScore(Enumerable.Repeat(total / Math.Max(1, k), k).ToArray());
-                if (score < best.Score - 1e-9) best = (q, score);
+                double before = w < band.HardMin ? BandScore([w, Weight(parts[q])]) : BandScore([w]);
+                double gain = before - BandScore(Enumerable.Repeat(total / Math.Max(1, k), k).ToArray());
+                if (gain > best.Gain + 1e-9) best = (q, gain);
             }
             if (best.Part < 0) { _stuck.Add(bad); continue; }
             var union = parts[bad].Concat(parts[best.Part]).Order().ToList();

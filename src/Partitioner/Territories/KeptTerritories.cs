@@ -11,14 +11,15 @@ namespace GridSpatial.Partitioner.Territories;
 /// a previous micro-grid (or of one building's floor runs), none of them moved out of its
 /// previous territory and no other household inside it, keeps that territory exactly. The units
 /// that changed share the rest of the township, tessellated afresh; when the rest cannot give a
-/// changed unit one connected territory, the kept units around it are released, a few times at
-/// most, before giving up (then every territory is recomputed).</summary>
+/// changed unit one connected territory, the kept units around it are released (twice as far each
+/// time it falls apart again, its whole village when nothing kept is near), a few times at most,
+/// before giving up (then every territory is recomputed).</summary>
 internal sealed class KeptTerritories(PrecisionModel precision)
 {
     /// <summary>Territory of every unit (metric), their adjacency, and how many were kept.</summary>
     public sealed record Result(Geometry[] Territories, Dictionary<(int, int), double> Adjacency, int Kept);
 
-    private const int Attempts = 4;
+    private const int Attempts = 6;
 
     /// <summary>Metres of tolerance for a kept territory's containment.</summary>
     private const double Spare = 1e-3;
@@ -37,13 +38,14 @@ internal sealed class KeptTerritories(PrecisionModel precision)
         //-- Every unit as before: the fresh tessellation gives back exactly the previous territories
         //-- (it is deterministic), without the round trip through lon/lat.
         if (kept.Count == units.Households.Count(h => h.Count > 0)) return null;
+        var fellApart = new Dictionary<int, int>();
         for (int attempt = 0; attempt < Attempts && kept.Count > 0; attempt++)
         {
             Result? result;
-            HashSet<int> release;
+            HashSet<int>? release;
             try
             {
-                release = Tessellate(township, barriers, villages, streets, sites, units, kept, out result);
+                release = Tessellate(township, barriers, villages, streets, sites, units, kept, fellApart, out result);
             }
             catch (TopologyException)
             {
@@ -52,6 +54,8 @@ internal sealed class KeptTerritories(PrecisionModel precision)
                 return null;
             }
             if (result is not null) return Sound(result, township, units) ? result : null;
+            //-- No release can mend it: every territory is recomputed.
+            if (release is null) return null;
             foreach (var u in release) kept.Remove(u);
         }
         return null;
@@ -118,9 +122,10 @@ internal sealed class KeptTerritories(PrecisionModel precision)
 
     /// <summary>One attempt: the township minus the kept territories, tessellated among the sites
     /// of the other units. Null result with the kept units to release when a changed unit's land
-    /// falls apart or land is left that no changed unit reaches.</summary>
-    private HashSet<int> Tessellate(Geometry township, IReadOnlyList<Geometry> barriers, IReadOnlyList<Geometry> villages,
-        IReadOnlyList<Geometry> streets, IReadOnlyList<Site> sites, Units units, Dictionary<int, Geometry> kept, out Result? result)
+    /// falls apart or does not unite, or land is left that no changed unit reaches; null release
+    /// when no release can help (a changed unit falls apart with nothing kept left in its village).</summary>
+    private HashSet<int>? Tessellate(Geometry township, IReadOnlyList<Geometry> barriers, IReadOnlyList<Geometry> villages,
+        IReadOnlyList<Geometry> streets, IReadOnlyList<Site> sites, Units units, Dictionary<int, Geometry> kept, Dictionary<int, int> fellApart, out Result? result)
     {
         result = null;
         var keptUnits = kept.Keys.Order().ToList();
@@ -145,10 +150,34 @@ internal sealed class KeptTerritories(PrecisionModel precision)
             for (int u = 0; u < territories.Length; u++)
             {
                 if (kept.ContainsKey(u) || pieces[u] is null) continue;
-                territories[u] = Unite.Of(pieces[u], township.Factory, precision);
-                //-- A changed unit whose land fell apart: release the kept units it touches.
+                try
+                {
+                    territories[u] = Unite.Of(pieces[u], township.Factory, precision);
+                }
+                catch (TopologyException)
+                {
+                    //-- Its pieces do not unite (the rest is a hair thin between kept borders around it):
+                    //-- release the kept units its pieces touch, as for land that fell apart.
+                    foreach (var k in keptUnits)
+                        if (pieces[u].Any(p => p.EnvelopeInternal.Intersects(kept[k].EnvelopeInternal) && kept[k].Intersects(p))) release.Add(k);
+                    continue;
+                }
+                //-- A changed unit whose land fell apart: release the kept units it touches, else those
+                //-- near it (its parts are kept apart by changed land that kept borders pushed there).
                 if (territories[u].NumGeometries > Math.Max(1, units.Fresh[u].NumGeometries))
-                    foreach (var k in keptUnits) if (kept[k].Intersects(territories[u])) release.Add(k);
+                {
+                    //-- Each time it falls apart again, twice as far around it.
+                    int times = fellApart[u] = fellApart.GetValueOrDefault(u) + 1;
+                    var near = new Envelope(territories[u].EnvelopeInternal);
+                    near.ExpandBy(Math.Max(near.Width, near.Height) * (1 << (times - 1)));
+                    var touching = times > 1 ? [] : keptUnits.Where(k => kept[k].Intersects(territories[u])).ToList();
+                    if (touching.Count == 0) touching = keptUnits.Where(k => kept[k].EnvelopeInternal.Intersects(near)).ToList();
+                    //-- Changed land alone keeps its parts apart (its cluster was made on the fresh tessellation's
+                    //-- adjacency): release its whole village, whose land is then tessellated as afresh.
+                    if (touching.Count == 0) touching = keptUnits.Where(k => units.Village[k] == units.Village[u]).ToList();
+                    if (touching.Count == 0) return null;
+                    release.UnionWith(touching);
+                }
             }
             if (release.Count > 0) return release;
         }

@@ -7,8 +7,7 @@ using GridSpatial.Partitioner.Projection;
 namespace GridSpatial.Partitioner.Territories;
 
 /// <summary>The previous partition's micro-grid territories in the metric CRS, projected once: the
-/// territory of a code, and which one holds a point (floor runs of one building share a territory:
-/// the smallest code answers).</summary>
+/// territory of a code, and which one holds a point.</summary>
 internal sealed class PreviousTerritories
 {
     private readonly STRtree<(string Code, IndexedPointInAreaLocator Locator)> _index = new();
@@ -31,7 +30,8 @@ internal sealed class PreviousTerritories
     /// <summary>The micro-grid's territory (metric), or null when it had none.</summary>
     public Geometry? Of(string code) => _metric.GetValueOrDefault(code);
 
-    public string? Holding(Coordinate at) => _index.Query(new Envelope(at))
-        .Where(x => x.Locator.Locate(at) != Location.Exterior)
+    /// <summary>The smallest of <paramref name="among"/> whose territory holds <paramref name="at"/>, or null.</summary>
+    public string? Holding(Coordinate at, IReadOnlySet<string> among) => _index.Query(new Envelope(at))
+        .Where(x => among.Contains(x.Code) && x.Locator.Locate(at) != Location.Exterior)
         .Select(x => x.Code).Order(StringComparer.Ordinal).FirstOrDefault();
 }

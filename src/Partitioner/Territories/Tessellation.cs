@@ -51,7 +51,7 @@ public sealed class Tessellation
     {
         var blocks = Blocks.Build(township, faces, faceLinework, streets, sites.SelectMany(s => s.Locations), precision);
 
-        // 1. Generators: every distinct location of every site, in its block.
+        // 1. Generators: every distinct location of every site, in its block, and the links of sites.
         var generatorsOfBlock = new List<(Coordinate At, int Site)>[blocks.Polygons.Count];
         for (int b = 0; b < generatorsOfBlock.Length; b++) generatorsOfBlock[b] = [];
         var siteFace = new int[sites.Count];
@@ -78,6 +78,9 @@ public sealed class Tessellation
             }
         }
         SiteFace = siteFace;
+        //-- A site's locations alone may not hold its land together (SiteLinks): links join them.
+        foreach (var (at, s) in SiteLinks.Of(sites, at => blocks.Locate(at, out _), b => blocks.Face[b]))
+            generatorsOfBlock[blocks.Locate(at, out _)].Add((at, s));
 
         // 2. A block with one site (or none) is one piece; a block shared by several sites is split
         //    among them by the Voronoi cells of their locations. Land without a household is an
