@@ -31,7 +31,7 @@ public static class ExportEndpoints
         var table = layer.Table;
         await using var cmd = db.CreateCommand($"""
             SELECT json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(geom, 9)::json, 'properties', json_build_object({layer.JsonProperties()}))::text
-            FROM {table} WHERE township_code = $1 AND version = $2 ORDER BY code
+            FROM {layer.AtVersion("$1", "$2")} ORDER BY code
             """);
         cmd.Parameters.AddWithValue(code);
         cmd.Parameters.AddWithValue(version);
@@ -57,7 +57,7 @@ public static class ExportEndpoints
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{code}-v{version}-assignments.csv\"";
         await using var w = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
         await w.WriteLineAsync("household_id,micro_grid_code,grid_code");
-        await using var cmd = db.CreateCommand("SELECT household_id, micro_grid_code, grid_code FROM assignment WHERE township_code = $1 AND version = $2 ORDER BY household_id");
+        await using var cmd = db.CreateCommand("SELECT household_id, micro_grid_code, grid_code FROM assignment_at($1, $2) ORDER BY household_id");
         cmd.Parameters.AddWithValue(code);
         cmd.Parameters.AddWithValue(version);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -95,7 +95,7 @@ public static class ExportEndpoints
                 foreach (var (table, layer) in new[] { ("micro_grids", PublishedLayer.MicroGrids), ("grids", PublishedLayer.Grids) })
                 {
                     var columns = layer.Names();
-                    var select = $"SELECT geom, {columns} FROM {layer.Table} WHERE township_code = $1 AND version = $2 ORDER BY code";
+                    var select = $"SELECT geom, {columns} FROM {layer.AtVersion("$1", "$2")} ORDER BY code";
                     var names = columns.Split(", ");
                     await using var insert = new SqliteCommand($"INSERT INTO {table} (geom, {columns}) VALUES (@geom, {string.Join(", ", names.Select(n => "@" + n))})", gpkg, tx);
                     insert.Parameters.Add("@geom", SqliteType.Blob);
