@@ -89,7 +89,8 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
     /// (metres of Web Mercator, half a tile pixel); $5 = the buffer in metres; $6 = the
     /// caller's jurisdiction (a code prefix, '' for everywhere). Geometries are
     /// simplified (Douglas–Peucker below half a pixel, so no neighbour visibly moves) before
-    /// <c>ST_AsMVTGeom</c> clips and quantises them. Versioned layers find the townships under
+    /// <c>ST_AsMVTGeom</c> clips and quantises them. Features are in code order, so a tile's bytes
+    /// depend on what it shows, not on where rows happen to lie in the table. Versioned layers find the townships under
     /// the tile first, then their current version's units through the partial GiST index of the
     /// open rows, however many versions are kept.</summary>
     public string Sql => _sql ??= BuildSql();
@@ -109,6 +110,7 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
                 SELECT {Attributes}, ST_AsMVTGeom({geom}, b.env, {Extent}, {Buffer}, true) AS geom
                 FROM b, {From}
                 WHERE {townships}x.geom_3857 && ST_Expand(b.env, $5) AND {TownshipColumn} LIKE $6 || '%'
+                ORDER BY code, name, {TownshipColumn}
             ) t WHERE t.geom IS NOT NULL
             """;
     }

@@ -180,5 +180,11 @@ LANGUAGE sql STABLE AS $$
     FROM assignment a WHERE a.township_code = $1 AND a.valid_from <= $2 AND (a.valid_to IS NULL OR a.valid_to > $2)
 $$;
 
+-- Fresh tables have no statistics: without them the planner joins past versions badly until
+-- autovacuum comes by.
+ANALYZE grid;
+ANALYZE micro_grid;
+ANALYZE assignment;
+
 -- Retention: when a version's territories were compacted (NULL: never).
 ALTER TABLE partition_version ADD COLUMN compacted_at timestamptz;
