@@ -191,8 +191,8 @@ public class RowLifetimeTests(DatabaseFixture db) : IAsyncLifetime
         await conn.OpenAsync();
         foreach (var (name, sql) in new[]
                  {
-                     ("grid", "SELECT g::text FROM (SELECT township_code, valid_from, valid_to, code, village_code, household_count, pinned, geom, geom_digest FROM grid WHERE township_code = $1) g ORDER BY 1"),
-                     ("micro_grid", "SELECT m::text FROM (SELECT township_code, valid_from, valid_to, code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom, geom_digest FROM micro_grid WHERE township_code = $1) m ORDER BY 1"),
+                     ("grid", "SELECT g::text FROM (SELECT township_code, valid_from, valid_to, code, village_code, household_count, pinned, geom, geom_3857, geom_digest FROM grid WHERE township_code = $1) g ORDER BY 1"),
+                     ("micro_grid", "SELECT m::text FROM (SELECT township_code, valid_from, valid_to, code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom, geom_3857, geom_digest FROM micro_grid WHERE township_code = $1) m ORDER BY 1"),
                      ("assignment", "SELECT a::text FROM (SELECT township_code, valid_from, valid_to, household_id, micro_grid_code, grid_code FROM assignment WHERE township_code = $1) a ORDER BY 1"),
                      ("micro_grid_copies", "SELECT m.code || ':' || v.version FROM partition_version v, micro_grid_at(v.township_code, v.version) m WHERE v.township_code = $1"),
                  })

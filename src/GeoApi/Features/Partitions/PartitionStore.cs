@@ -195,19 +195,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         }
 
         await VersionRows.WriteAsync(conn, tx, code, version, partition, ct);
-        await using (var del = new NpgsqlCommand("DELETE FROM code_registry WHERE township_code = $1", conn, tx))
-        {
-            del.Parameters.AddWithValue(code);
-            await del.ExecuteNonQueryAsync(ct);
-        }
-        await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY code_registry (township_code, code, level, parent, valid_from, valid_to, predecessors, successors) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var c in partition.Codes)
-                await w.WriteRowAsync(ct, code, c.Code, c.Level, (object?)c.Parent ?? DBNull.Value, c.ValidFrom, (object?)c.ValidTo ?? DBNull.Value,
-                    c.Predecessors.ToArray(), c.Successors.ToArray());
-            await w.CompleteAsync(ct);
-        }
+        await VersionRows.WriteCodesAsync(conn, tx, code, partition, ct);
         await using (var batch = new NpgsqlBatch(conn, tx))
         {
             //-- Still dirty when the version records older data than the township holds.

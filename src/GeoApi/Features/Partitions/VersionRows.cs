@@ -9,6 +9,7 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// every open row whose content differs (or whose unit or household is gone) is closed at the
 /// version, and a row is inserted for each staged one without an identical open row. Unchanged
 /// units write nothing; run inside the publishing transaction, the switch stays atomic.</summary>
+/// <remarks>A row keeps its Web Mercator copy (what tiles draw) while it is open only.</remarks>
 /// <remarks>"Identical" is every stored column, the territory compared by its exact EWKB bytes:
 /// a vertex added to a border is a new row (readers decide "reshaped" by their own rule).</remarks>
 internal static class VersionRows
@@ -54,12 +55,12 @@ internal static class VersionRows
         foreach (var (table, key, same, columns) in Tables)
         {
             var close = new NpgsqlBatchCommand($"""
-                UPDATE {table} o SET valid_to = $2 WHERE o.township_code = $1 AND o.valid_to IS NULL
+                UPDATE {table} o SET valid_to = $2{(table == "assignment" ? "" : ", geom_3857 = NULL")} WHERE o.township_code = $1 AND o.valid_to IS NULL
                   AND NOT EXISTS (SELECT 1 FROM staged_{table} n WHERE n.{key} = o.{key} AND {same})
                 """);
             var insert = new NpgsqlBatchCommand($"""
-                INSERT INTO {table} (township_code, valid_from, {columns})
-                SELECT $1, $2, {string.Join(", ", columns.Split(", ").Select(c => "n." + c))} FROM staged_{table} n
+                INSERT INTO {table} (township_code, valid_from, {columns}{(table == "assignment" ? "" : ", geom_3857")})
+                SELECT $1, $2, {string.Join(", ", columns.Split(", ").Select(c => "n." + c))}{(table == "assignment" ? "" : ", ST_Transform(n.geom, 3857)")} FROM staged_{table} n
                 WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE o.township_code = $1 AND o.{key} = n.{key} AND o.valid_to IS NULL)
                 """);
             foreach (var c in new[] { close, insert })
@@ -74,6 +75,41 @@ internal static class VersionRows
         for (int i = 0; i < batch.BatchCommands.Count; i++)
             if (i % 2 == 0) closed += batch.BatchCommands[i].RecordsAffected; else inserted += batch.BatchCommands[i].RecordsAffected;
         return new Written(closed, inserted);
+    }
+
+    /// <summary>Replaces the township's code history with the partition's, writing only the codes
+    /// whose record changed (most keep theirs from one version to the next): a record that differs
+    /// or is gone is deleted, a staged one without an equal record is inserted.</summary>
+    public static async Task WriteCodesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string township, Partition partition, CancellationToken ct)
+    {
+        await using (var create = new NpgsqlCommand("""
+            CREATE TEMP TABLE staged_code (code varchar(18), level text, parent varchar(15), valid_from int, valid_to int, predecessors text[], successors text[]) ON COMMIT DROP
+            """, conn, tx))
+            await create.ExecuteNonQueryAsync(ct);
+        await using (var w = await conn.BeginBinaryImportAsync(
+            "COPY staged_code (code, level, parent, valid_from, valid_to, predecessors, successors) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var c in partition.Codes)
+                await w.WriteRowAsync(ct, c.Code, c.Level, (object?)c.Parent ?? DBNull.Value, c.ValidFrom, (object?)c.ValidTo ?? DBNull.Value,
+                    c.Predecessors.ToArray(), c.Successors.ToArray());
+            await w.CompleteAsync(ct);
+        }
+        await using var batch = new NpgsqlBatch(conn, tx);
+        var delete = new NpgsqlBatchCommand("""
+            DELETE FROM code_registry o WHERE o.township_code = $1 AND NOT EXISTS (
+                SELECT 1 FROM staged_code n WHERE n.code = o.code AND n.level = o.level AND n.parent IS NOT DISTINCT FROM o.parent AND n.valid_from = o.valid_from
+                  AND n.valid_to IS NOT DISTINCT FROM o.valid_to AND n.predecessors = o.predecessors AND n.successors = o.successors)
+            """);
+        var insert = new NpgsqlBatchCommand("""
+            INSERT INTO code_registry (township_code, code, level, parent, valid_from, valid_to, predecessors, successors)
+            SELECT $1, n.code, n.level, n.parent, n.valid_from, n.valid_to, n.predecessors, n.successors FROM staged_code n
+            WHERE NOT EXISTS (SELECT 1 FROM code_registry o WHERE o.township_code = $1 AND o.code = n.code)
+            """);
+        delete.Parameters.AddWithValue(township);
+        insert.Parameters.AddWithValue(township);
+        batch.BatchCommands.Add(delete);
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Per table: the key of a unit or household, the condition that an open row o holds

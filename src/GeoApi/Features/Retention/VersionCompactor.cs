@@ -18,7 +18,7 @@ namespace GridSpatial.GeoApi.Features.Retention;
 public sealed class VersionCompactor(NpgsqlDataSource db)
 {
     /// <summary>One township's compaction: the versions newly compacted (up to <see cref="Through"/>), the
-    /// territories dropped and their stored size (both projections).</summary>
+    /// territories dropped and their stored size.</summary>
     public sealed record Result(string Township, int Through, int Versions, int Territories, long Bytes);
 
     public async Task<IReadOnlyList<Result>> CompactAsync(TimeSpan olderThan, string? township, CancellationToken ct)
@@ -53,7 +53,7 @@ public sealed class VersionCompactor(NpgsqlDataSource db)
             await using var cmd = new NpgsqlCommand($"""
                 WITH dropped AS (
                     UPDATE {table} o SET geom_digest = {Reshaped.DigestOf("o.geom")}, geom = NULL
-                    FROM (SELECT c.code, c.valid_from, ST_MemSize(c.geom) + ST_MemSize(c.geom_3857) AS size FROM {table} c
+                    FROM (SELECT c.code, c.valid_from, ST_MemSize(c.geom) AS size FROM {table} c
                           WHERE c.township_code = $1 AND c.valid_to <= $2 + 1 AND c.geom IS NOT NULL AND NOT c.pinned
                             AND EXISTS (SELECT 1 FROM {table} n WHERE n.township_code = c.township_code AND n.code = c.code AND n.valid_from > c.valid_from)) x
                     WHERE o.township_code = $1 AND o.code = x.code AND o.valid_from = x.valid_from

@@ -8,6 +8,10 @@
 -- partial indexes over the open rows only, whatever the history holds; a past version v is
 -- read through grid_at / micro_grid_at / assignment_at (valid_from <= v < valid_to).
 --
+-- The Web Mercator copy that tiles draw (geom_3857) is kept for open rows only: it is written
+-- with the row and cleared when the row is closed (tiles draw the current version alone), so the
+-- history holds each territory once.
+--
 -- Retention (`compact`) may drop the territory of a closed row (geom NULL): it keeps the digest
 -- of what it dropped (geom_digest), so diffs can still tell a changed territory from an unchanged one.
 DROP VIEW current_grid, current_micro_grid, current_assignment;
@@ -24,9 +28,10 @@ CREATE TABLE grid (
     household_count integer NOT NULL,
     pinned          boolean NOT NULL DEFAULT false,
     geom            geometry(MultiPolygon, 4326),
-    geom_3857       geometry(MultiPolygon, 3857) GENERATED ALWAYS AS (ST_Transform(geom, 3857)) STORED,
+    geom_3857       geometry(MultiPolygon, 3857),
     geom_digest     bytea,
-    CHECK (geom IS NOT NULL OR (valid_to IS NOT NULL AND geom_digest IS NOT NULL))
+    CHECK (geom IS NOT NULL OR (valid_to IS NOT NULL AND geom_digest IS NOT NULL)),
+    CHECK (valid_to IS NOT NULL OR geom_3857 IS NOT NULL)
 );
 
 CREATE TABLE micro_grid (
@@ -44,9 +49,10 @@ CREATE TABLE micro_grid (
     unit            text,
     pinned          boolean NOT NULL DEFAULT false,
     geom            geometry(MultiPolygon, 4326),
-    geom_3857       geometry(MultiPolygon, 3857) GENERATED ALWAYS AS (ST_Transform(geom, 3857)) STORED,
+    geom_3857       geometry(MultiPolygon, 3857),
     geom_digest     bytea,
-    CHECK (geom IS NOT NULL OR (valid_to IS NOT NULL AND geom_digest IS NOT NULL))
+    CHECK (geom IS NOT NULL OR (valid_to IS NOT NULL AND geom_digest IS NOT NULL)),
+    CHECK (valid_to IS NOT NULL OR geom_3857 IS NOT NULL)
 );
 
 CREATE TABLE assignment (
@@ -72,10 +78,10 @@ WITH w AS (
 ), r AS (
     SELECT i.*, max(version) OVER (PARTITION BY township_code, code, island) AS last FROM i
 )
-INSERT INTO grid (township_code, valid_from, valid_to, code, village_code, household_count, pinned, geom)
+INSERT INTO grid (township_code, valid_from, valid_to, code, village_code, household_count, pinned, geom, geom_3857)
 SELECT DISTINCT ON (r.township_code, r.code, r.island)
        r.township_code, r.version, CASE WHEN r.last = s.current_version THEN NULL ELSE r.last + 1 END,
-       r.code, r.village_code, r.household_count, r.pinned, r.geom
+       r.code, r.village_code, r.household_count, r.pinned, r.geom, CASE WHEN r.last = s.current_version THEN r.geom_3857 END
 FROM r JOIN township_state s ON s.township_code = r.township_code
 ORDER BY r.township_code, r.code, r.island, r.version;
 
@@ -91,10 +97,11 @@ WITH w AS (
 ), r AS (
     SELECT i.*, max(version) OVER (PARTITION BY township_code, code, island) AS last FROM i
 )
-INSERT INTO micro_grid (township_code, valid_from, valid_to, code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom)
+INSERT INTO micro_grid (township_code, valid_from, valid_to, code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom, geom_3857)
 SELECT DISTINCT ON (r.township_code, r.code, r.island)
        r.township_code, r.version, CASE WHEN r.last = s.current_version THEN NULL ELSE r.last + 1 END,
-       r.code, r.grid_code, r.village_code, r.kind, r.household_count, r.building_id, r.floor_from, r.floor_to, r.unit, r.pinned, r.geom
+       r.code, r.grid_code, r.village_code, r.kind, r.household_count, r.building_id, r.floor_from, r.floor_to, r.unit, r.pinned, r.geom,
+       CASE WHEN r.last = s.current_version THEN r.geom_3857 END
 FROM r JOIN township_state s ON s.township_code = r.township_code
 ORDER BY r.township_code, r.code, r.island, r.version;
 
