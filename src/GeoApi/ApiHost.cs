@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Features.Retention;
 using System.Text.Json.Serialization;
 using GridSpatial.GeoApi.Features.Access;
 using GridSpatial.GeoApi.Features.Codes;
@@ -44,6 +45,7 @@ public static class ApiHost
             : Database.Create(readConnectionString, "gridspatial-read"));
         builder.Services.AddSingleton<LayerImporter>();
         builder.Services.AddRecompute(builder.Configuration, runJobs: builder.Configuration.GetValue("Hangfire:Server", true));
+        builder.Services.AddRetention();
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddAccess(builder.Configuration);
         builder.Services.AddSingleton(InputLimits.From(builder.Configuration));
@@ -70,6 +72,7 @@ public static class ApiHost
         Migrator.Apply(connectionString, app.Logger);
         AccessServices.EnsureBootstrapKey(app.Services);
         RecomputeServices.RegisterRecurringJobs(app.Services, builder.Configuration);
+        RetentionServices.RegisterRecurringJob(app.Services, builder.Configuration);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();

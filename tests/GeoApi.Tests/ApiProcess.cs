@@ -22,7 +22,11 @@ internal sealed class ApiProcess : IDisposable
 
     public static string Dll => Path.Combine(Samples.Root(), "src/GeoApi/bin/Release/net10.0/GridSpatial.GeoApi.dll");
 
-    public static ApiProcess Start(DatabaseFixture db, Dictionary<string, string>? settings = null, string command = "serve")
+    public static ApiProcess Start(DatabaseFixture db, Dictionary<string, string>? settings = null, string command = "serve") =>
+        Start(db.ConnectionString, db.AdminKey, settings, command);
+
+    /// <summary>The same on another database (<paramref name="connectionString"/>), with the administrator key <paramref name="adminKey"/>.</summary>
+    public static ApiProcess Start(string connectionString, string adminKey, Dictionary<string, string>? settings = null, string command = "serve")
     {
         int port;
         using (var l = new TcpListener(IPAddress.Loopback, 0))
@@ -32,9 +36,9 @@ internal sealed class ApiProcess : IDisposable
         }
         var address = $"http://127.0.0.1:{port}";
         var psi = new ProcessStartInfo("dotnet", [Dll, command]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["ConnectionStrings__GridSpatial"] = db.ConnectionString;
-        psi.Environment["GRIDSPATIAL_DB"] = db.ConnectionString;
-        psi.Environment["GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY"] = db.AdminKey;
+        psi.Environment["ConnectionStrings__GridSpatial"] = connectionString;
+        psi.Environment["GRIDSPATIAL_DB"] = connectionString;
+        psi.Environment["GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY"] = adminKey;
         psi.Environment["GRIDSPATIAL_URL"] = address;
         foreach (var (k, v) in settings ?? []) psi.Environment[k] = v;
         var p = Process.Start(psi)!;

@@ -109,9 +109,9 @@ internal static class Samples
     {
         await using var cmd = db.CreateCommand("""
             SELECT a.micro_grid_code, a.household_id, ST_X(h.geom), ST_Y(h.geom)
-            FROM assignment a JOIN township_state s ON s.township_code = a.township_code AND s.current_version = a.version
+            FROM current_assignment a JOIN township_state s ON s.township_code = a.township_code
             JOIN household h ON h.id = a.household_id
-            JOIN micro_grid m ON m.township_code = a.township_code AND m.version = a.version AND m.code = a.micro_grid_code AND m.kind = 'cluster'
+            JOIN current_micro_grid m ON m.township_code = a.township_code AND m.code = a.micro_grid_code AND m.kind = 'cluster'
             WHERE a.township_code = $1 ORDER BY a.household_id LIMIT 1
             """);
         cmd.Parameters.AddWithValue(township);
@@ -127,7 +127,7 @@ internal static class Samples
     {
         var (micro, _, _) = await ClusterHouseholdAsync(db, township);
         await using var cmd = db.CreateCommand("""
-            SELECT ST_AsGeoJSON(ST_Buffer(m.geom, 0.0002)) FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version
+            SELECT ST_AsGeoJSON(ST_Buffer(m.geom, 0.0002)) FROM current_micro_grid m JOIN township_state s ON s.township_code = m.township_code
             WHERE m.township_code = $1 AND m.code = $2
             """);
         cmd.Parameters.AddWithValue(township);

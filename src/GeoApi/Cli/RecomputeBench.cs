@@ -17,7 +17,7 @@ public static class RecomputeBench
 {
     public static Command Create()
     {
-        var households = new Option<int>("--households") { Description = "households of the synthetic township", HelpName = "N", DefaultValueFactory = _ => 5000 };
+        var households = new Option<int>("--households") { Description = "households of the synthetic township (up to 50,000)", HelpName = "N", DefaultValueFactory = _ => 5000 };
         var edits = new Option<int>("--edits") { Description = "edits, one at a time", HelpName = "E", DefaultValueFactory = _ => 20 };
         var quiet = new Option<string>("--quiet") { Description = "the recompute quiet period in seconds", HelpName = "S", DefaultValueFactory = _ => "0.5" };
         var command = new Command("recompute", "edit → new codes visible, end to end through the service") { households, edits, quiet };
@@ -27,9 +27,19 @@ public static class RecomputeBench
 
     private static async Task<int> RunAsync(int households, int edits, string quiet)
     {
+        if (households is < 100 or > 50_000) throw new UsageException("--households: between 100 and 50,000.");
+        if (edits < 1) throw new UsageException("--edits: at least 1.");
         const string code = "530627170";
         var cs = Database.ConnectionString();
         Migrator.Apply(cs);
+        await using var db = Database.Create(cs);
+        //-- A fresh township each run, so its history (and its size) is this run's alone.
+        await using (var drop = db.CreateCommand("DELETE FROM township WHERE code = $1"))
+        {
+            drop.Parameters.AddWithValue(code);
+            await drop.ExecuteNonQueryAsync();
+        }
+        var bytes = new VersionBytes(db);
 
         var t = new TownshipGenerator(170).Generate(code, "测速镇", 105.9, 26.9, households);
         var dir = Path.Combine(Path.GetTempPath(), "gs-bench-recompute");
@@ -41,8 +51,12 @@ public static class RecomputeBench
         await WaitSettled(http, code);
         var rnd = new Random(1);
         var latencies = new List<double>();
+        var written = new List<long>();
+        var rows = new List<(long Inserted, long Closed)>();
+        long tablesBefore = await bytes.PartitionTablesAsync(), databaseBefore = await bytes.DatabaseAsync();
         for (int i = 0; i < edits; i++)
         {
+            long size = await bytes.PartitionTablesAsync();
             var h = t.Households[rnd.Next(t.Households.Count)];
             var before = (await http.GetFromJsonAsync<JsonElement>($"/api/households/{h.Id}/grid")).GetProperty("version").GetInt32();
             var to = t.Households[rnd.Next(t.Households.Count)].Location;
@@ -59,20 +73,38 @@ public static class RecomputeBench
             }
             latencies.Add(clock.Elapsed.TotalMilliseconds);
             await WaitSettled(http, code);
+            written.Add(await bytes.PartitionTablesAsync() - size);
+            rows.Add(await bytes.RowsAsync(code, (await http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32()));
         }
+        long tablesGrowth = await bytes.PartitionTablesAsync() - tablesBefore, databaseGrowth = await bytes.DatabaseAsync() - databaseBefore;
+        long full = await bytes.FullCopyAsync(code);
         latencies.Sort();
-        double P(double q) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)];
-        Console.WriteLine("| recompute | households | edits | quiet period | p50 | p95 | max |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| edit → new codes via /api/households/{{id}}/grid | {t.Households.Count:N0} | {edits} | {quiet} s | {P(0.5):F0} ms | {P(0.95):F0} ms | {latencies[^1]:F0} ms |"));
+        double P(double q) => Percentile(latencies, q);
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine("| recompute | households | edits | quiet period | p50 | p90 | p95 | p99 | max |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine(string.Create(inv,
+            $"| edit → new codes via /api/households/{{id}}/grid | {t.Households.Count:N0} | {edits} | {quiet} s | {P(0.5):F0} ms | {P(0.9):F0} ms | {P(0.95):F0} ms | {P(0.99):F0} ms | {latencies[^1]:F0} ms |"));
+        Console.WriteLine();
+        var sizes = written.Select(w => (double)w).Order().ToList();
+        Console.WriteLine("| bytes per version (grid + micro_grid + assignment, with TOAST and indexes) | median | mean | max | rows inserted / closed (median) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine(string.Create(inv,
+            $"| one edit's version, table size delta | {Percentile(sizes, 0.5):N0} | {sizes.Average():N0} | {sizes[^1]:N0} | {Percentile(rows.Select(r => (double)r.Inserted).Order().ToList(), 0.5):N0} / {Percentile(rows.Select(r => (double)r.Closed).Order().ToList(), 0.5):N0} |"));
+        Console.WriteLine(string.Create(inv, $"| a full copy of the current version, same layout | {full:N0} | | | |"));
+        Console.WriteLine(string.Create(inv, $"| share: median / full copy | {Percentile(sizes, 0.5) / full:P1} | {sizes.Average() / full:P1} | | |"));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(inv,
+            $"Growth over {edits} edits: partition tables {tablesGrowth / 1048576.0:F1} MB, whole database {databaseGrowth / 1048576.0:F1} MB (full copies: {edits * (double)full / 1048576.0:F1} MB)."));
         return 0;
     }
+
+    private static double Percentile(List<double> sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static async Task WaitSettled(HttpClient http, string code)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(120))
+        while (clock.Elapsed < TimeSpan.FromSeconds(900))
         {
             var t = await http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}");
             if (t.GetProperty("currentVersion").ValueKind == JsonValueKind.Number && t.GetProperty("dirtySince").ValueKind == JsonValueKind.Null) return;

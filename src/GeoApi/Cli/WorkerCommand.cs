@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Features.Retention;
 using System.CommandLine;
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Infrastructure;
@@ -27,8 +28,10 @@ public static class WorkerCommand
         Migrator.Apply(cs);
         builder.Services.AddSingleton(_ => Database.Create(cs));
         builder.Services.AddRecompute(builder.Configuration, runJobs: true);
+        builder.Services.AddRetention();
         var host = builder.Build();
         RecomputeServices.RegisterRecurringJobs(host.Services, builder.Configuration);
+        RetentionServices.RegisterRecurringJob(host.Services, builder.Configuration);
         await host.RunAsync();
         return 0;
     }

@@ -7,11 +7,14 @@ namespace GridSpatial.GeoApi.Infrastructure;
 /// <c>schemaversions</c>, so running it again changes nothing.</summary>
 public static class Migrator
 {
-    public static void Apply(string connectionString, ILogger? logger = null)
+    /// <param name="upTo">Only the migrations numbered up to this one (e.g. <c>"0010"</c>): how a
+    /// test builds a database as an older release left it.</param>
+    public static void Apply(string connectionString, ILogger? logger = null, string? upTo = null)
     {
         var upgrader = DeployChanges.To
             .PostgresqlDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.Contains(".Migrations.", StringComparison.Ordinal))
+            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.Contains(".Migrations.", StringComparison.Ordinal)
+                && (upTo is null || string.CompareOrdinal(name[(name.IndexOf(".Migrations.", StringComparison.Ordinal) + 12)..][..upTo.Length], upTo) <= 0))
             .WithTransactionPerScript()
             .LogToNowhere()
             .Build();

@@ -14,6 +14,10 @@ public sealed record PublishedLayer(string Table, string CurrentView, IReadOnlyL
     public static readonly PublishedLayer Grids = new("grid", "current_grid",
         [("code", "TEXT NOT NULL UNIQUE"), ("village_code", "TEXT"), ("household_count", "INTEGER")]);
 
+    /// <summary>The rows of version <paramref name="version"/> of township <paramref name="township"/>
+    /// (SQL expressions): <c>micro_grid_at(t, v)</c>, defined in migration 0011.</summary>
+    public string AtVersion(string township, string version) => $"{Table}_at({township}, {version})";
+
     /// <summary><c>code, grid_code, …</c>, each prefixed with <paramref name="alias"/>.</summary>
     public string Names(string alias = "") => string.Join(", ", Columns.Select(c => alias + c.Name));
 

@@ -27,9 +27,9 @@ public class EditingTests(DatabaseFixture db) : IAsyncLifetime
     private async Task<string> Cluster(int skip)
     {
         await using var cmd = db.Db.CreateCommand("""
-            SELECT m.code FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version
+            SELECT m.code FROM current_micro_grid m JOIN township_state s ON s.township_code = m.township_code
             WHERE m.township_code = $1 AND m.kind = 'cluster' AND m.household_count >= 8
-              AND (SELECT count(*) FROM micro_grid x WHERE x.township_code = m.township_code AND x.version = m.version AND x.grid_code = m.grid_code) >= 4
+              AND (SELECT count(*) FROM current_micro_grid x WHERE x.township_code = m.township_code AND x.grid_code = m.grid_code) >= 4
             ORDER BY m.code OFFSET $2 LIMIT 1
             """);
         cmd.Parameters.AddWithValue(Code);
@@ -47,7 +47,7 @@ public class EditingTests(DatabaseFixture db) : IAsyncLifetime
     private Task<int> Version() => Scalar<int>("SELECT current_version FROM township_state WHERE township_code = $1", Code);
 
     private Task<string> Buffered(string code, double degrees) => Scalar<string>("""
-        SELECT ST_AsGeoJSON(ST_Buffer(m.geom, $2)) FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version
+        SELECT ST_AsGeoJSON(ST_Buffer(m.geom, $2)) FROM current_micro_grid m JOIN township_state s ON s.township_code = m.township_code
         WHERE m.code = $1
         """, code, degrees);
 
@@ -67,8 +67,8 @@ public class EditingTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Equal("follow the new wall", await Scalar<string>("SELECT reason FROM partition_version WHERE township_code = $1 AND version = $2", Code, before + 1));
 
         //-- The unit is what was drawn, clipped to its grid; no gap, no overlap among the grid's micro-grids.
-        var (areaNow, expected) = (await Scalar<double>("SELECT ST_Area(geom::geography) FROM micro_grid WHERE township_code = $1 AND version = $2 AND code = $3", Code, before + 1, code),
-            await Scalar<double>($"SELECT ST_Area(ST_Intersection(ST_GeomFromGeoJSON($1), g.geom)::geography) FROM grid g WHERE g.township_code = $2 AND g.version = $3 AND g.code = $4",
+        var (areaNow, expected) = (await Scalar<double>("SELECT ST_Area(geom::geography) FROM micro_grid_at($1, $2) WHERE code = $3", Code, before + 1, code),
+            await Scalar<double>($"SELECT ST_Area(ST_Intersection(ST_GeomFromGeoJSON($1), g.geom)::geography) FROM grid_at($2, $3) g WHERE g.code = $4",
                 drawn, Code, before + 1, code[..15]));
         Assert.True(Math.Abs(areaNow - expected) < expected * 1e-6, $"{areaNow} vs {expected}");
         var report = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}/report");
@@ -79,8 +79,8 @@ public class EditingTests(DatabaseFixture db) : IAsyncLifetime
 
         //-- Every household inside the new boundary is assigned to the unit.
         var outside = await Scalar<long>("""
-            SELECT count(*) FROM household h JOIN assignment a ON a.household_id = h.id AND a.township_code = h.township_code AND a.version = $2
-            JOIN micro_grid m ON m.township_code = h.township_code AND m.version = $2 AND m.code = $3
+            SELECT count(*) FROM household h JOIN assignment_at($1, $2) a ON a.household_id = h.id
+            JOIN micro_grid_at($1, $2) m ON m.code = $3
             WHERE ST_Contains(ST_Buffer(m.geom, -0.000001), h.geom) AND a.micro_grid_code <> $3
             """, Code, before + 1, code);
         Assert.Equal(0, outside);
@@ -110,7 +110,7 @@ public class EditingTests(DatabaseFixture db) : IAsyncLifetime
         var code = await Cluster(7);
         var line = await Scalar<string>("""
             SELECT ST_AsGeoJSON(ST_MakeLine(ST_MakePoint(ST_XMin(m.geom) - 0.001, ST_Y(ST_PointOnSurface(m.geom))), ST_MakePoint(ST_XMax(m.geom) + 0.001, ST_Y(ST_PointOnSurface(m.geom)))))
-            FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version WHERE m.code = $1
+            FROM current_micro_grid m JOIN township_state s ON s.township_code = m.township_code WHERE m.code = $1
             """, code);
         var split = await _http.PostAsync(new Uri($"/api/codes/{code}/split", UriKind.Relative), Body($$"""{"geometry": {{line}}, "reason": "two streets"}"""));
         Assert.Equal(HttpStatusCode.Created, split.StatusCode);
@@ -135,14 +135,14 @@ public class EditingTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, redraw.StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await _http.PostAsync(new Uri($"/api/codes/{code}/pin", UriKind.Relative), null)).StatusCode);
         var pinnedVersion = await Version();
-        var drawnArea = await Scalar<double>("SELECT ST_Area(geom::geography) FROM micro_grid WHERE township_code = $1 AND version = $2 AND code = $3", Code, pinnedVersion, code);
+        var drawnArea = await Scalar<double>("SELECT ST_Area(geom::geography) FROM micro_grid_at($1, $2) WHERE code = $3", Code, pinnedVersion, code);
 
         await Samples.PartitionAsync(_http, db.Db, Code, force: true);
         //-- Published anew only where the recompute differs from the pinned version (DESIGN: a forced run of the same partition publishes nothing).
         var after = await Version();
         Assert.True(after >= pinnedVersion);
-        var areaAfter = await Scalar<double>("SELECT ST_Area(geom::geography) FROM micro_grid WHERE township_code = $1 AND version = $2 AND code = $3", Code, after, code);
-        Assert.True(await Scalar<bool>("SELECT pinned FROM micro_grid WHERE township_code = $1 AND version = $2 AND code = $3", Code, after, code));
+        var areaAfter = await Scalar<double>("SELECT ST_Area(geom::geography) FROM micro_grid_at($1, $2) WHERE code = $3", Code, after, code);
+        Assert.True(await Scalar<bool>("SELECT pinned FROM micro_grid_at($1, $2) WHERE code = $3", Code, after, code));
         Assert.True(Math.Abs(areaAfter - drawnArea) < drawnArea * 1e-6, $"{areaAfter} vs {drawnArea}");
         var report = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}/report");
         Assert.True(report.GetProperty("gap_area_ratio").GetDouble() <= 1e-9);

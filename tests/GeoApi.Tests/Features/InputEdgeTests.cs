@@ -66,7 +66,7 @@ public sealed class InputEdgeTests(DatabaseFixture db) : IAsyncLifetime
         //-- The micro-grids of the township's largest grid: over 500 characters of codes.
         await using var cmd = db.Db.CreateCommand("""
             SELECT array_agg(m.code::text ORDER BY m.code) FROM township_state s
-            JOIN micro_grid m ON m.township_code = s.township_code AND m.version = s.current_version
+            JOIN current_micro_grid m ON m.township_code = s.township_code
             WHERE s.township_code = $1 GROUP BY m.grid_code ORDER BY count(*) DESC LIMIT 1
             """);
         cmd.Parameters.AddWithValue(Code);

@@ -76,7 +76,7 @@ public class RecomputeTests(DatabaseFixture db)
         var last = await WaitForClean(TimeSpan.FromSeconds(90));
         Assert.InRange(last - first, 1, 2);
         await using var cmd = db.Db.CreateCommand("""
-            SELECT v.data_version = s.data_version, (SELECT count(*) FROM assignment a WHERE a.township_code = s.township_code AND a.version = s.current_version)
+            SELECT v.data_version = s.data_version, (SELECT count(*) FROM current_assignment a WHERE a.township_code = s.township_code)
             FROM township_state s JOIN partition_version v ON v.township_code = s.township_code AND v.version = s.current_version
             WHERE s.township_code = $1
             """);

@@ -31,7 +31,7 @@ public class RobustnessTests(DatabaseFixture db) : IAsyncLifetime
     private async Task<string> RedrawOf(string micro)
     {
         await using var cmd = db.Db.CreateCommand("""
-            SELECT ST_AsGeoJSON(ST_Buffer(m.geom, 0.0001)) FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version
+            SELECT ST_AsGeoJSON(ST_Buffer(m.geom, 0.0001)) FROM current_micro_grid m JOIN township_state s ON s.township_code = m.township_code
             WHERE m.township_code = $1 AND m.code = $2
             """);
         cmd.Parameters.AddWithValue(Code);
@@ -270,7 +270,7 @@ public class RobustnessTests(DatabaseFixture db) : IAsyncLifetime
     {
         //-- Each redraw is computed from the version it read; the loser of a race is told (409), never silently overwritten.
         await using var cmd = db.Db.CreateCommand("""
-            SELECT m.code, ST_AsGeoJSON(ST_Buffer(m.geom, 0.0002)) FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version
+            SELECT m.code, ST_AsGeoJSON(ST_Buffer(m.geom, 0.0002)) FROM current_micro_grid m JOIN township_state s ON s.township_code = m.township_code
             WHERE m.township_code = $1 AND m.kind = 'cluster' ORDER BY m.code LIMIT 4
             """);
         cmd.Parameters.AddWithValue(Code);

@@ -132,8 +132,8 @@ public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
         Skip.If(!File.Exists("/usr/bin/ogrinfo"), "GDAL's ogrinfo is not installed");
         var address = db.Address;
         foreach (var (collection, table) in new[] { ("townships", "township"), ("villages", "village"), ("households", "household"), ("buildings", "building"), ("barriers", "barrier"),
-                     ("grids", "grid x JOIN township_state s ON s.township_code = x.township_code AND s.current_version = x.version"),
-                     ("micro_grids", "micro_grid x JOIN township_state s ON s.township_code = x.township_code AND s.current_version = x.version") })
+                     ("grids", "current_grid x JOIN township_state s ON s.township_code = x.township_code"),
+                     ("micro_grids", "current_micro_grid x JOIN township_state s ON s.township_code = x.township_code") })
         {
             await using var cmd = db.Db.CreateCommand($"SELECT count(*) FROM {table}");
             var expected = (long)(await cmd.ExecuteScalarAsync())!;
@@ -179,7 +179,7 @@ public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
     private async Task<Dictionary<string, string>> Assignments()
     {
         await using var cmd = db.Db.CreateCommand("""
-            SELECT a.household_id, a.micro_grid_code FROM assignment a JOIN township_state s ON s.township_code = a.township_code AND s.current_version = a.version
+            SELECT a.household_id, a.micro_grid_code FROM current_assignment a JOIN township_state s ON s.township_code = a.township_code
             WHERE a.township_code = $1
             """);
         cmd.Parameters.AddWithValue(Code);

@@ -81,12 +81,12 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         await using var cmd = db.Db.CreateCommand("""
             SELECT m.code, m.household_count, m.grid_code, ST_X(ST_PointOnSurface(m.geom)), ST_Y(ST_PointOnSurface(m.geom)),
                    ARRAY[ST_XMin(m.geom), ST_YMin(m.geom), ST_XMax(m.geom), ST_YMax(m.geom)]
-            FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version
+            FROM current_micro_grid m JOIN township_state s ON s.township_code = m.township_code
             JOIN township t ON t.code = m.township_code
-            JOIN grid g ON g.township_code = m.township_code AND g.version = m.version AND g.code = m.grid_code
+            JOIN current_grid g ON g.township_code = m.township_code AND g.code = m.grid_code
             WHERE m.township_code = $1 AND m.kind = 'cluster' AND ST_Distance(m.geom, ST_Boundary(t.geom)) > 0.002
               AND ST_Contains(g.geom, ST_Expand(ST_Envelope(m.geom), 0.0002))
-              AND (SELECT count(*) FROM micro_grid x WHERE x.township_code = m.township_code AND x.version = m.version AND x.grid_code = m.grid_code) >= 4
+              AND (SELECT count(*) FROM current_micro_grid x WHERE x.township_code = m.township_code AND x.grid_code = m.grid_code) >= 4
             ORDER BY m.household_count DESC, m.code OFFSET $2 LIMIT 1
             """);
         cmd.Parameters.AddWithValue(Code);
@@ -252,14 +252,14 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
             var lonLat = await page.EvaluateAsync<double[]>(
                 "([x, y]) => { const m = window.gridspatial.map; const r = m.getContainer().getBoundingClientRect(); const p = m.unproject([x - r.left, y - r.top]); return [p.lng, p.lat]; }",
                 new[] { px + (cx - px) * 0.08, py + (cy - py) * 0.08 });
-            await using var cmd = db.Db.CreateCommand("SELECT string_agg(m.code, ',') FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version WHERE ST_Contains(m.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))");
+            await using var cmd = db.Db.CreateCommand("SELECT string_agg(m.code, ',') FROM current_micro_grid m JOIN township_state s ON s.township_code = m.township_code WHERE ST_Contains(m.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))");
             cmd.Parameters.AddWithValue(lonLat[0]);
             cmd.Parameters.AddWithValue(lonLat[1]);
             var stored = await cmd.ExecuteScalarAsync();
             Assert.True(unit.Code == code, $"map shows {code}, database has {stored} at {lonLat[0]},{lonLat[1]}");
         }
         //-- The card follows: the unit holds every household inside the box now.
-        await using var count = db.Db.CreateCommand("SELECT m.household_count FROM micro_grid m JOIN township_state s ON s.township_code = m.township_code AND s.current_version = m.version WHERE m.code = $1");
+        await using var count = db.Db.CreateCommand("SELECT m.household_count FROM current_micro_grid m JOIN township_state s ON s.township_code = m.township_code WHERE m.code = $1");
         count.Parameters.AddWithValue(unit.Code);
         var households = (int)(await count.ExecuteScalarAsync())!;
         Assert.True(households >= unit.Households);

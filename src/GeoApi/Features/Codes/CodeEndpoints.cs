@@ -65,14 +65,14 @@ public static class CodeEndpoints
         await using var cmd = new NpgsqlCommand($"""
             SELECT c.level, c.parent, c.valid_from, c.valid_to, c.predecessors, c.successors,
                    u.household_count, ST_AsGeoJSON(u.geom, 7), u.version,
-                   {(micro ? "NULL::int" : "(SELECT count(*) FROM micro_grid m WHERE m.township_code = u.township_code AND m.version = u.version AND m.grid_code = u.code)::int")},
+                   {(micro ? "NULL::int" : "(SELECT count(*) FROM micro_grid_at(u.township_code, u.version) m WHERE m.grid_code = u.code)::int")},
                    {(micro ? "u.kind" : "NULL::text")},
                    {(micro ? "u.building_id, u.floor_from, u.floor_to, u.unit" : "NULL::text, NULL::int, NULL::int, NULL::text")}
             FROM code_registry c
             LEFT JOIN LATERAL (
-                SELECT * FROM {(micro ? "micro_grid" : "grid")} x
-                WHERE x.township_code = c.township_code AND x.code = c.code
-                  AND x.version = coalesce(c.valid_to, (SELECT current_version FROM township_state s WHERE s.township_code = c.township_code))
+                SELECT * FROM {(micro ? "micro_grid" : "grid")}_at(c.township_code,
+                    coalesce(c.valid_to, (SELECT current_version FROM township_state s WHERE s.township_code = c.township_code))) x
+                WHERE x.code = c.code
             ) u ON true
             WHERE c.township_code = $1 AND c.code = $2
             """, conn);

@@ -16,22 +16,22 @@ public static class ExportEndpoints
     public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/townships/{code}/export").WithTags("Exports").Require(Roles.Read);
-        g.MapGet("/micro_grids.geojson", (string code, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, PublishedLayer.MicroGrids, http, db, ct))
-            .Produces<object>(200, "application/geo+json").WithSummary("Micro-grids of the current version as GeoJSON (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit).");
-        g.MapGet("/grids.geojson", (string code, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, PublishedLayer.Grids, http, db, ct))
-            .Produces<object>(200, "application/geo+json").WithSummary("Grids of the current version as GeoJSON (code, village_code, household_count).");
-        g.MapGet("/assignments.csv", Assignments).Produces<string>(200, "text/csv").WithSummary("household_id,micro_grid_code,grid_code for the current version.");
-        g.MapGet("/partition.gpkg", GeoPackage).Produces<byte[]>(200, "application/geopackage+sqlite3").WithSummary("A GeoPackage with the layers micro_grids and grids of the current version.");
+        g.MapGet("/micro_grids.geojson", (string code, int? version, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, version, PublishedLayer.MicroGrids, http, db, ct))
+            .Produces<object>(200, "application/geo+json").WithSummary("Micro-grids of the current version (or ?version=N) as GeoJSON (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit).");
+        g.MapGet("/grids.geojson", (string code, int? version, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) => GeoJson(code, version, PublishedLayer.Grids, http, db, ct))
+            .Produces<object>(200, "application/geo+json").WithSummary("Grids of the current version (or ?version=N) as GeoJSON (code, village_code, household_count).");
+        g.MapGet("/assignments.csv", Assignments).Produces<string>(200, "text/csv").WithSummary("household_id,micro_grid_code,grid_code for the current version (or ?version=N).");
+        g.MapGet("/partition.gpkg", GeoPackage).Produces<byte[]>(200, "application/geopackage+sqlite3").WithSummary("A GeoPackage with the layers micro_grids and grids of the current version (or ?version=N).");
         return app;
     }
 
-    private static async Task GeoJson(string code, PublishedLayer layer, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task GeoJson(string code, int? asked, PublishedLayer layer, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
-        var version = await CurrentVersion(db, code, ct);
+        var version = await VersionToRead(db, code, asked, territories: true, ct);
         var table = layer.Table;
         await using var cmd = db.CreateCommand($"""
             SELECT json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(geom, 9)::json, 'properties', json_build_object({layer.JsonProperties()}))::text
-            FROM {table} WHERE township_code = $1 AND version = $2 ORDER BY code
+            FROM {layer.AtVersion("$1", "$2")} ORDER BY code
             """);
         cmd.Parameters.AddWithValue(code);
         cmd.Parameters.AddWithValue(version);
@@ -50,24 +50,24 @@ public static class ExportEndpoints
         await w.WriteAsync("]}");
     }
 
-    private static async Task Assignments(string code, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
+    private static async Task Assignments(string code, int? version, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
-        var version = await CurrentVersion(db, code, ct);
+        var read = await VersionToRead(db, code, version, territories: false, ct);
         http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{code}-v{version}-assignments.csv\"";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{code}-v{read}-assignments.csv\"";
         await using var w = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
         await w.WriteLineAsync("household_id,micro_grid_code,grid_code");
-        await using var cmd = db.CreateCommand("SELECT household_id, micro_grid_code, grid_code FROM assignment WHERE township_code = $1 AND version = $2 ORDER BY household_id");
+        await using var cmd = db.CreateCommand("SELECT household_id, micro_grid_code, grid_code FROM assignment_at($1, $2) ORDER BY household_id");
         cmd.Parameters.AddWithValue(code);
-        cmd.Parameters.AddWithValue(version);
+        cmd.Parameters.AddWithValue(read);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             await w.WriteLineAsync($"{Partitioner.Files.Csv.Field(r.GetString(0))},{r.GetString(1)},{r.GetString(2)}");
     }
 
-    private static async Task<IResult> GeoPackage(string code, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> GeoPackage(string code, int? version, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
-        var version = await CurrentVersion(db, code, ct);
+        int read = await VersionToRead(db, code, version, territories: true, ct);
         var path = Path.Combine(Path.GetTempPath(), $"gridspatial-{Guid.NewGuid():N}.gpkg");
         try
         {
@@ -95,7 +95,7 @@ public static class ExportEndpoints
                 foreach (var (table, layer) in new[] { ("micro_grids", PublishedLayer.MicroGrids), ("grids", PublishedLayer.Grids) })
                 {
                     var columns = layer.Names();
-                    var select = $"SELECT geom, {columns} FROM {layer.Table} WHERE township_code = $1 AND version = $2 ORDER BY code";
+                    var select = $"SELECT geom, {columns} FROM {layer.AtVersion("$1", "$2")} ORDER BY code";
                     var names = columns.Split(", ");
                     await using var insert = new SqliteCommand($"INSERT INTO {table} (geom, {columns}) VALUES (@geom, {string.Join(", ", names.Select(n => "@" + n))})", gpkg, tx);
                     insert.Parameters.Add("@geom", SqliteType.Blob);
@@ -103,7 +103,7 @@ public static class ExportEndpoints
                     var extent = new Envelope();
                     await using var src = db.CreateCommand(select);
                     src.Parameters.AddWithValue(code);
-                    src.Parameters.AddWithValue(version);
+                    src.Parameters.AddWithValue(read);
                     await using var r = await src.ExecuteReaderAsync(ct);
                     while (await r.ReadAsync(ct))
                     {
@@ -128,7 +128,7 @@ public static class ExportEndpoints
                 await tx.CommitAsync(ct);
             }
             var bytes = await File.ReadAllBytesAsync(path, ct);
-            return Results.File(bytes, "application/geopackage+sqlite3", $"{code}-v{version.ToString(CultureInfo.InvariantCulture)}.gpkg");
+            return Results.File(bytes, "application/geopackage+sqlite3", $"{code}-v{read.ToString(CultureInfo.InvariantCulture)}.gpkg");
         }
         finally
         {
@@ -142,15 +142,29 @@ public static class ExportEndpoints
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The version every query of one export reads (so a publish in between cannot mix two).</summary>
-    private static async Task<int> CurrentVersion(NpgsqlDataSource db, string code, CancellationToken ct)
+    /// <summary>The version every query of one export reads (so a publish in between cannot mix
+    /// two): the one asked for (<c>?version=</c>), else the current one. A version whose
+    /// territories retention dropped (<c>compact</c>) is 410 Gone for the territory layers; its
+    /// assignments are kept.</summary>
+    private static async Task<int> VersionToRead(NpgsqlDataSource db, string code, int? asked, bool territories, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT s.current_version FROM township t LEFT JOIN township_state s ON s.township_code = t.code WHERE t.code = $1");
+        await using var cmd = db.CreateCommand("""
+            SELECT s.current_version, v.version, v.compacted_at IS NOT NULL AND v.version <> s.current_version
+            FROM township t LEFT JOIN township_state s ON s.township_code = t.code
+            LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = coalesce($2, s.current_version)
+            WHERE t.code = $1
+            """);
         cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Integer, asked is null ? DBNull.Value : asked.Value);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) throw ApiException.NotFound($"There is no township '{code}'.");
-        return r.IsDBNull(0)
-            ? throw new ApiException(404, "No partition yet", $"Township {code} has not been partitioned.")
-            : r.GetInt32(0);
+        if (r.IsDBNull(0)) throw new ApiException(404, "No partition yet", $"Township {code} has not been partitioned.");
+        if (r.IsDBNull(1))
+            throw new ApiException(404, "Version not found", $"Township {code} has no version {asked}.", new() { ["field"] = "version" });
+        if (territories && r.GetBoolean(2))
+            throw new ApiException(410, "Territories compacted",
+                $"Version {asked} of township {code} is older than the retention period: its territories were dropped (its codes, assignments, history and diffs remain).",
+                new() { ["field"] = "version" });
+        return r.GetInt32(1);
     }
 }

@@ -116,10 +116,9 @@ public static class LookupEndpoints
     }
 
     /// <summary>PostGIS answers while the index is not loaded (start-up).</summary>
-    /// <remarks>Not through the current_* views: the township's current version is joined first
-    /// so the (township, version, geometry) index is searched on all three, however many versions
-    /// are kept (the views leave the planner free to filter the version afterwards). The tile
-    /// layers (TileLayer) do the same.</remarks>
+    /// <remarks>The current version's rows are the open ones (valid_to IS NULL, migration 0011),
+    /// selected explicitly so the partial GiST index over the open rows answers the point however
+    /// many versions are kept. The tile layers (TileLayer) do the same.</remarks>
     internal static async Task<LookupDto?> Fallback(NpgsqlDataSource db, double lon, double lat, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
@@ -128,9 +127,9 @@ public static class LookupEndpoints
             FROM township t JOIN township_state s ON s.township_code = t.code
             LEFT JOIN LATERAL (
                 SELECT * FROM micro_grid x
-                WHERE x.township_code = s.township_code AND x.version = s.current_version AND ST_Intersects(x.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+                WHERE x.township_code = s.township_code AND x.valid_to IS NULL AND ST_Intersects(x.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
                 ORDER BY x.code LIMIT 1) m ON true
-            LEFT JOIN grid g ON g.township_code = t.code AND g.version = s.current_version AND g.code = m.grid_code
+            LEFT JOIN grid g ON g.township_code = t.code AND g.valid_to IS NULL AND g.code = m.grid_code
             LEFT JOIN village v ON v.township_code = t.code AND v.code = m.village_code
             WHERE ST_Intersects(t.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
             ORDER BY m.code LIMIT 1

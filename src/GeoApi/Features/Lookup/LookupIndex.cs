@@ -96,23 +96,43 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
             while (await r.ReadAsync(ct)) villages[r.GetString(0)] = r.GetString(1);
         }
         var grids = new Dictionary<string, int>(StringComparer.Ordinal);
-        await using (var cmd = new NpgsqlCommand("SELECT code, household_count FROM grid WHERE township_code = $1 AND version = $2", conn, tx))
+        await using (var cmd = new NpgsqlCommand("SELECT code, household_count FROM current_grid WHERE township_code = $1", conn, tx))
         {
             cmd.Parameters.AddWithValue(code);
-            cmd.Parameters.AddWithValue(version);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) grids[r.GetString(0)] = r.GetInt32(1);
         }
+        //-- Versions are row lifetimes (migration 0011): after an older version of this township, only
+        //-- the micro-grids whose rows closed or opened since are read; the others keep their entry,
+        //-- territory and locator.
         var entries = new List<MicroGridEntry>();
         var byWkb = new Dictionary<string, (Geometry Geom, IndexedPointInAreaLocator Locator)>(StringComparer.Ordinal);
-        int count = 0;
-        await using (var cmd = new NpgsqlCommand("""
+        bool incremental = loaded is not null && loaded.Version < version;
+        if (incremental)
+        {
+            var changed = new HashSet<string>(StringComparer.Ordinal);
+            await using (var cmd = new NpgsqlCommand("SELECT code FROM micro_grid WHERE township_code = $1 AND valid_to > $2 AND valid_to <= $3", conn, tx))
+            {
+                cmd.Parameters.AddWithValue(code);
+                cmd.Parameters.AddWithValue(loaded!.Version);
+                cmd.Parameters.AddWithValue(version);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct)) changed.Add(r.GetString(0));
+            }
+            foreach (var e in loaded.Entries)
+                if (!changed.Contains(e.Code))
+                {
+                    entries.Add(e);
+                    byWkb.TryAdd(e.TerritoryKey, (e.Territory, e.Locator));
+                }
+        }
+        await using (var cmd = new NpgsqlCommand($"""
             SELECT code, grid_code, village_code, kind, household_count, floor_from, floor_to, geom, md5(ST_AsBinary(geom)), unit
-            FROM micro_grid WHERE township_code = $1 AND version = $2 ORDER BY code
+            FROM micro_grid WHERE township_code = $1 AND valid_to IS NULL {(incremental ? "AND valid_from > $2" : "")} ORDER BY code
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue(code);
-            cmd.Parameters.AddWithValue(version);
+            if (incremental) cmd.Parameters.AddWithValue(loaded!.Version);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
@@ -123,17 +143,17 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
                     var g = r.GetFieldValue<Geometry>(7);
                     byWkb[key] = shared = (g, new IndexedPointInAreaLocator(g));
                 }
-                var geom = shared.Geom;
                 var entry = new MicroGridEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
-                    r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetInt32(6), geom, shared.Locator)
-                    { Unit = r.IsDBNull(9) ? null : r.GetString(9) };
+                    r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetInt32(6), shared.Geom, shared.Locator)
+                    { Unit = r.IsDBNull(9) ? null : r.GetString(9), TerritoryKey = key };
                 entries.Add(entry);
-                count++;
             }
         }
+        entries.Sort((a, b) => string.CompareOrdinal(a.Code, b.Code));
+        int count = entries.Count;
         await tx.CommitAsync(ct);
         //-- Building the cell grid is CPU work: off the request threads.
-        return await Infrastructure.Background.Run(() => new TownshipIndex(code, name, version, boundary.EnvelopeInternal, villages, grids, new CellGrid(entries), count), ct);
+        return await Infrastructure.Background.Run(() => new TownshipIndex(code, name, version, boundary.EnvelopeInternal, villages, grids, new CellGrid(entries), count) { Entries = entries }, ct);
     }
 
     /// <summary>The townships of one published state, found by a coarse uniform grid over their
@@ -193,11 +213,17 @@ public sealed record MicroGridEntry(string Code, string GridCode, string Village
 {
     /// <summary>The unit (单元) of a floor run split by units.</summary>
     public string? Unit { get; init; }
+
+    /// <summary>MD5 of the territory's WKB: floor runs with equal keys share one territory object.</summary>
+    public string TerritoryKey { get; init; } = "";
 }
 
 internal sealed record TownshipIndex(string Code, string Name, int Version, Envelope Extent,
     IReadOnlyDictionary<string, string> Villages, IReadOnlyDictionary<string, int> Grids, CellGrid Grid, int MicroGrids)
 {
+    /// <summary>The micro-grids indexed, by code: what the next version's reload carries over.</summary>
+    public IReadOnlyList<MicroGridEntry> Entries { get; init; } = [];
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<IReadOnlyList<MicroGridEntry>, byte[]> _json = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The batch-lookup answer for a point in this territory (without the point), serialized once.</summary>

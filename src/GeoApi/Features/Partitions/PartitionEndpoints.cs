@@ -128,12 +128,14 @@ public static class PartitionEndpoints
         foreach (var v in new[] { a, b })
             if (!versions.Contains(v)) return TypedResults.Problem(statusCode: 404, title: "Version not found", detail: $"Township {code} has no version {v}.");
         //-- The same comparison for both levels: a unit added, removed, or reshaped (land by the rule of Reshaped, households or pin).
+        //-- One row valid in both versions (same valid_from) is the same content: nothing to compare.
         static string Compare(string table) => $"""
             SELECT coalesce(x.code, y.code) AS code, CASE WHEN x.code IS NULL THEN 'added' WHEN y.code IS NULL THEN 'removed' ELSE 'reshaped' END,
                    '{table}', x.household_count, y.household_count, y.pinned
-            FROM (SELECT * FROM {table} WHERE township_code = $1 AND version = $2) x
-            FULL JOIN (SELECT * FROM {table} WHERE township_code = $1 AND version = $3) y ON x.code = y.code
-            WHERE x.code IS NULL OR y.code IS NULL OR {Reshaped.Sql("x.geom", "y.geom")} OR x.household_count <> y.household_count OR x.pinned <> y.pinned
+            FROM {table}_at($1, $2) x
+            FULL JOIN {table}_at($1, $3) y ON x.code = y.code
+            WHERE x.code IS NULL OR y.code IS NULL OR (x.valid_from <> y.valid_from AND (x.household_count <> y.household_count OR x.pinned <> y.pinned
+                  OR {Reshaped.StoredSql("x", "y")}))
             """;
         await using var units = db.CreateCommand(Compare("micro_grid") + " UNION ALL " + Compare("grid") + " ORDER BY 1");
         units.Parameters.AddWithValue(code);
@@ -146,8 +148,8 @@ public static class PartitionEndpoints
                     r.IsDBNull(5) ? null : r.GetBoolean(5)));
         await using var moved = db.CreateCommand("""
             SELECT coalesce(x.household_id, y.household_id), x.micro_grid_code, y.micro_grid_code
-            FROM (SELECT * FROM assignment WHERE township_code = $1 AND version = $2) x
-            FULL JOIN (SELECT * FROM assignment WHERE township_code = $1 AND version = $3) y ON x.household_id = y.household_id
+            FROM assignment_at($1, $2) x
+            FULL JOIN assignment_at($1, $3) y ON x.household_id = y.household_id
             WHERE x.micro_grid_code IS DISTINCT FROM y.micro_grid_code ORDER BY 1
             """);
         moved.Parameters.AddWithValue(code);

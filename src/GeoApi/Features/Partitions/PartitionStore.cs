@@ -23,8 +23,6 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
 {
     public PartitionStore(NpgsqlDataSource db) : this(db, []) { }
 
-    private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
-
     /// <summary>A township's inputs, with the units staff pinned in the current version (grids and micro-grids, lon/lat).</summary>
     public sealed record Loaded(PartitionInput Input, long DataVersion, int? CurrentVersion, long? CurrentDataVersion,
         IReadOnlyList<(string Code, Geometry Territory)> Pinned)
@@ -60,13 +58,13 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         if (current is { } v)
         {
             pinned.AddRange(await ReadList(conn, tx, """
-                SELECT code, geom FROM grid WHERE township_code = $1 AND version = $2 AND pinned
-                UNION ALL SELECT code, geom FROM micro_grid WHERE township_code = $1 AND version = $2 AND pinned
-                """, townshipCode, v, r => (r.GetString(0).Trim(), Single(r.GetFieldValue<Geometry>(1))), ct));
-            var mgs = await ReadList(conn, tx, "SELECT code, grid_code, village_code, kind, geom, pinned FROM micro_grid WHERE township_code = $1 AND version = $2", townshipCode, v,
+                SELECT code, geom FROM current_grid WHERE township_code = $1 AND pinned
+                UNION ALL SELECT code, geom FROM current_micro_grid WHERE township_code = $1 AND pinned
+                """, townshipCode, null, r => (r.GetString(0).Trim(), Single(r.GetFieldValue<Geometry>(1))), ct));
+            var mgs = await ReadList(conn, tx, "SELECT code, grid_code, village_code, kind, geom, pinned FROM current_micro_grid WHERE township_code = $1", townshipCode, null,
                 r => new PreviousMicroGrid(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<Geometry>(4), r.GetBoolean(5)), ct);
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (h, c) in await ReadList(conn, tx, "SELECT household_id, micro_grid_code FROM assignment WHERE township_code = $1 AND version = $2", townshipCode, v,
+            foreach (var (h, c) in await ReadList(conn, tx, "SELECT household_id, micro_grid_code FROM current_assignment WHERE township_code = $1", townshipCode, null,
                          r => (r.GetString(0), r.GetString(1)), ct))
                 map[h] = c;
             var history = await ReadList(conn, tx, "SELECT code, level, parent, valid_from, valid_to, predecessors, successors FROM code_registry WHERE township_code = $1", townshipCode, null,
@@ -97,13 +95,13 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         var report = JsonSerializer.Deserialize<QualityReport>(state.Report!, PartitionJson.Options)!;
         var villages = await ReadList(conn, tx, "SELECT code, name, geom FROM village WHERE township_code = $1 ORDER BY code", townshipCode, null,
             r => new VillageUnit(r.GetString(0), r.GetString(1), r.GetFieldValue<Geometry>(2)), ct);
-        var grids = await ReadList(conn, tx, "SELECT code, village_code, household_count, geom, pinned FROM grid WHERE township_code = $1 AND version = $2 ORDER BY code", townshipCode, version,
+        var grids = await ReadList(conn, tx, "SELECT code, village_code, household_count, geom, pinned FROM current_grid WHERE township_code = $1 ORDER BY code", townshipCode, null,
             r => new Grid(r.GetString(0), r.GetString(1), r.GetInt32(2), Single(r.GetFieldValue<Geometry>(3)), r.GetBoolean(4)), ct);
         var territories = new Dictionary<string, Geometry>(StringComparer.Ordinal);
         var micro = await ReadList(conn, tx, """
             SELECT code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, geom, pinned, unit
-            FROM micro_grid WHERE township_code = $1 AND version = $2 ORDER BY code
-            """, townshipCode, version,
+            FROM current_micro_grid WHERE township_code = $1 ORDER BY code
+            """, townshipCode, null,
             r =>
             {
                 //-- Floor runs share one territory object, as the partitioner made them.
@@ -114,7 +112,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
                     r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetInt32(6), r.IsDBNull(7) ? null : r.GetInt32(7), shared, r.GetBoolean(9))
                 { Unit = r.IsDBNull(10) ? null : r.GetString(10) };
             }, ct);
-        var assignments = await ReadList(conn, tx, "SELECT household_id, micro_grid_code, grid_code FROM assignment WHERE township_code = $1 AND version = $2 ORDER BY household_id", townshipCode, version,
+        var assignments = await ReadList(conn, tx, "SELECT household_id, micro_grid_code, grid_code FROM current_assignment WHERE township_code = $1 ORDER BY household_id", townshipCode, null,
             r => new Assignment(r.GetString(0), r.GetString(1), r.GetString(2)), ct);
         var codes = await ReadList(conn, tx, "SELECT code, level, parent, valid_from, valid_to, predecessors, successors FROM code_registry WHERE township_code = $1 ORDER BY code", townshipCode, null,
             r => new CodeRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
@@ -196,40 +194,8 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var w = await conn.BeginBinaryImportAsync("COPY grid (township_code, version, code, village_code, household_count, pinned, geom) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var g in partition.Grids)
-                await w.WriteRowAsync(ct, code, version, g.Code, g.VillageCode, g.HouseholdCount, g.Pinned, Multi(g.Territory));
-            await w.CompleteAsync(ct);
-        }
-        await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY micro_grid (township_code, version, code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var m in partition.MicroGrids)
-                await w.WriteRowAsync(ct, code, version, m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.HouseholdCount,
-                    (object?)m.BuildingId ?? DBNull.Value, (object?)m.FloorFrom ?? DBNull.Value, (object?)m.FloorTo ?? DBNull.Value, (object?)m.Unit ?? DBNull.Value,
-                    m.Pinned, Multi(m.Territory));
-            await w.CompleteAsync(ct);
-        }
-        await using (var w = await conn.BeginBinaryImportAsync("COPY assignment (township_code, version, household_id, micro_grid_code, grid_code) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var a in partition.Assignments)
-                await w.WriteRowAsync(ct, code, version, a.HouseholdId, a.MicroGridCode, a.GridCode);
-            await w.CompleteAsync(ct);
-        }
-        await using (var del = new NpgsqlCommand("DELETE FROM code_registry WHERE township_code = $1", conn, tx))
-        {
-            del.Parameters.AddWithValue(code);
-            await del.ExecuteNonQueryAsync(ct);
-        }
-        await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY code_registry (township_code, code, level, parent, valid_from, valid_to, predecessors, successors) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var c in partition.Codes)
-                await w.WriteRowAsync(ct, code, c.Code, c.Level, (object?)c.Parent ?? DBNull.Value, c.ValidFrom, (object?)c.ValidTo ?? DBNull.Value,
-                    c.Predecessors.ToArray(), c.Successors.ToArray());
-            await w.CompleteAsync(ct);
-        }
+        await VersionRows.WriteAsync(conn, tx, code, version, partition, ct);
+        await VersionRows.WriteCodesAsync(conn, tx, code, partition, ct);
         await using (var batch = new NpgsqlBatch(conn, tx))
         {
             //-- Still dirty when the version records older data than the township holds.
@@ -282,13 +248,6 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         cmd.Parameters.AddWithValue(dataVersion);
         await cmd.ExecuteNonQueryAsync(ct);
     }
-
-    private static MultiPolygon Multi(Geometry g) => g switch
-    {
-        MultiPolygon m => m,
-        Polygon p => Factory.CreateMultiPolygon([p]),
-        _ => throw new InvalidOperationException($"A territory is a {g.GeometryType}, not a polygon."),
-    };
 
     private static async Task<List<T>> ReadList<T>(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string townshipCode, int? version,
         Func<NpgsqlDataReader, T> map, CancellationToken ct)

@@ -6,9 +6,9 @@ namespace GridSpatial.GeoApi.Features.Tiles;
 /// <summary>One vector-tile layer: the rows it draws (current partition version only), the
 /// attributes every feature carries, and the zoom it is drawn from (every layer is served up to
 /// <see cref="TileEndpoints"/>' one maximum zoom).</summary>
-/// <remarks>The current version is joined explicitly here rather than through the current_*
-/// views, so the (township, version, geometry) index is searched on all three (see the lookup
-/// fallback).</remarks>
+/// <remarks>The current version's rows are the open ones (valid_to IS NULL, migration 0011),
+/// selected explicitly here so the partial GiST index over the open rows cuts the tile (see the
+/// lookup fallback).</remarks>
 /// <remarks>Attributes are the same on every layer so one style can read them: <c>code</c>,
 /// <c>name</c>, <c>kind</c>, <c>household_count</c>, <c>fill</c> (households against the
 /// unit's target) and <c>fill_class</c> (<c>under</c>, <c>on</c>, <c>over</c> against the
@@ -56,18 +56,18 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
             new("villages", "Villages and communities (村/居委会).", "polygon", 6,
                 "village x LEFT JOIN township_state s ON s.township_code = x.township_code",
                 "x.code::text AS code, x.name, CASE WHEN x.urban THEN 'community' ELSE 'village' END AS kind, " +
-                "(SELECT sum(g.household_count) FROM grid g WHERE g.township_code = x.township_code AND g.version = s.current_version AND g.village_code = x.code)::int AS household_count, " +
+                "(SELECT sum(g.household_count) FROM grid g WHERE g.township_code = x.township_code AND g.valid_to IS NULL AND g.village_code = x.code)::int AS household_count, " +
                 "NULL::float8 AS fill, NULL::text AS fill_class",
                 DependsOnVersion: true, DependsOnData: false, new Dictionary<string, string>(common)),
             new("grids", "Grids (网格) of the published partition.", "polygon", 8,
-                "township tw JOIN township_state s ON s.township_code = tw.code JOIN grid x ON x.township_code = s.township_code AND x.version = s.current_version",
+                "township tw JOIN township_state s ON s.township_code = tw.code JOIN grid x ON x.township_code = s.township_code AND x.valid_to IS NULL",
                 $"x.code::text AS code, NULL::text AS name, 'grid' AS kind, x.household_count, {Fill(n(o.GridTarget))} AS fill, " +
-                $"{Band("x.household_count", n(o.GridMin), n(o.GridMax))} AS fill_class, x.village_code::text AS parent, x.pinned, x.version",
+                $"{Band("x.household_count", n(o.GridMin), n(o.GridMax))} AS fill_class, x.village_code::text AS parent, x.pinned, s.current_version AS version",
                 DependsOnVersion: true, DependsOnData: false, With("parent", "String", "pinned", "Boolean", "version", "Number"), ThroughTownship: true),
             new("micro_grids", "Micro-grids (微网格) of the published partition.", "polygon", 10,
-                "township tw JOIN township_state s ON s.township_code = tw.code JOIN micro_grid x ON x.township_code = s.township_code AND x.version = s.current_version",
+                "township tw JOIN township_state s ON s.township_code = tw.code JOIN micro_grid x ON x.township_code = s.township_code AND x.valid_to IS NULL",
                 $"x.code::text AS code, x.building_id AS name, x.kind, x.household_count, {Fill(microTarget)} AS fill, ({microBand}) AS fill_class, " +
-                "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.unit, x.version",
+                "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.unit, s.current_version AS version",
                 DependsOnVersion: true, DependsOnData: false,
                 With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "unit", "String", "version", "Number"), ThroughTownship: true),
             new("barriers", "Barriers: roads, rivers and railways that grids do not cross.", "line", 8,
@@ -78,7 +78,7 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
                 DependsOnVersion: false, DependsOnData: true, new Dictionary<string, string>(common)),
             new("households", "Households (户) with the micro-grid they are assigned to in the published partition.", "point", 13,
                 "household x LEFT JOIN township_state s ON s.township_code = x.township_code " +
-                "LEFT JOIN assignment a ON a.township_code = x.township_code AND a.version = s.current_version AND a.household_id = x.id",
+                "LEFT JOIN assignment a ON a.township_code = x.township_code AND a.valid_to IS NULL AND a.household_id = x.id",
                 "a.micro_grid_code::text AS code, x.id AS name, 'household' AS kind, 1 AS household_count, NULL::float8 AS fill, NULL::text AS fill_class, " +
                 "x.building_id, x.floor, x.unit",
                 DependsOnVersion: true, DependsOnData: true, With("building_id", "String", "floor", "Number", "unit", "String")),
@@ -89,9 +89,10 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
     /// (metres of Web Mercator, half a tile pixel); $5 = the buffer in metres; $6 = the
     /// caller's jurisdiction (a code prefix, '' for everywhere). Geometries are
     /// simplified (Douglas–Peucker below half a pixel, so no neighbour visibly moves) before
-    /// <c>ST_AsMVTGeom</c> clips and quantises them. Versioned layers find the townships under
-    /// the tile first, then their current version's units through the (township, version,
-    /// geometry) index, however many versions are kept.</summary>
+    /// <c>ST_AsMVTGeom</c> clips and quantises them. Features are in code order, so a tile's bytes
+    /// depend on what it shows, not on where rows happen to lie in the table. Versioned layers find the townships under
+    /// the tile first, then their current version's units through the partial GiST index of the
+    /// open rows, however many versions are kept.</summary>
     public string Sql => _sql ??= BuildSql();
 
     /// <summary>The row's township code, for the caller's jurisdiction.</summary>
@@ -109,6 +110,7 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
                 SELECT {Attributes}, ST_AsMVTGeom({geom}, b.env, {Extent}, {Buffer}, true) AS geom
                 FROM b, {From}
                 WHERE {townships}x.geom_3857 && ST_Expand(b.env, $5) AND {TownshipColumn} LIKE $6 || '%'
+                ORDER BY code, name, {TownshipColumn}
             ) t WHERE t.geom IS NOT NULL
             """;
     }

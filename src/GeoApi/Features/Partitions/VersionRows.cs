@@ -1,0 +1,138 @@
+using GridSpatial.Partitioner;
+using NetTopologySuite.Geometries;
+using Npgsql;
+
+namespace GridSpatial.GeoApi.Features.Partitions;
+
+/// <summary>Writes a partition's grids, micro-grids and assignments as version
+/// <c>version</c> in row lifetimes (migration 0011): the new rows are staged in temporary tables,
+/// every open row whose content differs (or whose unit or household is gone) is closed at the
+/// version, and a row is inserted for each staged one without an identical open row. Unchanged
+/// units write nothing; run inside the publishing transaction, the switch stays atomic.</summary>
+/// <remarks>A row keeps its Web Mercator copy (what tiles draw) while it is open only.</remarks>
+/// <remarks>"Identical" is every stored column, the territory compared by its exact EWKB bytes:
+/// a vertex added to a border is a new row (readers decide "reshaped" by their own rule).</remarks>
+internal static class VersionRows
+{
+    private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
+
+    /// <summary>Rows closed and inserted per table, for the audit and the bench.</summary>
+    public sealed record Written(int Closed, int Inserted);
+
+    public static async Task<Written> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string township, int version, Partition partition, CancellationToken ct)
+    {
+        await using (var create = new NpgsqlCommand("""
+            CREATE TEMP TABLE staged_grid (code char(15), village_code char(12), household_count int, pinned bool, geom geometry) ON COMMIT DROP;
+            CREATE TEMP TABLE staged_micro_grid (code char(18), grid_code char(15), village_code char(12), kind text, household_count int,
+                building_id text, floor_from int, floor_to int, unit text, pinned bool, geom geometry) ON COMMIT DROP;
+            CREATE TEMP TABLE staged_assignment (household_id text, micro_grid_code char(18), grid_code char(15)) ON COMMIT DROP;
+            """, conn, tx))
+            await create.ExecuteNonQueryAsync(ct);
+
+        await using (var w = await conn.BeginBinaryImportAsync("COPY staged_grid (code, village_code, household_count, pinned, geom) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var g in partition.Grids)
+                await w.WriteRowAsync(ct, g.Code, g.VillageCode, g.HouseholdCount, g.Pinned, Multi(g.Territory));
+            await w.CompleteAsync(ct);
+        }
+        await using (var w = await conn.BeginBinaryImportAsync(
+            "COPY staged_micro_grid (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var m in partition.MicroGrids)
+                await w.WriteRowAsync(ct, m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.HouseholdCount,
+                    (object?)m.BuildingId ?? DBNull.Value, (object?)m.FloorFrom ?? DBNull.Value, (object?)m.FloorTo ?? DBNull.Value, (object?)m.Unit ?? DBNull.Value,
+                    m.Pinned, Multi(m.Territory));
+            await w.CompleteAsync(ct);
+        }
+        await using (var w = await conn.BeginBinaryImportAsync("COPY staged_assignment (household_id, micro_grid_code, grid_code) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var a in partition.Assignments)
+                await w.WriteRowAsync(ct, a.HouseholdId, a.MicroGridCode, a.GridCode);
+            await w.CompleteAsync(ct);
+        }
+
+        await using var batch = new NpgsqlBatch(conn, tx);
+        foreach (var (table, key, same, columns) in Tables)
+        {
+            var close = new NpgsqlBatchCommand($"""
+                UPDATE {table} o SET valid_to = $2{(table == "assignment" ? "" : ", geom_3857 = NULL")} WHERE o.township_code = $1 AND o.valid_to IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM staged_{table} n WHERE n.{key} = o.{key} AND {same})
+                """);
+            var insert = new NpgsqlBatchCommand($"""
+                INSERT INTO {table} (township_code, valid_from, {columns}{(table == "assignment" ? "" : ", geom_3857")})
+                SELECT $1, $2, {string.Join(", ", columns.Split(", ").Select(c => "n." + c))}{(table == "assignment" ? "" : ", ST_Transform(n.geom, 3857)")} FROM staged_{table} n
+                WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE o.township_code = $1 AND o.{key} = n.{key} AND o.valid_to IS NULL)
+                """);
+            foreach (var c in new[] { close, insert })
+            {
+                c.Parameters.AddWithValue(township);
+                c.Parameters.AddWithValue(version);
+                batch.BatchCommands.Add(c);
+            }
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+        int closed = 0, inserted = 0;
+        for (int i = 0; i < batch.BatchCommands.Count; i++)
+            if (i % 2 == 0) closed += batch.BatchCommands[i].RecordsAffected; else inserted += batch.BatchCommands[i].RecordsAffected;
+        return new Written(closed, inserted);
+    }
+
+    /// <summary>Replaces the township's code history with the partition's, writing only the codes
+    /// whose record changed (most keep theirs from one version to the next): a record that differs
+    /// or is gone is deleted, a staged one without an equal record is inserted.</summary>
+    public static async Task WriteCodesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string township, Partition partition, CancellationToken ct)
+    {
+        await using (var create = new NpgsqlCommand("""
+            CREATE TEMP TABLE staged_code (code varchar(18), level text, parent varchar(15), valid_from int, valid_to int, predecessors text[], successors text[]) ON COMMIT DROP
+            """, conn, tx))
+            await create.ExecuteNonQueryAsync(ct);
+        await using (var w = await conn.BeginBinaryImportAsync(
+            "COPY staged_code (code, level, parent, valid_from, valid_to, predecessors, successors) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var c in partition.Codes)
+                await w.WriteRowAsync(ct, c.Code, c.Level, (object?)c.Parent ?? DBNull.Value, c.ValidFrom, (object?)c.ValidTo ?? DBNull.Value,
+                    c.Predecessors.ToArray(), c.Successors.ToArray());
+            await w.CompleteAsync(ct);
+        }
+        await using var batch = new NpgsqlBatch(conn, tx);
+        var delete = new NpgsqlBatchCommand("""
+            DELETE FROM code_registry o WHERE o.township_code = $1 AND NOT EXISTS (
+                SELECT 1 FROM staged_code n WHERE n.code = o.code AND n.level = o.level AND n.parent IS NOT DISTINCT FROM o.parent AND n.valid_from = o.valid_from
+                  AND n.valid_to IS NOT DISTINCT FROM o.valid_to AND n.predecessors = o.predecessors AND n.successors = o.successors)
+            """);
+        var insert = new NpgsqlBatchCommand("""
+            INSERT INTO code_registry (township_code, code, level, parent, valid_from, valid_to, predecessors, successors)
+            SELECT $1, n.code, n.level, n.parent, n.valid_from, n.valid_to, n.predecessors, n.successors FROM staged_code n
+            WHERE NOT EXISTS (SELECT 1 FROM code_registry o WHERE o.township_code = $1 AND o.code = n.code)
+            """);
+        delete.Parameters.AddWithValue(township);
+        insert.Parameters.AddWithValue(township);
+        batch.BatchCommands.Add(delete);
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Per table: the key of a unit or household, the condition that an open row o holds
+    /// exactly the staged row n, and the columns written.</summary>
+    private static readonly (string Table, string Key, string Same, string Columns)[] Tables =
+    [
+        ("grid", "code",
+            "n.village_code = o.village_code AND n.household_count = o.household_count AND n.pinned = o.pinned AND ST_AsEWKB(n.geom) = ST_AsEWKB(o.geom)",
+            "code, village_code, household_count, pinned, geom"),
+        ("micro_grid", "code",
+            "n.grid_code = o.grid_code AND n.village_code = o.village_code AND n.kind = o.kind AND n.household_count = o.household_count " +
+            "AND n.building_id IS NOT DISTINCT FROM o.building_id AND n.floor_from IS NOT DISTINCT FROM o.floor_from " +
+            "AND n.floor_to IS NOT DISTINCT FROM o.floor_to AND n.unit IS NOT DISTINCT FROM o.unit AND n.pinned = o.pinned AND ST_AsEWKB(n.geom) = ST_AsEWKB(o.geom)",
+            "code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom"),
+        ("assignment", "household_id",
+            "n.micro_grid_code = o.micro_grid_code AND n.grid_code = o.grid_code",
+            "household_id, micro_grid_code, grid_code"),
+    ];
+
+    internal static MultiPolygon Multi(Geometry g) => g switch
+    {
+        MultiPolygon m => m,
+        Polygon p => Factory.CreateMultiPolygon([p]),
+        _ => throw new InvalidOperationException($"A territory is a {g.GeometryType}, not a polygon."),
+    };
+}
