@@ -7,7 +7,7 @@ namespace GridSpatial.GeoApi.SampleData;
 
 /// <summary>The small waters of each village (村), in the local frame: its stream — the county
 /// river's tributary when one runs through it, else a stream (箐) down the middle of the basin from
-/// the main river towards its head — and gullies (支沟) every 450–750 m that fall from the ridges
+/// the main river towards its head — and gullies (支沟) every 550–900 m that fall from the ridges
 /// round the village to that stream, slanting downstream and ending where they first meet water.
 /// They never cross a ridge, the town or each other, so with the ridges they cut every slope into
 /// the small catchments a natural village (自然村) sits in. Streams and gullies are soft guides
@@ -71,7 +71,7 @@ internal sealed class Drainage
         var riverIndex = new NetTopologySuite.Operation.Distance.IndexedFacetDistance(river);
         var drawn = new List<LineString>();
         int number = 0;
-        for (double s = rnd.NextDouble() * 400; s < ring.Length; s += 450 + rnd.NextDouble() * 300)
+        for (double s = rnd.NextDouble() * 400; s < ring.Length; s += 550 + rnd.NextDouble() * 350)
         {
             var from = along.ExtractPoint(s);
             var p = LocalFrame.Metric.CreatePoint(from);

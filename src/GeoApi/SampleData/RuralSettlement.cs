@@ -212,9 +212,9 @@ internal sealed class RuralSettlement(Layers layers, LandUse land, Valley valley
         }
     }
 
-    /// <summary>Terrace ditches along the contour 45 m above and below the natural village, and
-    /// paths out to its fields, each running to the edge of its face (a gully, a stream, a ridge or
-    /// a road); a path to the nearest other natural village within 1.5 km.</summary>
+    /// <summary>Terrace ditches along the contour 45 m above and below the natural village (up to 600 m
+    /// each way) and three paths out to its fields (up to 500 m), each ending at the edge of its face
+    /// (a gully, a stream, a ridge or a road); a path to the nearest other natural village within 1.5 km.</summary>
     private void FieldLines(string name, Coordinate centre, double radius, int face)
     {
         if (face < 0) return;
@@ -223,15 +223,15 @@ internal sealed class RuralSettlement(Layers layers, LandUse land, Valley valley
         foreach (var (sign, label) in new[] { (1, "上沟"), (-1, "下沟") })
         {
             var at = new Coordinate(centre.X + sign * (radius + 45) * Math.Cos(up), centre.Y + sign * (radius + 45) * Math.Sin(up));
-            var ditch = ToEdge(cell, at, up + Math.PI / 2, 0.05, both: true);
+            var ditch = ToEdge(cell, at, up + Math.PI / 2, 0.05, both: true, 600);
             if (ditch is not null && ditch.Length > 80) layers.AddStreet(ditch.Coordinates, "ditch", name + label);
         }
-        double start = up + Math.PI / 3 + rnd.NextDouble() * 0.4;
-        for (int k = 0; k < 4; k++)
+        double start = up + Math.PI / 2 + (rnd.NextDouble() - 0.5) * 0.4;
+        for (int k = 0; k < 3; k++)
         {
-            double ang = start + k * Math.PI / 3 + (rnd.NextDouble() - 0.5) * 0.3;
+            double ang = start + k * Math.PI / 2 + (rnd.NextDouble() - 0.5) * 0.3;
             var from = new Coordinate(centre.X + radius * 0.6 * Math.Cos(ang), centre.Y + radius * 0.6 * Math.Sin(ang));
-            var path = ToEdge(cell, from, ang, 0.12, both: false);
+            var path = ToEdge(cell, from, ang, 0.12, both: false, 500);
             if (path is not null && path.Length > 60) layers.AddStreet(path.Coordinates, "path", name + "田间小路");
         }
         var near = _hamlets.SkipLast(1).Where(h => h.Centre.Distance(centre) < 1500).OrderBy(h => h.Centre.Distance(centre)).FirstOrDefault();
@@ -239,11 +239,11 @@ internal sealed class RuralSettlement(Layers layers, LandUse land, Valley valley
     }
 
     /// <summary>A wandering line from <paramref name="at"/> along <paramref name="angle"/> (both ways
-    /// when <paramref name="both"/>) to the edge of <paramref name="cell"/>, at most 700 m each way.</summary>
-    private LineString? ToEdge(Polygon cell, Coordinate at, double angle, double wander, bool both)
+    /// when <paramref name="both"/>) to the edge of <paramref name="cell"/>, at most <paramref name="reach"/> metres each way.</summary>
+    private LineString? ToEdge(Polygon cell, Coordinate at, double angle, double wander, bool both, double reach)
     {
         if (!cell.Contains(LocalFrame.Metric.CreatePoint(at))) return null;
-        Coordinate Far(double sign) => new(at.X + sign * 700 * Math.Cos(angle), at.Y + sign * 700 * Math.Sin(angle));
+        Coordinate Far(double sign) => new(at.X + sign * reach * Math.Cos(angle), at.Y + sign * reach * Math.Sin(angle));
         var pts = Fractal.Path(both ? Far(-1) : at, Far(1), rnd, wander, 4);
         var clipped = NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(LocalFrame.Metric.CreateLineString(pts.ToArray()), cell,
             NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
