@@ -5,22 +5,28 @@ using NetTopologySuite.Operation.Polygonize;
 
 namespace GridSpatial.GeoApi.SampleData;
 
-/// <summary>Where a dwelling may stand, in the local frame: which village and which barrier face
-/// (the township cut by rivers and roads, as the partitioner and the scorer cut it) a point is
-/// in, how far it is from barriers, village borders and water, and whether a spot is still free.
-/// A settlement kept inside one face and one village is never split by a barrier or a border.</summary>
+/// <summary>Where a dwelling may stand, in the local frame: which village and which face (the
+/// township cut by rivers and roads, as the partitioner and the scorer cut it, and further by
+/// village borders, streams and gullies) a point is in, how far it is from barriers, streams and
+/// gullies, village borders and water, and whether a spot is still free. A settlement kept inside
+/// one face is never split by a barrier, a border or a gully.</summary>
 internal sealed class LandUse
 {
     private const double Cell = 20;
     private readonly List<(Polygon Face, IndexedPointInAreaLocator Locator)> _faces = [];
     private readonly List<(Polygon Village, IndexedPointInAreaLocator Locator, IndexedFacetDistance Edge)> _villages;
     private readonly IndexedFacetDistance _barriers, _water;
+    private readonly IndexedFacetDistance? _guides;
     private readonly Dictionary<(long, long), List<Coordinate>> _taken = [];
 
-    public LandUse(Polygon outline, IReadOnlyList<Polygon> villages, IReadOnlyList<LineString> barriers, IReadOnlyList<LineString> water)
+    /// <param name="guides">Streams and gullies: they cut faces like barriers, but roads may run beside them.</param>
+    public LandUse(Polygon outline, IReadOnlyList<Polygon> villages, IReadOnlyList<LineString> barriers, IReadOnlyList<LineString> water,
+        IReadOnlyList<LineString> guides)
     {
         var f = LocalFrame.Metric;
-        var lines = f.BuildGeometry(barriers.Append<Geometry>(outline.ExteriorRing).ToList());
+        //-- Guides are lengthened 5 m at both ends so they are noded where they end on a border or on water.
+        var lines = f.BuildGeometry(barriers.Concat(guides.Select(g => VillageTiling.Extend(g, 5))).Concat(villages.Select(v => v.ExteriorRing))
+            .Append<Geometry>(outline.ExteriorRing).ToList());
         var polygonizer = new Polygonizer();
         polygonizer.Add(NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Union(lines));
         foreach (var face in polygonizer.GetPolygons().OfType<Polygon>().Where(p => outline.Contains(p.InteriorPoint)))
@@ -28,6 +34,7 @@ internal sealed class LandUse
         _villages = villages.Select(v => (v, new IndexedPointInAreaLocator(v), new IndexedFacetDistance(v.Boundary))).ToList();
         _barriers = new IndexedFacetDistance(f.BuildGeometry(barriers.ToList<Geometry>()));
         _water = new IndexedFacetDistance(f.BuildGeometry(water.ToList<Geometry>()));
+        _guides = guides.Count == 0 ? null : new IndexedFacetDistance(f.BuildGeometry(guides.ToList<Geometry>()));
     }
 
     public int FaceAt(Coordinate c)
@@ -45,6 +52,10 @@ internal sealed class LandUse
     }
 
     public Polygon Village(int v) => _villages[v].Village;
+
+    public Polygon Face(int face) => _faces[face].Face;
+
+    public double GuideDistance(Coordinate c) => _guides?.Distance(LocalFrame.Metric.CreatePoint(c)) ?? double.PositiveInfinity;
 
     public double BorderDistance(int village, Coordinate c) => _villages[village].Edge.Distance(LocalFrame.Metric.CreatePoint(c));
 

@@ -16,6 +16,8 @@ internal sealed class PlaceNames(Random rnd)
 
     private static readonly string[] StreamTails = ["沟", "河", "箐"];
 
+    private static readonly string[] RidgeTails = ["梁子", "岭", "山", "坡"];
+
     private static readonly string[] VillageStems =
     [
         "木卓", "茶卓", "六井", "银屏", "新桥", "环山", "墨黑", "红岩", "青松", "大坪", "小河", "龙潭", "安乐", "松林", "田坝",
@@ -37,6 +39,9 @@ internal sealed class PlaceNames(Random rnd)
     public string NaturalVillage() => Unique(() => Heads[rnd.Next(Heads.Length)] + Tails[rnd.Next(Tails.Length)]);
 
     public string Stream() => Unique(() => Heads[rnd.Next(Heads.Length)] + StreamTails[rnd.Next(StreamTails.Length)]);
+
+    /// <summary>A spur ridge: 大梁子, 松林岭, 马鞍山.</summary>
+    public string Ridge() => Unique(() => Heads[rnd.Next(Heads.Length)] + RidgeTails[rnd.Next(RidgeTails.Length)]);
 
     public string VillageStem() => Unique(() => VillageStems[rnd.Next(VillageStems.Length)], () => NaturalVillage());
 

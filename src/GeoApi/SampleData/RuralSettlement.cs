@@ -7,12 +7,14 @@ namespace GridSpatial.GeoApi.SampleData;
 /// clusters of courtyards (院落, 1–3 households) on the valley floor, rows of courtyards on
 /// terraces along the contour, or a row or two along a road — a few farmsteads 100–260 m out,
 /// and empty mountain land in between. Each natural village stays inside one village and one
-/// barrier face, so no river, road or village border cuts it; it has its lanes (巷), a farm track
-/// (机耕路) to the nearest road and paths (小路) up the slope.</summary>
+/// face, so no river, road, village border, stream or gully cuts it; it has its lanes (巷), a farm
+/// track (机耕路) to the nearest road, a path to the nearest natural village, paths (小路) up the
+/// slope and out to its fields, and terrace ditches (沟) along the contour above and below it,
+/// from gully to gully.</summary>
 internal sealed class RuralSettlement(Layers layers, LandUse land, Valley valley, PlaceNames names, Random rnd, string townshipName,
     Coordinate townCentre, double townRadius)
 {
-    private readonly List<(Coordinate Centre, double Radius)> _hamlets = [];
+    private readonly List<(Coordinate Centre, double Radius, string Name)> _hamlets = [];
     private readonly Geometry _roads = LocalFrame.Metric.BuildGeometry(valley.Roads.ToList<Geometry>());
 
     /// <summary>Settles about <paramref name="households"/> households in village <paramref name="village"/>; returns how many it placed.</summary>
@@ -59,6 +61,7 @@ internal sealed class RuralSettlement(Layers layers, LandUse land, Valley valley
         if (land.VillageAt(c) != village || valley.InStrip(c, radius + 20)) return false;
         if (land.BorderDistance(village, c) < radius * scale + 40) return false;
         if (kind != Kind.Road && land.BarrierDistance(c) < radius * scale + 25) return false;
+        if (land.GuideDistance(c) < radius * scale + 15) return false;
         if (c.Distance(townCentre) < townRadius + radius + 80) return false;
         if (_hamlets.Any(h => h.Centre.Distance(c) < (h.Radius + radius + 150) * scale)) return false;
         if (relax > 0) return true;
@@ -118,13 +121,13 @@ internal sealed class RuralSettlement(Layers layers, LandUse land, Valley valley
 
     private bool Buildable(int village, int face, Coordinate c, double barrierClearance) =>
         land.VillageAt(c) == village && land.FaceAt(c) == face && land.BorderDistance(village, c) >= 10 && land.BarrierDistance(c) >= barrierClearance
-        && !valley.InStrip(c, 10) && land.IsFree(c, 16) && c.Distance(townCentre) > townRadius + 30;
+        && land.GuideDistance(c) >= 8 && !valley.InStrip(c, 10) && land.IsFree(c, 16) && c.Distance(townCentre) > townRadius + 30;
 
     private int Commit(int village, string code, string villageShort, int households, Coordinate centre, double axis, double radius, Kind kind,
         List<(Coordinate At, int Row)> spots, bool school)
     {
         var name = names.NaturalVillage();
-        _hamlets.Add((centre, radius));
+        _hamlets.Add((centre, radius, name));
         int farmsteadHouseholds = households >= 24 ? Math.Min(rnd.Next(0, 5), households / 8) : 0;
         int placed = 0, number = 0;
         foreach (var (c, _) in spots)
@@ -151,6 +154,7 @@ internal sealed class RuralSettlement(Layers layers, LandUse land, Valley valley
             }
         }
         Streets(name, centre, axis, radius, kind, spots);
+        FieldLines(name, centre, radius, face);
         return placed;
     }
 
@@ -206,6 +210,45 @@ internal sealed class RuralSettlement(Layers layers, LandUse land, Valley valley
             var from = new Coordinate(centre.X + radius * 0.5 * Math.Cos(ang), centre.Y + radius * 0.5 * Math.Sin(ang));
             layers.AddStreet(Fractal.Path(from, new Coordinate(centre.X + len * Math.Cos(ang), centre.Y + len * Math.Sin(ang)), rnd, 0.15, 4), "path", name + "小路");
         }
+    }
+
+    /// <summary>Terrace ditches along the contour 45 m above and below the natural village (up to 600 m
+    /// each way) and three paths out to its fields (up to 500 m), each ending at the edge of its face
+    /// (a gully, a stream, a ridge or a road); a path to the nearest other natural village within 1.5 km.</summary>
+    private void FieldLines(string name, Coordinate centre, double radius, int face)
+    {
+        if (face < 0) return;
+        var cell = land.Face(face);
+        double up = Uphill(centre);
+        foreach (var (sign, label) in new[] { (1, "上沟"), (-1, "下沟") })
+        {
+            var at = new Coordinate(centre.X + sign * (radius + 45) * Math.Cos(up), centre.Y + sign * (radius + 45) * Math.Sin(up));
+            var ditch = ToEdge(cell, at, up + Math.PI / 2, 0.05, both: true, 600);
+            if (ditch is not null && ditch.Length > 80) layers.AddStreet(ditch.Coordinates, "ditch", name + label);
+        }
+        double start = up + Math.PI / 2 + (rnd.NextDouble() - 0.5) * 0.4;
+        for (int k = 0; k < 3; k++)
+        {
+            double ang = start + k * Math.PI / 2 + (rnd.NextDouble() - 0.5) * 0.3;
+            var from = new Coordinate(centre.X + radius * 0.6 * Math.Cos(ang), centre.Y + radius * 0.6 * Math.Sin(ang));
+            var path = ToEdge(cell, from, ang, 0.12, both: false, 500);
+            if (path is not null && path.Length > 60) layers.AddStreet(path.Coordinates, "path", name + "田间小路");
+        }
+        var near = _hamlets.SkipLast(1).Where(h => h.Centre.Distance(centre) < 1500).OrderBy(h => h.Centre.Distance(centre)).FirstOrDefault();
+        if (near.Name is not null) layers.AddStreet(Fractal.Path(centre, near.Centre, rnd, 0.12, 4), "path", $"{name}至{near.Name}小路");
+    }
+
+    /// <summary>A wandering line from <paramref name="at"/> along <paramref name="angle"/> (both ways
+    /// when <paramref name="both"/>) to the edge of <paramref name="cell"/>, at most <paramref name="reach"/> metres each way.</summary>
+    private LineString? ToEdge(Polygon cell, Coordinate at, double angle, double wander, bool both, double reach)
+    {
+        if (!cell.Contains(LocalFrame.Metric.CreatePoint(at))) return null;
+        Coordinate Far(double sign) => new(at.X + sign * reach * Math.Cos(angle), at.Y + sign * reach * Math.Sin(angle));
+        var pts = Fractal.Path(both ? Far(-1) : at, Far(1), rnd, wander, 4);
+        var clipped = NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(LocalFrame.Metric.CreateLineString(pts.ToArray()), cell,
+            NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
+        return Enumerable.Range(0, clipped.NumGeometries).Select(clipped.GetGeometryN).OfType<LineString>()
+            .MinBy(l => l.Distance(LocalFrame.Metric.CreatePoint(at)));
     }
 
     private static Coordinate Offset(Coordinate c, double axis, double along, double across) =>

@@ -45,6 +45,9 @@ internal sealed class TownSeat
 
     public Coordinate Centre => new(_u0 + HalfWidth, _v0 + Rows * BlockDepth / 2);
 
+    /// <summary>The blocks and the cross streets down to the provincial road (after <see cref="Place"/>).</summary>
+    public Envelope Extent => new(_u0, _u0 + 2 * HalfWidth, _v0 - 160, _v0 + Rows * BlockDepth);
+
     /// <summary>Sets the town on the north bank at <paramref name="townU"/>, 45 m above the provincial road.</summary>
     public void Place(Valley valley, double townU)
     {

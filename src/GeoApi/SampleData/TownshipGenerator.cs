@@ -36,12 +36,13 @@ public sealed class TownshipGenerator(int seed)
         var valley = new Valley(outline, radius, townU, town.HalfWidth, stem + "河", names, Stage(5));
         town.Place(valley, townU);
 
-        var (villagesLonLat, townshipLonLat) = VillageTiling.Create(outline, town.Centre, 2 * (town.HalfDiagonal + 0.105 * radius + 150),
-            codes.Length - 1, radius, frame, Stage(6));
+        var (villagesLonLat, townshipLonLat, ridges) = VillageTiling.Create(outline, valley, town.Extent, codes.Length, radius, frame, Stage(6));
+        (codes, villageNames) = (codes[..villagesLonLat.Count], villageNames[..villagesLonLat.Count]);
         var villages = villagesLonLat.Select(v => (Polygon)frame.ToLocal(v)).ToList();
+        var drainage = new Drainage(villages, valley, town.Extent, names, Stage(9));
         var barriers = valley.Lines.SelectMany(l => Parts(OverlayNGRobust.Overlay(l.Line, outline, SpatialFunction.Intersection)).Select(p => (Line: p, l.Kind, l.Name))).ToList();
-        var water = barriers.Where(b => b.Kind == "river").Select(b => b.Line).ToList();
-        var land = new LandUse(outline, villages, barriers.Select(b => b.Line).ToList(), water);
+        var water = barriers.Where(b => b.Kind == "river").Select(b => b.Line).Concat(drainage.Streams.Select(s => s.Line)).ToList();
+        var land = new LandUse(outline, villages, barriers.Select(b => b.Line).ToList(), water, drainage.Streams.Concat(drainage.Gullies).Select(s => s.Line).ToList());
 
         var layers = new Layers(frame, townshipCode, outline);
         int placed = town.Build(layers, land, valley, codes[0], name, names, Stage(7));
@@ -51,6 +52,8 @@ public sealed class TownshipGenerator(int seed)
         for (int v = 0; v < codes.Length; v++)
             placed += rural.Build(v, codes[v], Short(villageNames[v]), (int)Math.Round((households - placed) * weights[v] / weights[v..].Sum()));
         foreach (var (line, ditchName) in valley.Ditches) layers.AddStreet(line.Coordinates, "ditch", ditchName);
+        foreach (var (line, streamName) in drainage.Streams.Concat(drainage.Gullies)) layers.AddStreet(line.Coordinates, "stream", streamName);
+        AddRidgePaths(layers, ridges, valley, names);
 
         var township = new TownshipInput(townshipCode, name, LocalFrame.LonLat.CreateMultiPolygon([townshipLonLat]));
         var villageInputs = villagesLonLat.Select((v, i) => new VillageInput(codes[i], villageNames[i], LocalFrame.LonLat.CreateMultiPolygon([v]))).ToList();
@@ -59,6 +62,22 @@ public sealed class TownshipGenerator(int seed)
         var barrierOut = valley.Lines.SelectMany(l => Parts(OverlayNGRobust.Overlay(l.Line, reach, SpatialFunction.Intersection)).Select(p => (Line: p, l.Kind, l.Name)))
             .Select((b, i) => new GeneratedBarrier($"R{townshipCode}{i + 1:D3}", frame.Line(b.Line), b.Kind, b.Name)).ToList();
         return new GeneratedTownship(township, villageInputs, layers.Buildings, layers.Households, barrierOut, layers.Streets);
+    }
+
+    /// <summary>People walk the spur ridges that part the villages: a farm track (机耕路) across the
+    /// valley floor, then a path (小路) along the crest up to the pass on the township's ridge.</summary>
+    private static void AddRidgePaths(Layers layers, List<LineString> ridges, Valley valley, PlaceNames names)
+    {
+        var river = valley.Lines[0].Line;
+        foreach (var ridge in ridges)
+        {
+            var name = names.Ridge();
+            var pts = ridge.Coordinates;
+            int foot = Array.FindIndex(pts, c => river.Distance(LocalFrame.Metric.CreatePoint(c)) > 250);
+            if (foot < 0) foot = pts.Length - 1;
+            layers.AddStreet(pts[..(foot + 1)], "track", name + "机耕路");
+            layers.AddStreet(pts[foot..], "path", name + "小路");
+        }
     }
 
     //-- One random stream per stage, so a change in one stage leaves the others' draws alone.

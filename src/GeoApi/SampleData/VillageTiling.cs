@@ -1,130 +1,150 @@
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
-using NetTopologySuite.Triangulate;
+using NetTopologySuite.Operation.Polygonize;
 
 namespace GridSpatial.GeoApi.SampleData;
 
-/// <summary>Village (村委会) boundaries that tile the township exactly: Voronoi cells of village
-/// seats spread over the township (the town seat first), bent by a smooth fold-free warp so
-/// borders wander like ridges and streams do, then cut by the outline on the 1e-7° grid. The
-/// township is the union of the pieces, so there is no gap and no overlap by construction.
-/// Each village is one polygon: stray pieces join the neighbour they share most border with.</summary>
+/// <summary>Village (村委会) boundaries as a mountain township draws them: the main river splits
+/// the two banks, and spur ridges (山梁) climbing from the valley floor to the township's ridge
+/// split each bank into side-valley basins of about equal area, one per village. A spur never
+/// crosses a stream, a county road, another spur or the town seat, so each village is a slope
+/// between two ridges with its stream in the middle. The pieces are cut from one noded linework
+/// (outline, river, spurs), so they tile the township exactly; the township is their union on the
+/// 1e-7° grid. Stray pieces (where the river leaves and re-enters the outline) join the
+/// neighbour they share most border with.</summary>
 internal static class VillageTiling
 {
     private static readonly PrecisionModel Grid = new(1e7);
 
-    /// <summary>Village polygons in lon/lat (index 0 around <paramref name="townSeat"/>) and the township.</summary>
-    public static (List<Polygon> Villages, Polygon Township) Create(Polygon outline, Coordinate townSeat, double townClearance, int count, double radius,
-        LocalFrame frame, Random rnd)
+    /// <summary>Village polygons in lon/lat (index 0 holds the town), the township, and the spur
+    /// ridges in the local frame (from the river up to the outline) that the borders follow.</summary>
+    public static (List<Polygon> Villages, Polygon Township, List<LineString> Ridges) Create(Polygon outline, Valley valley, Envelope town, int count,
+        double radius, LocalFrame frame, Random rnd)
     {
-        var seats = Seats(outline, townSeat, townClearance, count, radius, rnd);
-        var voronoi = new VoronoiDiagramBuilder();
-        voronoi.SetSites(seats);
-        var env = outline.EnvelopeInternal.Copy();
-        env.ExpandBy(radius);
-        voronoi.ClipEnvelope = env;
-        var cells = voronoi.GetDiagram(LocalFrame.Metric);
-        var warp = new Warp(radius, rnd);
-        var outlineLonLat = frame.Map(outline);
-        var pieces = new List<Polygon>[seats.Count];
-        for (int i = 0; i < cells.NumGeometries; i++)
-        {
-            var cell = (Polygon)cells.GetGeometryN(i);
-            int k = seats.FindIndex(s => s.Equals2D((Coordinate)cell.UserData));
-            var bent = LocalFrame.Metric.CreatePolygon(Densify(cell.ExteriorRing.Coordinates, 60).Select(warp.Apply).ToArray());
-            var clipped = OverlayNG.Overlay(frame.Map(bent), outlineLonLat, SpatialFunction.Intersection, Grid);
-            pieces[k] = Polygons(clipped).OrderByDescending(p => p.Area).ToList();
-        }
-        var villages = pieces.Select(p => p.Count > 0 ? p[0] : LocalFrame.LonLat.CreatePolygon()).ToList();
-        //-- Strays (a warped cell cut in two by a bay of the outline) join their longest-bordering neighbour.
-        var strays = pieces.SelectMany((p, k) => p.Skip(1).Select(g => (Owner: k, Piece: g))).OrderByDescending(s => s.Piece.Area).ToList();
-        foreach (var (owner, piece) in strays)
-        {
-            int best = Enumerable.Range(0, villages.Count).Where(j => j != owner && !villages[j].IsEmpty)
-                .Select(j => (j, shared: OverlayNG.Overlay(villages[j], piece, SpatialFunction.Intersection, Grid).Length))
-                .OrderByDescending(x => x.shared).ThenBy(x => x.j).FirstOrDefault(x => x.shared > 0, (owner, 0)).j;
-            var merged = Polygons(OverlayNG.Overlay(villages[best], piece, SpatialFunction.Union, Grid));
-            if (merged.Count == 1) villages[best] = merged[0];
-        }
-        var township = Polygons(UnaryUnionNG.Union(LocalFrame.LonLat.BuildGeometry(villages.Where(v => !v.IsEmpty).ToList<Geometry>()), Grid));
-        return (villages, township.OrderByDescending(p => p.Area).First());
-    }
-
-    /// <summary>Best-candidate sampling: each seat is the farthest of 40 random points from the seats
-    /// so far and from the outline, never within <paramref name="townClearance"/> of the town seat.</summary>
-    private static List<Coordinate> Seats(Polygon outline, Coordinate townSeat, double townClearance, int count, double radius, Random rnd)
-    {
-        var seats = new List<Coordinate> { townSeat };
+        var f = LocalFrame.Metric;
         var env = outline.EnvelopeInternal;
-        var edge = new NetTopologySuite.Operation.Distance.IndexedFacetDistance(outline.ExteriorRing);
-        while (seats.Count <= count)
-        {
-            Coordinate? best = null;
-            double bestScore = double.NegativeInfinity;
-            for (int attempt = 0; attempt < 40; attempt++)
+        double north = BankArea(outline, valley, +1), south = BankArea(outline, valley, -1);
+        int nNorth = Math.Clamp((int)Math.Round(count * north / (north + south)), 1, count - 1);
+        var ridges = new List<LineString>();
+        foreach (var (side, slices) in new[] { (+1, nNorth), (-1, count - nNorth) })
+            foreach (var u in SpurPositions(outline, valley, side, slices, rnd))
             {
-                var c = new Coordinate(env.MinX + rnd.NextDouble() * env.Width, env.MinY + rnd.NextDouble() * env.Height);
-                var p = LocalFrame.Metric.CreatePoint(c);
-                if (!outline.Contains(p) || c.Distance(townSeat) < townClearance) continue;
-                double score = Math.Min(seats.Min(s => s.Distance(c)), 2.2 * edge.Distance(p));
-                if (score > bestScore) (best, bestScore) = (c, score);
+                var spur = Spur(outline, valley, town, u, side, ridges, radius, rnd);
+                if (spur is not null) ridges.Add(spur);
             }
-            seats.Add(best ?? new Coordinate(townSeat.X + radius * 0.7 * Math.Cos(seats.Count), townSeat.Y + radius * 0.5 * Math.Sin(seats.Count)));
-        }
-        return seats;
+        var lines = ridges.Select(r => (Geometry)Extend(r, 20)).Append(outline.ExteriorRing).Append(valley.Lines[0].Line).ToList();
+        var polygonizer = new Polygonizer();
+        polygonizer.Add(OverlayNGRobust.Union(f.BuildGeometry(lines)));
+        var pieces = polygonizer.GetPolygons().OfType<Polygon>().Where(p => outline.Contains(p.InteriorPoint)).ToList();
+        while (pieces.Count > count) MergeSmallest(pieces);
+
+        var townCentre = f.CreatePoint(town.Centre);
+        int seat = pieces.FindIndex(p => p.Contains(townCentre));
+        if (seat < 0) seat = pieces.Select((p, i) => (i, d: p.Distance(townCentre))).MinBy(x => x.d).i;
+        //-- The community first, then the villages bank by bank (north first), west to east.
+        var ordered = pieces.Where((_, i) => i != seat)
+            .OrderBy(p => valley.RiverV(p.InteriorPoint.X) < p.InteriorPoint.Y ? 0 : 1).ThenBy(p => p.Centroid.X)
+            .Prepend(pieces[seat]).ToList();
+        var villages = ordered.Select(p => frame.Map(p)).Select(g => g as Polygon ?? Polygons(g).MaxBy(x => x.Area)!).ToList();
+        var township = Polygons(UnaryUnionNG.Union(LocalFrame.LonLat.BuildGeometry(villages.ToList<Geometry>()), Grid));
+        return (villages, township.MaxBy(p => p.Area)!, ridges);
     }
 
-    /// <summary>Points every <paramref name="step"/> metres along a ring. Each segment is
-    /// interpolated from its lexicographically smaller end, so the two cells sharing an edge get
-    /// identical points and stay a tiling after the warp.</summary>
-    private static Coordinate[] Densify(Coordinate[] ring, double step)
+    /// <summary>The area of one bank (north: side +1), from the river to the outline.</summary>
+    private static double BankArea(Polygon outline, Valley valley, int side) =>
+        Columns(outline, valley, side).Sum(c => c.Width);
+
+    /// <summary>The bank's width (along v) at every 40 m of u.</summary>
+    private static List<(double U, double Width)> Columns(Polygon outline, Valley valley, int side)
     {
-        var pts = new List<Coordinate>();
-        for (int i = 1; i < ring.Length; i++)
+        var env = outline.EnvelopeInternal;
+        var list = new List<(double, double)>();
+        for (double u = env.MinX + 20; u < env.MaxX; u += 40)
         {
-            Coordinate a = ring[i - 1], b = ring[i];
-            bool flip = b.CompareTo(a) < 0;
-            var (p, q) = flip ? (b, a) : (a, b);
-            int n = Math.Max(1, (int)Math.Ceiling(p.Distance(q) / step));
-            var seg = Enumerable.Range(0, n).Select(k => new Coordinate(p.X + (q.X - p.X) * k / n, p.Y + (q.Y - p.Y) * k / n)).ToList();
-            seg.Add(q.Copy());
-            if (flip) seg.Reverse();
-            pts.AddRange(seg.Take(n));
+            double v = valley.RiverV(u), far = v + side * 2 * env.Height;
+            var cut = outline.Intersection(LocalFrame.Metric.CreateLineString([new(u, v), new(u, far)]));
+            list.Add((u, cut.Length));
         }
-        pts.Add(pts[0].Copy());
-        return pts.ToArray();
+        return list;
+    }
+
+    /// <summary>Where the spurs leave the river: at the quantiles of the bank's area, jittered.</summary>
+    private static List<double> SpurPositions(Polygon outline, Valley valley, int side, int slices, Random rnd)
+    {
+        var columns = Columns(outline, valley, side);
+        double total = columns.Sum(c => c.Width), sum = 0;
+        var at = new List<double>();
+        int k = 1;
+        foreach (var (u, width) in columns)
+        {
+            sum += width;
+            while (k < slices && sum >= total * k / slices)
+            {
+                at.Add(u);
+                k++;
+            }
+        }
+        double spacing = outline.EnvelopeInternal.Width / slices;
+        return at.Select(u => u + (rnd.NextDouble() - 0.5) * 0.3 * spacing).ToList();
+    }
+
+    /// <summary>A spur ridge from the river at <paramref name="u"/> up to the outline, slanting away
+    /// from the township's middle like the side valleys do; retried a little east and west until it
+    /// meets no stream, county road, other spur or the town (then relaxed to the spurs and the town).</summary>
+    private static LineString? Spur(Polygon outline, Valley valley, Envelope town, double u0, int side, List<LineString> spurs, double radius, Random rnd)
+    {
+        var f = LocalFrame.Metric;
+        var townZone = f.ToGeometry(town).Buffer(120);
+        var water = f.BuildGeometry(valley.Waterways.ToList<Geometry>());
+        var roads = f.BuildGeometry(valley.Roads.Skip(1).ToList<Geometry>());
+        for (int attempt = 0; attempt < 60; attempt++)
+        {
+            bool strict = attempt < 40;
+            double u = u0 + (attempt % 2 == 0 ? 1 : -1) * ((attempt + 1) / 2) * 70;
+            var start = new Coordinate(u, valley.RiverV(u));
+            if (!outline.Contains(f.CreatePoint(start))) continue;
+            double middle = side > 0 && Math.Abs(u - town.Centre.X) < 4 * town.Width ? town.Centre.X : 0;
+            double phi = (68 + 18 * rnd.NextDouble()) * Math.PI / 180;
+            var dir = new Coordinate((u >= middle ? 1 : -1) * Math.Cos(phi), side * Math.Sin(phi));
+            var far = new Coordinate(start.X + dir.X * 3 * radius, start.Y + dir.Y * 3 * radius);
+            var path = f.CreateLineString(Fractal.Path(start, far, rnd, 0.07, 7).ToArray());
+            var clipped = OverlayNGRobust.Overlay(path, outline, SpatialFunction.Intersection);
+            var inside = Enumerable.Range(0, clipped.NumGeometries).Select(clipped.GetGeometryN).OfType<LineString>()
+                .FirstOrDefault(l => l.StartPoint.Coordinate.Distance(start) < 1e-6);
+            if (inside is null || inside.Length < 300) continue;
+            //-- Beyond its first 30 m (which meet the river it starts on) the spur touches no water.
+            var upper = OverlayNGRobust.Overlay(inside, f.CreatePoint(start).Buffer(30), SpatialFunction.Difference);
+            if (upper.Intersects(townZone) || spurs.Any(s => s.Distance(inside) < 150)) continue;
+            if (strict && (upper.Intersects(water) || upper.Intersects(roads))) continue;
+            return inside;
+        }
+        return null;
+    }
+
+    private static void MergeSmallest(List<Polygon> pieces)
+    {
+        var small = pieces.MinBy(p => p.Area)!;
+        pieces.Remove(small);
+        var best = pieces.Select((p, i) => (i, shared: p.Boundary.Intersection(small.Boundary).Length)).MaxBy(x => x.shared);
+        var merged = Polygons(OverlayNGRobust.Overlay(pieces[best.i], small, SpatialFunction.Union));
+        pieces[best.i] = merged.MaxBy(p => p.Area)!;
+    }
+
+    /// <summary>The line lengthened by <paramref name="d"/> metres at both ends, so it is noded where it meets the lines it ends on.</summary>
+    internal static LineString Extend(LineString line, double d)
+    {
+        var c = line.Coordinates.Select(p => p.Copy()).ToArray();
+        static Coordinate Past(Coordinate from, Coordinate to, double d)
+        {
+            double len = from.Distance(to);
+            return len == 0 ? to.Copy() : new Coordinate(to.X + (to.X - from.X) / len * d, to.Y + (to.Y - from.Y) / len * d);
+        }
+        c[0] = Past(c[1], c[0], d);
+        c[^1] = Past(c[^2], c[^1], d);
+        return LocalFrame.Metric.CreateLineString(c);
     }
 
     private static List<Polygon> Polygons(Geometry g) =>
         Enumerable.Range(0, g.NumGeometries).Select(g.GetGeometryN).OfType<Polygon>().Where(p => !p.IsEmpty).ToList();
-
-    /// <summary>A smooth displacement of three sine waves whose slopes sum below 1, so the map is
-    /// one-to-one: cells bend but never fold over each other.</summary>
-    private sealed class Warp
-    {
-        private readonly (double Ax, double Ay, double Kx, double Ky, double Phase)[] _waves;
-
-        public Warp(double radius, Random rnd)
-        {
-            _waves = new (double, double, double, double, double)[3];
-            for (int i = 0; i < _waves.Length; i++)
-            {
-                double amplitude = 0.035 * radius, k = 2 * Math.PI / (0.7 * radius), dirA = rnd.NextDouble() * Math.PI, dirK = rnd.NextDouble() * Math.PI;
-                _waves[i] = (amplitude * Math.Cos(dirA), amplitude * Math.Sin(dirA), k * Math.Cos(dirK), k * Math.Sin(dirK), rnd.NextDouble() * 6.28);
-            }
-        }
-
-        public Coordinate Apply(Coordinate c)
-        {
-            double x = c.X, y = c.Y;
-            foreach (var w in _waves)
-            {
-                double s = Math.Sin(w.Kx * c.X + w.Ky * c.Y + w.Phase);
-                x += w.Ax * s;
-                y += w.Ay * s;
-            }
-            return new Coordinate(x, y);
-        }
-    }
 }

@@ -103,7 +103,7 @@ public class TownshipGeneratorTests
         var buildings = t.Buildings.ToDictionary(b => b.Id);
         Assert.All(t.Households, h => Assert.Equal(h.VillageCode, buildings[h.BuildingId].VillageCode));
         Assert.All(t.Households, h => Assert.InRange(h.Persons, 1, 6));
-        Assert.All(t.Streets, s => Assert.Contains(s.Kind, new[] { "lane", "street", "track", "path", "ditch" }));
+        Assert.All(t.Streets, s => Assert.Contains(s.Kind, new[] { "lane", "street", "track", "path", "ditch", "stream" }));
         Assert.All(t.Barriers, b => Assert.Contains(b.Kind, new[] { "river", "road" }));
     }
 
@@ -153,7 +153,7 @@ public class TownshipGeneratorTests
         var uses = t.Buildings.GroupBy(b => b.Use).ToDictionary(g => g.Key, g => g.Count());
         Assert.True(uses.GetValueOrDefault("school") >= 2 && uses.GetValueOrDefault("market") >= 1 && uses.GetValueOrDefault("shop") >= 10, string.Join(", ", uses));
         var kinds = t.Streets.GroupBy(s => s.Kind).ToDictionary(g => g.Key, g => g.Count());
-        Assert.All(new[] { "lane", "street", "track", "path", "ditch" }, k => Assert.True(kinds.GetValueOrDefault(k) > 0, $"no {k}"));
+        Assert.All(new[] { "lane", "street", "track", "path", "ditch", "stream" }, k => Assert.True(kinds.GetValueOrDefault(k) > 0, $"no {k}"));
         Assert.Contains(t.Barriers, b => b.Kind == "river");
         Assert.True(t.Barriers.Count(b => b.Kind == "road") >= 3, "a provincial road and county roads");
     }
