@@ -21,7 +21,6 @@ public sealed class Tessellation
 {
     private readonly List<Polygon> _pieces = [];
     private readonly List<int> _pieceFace = [];
-    private readonly List<int> _pieceBlock = [];
     private int[] _owner = [];
     private readonly Dictionary<(int, int), double> _shared = [];
     // Shared edges inside one block: no street, barrier or village boundary runs along them.
@@ -100,7 +99,6 @@ public sealed class Tessellation
                 pieces.Add(block);
                 owners.Add(first);
                 _pieceFace.Add(blocks.Face[b]);
-                _pieceBlock.Add(b);
                 continue;
             }
             var added = new List<Coordinate>();
@@ -109,17 +107,18 @@ public sealed class Tessellation
                 pieces.Add(piece);
                 owners.Add(site);
                 _pieceFace.Add(blocks.Face[b]);
-                _pieceBlock.Add(b);
             }
             edgeVertices.Add(block, added);
         }
         firstPiece[^1] = pieces.Count;
+        //-- Pieces are listed block by block: firstPiece holds where each block's run starts.
+        int BlockOf(int piece) { int b = Array.BinarySearch(firstPiece, piece); if (b < 0) return ~b - 1; while (b + 1 < firstPiece.Length && firstPiece[b + 1] == piece) b++; return b; }
         _pieces.AddRange(edgeVertices.Apply(pieces));
         _owner = owners.ToArray();
         foreach (var (pair, length) in SharedEdges.Of(_pieces))
         {
             _shared[pair] = length;
-            if (_pieceBlock[pair.Item1] == _pieceBlock[pair.Item2]) _offGuide[pair] = length;
+            if (BlockOf(pair.Item1) == BlockOf(pair.Item2)) _offGuide[pair] = length;
         }
         RepairOrphans(sites, faces, HomePieces(sites, blocksOfLocation, firstPiece));
     }
