@@ -85,7 +85,7 @@ public static class GeoJsonInputReader
     // types); the Partitioner is given a one-part geometry as that part, as it was before.
     private static Geometry OnePart(Geometry g) => g.NumGeometries == 1 ? g.GetGeometryN(0) : g;
 
-    private static FeatureCollection ReadCollection(string path, string layer)
+    internal static FeatureCollection ReadCollection(string path, string layer)
     {
         try
         {
@@ -116,47 +116,7 @@ public static class GeoJsonInputReader
         }
     }
 
-    /// <summary>Reads an earlier output folder (micro_grids.geojson, assignments.csv, codes.json).</summary>
-    public static PreviousPartition ReadPrevious(string dir)
-    {
-        var mgPath = Path.Combine(dir, "micro_grids.geojson");
-        var fc = ReadCollection(mgPath, "previous");
-        var microGrids = new List<PreviousMicroGrid>(fc.Count);
-        for (int i = 0; i < fc.Count; i++)
-        {
-            var f = fc[i];
-            var code = String(f, "code") ?? throw new InputException("previous", i, null, "code", $"{mgPath}: micro-grid #{i} has no code.");
-            microGrids.Add(new PreviousMicroGrid(code, String(f, "grid_code") ?? code[..^3], String(f, "village_code") ?? "",
-                String(f, "kind") ?? "cluster", f.Geometry, Bool(f, "pinned")));
-        }
-
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        using (var reader = new StreamReader(Path.Combine(dir, "assignments.csv")))
-        {
-            var header = reader.ReadLine();
-            if (header is null || !header.StartsWith("household_id,micro_grid_code", StringComparison.Ordinal))
-                throw new InputException("previous", null, null, "assignments.csv", "assignments.csv must start with the header household_id,micro_grid_code,grid_code.");
-            string? line;
-            while ((line = reader.ReadLine()) is not null)
-            {
-                var cols = Csv.Split(line);
-                if (cols.Count >= 2) map[cols[0]] = cols[1];
-            }
-        }
-
-        int version = 1;
-        IReadOnlyList<CodeRecord> history = [];
-        var codesPath = Path.Combine(dir, "codes.json");
-        if (File.Exists(codesPath))
-        {
-            using var stream = File.OpenRead(codesPath);
-            var file = JsonSerializer.Deserialize<CodesFile>(stream, PartitionJson.Options);
-            if (file is not null) (version, history) = (file.Version, file.Codes);
-        }
-        return new PreviousPartition(version, microGrids, map, history);
-    }
-
-    private static string? String(IFeature f, string name)
+    internal static string? String(IFeature f, string name)
     {
         if (f.Attributes is null || !f.Attributes.Exists(name)) return null;
         return f.Attributes[name] switch
@@ -171,7 +131,7 @@ public static class GeoJsonInputReader
         };
     }
 
-    private static bool Bool(IFeature f, string name) => String(f, name) is "true" or "True" or "1";
+    internal static bool Bool(IFeature f, string name) => String(f, name) is "true" or "True" or "1";
 
     /// <summary>The options file's <c>input_crs</c>, beside the partition's own options.</summary>
     private sealed record CrsSetting(string? InputCrs);

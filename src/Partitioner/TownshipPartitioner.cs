@@ -36,7 +36,11 @@ public sealed class TownshipPartitioner(PartitionOptions options)
     /// <summary>The partition written as <paramref name="version"/>, which its publisher decides
     /// (the store's next version); codes born now are valid from it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A version not after the previous partition's.</exception>
-    public Partition Partition(PartitionInput input, int version)
+    public Partition Partition(PartitionInput input, int version) => Partition(input, version, null);
+
+    /// <summary>As <see cref="Partition(PartitionInput, int)"/>, in <paramref name="projection"/>
+    /// (the whole township's, when <paramref name="input"/> is a part of it) or its own.</summary>
+    internal Partition Partition(PartitionInput input, int version, MetricProjection? projection)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(version, input.Previous?.Version ?? 0);
         Options.Validate();
@@ -50,25 +54,11 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             Progress?.Report(name);
         }
 
-        var projection = MetricProjection.For(input.Township.Boundary);
-        var restorer = new LonLatRestorer(projection, Precision);
-        var township = restorer.ToMetric(input.Township.Boundary);
-        var villages = input.Villages.Count > 0
-            ? input.Villages.OrderBy(v => v.Code, StringComparer.Ordinal).ToList()
-            : [new VillageInput(input.Township.Code + "000", input.Township.Name, input.Township.Boundary)];
-        List<Geometry> villageGeoms = input.Villages.Count > 0
-            ? villages.Select(v => restorer.ToMetric(v.Boundary)).ToList()
-            : [];
+        projection ??= MetricProjection.For(input.Township.Boundary);
+        var (restorer, township, villages, villageGeoms, barriers, streets) = Project(input, projection);
         var households = input.Households
             .Select(h => new Household(h.Id, projection.Forward(h.Location), h.BuildingId, h.Floor, h.Unit))
             .ToList();
-        var barriers = input.Barriers.OrderBy(b => b.Id, StringComparer.Ordinal).Select(b => projection.Forward(b.Line)).ToList();
-        //-- Streets guide borders to within metres: their bends below StreetToleranceM are noise here.
-        var streets = input.Streets.OrderBy(s => s.Id, StringComparer.Ordinal)
-            .Select(s => Precise(DouglasPeuckerSimplifier.Simplify(projection.Forward(s.Line), StreetToleranceM))).ToList();
-        var noded = new BoundaryNoder().Node(township, villageGeoms.Concat(barriers).ToList());
-        villageGeoms = noded.Take(villageGeoms.Count).ToList();
-        barriers = noded.Skip(villageGeoms.Count).ToList();
         Stage("project");
 
         var sites = new SiteBuilder(Options).Build(households);
@@ -198,6 +188,31 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             villages.Select(v => new VillageUnit(v.Code, v.Name, v.Boundary)).ToList(),
             gridOut, mgOut, assignments, history, report with { ElapsedMs = new Dictionary<string, long>(elapsed) });
     }
+
+    /// <summary>The inputs in <paramref name="projection"/>'s metres: township and village
+    /// boundaries (their vertices remembered for the way back), villages in code order (the
+    /// township itself, segment 000, when none are given; no village geometries then), barriers
+    /// noded with the boundaries, and streets simplified to <see cref="StreetToleranceM"/>.</summary>
+    internal static Projected Project(PartitionInput input, MetricProjection projection)
+    {
+        var restorer = new LonLatRestorer(projection, Precision);
+        var township = restorer.ToMetric(input.Township.Boundary);
+        var villages = input.Villages.Count > 0
+            ? input.Villages.OrderBy(v => v.Code, StringComparer.Ordinal).ToList()
+            : [new VillageInput(input.Township.Code + "000", input.Township.Name, input.Township.Boundary)];
+        List<Geometry> villageGeoms = input.Villages.Count > 0
+            ? villages.Select(v => restorer.ToMetric(v.Boundary)).ToList()
+            : [];
+        var barriers = input.Barriers.OrderBy(b => b.Id, StringComparer.Ordinal).Select(b => projection.Forward(b.Line)).ToList();
+        //-- Streets guide borders to within metres: their bends below StreetToleranceM are noise here.
+        var streets = input.Streets.OrderBy(s => s.Id, StringComparer.Ordinal)
+            .Select(s => Precise(DouglasPeuckerSimplifier.Simplify(projection.Forward(s.Line), StreetToleranceM))).ToList();
+        var noded = new BoundaryNoder().Node(township, villageGeoms.Concat(barriers).ToList());
+        return new Projected(restorer, township, villages, noded.Take(villageGeoms.Count).ToList(), noded.Skip(villageGeoms.Count).ToList(), streets);
+    }
+
+    internal sealed record Projected(LonLatRestorer Restorer, Geometry Township, List<VillageInput> Villages, List<Geometry> VillageGeoms,
+        List<Geometry> Barriers, List<Geometry> Streets);
 
     private List<MicroGridDraft> MakeDrafts(IReadOnlyList<Site> sites, List<List<int>> clusters, IReadOnlyDictionary<int, List<int>> attached, int emptyUnits,
         IReadOnlyDictionary<string, string>? previous)

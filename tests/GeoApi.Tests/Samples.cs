@@ -123,20 +123,30 @@ internal static class Samples
 
     /// <summary>Redraws a cluster micro-grid of the township's current version a little larger
     /// (buffered by ~20 m): a staff edit, so the current version no longer is what a recompute
-    /// of the same data computes, and a forced recompute has something to publish.</summary>
+    /// of the same data computes, and a forced recompute has something to publish. The first
+    /// cluster (by code) whose larger outline the editor accepts is redrawn: one that would cut a
+    /// neighbour in two is refused (422), as staff would see.</summary>
     public static async Task RedrawAsync(HttpClient http, Npgsql.NpgsqlDataSource db, string township)
     {
-        var (micro, _, _) = await ClusterHouseholdAsync(db, township);
         await using var cmd = db.CreateCommand("""
-            SELECT ST_AsGeoJSON(ST_Buffer(m.geom, 0.0002)) FROM current_micro_grid m JOIN township_state s ON s.township_code = m.township_code
-            WHERE m.township_code = $1 AND m.code = $2
+            SELECT m.code, ST_AsGeoJSON(ST_Buffer(m.geom, 0.0002)) FROM current_micro_grid m
+            WHERE m.township_code = $1 AND m.kind = 'cluster' ORDER BY m.code LIMIT 20
             """);
         cmd.Parameters.AddWithValue(township);
-        cmd.Parameters.AddWithValue(micro);
-        var drawn = (string)(await cmd.ExecuteScalarAsync())!;
-        using var response = await http.PutAsync(new Uri($"/api/codes/{micro}/geometry", UriKind.Relative),
-            new StringContent($$"""{"geometry": {{drawn}}, "reason": "test redraw"}""", Encoding.UTF8, "application/json"));
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"redraw of {micro}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var candidates = new List<(string Code, string Drawn)>();
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) candidates.Add((r.GetString(0).Trim(), r.GetString(1)));
+        Assert.True(candidates.Count > 0, $"township {township} has no cluster micro-grid");
+        var refused = new List<string>();
+        foreach (var (micro, drawn) in candidates)
+        {
+            using var response = await http.PutAsync(new Uri($"/api/codes/{micro}/geometry", UriKind.Relative),
+                new StringContent($$"""{"geometry": {{drawn}}, "reason": "test redraw"}""", Encoding.UTF8, "application/json"));
+            if (response.StatusCode == HttpStatusCode.Created) return;
+            Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"redraw of {micro}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            refused.Add(micro);
+        }
+        Assert.Fail($"every redraw was refused: {string.Join(", ", refused)}");
     }
 
     /// <summary>Waits (up to <paramref name="timeout"/>) until every township has a current

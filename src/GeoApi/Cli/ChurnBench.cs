@@ -1,5 +1,6 @@
 using System.Globalization;
 using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.Incremental;
 using GridSpatial.Partitioner.Files;
 using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.MicroGrids;
@@ -21,18 +22,15 @@ internal static class ChurnBench
 
     public static Row Measure(string name, PartitionInput input, double fraction, int seed)
     {
-        var partitioner = new TownshipPartitioner(new PartitionOptions());
-        var first = partitioner.Partition(input);
+        var options = new PartitionOptions();
+        var first = new TownshipPartitioner(options).Partition(input);
         var dir = Directory.CreateTempSubdirectory("gridspatial-churn-");
         try
         {
             PartitionWriter.Write(first, dir.FullName);
-            var churned = input with
-            {
-                Households = Churn(input.Households, input.Township.Boundary, fraction, seed),
-                Previous = GeoJsonInputReader.ReadPrevious(dir.FullName),
-            };
-            var after = partitioner.Partition(churned);
+            var published = PartitionReader.Read(dir.FullName);
+            var churned = input with { Households = Churn(input.Households, input.Township.Boundary, fraction, seed) };
+            var after = new LocalRecompute(options).Recompute(churned, published, published.Version + 1).Partition;
             var clusters = after.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster).ToList();
             return new Row(name, input.Households.Count, after,
                 clusters.Count(m => m.HouseholdCount is < 5 or > 15), clusters.Count);

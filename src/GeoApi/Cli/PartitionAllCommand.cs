@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
 using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.Incremental;
 using GridSpatial.Partitioner.Files;
 using Spectre.Console;
 
@@ -47,8 +48,12 @@ public static class PartitionAllCommand
                     try
                     {
                         var previous = Path.Combine(output, name);
-                        var inputs = InputCrs.ToWgs84(TownshipFiles.InFolder(dir, File.Exists(Path.Combine(previous, "assignments.csv")) ? previous : null).Read(), crs);
-                        var p = new TownshipPartitioner(options).Partition(inputs);
+                        var files = TownshipFiles.InFolder(dir, File.Exists(Path.Combine(previous, "assignments.csv")) ? previous : null);
+                        var published = files.ReadPrevious();
+                        var inputs = InputCrs.ToWgs84(files.Read(published), crs);
+                        var p = published is null
+                            ? new TownshipPartitioner(options).Partition(inputs)
+                            : new LocalRecompute(options).Recompute(inputs, published, published.Version + 1).Partition;
                         PartitionWriter.Write(p, previous);
                         Interlocked.Add(ref households, p.Assignments.Count);
                     }

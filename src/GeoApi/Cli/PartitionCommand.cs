@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.Incremental;
 using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.Files;
 
@@ -16,20 +17,25 @@ public static class PartitionCommand
         var options = new Option<string>("--options") { Description = "partition options (snake_case JSON, README)", HelpName = "O.json" };
         var inputCrs = new Option<string>("--input-crs") { Description = "coordinates of the input files", HelpName = "wgs84|gcj02" };
         var quiet = new Option<bool>("--quiet") { Description = "no progress on standard error" };
+        var whole = new Option<bool>("--whole") { Description = "with --previous: recompute every grid, not only those whose households changed" };
         var outDir = new Option<string>("--out") { Description = "the output folder", HelpName = "DIR", Required = true };
         var command = new Command("partition", "partitions one township, no database; writes the DESIGN §4 folder and prints a one-line summary");
-        foreach (var o in files.All.Concat([options, inputCrs, quiet, outDir])) command.Options.Add(o);
-        command.SetAction(p => Run(files.Files(p)!, p.GetValue(options), p.GetValue(inputCrs), p.GetValue(quiet), p.GetRequiredValue(outDir)));
+        foreach (var o in files.All.Concat([options, inputCrs, quiet, whole, outDir])) command.Options.Add(o);
+        command.SetAction(p => Run(files.Files(p)!, p.GetValue(options), p.GetValue(inputCrs), p.GetValue(quiet), p.GetValue(whole), p.GetRequiredValue(outDir)));
         return command;
     }
 
-    private static int Run(TownshipFiles files, string? optionsFile, string? inputCrs, bool quiet, string outDir)
+    private static int Run(TownshipFiles files, string? optionsFile, string? inputCrs, bool quiet, bool whole, string outDir)
     {
         var (options, fileCrs) = optionsFile is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptionsFile(new PartitionOptions());
-        var input = InputCrs.ToWgs84(files.Read(), inputCrs ?? fileCrs);
+        var previous = files.ReadPrevious();
+        var input = InputCrs.ToWgs84(files.Read(previous), inputCrs ?? fileCrs);
         var progress = quiet ? null : new Progress<string>(stage => Console.Error.WriteLine($"  {stage} done"));
         var clock = Stopwatch.StartNew();
-        var partition = new TownshipPartitioner(options) { Progress = progress }.Partition(input);
+        //-- With a previous partition, only the grids whose households changed are recomputed (DESIGN §8).
+        var partition = previous is null || whole
+            ? new TownshipPartitioner(options) { Progress = progress }.Partition(input)
+            : new LocalRecompute(options).Recompute(input, previous, previous.Version + 1).Partition;
         PartitionWriter.Write(partition, outDir);
         var r = partition.Report;
         var stability = r.CodeStability is { } s ? FormattableString.Invariant($"stability {s:P2}; ") : "";

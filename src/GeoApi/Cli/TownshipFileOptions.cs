@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Files;
 
 namespace GridSpatial.GeoApi.Cli;
@@ -44,13 +45,20 @@ public sealed record TownshipFiles(string Township, string Households, string? B
             F("buildings.geojson"), F("barriers.geojson"), F("streets.geojson"), F("villages.geojson"), previous);
     }
 
-    public Partitioner.Inputs.PartitionInput Read() => new(
+    /// <summary>The inputs, with the <c>--previous</c> folder's partition as previous when one is named.</summary>
+    public Partitioner.Inputs.PartitionInput Read() => Read(Previous is { } p ? PartitionReader.Read(p) : null);
+
+    /// <summary>The partition of the <c>--previous</c> folder, or null when none is named.</summary>
+    public Partition? ReadPrevious() => Previous is { } p ? PartitionReader.Read(p) : null;
+
+    /// <summary>The inputs with <paramref name="previous"/> (read by <see cref="ReadPrevious"/>) as previous.</summary>
+    public Partitioner.Inputs.PartitionInput Read(Partition? previous) => new(
         GeoJsonInputReader.ReadTownship(Township),
         GeoJsonInputReader.ReadHouseholds(Households),
         Buildings is { } b ? GeoJsonInputReader.ReadBuildings(b) : [],
         Barriers is { } r ? GeoJsonInputReader.ReadBarriers(r) : [],
         Villages is { } v ? GeoJsonInputReader.ReadVillages(v) : [],
-        Previous is { } p ? GeoJsonInputReader.ReadPrevious(p) : null)
+        previous is null ? null : Partitioner.Inputs.PreviousPartition.Of(previous))
     {
         Streets = Streets is { } s ? GeoJsonInputReader.ReadStreets(s) : [],
     };

@@ -1,6 +1,7 @@
 using GridSpatial.Partitioner.Codes;
 using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.Projection;
+using GridSpatial.Partitioner.Territories;
 using NetTopologySuite.Geometries;
 using CoverageUnion = NetTopologySuite.Coverage.CoverageUnion;
 

@@ -1,4 +1,6 @@
+using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.MicroGrids;
+using GridSpatial.Partitioner.Projection;
 using NetTopologySuite.Geometries;
 
 namespace GridSpatial.Partitioner.Quality;
@@ -17,7 +19,37 @@ internal sealed record MeasuredPartition(
     IReadOnlyList<MeasuredMembers> Members,
     IReadOnlyList<MeasuredGrid> Grids,
     IReadOnlyList<Geometry>? Guides,
-    MeasuredPrevious? Previous);
+    MeasuredPrevious? Previous)
+{
+    /// <summary>A finished partition in lon/lat (an edit's, a local recompute's) as the figures see
+    /// it: each territory once (floor runs share theirs), projected by <paramref name="projection"/>;
+    /// stability against <paramref name="before"/>.</summary>
+    public static MeasuredPartition Of(Partition p, Partition before, Geometry township, IReadOnlyList<HouseholdInput> households,
+        IReadOnlyList<Coordinate> metricHouseholds, MetricProjection projection, IReadOnlyList<Geometry>? guides)
+    {
+        var units = p.MicroGrids.GroupBy(m => m.Territory).Select(g => (LonLat: g.Key, Territory: projection.Forward(g.Key), Codes: g.Select(m => m.Code).ToList())).ToList();
+        var unitOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int u = 0; u < units.Count; u++) foreach (var c in units[u].Codes) unitOf[c] = u;
+        var location = new Dictionary<string, Coordinate>(households.Count, StringComparer.Ordinal);
+        for (int i = 0; i < households.Count; i++) location[households[i].Id] = metricHouseholds[i];
+        var gridIndex = p.Grids.Select((g, i) => (g.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal);
+        return new MeasuredPartition(
+            township,
+            households.Select(h => h.Id).ToList(),
+            p.Assignments,
+            units.Select(u => u.Territory).ToList(),
+            p.MicroGrids.Select(m => new MeasuredMicroGrid(m.Code, m.Kind, m.HouseholdCount, unitOf[m.Code], gridIndex.GetValueOrDefault(m.GridCode, -1))).ToList(),
+            p.Assignments.GroupBy(a => a.MicroGridCode, StringComparer.Ordinal)
+                .Select(g => new MeasuredMembers(unitOf[g.Key], g.Select(a => location[a.HouseholdId]).ToList())).ToList(),
+            p.Grids.Select(g => new MeasuredGrid(g.HouseholdCount, projection.Forward(g.Territory))).ToList(),
+            guides,
+            new MeasuredPrevious(
+                before.Assignments.ToDictionary(a => a.HouseholdId, a => a.MicroGridCode, StringComparer.Ordinal),
+                before.MicroGrids.ToDictionary(m => m.Code, m => (Geometry?)m.Territory, StringComparer.Ordinal),
+                units.Select(u => u.LonLat).ToList(),
+                projection.Forward));
+    }
+}
 
 /// <summary>A micro-grid: its code, kind, household count, territory unit and grid (an index into
 /// the grids, -1 when its grid is missing).</summary>

@@ -1,5 +1,6 @@
 using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Editing;
+using GridSpatial.Partitioner.Incremental;
 
 namespace GridSpatial.GeoApi.Features.Partitions;
 
@@ -23,9 +24,7 @@ public sealed class PartitionRecompute(PartitionStore store, PartitionOptions op
                 return new Result(PartitionStore.Outcome.Unchanged, loaded.CurrentVersion, loaded.DataVersion, attempt);
             }
             var skipped = new List<string>();
-            var partition = await Infrastructure.Background.Run(() => new PartitionEditor(options).KeepPinned(
-                new TownshipPartitioner(options).Partition(loaded.Input, loaded.NextVersion), loaded.Input.Township, loaded.Input.Households,
-                loaded.Pinned, loaded.Input.Previous?.MicroGridOfHousehold, skipped), ct);
+            var partition = await Infrastructure.Background.Run(() => Compute(loaded, force, skipped), ct);
             if (skipped.Count > 0)
                 logger.LogWarning("Township {Township}: pinned units {Codes} could not be kept as drawn", townshipCode, string.Join(", ", skipped));
             bool unchangedData = loaded.CurrentDataVersion == loaded.DataVersion;
@@ -40,4 +39,20 @@ public sealed class PartitionRecompute(PartitionStore store, PartitionOptions op
             force = true;
         }
     }
+
+    /// <summary>The partition to publish: only the grids whose households changed recomputed (a
+    /// forced run, or a township never partitioned, recomputes every grid), then the units staff
+    /// pinned in the recomputed grids given back the territories they drew.</summary>
+    private Partition Compute(PartitionStore.Loaded loaded, bool force, List<string> skipped)
+    {
+        var (partition, recomputed) = loaded.Published is { } published && !force
+            ? new LocalRecompute(options).Recompute(loaded.Input, published, loaded.NextVersion)
+            : new LocalRecompute.Result(new TownshipPartitioner(options).Partition(loaded.Input, loaded.NextVersion), AllGrids(loaded.Published));
+        var pinned = loaded.Pinned.Where(p => loaded.Published is null || recomputed.Contains(p.Code[..15])).ToList();
+        return new PartitionEditor(options).KeepPinned(partition, loaded.Input.Township, loaded.Input.Households,
+            pinned, loaded.Input.Previous?.MicroGridOfHousehold, skipped);
+    }
+
+    private static HashSet<string> AllGrids(Partition? published) =>
+        published?.Grids.Select(g => g.Code).ToHashSet(StringComparer.Ordinal) ?? [];
 }

@@ -25,7 +25,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
 
     /// <summary>A township's inputs, with the units staff pinned in the current version (grids and micro-grids, lon/lat).</summary>
     public sealed record Loaded(PartitionInput Input, long DataVersion, int? CurrentVersion, long? CurrentDataVersion,
-        IReadOnlyList<(string Code, Geometry Territory)> Pinned)
+        IReadOnlyList<(string Code, Geometry Territory)> Pinned, Partition? Published)
     {
         /// <summary>The version a partition computed from these inputs is published as.</summary>
         public int NextVersion => NextAfter(CurrentVersion);
@@ -53,27 +53,13 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         var streets = await ReadList(conn, tx, "SELECT id, geom, kind FROM street WHERE township_code = $1", townshipCode, null,
             r => new StreetInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
 
-        PreviousPartition? previous = null;
-        var pinned = new List<(string, Geometry)>();
-        if (current is { } v)
-        {
-            pinned.AddRange(await ReadList(conn, tx, """
-                SELECT code, geom FROM current_grid WHERE township_code = $1 AND pinned
-                UNION ALL SELECT code, geom FROM current_micro_grid WHERE township_code = $1 AND pinned
-                """, townshipCode, null, r => (r.GetString(0).Trim(), Single(r.GetFieldValue<Geometry>(1))), ct));
-            var mgs = await ReadList(conn, tx, "SELECT code, grid_code, village_code, kind, geom, pinned FROM current_micro_grid WHERE township_code = $1", townshipCode, null,
-                r => new PreviousMicroGrid(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<Geometry>(4), r.GetBoolean(5)), ct);
-            var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (h, c) in await ReadList(conn, tx, "SELECT household_id, micro_grid_code FROM current_assignment WHERE township_code = $1", townshipCode, null,
-                         r => (r.GetString(0), r.GetString(1)), ct))
-                map[h] = c;
-            var history = await ReadList(conn, tx, "SELECT code, level, parent, valid_from, valid_to, predecessors, successors FROM code_registry WHERE township_code = $1", townshipCode, null,
-                r => new CodeRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
-                    r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6)), ct);
-            previous = new PreviousPartition(v, mgs, map, history);
-        }
+        //-- The published partition: the base for stable codes and for recomputing only what changed.
+        var published = current is not null ? await ReadPublished(conn, tx, state, ct) : null;
+        var pinned = published is null ? [] : published.Grids.Where(g => g.Pinned).Select(g => (g.Code, g.Territory))
+            .Concat(published.MicroGrids.Where(m => m.Pinned).Select(m => (m.Code, m.Territory))).ToList();
         await tx.CommitAsync(ct);
-        return new Loaded(new PartitionInput(township, households, buildings, barriers, villages, previous) { Streets = streets }, dataVersion, current, currentData, pinned);
+        var previous = published is null ? null : PreviousPartition.Of(published);
+        return new Loaded(new PartitionInput(township, households, buildings, barriers, villages, previous) { Streets = streets }, dataVersion, current, currentData, pinned, published);
     }
 
     /// <summary>The township's published partition, whole (territories in lon/lat), with the
@@ -92,6 +78,18 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         if (state.CurrentVersion is not { } version)
             throw new Infrastructure.ApiException(409, "Not partitioned", $"Township {townshipCode} has no published partition to edit yet.", new() { ["field"] = "code" });
         var (township, dataVersion, partitionData) = (state.Township, state.DataVersion, state.PartitionDataVersion!.Value);
+        var partition = await ReadPublished(conn, tx, state, ct);
+        var households = await ReadHouseholds(conn, tx, townshipCode, ct);
+        await tx.CommitAsync(ct);
+        return new Current(partition, township, households, dataVersion, partitionData);
+    }
+
+    /// <summary>The township's published partition, whole: grids, micro-grids (floor runs sharing one
+    /// territory object, as the partitioner made them), assignments, code history and report.</summary>
+    private static async Task<Partition> ReadPublished(NpgsqlConnection conn, NpgsqlTransaction tx, State state, CancellationToken ct)
+    {
+        var townshipCode = state.Township.Code;
+        var version = state.CurrentVersion!.Value;
         var report = JsonSerializer.Deserialize<QualityReport>(state.Report!, PartitionJson.Options)!;
         var villages = await ReadList(conn, tx, "SELECT code, name, geom FROM village WHERE township_code = $1 ORDER BY code", townshipCode, null,
             r => new VillageUnit(r.GetString(0), r.GetString(1), r.GetFieldValue<Geometry>(2)), ct);
@@ -117,10 +115,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         var codes = await ReadList(conn, tx, "SELECT code, level, parent, valid_from, valid_to, predecessors, successors FROM code_registry WHERE township_code = $1 ORDER BY code", townshipCode, null,
             r => new CodeRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
                 r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6)), ct);
-        var households = await ReadHouseholds(conn, tx, townshipCode, ct);
-        await tx.CommitAsync(ct);
-        var partition = new Partition(townshipCode, township.Name, version, villages, grids, micro, assignments, codes, report);
-        return new Current(partition, township, households, dataVersion, partitionData);
+        return new Partition(townshipCode, state.Township.Name, version, villages, grids, micro, assignments, codes, report);
     }
 
     private sealed record State(TownshipInput Township, long DataVersion, int? CurrentVersion, long? PartitionDataVersion, string? Report);

@@ -2,7 +2,7 @@ using GridSpatial.Partitioner.Projection;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
 
-namespace GridSpatial.Partitioner.Editing;
+namespace GridSpatial.Partitioner.Territories;
 
 /// <summary>Puts an edit's new vertices into the untouched territories whose edges they lie on.
 /// Where a redrawn boundary meets a parent's border, the edited units gain a vertex on that

@@ -1,0 +1,72 @@
+using GridSpatial.Partitioner.Households;
+using GridSpatial.Partitioner.Inputs;
+using GridSpatial.Partitioner.MicroGrids;
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+
+namespace GridSpatial.Partitioner.Incremental;
+
+/// <summary>The grids of a published partition whose households changed: a grid is changed when a
+/// household was added to it or removed from it, moved into, out of or within it across a
+/// micro-grid border, stands on its border, or no longer fits the building, floors or unit of its
+/// micro-grid (and every grid of a building whose households are now split between its building
+/// micro-grids and clusters). A household that moved inside its own micro-grid's territory changes
+/// nothing: its territory holds it still.</summary>
+internal static class ChangedGrids
+{
+    /// <summary>The codes of the changed grids; null when a household stands outside every
+    /// territory (the township itself changed: only a whole recompute can say).</summary>
+    public static HashSet<string>? Of(IReadOnlyList<HouseholdInput> households, Partition current)
+    {
+        var index = new STRtree<(IndexedPointInAreaLocator Locator, List<MicroGrid> MicroGrids)>();
+        foreach (var unit in current.MicroGrids.GroupBy(m => m.Territory))
+        {
+            var territory = unit.Key;
+            index.Insert(territory.EnvelopeInternal, (new IndexedPointInAreaLocator(territory), unit.ToList()));
+        }
+        var microGrid = current.MicroGrids.ToDictionary(m => m.Code, StringComparer.Ordinal);
+        var ownMicroGrids = current.MicroGrids.Where(m => m.Kind != MicroGridKind.Cluster && m.BuildingId is not null)
+            .Select(m => m.BuildingId!).ToHashSet(StringComparer.Ordinal);
+        var before = current.Assignments.ToDictionary(a => a.HouseholdId, a => a.MicroGridCode, StringComparer.Ordinal);
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var h in households)
+        {
+            present.Add(h.Id);
+            var holding = index.Query(new Envelope(h.Location))
+                .Select(x => (x.MicroGrids, At: x.Locator.Locate(h.Location)))
+                .Where(x => x.At != Location.Exterior).ToList();
+            if (holding.Count == 0) return null;
+            var was = before.TryGetValue(h.Id, out var code) ? microGrid.GetValueOrDefault(code) : null;
+            if (was is not null && holding is [{ At: Location.Interior } only] && only.MicroGrids.Contains(was) && Fits(h, was, ownMicroGrids)) continue;
+            foreach (var x in holding) changed.UnionWith(x.MicroGrids.Select(m => m.GridCode));
+            if (was is not null) changed.Add(was.GridCode);
+            else if (code is not null) changed.Add(code[..^3]);
+        }
+        foreach (var (id, code) in before)
+            if (!present.Contains(id)) changed.Add(microGrid.TryGetValue(code, out var m) ? m.GridCode : code[..^3]);
+
+        //-- A building whose households are now partly in its own micro-grids and partly in clusters
+        //-- (one gained or lost the building id): the split between them is the partitioner's to make again.
+        foreach (var building in households.Where(h => !string.IsNullOrEmpty(h.BuildingId) && before.ContainsKey(h.Id))
+                     .GroupBy(h => h.BuildingId!, StringComparer.Ordinal))
+        {
+            var was = building.Select(h => microGrid.GetValueOrDefault(before[h.Id])).Where(m => m is not null).ToList();
+            if (was.Select(m => m!.BuildingId == building.Key && m.Kind != MicroGridKind.Cluster).Distinct().Count() > 1)
+                changed.UnionWith(was.Select(m => m!.GridCode));
+        }
+        return changed;
+    }
+
+    /// <summary>Whether the household still belongs where it was put: a floor run holds its
+    /// building's households on its floors (and unit) only; a household of a building with micro-grids
+    /// of its own stands in one of them (a building's micro-grid also holds the houses attached to it).</summary>
+    private static bool Fits(HouseholdInput h, MicroGrid m, HashSet<string> ownMicroGrids) => m.Kind switch
+    {
+        MicroGridKind.Floor => string.Equals(h.BuildingId, m.BuildingId, StringComparison.Ordinal)
+            && (m.FloorFrom is null || h.Floor is null || h.Floor >= m.FloorFrom && h.Floor <= m.FloorTo)
+            && string.Equals(BuildingUnit.Normalize(h.Unit), m.Unit, StringComparison.Ordinal),
+        _ => string.Equals(h.BuildingId, m.BuildingId, StringComparison.Ordinal) || h.BuildingId is null || !ownMicroGrids.Contains(h.BuildingId),
+    };
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.Inputs;
+using GridSpatial.Partitioner.Projection;
+using GridSpatial.Partitioner.Quality;
+using GridSpatial.Partitioner.Territories;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+using NetTopologySuite.Algorithm.Locate;
+
+namespace GridSpatial.Partitioner.Incremental;
+
+/// <summary>Recomputes only the grids whose households changed (DESIGN §8): their land is
+/// partitioned afresh as a township of its own, with the published partition of those grids as
+/// previous (so unchanged micro-grids in them keep their territories and codes), and every other
+/// grid, micro-grid and assignment is carried over as published, vertex for vertex. When a
+/// recomputed grid leaves its size band (or the grids' number changes), the neighbours in its
+/// village are recomputed with it, a few times at most. The report is measured on the whole
+/// township, as after a whole recompute.</summary>
+public sealed class LocalRecompute(PartitionOptions options)
+{
+    /// <summary>The partition, and the codes of the published grids it recomputed (none when no
+    /// household changed: the partition is then the published one, as the next version).</summary>
+    public sealed record Result(Partition Partition, IReadOnlySet<string> Recomputed);
+
+    /// <summary>Times the recomputed land may widen to the neighbours of a grid out of its band.</summary>
+    private const int Widenings = 3;
+
+    /// <summary>The partition that follows <paramref name="current"/>: the local recompute when the
+    /// change can be confined, else the whole township recomputed with <paramref name="current"/> as
+    /// previous (codes stay stable; every grid counts as recomputed).</summary>
+    public Result Recompute(PartitionInput input, Partition current, int version) =>
+        Partition(input, current, version)
+        ?? new Result(new TownshipPartitioner(options).Partition(input with { Previous = PreviousPartition.Of(current) }, version),
+            current.Grids.Select(g => g.Code).ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>The partition of <paramref name="input"/> that follows <paramref name="current"/> as
+    /// <paramref name="version"/>; null when the change cannot be confined to some grids (a household
+    /// outside every territory, every grid changed, grids whose land does not unite): then only a
+    /// whole recompute can give it.</summary>
+    public Result? Partition(PartitionInput input, Partition current, int version)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(version, current.Version);
+        options.Validate();
+        InputValidator.Validate(input);
+        var clock = Stopwatch.StartNew();
+        var elapsed = new Dictionary<string, long>();
+        void Stage(string name)
+        {
+            elapsed[name] = clock.ElapsedMilliseconds;
+            clock.Restart();
+        }
+
+        var grids = ChangedGrids.Of(input.Households, current);
+        if (grids is null) return null;
+        Stage("changes");
+        var projection = MetricProjection.For(input.Township.Boundary);
+        var merged = current with { Version = version };
+        for (int widening = 0; grids.Count > 0; widening++)
+        {
+            if (grids.Count == current.Grids.Count) return null;
+            //-- Each connected group of grids is partitioned on its own: a region in two pieces would
+            //-- give a village's empty land one territory in two pieces.
+            merged = current with { Version = version };
+            var outOfBand = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var group in Groups(current, grids))
+            {
+                var region = Region.Of(input, merged, group, current.Version);
+                if (region is null) return null;
+                var part = new TownshipPartitioner(options).Partition(region.Input, version, projection);
+                if (!InBand(part, group.Count)) outOfBand.UnionWith(group);
+                merged = Merge(merged, part, region, projection, version);
+            }
+            if (outOfBand.Count == 0 || widening == Widenings) break;
+            var wider = WithNeighbours(current, grids, outOfBand);
+            if (wider.Count == grids.Count) break;
+            grids = wider;
+        }
+        Stage("partition");
+        var report = Report(input, merged, current, projection, elapsed);
+        return new Result(merged with { Report = report }, grids);
+    }
+
+    /// <summary>Whether the recomputed land came out as as many grids as it was, each in its band.</summary>
+    private bool InBand(Partition part, int grids) =>
+        part.Grids.Count == grids && part.Grids.All(g => g.HouseholdCount >= options.GridMin && g.HouseholdCount <= options.GridMax);
+
+    /// <summary><paramref name="grids"/> and the grids of the same village that share a border with one of <paramref name="around"/>.</summary>
+    private static HashSet<string> WithNeighbours(Partition current, HashSet<string> grids, HashSet<string> around)
+    {
+        var chosen = current.Grids.Where(g => around.Contains(g.Code)).ToList();
+        var result = new HashSet<string>(grids, StringComparer.Ordinal);
+        foreach (var g in current.Grids.Where(g => !grids.Contains(g.Code)))
+            if (chosen.Any(c => c.VillageCode == g.VillageCode && Touch(c, g))) result.Add(g.Code);
+        return result;
+    }
+
+    /// <summary><paramref name="grids"/> in groups that share borders, each in code order, the groups by their first code.</summary>
+    private static List<HashSet<string>> Groups(Partition current, HashSet<string> grids)
+    {
+        var chosen = current.Grids.Where(g => grids.Contains(g.Code)).OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
+        var group = new int[chosen.Count];
+        for (int i = 0; i < chosen.Count; i++) group[i] = i;
+        int Find(int i) => group[i] == i ? i : group[i] = Find(group[i]);
+        for (int i = 0; i < chosen.Count; i++)
+            for (int j = i + 1; j < chosen.Count; j++)
+                if (Touch(chosen[i], chosen[j])) group[Math.Max(Find(i), Find(j))] = Math.Min(Find(i), Find(j));
+        return Enumerable.Range(0, chosen.Count).GroupBy(Find).OrderBy(g => g.Key)
+            .Select(g => g.Select(i => chosen[i].Code).ToHashSet(StringComparer.Ordinal)).ToList();
+    }
+
+    private static bool Touch(Grid a, Grid b) =>
+        a.Territory.EnvelopeInternal.Intersects(b.Territory.EnvelopeInternal) && a.Territory.Intersects(b.Territory);
+
+    /// <summary>The published partition with the region's grids replaced by <paramref name="part"/>:
+    /// the vertices the region's new borders put on its edge go into the neighbours across it (a
+    /// valid coverage shares vertices), and the code history takes the region's records for its own
+    /// codes and the published records for every other.</summary>
+    private static Partition Merge(Partition current, Partition part, Region region, MetricProjection projection, int version)
+    {
+        var grids = region.Grids;
+        var edge = new HashSet<Coordinate>(region.Input.Township.Boundary.Coordinates);
+        var inserter = new VertexInserter(projection, part.MicroGrids.Select(m => m.Territory).Distinct()
+            .SelectMany(t => t.Coordinates).Where(c => !edge.Contains(c)).Distinct()
+            .Select(c => (projection.Forward(c), c)));
+        var micro = current.MicroGrids.Where(m => !grids.Contains(m.GridCode)).Select(m => m with { Territory = inserter.Apply(m.Territory) })
+            .Concat(part.MicroGrids).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
+        var gridsOut = current.Grids.Where(g => !grids.Contains(g.Code)).Select(g => g with { Territory = inserter.Apply(g.Territory) })
+            .Concat(part.Grids).OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
+        var assignments = current.Assignments.Where(a => !grids.Contains(a.GridCode)).Concat(part.Assignments)
+            .OrderBy(a => a.HouseholdId, StringComparer.Ordinal).ToList();
+
+        var published = current.Codes.Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+        bool Region(string code) => !published.Contains(code) || grids.Contains(code.Length > 15 ? code[..15] : code);
+        var codes = current.Codes.Where(r => !Region(r.Code)).Concat(part.Codes.Where(r => Region(r.Code)))
+            .OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
+        return current with { Version = version, Grids = gridsOut, MicroGrids = micro, Assignments = assignments, Codes = codes };
+    }
+
+    /// <summary>The whole township's report, as a whole recompute measures it: territories and
+    /// assignments, border shares on the streets and barriers, barrier crossings over the barrier
+    /// faces; stranded hamlets carried from the published version.</summary>
+    private QualityReport Report(PartitionInput input, Partition merged, Partition current, MetricProjection projection, Dictionary<string, long> elapsed)
+    {
+        var clock = Stopwatch.StartNew();
+        var projected = TownshipPartitioner.Project(input, projection);
+        var metricHouseholds = input.Households.Select(h => projection.Forward(h.Location)).ToList();
+        var (faces, _) = new FaceBuilder(TownshipPartitioner.Precision).Build(projected.Township, projected.Barriers, projected.VillageGeoms);
+        var measured = MeasuredPartition.Of(merged, current, projected.Township, input.Households, metricHouseholds, projection, QualityReporter.Guides(input, projection));
+        elapsed["report"] = clock.ElapsedMilliseconds;
+        var carried = new CarriedFigures(input.Township.Code, merged.Version, projection.Name,
+            NonContiguousAllowed: Math.Max(0, projected.Township.NumGeometries - 1),
+            BarrierCrossings: Crossings(merged, faces, input.Households, metricHouseholds),
+            Faces: faces.Count,
+            StrandedHamlets: current.Report.StrandedHamlets,
+            ElapsedMs: elapsed);
+        return new QualityReporter(options).Measure(measured, carried);
+    }
+
+    /// <summary>Micro-grids whose households stand in more than one barrier face.</summary>
+    private static int Crossings(Partition p, IReadOnlyList<Face> faces, IReadOnlyList<HouseholdInput> households, List<Coordinate> metric)
+    {
+        var index = new STRtree<(int Face, IndexedPointInAreaLocator Locator)>();
+        foreach (var f in faces) index.Insert(f.Polygon.EnvelopeInternal, (f.Index, new IndexedPointInAreaLocator(f.Polygon)));
+        var faceOf = new Dictionary<string, int>(households.Count, StringComparer.Ordinal);
+        for (int i = 0; i < households.Count; i++)
+            faceOf[households[i].Id] = index.Query(new Envelope(metric[i]))
+                .Where(x => x.Locator.Locate(metric[i]) != Location.Exterior).Select(x => x.Face).DefaultIfEmpty(-1).Min();
+        return p.Assignments.GroupBy(a => a.MicroGridCode, StringComparer.Ordinal)
+            .Count(g => g.Select(a => faceOf.GetValueOrDefault(a.HouseholdId, -1)).Distinct().Count() > 1);
+    }
+}

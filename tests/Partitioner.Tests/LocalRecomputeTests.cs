@@ -1,0 +1,140 @@
+using GridSpatial.Partitioner.Editing;
+using GridSpatial.Partitioner.Incremental;
+using GridSpatial.Partitioner.Inputs;
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.Partitioner.Tests;
+
+/// <summary>Recomputing only the grids whose households changed (DESIGN §8, issue #21 item 1):
+/// every other grid, micro-grid and assignment is carried over as published.</summary>
+public class LocalRecomputeTests
+{
+    private static readonly PartitionOptions Options = new();
+
+    /// <summary>Two villages (west and east halves of the square township), about 2,400 households: 8 grids or so.</summary>
+    private static PartitionInput Township(IEnumerable<HouseholdInput> households) => TestData.Input(TestData.SquareTownship, households, villages:
+    [
+        new VillageInput("530627118201", "西村", TestData.Geom("POLYGON ((104.9 27.4, 104.9055 27.4, 104.9055 27.41, 104.9 27.41, 104.9 27.4))")),
+        new VillageInput("530627118202", "东村", TestData.Geom("POLYGON ((104.9055 27.4, 104.911 27.4, 104.911 27.41, 104.9055 27.41, 104.9055 27.4))")),
+    ]);
+
+    private static readonly List<HouseholdInput> Households = TestData.Hamlets(2400, seed: 5);
+    private static readonly Lazy<Partition> First = new(() => new TownshipPartitioner(Options).Partition(Township(Households)));
+
+    private static LocalRecompute.Result Recompute(List<HouseholdInput> households, Partition? current = null)
+    {
+        var published = current ?? First.Value;
+        return new LocalRecompute(Options).Partition(Township(households), published, published.Version + 1)
+            ?? throw new Xunit.Sdk.XunitException("the change could not be confined to some grids");
+    }
+
+    /// <summary>Everything of <paramref name="before"/> outside <paramref name="recomputed"/> is in
+    /// <paramref name="after"/> with the same code, households and land (a vertex a new border put
+    /// on an edge aside).</summary>
+    private static void CarriedOver(Partition before, Partition after, IReadOnlySet<string> recomputed)
+    {
+        var grids = after.Grids.ToDictionary(g => g.Code);
+        foreach (var g in before.Grids.Where(g => !recomputed.Contains(g.Code)))
+        {
+            Assert.True(grids.TryGetValue(g.Code, out var now), $"grid {g.Code} is gone");
+            Assert.Equal(g.HouseholdCount, now.HouseholdCount);
+            Assert.True(g.Territory.EqualsTopologically(now.Territory), $"grid {g.Code} moved");
+        }
+        var micro = after.MicroGrids.ToDictionary(m => m.Code);
+        foreach (var m in before.MicroGrids.Where(m => !recomputed.Contains(m.GridCode)))
+        {
+            Assert.True(micro.TryGetValue(m.Code, out var now), $"micro-grid {m.Code} is gone");
+            Assert.Equal(m with { Territory = now.Territory }, now);
+            Assert.True(m.Territory.EqualsTopologically(now.Territory), $"micro-grid {m.Code} moved");
+        }
+        var assigned = after.Assignments.ToDictionary(a => a.HouseholdId);
+        foreach (var a in before.Assignments.Where(a => !recomputed.Contains(a.GridCode)))
+            Assert.Equal(a, assigned[a.HouseholdId]);
+        var codes = after.Codes.ToDictionary(c => c.Code);
+        foreach (var c in before.Codes.Where(c => !recomputed.Contains(c.Code.Length > 15 ? c.Code[..15] : c.Code)))
+            Assert.Equivalent(c, codes[c.Code]);
+    }
+
+    [Fact]
+    public void Recompute_HouseholdMovedWithinItsOwnTerritory_ChangesNothingButTheVersion()
+    {
+        var first = First.Value;
+        var territory = first.MicroGrids.ToDictionary(m => m.Code, m => m.Territory);
+        var mover = first.Assignments.Select(a => (a, h: Households.First(h => h.Id == a.HouseholdId)))
+            .First(x => territory[x.a.MicroGridCode].Contains(new Point(new Coordinate(x.h.Location.X + 1e-5, x.h.Location.Y)))).h;
+        var moved = Households.Select(h => h.Id == mover.Id ? h with { Location = new Coordinate(h.Location.X + 1e-5, h.Location.Y) } : h).ToList();
+
+        var result = Recompute(moved);
+
+        Assert.Empty(result.Recomputed);
+        Assert.Equal(first.Version + 1, result.Partition.Version);
+        Assert.Equal(first.Grids, result.Partition.Grids);
+        Assert.Equal(first.MicroGrids, result.Partition.MicroGrids);
+        Assert.Equal(first.Assignments, result.Partition.Assignments);
+        PartitionAssert.Valid(result.Partition, PartitionInputSummary.Of(Township(moved)));
+    }
+
+    [Fact]
+    public void Recompute_OneHouseholdAdded_RecomputesOnlyTheGridWhoseLandHoldsIt()
+    {
+        var first = First.Value;
+        var near = Households[1234];
+        var added = Households.Append(new HouseholdInput("new0001", new Coordinate(near.Location.X + 2e-5, near.Location.Y + 1e-5))).ToList();
+        var holder = first.Grids.Single(g => g.Territory.Contains(new Point(added[^1].Location)));
+
+        var result = Recompute(added);
+
+        Assert.Equal([holder.Code], result.Recomputed);
+        var p = result.Partition;
+        PartitionAssert.Valid(p, PartitionInputSummary.Of(Township(added)));
+        CarriedOver(first, p, result.Recomputed);
+        Assert.Equal(holder.HouseholdCount + 1, p.Grids.Single(g => g.Code == holder.Code).HouseholdCount);
+        Assert.Equal(holder.Code, p.Assignments.Single(a => a.HouseholdId == "new0001").GridCode);
+        Assert.True(p.Report.GapAreaRatio <= 1e-9 && p.Report.OverlapAreaRatio <= 1e-9, $"gap {p.Report.GapAreaRatio}, overlap {p.Report.OverlapAreaRatio}");
+        Assert.Equal(first.Grids.Count, p.Grids.Count);
+    }
+
+    [Fact]
+    public void Recompute_GridEmptiedBelowItsBand_RecomputesItWithItsNeighboursInTheVillage()
+    {
+        var first = First.Value;
+        var grid = first.Grids.Where(g => first.Grids.Count(o => o.VillageCode == g.VillageCode) > 1).OrderBy(g => g.Code, StringComparer.Ordinal).First();
+        var gone = first.Assignments.Where(a => a.GridCode == grid.Code).Take(grid.HouseholdCount - Options.GridMin / 2)
+            .Select(a => a.HouseholdId).ToHashSet();
+        var remaining = Households.Where(h => !gone.Contains(h.Id)).ToList();
+
+        var result = Recompute(remaining);
+        Assert.True(first.Grids.Count >= 6, $"{first.Grids.Count} grids");
+
+        Assert.Contains(grid.Code, result.Recomputed);
+        Assert.True(result.Recomputed.Count > 1, "the grid's neighbours were not recomputed with it");
+        Assert.All(result.Recomputed, c => Assert.Equal(grid.VillageCode, first.Grids.Single(g => g.Code == c).VillageCode));
+        var p = result.Partition;
+        PartitionAssert.Valid(p, PartitionInputSummary.Of(Township(remaining)));
+        CarriedOver(first, p, result.Recomputed);
+        Assert.All(p.Grids.Where(g => g.VillageCode == grid.VillageCode),
+            g => Assert.InRange(g.HouseholdCount, Options.GridMin, Options.GridMax));
+    }
+
+    [Fact]
+    public void Recompute_AfterStaffSplitAMicroGridInOneVillage_LeavesTheSplitAsDrawnWhenAHouseholdIsAddedInTheOther()
+    {
+        var first = First.Value;
+        var target = first.MicroGrids.First(m => m.VillageCode == "530627118201" && m.HouseholdCount >= 10 && m.Territory is Polygon);
+        var env = target.Territory.EnvelopeInternal;
+        var line = new LineString([new Coordinate(env.Centre.X, env.MinY - 1e-4), new Coordinate(env.Centre.X, env.MaxY + 1e-4)]);
+        var context = new EditContext(Township(Households).Township, Households, first.Version + 1);
+        var split = new PartitionEditor(Options).Apply(first, context, new Edit(EditKind.Split, [target.Code], line));
+        var east = first.Grids.First(g => g.VillageCode == "530627118202");
+        var inEast = first.Assignments.First(a => a.GridCode == east.Code).HouseholdId;
+        var at = Households.Single(h => h.Id == inEast).Location;
+        var added = Households.Append(new HouseholdInput("new0002", new Coordinate(at.X + 1e-5, at.Y))).ToList();
+
+        var result = Recompute(added, split);
+
+        Assert.Equal(first.MicroGrids.Count + 1, split.MicroGrids.Count);
+        Assert.NotEmpty(result.Recomputed);
+        Assert.All(result.Recomputed, c => Assert.Equal("530627118202", c[..12]));
+        CarriedOver(split, result.Partition, result.Recomputed);
+    }
+}
