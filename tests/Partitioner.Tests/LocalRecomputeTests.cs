@@ -95,6 +95,26 @@ public class LocalRecomputeTests
     }
 
     [Fact]
+    public void Recompute_HouseholdMovedToAGridFarAway_RecomputesBothGridsApartAndLosesNoOne()
+    {
+        var first = First.Value;
+        var (from, to) = first.Grids.SelectMany(a => first.Grids.Select(b => (a, b)))
+            .First(x => x.a.Code != x.b.Code && !x.a.Territory.Intersects(x.b.Territory));
+        var mover = first.Assignments.First(a => a.GridCode == from.Code).HouseholdId;
+        var host = Households.Single(h => h.Id == first.Assignments.First(a => a.GridCode == to.Code).HouseholdId).Location;
+        var moved = Households.Select(h => h.Id == mover ? h with { Location = new Coordinate(host.X + 2e-5, host.Y + 1e-5) } : h).ToList();
+
+        var result = Recompute(moved);
+
+        Assert.Equal(new[] { from.Code, to.Code }.Order(), result.Recomputed.Order());
+        var p = result.Partition;
+        PartitionAssert.Valid(p, PartitionInputSummary.Of(Township(moved)));
+        CarriedOver(first, p, result.Recomputed);
+        Assert.Equal(to.Code, p.Assignments.Single(a => a.HouseholdId == mover).GridCode);
+        Assert.Equal(Households.Count, p.Assignments.Count);
+    }
+
+    [Fact]
     public void Recompute_GridEmptiedBelowItsBand_RecomputesItWithItsNeighboursInTheVillage()
     {
         var first = First.Value;

@@ -77,6 +77,10 @@ public sealed class LocalRecompute(PartitionOptions options)
             grids = wider;
         }
         Stage("partition");
+        //-- Every household stands in a recomputed group's land or, unchanged, in a grid carried over.
+        if (!merged.Assignments.Select(a => a.HouseholdId).Order(StringComparer.Ordinal)
+                .SequenceEqual(input.Households.Select(h => h.Id).Order(StringComparer.Ordinal), StringComparer.Ordinal))
+            return null;
         var report = Report(input, merged, current, projection, elapsed);
         return new Result(merged with { Report = report }, grids);
     }

@@ -12,8 +12,8 @@ namespace GridSpatial.Partitioner.Incremental;
 internal sealed record Region(PartitionInput Input, IReadOnlySet<string> Grids)
 {
     /// <summary>The region of <paramref name="grids"/>; null when their land does not unite into a
-    /// valid polygon of the same area (their shared borders do not match vertex for vertex) or the
-    /// households on it are not exactly those assigned to them (then only a whole recompute can say).</summary>
+    /// valid polygon of the same area (their shared borders do not match vertex for vertex: then only
+    /// a whole recompute can say).</summary>
     /// <param name="publishedVersion">The version the region's previous partition counts as (the one
     /// published before this recompute, though <paramref name="current"/> may already hold other regions' results).</param>
     public static Region? Of(PartitionInput input, Partition current, IReadOnlySet<string> grids, int publishedVersion)
@@ -35,9 +35,6 @@ internal sealed record Region(PartitionInput Input, IReadOnlySet<string> Grids)
         var inside = new IndexedPointInAreaLocator(boundary);
         var households = input.Households.Where(h => inside.Locate(h.Location) != Location.Exterior).ToList();
         var assigned = current.Assignments.Where(a => grids.Contains(a.GridCode)).ToDictionary(a => a.HouseholdId, a => a.MicroGridCode, StringComparer.Ordinal);
-        var untouched = current.Assignments.Count - assigned.Count;
-        //-- Every household stands either here or, unchanged, in a grid left as it was.
-        if (households.Count + untouched != input.Households.Count) return null;
 
         var extent = boundary.EnvelopeInternal;
         var previous = new PreviousPartition(publishedVersion,
