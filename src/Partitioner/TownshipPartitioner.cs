@@ -73,13 +73,16 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var siteAdjacency = tess.OwnerAdjacency(o => o);
         var clusterBuilder = new ClusterBuilder(Options);
         var previousOfHousehold = input.Previous?.MicroGridOfHousehold;
-        //-- A site new to the township joins the previous micro-grid whose territory holds it (DESIGN §8.7).
+        //-- A site new to the township, or moved out of its micro-grid's territory, joins the previous
+        //-- micro-grid whose territory holds it (DESIGN §8.7): kept with its old one, it would make both
+        //-- territories change although neither's households did.
         //-- Clusters start from previous clusters only: a house seeded with a building's code (moved out
         //-- of it, or new in its territory) would stand alone as a cluster of one.
         var previousTerritories = input.Previous is null ? null : PreviousTerritories.Of(input.Previous, restorer);
         var previousClusters = input.Previous?.MicroGrids.Where(m => m.Kind == "cluster").Select(m => m.Code).ToHashSet(StringComparer.Ordinal);
         var previousSite = previousOfHousehold is null ? null
-            : sites.Select(s => Majority(s.Households.Where(h => previousOfHousehold.TryGetValue(h.Id, out var c) && previousClusters!.Contains(c)).ToList(), previousOfHousehold, c => c)
+            : sites.Select(s => Majority(s.Households.Where(h => previousOfHousehold.TryGetValue(h.Id, out var c) && previousClusters!.Contains(c)
+                    && previousTerritories!.Holds(c, h.Location)).ToList(), previousOfHousehold, c => c)
                 ?? previousTerritories!.Holding(s.Locations[0], previousClusters!)).ToList();
         var previousMicroGridSize = previousOfHousehold?.Values.GroupBy(c => c, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var previousGridSize = previousOfHousehold?.Values.GroupBy(c => c[..^3], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);

@@ -12,6 +12,7 @@ internal sealed class PreviousTerritories
 {
     private readonly STRtree<(string Code, IndexedPointInAreaLocator Locator)> _index = new();
     private readonly Dictionary<string, Geometry> _metric = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IndexedPointInAreaLocator> _locator = new(StringComparer.Ordinal);
 
     private PreviousTerritories() { }
 
@@ -22,13 +23,18 @@ internal sealed class PreviousTerritories
         {
             var metric = restorer.Forward(m.Territory!);
             result._metric[m.Code] = metric;
-            result._index.Insert(metric.EnvelopeInternal, (m.Code, new IndexedPointInAreaLocator(metric)));
+            var locator = new IndexedPointInAreaLocator(metric);
+            result._locator[m.Code] = locator;
+            result._index.Insert(metric.EnvelopeInternal, (m.Code, locator));
         }
         return result;
     }
 
     /// <summary>The micro-grid's territory (metric), or null when it had none.</summary>
     public Geometry? Of(string code) => _metric.GetValueOrDefault(code);
+
+    /// <summary>Whether the micro-grid's territory holds <paramref name="at"/> (its edge included).</summary>
+    public bool Holds(string code, Coordinate at) => _locator.TryGetValue(code, out var l) && l.Locate(at) != Location.Exterior;
 
     /// <summary>The smallest of <paramref name="among"/> whose territory holds <paramref name="at"/>, or null.</summary>
     public string? Holding(Coordinate at, IReadOnlySet<string> among) => _index.Query(new Envelope(at))

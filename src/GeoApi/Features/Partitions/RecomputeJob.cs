@@ -18,7 +18,9 @@ public sealed class RecomputeJob(NpgsqlDataSource db, PartitionRecompute recompu
     public async Task<string> RunAsync(string townshipCode, string author, string reason, bool force, PerformContext? job, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('recompute:' || $1, 0))", conn))
+        //-- Waits as long as the running recompute takes (no command timeout): the holder is a live
+        //-- session, and its process dying ends it and frees the lock.
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('recompute:' || $1, 0))", conn) { CommandTimeout = 0 })
         {
             lockCmd.Parameters.AddWithValue(townshipCode);
             await lockCmd.ExecuteNonQueryAsync(ct);
