@@ -1,6 +1,5 @@
 using System.Globalization;
 using GridSpatial.GeoApi.Features.Ogc.Filtering;
-using Microsoft.Extensions.Primitives;
 
 namespace GridSpatial.GeoApi.Features.Ogc;
 
@@ -33,22 +32,27 @@ internal sealed class ItemsQuery
     public IReadOnlyList<(OgcProperty Property, bool Descending)> SortBy { get; private init; } = [];
     public IReadOnlyList<OgcProperty> Selected { get; private init; } = [];
 
+    /// <summary>Every parameter but paging and the key, as a query string (empty when there is none).</summary>
+    public string Conditions => QueryString.Create(_query.Where(kv => kv.Key is not ("offset" or "limit" or OgcProblem.KeyParameter))
+        .Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value[0]))).ToUriComponent();
+
     public static ItemsQuery Parse(OgcLayer layer, IQueryCollection q)
     {
         OgcProblem.RejectUnknown(q, Parameters.Concat(layer.Properties.Select(p => p.Name)));
+        //-- The same value twice is one value: GDAL appends the query of its dataset URL to next links that already carry it.
         foreach (var (name, values) in q)
-            if (values.Count > 1)
-                throw OgcProblem.Invalid(name, $"参数“{name}”只能给一次。", $"Give '{name}' once.");
+            if (values.Distinct(StringComparer.Ordinal).Count() > 1)
+                throw OgcProblem.Invalid(name, $"参数“{name}”只能给一个值。", $"Give '{name}' one value.");
         return new ItemsQuery(layer, q)
         {
-            Limit = Math.Min(ParseInt(q["limit"], DefaultLimit, 1, "limit"), MaxLimit),
-            Offset = ParseInt(q["offset"], 0, 0, "offset"),
-            Bbox = ParseBbox(q["bbox"]),
-            Township = q["township"].ToString(),
-            Equalities = layer.Properties.Where(p => q.ContainsKey(p.Name)).Select(p => (p, ParseValue(p, q[p.Name].ToString()))).ToList(),
+            Limit = Math.Min(ParseInt(One(q, "limit"), DefaultLimit, 1, "limit"), MaxLimit),
+            Offset = ParseInt(One(q, "offset"), 0, 0, "offset"),
+            Bbox = ParseBbox(One(q, "bbox")),
+            Township = One(q, "township"),
+            Equalities = layer.Properties.Where(p => q.ContainsKey(p.Name)).Select(p => (p, ParseValue(p, One(q, p.Name)))).ToList(),
             Filter = ParseFilter(q),
-            SortBy = ParseSortBy(layer, q["sortby"]),
-            Selected = ParseProperties(layer, q["properties"]),
+            SortBy = ParseSortBy(layer, One(q, "sortby")),
+            Selected = q.ContainsKey("properties") ? ParseProperties(layer, One(q, "properties")) : layer.Properties,
         };
     }
 
@@ -76,26 +80,23 @@ internal sealed class ItemsQuery
         "ORDER BY " + string.Join(", ", SortBy.Select(s => $"{s.Property.Sql} {(s.Descending ? "DESC" : "ASC")}").Append(_layer.FeatureId));
 
     /// <summary>This query at another offset: every parameter kept (the API key left out), limit as served.</summary>
-    public string At(int offset)
-    {
-        var kept = _query.Where(kv => kv.Key is not ("offset" or "limit" or OgcProblem.KeyParameter))
-            .Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value.ToString()))
-            .Prepend(new("offset", offset.ToString(CultureInfo.InvariantCulture)))
-            .Prepend(new("limit", Limit.ToString(CultureInfo.InvariantCulture)));
-        return QueryString.Create(kept).ToUriComponent();
-    }
+    public string At(int offset) =>
+        FormattableString.Invariant($"?limit={Limit}&offset={offset}") + (Conditions.Length > 0 ? "&" + Conditions[1..] : "");
 
-    private static int ParseInt(StringValues s, int fallback, int min, string field)
+    /// <summary>The value of <paramref name="name"/> ("" when absent): repeats were checked to be equal.</summary>
+    private static string One(IQueryCollection q, string name) => q.TryGetValue(name, out var v) && v.Count > 0 ? v[0] ?? "" : "";
+
+    private static int ParseInt(string s, int fallback, int min, string field)
     {
-        if (StringValues.IsNullOrEmpty(s)) return fallback;
+        if (s.Length == 0) return fallback;
         if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min) return v;
         throw OgcProblem.Invalid(field, $"“{field}”应为不小于 {min} 的整数。", $"'{field}' must be a whole number of at least {min}.");
     }
 
-    private static double[]? ParseBbox(StringValues s)
+    private static double[]? ParseBbox(string s)
     {
-        if (StringValues.IsNullOrEmpty(s)) return null;
-        var v = s.ToString().Split(',').Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN).ToArray();
+        if (s.Length == 0) return null;
+        var v = s.Split(',').Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN).ToArray();
         if (v.Length != 4 || v.Any(d => !double.IsFinite(d)) || v[0] > v[2] || v[1] > v[3] || Math.Abs(v[0]) > 180 || Math.Abs(v[2]) > 180 || Math.Abs(v[1]) > 90 || Math.Abs(v[3]) > 90)
             throw OgcProblem.Invalid("bbox", "bbox 应为 CRS84 的 最小经度,最小纬度,最大经度,最大纬度。", "bbox must be minLon,minLat,maxLon,maxLat in CRS84.");
         return v;
@@ -117,24 +118,24 @@ internal sealed class ItemsQuery
 
     private static Cql2Expression? ParseFilter(IQueryCollection q)
     {
-        var lang = q["filter-lang"].ToString();
+        var lang = One(q, "filter-lang");
         if (lang.Length > 0 && lang != "cql2-text")
             throw OgcProblem.Invalid("filter-lang", $"不支持的过滤语言“{lang}”，仅支持 cql2-text。", $"filter-lang '{lang}' is not supported; use cql2-text.");
-        var crs = q["filter-crs"].ToString();
+        var crs = One(q, "filter-crs");
         if (crs.Length > 0 && crs != Crs84)
             throw OgcProblem.Invalid("filter-crs", $"filter-crs 仅支持 {Crs84}。", $"filter-crs must be {Crs84}: filters are in longitude/latitude.");
-        var text = q["filter"].ToString();
+        var text = One(q, "filter");
         if (!q.ContainsKey("filter")) return null;
         if (string.IsNullOrWhiteSpace(text)) throw OgcProblem.Filter(new Cql2Exception(1, "the filter is empty", "过滤条件为空"));
         try { return Cql2Parser.Parse(text); }
         catch (Cql2Exception e) { throw OgcProblem.Filter(e); }
     }
 
-    private static List<(OgcProperty, bool)> ParseSortBy(OgcLayer layer, StringValues s)
+    private static List<(OgcProperty, bool)> ParseSortBy(OgcLayer layer, string s)
     {
         var keys = new List<(OgcProperty, bool)>();
-        if (StringValues.IsNullOrEmpty(s)) return keys;
-        foreach (var item in s.ToString().Split(','))
+        if (s.Length == 0) return keys;
+        foreach (var item in s.Split(','))
         {
             //-- '+' in a query string often arrives decoded as a space: a leading space is ascending.
             var key = item.Trim();
@@ -149,10 +150,9 @@ internal sealed class ItemsQuery
         return keys;
     }
 
-    private static IReadOnlyList<OgcProperty> ParseProperties(OgcLayer layer, StringValues s)
+    private static List<OgcProperty> ParseProperties(OgcLayer layer, string s)
     {
-        if (s.Count == 0) return layer.Properties;
-        var names = s.ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var names = s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         foreach (var name in names)
             if (layer.Property(name) is null)
                 throw OgcProblem.Invalid("properties", $"properties 中的“{name}”不是集合 {layer.Id} 的属性。",

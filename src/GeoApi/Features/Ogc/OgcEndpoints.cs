@@ -106,9 +106,11 @@ public static class OgcEndpoints
 
     private static async Task<IResult> Collection(string id, HttpRequest r, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
-        OgcProblem.RejectUnknown(r.Query, []);
+        //-- A collection's URL may carry the items query (GDAL's OAPIF driver sends the query of its
+        //-- dataset URL with every request): checked as the items would check it, and kept in the items link.
         var c = Find(id);
-        return Results.Json(Describe(c, r, await Extent(db, r.HttpContext.User.Jurisdiction() ?? "", ct)));
+        var query = ItemsQuery.Parse(c, r.Query);
+        return Results.Json(Describe(c, r, await Extent(db, r.HttpContext.User.Jurisdiction() ?? "", ct), query.Conditions));
     }
 
     /// <summary>The extent of every collection as the caller may see it: all of them lie inside the
@@ -123,7 +125,7 @@ public static class OgcEndpoints
         return await rd.ReadAsync(ct) && !rd.IsDBNull(0) ? [rd.GetDouble(0), rd.GetDouble(1), rd.GetDouble(2), rd.GetDouble(3)] : null;
     }
 
-    private static object Describe(OgcLayer c, HttpRequest r, double[]? bbox)
+    private static object Describe(OgcLayer c, HttpRequest r, double[]? bbox, string itemsQuery = "")
     {
         var b = $"{Base(r)}/ogc/collections/{c.Id}";
         return new
@@ -137,7 +139,7 @@ public static class OgcEndpoints
             links = new object[]
             {
                 Link(b, "self", "application/json", c.Title),
-                Link($"{b}/items", "items", "application/geo+json", c.Title + " as GeoJSON"),
+                Link($"{b}/items{itemsQuery}", "items", "application/geo+json", c.Title + " as GeoJSON"),
                 Link($"{b}/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", OgcQueryables.MediaType, "可查询属性 (queryables)"),
                 Link($"{b}/sortables", "http://www.opengis.net/def/rel/ogc/1.0/sortables", OgcQueryables.MediaType, "可排序属性 (sortables)"),
             },
