@@ -26,7 +26,7 @@ public static class OgcEndpoints
             .WithSummary("The properties a filter may name (JSON Schema): types, Chinese titles, the geometry's format.");
         g.MapGet("/collections/{id}/sortables", Sortables).Produces<object>(200, OgcQueryables.MediaType)
             .WithSummary("The properties sortby may name (JSON Schema).");
-        g.MapGet("/collections/{id}/items", Items).Produces<object>(200, "application/geo+json")
+        g.MapGet("/collections/{id}/items", Items).Produces<object>(200, "application/geo+json").WithItemsParameters()
             .WithSummary("Features as GeoJSON, filtered by bbox, queryables as parameters (?kind=floor), filter (CQL2 text), sorted by sortby, with the properties asked for; limit (≤ 10,000) and offset page, next links keep every parameter.");
         g.MapGet("/collections/{id}/items/{fid}", Item).Produces<object>(200, "application/geo+json").WithSummary("One feature.");
         return app;
@@ -43,7 +43,7 @@ public static class OgcEndpoints
             links = new object[]
             {
                 Link($"{b}/ogc", "self", "application/json", "This document"),
-                Link($"{b}/openapi/v1.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "The API definition"),
+                Link(b + OpenApiContract.Path, "service-desc", OpenApiContract.MediaType, $"The API definition (OpenAPI {OpenApiContract.Version})"),
                 Link($"{b}/docs", "service-doc", "text/html", "The API documentation"),
                 Link($"{b}/ogc/conformance", "conformance", "application/json", "Conformance classes"),
                 Link($"{b}/ogc/collections", "data", "application/json", "The collections"),
@@ -51,14 +51,14 @@ public static class OgcEndpoints
         });
     }
 
-    /// <summary>What is implemented, and nothing else: Part 1 (core, OpenAPI 3.0, GeoJSON), Part 3
+    /// <summary>What is implemented, and nothing else: Part 1 (core, GeoJSON), Part 3
     /// (queryables, queryables as parameters, filter, features filter), CQL2 text with basic CQL2,
     /// advanced comparisons (LIKE, BETWEEN, IN) and the spatial functions over any WKT literal,
-    /// sorting (sortby) and property selection (properties).</summary>
+    /// sorting (sortby) and property selection (properties). Not oas30: the service describes itself
+    /// in OpenAPI 3.1 (its service-desc link says so), for which OGC defines no class yet.</summary>
     internal static readonly string[] ConformanceClasses =
     [
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
