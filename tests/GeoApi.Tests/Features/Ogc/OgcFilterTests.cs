@@ -177,6 +177,33 @@ public class OgcFilterTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await db.Client(null).GetAsync(new Uri("/ogc/collections/micro_grids/queryables", UriKind.Relative))).StatusCode);
     }
 
+    [SkippableFact]
+    public async Task Ogrinfo_FilteredMicroGrids_ReadsTheCountsSqlFinds()
+    {
+        Skip.If(!Gdal.Installed, "GDAL's ogrinfo is not installed");
+        string[] auth = ["--config", "GDAL_HTTP_HEADERS", $"X-Api-Key: {db.AdminKey}"];
+        var collection = $"OAPIF:{db.Address}/ogc/collections/micro_grids";
+
+        // A CQL2 filter on the dataset URL: GDAL sends it with every request, the server filters.
+        var cql = $"township_code = '{Code}' AND kind IN ('building', 'floor') AND household_count >= 5";
+        var filtered = (await SqlCodes("kind IN ('building', 'floor') AND household_count >= 5")).Count;
+        Assert.True(filtered > 10, $"{filtered} micro-grids: too few to page");
+        var summary = await Gdal.OgrinfoAsync([.. auth, "-ro", "-so", $"{collection}?filter={Uri.EscapeDataString(cql)}", "micro_grids"]);
+        Assert.Contains($"Feature Count: {filtered}", summary, StringComparison.Ordinal);
+        //-- Every feature, ten a page by GDAL's default: next links keep the filter.
+        var all = await Gdal.OgrinfoAsync([.. auth, "-ro", "-al", "-q", $"{collection}?filter={Uri.EscapeDataString(cql)}", "micro_grids"]);
+        Assert.Equal(filtered, all.Split('\n').Count(l => l.StartsWith("OGRFeature(micro_grids)", StringComparison.Ordinal)));
+
+        // Queryables as parameters on the dataset URL.
+        var floors = (await SqlCodes("kind = 'floor'")).Count;
+        var byParameter = await Gdal.OgrinfoAsync([.. auth, "-ro", "-so", $"{collection}?township_code={Code}&kind=floor", "micro_grids"]);
+        Assert.Contains($"Feature Count: {floors}", byParameter, StringComparison.Ordinal);
+
+        // GDAL's own -where over the collection.
+        var where = await Gdal.OgrinfoAsync([.. auth, "-ro", "-so", "-oo", "PAGE_SIZE=1000", collection, "micro_grids", "-where", $"township_code = '{Code}' AND kind = 'floor'"]);
+        Assert.Contains($"Feature Count: {floors}", where, StringComparison.Ordinal);
+    }
+
     private async Task<List<string>> Codes(string url)
     {
         var page = await _http.GetFromJsonAsync<JsonElement>(url);
