@@ -38,6 +38,10 @@ public class OgcProblemTests(DatabaseFixture db)
         { "T_INTERSECTS(geometry, POINT(106 27))", "unexpected `(`" },
         { "kind = 'floor'; DROP TABLE household", "unexpected" },
         { " ", "the filter is empty" },
+        //-- The parser and the WKT reader recurse: a request line of 8 KB nesting thousands deep once overflowed the stack.
+        { new string('(', 40) + "kind = 'floor'" + new string(')', 40), "nests deeper than 32 levels" },
+        { string.Concat(Enumerable.Repeat("NOT ", 40)) + "kind = 'floor'", "nests deeper than 32 levels" },
+        { "S_INTERSECTS(geometry, " + string.Concat(Enumerable.Repeat("GEOMETRYCOLLECTION(", 40)) + "POINT(106 27)" + new string(')', 41), "nests deeper than 32 levels" },
     };
 
     [Theory]

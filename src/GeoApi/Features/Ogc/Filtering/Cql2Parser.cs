@@ -29,10 +29,28 @@ internal static class Cql2Parser
         var tokens = Tokenizer.TryTokenize(text);
         if (!tokens.HasValue)
             throw new Cql2Exception(tokens.ErrorPosition.HasValue ? tokens.ErrorPosition.Column : 1, tokens.FormatErrorMessageFragment());
+        Guard(tokens.Value);
         var result = Filter.TryParse(tokens.Value);
         if (!result.HasValue)
             throw new Cql2Exception(result.ErrorPosition.HasValue ? result.ErrorPosition.Column : text.Length + 1, result.FormatErrorMessageFragment());
         return result.Value;
+    }
+
+    /// <summary>The deepest nesting a filter may have (parentheses, NOT, geometry collections): the
+    /// parser and the WKT reader recurse, and a request line of 8 KB could otherwise nest thousands deep.</summary>
+    public const int MaxDepth = 32;
+
+    private static void Guard(TokenList<Cql2Token> tokens)
+    {
+        int depth = 0, nots = 0;
+        foreach (var t in tokens)
+        {
+            if (t.Kind == Cql2Token.LeftParen) depth++;
+            else if (t.Kind == Cql2Token.RightParen) depth--;
+            else if (t.Kind == Cql2Token.Identifier && t.Span.EqualsValueIgnoreCase("NOT")) nots++;
+            if (depth > MaxDepth || nots > MaxDepth)
+                throw new Cql2Exception(t.Position.Column, $"the filter nests deeper than {MaxDepth} levels (parentheses or NOT)", $"嵌套超过 {MaxDepth} 层（括号或 NOT）");
+        }
     }
 
     //-- A WKT literal is one token, from its keyword to the parenthesis that closes it, so that
@@ -49,7 +67,8 @@ internal static class Cql2Parser
         int depth = 0;
         for (int i = start.Length - 1; i < rest.Length; i++)
         {
-            if (rest[i] == '(') depth++;
+            if (rest[i] == '(' && ++depth > MaxDepth)
+                throw new Cql2Exception(input.Position.Column + i, $"the filter nests deeper than {MaxDepth} levels (a geometry)", $"嵌套超过 {MaxDepth} 层（几何）");
             else if (rest[i] == ')' && --depth == 0) return Result.Value(input.First(i + 1), input, input.Skip(i + 1));
         }
         return Result.Empty<TextSpan>(input, "a geometry literal closed by ')'");
