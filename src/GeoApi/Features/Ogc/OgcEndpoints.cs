@@ -9,8 +9,9 @@ namespace GridSpatial.GeoApi.Features.Ogc;
 
 /// <summary>OGC API – Features Part 1 (Core, GeoJSON) at <c>/ogc</c>: landing page,
 /// conformance, collections, items with bbox, limit (default 100, max 10,000), offset paging by
-/// next links, numberMatched/numberReturned, CRS84, and single items. GeoJSON is built by
-/// PostGIS (ST_AsGeoJSON) and streamed as it comes.</summary>
+/// next links, numberMatched/numberReturned, CRS84, and single items; Part 3 queryables and
+/// filters, sortby and properties (<see cref="ItemsQuery"/>). Every resource refuses a query
+/// parameter it does not define. GeoJSON is built by PostGIS (ST_AsGeoJSON) and streamed as it comes.</summary>
 public static class OgcEndpoints
 {
     private const string Crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
