@@ -66,7 +66,7 @@ public static class ApiHost
             o.SerializerOptions.Converters.Add(new StorableStringConverter());
         });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgis", tags: ["db"]);
-        builder.Services.AddOpenApi(OpenApiExamples.Add);
+        builder.Services.AddOpenApi(OpenApiContract.Configure);
 
         var app = builder.Build();
         Migrator.Apply(connectionString, app.Logger);

@@ -10,7 +10,9 @@ public static class OpenApiExamples
 {
     private const string Township = """{"type":"Feature","properties":{"code":"530627118","name":"木卓镇"},"geometry":{"type":"Polygon","coordinates":[[[104.86,27.43],[104.88,27.43],[104.88,27.45],[104.86,27.45],[104.86,27.43]]]}}""";
     private const string Households = """{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"B53062711820100012-1","building_id":"B53062711820100012","address":"木卓村上寨组3号","persons":4},"geometry":{"type":"Point","coordinates":[104.8712,27.4389]}}]}""";
-    private const string Lookup = """{"version":3,"township":{"code":"530627118","name":"木卓镇"},"village":{"code":"530627118201","name":"木卓村民委员会"},"grid":{"code":"530627118201002","householdCount":312},"microGrid":{"code":"530627118201002007","kind":"cluster","householdCount":10,"floorFrom":null,"floorTo":null}}""";
+    private const string Lookup = """{"lon":104.8712,"lat":27.4389,"version":3,"township":{"code":"530627118","name":"木卓镇"},"village":{"code":"530627118201","name":"木卓村民委员会"},"grid":{"code":"530627118201002","householdCount":312},"microGrid":{"code":"530627118201002007","kind":"cluster","householdCount":10,"floorFrom":null,"floorTo":null,"unit":null},"floorRuns":null}""";
+    //-- A batch answer has no point (answers are cached per territory) and floorRuns only where floors stack.
+    private const string BatchLookup = """{"version":3,"township":{"code":"530627118","name":"木卓镇"},"village":{"code":"530627118201","name":"木卓村民委员会"},"grid":{"code":"530627118201002","householdCount":312},"microGrid":{"code":"530627118201002007","kind":"cluster","householdCount":10,"floorFrom":null,"floorTo":null,"unit":null}}""";
     private const string Household = """{"type":"Feature","properties":{"building_id":"B53062711820100012","floor":null,"unit":null,"room":null,"address":"木卓村上寨组3号","persons":5},"geometry":{"type":"Point","coordinates":[104.8712,27.4389]}}""";
 
     private static readonly Dictionary<string, (string? Request, string? Response)> Examples = new(StringComparer.OrdinalIgnoreCase)
@@ -18,7 +20,7 @@ public static class OpenApiExamples
         ["POST api/townships"] = (Township, """{"layer":"townships","received":1,"inserted":1,"updated":0}"""),
         ["POST api/townships/{code}/{layer}"] = (Households, """{"layer":"households","received":1,"inserted":1,"updated":0}"""),
         ["GET api/lookup"] = (null, Lookup),
-        ["POST api/lookup"] = ("[[104.8712,27.4389],[104.8655,27.4402],[10.0,10.0]]", "[" + Lookup + ",null]"),
+        ["POST api/lookup"] = ("[[104.8712,27.4389],[104.8655,27.4402]]", "[" + BatchLookup + "," + BatchLookup + "]"),
         ["PUT api/households/{id}"] = (Household, null),
         ["PATCH api/households/{id}"] = ("""{"properties":{"persons":5}}""", null),
         ["GET api/households/{id}/grid"] = (null, """{"householdId":"B53062711820100012-1","version":3,"recomputePending":false,"township":{"code":"530627118","name":"木卓镇"},"village":{"code":"530627118201","name":"木卓村民委员会"},"gridCode":"530627118201002","microGridCode":"530627118201002007","kind":"cluster"}"""),

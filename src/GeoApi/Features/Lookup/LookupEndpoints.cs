@@ -19,7 +19,7 @@ public static class LookupEndpoints
     {
         var g = app.MapGroup("/api/lookup").WithTags("Lookup").Require(Roles.Lookup);
         g.MapGet("", Get).WithSummary("Codes (and names) of the township, village, grid and micro-grid containing lon/lat; crs=gcj02 accepted; source=postgis answers from the database instead of the in-memory index.");
-        g.MapPost("", Post).Accepts<JsonElement>("application/json", "application/geo+json").Produces<List<LookupDto?>>().WithSummary("The same for up to 10,000 points: a JSON array [[lon,lat],…] or a GeoJSON FeatureCollection of points; results in the same order (null outside every township).");
+        g.MapPost("", Post).Accepts<JsonElement>("application/json", "application/geo+json").Produces<List<BatchLookupAnswer?>>().WithSummary("The same for up to 10,000 points: a JSON array [[lon,lat],…] or a GeoJSON FeatureCollection of points; results in the same order (null outside every township).");
         return app;
     }
 

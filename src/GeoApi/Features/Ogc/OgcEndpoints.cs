@@ -1,6 +1,7 @@
 using GridSpatial.GeoApi.Features.Access;
 using System.Globalization;
 using System.Text;
+using GridSpatial.GeoApi.Features.Ogc.Filtering;
 using GridSpatial.GeoApi.Infrastructure;
 using Npgsql;
 
@@ -8,27 +9,33 @@ namespace GridSpatial.GeoApi.Features.Ogc;
 
 /// <summary>OGC API – Features Part 1 (Core, GeoJSON) at <c>/ogc</c>: landing page,
 /// conformance, collections, items with bbox, limit (default 100, max 10,000), offset paging by
-/// next links, numberMatched/numberReturned, CRS84, and single items. GeoJSON is built by
-/// PostGIS (ST_AsGeoJSON) and streamed as it comes.</summary>
+/// next links, numberMatched/numberReturned, CRS84, and single items; Part 3 queryables and
+/// filters, sortby and properties (<see cref="ItemsQuery"/>). Every resource refuses a query
+/// parameter it does not define. GeoJSON is built by PostGIS (ST_AsGeoJSON) and streamed as it comes.</summary>
 public static class OgcEndpoints
 {
     private const string Crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
-    private const int DefaultLimit = 100, MaxLimit = 10_000;
 
     public static IEndpointRouteBuilder MapOgcEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/ogc").WithTags("OGC API Features").Require(Roles.Read);
         g.MapGet("", Landing).Produces<object>(200, "application/json").WithSummary("OGC API – Features landing page.");
-        g.MapGet("/conformance", Conformance).Produces<object>(200, "application/json").WithSummary("Conformance classes.");
-        g.MapGet("/collections", Collections).Produces<object>(200, "application/json").WithSummary("Every collection: townships, villages, grids, micro_grids, households, buildings, barriers.");
+        g.MapGet("/conformance", Conformance).Produces<object>(200, "application/json").WithSummary("Conformance classes: exactly what is implemented.");
+        g.MapGet("/collections", Collections).Produces<object>(200, "application/json").WithSummary("Every collection: townships, villages, grids, micro_grids, households, buildings, barriers, streets.");
         g.MapGet("/collections/{id}", Collection).Produces<object>(200, "application/json").WithSummary("One collection with its extent.");
-        g.MapGet("/collections/{id}/items", Items).Produces<object>(200, "application/geo+json").WithSummary("Features as GeoJSON: bbox=minLon,minLat,maxLon,maxLat, limit (≤ 10,000), offset; next links page on.");
+        g.MapGet("/collections/{id}/queryables", Queryables).Produces<object>(200, OgcQueryables.MediaType)
+            .WithSummary("The properties a filter may name (JSON Schema): types, Chinese titles, the geometry's format.");
+        g.MapGet("/collections/{id}/sortables", Sortables).Produces<object>(200, OgcQueryables.MediaType)
+            .WithSummary("The properties sortby may name (JSON Schema).");
+        g.MapGet("/collections/{id}/items", Items).Produces<object>(200, "application/geo+json").WithItemsParameters()
+            .WithSummary("Features as GeoJSON, filtered by bbox, queryables as parameters (?kind=floor), filter (CQL2 text), sorted by sortby, with the properties asked for; limit (≤ 10,000) and offset page, next links keep every parameter.");
         g.MapGet("/collections/{id}/items/{fid}", Item).Produces<object>(200, "application/geo+json").WithSummary("One feature.");
         return app;
     }
 
     private static IResult Landing(HttpRequest r)
     {
+        OgcProblem.RejectUnknown(r.Query, []);
         var b = Base(r);
         return Results.Json(new
         {
@@ -37,7 +44,7 @@ public static class OgcEndpoints
             links = new object[]
             {
                 Link($"{b}/ogc", "self", "application/json", "This document"),
-                Link($"{b}/openapi/v1.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "The API definition"),
+                Link(b + OpenApiContract.Path, "service-desc", OpenApiContract.MediaType, $"The API definition (OpenAPI {OpenApiContract.Version})"),
                 Link($"{b}/docs", "service-doc", "text/html", "The API documentation"),
                 Link($"{b}/ogc/conformance", "conformance", "application/json", "Conformance classes"),
                 Link($"{b}/ogc/collections", "data", "application/json", "The collections"),
@@ -45,17 +52,49 @@ public static class OgcEndpoints
         });
     }
 
-    private static readonly string[] ConformanceClasses =
+    /// <summary>What is implemented, and nothing else: Part 1 (core, GeoJSON), Part 3
+    /// (queryables, queryables as parameters, filter, features filter), CQL2 text with basic CQL2,
+    /// advanced comparisons (LIKE, BETWEEN, IN) and the spatial functions over any WKT literal,
+    /// sorting (sortby) and property selection (properties). Not oas30: the service describes itself
+    /// in OpenAPI 3.1 (its service-desc link says so), for which OGC defines no class yet.</summary>
+    internal static readonly string[] ConformanceClasses =
     [
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+        "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+        "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+        "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+        "http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting",
+        "http://www.opengis.net/spec/ogcapi-features-6/1.0/conf/property-selection",
     ];
 
-    private static IResult Conformance() => Results.Json(new { conformsTo = ConformanceClasses });
+    private static IResult Conformance(HttpRequest r)
+    {
+        OgcProblem.RejectUnknown(r.Query, []);
+        return Results.Json(new { conformsTo = ConformanceClasses });
+    }
+
+    private static IResult Queryables(string id, HttpRequest r) => Schema(id, r, "queryables");
+
+    private static IResult Sortables(string id, HttpRequest r) => Schema(id, r, "sortables");
+
+    private static IResult Schema(string id, HttpRequest r, string kind)
+    {
+        OgcProblem.RejectUnknown(r.Query, []);
+        var c = Find(id);
+        return Results.Json(OgcQueryables.Document(c, $"{Base(r)}/ogc/collections/{c.Id}/{kind}", kind == "sortables"), contentType: OgcQueryables.MediaType);
+    }
 
     private static async Task<IResult> Collections(HttpRequest r, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
+        OgcProblem.RejectUnknown(r.Query, []);
         var list = new List<object>();
         var extent = await Extent(db, r.HttpContext.User.Jurisdiction() ?? "", ct);
         foreach (var c in OgcLayer.All) list.Add(Describe(c, r, extent));
@@ -66,8 +105,14 @@ public static class OgcEndpoints
         });
     }
 
-    private static async Task<IResult> Collection(string id, HttpRequest r, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct) =>
-        Results.Json(Describe(Find(id), r, await Extent(db, r.HttpContext.User.Jurisdiction() ?? "", ct)));
+    private static async Task<IResult> Collection(string id, HttpRequest r, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
+    {
+        //-- A collection's URL may carry the items query (GDAL's OAPIF driver sends the query of its
+        //-- dataset URL with every request): checked as the items would check it, and kept in the items link.
+        var c = Find(id);
+        var query = ItemsQuery.Parse(c, r.Query);
+        return Results.Json(Describe(c, r, await Extent(db, r.HttpContext.User.Jurisdiction() ?? "", ct), query.Conditions));
+    }
 
     /// <summary>The extent of every collection as the caller may see it: all of them lie inside the
     /// townships of the caller's jurisdiction (a code prefix), whose table is small, so one aggregate
@@ -81,7 +126,7 @@ public static class OgcEndpoints
         return await rd.ReadAsync(ct) && !rd.IsDBNull(0) ? [rd.GetDouble(0), rd.GetDouble(1), rd.GetDouble(2), rd.GetDouble(3)] : null;
     }
 
-    private static object Describe(OgcLayer c, HttpRequest r, double[]? bbox)
+    private static object Describe(OgcLayer c, HttpRequest r, double[]? bbox, string itemsQuery = "")
     {
         var b = $"{Base(r)}/ogc/collections/{c.Id}";
         return new
@@ -95,7 +140,9 @@ public static class OgcEndpoints
             links = new object[]
             {
                 Link(b, "self", "application/json", c.Title),
-                Link($"{b}/items", "items", "application/geo+json", c.Title + " as GeoJSON"),
+                Link($"{b}/items{itemsQuery}", "items", "application/geo+json", c.Title + " as GeoJSON"),
+                Link($"{b}/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", OgcQueryables.MediaType, "可查询属性 (queryables)"),
+                Link($"{b}/sortables", "http://www.opengis.net/def/rel/ogc/1.0/sortables", OgcQueryables.MediaType, "可排序属性 (sortables)"),
             },
         };
     }
@@ -103,47 +150,31 @@ public static class OgcEndpoints
     private static async Task Items(string id, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
         var c = Find(id);
-        var q = http.Request.Query;
-        int limit = ParseInt(q["limit"], DefaultLimit, 1, int.MaxValue, "limit");
-        limit = Math.Min(limit, MaxLimit);
-        int offset = ParseInt(q["offset"], 0, 0, int.MaxValue, "offset");
-        var bbox = ParseBbox(q["bbox"]);
-        var township = q["township"].ToString();
-        //-- Only the caller's jurisdiction ($1, a code prefix); then the bbox and township filters.
-        var column = c.TownshipColumn;
-        var where = new StringBuilder($"WHERE {column} LIKE $1 || '%'");
-        if (bbox is not null) where.Append($" AND {c.Geometry} && ST_MakeEnvelope($2, $3, $4, $5, 4326) AND ST_Intersects({c.Geometry}, ST_MakeEnvelope($2, $3, $4, $5, 4326))");
-        if (township.Length > 0) where.Append($" AND {column} = ${(bbox is null ? 2 : 6)}");
-        var jurisdiction = http.User.Jurisdiction() ?? "";
+        var query = ItemsQuery.Parse(c, http.Request.Query);
+        var args = new SqlArguments();
+        var where = query.Where(http.User.Jurisdiction() ?? "", args);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         long matched;
         await using (var count = new NpgsqlCommand($"SELECT count(*) FROM {c.From} {where}", conn))
         {
-            AddFilter(count, jurisdiction, bbox, township);
+            args.AddTo(count);
             matched = (long)(await count.ExecuteScalarAsync(ct))!;
         }
         await using var cmd = new NpgsqlCommand($"""
             SELECT json_build_object('type', 'Feature', 'id', {c.FeatureId}, 'geometry', ST_AsGeoJSON({c.Geometry}, 9)::json,
-                                     'properties', json_build_object({c.Properties}))::text
-            FROM {c.From} {where} ORDER BY {c.FeatureId} LIMIT {limit} OFFSET {offset}
+                                     'properties', json_build_object({OgcLayer.JsonProperties(query.Selected)}))::text
+            FROM {c.From} {where} {query.OrderBy()} LIMIT {query.Limit} OFFSET {query.Offset}
             """, conn);
-        AddFilter(cmd, jurisdiction, bbox, township);
-        var features = new List<string>(Math.Min(limit, 1024));
+        args.AddTo(cmd);
+        var features = new List<string>(Math.Min(query.Limit, 1024));
         await using (var rd = await cmd.ExecuteReaderAsync(ct))
             while (await rd.ReadAsync(ct)) features.Add(rd.GetString(0));
 
         var self = $"{Base(http.Request)}/ogc/collections/{c.Id}/items";
-        string Query(int off)
-        {
-            var parts = new List<string> { $"limit={limit}", $"offset={off}" };
-            if (bbox is not null) parts.Add("bbox=" + string.Join(",", bbox.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
-            if (township.Length > 0) parts.Add("township=" + Uri.EscapeDataString(township));
-            return "?" + string.Join("&", parts);
-        }
-        var links = new List<object> { Link(self + Query(offset), "self", "application/geo+json", "This page") };
-        if (offset + features.Count < matched) links.Add(Link(self + Query(offset + features.Count), "next", "application/geo+json", "Next page"));
-        if (offset > 0) links.Add(Link(self + Query(Math.Max(0, offset - limit)), "prev", "application/geo+json", "Previous page"));
+        var links = new List<object> { Link(self + query.At(query.Offset), "self", "application/geo+json", "This page") };
+        if (query.Offset + features.Count < matched) links.Add(Link(self + query.At(query.Offset + features.Count), "next", "application/geo+json", "Next page"));
+        if (query.Offset > 0) links.Add(Link(self + query.At(Math.Max(0, query.Offset - query.Limit)), "prev", "application/geo+json", "Previous page"));
         links.Add(Link($"{Base(http.Request)}/ogc/collections/{c.Id}", "collection", "application/json", c.Title));
 
         http.Response.ContentType = "application/geo+json";
@@ -168,10 +199,11 @@ public static class OgcEndpoints
 
     private static async Task<IResult> Item(string id, string fid, HttpRequest r, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
+        OgcProblem.RejectUnknown(r.Query, []);
         var c = Find(id);
         await using var cmd = db.CreateCommand($"""
             SELECT json_build_object('type', 'Feature', 'id', {c.FeatureId}, 'geometry', ST_AsGeoJSON({c.Geometry}, 9)::json,
-                                     'properties', json_build_object({c.Properties}))::text
+                                     'properties', json_build_object({OgcLayer.JsonProperties(c.Properties)}))::text
             FROM {c.From} WHERE {c.FeatureId} = $1 AND {c.TownshipColumn} LIKE $2 || '%' LIMIT 1
             """);
         cmd.Parameters.AddWithValue(fid);
@@ -181,33 +213,8 @@ public static class OgcEndpoints
             : throw ApiException.NotFound($"Collection {id} has no feature '{fid}'.");
     }
 
-    private static void AddFilter(NpgsqlCommand cmd, string jurisdiction, double[]? bbox, string township)
-    {
-        cmd.Parameters.AddWithValue(jurisdiction);
-        if (bbox is not null)
-            for (int i = 0; i < 4; i++) cmd.Parameters.AddWithValue(bbox[i]);
-        if (township.Length > 0) cmd.Parameters.AddWithValue(township);
-    }
-
     private static OgcLayer Find(string id) =>
         OgcLayer.All.FirstOrDefault(c => c.Id == id) ?? throw ApiException.NotFound($"There is no collection '{id}'.");
-
-    private static int ParseInt(string? s, int fallback, int min, int max, string field)
-    {
-        if (string.IsNullOrEmpty(s)) return fallback;
-        if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max) return v;
-        throw new ApiException(400, "Invalid parameter", $"'{field}' must be a whole number of at least {min}.", new() { ["field"] = field });
-    }
-
-    private static double[]? ParseBbox(string? s)
-    {
-        if (string.IsNullOrEmpty(s)) return null;
-        var parts = s.Split(',');
-        var v = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN).ToArray();
-        if (v.Length != 4 || v.Any(d => !double.IsFinite(d)) || v[0] > v[2] || v[1] > v[3] || Math.Abs(v[0]) > 180 || Math.Abs(v[2]) > 180 || Math.Abs(v[1]) > 90 || Math.Abs(v[3]) > 90)
-            throw new ApiException(400, "Invalid bbox", "bbox must be minLon,minLat,maxLon,maxLat in CRS84.", new() { ["field"] = "bbox" });
-        return v;
-    }
 
     private static string Base(HttpRequest r) => $"{r.Scheme}://{r.Host}{r.PathBase}";
 

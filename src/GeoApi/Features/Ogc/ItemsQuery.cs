@@ -1,0 +1,168 @@
+using System.Globalization;
+using GridSpatial.GeoApi.Features.Ogc.Filtering;
+
+namespace GridSpatial.GeoApi.Features.Ogc;
+
+/// <summary>The query of <c>/collections/{id}/items</c>, checked against the collection before any
+/// SQL: paging (<c>limit</c>, <c>offset</c>), <c>bbox</c>, <c>township</c>, a queryable as a parameter
+/// (<c>?kind=floor</c>, equality), <c>filter</c> in CQL2 text, <c>sortby</c> and <c>properties</c>.
+/// Any other parameter, a malformed value, an unknown property or a type mismatch is a 400 naming it.</summary>
+internal sealed class ItemsQuery
+{
+    public const int DefaultLimit = 100, MaxLimit = 10_000;
+    private const string Crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+
+    private static readonly string[] Parameters = ["limit", "offset", "bbox", "township", "filter", "filter-lang", "filter-crs", "sortby", "properties"];
+
+    private readonly OgcLayer _layer;
+    private readonly IQueryCollection _query;
+
+    private ItemsQuery(OgcLayer layer, IQueryCollection query)
+    {
+        _layer = layer;
+        _query = query;
+    }
+
+    public int Limit { get; private init; }
+    public int Offset { get; private init; }
+    public double[]? Bbox { get; private init; }
+    public string Township { get; private init; } = "";
+    public IReadOnlyList<(OgcProperty Property, object Value)> Equalities { get; private init; } = [];
+    public Cql2Expression? Filter { get; private init; }
+    public IReadOnlyList<(OgcProperty Property, bool Descending)> SortBy { get; private init; } = [];
+    public IReadOnlyList<OgcProperty> Selected { get; private init; } = [];
+
+    /// <summary>Every parameter but paging and the key, as a query string (empty when there is none).</summary>
+    public string Conditions => QueryString.Create(_query.Where(kv => kv.Key is not ("offset" or "limit" or OgcProblem.KeyParameter))
+        .Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value[0]))).ToUriComponent();
+
+    public static ItemsQuery Parse(OgcLayer layer, IQueryCollection q)
+    {
+        OgcProblem.RejectUnknown(q, Parameters.Concat(layer.Properties.Select(p => p.Name)));
+        //-- The same value twice is one value: GDAL appends the query of its dataset URL to next links that already carry it.
+        foreach (var (name, values) in q)
+            if (values.Distinct(StringComparer.Ordinal).Count() > 1)
+                throw OgcProblem.Invalid(name, $"参数“{name}”只能给一个值。", $"Give '{name}' one value.");
+        return new ItemsQuery(layer, q)
+        {
+            Limit = Math.Min(ParseInt(One(q, "limit"), DefaultLimit, 1, "limit"), MaxLimit),
+            Offset = ParseInt(One(q, "offset"), 0, 0, "offset"),
+            Bbox = ParseBbox(One(q, "bbox")),
+            Township = One(q, "township"),
+            Equalities = layer.Properties.Where(p => q.ContainsKey(p.Name)).Select(p => (p, ParseValue(p, One(q, p.Name)))).ToList(),
+            Filter = ParseFilter(q),
+            SortBy = ParseSortBy(layer, One(q, "sortby")),
+            Selected = q.ContainsKey("properties") ? ParseProperties(layer, One(q, "properties")) : layer.Properties,
+        };
+    }
+
+    /// <summary>The WHERE clause: the caller's jurisdiction (a township code prefix) first, then every filter given.</summary>
+    public string Where(string jurisdiction, SqlArguments args)
+    {
+        var conditions = new List<string> { $"{_layer.TownshipColumn} LIKE {args.Add(jurisdiction, NpgsqlTypes.NpgsqlDbType.Text)} || '%'" };
+        if (Bbox is not null)
+        {
+            var envelope = $"ST_MakeEnvelope({string.Join(", ", Bbox.Select(v => args.Add(v, NpgsqlTypes.NpgsqlDbType.Double)))}, 4326)";
+            conditions.Add($"{_layer.Geometry} && {envelope} AND ST_Intersects({_layer.Geometry}, {envelope})");
+        }
+        if (Township.Length > 0) conditions.Add($"{_layer.TownshipColumn} = {args.Add(Township, NpgsqlTypes.NpgsqlDbType.Text)}");
+        foreach (var (p, value) in Equalities) conditions.Add($"{p.Sql} = {args.Add(value, p.DbType)}");
+        if (Filter is not null)
+        {
+            try { conditions.Add(new Cql2Sql(_layer, args).Translate(Filter)); }
+            catch (Cql2Exception e) { throw OgcProblem.Filter(e); }
+        }
+        return "WHERE " + string.Join(" AND ", conditions);
+    }
+
+    /// <summary>The ORDER BY clause: the requested keys, then the feature id, so that pages never overlap.</summary>
+    public string OrderBy() =>
+        "ORDER BY " + string.Join(", ", SortBy.Select(s => $"{s.Property.Sql} {(s.Descending ? "DESC" : "ASC")}").Append(_layer.FeatureId));
+
+    /// <summary>This query at another offset: every parameter kept (the API key left out), limit as served.</summary>
+    public string At(int offset) =>
+        FormattableString.Invariant($"?limit={Limit}&offset={offset}") + (Conditions.Length > 0 ? "&" + Conditions[1..] : "");
+
+    /// <summary>The value of <paramref name="name"/> ("" when absent): repeats were checked to be equal.</summary>
+    private static string One(IQueryCollection q, string name) => q.TryGetValue(name, out var v) && v.Count > 0 ? v[0] ?? "" : "";
+
+    private static int ParseInt(string s, int fallback, int min, string field)
+    {
+        if (s.Length == 0) return fallback;
+        if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min) return v;
+        throw OgcProblem.Invalid(field, $"“{field}”应为不小于 {min} 的整数。", $"'{field}' must be a whole number of at least {min}.");
+    }
+
+    private static double[]? ParseBbox(string s)
+    {
+        if (s.Length == 0) return null;
+        var v = s.Split(',').Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN).ToArray();
+        if (v.Length != 4 || v.Any(d => !double.IsFinite(d)) || v[0] > v[2] || v[1] > v[3] || Math.Abs(v[0]) > 180 || Math.Abs(v[2]) > 180 || Math.Abs(v[1]) > 90 || Math.Abs(v[3]) > 90)
+            throw OgcProblem.Invalid("bbox", "bbox 应为 CRS84 的 最小经度,最小纬度,最大经度,最大纬度。", "bbox must be minLon,minLat,maxLon,maxLat in CRS84.");
+        return v;
+    }
+
+    /// <summary>A queryable given as a parameter: the value as the property's type.</summary>
+    private static object ParseValue(OgcProperty p, string raw)
+    {
+        object? value = p.Type switch
+        {
+            QueryableType.WholeNumber => long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : null,
+            QueryableType.Number => decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
+            QueryableType.Boolean => raw switch { "true" => true, "false" => false, _ => null },
+            _ => raw,
+        };
+        return value ?? throw OgcProblem.Invalid(p.Name, $"“{p.Name}”（{p.Title}）应为{Chinese(p.Type)}，而不是“{raw}”。",
+            $"'{p.Name}' is {(p.Type == QueryableType.WholeNumber ? "an" : "a")} {p.SchemaType}, not '{raw}'.");
+    }
+
+    private static Cql2Expression? ParseFilter(IQueryCollection q)
+    {
+        var lang = One(q, "filter-lang");
+        if (lang.Length > 0 && lang != "cql2-text")
+            throw OgcProblem.Invalid("filter-lang", $"不支持的过滤语言“{lang}”，仅支持 cql2-text。", $"filter-lang '{lang}' is not supported; use cql2-text.");
+        var crs = One(q, "filter-crs");
+        if (crs.Length > 0 && crs != Crs84)
+            throw OgcProblem.Invalid("filter-crs", $"filter-crs 仅支持 {Crs84}。", $"filter-crs must be {Crs84}: filters are in longitude/latitude.");
+        var text = One(q, "filter");
+        if (!q.ContainsKey("filter")) return null;
+        if (string.IsNullOrWhiteSpace(text)) throw OgcProblem.Filter(new Cql2Exception(1, "the filter is empty", "过滤条件为空"));
+        try { return Cql2Parser.Parse(text); }
+        catch (Cql2Exception e) { throw OgcProblem.Filter(e); }
+    }
+
+    private static List<(OgcProperty, bool)> ParseSortBy(OgcLayer layer, string s)
+    {
+        var keys = new List<(OgcProperty, bool)>();
+        if (s.Length == 0) return keys;
+        foreach (var item in s.Split(','))
+        {
+            //-- '+' in a query string often arrives decoded as a space: a leading space is ascending.
+            var key = item.Trim();
+            bool descending = key.StartsWith('-');
+            var name = key.TrimStart('+', '-');
+            var p = layer.Property(name) ?? throw OgcProblem.Invalid("sortby",
+                $"sortby 中的“{name}”不是集合 {layer.Id} 的可排序属性（见 /sortables）。",
+                $"'{name}' in sortby is not a sortable property of {layer.Id}; they are {string.Join(", ", layer.Properties.Select(q => q.Name))}.");
+            if (keys.Any(k => k.Item1 == p)) throw OgcProblem.Invalid("sortby", $"sortby 中“{name}”重复。", $"'{name}' appears twice in sortby.");
+            keys.Add((p, descending));
+        }
+        return keys;
+    }
+
+    private static List<OgcProperty> ParseProperties(OgcLayer layer, string s)
+    {
+        var names = s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (var name in names)
+            if (layer.Property(name) is null)
+                throw OgcProblem.Invalid("properties", $"properties 中的“{name}”不是集合 {layer.Id} 的属性。",
+                    $"'{name}' in properties is not a property of {layer.Id}; they are {string.Join(", ", layer.Properties.Select(q => q.Name))}.");
+        //-- Contract order, whatever order they were asked in.
+        return layer.Properties.Where(p => names.Contains(p.Name)).ToList();
+    }
+
+    private static string Chinese(QueryableType t) => t switch
+    {
+        QueryableType.WholeNumber => "整数", QueryableType.Number => "数值", QueryableType.Boolean => "布尔值（true 或 false）", _ => "文本",
+    };
+}
