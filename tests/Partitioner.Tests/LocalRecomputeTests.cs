@@ -115,6 +115,35 @@ public class LocalRecomputeTests
     }
 
     [Fact]
+    public void Recompute_TwelveMovesInARow_KeepsAnExactCoverageThatEveryNextMoveCanStillRecomputeLocally()
+    {
+        var rnd = new Random(3);
+        var households = Households.ToList();
+        var p = First.Value;
+        for (int step = 0; step < 12; step++)
+        {
+            int from = rnd.Next(households.Count), to = rnd.Next(households.Count);
+            var at = households[to].Location;
+            households[from] = households[from] with { Location = new Coordinate(at.X + 2e-5, at.Y + 2e-5) };
+            var result = Recompute(households, p);
+            Assert.True(result.Recomputed.Count < p.Grids.Count, $"step {step}: every grid recomputed");
+            p = result.Partition;
+            try
+            {
+                PartitionAssert.Valid(p, PartitionInputSummary.Of(Township(households)));
+            }
+            catch (Xunit.Sdk.XunitException e)
+            {
+                throw new Xunit.Sdk.XunitException($"step {step}, grids recomputed {string.Join(",", result.Recomputed)}: {e.Message}");
+            }
+            Assert.True(p.Report.NonContiguous == 0, $"step {step}: {p.Report.NonContiguous} non-contiguous");
+            //-- Neighbouring grids share their borders vertex for vertex: their union is one polygon per village.
+            foreach (var village in p.Grids.GroupBy(g => g.VillageCode))
+                Assert.IsType<Polygon>(NetTopologySuite.Coverage.CoverageUnion.Union(village.Select(g => g.Territory).ToArray()));
+        }
+    }
+
+    [Fact]
     public void Recompute_GridEmptiedBelowItsBand_RecomputesItWithItsNeighboursInTheVillage()
     {
         var first = First.Value;

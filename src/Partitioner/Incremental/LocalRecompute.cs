@@ -67,7 +67,16 @@ public sealed class LocalRecompute(PartitionOptions options)
             {
                 var region = Region.Of(input, merged, group, current.Version);
                 if (region is null) return null;
-                var part = new TownshipPartitioner(options).Partition(region.Input, version, projection);
+                Partition part;
+                try
+                {
+                    part = new TownshipPartitioner(options).Partition(region.Input, version, projection);
+                }
+                catch (TopologyException)
+                {
+                    //-- The region's land is too thin somewhere to partition on its own: the whole township can.
+                    return null;
+                }
                 if (!InBand(part, group.Count)) outOfBand.UnionWith(group);
                 merged = Merge(merged, part, region, projection, version);
             }
@@ -113,8 +122,11 @@ public sealed class LocalRecompute(PartitionOptions options)
             .Select(g => g.Select(i => chosen[i].Code).ToHashSet(StringComparer.Ordinal)).ToList();
     }
 
+    /// <summary>Whether two grids share a stretch of border (a shared corner alone would join two
+    /// pieces of land at a point: one region pinched in two).</summary>
     private static bool Touch(Grid a, Grid b) =>
-        a.Territory.EnvelopeInternal.Intersects(b.Territory.EnvelopeInternal) && a.Territory.Intersects(b.Territory);
+        a.Territory.EnvelopeInternal.Intersects(b.Territory.EnvelopeInternal)
+        && a.Territory.Relate(b.Territory).Get(Location.Boundary, Location.Boundary) == Dimension.Curve;
 
     /// <summary>The published partition with the region's grids replaced by <paramref name="part"/>:
     /// the vertices the region's new borders put on its edge go into the neighbours across it (a
@@ -124,13 +136,25 @@ public sealed class LocalRecompute(PartitionOptions options)
     {
         var grids = region.Grids;
         var edge = new HashSet<Coordinate>(region.Input.Township.Boundary.Coordinates);
-        var inserter = new VertexInserter(projection, part.MicroGrids.Select(m => m.Territory).Distinct()
-            .SelectMany(t => t.Coordinates).Where(c => !edge.Contains(c)).Distinct()
-            .Select(c => (projection.Forward(c), c)));
-        var micro = current.MicroGrids.Where(m => !grids.Contains(m.GridCode)).Select(m => m with { Territory = inserter.Apply(m.Territory) })
-            .Concat(part.MicroGrids).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
-        var gridsOut = current.Grids.Where(g => !grids.Contains(g.Code)).Select(g => g with { Territory = inserter.Apply(g.Territory) })
-            .Concat(part.Grids).OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
+        var extent = region.Input.Township.Boundary.EnvelopeInternal;
+        var keptMicro = current.MicroGrids.Where(m => !grids.Contains(m.GridCode)).ToList();
+        var keptGrids = current.Grids.Where(g => !grids.Contains(g.Code)).ToList();
+        //-- The region's partition nodes its edge on the micrometre grid, which can move an edge vertex
+        //-- by a fraction of a micrometre: such a vertex takes the edge's own lon/lat back.
+        var snap = EdgeSnap(edge, projection);
+        part = part with
+        {
+            MicroGrids = part.MicroGrids.Select(m => m with { Territory = snap(m.Territory) }).ToList(),
+            Grids = part.Grids.Select(g => g with { Territory = snap(g.Territory) }).ToList(),
+        };
+        //-- Both ways: the region's new edge vertices into the land across, and the vertices the land
+        //-- across has on the edge (that the region's partition may have dropped) into the region's.
+        var across = new VertexInserter(projection, Vertices(part.MicroGrids.Select(m => m.Territory), edge, extent, projection));
+        var within = new VertexInserter(projection, Vertices(keptMicro.Select(m => m.Territory), edge, extent, projection));
+        var micro = keptMicro.Select(m => m with { Territory = across.Apply(m.Territory) })
+            .Concat(part.MicroGrids.Select(m => m with { Territory = within.Apply(m.Territory) })).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
+        var gridsOut = keptGrids.Select(g => g with { Territory = across.Apply(g.Territory) })
+            .Concat(part.Grids.Select(g => g with { Territory = within.Apply(g.Territory) })).OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
         var assignments = current.Assignments.Where(a => !grids.Contains(a.GridCode)).Concat(part.Assignments)
             .OrderBy(a => a.HouseholdId, StringComparer.Ordinal).ToList();
 
@@ -140,6 +164,40 @@ public sealed class LocalRecompute(PartitionOptions options)
             .OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
         return current with { Version = version, Grids = gridsOut, MicroGrids = micro, Assignments = assignments, Codes = codes };
     }
+
+    /// <summary>Moves a vertex within <see cref="SnapM"/> of a vertex of the region's edge onto it
+    /// (each territory once, floor runs keep sharing theirs); a territory that this would make invalid
+    /// is left as it is.</summary>
+    private static Func<Geometry, Geometry> EdgeSnap(HashSet<Coordinate> edge, MetricProjection projection)
+    {
+        var index = new STRtree<Coordinate>();
+        foreach (var e in edge) index.Insert(new Envelope(e), e);
+        var done = new Dictionary<Geometry, Geometry>(ReferenceEqualityComparer.Instance);
+        Coordinate Snap(Coordinate c)
+        {
+            if (edge.Contains(c)) return c.Copy();
+            var near = new Envelope(c);
+            near.ExpandBy(1e-9);
+            var metric = projection.Forward(c);
+            var hit = index.Query(near).FirstOrDefault(e => projection.Forward(e).Distance(metric) < SnapM);
+            return (hit ?? c).Copy();
+        }
+        return g =>
+        {
+            if (done.TryGetValue(g, out var known)) return known;
+            var snapped = CoordinateMapper.Map(g, Snap, g.Factory);
+            return done[g] = snapped.IsValid ? snapped : g;
+        };
+    }
+
+    /// <summary>Metres within which a partitioned vertex is taken for the region's edge vertex.</summary>
+    private const double SnapM = 1e-5;
+
+    /// <summary>The vertices of <paramref name="territories"/> within <paramref name="extent"/> that are
+    /// not vertices of the region's edge, with their metric positions.</summary>
+    private static IEnumerable<(Coordinate Metric, Coordinate LonLat)> Vertices(IEnumerable<Geometry> territories, HashSet<Coordinate> edge, Envelope extent, MetricProjection projection) =>
+        territories.Distinct().Where(t => t.EnvelopeInternal.Intersects(extent)).SelectMany(t => t.Coordinates)
+            .Where(c => extent.Intersects(c) && !edge.Contains(c)).Distinct().Select(c => (projection.Forward(c), c));
 
     /// <summary>The whole township's report, as a whole recompute measures it: territories and
     /// assignments, border shares on the streets and barriers, barrier crossings over the barrier

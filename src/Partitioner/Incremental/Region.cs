@@ -30,7 +30,9 @@ internal sealed record Region(PartitionInput Input, IReadOnlySet<string> Grids)
             villages.Add(new VillageInput(village.Key, name, land));
         }
         var boundary = parts.Count == 1 ? parts[0] : Union(parts);
-        if (boundary is null) return null;
+        //-- Grids that share borders unite into one polygon; pieces left apart mean their borders do not
+        //-- match vertex for vertex (hair-thin gaps), which a whole recompute mends.
+        if (boundary is null || chosen.All(g => g.Territory is Polygon) && boundary is not Polygon) return null;
 
         var inside = new IndexedPointInAreaLocator(boundary);
         var households = input.Households.Where(h => inside.Locate(h.Location) != Location.Exterior).ToList();
