@@ -51,7 +51,7 @@ public static class CrsFit
             near.ExpandBy(0.5);
             if (!near.Contains(lonLat) && InputCrs.ThreeDegreeZoneAt(township.Centre.X) is { } zone && zone.CentralMeridian != declared.CentralMeridian)
                 return $"按 {declared.Code}（中央经线 {declared.CentralMeridian}°E）换算，坐标落在乡镇以外；该乡镇在中央经线 {zone.CentralMeridian}°E 的投影带：请用 crs={zone.Code} 发送。" +
-                    $"Read as {declared.Code} (central meridian {declared.CentralMeridian}°E) these fall far from the township, which lies in the zone of {zone.CentralMeridian}°E; send crs={zone.Code}.";
+                    $"Read as {declared.Code} (Gauss–Krüger central meridian {declared.CentralMeridian}°E) these fall far from the township, which lies in the zone of {zone.CentralMeridian}°E; send crs={zone.Code}.";
         }
         return null;
     }

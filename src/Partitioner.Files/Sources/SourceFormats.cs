@@ -26,22 +26,22 @@ public static class SourceFormats
     /// <summary>The format of the file at <paramref name="path"/>, or null when it is none of them.</summary>
     public static SourceFormat? Guess(string path)
     {
-        Span<byte> head = stackalloc byte[16];
+        var buffer = new byte[4096];
         int n;
-        using (var f = File.OpenRead(path)) n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        head = head[..n];
+        using (var f = File.OpenRead(path)) n = f.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        var head = buffer.AsSpan(0, n);
         var ext = Path.GetExtension(path).ToLowerInvariant();
         if (head.StartsWith("SQLite format 3\0"u8)) return SourceFormat.GeoPackage;
         if (head.StartsWith("PK\u0003\u0004"u8)) return ZipContent(path);
         if (ext == ".shp") return SourceFormat.Shapefile;
         var text = head.TrimStart("\uFEFF"u8).TrimStart(" \t\r\n"u8);
         if (text.Length > 0 && (text[0] == (byte)'{' || text[0] == (byte)'[')) return SourceFormat.GeoJson;
-        return ext switch
-        {
-            ".geojson" or ".json" => SourceFormat.GeoJson,
-            ".csv" or ".txt" => SourceFormat.Csv,
-            _ => n > 0 && ext is "" or ".dat" ? SourceFormat.Csv : null,
-        };
+        if (ext is ".geojson" or ".json") return SourceFormat.GeoJson;
+        if (ext == ".csv") return SourceFormat.Csv;
+        //-- Otherwise a CSV only when it looks like one: text whose first line has a delimiter.
+        int end = text.IndexOfAny("\r\n"u8);
+        var first = end < 0 ? text : text[..end];
+        return !head.Contains((byte)0) && first.IndexOfAny(",;\t"u8) >= 0 ? SourceFormat.Csv : null;
     }
 
     /// <summary>An XLSX (an Office Open XML workbook) or a zipped Shapefile.</summary>

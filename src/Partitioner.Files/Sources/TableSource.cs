@@ -68,7 +68,8 @@ internal static class TableSource
             _map = map;
             _layer = layer;
             var fields = _header.Select(map.FieldOf).ToList();
-            (_xField, _yField) = fields.Contains("lon") && fields.Contains("lat") ? ("lon", "lat") : ("x", "y");
+            //-- Lon/lat when either is there (or neither pair is): the missing one is named.
+            (_xField, _yField) = !fields.Contains("lon") && !fields.Contains("lat") && (fields.Contains("x") || fields.Contains("y")) ? ("x", "y") : ("lon", "lat");
             _x = fields.IndexOf(_xField);
             _y = fields.IndexOf(_yField);
             if (_x < 0 || _y < 0)

@@ -27,9 +27,11 @@ public static class ImportEndpoints
         return app;
     }
 
-    /// <summary>The media types an import body may have besides GeoJSON.</summary>
+    /// <summary>The media types an import body may have besides GeoJSON. "*/*" last: routing would
+    /// otherwise answer any other type with a bare 415; Upload answers it with a problem that says
+    /// which formats are read.</summary>
     private static readonly string[] FileTypes = ["application/json", "multipart/form-data", "application/zip", "application/geopackage+sqlite3",
-        "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream"];
+        "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream", "*/*"];
 
     //-- Bodies are streamed feature by feature (FeatureReader, CSV rows): memory stays bounded whatever the upload's size;
     //-- zips, GeoPackages and workbooks go to a temporary file first (random access), never into memory.
