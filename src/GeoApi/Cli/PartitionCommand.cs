@@ -14,7 +14,7 @@ public static class PartitionCommand
     {
         var files = new TownshipFileOptions(required: true);
         var options = new Option<string>("--options") { Description = "partition options (snake_case JSON, README)", HelpName = "O.json" };
-        var inputCrs = new Option<string>("--input-crs") { Description = "coordinates of the input files", HelpName = "wgs84|gcj02" };
+        var inputCrs = new Option<string>("--input-crs") { Description = "coordinates of the input files", HelpName = "wgs84|gcj02|bd09" };
         var quiet = new Option<bool>("--quiet") { Description = "no progress on standard error" };
         var outDir = new Option<string>("--out") { Description = "the output folder", HelpName = "DIR", Required = true };
         var command = new Command("partition", "partitions one township, no database; writes the DESIGN §4 folder and prints a one-line summary");
