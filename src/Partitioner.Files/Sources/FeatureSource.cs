@@ -19,8 +19,16 @@ public static class FeatureSource
     /// its bytes and <paramref name="fileName"/>.</summary>
     public static async Task<OpenedSource> OpenStreamAsync(Stream body, SourceFormat? format, string? fileName, SourceOptions options, string layer, bool allowSingle, CancellationToken ct)
     {
-        if (format is SourceFormat.GeoJson or SourceFormat.Csv)
-            return Opened(format.Value, options.Crs ?? InputCrs.Epsg4326, Stream(body, format.Value, options, layer, allowSingle, ct), layer, null);
+        if (format == SourceFormat.GeoJson)
+        {
+            //-- The head is read once and replayed: the body streams on from where it stopped.
+            var head = new byte[GeoJsonCrs.HeadBytes];
+            int n = await body.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+            var crs = options.Crs ?? GeoJsonCrs.Find(head.AsSpan(0, n), layer) ?? InputCrs.Epsg4326;
+            return Opened(SourceFormat.GeoJson, crs, Stream(new ReplayStream(head, n, body), SourceFormat.GeoJson, options, layer, allowSingle, ct), layer, null);
+        }
+        if (format == SourceFormat.Csv)
+            return Opened(SourceFormat.Csv, options.Crs ?? InputCrs.Epsg4326, Stream(body, SourceFormat.Csv, options, layer, allowSingle, ct), layer, null);
         var scratch = Directory.CreateTempSubdirectory("gridspatial-import-").FullName;
         try
         {
@@ -46,7 +54,8 @@ public static class FeatureSource
         switch (which.Value)
         {
             case SourceFormat.GeoJson or SourceFormat.Csv:
-                return Opened(which.Value, options.Crs ?? InputCrs.Epsg4326, FromFile(path, which.Value, options, layer, allowSingle, ct), layer, scratch);
+                return Opened(which.Value, options.Crs ?? (which == SourceFormat.GeoJson ? await DeclaredGeoJsonCrsAsync(path, layer, ct) : null) ?? InputCrs.Epsg4326,
+                    FromFile(path, which.Value, options, layer, allowSingle, ct), layer, scratch);
             case SourceFormat.Xlsx:
                 return Opened(which.Value, options.Crs ?? InputCrs.Epsg4326, Async(TableSource.Xlsx(path, options.SourceLayer, options.Columns, layer)), layer, scratch);
             case SourceFormat.GeoPackage:
@@ -63,6 +72,14 @@ public static class FeatureSource
                 var encoding = Guarded(() => ShapefileSource.AttributeEncoding(shp, options.Encoding), which.Value, layer);
                 return Opened(which.Value, crs, Async(ShapefileSource.Read(shp, encoding, options.Columns)), layer, scratch);
         }
+    }
+
+    private static async Task<Crs?> DeclaredGeoJsonCrsAsync(string path, string layer, CancellationToken ct)
+    {
+        await using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12, useAsync: true);
+        var head = new byte[GeoJsonCrs.HeadBytes];
+        int n = await f.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        return GeoJsonCrs.Find(head.AsSpan(0, n), layer);
     }
 
     private static OpenedSource Opened(SourceFormat format, Crs crs, IAsyncEnumerable<JsonElement> features, string layer, string? scratch) =>

@@ -37,6 +37,13 @@ public class CrsImportTests(DatabaseFixture db)
         await Ok(await _http.PostAsync(Path(t, "buildings"), ReferenceTownship.Raw(gpkg, "application/geopackage+sqlite3")), "EPSG:4496 GeoPackage");
         ReferenceTownship.AssertSame(buildings, await t.BuildingsAsync(db.Db), 0.01, "EPSG:4496 GeoPackage");
 
+        //-- GeoJSON that GDAL writes in a projected CRS names it in its (pre-RFC 7946) crs member.
+        var geojson = t.Out("4544/households.geojson");
+        await Gdal.Ogr2ogrAsync("-f", "GeoJSON", "-t_srs", "EPSG:4544", geojson, t.GeoJson("households"));
+        Assert.Contains("EPSG::4544", await File.ReadAllTextAsync(geojson), StringComparison.Ordinal);
+        await Ok(await _http.PostAsync(Path(t, "households"), ReferenceTownship.Raw(geojson, "application/geo+json")), "EPSG:4544 GeoJSON");
+        ReferenceTownship.AssertSame(households, await t.HouseholdsAsync(db.Db), 0.01, "EPSG:4544 GeoJSON crs member");
+
         //-- Tables say nothing of their CRS: crs= names it (3-degree CM 105E, then zone 35 with its number, then 6-degree CM 105E).
         foreach (var crs in new[] { "EPSG:4544", "EPSG:4523", "EPSG:4507" })
         {

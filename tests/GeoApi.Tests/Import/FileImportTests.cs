@@ -99,6 +99,30 @@ public class FileImportTests(DatabaseFixture db)
     }
 
     [SkippableFact]
+    public async Task Import_TownshipAsGbkShapefileInGaussKruger_StoresItsNameAndBoundary()
+    {
+        Skip.If(!Gdal.CanWrite, "ogr2ogr (gdal-bin) is not installed");
+        using var t = await ReferenceTownship.CreateAsync(_http, "530627199", 104.30, 25.40, 50);
+        var before = await TownshipAsync(t.Code);
+        Assert.Equal("导入镇", before.Name);
+        var zip = await t.ShapefileZipAsync("township", "GBK", cpg: false, "EPSG:4544");
+        await Ok(await _http.PostAsync(new Uri("/api/townships", UriKind.Relative), ReferenceTownship.Form(zip)), "township Shapefile");
+        var after = await TownshipAsync(t.Code);
+        Assert.Equal(before.Name, after.Name);
+        double moved = NetTopologySuite.Algorithm.Distance.DiscreteHausdorffDistance.Distance(before.Geom, after.Geom) * 111_320;
+        Assert.True(moved < 0.01, $"the boundary moved {moved} m");
+    }
+
+    private async Task<(string Name, NetTopologySuite.Geometries.Geometry Geom)> TownshipAsync(string code)
+    {
+        await using var cmd = db.Db.CreateCommand("SELECT name, geom FROM township WHERE code = $1");
+        cmd.Parameters.AddWithValue(code);
+        await using var r = await cmd.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        return (r.GetString(0), r.GetFieldValue<NetTopologySuite.Geometries.Geometry>(1));
+    }
+
+    [SkippableFact]
     public async Task Import_LiechtensteinTownshipAsGbkShapefileAndGeoPackage_StoresTheGeoJsonRows()
     {
         var dir = System.IO.Path.Combine(Samples.Root(), "..", "shared", "data", "liechtenstein", "schellenberg");
