@@ -133,21 +133,10 @@ public static partial class InputCrs
         return m.Success && double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
     }
 
+    /// <summary>The CRS of the <c>partition</c> command's files (<c>--input-crs</c>, the options file's <c>input_crs</c>).</summary>
     /// <exception cref="ArgumentException"><paramref name="crs"/> is not a CRS of the registry.</exception>
-    public static PartitionInput ToWgs84(PartitionInput input, string crs)
-    {
-        if (!TryParse(crs, out var c))
-            //-- The message the options' validation gave when the partitioner converted, with the new names.
-            throw new ArgumentException($"Option 'InputCrs' must be 'wgs84' or 'gcj02' (or any of {Accepted}).", nameof(crs));
-        if (c.IsWgs84) return input;
-        return input with
-        {
-            Township = input.Township with { Boundary = c.ToWgs84(input.Township.Boundary) },
-            Households = input.Households.Select(h => h with { Location = c.ToWgs84(h.Location) }).ToList(),
-            Buildings = input.Buildings.Select(b => b with { Footprint = c.ToWgs84(b.Footprint) }).ToList(),
-            Barriers = input.Barriers.Select(b => b with { Line = c.ToWgs84(b.Line) }).ToList(),
-            Streets = input.Streets.Select(s => s with { Line = c.ToWgs84(s.Line) }).ToList(),
-            Villages = input.Villages.Select(v => v with { Boundary = c.ToWgs84(v.Boundary) }).ToList(),
-        };
-    }
+    public static Crs ForFiles(string? crs) => TryParse(crs, out var c)
+        ? c
+        //-- The message the options' validation gave when the partitioner converted, with the new names.
+        : throw new ArgumentException($"Option 'InputCrs' must be 'wgs84' or 'gcj02' (or any of {Accepted}), not '{crs}'.", nameof(crs));
 }

@@ -30,6 +30,8 @@ public static class PartitionAllCommand
     private static int Run(string input, string output, string? optionsFile, int parallel)
     {
         var (options, crs) = optionsFile is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptionsFile(new PartitionOptions());
+        //-- Parsed once, before any work: a bad name fails the command, not every township.
+        var inputCrs = InputCrs.ForFiles(crs);
         var folders = Directory.GetDirectories(input).Where(d => File.Exists(Path.Combine(d, "township.geojson"))).Order(StringComparer.Ordinal).ToList();
         if (folders.Count == 0) throw new UsageException($"No township folder (with township.geojson) under {input}.");
 
@@ -47,7 +49,7 @@ public static class PartitionAllCommand
                     try
                     {
                         var previous = Path.Combine(output, name);
-                        var inputs = InputCrs.ToWgs84(TownshipFiles.InFolder(dir, File.Exists(Path.Combine(previous, "assignments.csv")) ? previous : null).Read(), crs);
+                        var inputs = TownshipFiles.InFolder(dir, File.Exists(Path.Combine(previous, "assignments.csv")) ? previous : null).Read(inputCrs);
                         var p = new TownshipPartitioner(options).Partition(inputs);
                         PartitionWriter.Write(p, previous);
                         Interlocked.Add(ref households, p.Assignments.Count);

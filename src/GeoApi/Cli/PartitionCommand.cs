@@ -14,7 +14,7 @@ public static class PartitionCommand
     {
         var files = new TownshipFileOptions(required: true);
         var options = new Option<string>("--options") { Description = "partition options (snake_case JSON, README)", HelpName = "O.json" };
-        var inputCrs = new Option<string>("--input-crs") { Description = "coordinates of the input files", HelpName = "wgs84|gcj02|bd09" };
+        var inputCrs = new Option<string>("--input-crs") { Description = "coordinates of the input files", HelpName = "wgs84|gcj02|bd09|EPSG:4490…4554" };
         var quiet = new Option<bool>("--quiet") { Description = "no progress on standard error" };
         var outDir = new Option<string>("--out") { Description = "the output folder", HelpName = "DIR", Required = true };
         var command = new Command("partition", "partitions one township, no database; writes the DESIGN §4 folder and prints a one-line summary");
@@ -26,7 +26,7 @@ public static class PartitionCommand
     private static int Run(TownshipFiles files, string? optionsFile, string? inputCrs, bool quiet, string outDir)
     {
         var (options, fileCrs) = optionsFile is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptionsFile(new PartitionOptions());
-        var input = InputCrs.ToWgs84(files.Read(), inputCrs ?? fileCrs);
+        var input = files.Read(InputCrs.ForFiles(inputCrs ?? fileCrs));
         var progress = quiet ? null : new Progress<string>(stage => Console.Error.WriteLine($"  {stage} done"));
         var clock = Stopwatch.StartNew();
         var partition = new TownshipPartitioner(options) { Progress = progress }.Partition(input);

@@ -44,14 +44,16 @@ public sealed record TownshipFiles(string Township, string Households, string? B
             F("buildings.geojson"), F("barriers.geojson"), F("streets.geojson"), F("villages.geojson"), previous);
     }
 
-    public Partitioner.Inputs.PartitionInput Read() => new(
-        GeoJsonInputReader.ReadTownship(Township),
-        GeoJsonInputReader.ReadHouseholds(Households),
-        Buildings is { } b ? GeoJsonInputReader.ReadBuildings(b) : [],
-        Barriers is { } r ? GeoJsonInputReader.ReadBarriers(r) : [],
-        Villages is { } v ? GeoJsonInputReader.ReadVillages(v) : [],
+    /// <summary>The files, their coordinates in <paramref name="crs"/> (WGS 84 when null) converted to WGS 84 as they are read;
+    /// a previous output is WGS 84 always.</summary>
+    public Partitioner.Inputs.PartitionInput Read(Partitioner.Files.Crs? crs = null) => new(
+        GeoJsonInputReader.ReadTownship(Township, crs),
+        GeoJsonInputReader.ReadHouseholds(Households, crs),
+        Buildings is { } b ? GeoJsonInputReader.ReadBuildings(b, crs) : [],
+        Barriers is { } r ? GeoJsonInputReader.ReadBarriers(r, crs) : [],
+        Villages is { } v ? GeoJsonInputReader.ReadVillages(v, crs) : [],
         Previous is { } p ? GeoJsonInputReader.ReadPrevious(p) : null)
     {
-        Streets = Streets is { } s ? GeoJsonInputReader.ReadStreets(s) : [],
+        Streets = Streets is { } s ? GeoJsonInputReader.ReadStreets(s, crs) : [],
     };
 }
