@@ -63,11 +63,12 @@ public static partial class InputCrs
     /// <c>EPSG:4544</c>, <c>4544</c>, <c>urn:ogc:def:crs:EPSG::4544</c> or
     /// <c>http://www.opengis.net/def/crs/EPSG/0/4544</c>; <c>CRS84</c>, <c>wgs84</c>,
     /// <c>cgcs2000</c>, <c>gcj02</c>, <c>bd09</c> (case and hyphens ignored).</summary>
-    /// <exception cref="ArgumentException">Not a CRS of the registry.</exception>
+    /// <exception cref="ArgumentException">Not a CRS of the registry (a <see cref="CrsException"/>, whose message is for users).</exception>
     public static Crs Parse(string? text)
     {
         if (TryParse(text, out var crs)) return crs;
-        throw new ArgumentException($"不支持的坐标系 '{InputRules.Shorten(text ?? "")}'；可用：{Accepted}。Unknown CRS '{InputRules.Shorten(text ?? "")}'; use one of {Accepted}.", nameof(text));
+        //-- ArgumentException's own suffix (the parameter name) would only confuse a user: set Message whole.
+        throw new CrsException($"不支持的坐标系 '{InputRules.Shorten(text ?? "")}'；可用：{Accepted}。Unknown CRS '{InputRules.Shorten(text ?? "")}'; use one of {Accepted}.");
     }
 
     public static bool TryParse(string? text, out Crs crs)

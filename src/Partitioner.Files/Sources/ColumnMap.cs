@@ -47,7 +47,7 @@ public sealed class ColumnMap
             var column = eq > 0 ? pair[..eq].Trim() : "";
             var field = eq > 0 ? pair[(eq + 1)..].Trim() : "";
             if (column.Length == 0 || field.Length == 0)
-                throw new ArgumentException($"列映射应写作 列名=字段，如 户编号=id（不是 '{pair}'）。A column mapping is column=field, e.g. 户编号=id (not '{pair}').", nameof(pairs));
+                throw new ArgumentException($"列映射应写作 列名=字段，如 户编号=id（不是 '{pair}'）。A column mapping is column=field, e.g. 户编号=id (not '{pair}').");
             map[column] = field;
         }
         return map.Count == 0 ? Default : new ColumnMap(map);

@@ -35,7 +35,7 @@ public static class TextEncodings
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
-            throw new ArgumentException($"不认识的编码 '{name}'；可用 utf-8、gbk、gb18030。Unknown encoding '{name}'; use utf-8, gbk or gb18030.", nameof(name), e);
+            throw new ArgumentException($"不认识的编码 '{name}'；可用 utf-8、gbk、gb18030。Unknown encoding '{name}'; use utf-8, gbk or gb18030.", e);
         }
     }
 

@@ -123,6 +123,13 @@ public class CrsImportTests(DatabaseFixture db)
         Assert.Equal(expected, await Codes(FormattableString.Invariant($"lon={gcj.X}&lat={gcj.Y}&crs=gcj02")));
         Assert.Equal(expected, await Codes(FormattableString.Invariant($"lon={bd.X}&lat={bd.Y}&crs=bd09")));
 
+        using (var batch = await _http.PostAsync(new Uri("/api/lookup?crs=EPSG:4544&source=postgis", UriKind.Relative),
+            new StringContent(FormattableString.Invariant($"[[{gk.X}, {gk.Y}]]"), System.Text.Encoding.UTF8, "application/json")))
+        {
+            var answers = await batch.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(expected, answers[0].GetProperty("microGrid").GetProperty("code").GetString());
+        }
+
         //-- Metres sent as degrees: the problem says so.
         using var wrong = await _http.GetAsync(new Uri(FormattableString.Invariant($"/api/lookup?lon={gk.X}&lat={gk.Y}"), UriKind.Relative));
         Assert.Contains("Gauss–Krüger", (await FileImportTests.Problem(wrong, HttpStatusCode.BadRequest, "crs")).Detail, StringComparison.Ordinal);

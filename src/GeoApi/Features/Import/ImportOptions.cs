@@ -11,9 +11,8 @@ public static class ImportOptions
     public static SourceOptions Parse(string? crs, string? encoding, IEnumerable<string>? map, string? sourceLayer, Func<string, string, Exception> refuse)
     {
         Crs? parsed = null;
-        if (!string.IsNullOrWhiteSpace(crs))
-            parsed = InputCrs.TryParse(crs, out var c) ? c
-                : throw refuse("crs", $"不支持的坐标系 '{crs}'；可用：{InputCrs.Accepted}。Unknown CRS '{crs}'; use one of {InputCrs.Accepted}.");
+        try { if (!string.IsNullOrWhiteSpace(crs)) parsed = InputCrs.Parse(crs); }
+        catch (ArgumentException e) { throw refuse("crs", e.Message); }
         if (!string.IsNullOrWhiteSpace(encoding))
         {
             try { TextEncodings.Resolve(encoding); }

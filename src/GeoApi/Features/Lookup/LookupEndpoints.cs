@@ -98,9 +98,11 @@ public static class LookupEndpoints
             : throw new ApiException(400, "Invalid coordinate", $"'{name}' must be a decimal number such as 104.65 (no thousands separators).", new() { ["field"] = name });
 
     /// <summary>The CRS of the points (the registry's names: EPSG:4326 by default, 4490, 4491–4554, gcj02, bd09).</summary>
-    private static Crs ParseCrs(string? crs) => InputCrs.TryParse(crs, out var c)
-        ? c
-        : throw new ApiException(400, "Unknown CRS", $"不支持的坐标系 '{crs}'；可用：{InputCrs.Accepted}。crs must be one of {InputCrs.Accepted}, not '{crs}'.", new() { ["field"] = "crs" });
+    private static Crs ParseCrs(string? crs)
+    {
+        try { return InputCrs.Parse(crs); }
+        catch (ArgumentException e) { throw new ApiException(400, "不支持的坐标系 (Unknown CRS)", e.Message, new() { ["field"] = "crs" }); }
+    }
 
     /// <summary>A point as sent (x = easting or longitude) in <paramref name="crs"/>, checked to fit it
     /// (<see cref="CrsFit"/>) and converted to WGS 84.</summary>
