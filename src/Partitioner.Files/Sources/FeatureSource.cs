@@ -114,6 +114,11 @@ public static class FeatureSource
             {
                 if (!await e.MoveNextAsync()) yield break;
             }
+            catch (System.Text.DecoderFallbackException)
+            {
+                throw new InputException(layer, index, null, "encoding", $"第 {index} 个要素附近的文字不是 UTF-8：请用 encoding=gbk（或文件的编码）发送。" +
+                    $"The text near feature #{index} is not UTF-8 although the file's start is; send encoding=gbk (or the file's encoding).");
+            }
             catch (Exception x) when (Corrupt(x))
             {
                 throw new InputException(layer, index, null, "$", $"文件无法按 {format} 读取（第 {index} 个要素）：{x.Message} The file cannot be read as {format} (at feature #{index}): {x.Message}");

@@ -23,8 +23,9 @@ internal static class TableSource
         var prefix = new byte[SniffBytes];
         int n = await stream.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, ct);
         var head = prefix.AsSpan(0, n);
+        //-- Told from the first MiB; UTF-8 is decoded strictly, so GBK further on is refused, not stored as U+FFFD.
         Encoding text = encoding is not null ? TextEncodings.Resolve(encoding)
-            : head.StartsWith("\uFEFF"u8) || TextEncodings.IsUtf8(head) ? TextEncodings.Utf8 : TextEncodings.Gbk;
+            : head.StartsWith("\uFEFF"u8) || TextEncodings.IsUtf8(head) ? TextEncodings.StrictUtf8 : TextEncodings.Gbk;
         using var reader = new StreamReader(new ReplayStream(prefix, n, stream), text, detectEncodingFromByteOrderMarks: true);
         Layout? layout = null;
         int index = 0;

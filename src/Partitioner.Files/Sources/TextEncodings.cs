@@ -12,6 +12,9 @@ public static class TextEncodings
 
     public static Encoding Utf8 { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
+    /// <summary>UTF-8 that throws (<see cref="DecoderFallbackException"/>) on bytes that are not UTF-8.</summary>
+    public static Encoding StrictUtf8 { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static Encoding Gbk => Encoding.GetEncoding(936);
 
     /// <exception cref="ArgumentException">Not an encoding this machine knows.</exception>

@@ -54,8 +54,16 @@ public class RejectedUploadTests(DatabaseFixture db)
         var text = t.Out("notes.txt");
         await File.WriteAllTextAsync(text, "这不是地图数据 not map data");
 
+        //-- Over a MiB of ASCII, then GBK: the start passes for UTF-8, the GBK row is refused, not stored as U+FFFD.
+        var late = t.Out("late-gbk.csv");
+        double lon = c[0]!.GetValue<double>(), lat = c[1]!.GetValue<double>();
+        var rows = Enumerable.Range(0, 9000).Select(i => FormattableString.Invariant($"late{i},{new string('x', 120)},{lon},{lat}"))
+            .Prepend("id,address,lon,lat").Append(FormattableString.Invariant($"late-gbk,木卓镇锦绣花园,{lon},{lat}"));
+        await File.WriteAllBytesAsync(late, GridSpatial.Partitioner.Files.Sources.TextEncodings.Gbk.GetBytes(string.Join('\n', rows)));
+
         var cases = new (string What, HttpContent Body, HttpStatusCode Status, string Field, int? Index)[]
         {
+            ("CSV, GBK after a MiB of ASCII", ReferenceTownship.Raw(late, "text/csv"), HttpStatusCode.BadRequest, "encoding", null),
             ("Shapefile, last household outside", ReferenceTownship.Raw(shpZip, "application/zip"), HttpStatusCode.BadRequest, "geometry", last),
             ("Shapefile zip without .dbf", ReferenceTownship.Raw(noDbf, "application/zip"), HttpStatusCode.BadRequest, "$", null),
             ("GeoPackage, floor 500", ReferenceTownship.Raw(gpkg, "application/geopackage+sqlite3"), HttpStatusCode.BadRequest, "floor", 60),
