@@ -91,6 +91,13 @@ public class FileImportTests(DatabaseFixture db)
         await Ok(await _http.PostAsync(Path(t, "households"), ReferenceTownship.Raw(xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")), "XLSX");
         ReferenceTownship.AssertSame(households, await t.HouseholdsAsync(db.Db), 0.01, "XLSX");
 
+        //-- A sheet by name (GDAL names it after the query); an unknown one is refused listing those there are.
+        await Ok(await _http.PostAsync(Path(t, "households", "sourceLayer=SELECT"), ReferenceTownship.Raw(xlsx, "application/octet-stream")), "XLSX sheet SELECT");
+        var before = await db.ChecksumAsync();
+        using (var r = await _http.PostAsync(Path(t, "households", "sourceLayer=户籍"), ReferenceTownship.Raw(xlsx, "application/octet-stream")))
+            Assert.Contains("SELECT", (await Problem(r, HttpStatusCode.BadRequest, "sourceLayer")).Detail, StringComparison.Ordinal);
+        Assert.Equal(before, await db.ChecksumAsync());
+
         //-- Headers no default knows are named by map=列名=field.
         var renamed = t.Out("households-renamed.csv");
         await File.WriteAllTextAsync(renamed, (await File.ReadAllTextAsync(csv)).Replace("户编号,", "住户代码,", StringComparison.Ordinal).Replace(",地址,", ",门牌地址,", StringComparison.Ordinal));
