@@ -14,54 +14,55 @@ namespace GridSpatial.Partitioner.Files;
 /// <see cref="InputException"/> naming the file's feature and field.</summary>
 public static class GeoJsonInputReader
 {
-    public static TownshipInput ReadTownship(string path)
+    /// <param name="crs">The CRS of the file's coordinates (<see cref="InputCrs"/>), converted to WGS 84 as they are validated; WGS 84 when null.</param>
+    public static TownshipInput ReadTownship(string path, Crs? crs = null)
     {
         var features = ReadFeatures(path, "township");
         if (features.Count != 1)
             throw new InputException("township", null, null, "features", $"{path} must hold exactly one township feature, not {features.Count}.");
-        var t = new FeatureValidator("township", null).Township(features[0], 0);
+        var t = new FeatureValidator("township", null, crs: crs).Township(features[0], 0);
         return new TownshipInput(t.Code.Value, t.Name, OnePart(t.Geom));
     }
 
-    public static IReadOnlyList<HouseholdInput> ReadHouseholds(string path) =>
-        Validate(path, "households", (v, f, i) =>
+    public static IReadOnlyList<HouseholdInput> ReadHouseholds(string path, Crs? crs = null) =>
+        Validate(path, "households", crs, (v, f, i) =>
         {
             var h = v.Household(f, i);
             return new HouseholdInput(h.Id, h.Geom.Coordinate, h.BuildingId, h.Floor, h.Unit);
         });
 
-    public static IReadOnlyList<BuildingInput> ReadBuildings(string path) =>
-        Validate(path, "buildings", (v, f, i) =>
+    public static IReadOnlyList<BuildingInput> ReadBuildings(string path, Crs? crs = null) =>
+        Validate(path, "buildings", crs, (v, f, i) =>
         {
             var b = v.Building(f, i);
             return new BuildingInput(b.Id, OnePart(b.Geom), b.Floors);
         });
 
-    public static IReadOnlyList<BarrierInput> ReadBarriers(string path) =>
-        Validate(path, "barriers", (v, f, i) =>
+    public static IReadOnlyList<BarrierInput> ReadBarriers(string path, Crs? crs = null) =>
+        Validate(path, "barriers", crs, (v, f, i) =>
         {
             var r = v.Barrier(f, i);
             return new BarrierInput(r.Id, OnePart(r.Geom), r.Kind);
         });
 
-    public static IReadOnlyList<StreetInput> ReadStreets(string path) =>
-        Validate(path, "streets", (v, f, i) =>
+    public static IReadOnlyList<StreetInput> ReadStreets(string path, Crs? crs = null) =>
+        Validate(path, "streets", crs, (v, f, i) =>
         {
             var r = v.Street(f, i);
             return new StreetInput(r.Id, OnePart(r.Geom), r.Kind);
         });
 
     /// <summary>Villages; their codes' township is checked against the township file's by the Partitioner.</summary>
-    public static IReadOnlyList<VillageInput> ReadVillages(string path) =>
-        Validate(path, "villages", (v, f, i) =>
+    public static IReadOnlyList<VillageInput> ReadVillages(string path, Crs? crs = null) =>
+        Validate(path, "villages", crs, (v, f, i) =>
         {
             var g = v.Village(f, i, null);
             return new VillageInput(g.Code.Value, g.Name, OnePart(g.Geom));
         });
 
-    private static List<T> Validate<T>(string path, string layer, Func<FeatureValidator, JsonElement, int, T> read)
+    private static List<T> Validate<T>(string path, string layer, Crs? crs, Func<FeatureValidator, JsonElement, int, T> read)
     {
-        var validator = new FeatureValidator(layer, null);
+        var validator = new FeatureValidator(layer, null, crs: crs);
         var features = ReadFeatures(path, layer);
         var result = new List<T>(features.Count);
         for (int i = 0; i < features.Count; i++) result.Add(read(validator, features[i], i));

@@ -2,10 +2,26 @@ using System.Diagnostics;
 
 namespace GridSpatial.GeoApi.Tests;
 
-/// <summary>GDAL's command-line tools as the real clients of exports, tiles and the OGC API.</summary>
+/// <summary>GDAL's command-line tools as the real clients of exports, tiles and the OGC API, and
+/// as the writer of the files imports read.</summary>
 internal static class Gdal
 {
     public static bool Installed => File.Exists("/usr/bin/ogrinfo");
+
+    /// <summary>True when <c>ogr2ogr</c> is there to write the files the import tests read.</summary>
+    public static bool CanWrite => File.Exists("/usr/bin/ogr2ogr");
+
+    /// <summary>Runs <c>ogr2ogr</c> (the writer of the import tests' Shapefiles, GeoPackages, CSVs
+    /// and workbooks); fails the test when it fails.</summary>
+    public static async Task Ogr2ogrAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("ogr2ogr", args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"ogr2ogr {string.Join(' ', args)}: {await error}{await output}");
+    }
 
     /// <summary>What <c>ogrinfo</c> prints for <paramref name="args"/>; fails the test when it fails.</summary>
     public static async Task<string> OgrinfoAsync(params string[] args)

@@ -78,12 +78,14 @@ public static class BenchCommand
         if (shared is not null)
         {
             if (!Directory.Exists(shared)) throw new UsageException($"--shared {shared}: no such folder.");
-            foreach (var dir in Directory.GetDirectories(shared).Order(StringComparer.Ordinal))
-                if (File.Exists(Path.Combine(dir, "township.geojson")))
-                    townships.Add((Path.GetFileName(dir), TownshipFiles.InFolder(dir, null).Read));
+            foreach (var dir in Directory.GetDirectories(shared).Order(StringComparer.Ordinal).Where(d => File.Exists(Path.Combine(d, "township.geojson"))))
+            {
+                var folder = TownshipFiles.InFolder(dir, null);
+                townships.Add((Path.GetFileName(dir), () => folder.Read()));
+            }
             if (townships.Count == 0) throw new UsageException($"--shared {shared}: no folder with a township.geojson.");
         }
-        else if (files is not null) townships.Add((Path.GetFileNameWithoutExtension(files.Township), files.Read));
+        else if (files is not null) townships.Add((Path.GetFileNameWithoutExtension(files.Township), () => files.Read()));
         else townships.Add(("synthetic", () => Synthetic("530627101", 10_000, 101)));
         return townships;
     }

@@ -1,16 +1,17 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner.Files.GeoJson;
+using GridSpatial.Partitioner.Files.Sources;
 
 namespace GridSpatial.GeoApi.Cli;
 
-/// <summary><c>import</c>: streams GeoJSON files into the database with binary COPY, one
-/// transaction per layer. <c>--dir DIR</c> imports township.geojson and whichever of
-/// villages/buildings/households/barriers/streets.geojson the folder holds.</summary>
+/// <summary><c>import</c>: streams files into the database with binary COPY, one transaction per
+/// layer. <c>--dir DIR</c> imports township.geojson and whichever of
+/// villages/buildings/households/barriers/streets.geojson the folder holds; <c>--file</c> and
+/// <c>--townships</c> take any import format (<see cref="FeatureSource"/>: GeoJSON, zipped or bare
+/// Shapefile, GeoPackage, CSV, XLSX), told from the file, in any CRS of the registry.</summary>
 public static class ImportCommand
 {
     public static Command Create()
@@ -18,19 +19,25 @@ public static class ImportCommand
         var dir = new Option<string>("--dir") { Description = "a township folder: township.geojson and whichever layers it holds", HelpName = "DIR" };
         var townshipCode = new Option<string>("--township-code") { Description = "the township a --layer file belongs to", HelpName = "C" };
         var layer = new Option<string>("--layer") { Description = "the layer of --file", HelpName = "villages|buildings|households|barriers|streets" };
-        var file = new Option<string>("--file") { Description = "one layer's GeoJSON", HelpName = "F" };
-        var townships = new Option<string>("--townships") { Description = "township boundaries (GeoJSON)", HelpName = "F" };
-        var command = new Command("import", "streams GeoJSON into the database (binary COPY, constant memory, one transaction per layer, upsert by id): " +
-            "--dir DIR | --township-code C --layer L --file F | --townships F")
+        var file = new Option<string>("--file") { Description = "one layer's file: GeoJSON, Shapefile (.zip or .shp), GeoPackage, CSV or XLSX (told from the file)", HelpName = "F" };
+        var townships = new Option<string>("--townships") { Description = "township boundaries (any format of --file)", HelpName = "F" };
+        var crs = new Option<string>("--crs") { Description = "the CRS of the coordinates (default: the file's .prj or SRS, else EPSG:4326)", HelpName = "EPSG:4326|EPSG:4490|EPSG:4491…4554|gcj02|bd09" };
+        var encoding = new Option<string>("--encoding") { Description = "text encoding of a .dbf or CSV (default: .cpg, else UTF-8 when valid, else GBK)", HelpName = "utf-8|gbk|gb18030" };
+        var map = new Option<string[]>("--map") { Description = "which column is which field, e.g. --map 户号=id --map 门牌=room (defaults cover common Chinese and English headers)", HelpName = "列名=field", AllowMultipleArgumentsPerToken = true };
+        var sourceLayer = new Option<string>("--source-layer") { Description = "the GeoPackage table, XLSX sheet or zipped Shapefile to read (default: the only one, or the one named like --layer)", HelpName = "NAME" };
+        var command = new Command("import", "streams files into the database (binary COPY, constant memory, one transaction per layer, upsert by id): " +
+            "--dir DIR | --township-code C --layer L --file F | --townships F; GeoJSON, Shapefile, GeoPackage, CSV, XLSX in any supported CRS")
         {
-            dir, townshipCode, layer, file, townships,
+            dir, townshipCode, layer, file, townships, crs, encoding, map, sourceLayer,
         };
-        command.SetAction(p => RunAsync(new ImportFiles(p.GetValue(dir), p.GetValue(townships), p.GetValue(townshipCode), p.GetValue(layer), p.GetValue(file))));
+        command.SetAction(p => RunAsync(new ImportFiles(p.GetValue(dir), p.GetValue(townships), p.GetValue(townshipCode), p.GetValue(layer), p.GetValue(file)),
+            ImportOptions.Parse(p.GetValue(crs), p.GetValue(encoding), p.GetValue(map), p.GetValue(sourceLayer), (field, message) => new UsageException(message))));
         return command;
     }
 
-    public static async Task<int> RunAsync(ImportFiles files)
+    public static async Task<int> RunAsync(ImportFiles files, SourceOptions? options = null)
     {
+        options ??= new SourceOptions();
         var cs = Database.ConnectionString();
         Migrator.Apply(cs);
         await using var db = Database.Create(cs);
@@ -40,28 +47,39 @@ public static class ImportCommand
         {
             var townshipFile = Path.Combine(dir, "township.geojson");
             string code = "";
-            await foreach (var f in Read(townshipFile, "townships", ct))
-                code = new FeatureValidator("townships", null).Township(f, 0).Code.Value;
-            await Report(importer.ImportTownshipsAsync(Read(townshipFile, "townships", ct), "cli", null, ct));
+            await using (var source = await Open(townshipFile, options, "townships", true, ct))
+                await foreach (var f in source.Features)
+                    code = new FeatureValidator("townships", null, crs: source.Crs).Township(f, 0).Code.Value;
+            await using (var source = await Open(townshipFile, options, "townships", true, ct))
+                await Report(importer.ImportTownshipsAsync(source.Features, "cli", null, source.Crs, ct));
             foreach (var layer in Enum.GetValues<Layer>())
             {
-                var file = Path.Combine(dir, layer.ToString().ToLowerInvariant() + ".geojson");
-                if (File.Exists(file)) await Report(importer.ImportAsync(code, layer, Read(file, layer.ToString().ToLowerInvariant(), ct), "cli", ct));
+                var name = layer.ToString().ToLowerInvariant();
+                var file = Path.Combine(dir, name + ".geojson");
+                if (!File.Exists(file)) continue;
+                await using var source = await Open(file, options, name, false, ct);
+                await Report(importer.ImportAsync(code, layer, source.Features, "cli", source.Crs, ct));
             }
             return 0;
         }
         if (files.Townships is { } townships)
         {
-            await Report(importer.ImportTownshipsAsync(Read(townships, "townships", ct), "cli", null, ct));
+            await using var source = await Open(townships, options, "townships", true, ct);
+            await Report(importer.ImportTownshipsAsync(source.Features, "cli", null, source.Crs, ct));
             return 0;
         }
         var which = files.Layer ?? throw new UsageException("Option '--layer' is required (or --dir, or --townships).");
         if (!Enum.TryParse<Layer>(which, true, out var l)) throw new UsageException($"Unknown layer '{which}'.");
         var layerTownship = files.TownshipCode ?? throw new UsageException("Option '--township-code' is required with --layer.");
         var layerFile = files.File ?? throw new UsageException("Option '--file' is required with --layer.");
-        await Report(importer.ImportAsync(layerTownship, l, Read(layerFile, which, ct), "cli", ct));
+        await using (var source = await Open(layerFile, options, which.ToLowerInvariant(), false, ct))
+            await Report(importer.ImportAsync(layerTownship, l, source.Features, "cli", source.Crs, ct));
         return 0;
     }
+
+    private static Task<OpenedSource> Open(string path, SourceOptions options, string layer, bool allowSingle, CancellationToken ct) =>
+        File.Exists(path) ? FeatureSource.OpenFileAsync(path, null, options, layer, allowSingle, ct)
+            : throw new UsageException($"There is no file '{path}'.");
 
     private static async Task Report(Task<LayerImporter.Result> import)
     {
@@ -69,12 +87,6 @@ public static class ImportCommand
         var r = await import;
         double s = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
         Console.WriteLine($"{r.Layer}: {r.Received} received, {r.Inserted} inserted, {r.Updated} updated in {s:F1} s ({r.Received / s:F0}/s)");
-    }
-
-    private static async IAsyncEnumerable<JsonElement> Read(string path, string layer, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        await foreach (var f in FeatureReader.ReadAsync(stream, layer, ct)) yield return f;
     }
 }
 

@@ -31,6 +31,8 @@ public static class PartitionAllCommand
     private static int Run(string input, string output, string? optionsFile, int parallel)
     {
         var (options, crs) = optionsFile is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptionsFile(new PartitionOptions());
+        //-- Parsed once, before any work: a bad name fails the command, not every township.
+        var inputCrs = InputCrs.ForFiles(crs);
         var folders = Directory.GetDirectories(input).Where(d => File.Exists(Path.Combine(d, "township.geojson"))).Order(StringComparer.Ordinal).ToList();
         if (folders.Count == 0) throw new UsageException($"No township folder (with township.geojson) under {input}.");
 
@@ -50,7 +52,7 @@ public static class PartitionAllCommand
                         var previous = Path.Combine(output, name);
                         var files = TownshipFiles.InFolder(dir, File.Exists(Path.Combine(previous, "assignments.csv")) ? previous : null);
                         var published = files.ReadPrevious();
-                        var inputs = InputCrs.ToWgs84(files.Read(published), crs);
+                        var inputs = files.Read(inputCrs, published);
                         var p = published is null
                             ? new TownshipPartitioner(options).Partition(inputs)
                             : new LocalRecompute(options).Recompute(inputs, published, published.Version + 1).Partition;

@@ -15,7 +15,7 @@ public static class PartitionCommand
     {
         var files = new TownshipFileOptions(required: true);
         var options = new Option<string>("--options") { Description = "partition options (snake_case JSON, README)", HelpName = "O.json" };
-        var inputCrs = new Option<string>("--input-crs") { Description = "coordinates of the input files", HelpName = "wgs84|gcj02" };
+        var inputCrs = new Option<string>("--input-crs") { Description = "coordinates of the input files", HelpName = "wgs84|gcj02|bd09|EPSG:4490…4554" };
         var quiet = new Option<bool>("--quiet") { Description = "no progress on standard error" };
         var whole = new Option<bool>("--whole") { Description = "with --previous: recompute every grid, not only those whose households changed" };
         var outDir = new Option<string>("--out") { Description = "the output folder", HelpName = "DIR", Required = true };
@@ -29,7 +29,7 @@ public static class PartitionCommand
     {
         var (options, fileCrs) = optionsFile is { } o ? GeoJsonInputReader.ReadOptions(o) : new PartitionOptionsFile(new PartitionOptions());
         var previous = files.ReadPrevious();
-        var input = InputCrs.ToWgs84(files.Read(previous), inputCrs ?? fileCrs);
+        var input = files.Read(InputCrs.ForFiles(inputCrs ?? fileCrs), previous);
         var progress = quiet ? null : new Progress<string>(stage => Console.Error.WriteLine($"  {stage} done"));
         var clock = Stopwatch.StartNew();
         //-- With a previous partition, only the grids whose households changed are recomputed (DESIGN §8).

@@ -45,21 +45,23 @@ public sealed record TownshipFiles(string Township, string Households, string? B
             F("buildings.geojson"), F("barriers.geojson"), F("streets.geojson"), F("villages.geojson"), previous);
     }
 
-    /// <summary>The inputs, with the <c>--previous</c> folder's partition as previous when one is named.</summary>
-    public Partitioner.Inputs.PartitionInput Read() => Read(Previous is { } p ? PartitionReader.Read(p) : null);
+    /// <summary>The files, their coordinates in <paramref name="crs"/> (WGS 84 when null) converted to WGS 84 as they are read,
+    /// with the <c>--previous</c> folder's partition (WGS 84 always) as previous when one is named.</summary>
+    public Partitioner.Inputs.PartitionInput Read(Partitioner.Files.Crs? crs = null) => Read(crs, ReadPrevious());
 
     /// <summary>The partition of the <c>--previous</c> folder, or null when none is named.</summary>
     public Partition? ReadPrevious() => Previous is { } p ? PartitionReader.Read(p) : null;
 
-    /// <summary>The inputs with <paramref name="previous"/> (read by <see cref="ReadPrevious"/>) as previous.</summary>
-    public Partitioner.Inputs.PartitionInput Read(Partition? previous) => new(
-        GeoJsonInputReader.ReadTownship(Township),
-        GeoJsonInputReader.ReadHouseholds(Households),
-        Buildings is { } b ? GeoJsonInputReader.ReadBuildings(b) : [],
-        Barriers is { } r ? GeoJsonInputReader.ReadBarriers(r) : [],
-        Villages is { } v ? GeoJsonInputReader.ReadVillages(v) : [],
+    /// <summary>The files as <see cref="Read(Partitioner.Files.Crs?)"/> reads them, with <paramref name="previous"/>
+    /// (read by <see cref="ReadPrevious"/>) as previous.</summary>
+    public Partitioner.Inputs.PartitionInput Read(Partitioner.Files.Crs? crs, Partition? previous) => new(
+        GeoJsonInputReader.ReadTownship(Township, crs),
+        GeoJsonInputReader.ReadHouseholds(Households, crs),
+        Buildings is { } b ? GeoJsonInputReader.ReadBuildings(b, crs) : [],
+        Barriers is { } r ? GeoJsonInputReader.ReadBarriers(r, crs) : [],
+        Villages is { } v ? GeoJsonInputReader.ReadVillages(v, crs) : [],
         previous is null ? null : Partitioner.Inputs.PreviousPartition.Of(previous))
     {
-        Streets = Streets is { } s ? GeoJsonInputReader.ReadStreets(s) : [],
+        Streets = Streets is { } s ? GeoJsonInputReader.ReadStreets(s, crs) : [],
     };
 }

@@ -1,3 +1,4 @@
+using GridSpatial.Partitioner.Files;
 using GridSpatial.Partitioner.Files.GeoJson;
 using GridSpatial.Partitioner.Inputs;
 using NetTopologySuite.Geometries;
@@ -13,6 +14,7 @@ public sealed record InputLimits
 
     public static InputLimits From(IConfiguration config) => config.GetSection("Limits").Get<InputLimits>() ?? new InputLimits();
 
-    /// <summary>A validator of <paramref name="layer"/>'s features (within <paramref name="township"/>, when given) under these limits.</summary>
-    public FeatureValidator Validator(string layer, Geometry? township = null) => new(layer, township, MaxVertices);
+    /// <summary>A validator of <paramref name="layer"/>'s features (within <paramref name="township"/>,
+    /// when given) under these limits, their coordinates sent in <paramref name="crs"/> (WGS 84 when null).</summary>
+    public FeatureValidator Validator(string layer, Geometry? township = null, Crs? crs = null) => new(layer, township, MaxVertices, crs);
 }

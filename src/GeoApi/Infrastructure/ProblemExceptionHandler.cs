@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GridSpatial.Partitioner.Files.Sources;
 using GridSpatial.Partitioner.Inputs;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
@@ -6,7 +7,7 @@ using Npgsql;
 namespace GridSpatial.GeoApi.Infrastructure;
 
 /// <summary>Turns expected failures into RFC 7807 problem details: bad input (naming the
-/// feature and field) → 400, unique violations → 409, a database that is busy, restarting or
+/// feature and field) → 400, a file of no import format → 415, unique violations → 409, a database that is busy, restarting or
 /// unreachable (<see cref="TransientFaults"/>, however deeply wrapped) → 503 with Retry-After.
 /// Anything else is a 500 with no stack trace.</summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, NpgsqlDataSource db, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
@@ -16,7 +17,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, Npg
         if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested) return true;
         var (status, title, detail, extensions) = exception switch
         {
+            //-- Coordinates that do not fit the declared CRS say so in the title: the fix is another crs=.
+            InputException { Field: "crs" } e => (400, "坐标与坐标系不符 (Coordinates do not fit the CRS)", e.Message, InputExtensions(e)),
             InputException e => (400, "Invalid input", e.Message, InputExtensions(e)),
+            UnsupportedFormatException e => (415, "不支持的文件格式 (Unsupported media type)", e.Message, new() { ["field"] = "$" }),
             ApiException e => (e.Status, e.Title, e.Message, e.Extensions),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, null),
             JsonException e => (400, "Malformed JSON", e.Message, null),

@@ -25,8 +25,11 @@ public sealed class FeatureValidator
     private readonly Dictionary<string, int> _firstIndex = new(StringComparer.Ordinal);
 
     /// <param name="maxVertices">Vertices one geometry may have (the service's <c>Limits:MaxVertices</c>).</param>
-    public FeatureValidator(string layer, Geometry? township, int maxVertices = InputRules.DefaultMaxVertices)
+    /// <param name="crs">The CRS the coordinates are sent in (WGS 84 when null): geometries are
+    /// checked against it (<see cref="CrsFit"/>) and converted to WGS 84 before every other rule.</param>
+    public FeatureValidator(string layer, Geometry? township, int maxVertices = InputRules.DefaultMaxVertices, Crs? crs = null)
     {
+        Crs = crs ?? InputCrs.Epsg4326;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxVertices, 1);
         MaxVertices = maxVertices;
         _layer = layer;
@@ -36,6 +39,9 @@ public sealed class FeatureValidator
 
     /// <summary>Vertices one geometry may have; more is refused as input, not worked on.</summary>
     public int MaxVertices { get; }
+
+    /// <summary>The CRS coordinates arrive in.</summary>
+    public Crs Crs { get; }
 
     public TownshipRow Township(JsonElement feature, int index)
     {
@@ -224,6 +230,9 @@ public sealed class FeatureValidator
         if (geom is null) throw new InputException(_layer, index, id, "geometry", $"Feature #{index} has no geometry.");
         geom = Flattening.Flatten(geom);
         InputRules.Vertices(geom, MaxVertices, _layer, index, id);
+        if (CrsFit.Explain(Crs, geom.EnvelopeInternal, _township?.EnvelopeInternal) is { } misfit)
+            throw new InputException(_layer, index, id, "crs", $"{InputRules.Feature(index, id)}: {misfit}");
+        if (!Crs.IsWgs84) geom = Crs.ToWgs84(geom);
         InputRules.Coordinates(geom, _township?.EnvelopeInternal, _layer, index, id);
         return geom;
     }

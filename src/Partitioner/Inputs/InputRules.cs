@@ -84,6 +84,7 @@ public static class InputRules
             {
                 bool swapped = Math.Abs(c.Y) <= 180 && Math.Abs(c.X) <= 90;
                 throw new InputException(layer, index, id, "geometry",
+                    (swapped ? $"{Feature(index, id)}: 经纬度看起来颠倒了（{c.X}, {c.Y}），应为 [经度, 纬度]。" : $"{Feature(index, id)}: 坐标 ({c.X}, {c.Y}) 超出经纬度范围。") +
                     $"{Feature(index, id)} has coordinate ({c.X}, {c.Y}) out of range" +
                     (swapped ? ": longitude and latitude look swapped (RFC 7946 order is [lon, lat])." : "."));
             }
@@ -92,7 +93,7 @@ public static class InputRules
         {
             var e = geometry.EnvelopeInternal;
             if (township.Intersects(new Envelope(e.MinY, e.MaxY, e.MinX, e.MaxX)))
-                throw new InputException(layer, index, id, "geometry", $"{Feature(index, id)}: longitude and latitude look swapped (RFC 7946 order is [lon, lat]).");
+                throw new InputException(layer, index, id, "geometry", $"{Feature(index, id)}: 经纬度看起来颠倒了，应为 [经度, 纬度]。Longitude and latitude look swapped (RFC 7946 order is [lon, lat]).");
         }
     }
 

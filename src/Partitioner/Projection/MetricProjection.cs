@@ -1,6 +1,5 @@
 using System.Globalization;
 using NetTopologySuite.Geometries;
-using ProjNet.CoordinateSystems;
 using ProjNet.CoordinateSystems.Transformations;
 
 namespace GridSpatial.Partitioner.Projection;
@@ -31,19 +30,7 @@ public sealed class MetricProjection
             falseEasting -= Math.Round(standard.X / 1000) * 1000;
             falseNorthing -= Math.Round(standard.Y / 1000) * 1000;
         }
-        var fe = falseEasting.ToString(CultureInfo.InvariantCulture);
-        var fn = falseNorthing.ToString(CultureInfo.InvariantCulture);
-        var wkt =
-            $"PROJCS[\"CGCS2000 / 3-degree Gauss-Kruger CM {cm}E\",GEOGCS[\"China Geodetic Coordinate System 2000\"," +
-            "DATUM[\"China_2000\",SPHEROID[\"CGCS2000\",6378137,298.257222101]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]]," +
-            "PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",0]," +
-            $"PARAMETER[\"central_meridian\",{cm}],PARAMETER[\"scale_factor\",1],PARAMETER[\"false_easting\",{fe}]," +
-            $"PARAMETER[\"false_northing\",{fn}],UNIT[\"metre\",1]]";
-        var projected = (ProjectedCoordinateSystem)new CoordinateSystemFactory().CreateFromWkt(wkt);
-        var transform = new CoordinateTransformationFactory().CreateFromCoordinateSystems(projected.GeographicCoordinateSystem, projected);
-        _forward = transform.MathTransform;
-        _inverse = transform.MathTransform.Inverse();
-        Name = projected.Name;
+        (_forward, _inverse, Name) = GaussKruger.Create($"CGCS2000 / 3-degree Gauss-Kruger CM {cm}E", CentralMeridian, falseEasting, falseNorthing);
     }
 
     /// <summary>The zone of the geometry's centre, with a local origin there.</summary>

@@ -7,7 +7,7 @@ using NetTopologySuite.Geometries;
 
 namespace GridSpatial.GeoApi.Tests.Cli;
 
-/// <summary>GCJ-02 input files (<c>--input-crs gcj02</c>, or the options file's <c>input_crs</c>
+/// <summary>GCJ-02, BD-09 and Gauss–Krüger input files (<c>--input-crs</c>, or the options file's <c>input_crs</c>
 /// for <c>partition</c> and <c>partition-all</c>) give the partition of the WGS 84 files they
 /// were made from: the same assignments and codes, territories within centimetres. No database.</summary>
 public sealed class PartitionCrsTests : IDisposable
@@ -49,6 +49,19 @@ public sealed class PartitionCrsTests : IDisposable
         AssertSamePartition(Path.Combine(_dir, "out-wgs84"), Path.Combine(_dir, "out-all", "530627141"));
     }
 
+    [Theory]
+    [InlineData("bd09")]
+    [InlineData("EPSG:4544")]
+    [InlineData("EPSG:4523")]
+    public async Task Partition_Bd09OrGaussKrugerFilesWithInputCrs_GiveTheWgs84Partition(string crs)
+    {
+        var wgs = Write("wgs84", Township);
+        var converted = Write(crs.Replace(':', '_'), To(Township, Partitioner.Files.InputCrs.Parse(crs).FromWgs84));
+        Assert.Equal(0, await Partition(wgs, "out-wgs84"));
+        Assert.Equal(0, await Partition(converted, "out-" + crs.Replace(':', '_'), "--input-crs", crs));
+        AssertSamePartition(Path.Combine(_dir, "out-wgs84"), Path.Combine(_dir, "out-" + crs.Replace(':', '_')));
+    }
+
     private string Write(string name, GeneratedTownship township)
     {
         var dir = Path.Combine(_dir, name);
@@ -61,9 +74,11 @@ public sealed class PartitionCrsTests : IDisposable
         "--buildings", Path.Combine(dir, "buildings.geojson"), "--barriers", Path.Combine(dir, "barriers.geojson"),
         "--streets", Path.Combine(dir, "streets.geojson"), "--villages", Path.Combine(dir, "villages.geojson"), "--quiet", "--out", Path.Combine(_dir, output), .. extra]);
 
-    private static GeneratedTownship ToGcj02(GeneratedTownship t)
+    private static GeneratedTownship ToGcj02(GeneratedTownship t) => To(t, Gcj02.FromWgs84);
+
+    private static GeneratedTownship To(GeneratedTownship t, Func<Coordinate, Coordinate> forward)
     {
-        static T Map<T>(T g) where T : Geometry => (T)CoordinateMapper.Map(g, Gcj02.FromWgs84);
+        T Map<T>(T g) where T : Geometry => (T)CoordinateMapper.Map(g, forward);
         return t with
         {
             Township = t.Township with { Boundary = Map(t.Township.Boundary) },

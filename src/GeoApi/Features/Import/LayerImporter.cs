@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.Files;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
@@ -27,14 +28,16 @@ public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
     /// nothing written).</summary>
     /// <param name="authorize">Called with each validated township's code before anything is
     /// written; throws to refuse it (the API's jurisdiction check). Null allows all (the command line).</param>
-    public async Task<Result> ImportTownshipsAsync(IAsyncEnumerable<JsonElement> features, string actor, Action<DivisionCode, int>? authorize, CancellationToken ct)
+    /// <param name="crs">The CRS the features' coordinates are in (WGS 84 when null).</param>
+    public async Task<Result> ImportTownshipsAsync(IAsyncEnumerable<JsonElement> features, string actor, Action<DivisionCode, int>? authorize, Crs? crs, CancellationToken ct)
     {
         var rows = new List<TownshipRow>();
         var codes = new HashSet<DivisionCode>();
         int index = 0;
+        var validator = limits.Validator("townships", null, crs);
         await foreach (var f in features.WithCancellation(ct))
         {
-            var row = limits.Validator("townships").Township(f, index);
+            var row = validator.Township(f, index);
             authorize?.Invoke(row.Code, index);
             if (!codes.Add(row.Code))
                 throw new Partitioner.Inputs.InputException("townships", index, row.Code.Value, "code", $"Township '{row.Code}' appears twice in this upload.");
@@ -108,7 +111,9 @@ public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
             new() { ["layer"] = "townships", ["featureIndex"] = index, ["featureId"] = row.Code.Value, ["field"] = "geometry", ["township"] = row.Code.Value, ["overlaps"] = other });
     }
 
-    public async Task<Result> ImportAsync(string townshipCode, Layer layer, IAsyncEnumerable<JsonElement> features, string actor, CancellationToken ct)
+    /// <summary>Validates every feature (<see cref="FeatureValidator"/>, coordinates converted from
+    /// <paramref name="crs"/>, WGS 84 when null) while streaming it into the stage, then merges.</summary>
+    public async Task<Result> ImportAsync(string townshipCode, Layer layer, IAsyncEnumerable<JsonElement> features, string actor, Crs? crs, CancellationToken ct)
     {
         if (!DivisionCode.TryParse(townshipCode, out var code, DivisionLevel.Township))
             throw ApiException.NotFound($"There is no township '{townshipCode}': a township code is 9 digits.");
@@ -122,7 +127,7 @@ public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
                 ?? throw ApiException.NotFound($"Township '{townshipCode}' does not exist; import it first with POST /api/townships.");
         }
         var name = layer.ToString().ToLowerInvariant();
-        var validator = limits.Validator(name, township);
+        var validator = limits.Validator(name, township, crs);
         var table = TableOf(layer);
         await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE stage (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP", conn, tx))
             await create.ExecuteNonQueryAsync(ct);

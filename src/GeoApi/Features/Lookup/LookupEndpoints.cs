@@ -3,7 +3,7 @@ using GridSpatial.GeoApi.Features.Access;
 using System.Buffers;
 using System.Text.Json;
 using GridSpatial.GeoApi.Infrastructure;
-using GridSpatial.Partitioner.Projection;
+using GridSpatial.Partitioner.Files;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -18,7 +18,7 @@ public static class LookupEndpoints
     public static IEndpointRouteBuilder MapLookupEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/lookup").WithTags("Lookup").Require(Roles.Lookup);
-        g.MapGet("", Get).WithSummary("Codes (and names) of the township, village, grid and micro-grid containing lon/lat; crs=gcj02 accepted; source=postgis answers from the database instead of the in-memory index.");
+        g.MapGet("", Get).WithSummary("Codes (and names) of the township, village, grid and micro-grid containing lon/lat; crs= any CRS of the import registry (EPSG:4326 default, 4490, 4491–4554 with lon=easting and lat=northing, gcj02, bd09); source=postgis answers from the database instead of the in-memory index.");
         g.MapPost("", Post).Accepts<JsonElement>("application/json", "application/geo+json").Produces<List<BatchLookupAnswer?>>().WithSummary("The same for up to 10,000 points: a JSON array [[lon,lat],…] or a GeoJSON FeatureCollection of points; results in the same order (null outside every township).");
         return app;
     }
@@ -41,8 +41,8 @@ public static class LookupEndpoints
         List<Coordinate> points;
         using (var doc = await RequestBody.ReadJsonAsync(http.Request, "lookup", ct)) points = Points(doc.RootElement);
         var coords = new (double X, double Y)[points.Count];
-        bool gcj02 = ParseCrs(crs);
-        for (int i = 0; i < points.Count; i++) coords[i] = Normalize(points[i].X, points[i].Y, gcj02, i);
+        var from = ParseCrs(crs);
+        for (int i = 0; i < points.Count; i++) coords[i] = Normalize(points[i].X, points[i].Y, from, i);
 
         //-- Each answer is the same bytes for every point in one territory: written from a cache,
         // ten thousand results take a few milliseconds.
@@ -90,7 +90,6 @@ public static class LookupEndpoints
         return list;
     }
 
-    /// <summary>True for GCJ-02 input; WGS 84 / CRS84 otherwise.</summary>
     /// <summary>A coordinate query parameter: a plain decimal number (NumberStyles.Float, invariant
     /// culture). Parsed here, not by the binder, which accepts thousands separators ("1,2" is 12).</summary>
     private static double Coordinate(string value, string name) =>
@@ -98,21 +97,26 @@ public static class LookupEndpoints
             ? v
             : throw new ApiException(400, "Invalid coordinate", $"'{name}' must be a decimal number such as 104.65 (no thousands separators).", new() { ["field"] = name });
 
-    private static bool ParseCrs(string? crs) => crs?.ToLowerInvariant() switch
+    /// <summary>The CRS of the points (the registry's names: EPSG:4326 by default, 4490, 4491–4554, gcj02, bd09).</summary>
+    private static Crs ParseCrs(string? crs)
     {
-        null or "" or "wgs84" or "crs84" or "epsg:4326" => false,
-        "gcj02" => true,
-        _ => throw new ApiException(400, "Unknown CRS", $"crs must be wgs84 or gcj02, not '{crs}'.", new() { ["field"] = "crs" }),
-    };
+        try { return InputCrs.Parse(crs); }
+        catch (ArgumentException e) { throw new ApiException(400, "不支持的坐标系 (Unknown CRS)", e.Message, new() { ["field"] = "crs" }); }
+    }
 
-    private static (double X, double Y) Normalize(double lon, double lat, bool gcj02, int index)
+    /// <summary>A point as sent (x = easting or longitude) in <paramref name="crs"/>, checked to fit it
+    /// (<see cref="CrsFit"/>) and converted to WGS 84.</summary>
+    private static (double X, double Y) Normalize(double x, double y, Crs crs, int index)
     {
+        if (double.IsFinite(x) && double.IsFinite(y) && CrsFit.Explain(crs, new Envelope(x, x, y, y), null) is { } misfit)
+            throw new ApiException(400, "坐标与坐标系不符 (Coordinates do not fit the CRS)", $"Point #{index}: {misfit}",
+                new() { ["featureIndex"] = index, ["field"] = "crs" });
+        var c = double.IsFinite(x) && double.IsFinite(y) ? crs.ToWgs84(new Coordinate(x, y)) : new Coordinate(x, y);
+        double lon = c.X, lat = c.Y;
         if (!double.IsFinite(lon) || !double.IsFinite(lat) || Math.Abs(lon) > 180 || Math.Abs(lat) > 90)
-            throw new ApiException(400, "Coordinates out of range", $"Point #{index} ({lon}, {lat}) is not a longitude/latitude pair.",
+            throw new ApiException(400, "Coordinates out of range", $"Point #{index} ({x}, {y}) is not a longitude/latitude pair.",
                 new() { ["featureIndex"] = index, ["field"] = "coordinates" });
-        if (!gcj02) return (lon, lat);
-        var c = Gcj02.ToWgs84(new Coordinate(lon, lat));
-        return (c.X, c.Y);
+        return (lon, lat);
     }
 
     /// <summary>PostGIS answers while the index is not loaded (start-up).</summary>

@@ -1,0 +1,96 @@
+using System.Globalization;
+using GridSpatial.Partitioner.Projection;
+using NetTopologySuite.Geometries;
+using ProjNet.CoordinateSystems.Transformations;
+
+namespace GridSpatial.Partitioner.Files;
+
+/// <summary>What kind of coordinates a <see cref="Crs"/> holds.</summary>
+public enum CrsKind
+{
+    /// <summary>Longitude/latitude on WGS 84 or CGCS2000 (they agree to well under a metre): stored as they are.</summary>
+    Geographic,
+    /// <summary>GCJ-02, the obfuscated lon/lat of 高德/腾讯 maps.</summary>
+    Gcj02,
+    /// <summary>BD-09, the lon/lat of 百度 maps.</summary>
+    Bd09,
+    /// <summary>A CGCS2000 Gauss–Krüger zone: x = easting, y = northing in metres.</summary>
+    GaussKruger,
+}
+
+/// <summary>One coordinate system input may be in, and its conversion to and from the stored
+/// WGS 84 lon/lat (x = easting/longitude always). Instances come from <see cref="InputCrs"/>,
+/// the registry.</summary>
+public sealed class Crs
+{
+    private readonly Lazy<(MathTransform Forward, MathTransform Inverse)>? _gk;
+    //-- ProjNet's transforms are not documented as thread-safe: one conversion at a time per zone.
+    private readonly Lock _gate = new();
+
+    internal Crs(string code, string name, CrsKind kind, int zoneWidth = 0, int zone = 0, bool zonePrefix = false)
+    {
+        Code = code;
+        Name = name;
+        Kind = kind;
+        ZoneWidth = zoneWidth;
+        Zone = zone;
+        ZonePrefix = zonePrefix;
+        if (kind == CrsKind.GaussKruger)
+        {
+            double cm = CentralMeridian, fe = FalseEasting;
+            _gk = new(() => { var (f, i, _) = GaussKruger.Create(name, cm, fe); return (f, i); });
+        }
+    }
+
+    /// <summary>How a request names it: <c>EPSG:4544</c>, <c>GCJ-02</c>, <c>BD-09</c>.</summary>
+    public string Code { get; }
+    public string Name { get; }
+    public CrsKind Kind { get; }
+
+    /// <summary>3 or 6 (degrees) for a Gauss–Krüger zone, else 0.</summary>
+    public int ZoneWidth { get; }
+
+    /// <summary>The zone number (3-degree: central meridian / 3; 6-degree: (central meridian + 3) / 6).</summary>
+    public int Zone { get; }
+
+    /// <summary>True when eastings carry the zone number (zone × 10⁶ + 500 000 m at the central meridian).</summary>
+    public bool ZonePrefix { get; }
+
+    public double CentralMeridian => ZoneWidth == 3 ? 3 * Zone : ZoneWidth == 6 ? 6 * Zone - 3 : 0;
+    public double FalseEasting => ZonePrefix ? Zone * 1e6 + 500_000 : 500_000;
+
+    /// <summary>Stored as sent: no conversion needed.</summary>
+    public bool IsWgs84 => Kind == CrsKind.Geographic;
+
+    /// <summary>The EPSG number of a Gauss–Krüger zone or a geographic CRS; 0 for GCJ-02 and BD-09.</summary>
+    public int Epsg => Code.StartsWith("EPSG:", StringComparison.Ordinal) ? int.Parse(Code[5..], CultureInfo.InvariantCulture) : 0;
+
+    public Coordinate ToWgs84(Coordinate c) => Kind switch
+    {
+        CrsKind.Geographic => c.Copy(),
+        CrsKind.Gcj02 => Gcj02.ToWgs84(c),
+        CrsKind.Bd09 => Bd09.ToWgs84(c),
+        _ => Transform(_gk!.Value.Inverse, c, _gate),
+    };
+
+    public Coordinate FromWgs84(Coordinate c) => Kind switch
+    {
+        CrsKind.Geographic => c.Copy(),
+        CrsKind.Gcj02 => Gcj02.FromWgs84(c),
+        CrsKind.Bd09 => Bd09.FromWgs84(c),
+        _ => Transform(_gk!.Value.Forward, c, _gate),
+    };
+
+    public Geometry ToWgs84(Geometry g) => IsWgs84 ? g : CoordinateMapper.Map(g, ToWgs84);
+
+    public Geometry FromWgs84(Geometry g) => IsWgs84 ? g : CoordinateMapper.Map(g, FromWgs84);
+
+    public override string ToString() => Code;
+
+    private static Coordinate Transform(MathTransform t, Coordinate c, Lock gate)
+    {
+        double x = c.X, y = c.Y;
+        lock (gate) t.Transform(ref x, ref y);
+        return new Coordinate(x, y);
+    }
+}
