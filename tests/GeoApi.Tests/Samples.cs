@@ -98,7 +98,10 @@ internal static class Samples
                 await using var diag = db.CreateCommand("SELECT string_agg(coalesce(wait_event_type, '') || ':' || coalesce(wait_event, '') || ' ' || coalesce(state, '') || ' ' || left(query, 150), E'\n') FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
                 await using var jobs = db.CreateCommand("SELECT string_agg(id || ' ' || coalesce(statename, '') || ' ' || left(invocationdata::text, 150), E'\n') FROM hangfire.job");
                 await using var servers = db.CreateCommand("SELECT string_agg(id || ' ' || lastheartbeat::text, E'\n') FROM hangfire.server");
-                Assert.Fail($"job {url} still {state}\nACTIVITY\n{await diag.ExecuteScalarAsync()}\nJOBS\n{await jobs.ExecuteScalarAsync()}\nSERVERS\n{await servers.ExecuteScalarAsync()}");
+                //-- The job's own states, with the exception of each failed attempt.
+                await using var history = db.CreateCommand("SELECT string_agg(name || ' ' || coalesce(reason, '') || ' ' || coalesce(left(data->>'ExceptionDetails', 1500), ''), E'\n' ORDER BY id) FROM hangfire.state WHERE jobid = $1");
+                history.Parameters.AddWithValue(long.Parse(url.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture));
+                Assert.Fail($"job {url} still {state}\nSTATES\n{await history.ExecuteScalarAsync()}\nACTIVITY\n{await diag.ExecuteScalarAsync()}\nJOBS\n{await jobs.ExecuteScalarAsync()}\nSERVERS\n{await servers.ExecuteScalarAsync()}");
             }
             await Task.Delay(200);
         }
