@@ -56,12 +56,13 @@ public static class PartitionReader
         int version = 1;
         string township = microGrids.Count > 0 ? microGrids[0].Code[..9] : "";
         IReadOnlyList<CodeRecord> history = [];
+        string? digest = null;
         var codesPath = Path.Combine(dir, "codes.json");
         if (File.Exists(codesPath))
         {
             using var stream = File.OpenRead(codesPath);
             var file = JsonSerializer.Deserialize<CodesFile>(stream, PartitionJson.Options);
-            if (file is not null) (version, township, history) = (file.Version, file.TownshipCode, file.Codes);
+            if (file is not null) (version, township, history, digest) = (file.Version, file.TownshipCode, file.Codes, file.InputsDigest);
         }
         var reportPath = Path.Combine(dir, "report.json");
         if (!File.Exists(reportPath))
@@ -69,7 +70,7 @@ public static class PartitionReader
         QualityReport? report;
         using (var stream = File.OpenRead(reportPath))
             report = JsonSerializer.Deserialize<QualityReport>(stream, PartitionJson.Options);
-        return new Partition(township, "", version, [], grids, microGrids, assignments, history, report!);
+        return new Partition(township, "", version, [], grids, microGrids, assignments, history, report!) { InputsDigest = digest };
     }
 
     /// <summary>The folder as the base for stable codes (what a whole recompute needs of it).</summary>

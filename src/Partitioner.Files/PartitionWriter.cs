@@ -21,7 +21,7 @@ public static class PartitionWriter
                 w.WriteLine($"{Csv.Field(a.HouseholdId)},{a.MicroGridCode},{a.GridCode}");
         }
         WriteJson(Path.Combine(dir, "report.json"), partition.Report, PartitionJson.Indented);
-        WriteJson(Path.Combine(dir, "codes.json"), new CodesFile(partition.Version, partition.TownshipCode, partition.Codes), PartitionJson.Indented);
+        WriteJson(Path.Combine(dir, "codes.json"), new CodesFile(partition.Version, partition.TownshipCode, partition.Codes, partition.InputsDigest), PartitionJson.Indented);
     }
 
     public static FeatureCollection MicroGridFeatures(Partition partition)

@@ -17,7 +17,12 @@ public sealed record Partition(
     IReadOnlyList<MicroGrid> MicroGrids,
     IReadOnlyList<Assignment> Assignments,
     IReadOnlyList<CodeRecord> Codes,
-    QualityReport Report);
+    QualityReport Report)
+{
+    /// <summary>The <see cref="Inputs.InputsDigest"/> of what it was computed from (null when not known:
+    /// an older partition, which the next recompute then recomputes whole).</summary>
+    public string? InputsDigest { get; init; }
+}
 
 /// <summary>A village as the partition used it (the township itself, code segment 000, when
 /// no village boundaries were given).</summary>

@@ -189,7 +189,8 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         Stage("report");
         return new Partition(input.Township.Code, input.Township.Name, version,
             villages.Select(v => new VillageUnit(v.Code, v.Name, v.Boundary)).ToList(),
-            gridOut, mgOut, assignments, history, report with { ElapsedMs = new Dictionary<string, long>(elapsed) });
+            gridOut, mgOut, assignments, history, report with { ElapsedMs = new Dictionary<string, long>(elapsed) })
+        { InputsDigest = Inputs.InputsDigest.Of(input, Options) };
     }
 
     /// <summary>The inputs in <paramref name="projection"/>'s metres: township and village

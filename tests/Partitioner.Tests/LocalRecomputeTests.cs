@@ -144,6 +144,24 @@ public class LocalRecomputeTests
     }
 
     [Fact]
+    public void Recompute_AfterABarrierWasAdded_RecomputesTheWholeTownship()
+    {
+        var first = First.Value;
+        Assert.NotNull(first.InputsDigest);
+        var near = Households[1234];
+        var added = Households.Append(new HouseholdInput("new0003", new Coordinate(near.Location.X + 2e-5, near.Location.Y + 1e-5))).ToList();
+        var withRiver = Township(added) with
+        {
+            Barriers = [new BarrierInput("river", TestData.Geom("LINESTRING (104.9 27.405, 104.911 27.4052)"), "river")],
+        };
+
+        Assert.Null(new LocalRecompute(Options).Partition(withRiver, first, first.Version + 1));
+        var whole = new LocalRecompute(Options).Recompute(withRiver, first, first.Version + 1);
+        Assert.Equal(first.Grids.Select(g => g.Code).Order(), whole.Recomputed.Order());
+        Assert.Equal(InputsDigest.Of(withRiver, Options), whole.Partition.InputsDigest);
+    }
+
+    [Fact]
     public void Recompute_GridEmptiedBelowItsBand_RecomputesItWithItsNeighboursInTheVillage()
     {
         var first = First.Value;

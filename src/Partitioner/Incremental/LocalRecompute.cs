@@ -51,6 +51,9 @@ public sealed class LocalRecompute(PartitionOptions options)
             clock.Restart();
         }
 
+        //-- Only households may have changed: a new barrier, street, boundary or option can move any border.
+        var digest = InputsDigest.Of(input, options);
+        if (current.InputsDigest != digest) return null;
         var grids = ChangedGrids.Of(input.Households, current);
         if (grids is null) return null;
         Stage("changes");
@@ -91,7 +94,7 @@ public sealed class LocalRecompute(PartitionOptions options)
                 .SequenceEqual(input.Households.Select(h => h.Id).Order(StringComparer.Ordinal), StringComparer.Ordinal))
             return null;
         var report = Report(input, merged, current, projection, elapsed);
-        return new Result(merged with { Report = report }, grids);
+        return new Result(merged with { Report = report, InputsDigest = digest }, grids);
     }
 
     /// <summary>Whether the recomputed land came out as as many grids as it was, each in its band.</summary>

@@ -115,16 +115,16 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         var codes = await ReadList(conn, tx, "SELECT code, level, parent, valid_from, valid_to, predecessors, successors FROM code_registry WHERE township_code = $1 ORDER BY code", townshipCode, null,
             r => new CodeRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
                 r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6)), ct);
-        return new Partition(townshipCode, state.Township.Name, version, villages, grids, micro, assignments, codes, report);
+        return new Partition(townshipCode, state.Township.Name, version, villages, grids, micro, assignments, codes, report) { InputsDigest = state.InputsDigest };
     }
 
-    private sealed record State(TownshipInput Township, long DataVersion, int? CurrentVersion, long? PartitionDataVersion, string? Report);
+    private sealed record State(TownshipInput Township, long DataVersion, int? CurrentVersion, long? PartitionDataVersion, string? Report, string? InputsDigest);
 
     /// <summary>The township, its data version, and its current version with the data version and report it was made from.</summary>
     private static async Task<State> ReadState(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version, v.report::text
+            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version, v.report::text, v.inputs_digest
             FROM township t JOIN township_state s ON s.township_code = t.code
             LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = s.current_version
             WHERE t.code = $1
@@ -133,7 +133,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{townshipCode}'.");
         return new State(new TownshipInput(townshipCode, r.GetString(0), r.GetFieldValue<Geometry>(1)), r.GetInt64(2),
-            r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt64(4), r.IsDBNull(5) ? null : r.GetString(5));
+            r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt64(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6));
     }
 
     /// <summary>The township's households in id order (the partitioner's input order does not matter, the editor's output order follows it).</summary>
@@ -177,7 +177,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         int version = partition.Version;
 
         await using (var cmd = new NpgsqlCommand(
-            "INSERT INTO partition_version (township_code, version, data_version, author, reason, report, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7)", conn, tx))
+            "INSERT INTO partition_version (township_code, version, data_version, author, reason, report, fingerprint, inputs_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", conn, tx))
         {
             cmd.Parameters.AddWithValue(code);
             cmd.Parameters.AddWithValue(version);
@@ -186,6 +186,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             cmd.Parameters.AddWithValue(reason);
             cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(partition.Report, PartitionJson.Options));
             cmd.Parameters.AddWithValue(fingerprint);
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)partition.InputsDigest ?? DBNull.Value);
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
