@@ -12,13 +12,13 @@ namespace GridSpatial.GeoApi.Tests.Features.Ogc;
 [Collection("db")]
 public class OgcFilterTests(DatabaseFixture db) : IAsyncLifetime
 {
-    internal const string Code = "530627188";
+    internal const string Code = "530627148";
     private readonly HttpClient _http = db.Client();
 
     public async Task InitializeAsync()
     {
         if (await Scalar<long>("SELECT count(*) FROM current_micro_grid WHERE township_code = $1", Code) > 0) return;
-        var township = new TownshipGenerator(188).Generate(Code, "筛选镇", 106.90, 27.60, 1200);
+        var township = new TownshipGenerator(148).Generate(Code, "筛选镇", 106.90, 27.60, 1200);
         await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
         await Samples.PartitionAsync(_http, db.Db, Code, force: false);
     }
@@ -90,7 +90,7 @@ public class OgcFilterTests(DatabaseFixture db) : IAsyncLifetime
         { "household_count > 12 or household_count <= 3", "household_count > 12 OR household_count <= 3" },
         { "NOT (kind = 'cluster')", "NOT (kind = 'cluster')" },
         { "code LIKE '%1'", "code LIKE '%1'" },
-        { "grid_code NOT LIKE '5306271882%'", "grid_code NOT LIKE '5306271882%'" },
+        { "grid_code NOT LIKE '5306271482%'", "grid_code NOT LIKE '5306271482%'" },
         { "kind IN ('building', 'floor')", "kind IN ('building', 'floor')" },
         { "household_count NOT IN (9, 10, 11)", "household_count NOT IN (9, 10, 11)" },
         { "household_count BETWEEN 8 AND 12", "household_count BETWEEN 8 AND 12" },
