@@ -158,6 +158,37 @@ public partial class LayerExportTests(DatabaseFixture db) : IAsyncLifetime
         }
     }
 
+    [SkippableFact]
+    public async Task ExportCli_LayerAndGeoPackage_WriteWhatTheApiServesAndRefuseUnknownCrs()
+    {
+        Skip.If(!File.Exists(ApiProcess.Dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
+        Skip.If(!Gdal.Installed, "GDAL's ogrinfo is not installed");
+        var dir = Directory.CreateTempSubdirectory("gs-export-cli-").FullName;
+        try
+        {
+            var shp = Path.Combine(dir, "villages.shp.zip");
+            var (exit, output) = await ApiProcess.RunAsync(["export", "--township-code", Code, "--layer", "villages", "--format", "shp.zip", "--encoding", "gbk", "--crs", "EPSG:4544", "--out", shp], db);
+            Assert.True(exit == 0, output);
+            var info = await Gdal.OgrinfoAsync("-ro", "-al", shp);
+            Assert.All(await StringsAsync("SELECT name FROM village WHERE township_code = $1"), n => Assert.Contains($"name (String) = {n}", info, StringComparison.Ordinal));
+            Assert.Contains("Gauss-Kruger CM 105E", info, StringComparison.Ordinal);
+
+            var gpkg = Path.Combine(dir, "partition.gpkg");
+            (exit, output) = await ApiProcess.RunAsync(["export", "--township-code", Code, "--layer", "partition", "--format", "gpkg", "--out", gpkg], db);
+            Assert.True(exit == 0, output);
+            var microGrids = await Gdal.OgrinfoAsync("-ro", "-so", gpkg, "micro_grids");
+            Assert.Contains($"Feature Count: {await CountAsync("micro_grids")}", microGrids, StringComparison.Ordinal);
+
+            (exit, output) = await ApiProcess.RunAsync(["export", "--township-code", Code, "--layer", "households", "--format", "csv", "--crs", "EPSG:9999", "--out", Path.Combine(dir, "x.csv")], db);
+            Assert.True(exit == 2, output);
+            Assert.Contains("EPSG:9999", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private async Task<byte[]> GetAsync(string file)
     {
         using var r = await _http.GetAsync(new Uri($"/api/townships/{Code}/export/{file}", UriKind.Relative));
