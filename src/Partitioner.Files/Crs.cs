@@ -65,6 +65,19 @@ public sealed class Crs
     /// <summary>The EPSG number of a Gauss–Krüger zone or a geographic CRS; 0 for GCJ-02 and BD-09.</summary>
     public int Epsg => Code.StartsWith("EPSG:", StringComparison.Ordinal) ? int.Parse(Code[5..], CultureInfo.InvariantCulture) : 0;
 
+    /// <summary>OGC WKT 1 for a .prj or a GeoPackage SRS. GCJ-02 and BD-09 have no official
+    /// definition: they are lon/lat on the WGS 84 ellipsoid with a deliberate offset, so they are
+    /// declared as a geographic CRS of that name on WGS 84 (GIS software reads them as lon/lat).</summary>
+    public string Wkt => Kind switch
+    {
+        CrsKind.GaussKruger => GaussKruger.Wkt(Name, CentralMeridian, FalseEasting),
+        _ when Epsg == 4490 => "GEOGCS[\"China Geodetic Coordinate System 2000\",DATUM[\"China_2000\",SPHEROID[\"CGCS2000\",6378137,298.257222101]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433],AUTHORITY[\"EPSG\",\"4490\"]]",
+        _ => $"GEOGCS[\"{(Epsg == 4326 ? "WGS 84" : Code)}\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]{(Epsg == 4326 ? ",AUTHORITY[\"EPSG\",\"4326\"]" : "")}]",
+    };
+
+    /// <summary>Degrees (lon/lat) rather than metres.</summary>
+    public bool IsGeographic => Kind != CrsKind.GaussKruger;
+
     public Coordinate ToWgs84(Coordinate c) => Kind switch
     {
         CrsKind.Geographic => c.Copy(),

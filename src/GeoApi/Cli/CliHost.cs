@@ -28,7 +28,7 @@ public static class CliHost
             Subcommands =
             {
                 ServeCommand.Create(), WorkerCommand.Create(), PartitionCommand.Create(), PartitionAllCommand.Create(),
-                ImportCommand.Create(), RecomputeCommand.Create(), CompactCommand.Create(), GenerateCommand.Create(), BenchCommand.Create(), KeysCommand.Create(),
+                ImportCommand.Create(), ExportCommand.Create(), RecomputeCommand.Create(), CompactCommand.Create(), GenerateCommand.Create(), BenchCommand.Create(), KeysCommand.Create(),
             },
         };
         var topic = new Argument<string[]>("command") { Description = "the command to explain (e.g. bench lookup)", Arity = ArgumentArity.ZeroOrMore };
