@@ -45,14 +45,9 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(version, input.Previous?.Version ?? 0);
         Options.Validate();
         InputValidator.Validate(input);
-        var clock = Stopwatch.StartNew();
-        var elapsed = new Dictionary<string, long>();
-        void Stage(string name)
-        {
-            elapsed[name] = clock.ElapsedMilliseconds;
-            clock.Restart();
-            Progress?.Report(name);
-        }
+        var times = new StageTimes(Progress);
+        var elapsed = times.Elapsed;
+        void Stage(string name) => times.Stage(name);
 
         projection ??= MetricProjection.For(input.Township.Boundary);
         var (restorer, township, villages, villageGeoms, barriers, streets) = Project(input, projection);

@@ -43,13 +43,9 @@ public sealed class LocalRecompute(PartitionOptions options)
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(version, current.Version);
         options.Validate();
         InputValidator.Validate(input);
-        var clock = Stopwatch.StartNew();
-        var elapsed = new Dictionary<string, long>();
-        void Stage(string name)
-        {
-            elapsed[name] = clock.ElapsedMilliseconds;
-            clock.Restart();
-        }
+        var times = new StageTimes();
+        var elapsed = times.Elapsed;
+        void Stage(string name) => times.Stage(name);
 
         //-- Only households may have changed: a new barrier, street, boundary or option can move any border.
         var digest = InputsDigest.Of(input, options);
