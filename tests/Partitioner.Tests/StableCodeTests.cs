@@ -8,11 +8,7 @@ public class StableCodeTests
 {
     private static readonly TownshipPartitioner Partitioner = new(new PartitionOptions());
 
-    private static PreviousPartition AsPrevious(Partition p) => new(
-        p.Version,
-        p.MicroGrids.Select(m => new PreviousMicroGrid(m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.Territory)).ToList(),
-        p.Assignments.ToDictionary(a => a.HouseholdId, a => a.MicroGridCode),
-        p.Codes);
+    private static PreviousPartition AsPrevious(Partition p) => PreviousPartition.Of(p);
 
     /// <summary>1 % added, 1 % removed, 1 % moved by up to 50 m.</summary>
     private static List<HouseholdInput> Perturb(List<HouseholdInput> households, int seed)

@@ -112,9 +112,7 @@ public class UnitTests
             .Concat(Building("west", new Coordinate(104.9025, 27.4025), 12, [("1", 2), ("2", 2), (null, 1)]))
             .ToList();
         var first = Partitioner.Partition(TestData.Input(TestData.SquareTownship, households));
-        var previous = new PreviousPartition(first.Version,
-            first.MicroGrids.Select(m => new PreviousMicroGrid(m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.Territory)).ToList(),
-            first.Assignments.ToDictionary(a => a.HouseholdId, a => a.MicroGridCode), first.Codes);
+        var previous = PreviousPartition.Of(first);
 
         var added = new HouseholdInput("east-2-0503", new Coordinate(104.9085, 27.4075), "east", 5, "2");
         var second = Partitioner.Partition(TestData.Input(TestData.SquareTownship, [.. households, added], previous: previous));

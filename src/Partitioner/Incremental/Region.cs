@@ -36,13 +36,14 @@ internal sealed record Region(PartitionInput Input, IReadOnlySet<string> Grids)
 
         var inside = new IndexedPointInAreaLocator(boundary);
         var households = input.Households.Where(h => inside.Locate(h.Location) != Location.Exterior).ToList();
-        var assigned = current.Assignments.Where(a => grids.Contains(a.GridCode)).ToDictionary(a => a.HouseholdId, a => a.MicroGridCode, StringComparer.Ordinal);
-
         var extent = boundary.EnvelopeInternal;
-        var previous = new PreviousPartition(publishedVersion,
-            current.MicroGrids.Where(m => grids.Contains(m.GridCode))
-                .Select(m => new PreviousMicroGrid(m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.Territory, m.Pinned)).ToList(),
-            assigned, current.Codes);
+        //-- The published partition of these grids (the whole code history, so new codes never repeat one).
+        var previous = PreviousPartition.Of(current with
+        {
+            Version = publishedVersion,
+            MicroGrids = current.MicroGrids.Where(m => grids.Contains(m.GridCode)).ToList(),
+            Assignments = current.Assignments.Where(a => grids.Contains(a.GridCode)).ToList(),
+        });
         var part = new PartitionInput(
             new TownshipInput(input.Township.Code, input.Township.Name, boundary),
             households,

@@ -232,9 +232,7 @@ public class QualityFigureTests
         var households = TestData.Hamlets(500, seed: 8);
         var partitioner = new TownshipPartitioner(new PartitionOptions());
         var first = partitioner.Partition(TestData.Input(TestData.SquareTownship, households));
-        var previous = new PreviousPartition(first.Version,
-            first.MicroGrids.Select(m => new PreviousMicroGrid(m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.Territory)).ToList(),
-            first.Assignments.ToDictionary(a => a.HouseholdId, a => a.MicroGridCode), first.Codes);
+        var previous = PreviousPartition.Of(first);
         var second = partitioner.Partition(TestData.Input(TestData.SquareTownship, households, previous: previous));
         Assert.Equal(1.0, second.Report.TerritoryStability);
     }
