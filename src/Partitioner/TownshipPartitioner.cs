@@ -36,10 +36,12 @@ public sealed class TownshipPartitioner(PartitionOptions options)
     /// <summary>The partition written as <paramref name="version"/>, which its publisher decides
     /// (the store's next version); codes born now are valid from it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A version not after the previous partition's.</exception>
-    public Partition Partition(PartitionInput input, int version) => Partition(input, version, null);
+    public Partition Partition(PartitionInput input, int version) =>
+        Partition(input, version, null) with { InputsDigest = Inputs.InputsDigest.Of(input, Options) };
 
     /// <summary>As <see cref="Partition(PartitionInput, int)"/>, in <paramref name="projection"/>
-    /// (the whole township's, when <paramref name="input"/> is a part of it) or its own.</summary>
+    /// (the whole township's, when <paramref name="input"/> is a part of it) or its own; without the
+    /// inputs' digest, which only a whole township's partition records.</summary>
     internal Partition Partition(PartitionInput input, int version, MetricProjection? projection)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(version, input.Previous?.Version ?? 0);
@@ -184,8 +186,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         Stage("report");
         return new Partition(input.Township.Code, input.Township.Name, version,
             villages.Select(v => new VillageUnit(v.Code, v.Name, v.Boundary)).ToList(),
-            gridOut, mgOut, assignments, history, report with { ElapsedMs = new Dictionary<string, long>(elapsed) })
-        { InputsDigest = Inputs.InputsDigest.Of(input, Options) };
+            gridOut, mgOut, assignments, history, report with { ElapsedMs = new Dictionary<string, long>(elapsed) });
     }
 
     /// <summary>The inputs in <paramref name="projection"/>'s metres: township and village
