@@ -10,8 +10,9 @@ export GRIDSPATIAL_DB GRIDSPATIAL_TEST_DB
 missing=()
 command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+/usr/bin/python3 -c "import geopandas" >/dev/null 2>&1 || missing+=(python3-geopandas)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "test.sh: installing ${missing[*]} (the OGC API, vector tile and browser tests' real clients)" >&2
+  echo "test.sh: installing ${missing[*]} (the OGC API, vector tile and browser tests' real clients; the independent scorer's libraries)" >&2
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "${missing[@]}" >&2 || true; fi
 fi
 results="$root/.local/test-results"
