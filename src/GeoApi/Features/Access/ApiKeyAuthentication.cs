@@ -7,8 +7,9 @@ namespace GridSpatial.GeoApi.Features.Access;
 
 /// <summary>Authenticates a caller by API key: the <c>X-Api-Key</c> header, else the viewer's
 /// session cookie (<c>gridspatial_session</c>, see <see cref="SessionEndpoints"/>), else the
-/// <c>gridspatial_key</c> cookie (set when a browser opens the service with <c>?key=</c>), else a
-/// <c>key</c> query parameter on GET requests. The principal's name is the key's name, with its
+/// <c>gridspatial_key</c> cookie (which earlier viewers set from <c>?key=</c>; still read, no longer
+/// written: the page now trades <c>?key=</c> for a session and drops it from the address), else a
+/// <c>key</c> query parameter on GET requests (that request only). The principal's name is the key's name, with its
 /// role and jurisdiction as claims, and where the key came from (<see cref="ClaimTypes.AuthenticationMethod"/>:
 /// <c>header</c>, <c>cookie</c> or <c>query</c>) so that writes carried by the cookie can be checked
 /// (<see cref="CookieWriteGuard"/>).</summary>
@@ -41,8 +42,6 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
             failures.Record(Context.Connection.RemoteIpAddress?.ToString() ?? "unknown", reason);
             return AuthenticateResult.Fail(reason);
         }
-        if (from == FromQuery)
-            Response.Cookies.Append(Cookie, secret, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = Request.IsHttps, Path = "/" });
         return Success(key, from);
     }
 
