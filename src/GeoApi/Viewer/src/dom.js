@@ -27,3 +27,10 @@ export function bounds(geometry) {
   walk(geometry.coordinates);
   return b;
 }
+
+/** Map padding that keeps a place in view above the phone's bottom sheet (none on wider screens). */
+export function sheetPadding() {
+  const panel = document.getElementById('panel');
+  const phone = window.matchMedia('(max-width: 640px)').matches;
+  return { top: 0, left: 0, right: 0, bottom: phone ? panel.getBoundingClientRect().height : 0 };
+}

@@ -1,6 +1,7 @@
 // Editing for GIS staff: redraw, split, merge and pin, previewed as a diff before it is published.
-import { api, status } from './api.js';
-import { $ } from './dom.js';
+import { api, json, status } from './api.js';
+import { $, el } from './dom.js';
+import { t } from './i18n.js';
 import { state } from './state.js';
 import { refreshTiles } from './map.js';
 import { select } from './card.js';
@@ -31,7 +32,7 @@ function startDrawing(map, mode) {
   state.mode = mode;
   state.draft = [];
   drawDraft(map);
-  setDrawing(map, true, mode === 'redraw' ? 'Click the corners of the new boundary' : mode === 'split' ? 'Click a line across the unit' : 'Click the neighbour to merge with');
+  setDrawing(map, true, t(mode === 'redraw' ? 'edit.hintRedraw' : mode === 'split' ? 'edit.hintSplit' : 'edit.hintMerge'));
 }
 
 function cancelDrawing(map) {
@@ -48,27 +49,29 @@ async function finishDrawing(map) {
   const code = state.selected.code;
   try {
     if (mode === 'redraw') {
-      if (pts.length < 3) throw new Error('A boundary needs at least three corners.');
+      if (pts.length < 3) throw new Error(t('edit.needCorners'));
       await preview('PUT', `/api/codes/${code}/geometry`, { geometry: { type: 'Polygon', coordinates: [[...pts, pts[0]]] } });
     } else if (mode === 'split') {
-      if (pts.length < 2) throw new Error('A split line needs at least two points.');
+      if (pts.length < 2) throw new Error(t('edit.needLine'));
       await preview('POST', `/api/codes/${code}/split`, { geometry: { type: 'LineString', coordinates: pts } });
     }
-  } catch (err) { status(err.message, true); }
+  } catch (err) { status(err, true); }
 }
 
 async function preview(method, path, body) {
   body.reason = $('reason').value.trim() || undefined;
   const sep = path.includes('?') ? '&' : '?';
-  const result = await api(`${path}${sep}dryRun=true`, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const result = await api(`${path}${sep}dryRun=true`, json(method, body));
   state.pending = { method, path, body };
   $('preview').hidden = false;
-  $('preview-summary').textContent =
-    `Version ${result.version} would change ${result.changes.length} units and move ${result.householdsMoved} households.`;
-  $('preview-changes').innerHTML =
-    result.warnings.map((w) => `<li class="warning">⚠ ${w}</li>`).join('') +
-    result.changes.map((c) => `<li>${c.change} ${c.level} ${c.code}: ${c.householdsBefore ?? '—'} → ${c.householdsAfter ?? '—'}</li>`).join('');
-  status('Preview ready: publish or discard.');
+  $('preview-summary').textContent = t('preview.summary', { version: result.version, units: result.changes.length, moved: result.householdsMoved });
+  //-- Warnings are the API's own sentences (its detail), shown as they come.
+  $('preview-changes').replaceChildren(
+    ...result.warnings.map((w) => el('li', `⚠ ${w}`, { class: 'warning' })),
+    ...result.changes.map((c) => el('li', t('preview.change', {
+      change: t(`change.${c.change}`), level: t(`level.${c.level}`), code: c.code, before: c.householdsBefore ?? '—', after: c.householdsAfter ?? '—',
+    }))));
+  status(t('preview.ready'));
 }
 
 async function publish(map) {
@@ -76,15 +79,15 @@ async function publish(map) {
   if (!p) return;
   $('publish').disabled = true;
   try {
-    const result = await api(p.path, { method: p.method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(p.body) });
+    const result = await api(p.path, json(p.method, p.body));
     state.pending = null;
     $('preview').hidden = true;
     await refreshTiles(map);
     const keep = state.selected && result.changes.some((c) => c.code === state.selected.code && c.change !== 'removed');
     if (keep) await select(map, state.selected.code);
     await afterChange();
-    status(`Published version ${result.version}`);
-  } catch (err) { status(err.message, true); } finally { $('publish').disabled = false; }
+    status(t('done.published', { version: result.version }));
+  } catch (err) { status(err, true); } finally { $('publish').disabled = false; }
 }
 
 async function togglePin(map) {
@@ -92,15 +95,12 @@ async function togglePin(map) {
   if (!unit) return;
   const pinned = $('edit-pin').dataset.pinned === 'true';
   try {
-    const result = await api(`/api/codes/${unit.code}/pin`, {
-      method: pinned ? 'DELETE' : 'POST', headers: { 'Content-Type': 'application/json' },
-      body: pinned ? undefined : JSON.stringify({ reason: $('reason').value.trim() || undefined }),
-    });
+    const result = await api(`/api/codes/${unit.code}/pin`, json(pinned ? 'DELETE' : 'POST', pinned ? undefined : { reason: $('reason').value.trim() || undefined }));
     await refreshTiles(map);
     await select(map, unit.code);
     await afterChange();
-    status(`${pinned ? 'Unpinned' : 'Pinned'} ${unit.code} (version ${result.version})`);
-  } catch (err) { status(err.message, true); }
+    status(t(pinned ? 'done.unpinned' : 'done.pinned', { code: unit.code, version: result.version }));
+  } catch (err) { status(err, true); }
 }
 
 /** A click on the map while drawing: a corner or line point, or the neighbour to merge with.
@@ -131,5 +131,5 @@ export function wireEditing(map, onChange) {
   $('draw-finish').addEventListener('click', () => finishDrawing(map));
   $('draw-cancel').addEventListener('click', () => cancelDrawing(map));
   $('publish').addEventListener('click', () => publish(map));
-  $('discard').addEventListener('click', () => { state.pending = null; $('preview').hidden = true; status('Discarded.'); });
+  $('discard').addEventListener('click', () => { state.pending = null; $('preview').hidden = true; status(t('preview.discarded')); });
 }

@@ -1,10 +1,11 @@
 // The map: no base map, only the service's tiles, in the legend's colours.
 import maplibregl from 'maplibre-gl';
-import { api, headers } from './api.js';
+import { api } from './api.js';
+import { labelLayers, relabel } from './labels.js';
 
 /** Opaque, so floor runs stacked on one building territory do not darken it. */
 export const COLOURS = { under: '#f5c76b', on: '#7cc191', over: '#e57373' };
-export const LAYERS = ['townships', 'villages', 'grids', 'micro_grids', 'barriers', 'streets', 'households'];
+export const LAYERS = ['townships', 'villages', 'grids', 'micro_grids', 'village_labels', 'grid_labels', 'micro_grid_labels', 'barriers', 'streets', 'households'];
 export const empty = { type: 'FeatureCollection', features: [] };
 
 const fillClass = ['match', ['get', 'fill_class'], 'under', COLOURS.under, 'over', COLOURS.over, COLOURS.on];
@@ -34,23 +35,27 @@ function style() {
         paint: { 'circle-radius': 2.5, 'circle-color': '#222222', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 0.5 } },
       { id: 'selected-line', type: 'line', source: 'selected', paint: { 'line-color': '#7b2cbf', 'line-width': 3.5 } },
       { id: 'draft-line', type: 'line', source: 'draft', paint: { 'line-color': '#e63946', 'line-width': 2.5, 'line-dasharray': [2, 1] } },
+      ...labelLayers(),
       { id: 'draft-points', type: 'circle', source: 'draft', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#e63946' } },
     ],
   };
 }
 
-/** The map in the #map element, its requests to this service carrying the key. */
+/** The map in the #map element, with labels in the page's language. */
 export function createMap() {
   const map = new maplibregl.Map({
     container: 'map',
     attributionControl: false,
-    transformRequest: (url) => (url.startsWith(location.origin) ? { url, headers: headers() } : { url }),
+    // No glyph server: MapLibre draws every label's glyphs in the browser with these local fonts
+    // (Chinese with the CJK family, digits and Latin with the labels' text-font), so nothing leaves this service.
+    localIdeographFontFamily: "'Noto Sans CJK SC', sans-serif",
     style: style(),
     center: [105, 27.4],
     zoom: 12,
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }));
+  relabel(map);
   return map;
 }
 
