@@ -265,6 +265,10 @@ public sealed partial class ViewerTests(DatabaseFixture db) : IAsyncLifetime
 
         var after = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}");
         Assert.Equal(before.GetProperty("currentVersion").GetInt32() + 1, after.GetProperty("currentVersion").GetInt32());
+        //-- The township list and the report follow the new version.
+        var version = after.GetProperty("currentVersion").GetInt32();
+        await page.WaitForFunctionAsync("(v) => document.getElementById('report-summary').textContent.startsWith(`第 ${v} 版`)", version);
+        Assert.Contains($"第 {version} 版", await page.EvaluateAsync<string>("() => document.getElementById('township').selectedOptions[0].textContent"), StringComparison.Ordinal);
         //-- Near each drawn corner (just inside the box) the map now shows the edited unit, drawn from the new tiles.
         var (cx, cy) = (corners.Average(c => c.X), corners.Average(c => c.Y));
         foreach (var (px, py) in corners)

@@ -217,4 +217,26 @@ public sealed partial class ViewerTests
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-zh-phone-card.png") });
         Assert.Empty(_outside);
     }
+
+    [SkippableFact]
+    public async Task SplitRefusedByTheApi_IsExplainedInChinese_WithTheApisWordsInTheDetails()
+    {
+        var unit = await Unit(4);
+        var page = await Open();
+        await ZoomTo(page, unit.Lon, unit.Lat, 16);
+        var (x, y) = await ToScreen(page, unit.Lon, unit.Lat);
+        await page.Mouse.ClickAsync(x, y);
+        await page.WaitForFunctionAsync("(code) => document.getElementById('card-title').textContent.includes(code)", unit.Code);
+        //-- A line of two points a few pixels apart inside the unit: it cuts nothing, the API answers 422.
+        await page.ClickAsync("#edit-split");
+        await page.Mouse.ClickAsync(x - 3, y);
+        await page.WaitForTimeoutAsync(350);
+        await page.Mouse.ClickAsync(x + 3, y);
+        await page.ClickAsync("#draw-finish");
+        await page.WaitForSelectorAsync("#status[data-status='422']");
+        Assert.Equal("修改未通过校验，请调整后重试。", await page.InnerTextAsync("#status > span"));
+        Assert.Contains("does not cut", await page.TextContentAsync("#status details code") ?? "", StringComparison.Ordinal);
+        Assert.True(await page.IsHiddenAsync("#preview"));
+        Assert.Empty(_outside);
+    }
 }
