@@ -11,8 +11,10 @@ missing=()
 command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c "import geopandas" >/dev/null 2>&1 || missing+=(python3-geopandas)
+#-- Chinese labels and texts in the viewer's screenshots (without it Chromium draws tofu boxes).
+[ -d /usr/share/fonts/opentype/noto ] && fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "test.sh: installing ${missing[*]} (the OGC API, vector tile and browser tests' real clients; the independent scorer's libraries)" >&2
+  echo "test.sh: installing ${missing[*]} (the OGC API, vector tile and browser tests' real clients, Chinese fonts, the independent scorer's libraries)" >&2
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "${missing[@]}" >&2 || true; fi
 fi
 results="$root/.local/test-results"

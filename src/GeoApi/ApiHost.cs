@@ -7,6 +7,7 @@ using GridSpatial.GeoApi.Features.Exports;
 using GridSpatial.GeoApi.Features.Households;
 using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.GeoApi.Features.Lookup;
+using GridSpatial.GeoApi.Features.Search;
 using GridSpatial.GeoApi.Features.Ogc;
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Features.Tiles;
@@ -89,12 +90,14 @@ public static class ApiHost
         app.MapPartitionEndpoints();
         app.MapBatchEndpoints();
         app.MapLookupEndpoints();
+        app.MapSearchEndpoints();
         app.MapHouseholdEndpoints();
         app.MapCodeEndpoints();
         app.MapOgcEndpoints();
         app.MapExportEndpoints();
         app.MapTileEndpoints(builder.Configuration.GetValue("Access:PublicViewer", false));
         app.MapAccessEndpoints();
+        app.MapSessionEndpoints();
         app.MapEditEndpoints();
         return app;
     }

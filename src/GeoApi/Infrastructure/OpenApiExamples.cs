@@ -42,6 +42,9 @@ public static class OpenApiExamples
         ["GET api/townships/{code}/export/micro_grids.geojson"] = (null, """{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[]},"properties":{"code":"530627118201002007","grid_code":"530627118201002","village_code":"530627118201","kind":"cluster","household_count":10,"building_id":null,"floor_from":null,"floor_to":null,"unit":null}}]}"""),
         ["GET api/townships/{code}/export/grids.geojson"] = (null, """{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[]},"properties":{"code":"530627118201002","village_code":"530627118201","household_count":312}}]}"""),
         ["GET api/townships/{code}/export/assignments.csv"] = (null, "\"household_id,micro_grid_code,grid_code\\nB53062711820100012-1,530627118201002007,530627118201002\\n\""),
+        ["GET api/search"] = (null, """{"query":"木卓村","hits":[{"kind":"village","code":"530627118201","name":"木卓村民委员会","householdId":null,"township":"530627118","bbox":[104.86,27.43,104.88,27.45]}],"more":false}"""),
+        ["GET api/session"] = (null, """{"name":"staff-viewer","role":"viewer","jurisdiction":"530627118","permissions":["read","lookup"]}"""),
+        ["POST api/session"] = ("""{"key":"gs_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"}""", """{"name":"staff-editor","role":"editor","jurisdiction":"530627118","permissions":["read","lookup","households","edit"]}"""),
         ["GET api/codes/{code}"] = (null, """{"code":"530627118201002007","level":"micro_grid","status":"current","name":"cluster","parent":"530627118201002","householdCount":10,"children":null,"geometry":{"type":"MultiPolygon","coordinates":[]},"history":{"validFrom":1,"validTo":null,"predecessors":[],"successors":[]}}"""),
     };
 
