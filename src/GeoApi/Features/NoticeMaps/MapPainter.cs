@@ -81,8 +81,10 @@ public sealed class MapPainter(NoticeMapFonts fonts)
 
     private static void Haloed(SKCanvas canvas, string text, float x, float y, SKFont font, SKPaint ink, SKPaint halo)
     {
-        canvas.DrawText(text, x, y, SKTextAlign.Center, font, halo);
-        canvas.DrawText(text, x, y, SKTextAlign.Center, font, ink);
+        //-- The halo is the glyphs' outline as a path, so the PDF carries each label's text once.
+        float width = font.MeasureText(text);
+        using (var outline = font.GetTextPath(text, new SKPoint(x - width / 2, y))) canvas.DrawPath(outline, halo);
+        PageText.Draw(canvas, text, x, y, SKTextAlign.Center, font, ink);
     }
 
     private void Scale(SKCanvas canvas, MapView view, float u)
@@ -99,8 +101,8 @@ public sealed class MapPainter(NoticeMapFonts fonts)
         canvas.DrawRect(SKRect.Create(x + bar.Points / 2, y, bar.Points / 2, h), white);
         canvas.DrawRect(SKRect.Create(x, y, bar.Points, h), edge);
         using var font = fonts.Font(7 * u);
-        canvas.DrawText("0", x, y - 3 * u, SKTextAlign.Center, font, black);
-        canvas.DrawText(bar.Label, x + bar.Points, y - 3 * u, SKTextAlign.Center, font, black);
+        PageText.Draw(canvas, "0", x, y - 3 * u, SKTextAlign.Center, font, black);
+        PageText.Draw(canvas, bar.Label, x + bar.Points, y - 3 * u, SKTextAlign.Center, font, black);
     }
 
     private void NorthArrow(SKCanvas canvas, SKPoint top, float u)
@@ -115,7 +117,7 @@ public sealed class MapPainter(NoticeMapFonts fonts)
         canvas.DrawPath(right, white);
         canvas.DrawPath(right, edge);
         using var font = fonts.Font(8 * u, bold: true);
-        canvas.DrawText("北", top.X, top.Y + h + 10 * u, SKTextAlign.Center, font, black);
+        PageText.Draw(canvas, "北", top.X, top.Y + h + 10 * u, SKTextAlign.Center, font, black);
     }
 
     private static SKPath Triangle(SKPoint a, SKPoint b, SKPoint c)

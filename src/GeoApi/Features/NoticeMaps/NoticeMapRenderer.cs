@@ -30,10 +30,10 @@ public sealed class NoticeMapRenderer(NoticeMapFonts fonts, TimeProvider clock)
         using var title = fonts.Font(22 * u, bold: true);
         using var code = fonts.Font(13 * u, bold: true);
         using var small = fonts.Font(9.5f * u);
-        canvas.DrawText(page.Title, r.Left, r.Top + 22 * u, SKTextAlign.Left, title, ink);
-        canvas.DrawText(page.Level == "grid" ? "网格公示图" : "村网格公示图", r.Right, r.Top + 14 * u, SKTextAlign.Right, small, muted);
-        canvas.DrawText($"{(page.Level == "grid" ? "网格编码" : "村代码")} {page.Code}", r.Left, r.Top + 42 * u, SKTextAlign.Left, code, ink);
-        canvas.DrawText($"{page.Subtitle}　·　{page.Households} 户　·　{(page.Level == "grid" ? "微网格" : "网格")} {page.Areas.Count} 个",
+        PageText.Draw(canvas, page.Title, r.Left, r.Top + 22 * u, SKTextAlign.Left, title, ink);
+        PageText.Draw(canvas, page.Level == "grid" ? "网格公示图" : "村网格公示图", r.Right, r.Top + 14 * u, SKTextAlign.Right, small, muted);
+        PageText.Draw(canvas, $"{(page.Level == "grid" ? "网格编码" : "村代码")} {page.Code}", r.Left, r.Top + 42 * u, SKTextAlign.Left, code, ink);
+        PageText.Draw(canvas, $"{page.Subtitle}　·　{page.Households} 户　·　{(page.Level == "grid" ? "微网格" : "网格")} {page.Areas.Count} 个",
             r.Right, r.Top + 42 * u, SKTextAlign.Right, small, ink);
         using var rule = Stroke(Outline, 1.4f * u);
         canvas.DrawLine(r.Left, r.Bottom - 4 * u, r.Right, r.Bottom - 4 * u, rule);
@@ -66,7 +66,7 @@ public sealed class NoticeMapRenderer(NoticeMapFonts fonts, TimeProvider clock)
         using var ink = FillPaint(Text);
         using var heading = fonts.Font(10 * u, bold: true);
         using var font = fonts.Font(8 * u);
-        canvas.DrawText("图例", r.Left, r.Top + 10 * u, SKTextAlign.Left, heading, ink);
+        PageText.Draw(canvas, "图例", r.Left, r.Top + 10 * u, SKTextAlign.Left, heading, ink);
         string part = page.Level == "grid" ? "微网格" : "网格";
         var rows = new (Action<SKRect> Swatch, string Text)[]
         {
@@ -84,7 +84,7 @@ public sealed class NoticeMapRenderer(NoticeMapFonts fonts, TimeProvider clock)
         foreach (var (swatch, text) in rows)
         {
             swatch(SKRect.Create(r.Left, y + 2 * u, 16 * u, step - 5 * u));
-            canvas.DrawText(text, r.Left + 22 * u, y + step - 4 * u, SKTextAlign.Left, font, ink);
+            PageText.Draw(canvas, text, r.Left + 22 * u, y + step - 4 * u, SKTextAlign.Left, font, ink);
             y += step;
         }
     }
@@ -118,17 +118,17 @@ public sealed class NoticeMapRenderer(NoticeMapFonts fonts, TimeProvider clock)
         using var font = fonts.Font(9 * u);
         using var frame = Stroke(NeighbourLine, 0.6f * u);
         canvas.DrawRoundRect(r, 3 * u, 3 * u, frame);
-        canvas.DrawText("网格员", r.Left + 8 * u, r.Top + 16 * u, SKTextAlign.Left, heading, ink);
+        PageText.Draw(canvas, "网格员", r.Left + 8 * u, r.Top + 16 * u, SKTextAlign.Left, heading, ink);
         float y = r.Top + 34 * u;
         if (page.People.Count == 0)
         {
-            canvas.DrawText("未登记", r.Left + 8 * u, y, SKTextAlign.Left, font, muted);
+            PageText.Draw(canvas, "未登记", r.Left + 8 * u, y, SKTextAlign.Left, font, muted);
             return;
         }
         foreach (var p in page.People)
         {
             if (y > r.Bottom - 6 * u) break;
-            canvas.DrawText($"{p.Role}　{p.Name}{(p.Phone is null ? "" : "　" + p.Phone)}", r.Left + 8 * u, y, SKTextAlign.Left, font, ink);
+            PageText.Draw(canvas, $"{p.Role}　{p.Name}{(p.Phone is null ? "" : "　" + p.Phone)}", r.Left + 8 * u, y, SKTextAlign.Left, font, ink);
             y += 14 * u;
         }
     }
@@ -140,7 +140,7 @@ public sealed class NoticeMapRenderer(NoticeMapFonts fonts, TimeProvider clock)
         QrCodeMark.Draw(canvas, page.ViewerUrl, square);
         using var muted = FillPaint(Muted);
         using var font = fonts.Font(7.5f * u);
-        canvas.DrawText("扫码在地图上查看", r.MidX, square.Bottom + 10 * u, SKTextAlign.Center, font, muted);
+        PageText.Draw(canvas, "扫码在地图上查看", r.MidX, square.Bottom + 10 * u, SKTextAlign.Center, font, muted);
     }
 
     private void Footer(SKCanvas canvas, NoticeMapPage page, SKRect r, float u)
@@ -150,8 +150,8 @@ public sealed class NoticeMapRenderer(NoticeMapFonts fonts, TimeProvider clock)
         using var brand = fonts.Font(9 * u, bold: true);
         using var font = fonts.Font(8 * u);
         var printed = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(NoticeMapTownship.ChinaOffset).DateTime);
-        canvas.DrawText("GridSpatial", r.Left, r.Bottom - 3 * u, SKTextAlign.Left, brand, ink);
-        canvas.DrawText($"版本 {page.Version}（{Day(page.PublishedOn)} 发布）　打印日期 {Day(printed)}", r.Right, r.Bottom - 3 * u, SKTextAlign.Right, font, muted);
+        PageText.Draw(canvas, "GridSpatial", r.Left, r.Bottom - 3 * u, SKTextAlign.Left, brand, ink);
+        PageText.Draw(canvas, $"版本 {page.Version}（{Day(page.PublishedOn)} 发布）　打印日期 {Day(printed)}", r.Right, r.Bottom - 3 * u, SKTextAlign.Right, font, muted);
     }
 
     private static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
