@@ -24,7 +24,7 @@ public sealed class MapPainter(NoticeMapFonts fonts)
                 canvas.DrawPath(path, fill);
                 canvas.DrawPath(path, line);
             }
-        using (var border = Stroke(Paper, 0.9f * u))
+        using (var border = Stroke(Paper, 1.1f * u))
             foreach (var area in page.Areas)
             {
                 using var path = view.ToPath(area.Territory);
@@ -57,17 +57,25 @@ public sealed class MapPainter(NoticeMapFonts fonts)
         canvas.DrawRect(map, frame);
     }
 
+    //-- Largest parts first; where a label would cover one already placed, only the short code is
+    //-- written (every part keeps its code, the count gives way), so dense villages stay legible.
     private void Labels(SKCanvas canvas, NoticeMapPage page, MapView view, float u)
     {
         using var code = fonts.Font(8.5f * u, bold: true);
         using var count = fonts.Font(6.5f * u);
         using var ink = FillPaint(Text);
         using var halo = Stroke(SKColors.White.WithAlpha(220), 2.2f * u);
-        foreach (var area in page.Areas)
+        var placed = new List<SKRect>();
+        foreach (var area in page.Areas.OrderByDescending(a => a.Territory.Area).ThenBy(a => a.ShortCode, StringComparer.Ordinal))
         {
             var at = view.ToPage(Anchor(area.Territory));
+            var households = $"{area.Households}户";
+            float width = Math.Max(code.MeasureText(area.ShortCode), count.MeasureText(households));
+            var full = new SKRect(at.X - width / 2, at.Y - 9 * u, at.X + width / 2, at.Y + 9.5f * u);
+            bool roomy = !placed.Any(p => p.IntersectsWith(full));
             Haloed(canvas, area.ShortCode, at.X, at.Y - 1 * u, code, ink, halo);
-            Haloed(canvas, $"{area.Households}户", at.X, at.Y + 7.5f * u, count, ink, halo);
+            if (roomy) Haloed(canvas, households, at.X, at.Y + 7.5f * u, count, ink, halo);
+            placed.Add(roomy ? full : new SKRect(full.Left, full.Top, full.Right, at.Y + 1 * u));
         }
     }
 
@@ -91,8 +99,9 @@ public sealed class MapPainter(NoticeMapFonts fonts)
     {
         var bar = ScaleBar.Fit(view.PointsPerMetre, view.Map.Width / 4);
         float x = view.Map.Left + 12 * u, y = view.Map.Bottom - 12 * u, h = 4 * u;
+        using var font = fonts.Font(7 * u);
         using var back = FillPaint(SKColors.White.WithAlpha(200));
-        canvas.DrawRect(new SKRect(x - 5 * u, y - 18 * u, x + bar.Points + 5 * u, y + h + 5 * u), back);
+        canvas.DrawRect(new SKRect(x - 5 * u, y - 14 * u, x + bar.Points + font.MeasureText(bar.Label) / 2 + 5 * u, y + h + 5 * u), back);
         using var black = FillPaint(Text);
         using var white = FillPaint(SKColors.White);
         using var edge = Stroke(Text, 0.6f * u);
@@ -100,7 +109,6 @@ public sealed class MapPainter(NoticeMapFonts fonts)
         canvas.DrawRect(SKRect.Create(x, y, bar.Points / 2, h), black);
         canvas.DrawRect(SKRect.Create(x + bar.Points / 2, y, bar.Points / 2, h), white);
         canvas.DrawRect(SKRect.Create(x, y, bar.Points, h), edge);
-        using var font = fonts.Font(7 * u);
         PageText.Draw(canvas, "0", x, y - 3 * u, SKTextAlign.Center, font, black);
         PageText.Draw(canvas, bar.Label, x + bar.Points, y - 3 * u, SKTextAlign.Center, font, black);
     }
