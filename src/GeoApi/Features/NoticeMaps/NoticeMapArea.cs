@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Infrastructure;
 using NetTopologySuite.Geometries;
 
 namespace GridSpatial.GeoApi.Features.NoticeMaps;

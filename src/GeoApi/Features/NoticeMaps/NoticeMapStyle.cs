@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Infrastructure;
 using SkiaSharp;
 
 namespace GridSpatial.GeoApi.Features.NoticeMaps;
