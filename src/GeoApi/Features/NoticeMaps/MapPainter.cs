@@ -1,3 +1,4 @@
+using GridSpatial.Partitioner.Codes;
 using NetTopologySuite.Geometries;
 using SkiaSharp;
 using static GridSpatial.GeoApi.Features.NoticeMaps.NoticeMapStyle;
@@ -24,7 +25,8 @@ public sealed class MapPainter(NoticeMapFonts fonts)
                 canvas.DrawPath(path, fill);
                 canvas.DrawPath(path, line);
             }
-        using (var border = Stroke(Paper, 1.1f * u))
+        //-- A grid's micro-grids part in white; a village's grids in the outline's colour, so each grid reads as one.
+        using (var border = page.Level == DivisionLevel.Grid ? Stroke(Paper, 1.1f * u) : Stroke(Outline, 1.2f * u))
             foreach (var area in page.Areas)
             {
                 using var path = view.ToPath(area.Territory);

@@ -1,3 +1,4 @@
+using GridSpatial.Partitioner.Codes;
 using NetTopologySuite.Geometries;
 
 namespace GridSpatial.GeoApi.Features.NoticeMaps;
@@ -12,7 +13,7 @@ namespace GridSpatial.GeoApi.Features.NoticeMaps;
 /// <param name="Context">Neighbouring grids, drawn in grey.</param>
 /// <param name="PublishedOn">The day the version was published (China Standard Time).</param>
 public sealed record NoticeMapPage(
-    string Code, string Level, string Title, string Subtitle, int Version, DateOnly PublishedOn, int Households,
+    string Code, DivisionLevel Level, string Title, string Subtitle, int Version, DateOnly PublishedOn, int Households,
     Geometry Outline, IReadOnlyList<NoticeMapArea> Areas, IReadOnlyList<Geometry> Context,
     IReadOnlyList<NoticeMapLine> Lines, IReadOnlyList<Coordinate> HouseholdPoints, string ViewerUrl,
     IReadOnlyList<NoticeMapPerson> People);

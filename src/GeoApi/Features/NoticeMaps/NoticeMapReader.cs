@@ -1,3 +1,4 @@
+using GridSpatial.Partitioner.Codes;
 using GridSpatial.GeoApi.Infrastructure;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -56,7 +57,7 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, INoticeMapPeople people
             while (await r.ReadAsync(ct)) points.Add(township.Projection.Forward(r.GetFieldValue<Point>(0).Coordinate));
         }
         var title = GridName(villageName, code);
-        return await PageAsync(township, code, "grid", title, $"{township.Name} · {villageName}", households, outline, areas, points,
+        return await PageAsync(township, code, DivisionLevel.Grid, title, $"{township.Name} · {villageName}", households, outline, areas, points,
             "g.code <> $3", viewerUrl, ct);
     }
 
@@ -87,7 +88,7 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, INoticeMapPeople people
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             if (await r.ReadAsync(ct)) (name, outline) = (r.GetString(0), r.GetFieldValue<Geometry>(1));
         outline ??= territories.Count > 0 ? NetTopologySuite.Operation.Union.CascadedPolygonUnion.Union(territories) : throw Unknown(township, code, "村 village");
-        return await PageAsync(township, code, "village", name, township.Name, households, outline, areas, [],
+        return await PageAsync(township, code, DivisionLevel.Village, name, township.Name, households, outline, areas, [],
             "g.village_code <> $3", viewerUrl, ct);
     }
 
@@ -108,7 +109,7 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, INoticeMapPeople people
     /// grid's serial, e.g. 木卓村第3网格.</summary>
     public static string GridName(string villageName, string gridCode) => $"{villageName}第{int.Parse(gridCode[^3..], System.Globalization.CultureInfo.InvariantCulture)}网格";
 
-    private async Task<NoticeMapPage> PageAsync(NoticeMapTownship township, string code, string level, string title, string subtitle, int households,
+    private async Task<NoticeMapPage> PageAsync(NoticeMapTownship township, string code, DivisionLevel level, string title, string subtitle, int households,
         Geometry outline, List<NoticeMapArea> areas, List<Coordinate> points, string others, string viewerUrl, CancellationToken ct)
     {
         var around = outline.EnvelopeInternal.Copy();

@@ -1,3 +1,4 @@
+using GridSpatial.Partitioner.Codes;
 using System.Globalization;
 using SkiaSharp;
 using static GridSpatial.GeoApi.Features.NoticeMaps.NoticeMapStyle;
@@ -31,9 +32,9 @@ public sealed class NoticeMapRenderer(NoticeMapFonts fonts, TimeProvider clock)
         using var code = fonts.Font(13 * u, bold: true);
         using var small = fonts.Font(9.5f * u);
         PageText.Draw(canvas, page.Title, r.Left, r.Top + 22 * u, SKTextAlign.Left, title, ink);
-        PageText.Draw(canvas, page.Level == "grid" ? "网格公示图" : "村网格公示图", r.Right, r.Top + 14 * u, SKTextAlign.Right, small, muted);
-        PageText.Draw(canvas, $"{(page.Level == "grid" ? "网格编码" : "村代码")} {page.Code}", r.Left, r.Top + 42 * u, SKTextAlign.Left, code, ink);
-        PageText.Draw(canvas, $"{page.Subtitle}　·　{page.Households} 户　·　{(page.Level == "grid" ? "微网格" : "网格")} {page.Areas.Count} 个",
+        PageText.Draw(canvas, page.Level == DivisionLevel.Grid ? "网格公示图" : "村网格公示图", r.Right, r.Top + 14 * u, SKTextAlign.Right, small, muted);
+        PageText.Draw(canvas, $"{(page.Level == DivisionLevel.Grid ? "网格编码" : "村代码")} {page.Code}", r.Left, r.Top + 42 * u, SKTextAlign.Left, code, ink);
+        PageText.Draw(canvas, $"{page.Subtitle}　·　{page.Households} 户　·　{(page.Level == DivisionLevel.Grid ? "微网格" : "网格")} {page.Areas.Count} 个",
             r.Right, r.Top + 42 * u, SKTextAlign.Right, small, ink);
         using var rule = Stroke(Outline, 1.4f * u);
         canvas.DrawLine(r.Left, r.Bottom - 4 * u, r.Right, r.Bottom - 4 * u, rule);
@@ -67,14 +68,14 @@ public sealed class NoticeMapRenderer(NoticeMapFonts fonts, TimeProvider clock)
         using var heading = fonts.Font(10 * u, bold: true);
         using var font = fonts.Font(8 * u);
         PageText.Draw(canvas, "图例", r.Left, r.Top + 10 * u, SKTextAlign.Left, heading, ink);
-        string part = page.Level == "grid" ? "微网格" : "网格";
+        string part = page.Level == DivisionLevel.Grid ? "微网格" : "网格";
         var rows = new (Action<SKRect> Swatch, string Text)[]
         {
             (s => Box(canvas, s, Under), $"{part}户数低于标准"),
             (s => Box(canvas, s, On), $"{part}户数在标准范围"),
             (s => Box(canvas, s, Over), $"{part}户数高于标准"),
             (s => Box(canvas, s, Neighbour), "相邻网格"),
-            (s => Line(canvas, s, Outline, 2.4f * u), page.Level == "grid" ? "本网格边界" : "本村边界"),
+            (s => Line(canvas, s, Outline, 2.4f * u), page.Level == DivisionLevel.Grid ? "本网格边界" : "本村边界"),
             (s => Line(canvas, s, River, 1.8f * u), "河流"),
             (s => Line(canvas, s, Road, 1.8f * u), "道路、铁路（障碍）"),
             (s => Line(canvas, s, Street, 0.8f * u), "街巷"),

@@ -146,6 +146,7 @@ public sealed class NoticeMapTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Contains(name, text, StringComparison.Ordinal);
         foreach (var grid in await StringsAsync("SELECT code FROM current_grid WHERE township_code = $1 AND village_code = $2", village))
             Assert.Contains(grid[^3..], text, StringComparison.Ordinal);
+        await File.WriteAllBytesAsync(Path.Combine(Screenshots(), "notice-map-village.png"), await GetAsync($"/api/codes/{village}/notice-map.png", "image/png"));
     }
 
     [Fact]
