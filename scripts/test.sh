@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: the same database bootstrap as run.sh (a local PostGIS in .local/pg), the tools
-# the tests use as real clients (GDAL's ogrinfo, Debian's chromium for the viewer page), then
+# the tests use as real clients (GDAL's ogrinfo, Debian's chromium for the viewer page, poppler's
+# pdfinfo/pdftotext/pdftoppm for notice maps) and the CJK font notice maps are set in, then
 # the whole suite. Ends with the line "N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,10 +12,11 @@ missing=()
 command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c "import geopandas" >/dev/null 2>&1 || missing+=(python3-geopandas)
-#-- Chinese labels and texts in the viewer's screenshots (without it Chromium draws tofu boxes).
-[ -d /usr/share/fonts/opentype/noto ] && fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+#-- Chinese labels and texts in the viewer's screenshots and the notice maps (without it: tofu boxes, or a 503).
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "test.sh: installing ${missing[*]} (the OGC API, vector tile and browser tests' real clients, Chinese fonts, the independent scorer's libraries)" >&2
+  echo "test.sh: installing ${missing[*]} (the OGC API, vector tile, browser and notice-map tests' real clients, Chinese fonts, the independent scorer's libraries)" >&2
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "${missing[@]}" >&2 || true; fi
 fi
 results="$root/.local/test-results"

@@ -7,6 +7,7 @@ using GridSpatial.GeoApi.Features.Exports;
 using GridSpatial.GeoApi.Features.Households;
 using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.GeoApi.Features.Lookup;
+using GridSpatial.GeoApi.Features.NoticeMaps;
 using GridSpatial.GeoApi.Features.Search;
 using GridSpatial.GeoApi.Features.Ogc;
 using GridSpatial.GeoApi.Features.Partitions;
@@ -51,6 +52,7 @@ public static class ApiHost
         builder.Services.AddAccess(builder.Configuration);
         builder.Services.AddSingleton(InputLimits.From(builder.Configuration));
         builder.Services.AddTiles();
+        builder.Services.AddNoticeMaps();
         builder.Services.AddSingleton<TownshipState>();
         //-- What this process serves from memory follows every publish and data change: tile stamps first, then lookups.
         builder.Services.AddSingleton<ITownshipObserver>(sp => sp.GetRequiredService<TileStamps>());
@@ -95,6 +97,7 @@ public static class ApiHost
         app.MapCodeEndpoints();
         app.MapOgcEndpoints();
         app.MapExportEndpoints();
+        app.MapNoticeMapEndpoints();
         app.MapTileEndpoints(builder.Configuration.GetValue("Access:PublicViewer", false));
         app.MapAccessEndpoints();
         app.MapSessionEndpoints();

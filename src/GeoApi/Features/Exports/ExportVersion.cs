@@ -6,31 +6,9 @@ namespace GridSpatial.GeoApi.Features.Exports;
 /// <summary>Which partition version an export reads, and whether the township is there.</summary>
 public static class ExportVersion
 {
-    /// <summary>The version every query of one export reads (so a publish in between cannot mix
-    /// two): the one asked for (<c>?version=</c>), else the current one. A version whose
-    /// territories retention dropped (<c>compact</c>) is 410 Gone for the territory layers; its
-    /// assignments are kept.</summary>
-    public static async Task<int> VersionToRead(NpgsqlDataSource db, string code, int? asked, bool territories, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            SELECT s.current_version, v.version, v.compacted_at IS NOT NULL AND v.version <> s.current_version
-            FROM township t LEFT JOIN township_state s ON s.township_code = t.code
-            LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = coalesce($2, s.current_version)
-            WHERE t.code = $1
-            """);
-        cmd.Parameters.AddWithValue(code);
-        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Integer, asked is null ? DBNull.Value : asked.Value);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) throw ApiException.NotFound($"There is no township '{code}'.");
-        if (r.IsDBNull(0)) throw new ApiException(404, "No partition yet", $"Township {code} has not been partitioned.");
-        if (r.IsDBNull(1))
-            throw new ApiException(404, "Version not found", $"Township {code} has no version {asked}.", new() { ["field"] = "version" });
-        if (territories && r.GetBoolean(2))
-            throw new ApiException(410, "Territories compacted",
-                $"Version {asked} of township {code} is older than the retention period: its territories were dropped (its codes, assignments, history and diffs remain).",
-                new() { ["field"] = "version" });
-        return r.GetInt32(1);
-    }
+    /// <summary>The version every query of one export reads: <see cref="PublishedVersion.ToReadAsync"/>.</summary>
+    public static Task<int> VersionToRead(NpgsqlDataSource db, string code, int? asked, bool territories, CancellationToken ct) =>
+        PublishedVersion.ToReadAsync(db, code, asked, territories, ct);
 
     /// <summary>The version a layer of <paramref name="request"/> reads: grids and micro-grids
     /// <see cref="VersionToRead"/>; the other layers are current only, so a <c>version</c> for them

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner;
 
 namespace GridSpatial.GeoApi.Features.Tiles;
@@ -27,19 +28,13 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
     public static IReadOnlyList<TileLayer> Create(PartitionOptions o)
     {
         string Fill(string target) => $"round(x.household_count::numeric / {target}, 3)::float8";
-        static string Band(string count, string min, string max) =>
-            $"CASE WHEN {count} < {min} THEN 'under' WHEN {count} > {max} THEN 'over' ELSE 'on' END";
         var i = CultureInfo.InvariantCulture;
         string n(int v) => v.ToString(i);
+        var bands = new CoverageBands(o);
 
-        //-- Micro-grid bands: clusters against the cluster band; a building micro-grid holds
-        //-- between the building threshold and the floor-split threshold; a floor run up to it.
+        //-- Micro-grid bands and targets: clusters against the cluster band; a building micro-grid
+        //-- holds between the building threshold and the floor-split threshold; a floor run up to it.
         var microTarget = $"CASE x.kind WHEN 'cluster' THEN {n(o.ClusterTarget)} ELSE {n(o.FloorSplitAboveHouseholds)} END";
-        var microBand = $"""
-            CASE x.kind WHEN 'cluster' THEN {Band("x.household_count", n(o.ClusterMin), n(o.ClusterMax))}
-                        WHEN 'building' THEN {Band("x.household_count", n(o.BuildingMinHouseholds), n(o.FloorSplitAboveHouseholds))}
-                        ELSE {Band("x.household_count", "1", n(o.FloorSplitAboveHouseholds))} END
-            """;
         var common = new Dictionary<string, string>
         {
             ["code"] = "String", ["name"] = "String", ["kind"] = "String", ["household_count"] = "Number",
@@ -61,11 +56,11 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
         TileLayer grids = new("grids", "Grids (网格) of the published partition.", "polygon", 8,
                 "township tw JOIN township_state s ON s.township_code = tw.code JOIN grid x ON x.township_code = s.township_code AND x.valid_to IS NULL",
                 $"x.code::text AS code, NULL::text AS name, 'grid' AS kind, x.household_count, {Fill(n(o.GridTarget))} AS fill, " +
-                $"{Band("x.household_count", n(o.GridMin), n(o.GridMax))} AS fill_class, x.village_code::text AS parent, x.pinned, s.current_version AS version",
+                $"{bands.GridSql("x.household_count")} AS fill_class, x.village_code::text AS parent, x.pinned, s.current_version AS version",
                 DependsOnVersion: true, DependsOnData: false, With("parent", "String", "pinned", "Boolean", "version", "Number"), ThroughTownship: true);
         TileLayer micro = new("micro_grids", "Micro-grids (微网格) of the published partition.", "polygon", 10,
                 "township tw JOIN township_state s ON s.township_code = tw.code JOIN micro_grid x ON x.township_code = s.township_code AND x.valid_to IS NULL",
-                $"x.code::text AS code, x.building_id AS name, x.kind, x.household_count, {Fill(microTarget)} AS fill, ({microBand}) AS fill_class, " +
+                $"x.code::text AS code, x.building_id AS name, x.kind, x.household_count, {Fill(microTarget)} AS fill, ({bands.MicroGridSql("x.kind", "x.household_count")}) AS fill_class, " +
                 "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.unit, s.current_version AS version",
                 DependsOnVersion: true, DependsOnData: false,
                 With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "unit", "String", "version", "Number"), ThroughTownship: true);

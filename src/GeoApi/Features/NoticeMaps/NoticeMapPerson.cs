@@ -1,0 +1,4 @@
+namespace GridSpatial.GeoApi.Features.NoticeMaps;
+
+/// <summary>One responsible person as printed: role (网格员, 网格长, …), name and phone (null: not shown).</summary>
+public sealed record NoticeMapPerson(string Role, string Name, string? Phone);
