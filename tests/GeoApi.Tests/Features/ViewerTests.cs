@@ -196,6 +196,18 @@ public sealed partial class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-card.png") });
     }
 
+    /// <summary>The notice map's QR code links to <c>/?township=T&amp;code=C</c>: the page opens that unit's card.</summary>
+    [SkippableFact]
+    public async Task LinkWithACode_OpensThatUnitsCard()
+    {
+        Skip.If(_browser is null, "Debian's chromium is not installed");
+        var unit = await Unit(1);
+        var page = await NewPage("zh-CN", 1280, 860);
+        await page.GotoAsync($"{db.Address}/?township={Code}&code={unit.Grid}");
+        await Ready(page);
+        await page.WaitForFunctionAsync("(code) => !document.getElementById('card').hidden && document.getElementById('card-title').textContent.includes(code)", unit.Grid);
+    }
+
     [SkippableFact]
     public async Task ClickOnATowerSplitByUnits_ShowsTheUnitOnTheCard_ChineseFirst()
     {

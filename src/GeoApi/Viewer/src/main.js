@@ -93,6 +93,9 @@ window.gridspatial = gridspatial;
     wire(map);
     await new Promise((r) => map.once('load', r));
     await loadTownships(map, true);
+    //-- A link to one unit (the notice map's QR code: ?township=T&code=C) opens it as a search would.
+    const code = new URLSearchParams(location.search).get('code');
+    if (code) { $('search').value = code; await search(map); }
     // Ask for a repaint after listening: the map may have gone idle while the townships loaded,
     // and an idle event comes only after a frame.
     map.once('idle', () => resolveReady());
