@@ -57,7 +57,10 @@ internal sealed class Drainage
         var head = new Coordinate(bottom.X + 0.8 * (top.X - bottom.X), bottom.Y + 0.8 * (top.Y - bottom.Y));
         if (bottom.Distance(head) < 400) return null;
         var line = LocalFrame.Metric.CreateLineString(Fractal.Path(bottom, head, rnd, 0.12, 6).ToArray());
-        var kept = OverlayNGRobust.Overlay(OverlayNGRobust.Overlay(line, village, SpatialFunction.Intersection), townZone, SpatialFunction.Difference);
+        //-- Only the lines of the clip: where the path grazes the village's edge it also leaves points, and
+        //-- an overlay of points and lines together is refused (mixed dimension).
+        var inVillage = LocalFrame.Metric.CreateMultiLineString(Pieces(OverlayNGRobust.Overlay(line, village, SpatialFunction.Intersection)).ToArray());
+        var kept = OverlayNGRobust.Overlay(inVillage, townZone, SpatialFunction.Difference);
         //-- The piece nearest the river (the town's stream starts above the town), cut where it meets other water.
         var piece = Pieces(kept).Where(p => p.Length > 300).Select(p => From(p, bottom)).MinBy(p => riverIndex.Distance(p.StartPoint));
         return piece is null ? null : UntilWater(piece, water.Where(w => w != river).ToList(), 5);
