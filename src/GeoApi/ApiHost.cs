@@ -9,6 +9,7 @@ using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.GeoApi.Features.Lookup;
 using GridSpatial.GeoApi.Features.Ogc;
 using GridSpatial.GeoApi.Features.Partitions;
+using GridSpatial.GeoApi.Features.People;
 using GridSpatial.GeoApi.Features.Tiles;
 using GridSpatial.GeoApi.Features.Townships;
 using Hangfire;
@@ -54,6 +55,10 @@ public static class ApiHost
         //-- What this process serves from memory follows every publish and data change: tile stamps first, then lookups.
         builder.Services.AddSingleton<ITownshipObserver>(sp => sp.GetRequiredService<TileStamps>());
         builder.Services.AddSingleton<ITownshipObserver>(sp => sp.GetRequiredService<LookupIndex>());
+        builder.Services.AddSingleton<UnitDirectory>();
+        builder.Services.AddSingleton<ITownshipObserver>(sp => sp.GetRequiredService<UnitDirectory>());
+        builder.Services.AddSingleton<PersonalDataAudit>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PersonalDataAudit>());
         builder.Services.AddHostedService<TownshipListener>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -96,6 +101,9 @@ public static class ApiHost
         app.MapTileEndpoints(builder.Configuration.GetValue("Access:PublicViewer", false));
         app.MapAccessEndpoints();
         app.MapEditEndpoints();
+        app.MapUnitEndpoints();
+        app.MapPeopleEndpoints();
+        app.MapTownshipPeopleEndpoints();
         return app;
     }
 }
