@@ -9,7 +9,7 @@ using Npgsql;
 namespace GridSpatial.GeoApi.Features.People;
 
 /// <summary>A township's people and assignments as a table a clerk keeps in Excel: one row per
-/// assignment in force (a person without one has an empty 网格编码), columns 姓名, 角色 (the Chinese
+/// assignment in force on a current unit (retired codes' assignments are in the review list) (a person without one has an empty 网格编码), columns 姓名, 角色 (the Chinese
 /// label; keys are read too), 电话, 单位, 网格编码, 起始日期, 终止日期 (yyyy-MM-dd). What the export
 /// writes, the import reads back unchanged.</summary>
 public static class PeopleTable
@@ -34,6 +34,7 @@ public static class PeopleTable
         await using (var cmd = s.Db.CreateCommand("""
             SELECT p.id, p.name, p.role, p.phone, p.organisation, a.code, a.valid_from, a.valid_to
             FROM person p LEFT JOIN unit_assignment a ON a.person_id = p.id AND a.township_code = $1 AND (a.valid_to IS NULL OR a.valid_to >= current_date)
+                AND EXISTS (SELECT 1 FROM code_registry c WHERE c.township_code = a.township_code AND c.code = a.code AND c.valid_to IS NULL)
             WHERE p.jurisdiction = $1 OR a.id IS NOT NULL
             ORDER BY p.name, p.id, a.code, a.valid_from
             """))
