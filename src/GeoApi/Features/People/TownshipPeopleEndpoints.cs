@@ -24,7 +24,7 @@ public static class TownshipPeopleEndpoints
     private static async Task<PeopleReview> Review(string code, string? level, HttpContext http, [AsParameters] UnitEndpoints.Services s, CancellationToken ct)
     {
         if (level is not (null or "grid" or "micro_grid")) throw UnitEndpoints.Invalid("level", "level 应为 grid 或 micro_grid。");
-        var units = await s.Directory.ForAsync(Township(code), ct);
+        var units = await Existing(s.Directory, code, ct);
         bool personal = http.User.SeesPeople();
         var unassigned = units.Current.Values.Where(u => level is null || u.Level == level).Where(u => units.Resolve(u.Code).People.Count == 0)
             .OrderBy(u => u.Code, StringComparer.Ordinal).Select(u => new UnassignedUnit(u.Code, u.Level, units.Name(u.Code), u.Households)).ToList();
@@ -44,7 +44,7 @@ public static class TownshipPeopleEndpoints
 
     private static async Task<List<Workload>> Load(string code, HttpContext http, [AsParameters] UnitEndpoints.Services s, CancellationToken ct)
     {
-        var units = await s.Directory.ForAsync(Township(code), ct);
+        var units = await Existing(s.Directory, code, ct);
         var microGrids = units.Current.Values.Where(u => u.Level == "micro_grid").ToLookup(u => u.GridCode!, StringComparer.Ordinal);
         var load = new Dictionary<long, (AssignmentRow Person, HashSet<string> Grids, HashSet<string> MicroGrids)>();
         foreach (var unit in units.Current.Values)
@@ -64,6 +64,14 @@ public static class TownshipPeopleEndpoints
             .OrderByDescending(w => w.Households).ThenBy(w => w.PersonId).ToList();
         s.Audit.Record(http.User, units.Township, http.Request, list.Select(w => w.PersonId));
         return list;
+    }
+
+    /// <summary>The township's snapshot; 404 naming <c>code</c> when there is no such township.</summary>
+    private static async Task<TownshipUnits> Existing(UnitDirectory directory, string code, CancellationToken ct)
+    {
+        var units = await directory.ForAsync(Township(code), ct);
+        return units.Exists ? units
+            : throw new Infrastructure.ApiException(404, "乡镇不存在 (Unknown township)", $"There is no township '{code}'.", new() { ["field"] = "code" });
     }
 
     internal static string Township(string code) =>

@@ -23,6 +23,9 @@ public sealed class TownshipUnits
 
     public string Township { get; }
 
+    /// <summary>Whether the township exists at all.</summary>
+    public bool Exists { get; init; } = true;
+
     /// <summary>The township's current version (null before its first partition).</summary>
     public int? Version { get; }
 

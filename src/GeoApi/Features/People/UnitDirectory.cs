@@ -53,9 +53,10 @@ public sealed class UnitDirectory(NpgsqlDataSource db) : Infrastructure.ITownshi
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         string townshipName = township;
         int? version = null;
+        bool exists = false;
         await using (var cmd = Command(conn, tx, "SELECT t.name, s.current_version FROM township t LEFT JOIN township_state s ON s.township_code = t.code WHERE t.code = $1", township))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
-            if (await r.ReadAsync(ct)) (townshipName, version) = (r.GetString(0), r.IsDBNull(1) ? null : r.GetInt32(1));
+            if (await r.ReadAsync(ct)) (townshipName, version, exists) = (r.GetString(0), r.IsDBNull(1) ? null : r.GetInt32(1), true);
 
         var villages = await Pairs(conn, tx, "SELECT code, name FROM village WHERE township_code = $1", township, ct);
         //-- A building's readable label: its name, else its address, when the building layer has one.
@@ -98,7 +99,8 @@ public sealed class UnitDirectory(NpgsqlDataSource db) : Infrastructure.ITownshi
                 assignments.Add(new AssignmentRow(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), Text(r, 5), Text(r, 6),
                     r.GetFieldValue<DateOnly>(7), r.IsDBNull(8) ? null : r.GetFieldValue<DateOnly>(8)));
         await tx.CommitAsync(ct);
-        return new TownshipUnits(township, version, units, new UnitLineage(history), new UnitNames(townshipName, villages, units, buildings), attributes, assignments);
+        return new TownshipUnits(township, version, units, new UnitLineage(history), new UnitNames(townshipName, villages, units, buildings), attributes, assignments)
+            { Exists = exists };
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string township)
