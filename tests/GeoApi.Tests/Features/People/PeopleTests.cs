@@ -185,6 +185,13 @@ public class PeopleTests(DatabaseFixture db) : IAsyncLifetime
             Assert.Contains(name, shown, StringComparison.Ordinal);
             Assert.Contains(phone, shown, StringComparison.Ordinal);
         }
+        //-- The lookup names the units and counts their people for everyone.
+        var lookup = JsonDocument.Parse(await Raw(plain, HttpMethod.Get, reads[0].Path, null)).RootElement.GetProperty("responsible");
+        Assert.EndsWith("网格", lookup.GetProperty("grid").GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.Equal(micro, lookup.GetProperty("microGrid").GetProperty("code").GetString());
+        Assert.True(lookup.GetProperty("microGrid").GetProperty("peopleCount").GetInt32() >= 1);
+        Assert.Contains(lookup.GetProperty("microGrid").GetProperty("people").EnumerateArray(), p => p.GetProperty("role").GetString() == "grid_leader");
+
         foreach (var path in new[] { "/api/people", $"/api/people/{person}", $"/api/codes/{micro}/people", $"/api/townships/{Code}/people/review",
                      $"/api/townships/{Code}/people/workload", $"/api/townships/{Code}/people/export" })
         {
@@ -202,6 +209,27 @@ public class PeopleTests(DatabaseFixture db) : IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
         return text;
+    }
+
+    [Fact]
+    public async Task Unassign_EndsTheAssignment_AndTheWorkloadCountsAGridsMicroGridsOnce()
+    {
+        var micro = await Cluster(12);
+        var person = await PersonAsync("吴工作量", "part_time", "13500004444");
+        await AssignAsync(micro[..15], person);
+        await AssignAsync(micro, person);
+        var load = (await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}/people/workload")).EnumerateArray().Single(w => w.GetProperty("personId").GetInt64() == person);
+        var (microGrids, households) = (await Scalar<long>("SELECT count(*) FROM current_micro_grid WHERE township_code = $1 AND grid_code = $2", Code, micro[..15]),
+            await Scalar<long>("SELECT sum(household_count) FROM current_micro_grid WHERE township_code = $1 AND grid_code = $2", Code, micro[..15]));
+        Assert.Equal(1, load.GetProperty("grids").GetInt32());
+        Assert.Equal(microGrids, load.GetProperty("microGrids").GetInt32());
+        Assert.Equal(households, load.GetProperty("households").GetInt32());
+        Assert.True(microGrids >= 3);
+
+        var assignment = (await PeopleOf(micro)).Single(p => p.GetProperty("personId").GetInt64() == person).GetProperty("assignmentId").GetInt64();
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync(new Uri($"/api/codes/{micro}/people/{assignment}", UriKind.Relative))).StatusCode);
+        Assert.DoesNotContain(await PeopleOf(micro), p => p.GetProperty("personId").GetInt64() == person);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.DeleteAsync(new Uri($"/api/codes/{micro}/people/{assignment}", UriKind.Relative))).StatusCode);
     }
 
     [Fact]
