@@ -47,7 +47,7 @@ public static class KeysCommand
     {
         foreach (var k in await store.ListAsync("", CancellationToken.None))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{k.Id,5}  {k.Name,-24} {k.Role,-10} {(k.Jurisdiction.Length == 0 ? "*" : k.Jurisdiction),-12} {k.Prefix}…  {(k.RevokedAt is null ? "active" : "revoked " + k.RevokedAt.Value.ToString("u"))}"));
+                $"{k.Id,5}  {k.Name,-24} {k.Role + (k.People ? "+people" : ""),-17} {(k.Jurisdiction.Length == 0 ? "*" : k.Jurisdiction),-12} {k.Prefix}…  {(k.RevokedAt is null ? "active" : "revoked " + k.RevokedAt.Value.ToString("u"))}"));
     }
 
     private static async Task RevokeAsync(ApiKeyStore store, long id) =>

@@ -12,7 +12,7 @@ public sealed class TownshipUnits
     private readonly IReadOnlyDictionary<string, OwnAttributes> _attributes;
     private readonly ILookup<string, AssignmentRow> _assignments;
     private readonly ConcurrentDictionary<string, UnitResolution> _resolved = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string, bool), byte[]> _json = new();
+    private readonly ConcurrentDictionary<(string?, string?, bool), byte[]> _json = new();
 
     public TownshipUnits(string township, int? version, IReadOnlyDictionary<string, UnitRow> current, UnitLineage lineage, UnitNames names,
         IReadOnlyDictionary<string, OwnAttributes> attributes, IEnumerable<AssignmentRow> assignments)
@@ -84,7 +84,7 @@ public sealed class TownshipUnits
 
     /// <summary>The answer's <c>responsible</c> JSON for a grid and micro-grid, serialized once per snapshot and kind of caller.</summary>
     public byte[] ResponsibleJson(string? grid, string? microGrid, bool personal) =>
-        _json.GetOrAdd((grid + "|" + microGrid, personal), _ => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Responsible(grid, microGrid, personal), PeopleJson.Options));
+        _json.GetOrAdd((grid, microGrid, personal), _ => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Responsible(grid, microGrid, personal), PeopleJson.Options));
 
     public Responsible Responsible(string? grid, string? microGrid, bool personal) =>
         new(grid is null ? null : Summary(grid, personal), microGrid is null ? null : Summary(microGrid, personal));
