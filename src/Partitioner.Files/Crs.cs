@@ -16,6 +16,9 @@ public enum CrsKind
     Bd09,
     /// <summary>A CGCS2000 Gauss–Krüger zone: x = easting, y = northing in metres.</summary>
     GaussKruger,
+    /// <summary>Web Mercator (EPSG:3857) of web maps: x = easting, y = northing in metres of the
+    /// spherical Mercator on the WGS 84 semi-major axis. Output only (OGC API).</summary>
+    WebMercator,
 }
 
 /// <summary>One coordinate system input may be in, and its conversion to and from the stored
@@ -71,18 +74,30 @@ public sealed class Crs
     public string Wkt => Kind switch
     {
         CrsKind.GaussKruger => GaussKruger.Wkt(Name, CentralMeridian, FalseEasting),
+        CrsKind.WebMercator => "PROJCS[\"WGS 84 / Pseudo-Mercator\",GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]],PROJECTION[\"Mercator_1SP\"],PARAMETER[\"central_meridian\",0],PARAMETER[\"scale_factor\",1],PARAMETER[\"false_easting\",0],PARAMETER[\"false_northing\",0],UNIT[\"metre\",1],EXTENSION[\"PROJ4\",\"+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs\"],AUTHORITY[\"EPSG\",\"3857\"]]",
         _ when Epsg == 4490 => "GEOGCS[\"China Geodetic Coordinate System 2000\",DATUM[\"China_2000\",SPHEROID[\"CGCS2000\",6378137,298.257222101]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433],AUTHORITY[\"EPSG\",\"4490\"]]",
         _ => $"GEOGCS[\"{(Epsg == 4326 ? "WGS 84" : Code)}\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]{(Epsg == 4326 ? ",AUTHORITY[\"EPSG\",\"4326\"]" : "")}]",
     };
 
     /// <summary>Degrees (lon/lat) rather than metres.</summary>
-    public bool IsGeographic => Kind != CrsKind.GaussKruger;
+    public bool IsGeographic => Kind is not (CrsKind.GaussKruger or CrsKind.WebMercator);
+
+    /// <summary>True when the EPSG definition lists the northing (latitude) axis first: EPSG:4326,
+    /// EPSG:4490 (latitude, longitude) and every CGCS2000 Gauss–Krüger zone (X = northing, Y =
+    /// easting, as Chinese surveying writes them); false for EPSG:3857 (easting, northing) and for
+    /// GCJ-02 and BD-09 (lon/lat by use). Coordinates here are always x = easting; this is the order
+    /// a standard that follows the authority (OGC API – Features Part 2) writes them in.</summary>
+    public bool NorthingFirst => Kind == CrsKind.GaussKruger || Epsg is 4326 or 4490;
+
+    /// <summary>The OGC URI of an EPSG CRS (<c>http://www.opengis.net/def/crs/EPSG/0/4490</c>); null for GCJ-02 and BD-09, which have none.</summary>
+    public string? OgcUri => Epsg > 0 ? $"http://www.opengis.net/def/crs/EPSG/0/{Epsg.ToString(CultureInfo.InvariantCulture)}" : null;
 
     public Coordinate ToWgs84(Coordinate c) => Kind switch
     {
         CrsKind.Geographic => c.Copy(),
         CrsKind.Gcj02 => Gcj02.ToWgs84(c),
         CrsKind.Bd09 => Bd09.ToWgs84(c),
+        CrsKind.WebMercator => WebMercator.ToWgs84(c),
         _ => Transform(_gk!.Value.Inverse, c, _gate),
     };
 
@@ -91,6 +106,7 @@ public sealed class Crs
         CrsKind.Geographic => c.Copy(),
         CrsKind.Gcj02 => Gcj02.FromWgs84(c),
         CrsKind.Bd09 => Bd09.FromWgs84(c),
+        CrsKind.WebMercator => WebMercator.FromWgs84(c),
         _ => Transform(_gk!.Value.Forward, c, _gate),
     };
 

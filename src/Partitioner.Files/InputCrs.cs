@@ -23,6 +23,11 @@ public static partial class InputCrs
     public static Crs Gcj02Crs { get; } = new("GCJ-02", "GCJ-02 (高德/腾讯)", CrsKind.Gcj02);
     public static Crs Bd09Crs { get; } = new("BD-09", "BD-09 (百度)", CrsKind.Bd09);
 
+    /// <summary>Web Mercator, for the OGC API's output only: it is neither parsed (<see cref="Parse"/>)
+    /// nor listed in <see cref="All"/>, because input in it is never Chinese survey data and the fit
+    /// checks (<see cref="CrsFit"/>) know degrees and Gauss–Krüger metres only.</summary>
+    public static Crs Epsg3857 { get; } = new("EPSG:3857", "WGS 84 / Pseudo-Mercator", CrsKind.WebMercator);
+
     private static readonly Dictionary<int, Crs> GaussKrugerZones = BuildZones();
 
     /// <summary>Every CRS the registry knows, in EPSG order, then GCJ-02 and BD-09.</summary>
@@ -56,8 +61,22 @@ public static partial class InputCrs
         _ => GaussKrugerZones.GetValueOrDefault(epsg),
     };
 
-    /// <summary>The 3-degree zone without prefix (EPSG:4534–4554) whose central meridian is nearest <paramref name="longitude"/>.</summary>
-    public static Crs? ThreeDegreeZoneAt(double longitude) => FromEpsg(4509 + (int)Math.Round(longitude / 3));
+    /// <summary>The 3-degree zone without prefix (EPSG:4534–4554), or with it (EPSG:4513–4533) when
+    /// <paramref name="zonePrefix"/>, whose central meridian is nearest <paramref name="longitude"/>;
+    /// null outside China's zones 25–45 (75°E–135°E).</summary>
+    public static Crs? ThreeDegreeZoneAt(double longitude, bool zonePrefix = false) =>
+        ThreeDegreeZonesCovering(longitude, longitude, zonePrefix) is [var zone, ..] ? zone : null;
+
+    /// <summary>The 3-degree zones (with prefix when <paramref name="zonePrefix"/>) that cover longitudes
+    /// <paramref name="west"/> to <paramref name="east"/>, west to east: the zones a map of that extent needs.</summary>
+    public static IReadOnlyList<Crs> ThreeDegreeZonesCovering(double west, double east, bool zonePrefix = false)
+    {
+        if (!double.IsFinite(west) || !double.IsFinite(east) || west > east) return [];
+        var zones = new List<Crs>();
+        for (int zone = (int)Math.Round(Math.Max(west, -180) / 3); zone <= (int)Math.Round(Math.Min(east, 180) / 3); zone++)
+            if (FromEpsg((zonePrefix ? 4488 : 4509) + zone) is { } crs && crs.ZoneWidth == 3) zones.Add(crs);
+        return zones;
+    }
 
     /// <summary>Parses what a request or command line names: null or empty is WGS 84; EPSG codes as
     /// <c>EPSG:4544</c>, <c>4544</c>, <c>urn:ogc:def:crs:EPSG::4544</c> or

@@ -7,6 +7,10 @@ public sealed record PartitionOptions
     /// <summary>Households within this distance (metres) of each other form one site.</summary>
     public double SiteMergeDistanceM { get; init; } = 1.0;
 
+    /// <summary>A household counts as its building's only within this distance (metres) of the
+    /// building's footprint (or, without one, of the building's other households).</summary>
+    public double BuildingReachM { get; init; } = 50;
+
     /// <summary>A site with at least this many households is its own micro-grid (kind building).</summary>
     public int BuildingMinHouseholds { get; init; } = 8;
 
@@ -42,6 +46,7 @@ public sealed record PartitionOptions
             if (!ok) throw new ArgumentException($"Option '{name}' {why}.", name);
         }
         Require(SiteMergeDistanceM is >= 0 and <= 50, nameof(SiteMergeDistanceM), "must be between 0 and 50 metres");
+        Require(BuildingReachM is >= 1 and <= 1000, nameof(BuildingReachM), "must be between 1 and 1000 metres");
         Require(BuildingMinHouseholds >= 2, nameof(BuildingMinHouseholds), "must be at least 2");
         Require(FloorSplitAboveHouseholds >= BuildingMinHouseholds, nameof(FloorSplitAboveHouseholds), "must be at least BuildingMinHouseholds");
         Require(FloorTargetHouseholds >= 1 && FloorTargetHouseholds <= FloorSplitAboveHouseholds, nameof(FloorTargetHouseholds), "must be between 1 and FloorSplitAboveHouseholds");

@@ -37,7 +37,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
     /// (the store's next version); codes born now are valid from it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A version not after the previous partition's.</exception>
     public Partition Partition(PartitionInput input, int version) =>
-        Partition(input, version, null) with { InputsDigest = Inputs.InputsDigest.Of(input, Options) };
+        Partition(BuildingReach.Apply(input, Options), version, null) with { InputsDigest = Inputs.InputsDigest.Of(input, Options) };
 
     /// <summary>As <see cref="Partition(PartitionInput, int)"/>, in <paramref name="projection"/>
     /// (the whole township's, when <paramref name="input"/> is a part of it) or its own; without the

@@ -59,6 +59,11 @@ public static class CliHost
             Console.Error.WriteLine($"error: {e.Layer}{(e.Index is { } i ? $"[{i}]" : "")}{(e.FeatureId is { } id ? $" '{id}'" : "")} {e.Field}: {e.Message}");
             return 1;
         }
+        catch (Partitioner.Files.DeclaredCrsException e)
+        {
+            Console.Error.WriteLine($"error: {e.Layer} crs: {e.Message}");
+            return 1;
+        }
         catch (Partitioner.Files.Sources.UnsupportedFormatException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");

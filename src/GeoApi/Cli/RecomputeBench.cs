@@ -76,6 +76,13 @@ public static class RecomputeBench
             written.Add(await bytes.PartitionTablesAsync() - size);
             rows.Add(await bytes.RowsAsync(code, (await http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32()));
         }
+        //-- Every version's own report: a recompute that saves time by breaking a territory is no saving.
+        int worst;
+        await using (var check = db.CreateCommand("SELECT coalesce(max((report->>'non_contiguous')::int + (report->>'households_outside_own_territory')::int), 0) FROM partition_version WHERE township_code = $1"))
+        {
+            check.Parameters.AddWithValue(code);
+            worst = Convert.ToInt32(await check.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
         long tablesGrowth = await bytes.PartitionTablesAsync() - tablesBefore, databaseGrowth = await bytes.DatabaseAsync() - databaseBefore;
         long full = await bytes.FullCopyAsync(code);
         latencies.Sort();
@@ -96,7 +103,10 @@ public static class RecomputeBench
         Console.WriteLine();
         Console.WriteLine(string.Create(inv,
             $"Growth over {edits} edits: partition tables {tablesGrowth / 1048576.0:F1} MB, whole database {databaseGrowth / 1048576.0:F1} MB (full copies: {edits * (double)full / 1048576.0:F1} MB)."));
-        return 0;
+        Console.WriteLine(worst == 0
+            ? "Every version: no territory in pieces, every household inside its own territory."
+            : $"WARNING: a version has {worst} territories in pieces or households outside their own territory.");
+        return worst == 0 ? 0 : 1;
     }
 
     private static double Percentile(List<double> sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];

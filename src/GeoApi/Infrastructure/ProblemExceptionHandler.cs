@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GridSpatial.Partitioner.Files;
 using GridSpatial.Partitioner.Files.Sources;
 using GridSpatial.Partitioner.Inputs;
 using Microsoft.AspNetCore.Diagnostics;
@@ -20,6 +21,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, Npg
             //-- Coordinates that do not fit the declared CRS say so in the title: the fix is another crs=.
             InputException { Field: "crs" } e => (400, "坐标与坐标系不符 (Coordinates do not fit the CRS)", e.Message, InputExtensions(e)),
             InputException e => (400, "Invalid input", e.Message, InputExtensions(e)),
+            //-- A CRS the file declares and the registry does not know is not a misfit of coordinates: its own title.
+            DeclaredCrsException e => (400, $"文件声明的坐标系未知（{e.Declaration}）(Unknown CRS in {e.Declaration})", e.Message,
+                new() { ["layer"] = e.Layer, ["field"] = "crs" }),
             UnsupportedFormatException e => (415, "不支持的文件格式 (Unsupported media type)", e.Message, new() { ["field"] = "$" }),
             ApiException e => (e.Status, e.Title, e.Message, e.Extensions),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, null),

@@ -33,7 +33,7 @@ internal static class GeoJsonCrs
                 var name = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("properties", out var p)
                     && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
                 if (name is null) return null;
-                return InputCrs.TryParse(name, out var crs) ? crs : throw new InputException(layer, null, null, "crs",
+                return InputCrs.TryParse(name, out var crs) ? crs : throw new DeclaredCrsException(layer, "GeoJSON crs",
                     $"GeoJSON 的 crs 成员 '{InputRules.Shorten(name)}' 不在支持之列：请用 crs= 指明（{InputCrs.Accepted}）。" +
                     $"The GeoJSON names CRS '{InputRules.Shorten(name)}', which this service does not know; name it with crs= ({InputCrs.Accepted}).");
             }

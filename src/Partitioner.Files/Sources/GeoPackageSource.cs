@@ -36,7 +36,7 @@ internal static class GeoPackageSource
         if (string.Equals(t.Organization, "EPSG", StringComparison.OrdinalIgnoreCase) && t.Code is { } code) crs = InputCrs.FromEpsg((int)code);
         crs ??= t.Definition is { Length: > 0 } wkt && !wkt.StartsWith("undefined", StringComparison.OrdinalIgnoreCase) ? InputCrs.FromPrj(wkt) : null;
         if (crs is null && t.Code is not (null or 0 or -1))
-            throw new InputException(layer, null, null, "crs",
+            throw new DeclaredCrsException(layer, "GeoPackage SRS",
                 $"图层 '{t.Name}' 的坐标系（{t.Organization}:{t.Code}）不在支持之列：请用 crs= 指明（{InputCrs.Accepted}）。" +
                 $"Layer '{t.Name}' is in {t.Organization}:{t.Code}, which this service does not know; name the CRS with crs= ({InputCrs.Accepted}).");
         return new Table(t.Name, t.Geometry, crs);

@@ -59,7 +59,7 @@ internal static class ShapefileSource
         var prj = Path.ChangeExtension(shpPath, ".prj");
         if (!File.Exists(prj)) return null;
         var wkt = File.ReadAllText(prj);
-        return InputCrs.FromPrj(wkt) ?? throw new InputException(layer, null, null, "crs",
+        return InputCrs.FromPrj(wkt) ?? throw new DeclaredCrsException(layer, ".prj",
             $".prj 描述的坐标系不在支持之列（{InputRules.Shorten(wkt)}）：请用 crs= 指明（{InputCrs.Accepted}）。" +
             $"The .prj describes a CRS this service does not know ({InputRules.Shorten(wkt)}); name it with crs= ({InputCrs.Accepted}).");
     }

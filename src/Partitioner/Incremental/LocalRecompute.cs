@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.Households;
 using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.Projection;
 using GridSpatial.Partitioner.Quality;
@@ -43,6 +44,7 @@ public sealed class LocalRecompute(PartitionOptions options)
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(version, current.Version);
         options.Validate();
         InputValidator.Validate(input);
+        input = BuildingReach.Apply(input, options);
         var times = new StageTimes();
         var elapsed = times.Elapsed;
         void Stage(string name) => times.Stage(name);

@@ -143,6 +143,34 @@ public class InputTrustTests(DatabaseFixture db) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ImportTownships_NewBoundaryLeavingHouseholdsOutside_Is409NamingOneAndChangesNothing()
+    {
+        const string code = "530627124";
+        const double lon = 104.20;
+        (await _admin.PostAsync(new Uri("/api/townships", UriKind.Relative), Samples.Json(Samples.Township(code, "留户镇", lon, Lat)))).EnsureSuccessStatusCode();
+        var households = Samples.Collection(Samples.Household("stranded-east", lon + 0.010, Lat + 0.005), Samples.Household("stranded-west", lon + 0.001, Lat + 0.005));
+        (await _admin.PostAsync(new Uri($"/api/townships/{code}/households", UriKind.Relative), Samples.Json(households))).EnsureSuccessStatusCode();
+        var before = await db.ChecksumAsync();
+
+        //-- The east half cut off: the east household would stand outside its township.
+        var half = Samples.Township(code, "留户镇", lon, Lat);
+        half["geometry"] = Samples.Polygon((lon, Lat), (lon + 0.005, Lat), (lon + 0.005, Lat + 0.01), (lon, Lat + 0.01), (lon, Lat));
+        var response = await _admin.PostAsync(new Uri("/api/townships", UriKind.Relative), Samples.Json(half));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("geometry", problem.GetProperty("field").GetString());
+        Assert.Equal(code, problem.GetProperty("township").GetString());
+        Assert.Equal(1, problem.GetProperty("households").GetInt32());
+        Assert.Equal("stranded-east", problem.GetProperty("household").GetString());
+        Assert.Equal(before, await db.ChecksumAsync());
+        //-- A boundary that still holds both is taken.
+        var wider = Samples.Township(code, "留户镇", lon, Lat);
+        wider["geometry"] = Samples.Polygon((lon, Lat), (lon + 0.012, Lat), (lon + 0.012, Lat + 0.01), (lon, Lat + 0.01), (lon, Lat));
+        (await _admin.PostAsync(new Uri("/api/townships", UriKind.Relative), Samples.Json(wider))).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
     public async Task ImportTownships_BoundaryNoiseUnderOnePercent_IsAccepted()
     {
         //-- B's west edge moved 5 m into A: about 0.5 % of B's area.

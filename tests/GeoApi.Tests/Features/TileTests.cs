@@ -125,6 +125,26 @@ public class TileTests(DatabaseFixture db) : IAsyncLifetime
         }
     }
 
+    [SkippableFact]
+    public async Task LabelLayers_HoldOnePointPerUnit_OfTheUnitsDrawnOnTheTile()
+    {
+        Skip.If(!File.Exists("/usr/bin/ogrinfo"), "GDAL's ogrinfo is not installed");
+        var (x, y) = _densest;
+        static string[] Codes(string ogrinfo) =>
+            System.Text.RegularExpressions.Regex.Matches(ogrinfo, @"^\s*code \(String\) = (\d+)", System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToArray();
+        foreach (var (labels, units) in new[] { ("micro_grid_labels", "micro_grids"), ("grid_labels", "grids"), ("village_labels", "villages") })
+        {
+            var tile = await Ogrinfo(await _http.GetByteArrayAsync(new Uri($"/tiles/{labels}/14/{x}/{y}.mvt", UriKind.Relative)), full: true);
+            var points = Codes(tile);
+            Assert.NotEmpty(points);
+            Assert.Equal(points.Length, points.Distinct().Count());
+            Assert.DoesNotContain("POLYGON", tile, StringComparison.Ordinal);
+            Assert.Contains("POINT", tile, StringComparison.Ordinal);
+            var drawn = Codes(await Ogrinfo(await _http.GetByteArrayAsync(new Uri($"/tiles/{units}/14/{x}/{y}.mvt", UriKind.Relative)), full: true));
+            Assert.Subset(drawn.ToHashSet(), points.ToHashSet());
+        }
+    }
+
     [Fact]
     public async Task Etag_AnswersNotModified_UntilTheTownshipPublishesAgain()
     {

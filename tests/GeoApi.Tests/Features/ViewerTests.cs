@@ -8,9 +8,10 @@ namespace GridSpatial.GeoApi.Tests.Features;
 /// <summary>The viewer page in a real headless Chromium (Debian's, driven by Playwright): it
 /// loads a township, paints the coverage in the legend's colours, shows a card on click, and a
 /// boundary redrawn in the page is published and drawn from the new tiles. Screenshots are kept
-/// in TestResults/screenshots.</summary>
+/// in TestResults/screenshots. The page's work for staff (Chinese, labels, search, roles,
+/// phones) is in ViewerWorkTests.cs.</summary>
 [Collection("db")]
-public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
+public sealed partial class ViewerTests(DatabaseFixture db) : IAsyncLifetime
 {
     private const string Code = "530627180";
     private const string Chromium = "/usr/bin/chromium";
@@ -46,24 +47,45 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         return dir;
     }
 
-    /// <summary>The page on the test township, loaded and idle; requests leaving loopback fail the test.</summary>
-    private async Task<IPage> Open(string township = Code)
+    /// <summary>Every request the pages of this test made to anything but the service (loopback).</summary>
+    private readonly List<string> _outside = [];
+
+    /// <summary>A new page in a browser of this <paramref name="locale"/> and size, recording requests that leave loopback;
+    /// with the administrator key in a header, or (<paramref name="key"/> null) with none.</summary>
+    private async Task<IPage> NewPage(string locale = "zh-CN", int width = 1280, int height = 860, string? key = "", BrowserNewPageOptions? more = null)
     {
         Skip.If(_browser is null, "Debian's chromium is not installed");
-        var page = await _browser!.NewPageAsync(new()
+        var options = more ?? new BrowserNewPageOptions();
+        options.ViewportSize = new() { Width = width, Height = height };
+        options.Locale = locale;
+        if (key is not null) options.ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Api-Key"] = key == "" ? db.AdminKey : key };
+        var page = await _browser!.NewPageAsync(options);
+        page.Request += (_, r) =>
         {
-            ViewportSize = new() { Width = 1280, Height = 860 },
-            ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Api-Key"] = db.AdminKey },
-        });
-        var outside = new List<string>();
-        page.Request += (_, r) => { if (!r.Url.StartsWith(db.Address, StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal) && !r.Url.StartsWith("blob:", StringComparison.Ordinal)) outside.Add(r.Url); };
+            var url = new Uri(r.Url);
+            if (url.Scheme is "data" or "blob") return;
+            if (url.Host is not ("127.0.0.1" or "localhost") || !r.Url.StartsWith(db.Address, StringComparison.Ordinal)) lock (_outside) _outside.Add(r.Url);
+        };
+        return page;
+    }
+
+    /// <summary>The page on the test township, loaded and idle; requests leaving loopback fail the test.</summary>
+    private async Task<IPage> Open(string township = Code, string locale = "zh-CN", int width = 1280, int height = 860, BrowserNewPageOptions? more = null)
+    {
+        var page = await NewPage(locale, width, height, more: more);
         await page.GotoAsync($"{db.Address}/?township={township}");
+        await Ready(page);
+        return page;
+    }
+
+    /// <summary>Waits until the page has signed in, loaded its township and drawn every tile.</summary>
+    private async Task Ready(IPage page)
+    {
         await page.WaitForFunctionAsync("() => window.gridspatial !== undefined");
         //-- A deadline of its own: Playwright's evaluate has none.
         await page.EvaluateAsync("() => Promise.race([window.gridspatial.ready, new Promise((_, no) => setTimeout(() => no(new Error('the viewer was not ready within 60 s')), 60000))])");
         await page.WaitForFunctionAsync("() => window.gridspatial.map.loaded() && window.gridspatial.map.areTilesLoaded()", null, new() { Timeout = 30_000 });
-        Assert.Empty(outside);
-        return page;
+        Assert.Empty(_outside);
     }
 
     /// <summary>Screen position of a lon/lat on the page.</summary>
@@ -111,7 +133,8 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         var page = await Open();
         Assert.Contains(Code, await page.InputValueAsync("#township"), StringComparison.Ordinal);
         Assert.True(await page.Locator("#histogram rect").CountAsync() > 5);
-        Assert.Contains("Households", await page.InnerTextAsync("#figures"), StringComparison.Ordinal);
+        Assert.Contains("户数", await page.TextContentAsync("#figures") ?? "", StringComparison.Ordinal);
+        Assert.Contains("覆盖无缝隙、无重叠", await page.InnerTextAsync("#report-summary"), StringComparison.Ordinal);
         var png = await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-loaded.png") });
 
         //-- Count screenshot pixels of each legend colour.
@@ -169,7 +192,7 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         await page.WaitForFunctionAsync("(code) => document.getElementById('card-title').textContent.includes(code)", unit.Code);
         Assert.Equal(unit.Households.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.InnerTextAsync("dd[data-field=households]"));
         Assert.Equal(unit.Grid, await page.InnerTextAsync("dd[data-field=parent]"));
-        Assert.Contains("Valid from v", await page.InnerTextAsync("#card-history"), StringComparison.Ordinal);
+        Assert.Matches("^自第 [0-9]+ 版起有效", await page.InnerTextAsync("#card-history"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-card.png") });
     }
 
@@ -228,12 +251,12 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         }
         await page.ClickAsync("#draw-finish");
         await page.WaitForSelectorAsync("#preview:not([hidden])");
-        Assert.Contains("would change", await page.InnerTextAsync("#preview-summary"), StringComparison.Ordinal);
+        Assert.Contains("将改变", await page.InnerTextAsync("#preview-summary"), StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-preview.png") });
         await page.ClickAsync("#publish");
         try
         {
-            await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.startsWith('Published version')", null, new() { Timeout = 45_000 });
+            await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.startsWith('已发布第')", null, new() { Timeout = 45_000 });
         }
         catch (TimeoutException)
         {
@@ -242,6 +265,10 @@ public sealed class ViewerTests(DatabaseFixture db) : IAsyncLifetime
 
         var after = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}");
         Assert.Equal(before.GetProperty("currentVersion").GetInt32() + 1, after.GetProperty("currentVersion").GetInt32());
+        //-- The township list and the report follow the new version.
+        var version = after.GetProperty("currentVersion").GetInt32();
+        await page.WaitForFunctionAsync("(v) => document.getElementById('report-summary').textContent.startsWith(`第 ${v} 版`)", version);
+        Assert.Contains($"第 {version} 版", await page.EvaluateAsync<string>("() => document.getElementById('township').selectedOptions[0].textContent"), StringComparison.Ordinal);
         //-- Near each drawn corner (just inside the box) the map now shows the edited unit, drawn from the new tiles.
         var (cx, cy) = (corners.Average(c => c.X), corners.Average(c => c.Y));
         foreach (var (px, py) in corners)

@@ -93,4 +93,38 @@ public class InputCrsTests(DatabaseFixture db)
         Assert.Equal(code is not null, InputCrs.TryParse(text, out var crs));
         if (code is not null) Assert.Equal(code, crs.Code);
     }
+
+    [Theory]
+    [InlineData(104.6, 104.6, true, new[] { 4523 })]
+    [InlineData(101.4, 104.6, true, new[] { 4522, 4523 })]
+    [InlineData(108.2, 108.2, false, new[] { 4545 })]
+    [InlineData(73.0, 76.0, true, new[] { 4513 })]
+    [InlineData(9.5, 9.6, true, new int[0])]
+    public void ThreeDegreeZonesCovering_AnExtent_ListsTheZonesWhoseBandsItTouches(double west, double east, bool prefix, int[] epsg)
+    {
+        var zones = InputCrs.ThreeDegreeZonesCovering(west, east, prefix);
+        Assert.Equal(epsg, zones.Select(z => z.Epsg));
+        Assert.All(zones, z => Assert.True(z.ZoneWidth == 3 && z.ZonePrefix == prefix));
+    }
+
+    [Fact]
+    public async Task WebMercator_AgreesWithPostgisWithinOneMillimetreBothWays()
+    {
+        var crs = InputCrs.Epsg3857;
+        Assert.False(InputCrs.TryParse("EPSG:3857", out _));
+        Assert.DoesNotContain(crs, InputCrs.All);
+        foreach (var p in new[] { new Coordinate(104.6, 25.1), new Coordinate(121.47, 31.23), new Coordinate(87.6, 43.8), new Coordinate(-70.1, -33.4) })
+        {
+            var ours = crs.FromWgs84(p);
+            await using var cmd = db.Db.CreateCommand("SELECT ST_X(g), ST_Y(g) FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), 4326), 3857) g) x");
+            cmd.Parameters.AddWithValue(p.X);
+            cmd.Parameters.AddWithValue(p.Y);
+            await using var r = await cmd.ExecuteReaderAsync();
+            Assert.True(await r.ReadAsync());
+            Assert.True(ours.Distance(new Coordinate(r.GetDouble(0), r.GetDouble(1))) < 0.001, $"{p}: {ours} against PostGIS ({r.GetDouble(0)}, {r.GetDouble(1)})");
+            var back = crs.ToWgs84(ours);
+            Assert.True(ReferenceTownship.Metres(p.X, p.Y, back.X, back.Y) < 0.001, $"{p} round trip");
+        }
+        Assert.True(crs.NorthingFirst is false && InputCrs.Epsg4490.NorthingFirst && InputCrs.FromEpsg(4523)!.NorthingFirst);
+    }
 }

@@ -11,7 +11,7 @@ namespace GridSpatial.GeoApi.Features.Access;
 
 /// <summary>Authentication (API keys; JWT bearer tokens when <c>Access:Jwt:Authority</c> is
 /// configured), the role policies, per-key rate limiting, request body limits and CORS.
-/// Configuration: <c>Access:PublicViewer</c> (viewer page and tiles for anonymous callers),
+/// Configuration: <c>Access:PublicViewer</c> (tiles for anonymous callers),
 /// <c>Limits:RequestsPerSecond</c>/<c>Limits:Burst</c> per key (or per address when
 /// anonymous), <c>Limits:MaxBodyMegabytes</c> (imports: <c>Limits:MaxImportMegabytes</c>),
 /// <c>Cors:Origins</c>.</summary>
@@ -102,30 +102,15 @@ public static class AccessServices
         return services;
     }
 
-    /// <summary>Authentication, the cookie's cross-site write check, then the viewer's static files (anonymous only when the viewer is
-    /// public), rate limiting and authorization.</summary>
+    /// <summary>Authentication, the cookie's cross-site write check, then the viewer's static files,
+    /// rate limiting and authorization.</summary>
     public static WebApplication UseAccess(this WebApplication app, IConfiguration config)
     {
-        bool publicViewer = config.GetValue("Access:PublicViewer", false);
         app.UseCors();
         app.UseAuthentication();
         app.UseCookieWriteGuard(config);
-        app.Use(async (http, next) =>
-        {
-            //-- Static files (the viewer) are served before endpoints: guard them here.
-            var path = http.Request.Path;
-            bool staticFile = HttpMethods.IsGet(http.Request.Method) && !path.StartsWithSegments("/api") && !path.StartsWithSegments("/tiles")
-                && !path.StartsWithSegments("/ogc") && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/hangfire")
-                && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/docs");
-            if (staticFile && !publicViewer && http.User.Identity?.IsAuthenticated != true)
-            {
-                http.Response.StatusCode = 401;
-                await ApiKeyAuthentication.Problem(http, 401, "Authentication required",
-                    "Open the viewer with ?key=YOUR_API_KEY once (the key is then kept in a cookie), or ask the operator to make it public (Access:PublicViewer).");
-                return;
-            }
-            await next(http);
-        });
+        //-- The viewer's own files (page, script, styles) hold no data and are served to anyone, so a
+        //-- browser without a session gets the sign-in form; every request for data is authorized.
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRateLimiter();

@@ -5,9 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace GridSpatial.GeoApi.Features.Access;
 
-/// <summary>Authenticates a caller by API key: the <c>X-Api-Key</c> header, else the
-/// <c>gridspatial_key</c> cookie (set when a browser opens the viewer with <c>?key=</c>), else a
-/// <c>key</c> query parameter on GET requests. The principal's name is the key's name, with its
+/// <summary>Authenticates a caller by API key: the <c>X-Api-Key</c> header, else the viewer's
+/// session cookie (<c>gridspatial_session</c>, see <see cref="SessionEndpoints"/>), else the
+/// <c>gridspatial_key</c> cookie (which earlier viewers set from <c>?key=</c>; still read, no longer
+/// written: the page now trades <c>?key=</c> for a session and drops it from the address), else a
+/// <c>key</c> query parameter on GET requests (that request only). The principal's name is the key's name, with its
 /// role and jurisdiction as claims, and where the key came from (<see cref="ClaimTypes.AuthenticationMethod"/>:
 /// <c>header</c>, <c>cookie</c> or <c>query</c>) so that writes carried by the cookie can be checked
 /// (<see cref="CookieWriteGuard"/>).</summary>
@@ -15,26 +17,36 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     FailedAuthenticationLog failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string SchemeName = "ApiKey", Header = "X-Api-Key", Cookie = "gridspatial_key";
+    public const string SchemeName = "ApiKey", Header = "X-Api-Key", Cookie = "gridspatial_key", SessionCookie = "gridspatial_session";
     public const string FromHeader = "header", FromCookie = "cookie", FromQuery = "query";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? secret = Request.Headers[Header];
         var from = FromHeader;
+        ApiKeyStore.Key? key;
+        if (string.IsNullOrEmpty(secret) && Request.Cookies[SessionCookie] is { Length: > 0 } session)
+        {
+            //-- A session is as ambient as the key cookie: its writes pass the cross-site check (CookieWriteGuard).
+            key = await keys.ResolveSessionAsync(session, Context.RequestAborted);
+            if (key is not null) return Success(key, FromCookie);
+        }
         if (string.IsNullOrEmpty(secret)) (secret, from) = (Request.Cookies[Cookie], FromCookie);
         if (string.IsNullOrEmpty(secret) && HttpMethods.IsGet(Request.Method) && Request.Query.TryGetValue("key", out var q))
             (secret, from) = (q, FromQuery);
         if (string.IsNullOrEmpty(secret)) return AuthenticateResult.NoResult();
-        var key = await keys.ResolveAsync(secret, Context.RequestAborted);
+        key = await keys.ResolveAsync(secret, Context.RequestAborted);
         if (key is null)
         {
             const string reason = "Unknown or revoked API key.";
             failures.Record(Context.Connection.RemoteIpAddress?.ToString() ?? "unknown", reason);
             return AuthenticateResult.Fail(reason);
         }
-        if (from == FromQuery)
-            Response.Cookies.Append(Cookie, secret, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = Request.IsHttps, Path = "/" });
+        return Success(key, from);
+    }
+
+    private static AuthenticateResult Success(ApiKeyStore.Key key, string from)
+    {
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role), new Claim(Roles.JurisdictionClaim, key.Jurisdiction),
              new Claim(ClaimTypes.AuthenticationMethod, from)],

@@ -137,6 +137,41 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, IConfiguration config)
         return revoked;
     }
 
+    /// <summary>Opens a viewer session for a key: a new random id (returned, never stored) whose
+    /// SHA-256 is kept until <paramref name="lifetime"/> has passed; expired sessions are dropped on the way.</summary>
+    public async Task<string> OpenSessionAsync(Key key, TimeSpan lifetime, CancellationToken ct)
+    {
+        var id = NewSecret();
+        await using var cmd = db.CreateCommand("""
+            WITH gone AS (DELETE FROM viewer_session WHERE expires_at < now())
+            INSERT INTO viewer_session (hash, key_id, expires_at) VALUES ($1, $2, now() + $3)
+            """);
+        cmd.Parameters.AddWithValue(Hash(id));
+        cmd.Parameters.AddWithValue(key.Id);
+        cmd.Parameters.AddWithValue(lifetime);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return id;
+    }
+
+    /// <summary>The key behind an open, unexpired session whose key is not revoked; null otherwise.</summary>
+    public async Task<Key?> ResolveSessionAsync(string id, CancellationToken ct)
+    {
+        if (id.Length is < 16 or > 200) return null;
+        await using var cmd = db.CreateCommand(
+            $"{Select} WHERE revoked_at IS NULL AND id = (SELECT key_id FROM viewer_session WHERE hash = $1 AND expires_at > now())");
+        cmd.Parameters.AddWithValue(Hash(id));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? Read(r) : null;
+    }
+
+    /// <summary>Closes a session (logout): its id stops working at once, in every process.</summary>
+    public async Task CloseSessionAsync(string id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("DELETE FROM viewer_session WHERE hash = $1");
+        cmd.Parameters.AddWithValue(Hash(id));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     private const string Select = "SELECT id, name, prefix, role, jurisdiction, created_at, created_by, revoked_at, people FROM api_key";
 
     private static Key Read(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),

@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Infrastructure;
 using System.Text.Json;
 using GridSpatial.Partitioner.Files;
 

@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Infrastructure;
 using System.Globalization;
 using GridSpatial.Partitioner.Files;
 

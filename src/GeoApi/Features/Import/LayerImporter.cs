@@ -78,6 +78,7 @@ public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
                 case false: updated++; break;
             }
             if (outcome is bool) await RefuseOverlap(conn, tx, r, i, ct);
+            if (outcome is false) await RefuseStranded(conn, tx, r, i, ct);
             await using var state = new NpgsqlCommand("INSERT INTO township_state (township_code) VALUES ($1) ON CONFLICT DO NOTHING", conn, tx);
             state.Parameters.AddWithValue(r.Code.Value);
             await state.ExecuteNonQueryAsync(ct);
@@ -109,6 +110,25 @@ public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
         throw new ApiException(409, "Townships overlap",
             FormattableString.Invariant($"Township {row.Code} (#{index}) would overlap township {other} ({reader.GetString(1)}) by {reader.GetDouble(2):F0} m², {100 * reader.GetDouble(2) / reader.GetDouble(3):F1} % of the smaller one (at most {100 * MaxOverlapShare:F0} % is allowed)."),
             new() { ["layer"] = "townships", ["featureIndex"] = index, ["featureId"] = row.Code.Value, ["field"] = "geometry", ["township"] = row.Code.Value, ["overlaps"] = other });
+    }
+
+    /// <summary>Refuses (409) a township's new boundary that leaves some of its households outside:
+    /// stored, no partition of the township could hold them, and every recompute would fail.</summary>
+    private static async Task RefuseStranded(NpgsqlConnection conn, NpgsqlTransaction tx, TownshipRow row, int index, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT count(*), min(h.id) FROM household h JOIN township t ON t.code = h.township_code
+            WHERE t.code = $1 AND NOT ST_Covers(t.geom, h.geom)
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(row.Code.Value);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct) || reader.GetInt64(0) == 0) return;
+        long count = reader.GetInt64(0);
+        var first = reader.GetString(1);
+        throw new ApiException(409, "Households outside the boundary",
+            FormattableString.Invariant($"乡镇 {row.Code}（#{index}）的新边界外还有 {count} 户（如 '{first}'）：请先移动或删除这些户，或提交包含它们的边界。") +
+            FormattableString.Invariant($"Township {row.Code} (#{index})'s new boundary leaves {count} of its households outside it (e.g. '{first}'): move or delete them first, or send a boundary that holds them."),
+            new() { ["layer"] = "townships", ["featureIndex"] = index, ["featureId"] = row.Code.Value, ["field"] = "geometry", ["township"] = row.Code.Value, ["households"] = count, ["household"] = first });
     }
 
     /// <summary>Validates every feature (<see cref="FeatureValidator"/>, coordinates converted from

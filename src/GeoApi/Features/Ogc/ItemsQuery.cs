@@ -4,15 +4,15 @@ using GridSpatial.GeoApi.Features.Ogc.Filtering;
 namespace GridSpatial.GeoApi.Features.Ogc;
 
 /// <summary>The query of <c>/collections/{id}/items</c>, checked against the collection before any
-/// SQL: paging (<c>limit</c>, <c>offset</c>), <c>bbox</c>, <c>township</c>, a queryable as a parameter
+/// SQL: paging (<c>limit</c>, <c>offset</c>), <c>bbox</c> (in <c>bbox-crs</c>), the output <c>crs</c>, <c>township</c>, a queryable as a parameter
 /// (<c>?kind=floor</c>, equality), <c>filter</c> in CQL2 text, <c>sortby</c> and <c>properties</c>.
 /// Any other parameter, a malformed value, an unknown property or a type mismatch is a 400 naming it.</summary>
 internal sealed class ItemsQuery
 {
     public const int DefaultLimit = 100, MaxLimit = 10_000;
-    private const string Crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 
-    private static readonly string[] Parameters = ["limit", "offset", "bbox", "township", "filter", "filter-lang", "filter-crs", "sortby", "properties"];
+    private static readonly string[] Parameters = ["limit", "offset", "bbox", "bbox-crs", "crs", "township", "filter", "filter-lang", "filter-crs", "sortby", "properties"];
+    private static readonly NetTopologySuite.Geometries.GeometryFactory Wgs84 = new(new NetTopologySuite.Geometries.PrecisionModel(), 4326);
 
     private readonly OgcLayer _layer;
     private readonly IQueryCollection _query;
@@ -25,7 +25,11 @@ internal sealed class ItemsQuery
 
     public int Limit { get; private init; }
     public int Offset { get; private init; }
-    public double[]? Bbox { get; private init; }
+    /// <summary>The bbox as a stored (CRS84) polygon, converted from <c>bbox-crs</c>.</summary>
+    public NetTopologySuite.Geometries.Polygon? Bbox { get; private init; }
+
+    /// <summary>The CRS of the features returned (<c>crs</c>, CRS84 by default).</summary>
+    public OgcCrs Crs { get; private init; } = OgcCrs.Crs84;
     public string Township { get; private init; } = "";
     public IReadOnlyList<(OgcProperty Property, object Value)> Equalities { get; private init; } = [];
     public Cql2Expression? Filter { get; private init; }
@@ -36,7 +40,8 @@ internal sealed class ItemsQuery
     public string Conditions => QueryString.Create(_query.Where(kv => kv.Key is not ("offset" or "limit" or OgcProblem.KeyParameter))
         .Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value[0]))).ToUriComponent();
 
-    public static ItemsQuery Parse(OgcLayer layer, IQueryCollection q)
+    /// <param name="crss">The CRSs the collection offers (<see cref="OgcCrs.Supported"/>).</param>
+    public static ItemsQuery Parse(OgcLayer layer, IQueryCollection q, IReadOnlyList<OgcCrs> crss)
     {
         OgcProblem.RejectUnknown(q, Parameters.Concat(layer.Properties.Select(p => p.Name)));
         //-- The same value twice is one value: GDAL appends the query of its dataset URL to next links that already carry it.
@@ -47,7 +52,8 @@ internal sealed class ItemsQuery
         {
             Limit = Math.Min(ParseInt(One(q, "limit"), DefaultLimit, 1, "limit"), MaxLimit),
             Offset = ParseInt(One(q, "offset"), 0, 0, "offset"),
-            Bbox = ParseBbox(One(q, "bbox")),
+            Crs = OgcCrs.Parse(q.ContainsKey("crs") ? One(q, "crs") : null, crss, "crs"),
+            Bbox = ParseBbox(One(q, "bbox"), OgcCrs.Parse(q.ContainsKey("bbox-crs") ? One(q, "bbox-crs") : null, crss, "bbox-crs")),
             Township = One(q, "township"),
             Equalities = layer.Properties.Where(p => q.ContainsKey(p.Name)).Select(p => (p, ParseValue(p, One(q, p.Name)))).ToList(),
             Filter = ParseFilter(q),
@@ -62,8 +68,8 @@ internal sealed class ItemsQuery
         var conditions = new List<string> { $"{_layer.TownshipColumn} LIKE {args.Add(jurisdiction, NpgsqlTypes.NpgsqlDbType.Text)} || '%'" };
         if (Bbox is not null)
         {
-            var envelope = $"ST_MakeEnvelope({string.Join(", ", Bbox.Select(v => args.Add(v, NpgsqlTypes.NpgsqlDbType.Double)))}, 4326)";
-            conditions.Add($"{_layer.Geometry} && {envelope} AND ST_Intersects({_layer.Geometry}, {envelope})");
+            var box = $"ST_GeomFromText({args.Add(Bbox.AsText(), NpgsqlTypes.NpgsqlDbType.Text)}, 4326)";
+            conditions.Add($"{_layer.Geometry} && {box} AND ST_Intersects({_layer.Geometry}, {box})");
         }
         if (Township.Length > 0) conditions.Add($"{_layer.TownshipColumn} = {args.Add(Township, NpgsqlTypes.NpgsqlDbType.Text)}");
         foreach (var (p, value) in Equalities) conditions.Add($"{p.Sql} = {args.Add(value, p.DbType)}");
@@ -93,13 +99,14 @@ internal sealed class ItemsQuery
         throw OgcProblem.Invalid(field, $"“{field}”应为不小于 {min} 的整数。", $"'{field}' must be a whole number of at least {min}.");
     }
 
-    private static double[]? ParseBbox(string s)
+    /// <summary>The box in <paramref name="crs"/> (its axis order) as a stored polygon, or null when there is none.</summary>
+    private static NetTopologySuite.Geometries.Polygon? ParseBbox(string s, OgcCrs crs)
     {
         if (s.Length == 0) return null;
         var v = s.Split(',').Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN).ToArray();
-        if (v.Length != 4 || v.Any(d => !double.IsFinite(d)) || v[0] > v[2] || v[1] > v[3] || Math.Abs(v[0]) > 180 || Math.Abs(v[2]) > 180 || Math.Abs(v[1]) > 90 || Math.Abs(v[3]) > 90)
-            throw OgcProblem.Invalid("bbox", "bbox 应为 CRS84 的 最小经度,最小纬度,最大经度,最大纬度。", "bbox must be minLon,minLat,maxLon,maxLat in CRS84.");
-        return v;
+        if (v.Length != 4 || v.Any(d => !double.IsFinite(d)))
+            throw OgcProblem.Invalid("bbox", $"边界框 bbox 应为四个数：{crs.Uri} 中的下角和上角（按其坐标轴顺序）。", $"bbox must be four numbers: the lower and upper corner in {crs.Uri}, in its axis order.");
+        return crs.BoxToStored(v, Wgs84);
     }
 
     /// <summary>A queryable given as a parameter: the value as the property's type.</summary>
@@ -122,8 +129,8 @@ internal sealed class ItemsQuery
         if (lang.Length > 0 && lang != "cql2-text")
             throw OgcProblem.Invalid("filter-lang", $"不支持的过滤语言“{lang}”，仅支持 cql2-text。", $"filter-lang '{lang}' is not supported; use cql2-text.");
         var crs = One(q, "filter-crs");
-        if (crs.Length > 0 && crs != Crs84)
-            throw OgcProblem.Invalid("filter-crs", $"filter-crs 仅支持 {Crs84}。", $"filter-crs must be {Crs84}: filters are in longitude/latitude.");
+        if (crs.Length > 0 && crs != OgcCrs.Crs84Uri)
+            throw OgcProblem.Invalid("filter-crs", $"filter-crs 仅支持 {OgcCrs.Crs84Uri}。", $"filter-crs must be {OgcCrs.Crs84Uri}: filters are in longitude/latitude.");
         var text = One(q, "filter");
         if (!q.ContainsKey("filter")) return null;
         if (string.IsNullOrWhiteSpace(text)) throw OgcProblem.Filter(new Cql2Exception(1, "the filter is empty", "过滤条件为空"));

@@ -9,13 +9,12 @@ namespace GridSpatial.GeoApi.Features.Ogc;
 
 /// <summary>OGC API – Features Part 1 (Core, GeoJSON) at <c>/ogc</c>: landing page,
 /// conformance, collections, items with bbox, limit (default 100, max 10,000), offset paging by
-/// next links, numberMatched/numberReturned, CRS84, and single items; Part 3 queryables and
-/// filters, sortby and properties (<see cref="ItemsQuery"/>). Every resource refuses a query
+/// next links, numberMatched/numberReturned, and single items; Part 2 CRS by reference (each
+/// collection's crs list and storageCrs, crs and bbox-crs, the Content-Crs header: <see cref="OgcCrs"/>);
+/// Part 3 queryables and filters, sortby and properties (<see cref="ItemsQuery"/>). Every resource refuses a query
 /// parameter it does not define. GeoJSON is built by PostGIS (ST_AsGeoJSON) and streamed as it comes.</summary>
 public static class OgcEndpoints
 {
-    private const string Crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
-
     public static IEndpointRouteBuilder MapOgcEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/ogc").WithTags("OGC API Features").Require(Roles.Read);
@@ -28,8 +27,9 @@ public static class OgcEndpoints
         g.MapGet("/collections/{id}/sortables", Sortables).Produces<object>(200, OgcQueryables.MediaType)
             .WithSummary("The properties sortby may name (JSON Schema).");
         g.MapGet("/collections/{id}/items", Items).Produces<object>(200, "application/geo+json").WithItemsParameters()
-            .WithSummary("Features as GeoJSON, filtered by bbox, queryables as parameters (?kind=floor), filter (CQL2 text), sorted by sortby, with the properties asked for; limit (≤ 10,000) and offset page, next links keep every parameter.");
-        g.MapGet("/collections/{id}/items/{fid}", Item).Produces<object>(200, "application/geo+json").WithSummary("One feature.");
+            .WithSummary("Features as GeoJSON in ?crs= (one of the collection's crs list, in its axis order; CRS84 by default), filtered by bbox (in bbox-crs), queryables as parameters (?kind=floor), filter (CQL2 text), sorted by sortby, with the properties asked for; limit (≤ 10,000) and offset page, next links keep every parameter.");
+        g.MapGet("/collections/{id}/items/{fid}", Item).Produces<object>(200, "application/geo+json").WithItemParameters()
+            .WithSummary("One feature, in ?crs= (one of the collection's crs list; CRS84 by default).");
         return app;
     }
 
@@ -52,7 +52,7 @@ public static class OgcEndpoints
         });
     }
 
-    /// <summary>What is implemented, and nothing else: Part 1 (core, GeoJSON), Part 3
+    /// <summary>What is implemented, and nothing else: Part 1 (core, GeoJSON), Part 2 (crs), Part 3
     /// (queryables, queryables as parameters, filter, features filter), CQL2 text with basic CQL2,
     /// advanced comparisons (LIKE, BETWEEN, IN) and the spatial functions over any WKT literal,
     /// sorting (sortby) and property selection (properties). Not oas30: the service describes itself
@@ -61,6 +61,7 @@ public static class OgcEndpoints
     [
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
@@ -110,8 +111,9 @@ public static class OgcEndpoints
         //-- A collection's URL may carry the items query (GDAL's OAPIF driver sends the query of its
         //-- dataset URL with every request): checked as the items would check it, and kept in the items link.
         var c = Find(id);
-        var query = ItemsQuery.Parse(c, r.Query);
-        return Results.Json(Describe(c, r, await Extent(db, r.HttpContext.User.Jurisdiction() ?? "", ct), query.Conditions));
+        var extent = await Extent(db, r.HttpContext.User.Jurisdiction() ?? "", ct);
+        var query = ItemsQuery.Parse(c, r.Query, OgcCrs.Supported(extent));
+        return Results.Json(Describe(c, r, extent, query.Conditions));
     }
 
     /// <summary>The extent of every collection as the caller may see it: all of them lie inside the
@@ -135,8 +137,9 @@ public static class OgcEndpoints
             title = c.Title,
             description = c.Description,
             itemType = "feature",
-            crs = new[] { Crs84 },
-            extent = new { spatial = new { bbox = new[] { bbox ?? [-180, -90, 180, 90] }, crs = Crs84 } },
+            crs = OgcCrs.Supported(bbox).Select(x => x.Uri),
+            storageCrs = OgcCrs.Crs84Uri,
+            extent = new { spatial = new { bbox = new[] { bbox ?? [-180, -90, 180, 90] }, crs = OgcCrs.Crs84Uri } },
             links = new object[]
             {
                 Link(b, "self", "application/json", c.Title),
@@ -150,9 +153,10 @@ public static class OgcEndpoints
     private static async Task Items(string id, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
         var c = Find(id);
-        var query = ItemsQuery.Parse(c, http.Request.Query);
+        var jurisdiction = http.User.Jurisdiction() ?? "";
+        var query = ItemsQuery.Parse(c, http.Request.Query, OgcCrs.Supported(await Extent(db, jurisdiction, ct)));
         var args = new SqlArguments();
-        var where = query.Where(http.User.Jurisdiction() ?? "", args);
+        var where = query.Where(jurisdiction, args);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         long matched;
@@ -161,15 +165,12 @@ public static class OgcEndpoints
             args.AddTo(count);
             matched = (long)(await count.ExecuteScalarAsync(ct))!;
         }
-        await using var cmd = new NpgsqlCommand($"""
-            SELECT json_build_object('type', 'Feature', 'id', {c.FeatureId}, 'geometry', ST_AsGeoJSON({c.Geometry}, 9)::json,
-                                     'properties', json_build_object({OgcLayer.JsonProperties(query.Selected)}))::text
-            FROM {c.From} {where} {query.OrderBy()} LIMIT {query.Limit} OFFSET {query.Offset}
-            """, conn);
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT {OgcFeatures.Columns(c, query.Selected, query.Crs)} FROM {c.From} {where} {query.OrderBy()} LIMIT {query.Limit} OFFSET {query.Offset}", conn);
         args.AddTo(cmd);
         var features = new List<string>(Math.Min(query.Limit, 1024));
         await using (var rd = await cmd.ExecuteReaderAsync(ct))
-            while (await rd.ReadAsync(ct)) features.Add(rd.GetString(0));
+            while (await rd.ReadAsync(ct)) features.Add(OgcFeatures.Read(rd, query.Crs));
 
         var self = $"{Base(http.Request)}/ogc/collections/{c.Id}/items";
         var links = new List<object> { Link(self + query.At(query.Offset), "self", "application/geo+json", "This page") };
@@ -178,7 +179,7 @@ public static class OgcEndpoints
         links.Add(Link($"{Base(http.Request)}/ogc/collections/{c.Id}", "collection", "application/json", c.Title));
 
         http.Response.ContentType = "application/geo+json";
-        http.Response.Headers["Content-Crs"] = $"<{Crs84}>";
+        http.Response.Headers["Content-Crs"] = query.Crs.Header;
         await using var w = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 1 << 16);
         await w.WriteAsync("{\"type\":\"FeatureCollection\",\"numberMatched\":");
         await w.WriteAsync(matched.ToString(CultureInfo.InvariantCulture));
@@ -199,18 +200,18 @@ public static class OgcEndpoints
 
     private static async Task<IResult> Item(string id, string fid, HttpRequest r, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
-        OgcProblem.RejectUnknown(r.Query, []);
+        OgcProblem.RejectUnknown(r.Query, ["crs"]);
         var c = Find(id);
-        await using var cmd = db.CreateCommand($"""
-            SELECT json_build_object('type', 'Feature', 'id', {c.FeatureId}, 'geometry', ST_AsGeoJSON({c.Geometry}, 9)::json,
-                                     'properties', json_build_object({OgcLayer.JsonProperties(c.Properties)}))::text
-            FROM {c.From} WHERE {c.FeatureId} = $1 AND {c.TownshipColumn} LIKE $2 || '%' LIMIT 1
-            """);
+        var jurisdiction = r.HttpContext.User.Jurisdiction() ?? "";
+        var crs = r.Query.TryGetValue("crs", out var asked) ? OgcCrs.Parse(asked.ToString(), OgcCrs.Supported(await Extent(db, jurisdiction, ct)), "crs") : OgcCrs.Crs84;
+        await using var cmd = db.CreateCommand(
+            $"SELECT {OgcFeatures.Columns(c, c.Properties, crs)} FROM {c.From} WHERE {c.FeatureId} = $1 AND {c.TownshipColumn} LIKE $2 || '%' LIMIT 1");
         cmd.Parameters.AddWithValue(fid);
-        cmd.Parameters.AddWithValue(r.HttpContext.User.Jurisdiction() ?? "");
-        return await cmd.ExecuteScalarAsync(ct) is string json
-            ? Results.Text(json, "application/geo+json")
-            : throw ApiException.NotFound($"Collection {id} has no feature '{fid}'.");
+        cmd.Parameters.AddWithValue(jurisdiction);
+        await using var rd = await cmd.ExecuteReaderAsync(ct);
+        if (!await rd.ReadAsync(ct)) throw ApiException.NotFound($"Collection {id} has no feature '{fid}'.");
+        r.HttpContext.Response.Headers["Content-Crs"] = crs.Header;
+        return Results.Text(OgcFeatures.Read(rd, crs), "application/geo+json");
     }
 
     private static OgcLayer Find(string id) =>

@@ -13,11 +13,16 @@ namespace GridSpatial.GeoApi.Features.Tiles;
 /// <c>name</c>, <c>kind</c>, <c>household_count</c>, <c>fill</c> (households against the
 /// unit's target) and <c>fill_class</c> (<c>under</c>, <c>on</c>, <c>over</c> against the
 /// unit's size band), plus a few of the layer's own.</remarks>
+/// <remarks><c>village_labels</c>, <c>grid_labels</c> and <c>micro_grid_labels</c> are the villages', grids' and micro-grids' rows as
+/// one point each inside the territory (<c>ST_PointOnSurface</c>), where a map places the unit's
+/// label once: a polygon cut by tile edges would be labelled once per piece.</remarks>
 public sealed record TileLayer(string Id, string Description, string GeometryType, int MinZoom,
     string From, string Attributes, bool DependsOnVersion, bool DependsOnData, IReadOnlyDictionary<string, string> Fields,
-    bool ThroughTownship = false)
+    bool ThroughTownship = false, string? Geometry = null)
 {
     public const int Extent = 4096, Buffer = 64;
+
+    private const string LabelPoint = "ST_PointOnSurface(x.geom_3857)";
 
     public static IReadOnlyList<TileLayer> Create(PartitionOptions o)
     {
@@ -47,29 +52,36 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
             return d;
         }
 
+        TileLayer villages = new("villages", "Villages and communities (村/居委会).", "polygon", 6,
+                "village x LEFT JOIN township_state s ON s.township_code = x.township_code",
+                "x.code::text AS code, x.name, CASE WHEN x.urban THEN 'community' ELSE 'village' END AS kind, " +
+                "(SELECT sum(g.household_count) FROM grid g WHERE g.township_code = x.township_code AND g.valid_to IS NULL AND g.village_code = x.code)::int AS household_count, " +
+                "NULL::float8 AS fill, NULL::text AS fill_class",
+                DependsOnVersion: true, DependsOnData: false, new Dictionary<string, string>(common));
+        TileLayer grids = new("grids", "Grids (网格) of the published partition.", "polygon", 8,
+                "township tw JOIN township_state s ON s.township_code = tw.code JOIN grid x ON x.township_code = s.township_code AND x.valid_to IS NULL",
+                $"x.code::text AS code, NULL::text AS name, 'grid' AS kind, x.household_count, {Fill(n(o.GridTarget))} AS fill, " +
+                $"{Band("x.household_count", n(o.GridMin), n(o.GridMax))} AS fill_class, x.village_code::text AS parent, x.pinned, s.current_version AS version",
+                DependsOnVersion: true, DependsOnData: false, With("parent", "String", "pinned", "Boolean", "version", "Number"), ThroughTownship: true);
+        TileLayer micro = new("micro_grids", "Micro-grids (微网格) of the published partition.", "polygon", 10,
+                "township tw JOIN township_state s ON s.township_code = tw.code JOIN micro_grid x ON x.township_code = s.township_code AND x.valid_to IS NULL",
+                $"x.code::text AS code, x.building_id AS name, x.kind, x.household_count, {Fill(microTarget)} AS fill, ({microBand}) AS fill_class, " +
+                "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.unit, s.current_version AS version",
+                DependsOnVersion: true, DependsOnData: false,
+                With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "unit", "String", "version", "Number"), ThroughTownship: true);
+
         return
         [
             new("townships", "Townships (乡镇/街道) with the household count of their published partition.", "polygon", 0,
                 "township x LEFT JOIN township_state s ON s.township_code = x.code LEFT JOIN partition_version p ON p.township_code = x.code AND p.version = s.current_version",
                 "x.code::text AS code, x.name, x.kind, (p.report->>'households')::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class, s.current_version AS version",
                 DependsOnVersion: true, DependsOnData: false, With("version", "Number")),
-            new("villages", "Villages and communities (村/居委会).", "polygon", 6,
-                "village x LEFT JOIN township_state s ON s.township_code = x.township_code",
-                "x.code::text AS code, x.name, CASE WHEN x.urban THEN 'community' ELSE 'village' END AS kind, " +
-                "(SELECT sum(g.household_count) FROM grid g WHERE g.township_code = x.township_code AND g.valid_to IS NULL AND g.village_code = x.code)::int AS household_count, " +
-                "NULL::float8 AS fill, NULL::text AS fill_class",
-                DependsOnVersion: true, DependsOnData: false, new Dictionary<string, string>(common)),
-            new("grids", "Grids (网格) of the published partition.", "polygon", 8,
-                "township tw JOIN township_state s ON s.township_code = tw.code JOIN grid x ON x.township_code = s.township_code AND x.valid_to IS NULL",
-                $"x.code::text AS code, NULL::text AS name, 'grid' AS kind, x.household_count, {Fill(n(o.GridTarget))} AS fill, " +
-                $"{Band("x.household_count", n(o.GridMin), n(o.GridMax))} AS fill_class, x.village_code::text AS parent, x.pinned, s.current_version AS version",
-                DependsOnVersion: true, DependsOnData: false, With("parent", "String", "pinned", "Boolean", "version", "Number"), ThroughTownship: true),
-            new("micro_grids", "Micro-grids (微网格) of the published partition.", "polygon", 10,
-                "township tw JOIN township_state s ON s.township_code = tw.code JOIN micro_grid x ON x.township_code = s.township_code AND x.valid_to IS NULL",
-                $"x.code::text AS code, x.building_id AS name, x.kind, x.household_count, {Fill(microTarget)} AS fill, ({microBand}) AS fill_class, " +
-                "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.unit, s.current_version AS version",
-                DependsOnVersion: true, DependsOnData: false,
-                With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "unit", "String", "version", "Number"), ThroughTownship: true),
+            villages,
+            grids,
+            micro,
+            villages with { Id = "village_labels", Description = "A label point inside each village or community, with its attributes.", GeometryType = "point", Geometry = LabelPoint },
+            grids with { Id = "grid_labels", Description = "A label point inside each grid (网格), with the grid's attributes.", GeometryType = "point", MinZoom = 10, Geometry = LabelPoint },
+            micro with { Id = "micro_grid_labels", Description = "A label point inside each micro-grid (微网格), with the micro-grid's attributes.", GeometryType = "point", MinZoom = 12, Geometry = LabelPoint },
             new("barriers", "Barriers: roads, rivers and railways that grids do not cross.", "line", 8,
                 "barrier x", "x.id AS code, x.name, x.kind, NULL::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class",
                 DependsOnVersion: false, DependsOnData: true, new Dictionary<string, string>(common)),
@@ -102,7 +114,7 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
 
     private string BuildSql()
     {
-        var geom = GeometryType == "point" ? "x.geom_3857" : "ST_Simplify(x.geom_3857, $4, true)";
+        var geom = Geometry ?? (GeometryType == "point" ? "x.geom_3857" : "ST_Simplify(x.geom_3857, $4, true)");
         var townships = ThroughTownship ? "tw.geom_3857 && ST_Expand(b.env, $5) AND " : "";
         return $"""
             WITH b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env)

@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Text;
 using NetTopologySuite.Geometries;
 
-namespace GridSpatial.GeoApi.Features.Exports;
+namespace GridSpatial.GeoApi.Infrastructure;
 
 /// <summary>Coordinates as text for the text formats: 9 decimals of a degree (about 0.1 mm) for
-/// lon/lat, 4 decimals of a metre for Gauss–Krüger; x (easting, longitude) first.</summary>
+/// lon/lat, 4 decimals of a metre for projected CRSs; in the order the caller gives them. Shared by
+/// the exports and the OGC API.</summary>
 public static class CoordinateText
 {
     public static string Number(double v, bool geographic) =>
