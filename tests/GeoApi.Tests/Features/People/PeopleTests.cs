@@ -12,7 +12,7 @@ namespace GridSpatial.GeoApi.Tests.Features.People;
 [Collection("db")]
 public class PeopleTests(DatabaseFixture db) : IAsyncLifetime
 {
-    private const string Code = "530627176", Other = "530627179";
+    private const string Code = "530627172", Other = "530627173";
     private readonly HttpClient _http = db.Client();
 
     public async Task InitializeAsync()
@@ -21,7 +21,7 @@ public class PeopleTests(DatabaseFixture db) : IAsyncLifetime
         {
             using var exists = await _http.GetAsync(new Uri($"/api/townships/{code}", UriKind.Relative));
             if (exists.IsSuccessStatusCode) continue;
-            await Samples.ImportAsync(_http, new TownshipGenerator(176).Generate(code, name, 107.3, lat, 400, urbanShare: 0), "villages", "buildings", "households");
+            await Samples.ImportAsync(_http, new TownshipGenerator(172).Generate(code, name, 107.3, lat, 400, urbanShare: 0), "villages", "buildings", "households");
             await Samples.PartitionAsync(_http, db.Db, code, force: false);
         }
     }

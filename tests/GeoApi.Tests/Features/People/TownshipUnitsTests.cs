@@ -8,7 +8,7 @@ namespace GridSpatial.GeoApi.Tests.Features.People;
 /// default names; phone numbers.</summary>
 public class TownshipUnitsTests
 {
-    private const string P = "530627176201001001", T = "530627176201001002", R = "530627176201001003";
+    private const string P = "530627172201001001", T = "530627172201001002", R = "530627172201001003";
 
     private static UnitRow Unit(string code) => new(code, "micro_grid", code[..12], code[..15], "cluster", null, null, null, null, 10, 5000);
 
@@ -18,8 +18,8 @@ public class TownshipUnitsTests
         Dictionary<string, OwnAttributes> attributes, params AssignmentRow[] assignments)
     {
         var units = current.ToDictionary(c => c, Unit);
-        return new TownshipUnits("530627176", 3, units, new UnitLineage(history),
-            new UnitNames("测试镇", new Dictionary<string, string> { ["530627176201"] = "木卓村民委员会" }, units, new Dictionary<string, string>()),
+        return new TownshipUnits("530627172", 3, units, new UnitLineage(history),
+            new UnitNames("测试镇", new Dictionary<string, string> { ["530627172201"] = "木卓村民委员会" }, units, new Dictionary<string, string>()),
             attributes, assignments);
     }
 
