@@ -11,6 +11,7 @@ using GridSpatial.GeoApi.Features.NoticeMaps;
 using GridSpatial.GeoApi.Features.Search;
 using GridSpatial.GeoApi.Features.Ogc;
 using GridSpatial.GeoApi.Features.Partitions;
+using GridSpatial.GeoApi.Features.People;
 using GridSpatial.GeoApi.Features.Tiles;
 using GridSpatial.GeoApi.Features.Townships;
 using Hangfire;
@@ -57,6 +58,10 @@ public static class ApiHost
         //-- What this process serves from memory follows every publish and data change: tile stamps first, then lookups.
         builder.Services.AddSingleton<ITownshipObserver>(sp => sp.GetRequiredService<TileStamps>());
         builder.Services.AddSingleton<ITownshipObserver>(sp => sp.GetRequiredService<LookupIndex>());
+        builder.Services.AddSingleton<UnitDirectory>();
+        builder.Services.AddSingleton<ITownshipObserver>(sp => sp.GetRequiredService<UnitDirectory>());
+        builder.Services.AddSingleton<PersonalDataAudit>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PersonalDataAudit>());
         builder.Services.AddHostedService<TownshipListener>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -102,6 +107,9 @@ public static class ApiHost
         app.MapAccessEndpoints();
         app.MapSessionEndpoints();
         app.MapEditEndpoints();
+        app.MapUnitEndpoints();
+        app.MapPeopleEndpoints();
+        app.MapTownshipPeopleEndpoints();
         return app;
     }
 }

@@ -15,8 +15,9 @@ public static class KeysCommand
         var role = new Option<string>("--role") { Description = "what the key may do", Required = true };
         role.AcceptOnlyFromAmong([.. Roles.All]);
         var jurisdiction = new Option<string>("--jurisdiction") { Description = "a division code prefix the key is confined to (default: everywhere)", HelpName = "PREFIX", DefaultValueFactory = _ => "" };
-        var create = new Command("create", "a new key, printed once") { name, role, jurisdiction };
-        create.SetAction(p => WithStoreAsync(store => CreateAsync(store, p.GetRequiredValue(name), p.GetRequiredValue(role), p.GetRequiredValue(jurisdiction))));
+        var people = new Option<bool>("--people") { Description = "may also see people's names and phones (personal information)" };
+        var create = new Command("create", "a new key, printed once") { name, role, jurisdiction, people };
+        create.SetAction(p => WithStoreAsync(store => CreateAsync(store, p.GetRequiredValue(name), p.GetRequiredValue(role), p.GetRequiredValue(jurisdiction), p.GetValue(people))));
         var list = new Command("list", "every key, active and revoked");
         list.SetAction(_ => WithStoreAsync(ListAsync));
         var id = new Argument<long>("ID") { Description = "the key's id (keys list)" };
@@ -35,10 +36,10 @@ public static class KeysCommand
         return 0;
     }
 
-    private static async Task CreateAsync(ApiKeyStore store, string name, string role, string jurisdiction)
+    private static async Task CreateAsync(ApiKeyStore store, string name, string role, string jurisdiction, bool people)
     {
-        var created = await store.CreateAsync(name, role, jurisdiction, $"cli:{Environment.UserName}", CancellationToken.None);
-        Console.WriteLine($"created key {created.Key.Id} '{name}' ({role}, jurisdiction '{jurisdiction}'):");
+        var created = await store.CreateAsync(name, role, jurisdiction, $"cli:{Environment.UserName}", CancellationToken.None, people: people);
+        Console.WriteLine($"created key {created.Key.Id} '{name}' ({role}{(people ? " + people" : "")}, jurisdiction '{jurisdiction}'):");
         Console.WriteLine(created.Secret);
     }
 
@@ -46,7 +47,7 @@ public static class KeysCommand
     {
         foreach (var k in await store.ListAsync("", CancellationToken.None))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{k.Id,5}  {k.Name,-24} {k.Role,-10} {(k.Jurisdiction.Length == 0 ? "*" : k.Jurisdiction),-12} {k.Prefix}…  {(k.RevokedAt is null ? "active" : "revoked " + k.RevokedAt.Value.ToString("u"))}"));
+                $"{k.Id,5}  {k.Name,-24} {k.Role + (k.People ? "+people" : ""),-17} {(k.Jurisdiction.Length == 0 ? "*" : k.Jurisdiction),-12} {k.Prefix}…  {(k.RevokedAt is null ? "active" : "revoked " + k.RevokedAt.Value.ToString("u"))}"));
     }
 
     private static async Task RevokeAsync(ApiKeyStore store, long id) =>

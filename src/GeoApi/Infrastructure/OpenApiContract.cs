@@ -29,6 +29,7 @@ public static partial class OpenApiContract
         ["Exports"] = "The current partition as GeoJSON, CSV and GeoPackage.",
         ["Vector tiles"] = "Mapbox Vector Tiles and TileJSON per layer.",
         ["Editing"] = "Redraw, split, merge and pin grids and micro-grids.",
+        ["People"] = "Grid attributes (name, type, area, organisation) and the people responsible for grids and micro-grids (1+3+N); names and phones need the people permission and every read of them is audited.",
     };
 
     public static void Configure(OpenApiOptions options)

@@ -13,6 +13,9 @@ public static class OpenApiExamples
     private const string Lookup = """{"lon":104.8712,"lat":27.4389,"version":3,"township":{"code":"530627118","name":"木卓镇"},"village":{"code":"530627118201","name":"木卓村民委员会"},"grid":{"code":"530627118201002","householdCount":312},"microGrid":{"code":"530627118201002007","kind":"cluster","householdCount":10,"floorFrom":null,"floorTo":null,"unit":null},"floorRuns":null}""";
     //-- A batch answer has no point (answers are cached per territory) and floorRuns only where floors stack.
     private const string BatchLookup = """{"version":3,"township":{"code":"530627118","name":"木卓镇"},"village":{"code":"530627118201","name":"木卓村民委员会"},"grid":{"code":"530627118201002","householdCount":312},"microGrid":{"code":"530627118201002007","kind":"cluster","householdCount":10,"floorFrom":null,"floorTo":null,"unit":null}}""";
+    private const string Attributes = """{"code":"530627118201002","level":"grid","status":"current","name":"第一中学网格","nameGenerated":false,"type":"dedicated","typeLabel":"专属网格","subtype":"school","subtypeLabel":"学校","areaM2":412345.6,"organisation":"木卓镇第一中学","remarks":null,"needsReview":false,"inheritedFrom":[]}""";
+    private const string Person = """{"id":7,"jurisdiction":"530627118","role":"full_time","roleLabel":"专职网格员","name":"李梅","phone":"13812345678","organisation":"木卓镇综治中心"}""";
+    private const string UnitPerson = """{"assignmentId":12,"personId":7,"role":"full_time","roleLabel":"专职网格员","name":"李梅","phone":"13812345678","organisation":"木卓镇综治中心","validFrom":"2026-01-01","validTo":null,"inheritedFrom":null}""";
     private const string Household = """{"type":"Feature","properties":{"building_id":"B53062711820100012","floor":null,"unit":null,"room":null,"address":"木卓村上寨组3号","persons":5},"geometry":{"type":"Point","coordinates":[104.8712,27.4389]}}""";
 
     private static readonly Dictionary<string, (string? Request, string? Response)> Examples = new(StringComparer.OrdinalIgnoreCase)
@@ -42,6 +45,17 @@ public static class OpenApiExamples
         ["GET api/townships/{code}/export/micro_grids.geojson"] = (null, """{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[]},"properties":{"code":"530627118201002007","grid_code":"530627118201002","village_code":"530627118201","kind":"cluster","household_count":10,"building_id":null,"floor_from":null,"floor_to":null,"unit":null}}]}"""),
         ["GET api/townships/{code}/export/grids.geojson"] = (null, """{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[]},"properties":{"code":"530627118201002","village_code":"530627118201","household_count":312}}]}"""),
         ["GET api/townships/{code}/export/assignments.csv"] = (null, "\"household_id,micro_grid_code,grid_code\\nB53062711820100012-1,530627118201002007,530627118201002\\n\""),
+        ["GET api/codes/{code}/attributes"] = (null, Attributes),
+        ["PATCH api/codes/{code}/attributes"] = ("""{"name":"第一中学网格","type":"dedicated","subtype":"school","organisation":"木卓镇第一中学"}""", Attributes),
+        ["GET api/codes/{code}/people"] = (null, "[" + UnitPerson + "]"),
+        ["POST api/codes/{code}/people"] = ("""{"personId":7,"validFrom":"2026-01-01","validTo":null}""", UnitPerson),
+        ["GET api/people"] = (null, "[" + Person + "]"),
+        ["POST api/people"] = ("""{"name":"李梅","role":"full_time","phone":"13812345678","organisation":"木卓镇综治中心","jurisdiction":"530627118"}""", Person),
+        ["GET api/people/{id}"] = (null, Person),
+        ["PATCH api/people/{id}"] = ("""{"phone":"0871-65551234"}""", Person),
+        ["GET api/townships/{code}/people/review"] = (null, """{"township":"530627118","version":4,"unassigned":[{"code":"530627118201002031","level":"micro_grid","name":"木卓村第2网格第31微网格","households":9}],"changed":[{"code":"530627118201002007","level":"micro_grid","status":"current","reasons":["split"],"predecessors":[],"successors":[],"people":[]}]}"""),
+        ["GET api/townships/{code}/people/workload"] = (null, """[{"personId":7,"name":"李梅","role":"full_time","roleLabel":"专职网格员","grids":1,"microGrids":31,"households":312}]"""),
+        ["POST api/townships/{code}/people/import"] = (null, """{"rows":2,"peopleCreated":1,"peopleUpdated":0,"assignmentsCreated":1}"""),
         ["GET api/search"] = (null, """{"query":"木卓村","hits":[{"kind":"village","code":"530627118201","name":"木卓村民委员会","householdId":null,"township":"530627118","bbox":[104.86,27.43,104.88,27.45]}],"more":false}"""),
         ["GET api/session"] = (null, """{"name":"staff-viewer","role":"viewer","jurisdiction":"530627118","permissions":["read","lookup"]}"""),
         ["POST api/session"] = ("""{"key":"gs_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"}""", """{"name":"staff-editor","role":"editor","jurisdiction":"530627118","permissions":["read","lookup","households","edit"]}"""),

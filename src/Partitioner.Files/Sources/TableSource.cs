@@ -20,20 +20,13 @@ internal static class TableSource
 
     public static async IAsyncEnumerable<JsonElement> CsvAsync(Stream stream, string? encoding, ColumnMap map, string layer, [EnumeratorCancellation] CancellationToken ct)
     {
-        var prefix = new byte[SniffBytes];
-        int n = await stream.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, ct);
-        var head = prefix.AsSpan(0, n);
-        //-- Told from the first MiB; UTF-8 is decoded strictly, so GBK further on is refused, not stored as U+FFFD.
-        Encoding text = encoding is not null ? TextEncodings.Resolve(encoding)
-            : head.StartsWith("\uFEFF"u8) || TextEncodings.IsUtf8(head) ? TextEncodings.StrictUtf8 : TextEncodings.Gbk;
-        using var reader = new StreamReader(new ReplayStream(prefix, n, stream), text, detectEncodingFromByteOrderMarks: true);
         Layout? layout = null;
         int index = 0;
-        await foreach (var record in CsvRecords.ReadAsync(reader, ct))
+        await foreach (var record in TableRows.CsvAsync(stream, encoding, ct))
         {
             if (layout is null)
             {
-                layout = new Layout(record, map, layer);
+                layout = new Layout([.. record], map, layer);
                 continue;
             }
             yield return layout.Feature(record.Select((v, i) => (object?)v), index++);

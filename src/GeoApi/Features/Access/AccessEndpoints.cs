@@ -7,9 +7,10 @@ namespace GridSpatial.GeoApi.Features.Access;
 /// write (<c>/api/audit</c>), both within their own jurisdiction.</summary>
 public static class AccessEndpoints
 {
-    public sealed record KeyRequest(string? Name, string? Role, string? Jurisdiction);
+    /// <summary><see cref="People"/> grants the <c>people</c> permission (names and phones of grid workers); only a key that has it may grant it.</summary>
+    public sealed record KeyRequest(string? Name, string? Role, string? Jurisdiction, bool? People = null);
 
-    public sealed record KeyCreated(long Id, string Name, string Role, string Jurisdiction, string Key, string Prefix);
+    public sealed record KeyCreated(long Id, string Name, string Role, string Jurisdiction, string Key, string Prefix, bool People);
 
     public sealed record AuditEntry(long Id, string? Township, DateTime At, string Actor, string Action, string Entity, string? EntityId,
         int? BeforeVersion, int? AfterVersion, System.Text.Json.JsonElement Detail);
@@ -17,7 +18,7 @@ public static class AccessEndpoints
     public static IEndpointRouteBuilder MapAccessEndpoints(this IEndpointRouteBuilder app)
     {
         var keys = app.MapGroup("/api/keys").WithTags("Access").RequireAuthorization(Roles.Administer);
-        keys.MapPost("", Create).WithSummary("Create an API key (name, role: viewer | integrator | editor | admin, jurisdiction: a code prefix within yours); the key is shown once.");
+        keys.MapPost("", Create).WithSummary("Create an API key (name, role: viewer | integrator | editor | admin, jurisdiction: a code prefix within yours, people: true to let it see names and phones); the key is shown once.");
         keys.MapGet("", (HttpContext http, ApiKeyStore store, CancellationToken ct) => store.ListAsync(http.User.Jurisdiction() ?? "", ct))
             .WithSummary("Every key in your jurisdiction (names, roles, prefixes; never the keys).");
         keys.MapDelete("/{id:long}", Revoke).WithSummary("Revoke a key; it stops working at once in this process, within seconds in others.");
@@ -33,9 +34,11 @@ public static class AccessEndpoints
         ApiKeyStore.Validate(name, body.Role ?? "", jurisdiction);
         if (!jurisdiction.StartsWith(http.User.Jurisdiction() ?? "", StringComparison.Ordinal))
             throw new ApiException(403, "Outside your jurisdiction", "A key's jurisdiction must lie within yours.", new() { ["field"] = "jurisdiction" });
-        var created = await store.CreateAsync(name, body.Role!, jurisdiction, http.User.Identity?.Name ?? "?", ct);
+        if (body.People == true && !http.User.SeesPeople())
+            throw new ApiException(403, "Cannot grant people", "Only a key that may see people's names and phones may grant it.", new() { ["field"] = "people" });
+        var created = await store.CreateAsync(name, body.Role!, jurisdiction, http.User.Identity?.Name ?? "?", ct, people: body.People == true);
         var k = created.Key;
-        return Results.Created($"/api/keys/{k.Id}", new KeyCreated(k.Id, k.Name, k.Role, k.Jurisdiction, created.Secret, k.Prefix));
+        return Results.Created($"/api/keys/{k.Id}", new KeyCreated(k.Id, k.Name, k.Role, k.Jurisdiction, created.Secret, k.Prefix, k.People));
     }
 
     private static async Task<IResult> Revoke(long id, HttpContext http, ApiKeyStore store, CancellationToken ct)

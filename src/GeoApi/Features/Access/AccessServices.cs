@@ -67,7 +67,8 @@ public static class AccessServices
             .AddPolicy(Roles.Lookup, p => p.RequireRole(Roles.Permissions[Roles.Lookup]))
             .AddPolicy(Roles.Households, p => p.RequireRole(Roles.Permissions[Roles.Households]))
             .AddPolicy(Roles.Edit, p => p.RequireRole(Roles.Permissions[Roles.Edit]))
-            .AddPolicy(Roles.Administer, p => p.RequireRole(Roles.Permissions[Roles.Administer]));
+            .AddPolicy(Roles.Administer, p => p.RequireRole(Roles.Permissions[Roles.Administer]))
+            .AddPolicy(Roles.People, p => p.RequireAssertion(c => c.User.SeesPeople()));
 
         int perSecond = config.GetValue("Limits:RequestsPerSecond", 2000);
         int burst = config.GetValue("Limits:Burst", 4000);

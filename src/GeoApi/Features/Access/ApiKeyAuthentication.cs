@@ -51,6 +51,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
             [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role), new Claim(Roles.JurisdictionClaim, key.Jurisdiction),
              new Claim(ClaimTypes.AuthenticationMethod, from)],
             SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        if (key.People) identity.AddClaim(new Claim(Roles.PermissionClaim, Roles.People));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

@@ -12,7 +12,8 @@ namespace GridSpatial.GeoApi.Features.Access;
 /// for a few seconds; a revoke in this process takes effect at once, in others within that time.</summary>
 public sealed class ApiKeyStore(NpgsqlDataSource db, IConfiguration config)
 {
-    public sealed record Key(long Id, string Name, string Prefix, string Role, string Jurisdiction, DateTime CreatedAt, string CreatedBy, DateTime? RevokedAt);
+    /// <summary>A key; <see cref="People"/>: granted the <c>people</c> permission (names and phones) beyond its role.</summary>
+    public sealed record Key(long Id, string Name, string Prefix, string Role, string Jurisdiction, DateTime CreatedAt, string CreatedBy, DateTime? RevokedAt, bool People);
 
     public sealed record Created(Key Key, string Secret);
 
@@ -62,15 +63,15 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, IConfiguration config)
     }
 
     /// <summary>Creates a key after <see cref="Validate"/>; a name in use is a 409.</summary>
-    public async Task<Created> CreateAsync(string name, string role, string jurisdiction, string createdBy, CancellationToken ct, string? secret = null)
+    public async Task<Created> CreateAsync(string name, string role, string jurisdiction, string createdBy, CancellationToken ct, string? secret = null, bool people = false)
     {
         Validate(name, role, jurisdiction);
         secret ??= NewSecret();
         await using var cmd = db.CreateCommand($"""
-            WITH k AS (INSERT INTO api_key (name, prefix, hash, role, jurisdiction, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *),
+            WITH k AS (INSERT INTO api_key (name, prefix, hash, role, jurisdiction, created_by, people) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *),
                  a AS (INSERT INTO audit_log (actor, action, entity, entity_id, detail)
-                       SELECT $6, 'create', 'api_key', k.id::text, jsonb_build_object('name', k.name, 'role', k.role, 'jurisdiction', k.jurisdiction) FROM k)
-            SELECT id, name, prefix, role, jurisdiction, created_at, created_by, revoked_at FROM k
+                       SELECT $6, 'create', 'api_key', k.id::text, jsonb_build_object('name', k.name, 'role', k.role, 'jurisdiction', k.jurisdiction, 'people', k.people) FROM k)
+            SELECT id, name, prefix, role, jurisdiction, created_at, created_by, revoked_at, people FROM k
             """);
         cmd.Parameters.AddWithValue(name);
         cmd.Parameters.AddWithValue(secret[..Math.Min(8, secret.Length)]);
@@ -78,6 +79,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, IConfiguration config)
         cmd.Parameters.AddWithValue(role);
         cmd.Parameters.AddWithValue(jurisdiction);
         cmd.Parameters.AddWithValue(createdBy);
+        cmd.Parameters.AddWithValue(people);
         try
         {
             await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -170,8 +172,8 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, IConfiguration config)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private const string Select = "SELECT id, name, prefix, role, jurisdiction, created_at, created_by, revoked_at FROM api_key";
+    private const string Select = "SELECT id, name, prefix, role, jurisdiction, created_at, created_by, revoked_at, people FROM api_key";
 
     private static Key Read(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
-        r.GetDateTime(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetDateTime(7));
+        r.GetDateTime(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetDateTime(7), r.GetBoolean(8));
 }

@@ -44,7 +44,7 @@ public static class SessionEndpoints
         {
             HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/", MaxAge = lifetime,
         });
-        return TypedResults.Ok(new SessionDto(key.Name, key.Role, key.Jurisdiction, PermissionsOf(key.Role)));
+        return TypedResults.Ok(new SessionDto(key.Name, key.Role, key.Jurisdiction, PermissionsOf(key.Role, key.People)));
     }
 
     private static async Task<NoContent> Close(HttpContext http, ApiKeyStore keys, CancellationToken ct)
@@ -61,8 +61,10 @@ public static class SessionEndpoints
         var role = user.FindFirstValue(ClaimTypes.Role) ?? "";
         //-- A bearer token may carry several roles: its permissions are the union.
         var permissions = Roles.Permissions.Where(p => p.Value.Any(user.IsInRole)).Select(p => p.Key).ToList();
+        if (user.SeesPeople()) permissions.Add(Roles.People);
         return new SessionDto(user.Actor(), role, user.Jurisdiction() ?? "", permissions);
     }
 
-    private static List<string> PermissionsOf(string role) => Roles.Permissions.Where(p => p.Value.Contains(role)).Select(p => p.Key).ToList();
+    private static List<string> PermissionsOf(string role, bool people) =>
+        [.. Roles.Permissions.Where(p => p.Value.Contains(role)).Select(p => p.Key), .. (people || role == Roles.Admin ? [Roles.People] : Array.Empty<string>())];
 }

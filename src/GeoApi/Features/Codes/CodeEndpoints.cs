@@ -1,4 +1,5 @@
 using GridSpatial.GeoApi.Features.Access;
+using GridSpatial.GeoApi.Features.People;
 using System.Text.Json;
 using GridSpatial.GeoApi.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,18 +18,27 @@ public static class CodeEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<CodeDto>, ProblemHttpResult>> Get(string code, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<CodeDto>, ProblemHttpResult>> Get(string code, HttpContext http, NpgsqlDataSource db, UnitDirectory units,
+        PersonalDataAudit audit, CancellationToken ct)
     {
         if (!code.All(char.IsAsciiDigit) || code.Length is not (9 or 12 or 15 or 18))
             throw new ApiException(400, "Not a code", $"'{code}' is not a 9, 12, 15 or 18-digit code.", new() { ["field"] = "code" });
         var township = code[..9];
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return code.Length switch
-        {
-            9 => await Township(conn, code, ct),
-            12 => await Village(conn, township, code, ct),
-            _ => await Unit(conn, township, code, ct),
-        };
+        Results<Ok<CodeDto>, ProblemHttpResult> answer;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            answer = code.Length switch
+            {
+                9 => await Township(conn, code, ct),
+                12 => await Village(conn, township, code, ct),
+                _ => await Unit(conn, township, code, ct),
+            };
+        //-- A grid or micro-grid also answers its attributes and people (following the code history).
+        if (code.Length < 15 || answer.Result is not Ok<CodeDto> { Value: { } dto }) return answer;
+        var unit = await units.ForAsync(township, ct);
+        bool personal = http.User.SeesPeople();
+        var people = unit.Responsible(code, null, personal).Grid!;
+        audit.Record(http.User, township, http.Request, unit.PersonIds(code));
+        return TypedResults.Ok(dto with { Attributes = unit.Attributes(code), People = people });
     }
 
     private static async Task<Results<Ok<CodeDto>, ProblemHttpResult>> Township(NpgsqlConnection conn, string code, CancellationToken ct)
@@ -103,6 +113,12 @@ public sealed record CodeDto(string Code, string Level, string Status, string? N
     JsonElement? Geometry, CodeHistory? History)
 {
     public BuildingPart? Building { get; init; }
+
+    /// <summary>A grid's or micro-grid's attributes (name, type, area, organisation), following the code history.</summary>
+    public UnitAttributes? Attributes { get; init; }
+
+    /// <summary>A grid's or micro-grid's responsible people: roles always, names and phones for keys with the <c>people</c> permission.</summary>
+    public ResponsibleUnit? People { get; init; }
 }
 
 /// <summary>The building of a micro-grid and, for a floor micro-grid, its floors and unit (单元).</summary>

@@ -122,7 +122,8 @@ public static class HouseholdEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<HouseholdGrid>, ProblemHttpResult>> Grid(string id, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<HouseholdGrid>, ProblemHttpResult>> Grid(string id, HttpContext http, NpgsqlDataSource db, People.UnitDirectory units,
+        People.PersonalDataAudit audit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT h.township_code, t.name, s.current_version, s.dirty_since IS NOT NULL, a.micro_grid_code, a.grid_code, m.village_code, v.name, m.kind
@@ -141,9 +142,14 @@ public static class HouseholdEndpoints
                 detail: $"Household '{id}' is not in the current partition of township {r.GetString(0)} yet; a recompute is pending.",
                 extensions: new Dictionary<string, object?> { ["township"] = r.GetString(0), ["pending"] = true });
         var village = r.GetString(6);
-        return TypedResults.Ok(new HouseholdGrid(id, r.GetInt32(2), r.GetBoolean(3),
-            new Lookup.Named(r.GetString(0), r.GetString(1)), new Lookup.Named(village, r.IsDBNull(7) ? r.GetString(1) : r.GetString(7)),
-            r.GetString(5), r.GetString(4), r.GetString(8)));
+        var (township, grid, micro) = (r.GetString(0), r.GetString(5), r.GetString(4));
+        var answer = new HouseholdGrid(id, r.GetInt32(2), r.GetBoolean(3),
+            new Lookup.Named(township, r.GetString(1)), new Lookup.Named(village, r.IsDBNull(7) ? r.GetString(1) : r.GetString(7)),
+            grid, micro, r.GetString(8));
+        await r.DisposeAsync();
+        var people = await units.ForAsync(township, ct);
+        audit.Record(http.User, township, http.Request, people.PersonIds(grid, micro));
+        return TypedResults.Ok(answer with { Responsible = people.Responsible(grid, micro, http.User.SeesPeople()) });
     }
 
     private static async Task<Row?> Read(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, bool forUpdate, CancellationToken ct)
@@ -212,5 +218,9 @@ public static class HouseholdEndpoints
     private static ApiException NotFound(string id) => ApiException.NotFound($"There is no household '{id}'.");
 }
 
+/// <summary><see cref="Responsible"/>: the grid's and micro-grid's names and people (names and phones only for keys with the <c>people</c> permission).</summary>
 public sealed record HouseholdGrid(string HouseholdId, int Version, bool RecomputePending, Lookup.Named Township, Lookup.Named Village,
-    string GridCode, string MicroGridCode, string Kind);
+    string GridCode, string MicroGridCode, string Kind)
+{
+    public People.Responsible? Responsible { get; init; }
+}

@@ -11,4 +11,5 @@ public sealed class BatchLookupAnswer
     public required GridRef? Grid { get; init; }
     public required MicroGridRef? MicroGrid { get; init; }
     public IReadOnlyList<MicroGridRef>? FloorRuns { get; init; }
+    public People.Responsible? Responsible { get; init; }
 }

@@ -7,6 +7,8 @@ namespace GridSpatial.GeoApi.Features.Lookup;
 /// the same shape as <see cref="LookupDto"/> serialized by ASP.NET.</summary>
 public static class LookupAnswer
 {
+    private static readonly JsonSerializerOptions ResponsibleOptions = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Write(Utf8JsonWriter w, LookupDto? r)
@@ -35,6 +37,11 @@ public static class LookupAnswer
             w.WriteStartArray("floorRuns");
             foreach (var m in r.FloorRuns) WriteMicroGrid(w, m);
             w.WriteEndArray();
+        }
+        if (r.Responsible is { } responsible)
+        {
+            w.WritePropertyName("responsible");
+            JsonSerializer.Serialize(w, responsible, ResponsibleOptions);
         }
         w.WriteEndObject();
     }

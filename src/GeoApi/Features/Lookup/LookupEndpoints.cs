@@ -3,6 +3,7 @@ using GridSpatial.GeoApi.Features.Access;
 using System.Buffers;
 using System.Text.Json;
 using GridSpatial.GeoApi.Infrastructure;
+using GridSpatial.GeoApi.Features.People;
 using GridSpatial.Partitioner.Files;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Geometries;
@@ -23,7 +24,8 @@ public static class LookupEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<LookupDto>, ProblemHttpResult>> Get(string? lon, string? lat, string? crs, string? source, HttpContext http, LookupIndex index, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<LookupDto>, ProblemHttpResult>> Get(string? lon, string? lat, string? crs, string? source, HttpContext http, LookupIndex index,
+        [FromKeyedServices(Database.Read)] NpgsqlDataSource db, UnitDirectory units, PersonalDataAudit audit, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(lon) || string.IsNullOrEmpty(lat))
             throw new ApiException(400, "Missing coordinates", "Give lon and lat as query parameters.", new() { ["field"] = string.IsNullOrEmpty(lon) ? "lon" : "lat" });
@@ -31,13 +33,24 @@ public static class LookupEndpoints
         var result = index.Loaded && source != "postgis" ? LookupAnswer.Dto(x, y, index.Find(x, y)) : await Fallback(db, x, y, ct);
         //-- Outside the caller's jurisdiction is answered as outside every township.
         if (result is not null && !http.User.Covers(result.Township.Code)) result = null;
+        if (result is not null)
+        {
+            //-- From the township's snapshot in memory: no round trip once it is loaded.
+            var township = await units.ForAsync(result.Township.Code, ct);
+            result = result with { Responsible = township.Responsible(result.Grid?.Code, result.MicroGrid?.Code, http.User.SeesPeople()) };
+            audit.Record(http.User, result.Township.Code, http.Request, township.PersonIds(result.Grid?.Code, result.MicroGrid?.Code));
+        }
         return result is null
             ? TypedResults.Problem(statusCode: 404, title: "Outside every township", detail: $"No township contains ({lon}, {lat}).")
             : TypedResults.Ok(result);
     }
 
-    private static async Task Post(HttpContext http, string? crs, string? source, LookupIndex index, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task Post(HttpContext http, string? crs, string? source, LookupIndex index, NpgsqlDataSource db, UnitDirectory units, PersonalDataAudit audit,
+        CancellationToken ct)
     {
+        bool personal = http.User.SeesPeople();
+        var townships = new Dictionary<string, TownshipUnits>(StringComparer.Ordinal);
+        var answered = new HashSet<(string Township, string? Grid, string? MicroGrid)>();
         List<Coordinate> points;
         using (var doc = await RequestBody.ReadJsonAsync(http.Request, "lookup", ct)) points = Points(doc.RootElement);
         var coords = new (double X, double Y)[points.Count];
@@ -55,12 +68,30 @@ public static class LookupEndpoints
             if (index.Loaded && source != "postgis")
             {
                 var hit = index.Find(coords[i].X, coords[i].Y);
-                body.Write(hit is null || !http.User.Covers(hit.Township.Code) ? "null"u8 : hit.Township.Json(hit.Stack));
+                if (hit is null || !http.User.Covers(hit.Township.Code)) body.Write("null"u8);
+                else
+                {
+                    //-- The territory's cached answer, its closing brace replaced by the cached responsible people.
+                    var t = await Units(hit.Township.Code);
+                    var (grid, micro) = (hit.MicroGrid?.GridCode, hit.MicroGrid?.Code);
+                    answered.Add((t.Township, grid, micro));
+                    var answer = hit.Township.Json(hit.Stack);
+                    body.Write(answer.AsSpan(0, answer.Length - 1));
+                    body.Write(",\"responsible\":"u8);
+                    body.Write(t.ResponsibleJson(grid, micro, personal));
+                    body.Write("}"u8);
+                }
             }
             else
             {
                 var dto = await Fallback(db, coords[i].X, coords[i].Y, ct);
                 if (dto is not null && !http.User.Covers(dto.Township.Code)) dto = null;
+                if (dto is not null)
+                {
+                    var t = await Units(dto.Township.Code);
+                    answered.Add((t.Township, dto.Grid?.Code, dto.MicroGrid?.Code));
+                    dto = dto with { Responsible = t.Responsible(dto.Grid?.Code, dto.MicroGrid?.Code, personal) };
+                }
                 await using var w = new Utf8JsonWriter(body, LookupAnswer.WriterOptions);
                 LookupAnswer.Write(w, dto);
             }
@@ -68,6 +99,14 @@ public static class LookupEndpoints
         }
         body.Write("]"u8);
         await body.FlushAsync(ct);
+        foreach (var g in answered.GroupBy(a => a.Township))
+            audit.Record(http.User, g.Key, http.Request, g.SelectMany(a => townships[g.Key].PersonIds(a.Grid, a.MicroGrid)));
+
+        async ValueTask<TownshipUnits> Units(string code)
+        {
+            if (!townships.TryGetValue(code, out var t)) townships[code] = t = await units.ForAsync(code, ct);
+            return t;
+        }
     }
 
     private static List<Coordinate> Points(JsonElement root)
@@ -155,4 +194,8 @@ public sealed record Named(string Code, string Name);
 public sealed record GridRef(string Code, int HouseholdCount);
 /// <summary>A micro-grid in a lookup answer; <see cref="Unit"/> is the unit (单元) of a floor run split by units.</summary>
 public sealed record MicroGridRef(string Code, string Kind, int HouseholdCount, int? FloorFrom, int? FloorTo, string? Unit);
-public sealed record LookupDto(double Lon, double Lat, int Version, Named Township, Named? Village, GridRef? Grid, MicroGridRef? MicroGrid, IReadOnlyList<MicroGridRef>? FloorRuns);
+/// <summary><see cref="Responsible"/>: the grid's and micro-grid's names and people (names and phones only for keys with the <c>people</c> permission).</summary>
+public sealed record LookupDto(double Lon, double Lat, int Version, Named Township, Named? Village, GridRef? Grid, MicroGridRef? MicroGrid, IReadOnlyList<MicroGridRef>? FloorRuns)
+{
+    public People.Responsible? Responsible { get; init; }
+}

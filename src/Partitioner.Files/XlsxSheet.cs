@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Security;
 using System.Text;
 
-namespace GridSpatial.GeoApi.Features.Exports;
+namespace GridSpatial.Partitioner.Files;
 
 /// <summary>A one-sheet Office Open XML workbook (ECMA-376) written row by row: text as inline
 /// strings, numbers and booleans typed, no styles. //-- MiniExcel 1.x writes its parts with an
