@@ -53,17 +53,13 @@ internal sealed class ApiProcess : IDisposable
     /// when given): its exit code, and its standard output followed by its standard error.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string[] args, DatabaseFixture? db = null)
     {
-        var psi = new ProcessStartInfo("dotnet", [Dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (db is not null)
+        var environment = db is null ? null : new Dictionary<string, string>
         {
-            psi.Environment["GRIDSPATIAL_DB"] = db.ConnectionString;
-            psi.Environment["ConnectionStrings__GridSpatial"] = db.ConnectionString;
-        }
-        using var p = Process.Start(psi)!;
-        var error = p.StandardError.ReadToEndAsync();
-        var output = await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, output + await error);
+            ["GRIDSPATIAL_DB"] = db.ConnectionString,
+            ["ConnectionStrings__GridSpatial"] = db.ConnectionString,
+        };
+        var r = await ExternalTool.RunAsync("dotnet", [Dll, .. args], environment);
+        return (r.ExitCode, r.Output + r.Error);
     }
 
     /// <summary>A client with the key, once the process answers /health (within 60 s).</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace GridSpatial.GeoApi.Tests;
 
 /// <summary>GDAL's command-line tools as the real clients of exports, tiles and the OGC API, and
@@ -13,27 +11,12 @@ internal static class Gdal
 
     /// <summary>Runs <c>ogr2ogr</c> (the writer of the import tests' Shapefiles, GeoPackages, CSVs
     /// and workbooks); fails the test when it fails.</summary>
-    public static async Task Ogr2ogrAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("ogr2ogr", args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, $"ogr2ogr {string.Join(' ', args)}: {await error}{await output}");
-    }
+    public static async Task Ogr2ogrAsync(params string[] args) =>
+        (await ExternalTool.RunAsync("ogr2ogr", args)).Succeeded($"ogr2ogr {string.Join(' ', args)}");
 
     /// <summary>What <c>ogrinfo</c> prints for <paramref name="args"/>; fails the test when it fails.</summary>
-    public static async Task<string> OgrinfoAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("ogrinfo", args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, $"ogrinfo {string.Join(' ', args)}: {await error}");
-        return await output;
-    }
+    public static async Task<string> OgrinfoAsync(params string[] args) =>
+        (await ExternalTool.RunAsync("ogrinfo", args)).Succeeded($"ogrinfo {string.Join(' ', args)}");
 
     /// <summary><c>ogrinfo -ro -al</c> on <paramref name="bytes"/> written to a temporary file
     /// named with <paramref name="extension"/>: every feature, or the summary with <paramref name="summary"/>.</summary>

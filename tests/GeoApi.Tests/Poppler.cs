@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace GridSpatial.GeoApi.Tests;
 
 /// <summary>poppler-utils as the real reader of the PDFs the service prints: <c>pdfinfo</c>
@@ -53,12 +51,6 @@ internal static class Poppler
     private static async Task<string> RunAsync(string tool, string[] args)
     {
         Assert.True(File.Exists($"/usr/bin/{tool}"), $"{tool} is missing: apt-get install -y poppler-utils (scripts/test.sh does)");
-        var psi = new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true, StandardOutputEncoding = System.Text.Encoding.UTF8 };
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, $"{tool} {string.Join(' ', args)}: {await error}");
-        return await output;
+        return (await ExternalTool.RunAsync(tool, args)).Succeeded($"{tool} {string.Join(' ', args)}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace GridSpatial.GeoApi.Tests.SampleData;
@@ -13,12 +12,8 @@ public class SampleScoreTests
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await output + await error);
+        var r = await ExternalTool.RunAsync(file, args);
+        return (r.ExitCode, r.Output + r.Error);
     }
 
     [SkippableFact]
