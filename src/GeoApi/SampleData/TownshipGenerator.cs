@@ -47,8 +47,11 @@ public sealed class TownshipGenerator(int seed)
         var layers = new Layers(frame, townshipCode, outline);
         int placed = town.Build(layers, land, valley, codes[0], name, names, Stage(7));
         var rural = new RuralSettlement(layers, land, valley, names, Stage(8), name, town.Centre, town.HalfDiagonal);
-        //-- The community around the seat farms too, but less: half a village's share when it has a town.
-        var weights = codes.Select((_, v) => v == 0 && urbanShare > 0 ? 0.5 : 1.0).ToArray();
+        //-- Villages differ in size as real ones do (about 0.55–1.45 times the mean, more where there is
+        //-- more land); the community around the seat farms too, but less: half a share when it has a town.
+        var size = Stage(10);
+        double meanArea = villages.Average(v => v.Area);
+        var weights = codes.Select((_, v) => (v == 0 && urbanShare > 0 ? 0.5 : 1.0) * (0.55 + 0.9 * size.NextDouble()) * Math.Sqrt(villages[v].Area / meanArea)).ToArray();
         for (int v = 0; v < codes.Length; v++)
             placed += rural.Build(v, codes[v], Short(villageNames[v]), (int)Math.Round((households - placed) * weights[v] / weights[v..].Sum()));
         foreach (var (line, ditchName) in valley.Ditches) layers.AddStreet(line.Coordinates, "ditch", ditchName);

@@ -149,6 +149,9 @@ public class TownshipGeneratorTests
             int groups = t.Households.Where(h => h.VillageCode == v.Code).Select(h => h.Address[..(h.Address.IndexOf('组', StringComparison.Ordinal) + 1)]).Distinct().Count();
             Assert.InRange(groups, 3, 10);
         }
+        //-- Villages differ in size, as real ones do (every village had 643 households once).
+        var sizes = rural.Select(v => t.Households.Count(h => h.VillageCode == v.Code)).ToList();
+        Assert.True(sizes.Max() >= 1.5 * sizes.Min(), $"village sizes {string.Join(", ", sizes)}");
         int estates = t.Households.Where(h => h.Unit is not null).Select(h => h.Address[..h.Address.IndexOf('栋', StringComparison.Ordinal)].TrimEnd("0123456789".ToCharArray())).Distinct().Count();
         Assert.InRange(estates, 2, 4);
         var uses = t.Buildings.GroupBy(b => b.Use).ToDictionary(g => g.Key, g => g.Count());

@@ -22,7 +22,8 @@ public static class SearchEndpoints
 
     //-- One statement, ranked: exact codes, then names, then households. Names and addresses are
     //-- matched as substrings (LIKE with the query's wildcards escaped); addresses only within one
-    //-- township, so a search never scans every household of the service.
+    //-- township, so a search never scans every household of the service; the given township's matches
+    //-- come first within each kind, so a common word (村) lists its villages before the limit cuts.
     private const string Sql = """
         SELECT kind, code, name, household_id, township, ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM (
             SELECT 0 AS rank, 'township' AS kind, t.code::text AS code, t.name, NULL::text AS household_id, t.code::text AS township, t.geom
@@ -40,7 +41,7 @@ public static class SearchEndpoints
              WHERE h.id = $4 OR ($3 <> '' AND h.township_code = $3 AND h.address LIKE $2)
         ) x
         WHERE coalesce(code, township) LIKE $5 || '%'
-        ORDER BY rank, coalesce(name = $4, false) DESC, code, household_id
+        ORDER BY rank, township = $3 DESC, coalesce(name = $4, false) DESC, code, household_id
         LIMIT $6
         """;
 
