@@ -53,6 +53,14 @@ public sealed class TownshipListener(NpgsqlDataSource db, IEnumerable<ITownshipO
                 logger.LogWarning("Township listener lost the database; retrying: {Message}", e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
             }
+            catch (Exception e)
+            {
+                //-- Anything else (a reader broken mid-restart has thrown ArgumentOutOfRangeException from
+                //-- inside Npgsql, an observer may fail): listen again and reload, never stop the host —
+                //-- a BackgroundService that throws takes the whole API down with it.
+                logger.LogError(e, "Township listener failed; listening again and reloading");
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
         }
     }
 }

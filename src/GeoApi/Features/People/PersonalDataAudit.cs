@@ -65,9 +65,10 @@ public sealed class PersonalDataAudit(NpgsqlDataSource db, ILogger<PersonalDataA
             await cmd.ExecuteNonQueryAsync(ct);
             batch.Clear();
         }
-        catch (NpgsqlException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            //-- Kept for the next flush: an audit row is never dropped for a passing fault.
+            //-- Kept for the next flush: an audit row is never dropped for a passing fault, and a fault never
+            //-- escapes this BackgroundService (that would stop the host).
             logger.LogWarning("Personal data audit not written yet ({Count} reads): {Message}", batch.Count, e.Message);
         }
     }
