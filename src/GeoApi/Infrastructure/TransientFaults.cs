@@ -24,6 +24,13 @@ public static class TransientFaults
                     return true;
                 case NpgsqlException { IsTransient: true }:
                     return true;
+                //-- A connection the server dropped mid-result can leave the driver's protocol state broken:
+                //-- it then throws from its own code ("Received backend message … while expecting …", or an
+                //-- ArgumentOutOfRangeException inside NpgsqlDataReader). The database failed, not the request.
+                case NpgsqlException and not PostgresException when exception.Message.Contains("while expecting", StringComparison.Ordinal):
+                    return true;
+                case ArgumentOutOfRangeException when exception.TargetSite?.DeclaringType?.FullName?.StartsWith("Npgsql.", StringComparison.Ordinal) == true:
+                    return true;
                 //-- Hangfire's DistributedLockTimeoutException (and PostgreSQL storage's lock exception) are TimeoutExceptions.
                 case TimeoutException or SocketException:
                     return true;
