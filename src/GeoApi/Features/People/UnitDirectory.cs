@@ -9,6 +9,8 @@ namespace GridSpatial.GeoApi.Features.People;
 /// process at once and in the others through the <see cref="Infrastructure.TownshipListener"/>.</summary>
 public sealed class UnitDirectory(NpgsqlDataSource db) : Infrastructure.ITownshipObserver
 {
+    private static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentDictionary<string, Lazy<Task<TownshipUnits>>> _cache = new(StringComparer.Ordinal);
 
     /// <summary>The township's snapshot, from memory when it is there.</summary>
@@ -17,7 +19,9 @@ public sealed class UnitDirectory(NpgsqlDataSource db) : Infrastructure.ITownshi
         var entry = _cache.GetOrAdd(township, t => new Lazy<Task<TownshipUnits>>(() => LoadAsync(t, CancellationToken.None)));
         try
         {
-            return await entry.Value.WaitAsync(ct);
+            //-- Lookups answer from memory: one never waits long behind a snapshot load that a database
+            //-- restart has stalled (a TimeoutException is answered 503 with Retry-After, and the next try loads again).
+            return await entry.Value.WaitAsync(LoadWait, ct);
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
