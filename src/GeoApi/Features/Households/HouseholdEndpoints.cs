@@ -59,6 +59,12 @@ public static class HouseholdEndpoints
             feature = ToFeature(row);
             var patch = JsonNode.Parse(doc.RootElement.GetRawText()) as JsonObject
                 ?? throw new ApiException(400, "Invalid patch", "A merge patch is a JSON object.", new() { ["field"] = "$" });
+            //-- A patch of one household's Feature: anything else (a FeatureCollection, a stray member) is a mistake, not a no-op.
+            foreach (var (member, value) in patch)
+                if (member is not ("type" or "id" or "properties" or "geometry") || member == "type" && !(value is JsonValue v && v.TryGetValue<string>(out var type) && type == "Feature"))
+                    throw new ApiException(400, "Invalid patch",
+                        $"补丁只能修改住户要素的 properties 和 geometry，不能含有 '{member}'。A household patch changes its Feature's properties and geometry, not '{member}'.",
+                        new() { ["field"] = member });
             if (patch["properties"] is JsonObject props)
                 foreach (var (k, v) in props.ToList())
                 {
@@ -142,12 +148,12 @@ public static class HouseholdEndpoints
                 detail: $"Household '{id}' is not in the current partition of township {r.GetString(0)} yet; a recompute is pending.",
                 extensions: new Dictionary<string, object?> { ["township"] = r.GetString(0), ["pending"] = true });
         var village = r.GetString(6);
-        var (township, grid, micro) = (r.GetString(0), r.GetString(5), r.GetString(4));
-        var answer = new HouseholdGrid(id, r.GetInt32(2), r.GetBoolean(3),
+        var (township, grid, micro, version) = (r.GetString(0), r.GetString(5), r.GetString(4), r.GetInt32(2));
+        var answer = new HouseholdGrid(id, version, r.GetBoolean(3),
             new Lookup.Named(township, r.GetString(1)), new Lookup.Named(village, r.IsDBNull(7) ? r.GetString(1) : r.GetString(7)),
             grid, micro, r.GetString(8));
         await r.DisposeAsync();
-        var people = await units.ForAsync(township, ct);
+        var people = await units.ForAsync(township, ct, version);
         audit.Record(http.User, township, http.Request, people.PersonIds(grid, micro));
         return TypedResults.Ok(answer with { Responsible = people.Responsible(grid, micro, http.User.SeesPeople()) });
     }
