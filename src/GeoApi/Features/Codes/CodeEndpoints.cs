@@ -34,7 +34,7 @@ public static class CodeEndpoints
             };
         //-- A grid or micro-grid also answers its attributes and people (following the code history).
         if (code.Length < 15 || answer.Result is not Ok<CodeDto> { Value: { } dto }) return answer;
-        var unit = await units.ForAsync(township, ct);
+        var unit = await units.ForUnitAsync(code, ct);
         bool personal = http.User.SeesPeople();
         var people = unit.Responsible(code, null, personal).Grid!;
         audit.Record(http.User, township, http.Request, unit.PersonIds(code));

@@ -36,7 +36,7 @@ public static class LookupEndpoints
         if (result is not null)
         {
             //-- From the township's snapshot in memory: no round trip once it is loaded.
-            var township = await units.ForAsync(result.Township.Code, ct);
+            var township = await units.ForAsync(result.Township.Code, ct, result.Version);
             result = result with { Responsible = township.Responsible(result.Grid?.Code, result.MicroGrid?.Code, http.User.SeesPeople()) };
             audit.Record(http.User, result.Township.Code, http.Request, township.PersonIds(result.Grid?.Code, result.MicroGrid?.Code));
         }
@@ -72,7 +72,7 @@ public static class LookupEndpoints
                 else
                 {
                     //-- The territory's cached answer, its closing brace replaced by the cached responsible people.
-                    var t = await Units(hit.Township.Code);
+                    var t = await Units(hit.Township.Code, hit.Township.Version);
                     var (grid, micro) = (hit.MicroGrid?.GridCode, hit.MicroGrid?.Code);
                     answered.Add((t.Township, grid, micro));
                     var answer = hit.Township.Json(hit.Stack);
@@ -88,7 +88,7 @@ public static class LookupEndpoints
                 if (dto is not null && !http.User.Covers(dto.Township.Code)) dto = null;
                 if (dto is not null)
                 {
-                    var t = await Units(dto.Township.Code);
+                    var t = await Units(dto.Township.Code, dto.Version);
                     answered.Add((t.Township, dto.Grid?.Code, dto.MicroGrid?.Code));
                     dto = dto with { Responsible = t.Responsible(dto.Grid?.Code, dto.MicroGrid?.Code, personal) };
                 }
@@ -102,9 +102,9 @@ public static class LookupEndpoints
         foreach (var g in answered.GroupBy(a => a.Township))
             audit.Record(http.User, g.Key, http.Request, g.SelectMany(a => townships[g.Key].PersonIds(a.Grid, a.MicroGrid)));
 
-        async ValueTask<TownshipUnits> Units(string code)
+        async ValueTask<TownshipUnits> Units(string code, int version)
         {
-            if (!townships.TryGetValue(code, out var t)) townships[code] = t = await units.ForAsync(code, ct);
+            if (!townships.TryGetValue(code, out var t) || t.Version < version) townships[code] = t = await units.ForAsync(code, ct, version);
             return t;
         }
     }

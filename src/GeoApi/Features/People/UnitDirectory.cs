@@ -4,50 +4,149 @@ using Npgsql;
 namespace GridSpatial.GeoApi.Features.People;
 
 /// <summary>Each township's <see cref="TownshipUnits"/>, read once and kept in memory so lookups
-/// answer names and people without a database round trip: dropped when the township publishes a
+/// answer names and people without a database round trip: refreshed when the township publishes a
 /// version or its data changes (people and attribute writes notify <c>gridspatial_data</c>), in this
 /// process at once and in the others through the <see cref="Infrastructure.TownshipListener"/>.</summary>
-public sealed class UnitDirectory(NpgsqlDataSource db) : Infrastructure.ITownshipObserver
+public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> logger) : Infrastructure.ITownshipObserver
 {
-    private static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(10);
-
-    private readonly ConcurrentDictionary<string, Lazy<Task<TownshipUnits>>> _cache = new(StringComparer.Ordinal);
-
-    /// <summary>The township's snapshot, from memory when it is there.</summary>
-    public async ValueTask<TownshipUnits> ForAsync(string township, CancellationToken ct)
+    /// <summary>One township's snapshot: the one answering now, and the load that will replace it.</summary>
+    private sealed class Entry
     {
-        var entry = _cache.GetOrAdd(township, t => new Lazy<Task<TownshipUnits>>(() => LoadAsync(t, CancellationToken.None)));
-        try
+        public TownshipUnits? Current;
+        public bool Stale;
+        public Task<TownshipUnits>? Loading;
+    }
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>The township's snapshot, from memory. A publish or data change elsewhere only marks it
+    /// stale: it keeps answering while a fresh one loads in the background, so lookups never wait on
+    /// the database after a township's first answer (nor fail while a restart breaks that load). It waits
+    /// for a load only when there is none yet, when this process wrote people or attributes
+    /// (<see cref="Invalidate"/>), or when the snapshot is older than <paramref name="version"/>, the
+    /// partition version being answered (so a new unit's name and inherited people are never missing).</summary>
+    public async ValueTask<TownshipUnits> ForAsync(string township, CancellationToken ct, int? version = null)
+    {
+        var entry = _entries.GetOrAdd(township, _ => new Entry());
+        for (int attempt = 0; ; attempt++)
         {
-            //-- Lookups answer from memory: one never waits long behind a snapshot load that a database
-            //-- restart has stalled (a TimeoutException is answered 503 with Retry-After, and the next try loads again).
-            return await entry.Value.WaitAsync(LoadWait, ct);
-        }
-        catch (Exception) when (!ct.IsCancellationRequested)
-        {
-            _cache.TryRemove(new KeyValuePair<string, Lazy<Task<TownshipUnits>>>(township, entry));
-            throw;
+            Task<TownshipUnits> loading;
+            lock (entry)
+            {
+                var current = entry.Current;
+                if (current is not null && (version is null || current.Version >= version))
+                {
+                    if (entry.Stale && entry.Loading is null) _ = Load(entry, township);
+                    return current;
+                }
+                loading = Load(entry, township);
+            }
+            var loaded = await loading.WaitAsync(ct);
+            //-- A load that began before the publish answers an older version: the one after it is the one to wait for.
+            if (version is null || loaded.Version >= version || attempt == 1) return loaded;
         }
     }
 
-    public void Invalidate(string township) => _cache.TryRemove(township, out _);
+    /// <summary>After this process wrote people or attributes: the next answer waits for a snapshot that holds the write.</summary>
+    public void Invalidate(string township)
+    {
+        if (!_entries.TryGetValue(township, out var entry)) return;
+        lock (entry)
+        {
+            entry.Current = null;
+            entry.Loading = null;
+        }
+    }
 
     public Task LoadAllAsync(CancellationToken ct)
     {
-        _cache.Clear();
+        //-- Notifications may have been missed: every snapshot is refreshed when next used.
+        foreach (var entry in _entries.Values)
+            lock (entry) entry.Stale = true;
         return Task.CompletedTask;
     }
 
-    public Task PublishedAsync(string townshipCode, CancellationToken ct)
+    /// <summary>The snapshot that knows <paramref name="code"/> when any does: a unit born in a version the
+    /// snapshot has not caught up with waits for the next.</summary>
+    public async ValueTask<TownshipUnits> ForUnitAsync(string code, CancellationToken ct)
     {
-        Invalidate(townshipCode);
-        return Task.CompletedTask;
+        var units = await ForAsync(code[..9], ct);
+        return units.Knows(code) ? units : await ForAsync(code[..9], ct, (units.Version ?? 0) + 1);
+    }
+
+    /// <summary>A publish: the snapshot is reloaded before this returns (so the publishing process answers
+    /// with it, and the listener of every other process follows), off the request path; a load the
+    /// database refuses leaves it stale, to be loaded when next used.</summary>
+    public async Task PublishedAsync(string townshipCode, CancellationToken ct)
+    {
+        if (!_entries.TryGetValue(townshipCode, out var entry)) return;
+        Task<TownshipUnits>? running;
+        lock (entry)
+        {
+            entry.Stale = true;
+            running = entry.Loading ?? Load(entry, townshipCode);
+        }
+        try
+        {
+            await running.WaitAsync(ct);
+            //-- A load that began before the publish is followed by one that reads it.
+            lock (entry) running = entry.Loading;
+            if (running is not null) await running.WaitAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            //-- Logged by the load; the entry stays stale.
+        }
     }
 
     public Task DataChangedAsync(string townshipCode, CancellationToken ct)
     {
-        Invalidate(townshipCode);
+        if (!_entries.TryGetValue(townshipCode, out var entry)) return Task.CompletedTask;
+        lock (entry)
+        {
+            entry.Stale = true;
+            //-- A load under way began before this change: the one after it (below) reads it.
+            if (entry.Loading is null) _ = Load(entry, townshipCode);
+        }
         return Task.CompletedTask;
+    }
+
+    /// <summary>The load under way, or a new one; called under the entry's lock. Its snapshot replaces the
+    /// entry's when it completes (unless this process wrote meanwhile), and a change that came while it ran
+    /// starts the next.</summary>
+    private Task<TownshipUnits> Load(Entry entry, string township)
+    {
+        if (entry.Loading is { } running) return running;
+        entry.Stale = false;
+        Task<TownshipUnits> task = null!;
+        task = Task.Run(async () =>
+        {
+            try
+            {
+                var loaded = await LoadAsync(township, CancellationToken.None);
+                lock (entry)
+                    if (entry.Loading == task)
+                    {
+                        entry.Current = loaded;
+                        entry.Loading = null;
+                        if (entry.Stale) _ = Load(entry, township);
+                    }
+                return loaded;
+            }
+            catch (Exception e)
+            {
+                lock (entry)
+                    if (entry.Loading == task)
+                    {
+                        entry.Loading = null;
+                        entry.Stale = true;
+                    }
+                logger.LogWarning("People snapshot of {Township} not loaded: {Message}", township, e.Message);
+                throw;
+            }
+        });
+        entry.Loading = task;
+        return task;
     }
 
     /// <summary>A fresh snapshot read in one repeatable-read transaction (writes resolve against it).</summary>

@@ -31,7 +31,7 @@ public static class UnitEndpoints
 
     private static async Task<UnitAttributes> GetAttributes(string code, [AsParameters] Services s, CancellationToken ct)
     {
-        var units = await s.Directory.ForAsync(UnitWrites.RequireUnitCode(code)[..9], ct);
+        var units = await s.Directory.ForUnitAsync(UnitWrites.RequireUnitCode(code), ct);
         if (!units.Knows(code)) UnitWrites.RequireCurrent(units, code);
         return units.Attributes(code);
     }
@@ -91,7 +91,7 @@ public static class UnitEndpoints
 
     private static async Task<List<UnitPerson>> GetPeople(string code, HttpContext http, [AsParameters] Services s, CancellationToken ct)
     {
-        var units = await s.Directory.ForAsync(UnitWrites.RequireUnitCode(code)[..9], ct);
+        var units = await s.Directory.ForUnitAsync(UnitWrites.RequireUnitCode(code), ct);
         if (!units.Knows(code)) UnitWrites.RequireCurrent(units, code);
         var people = units.People(code, http.User.SeesPeople()).ToList();
         s.Audit.Record(http.User, units.Township, http.Request, people.Select(p => p.PersonId));
