@@ -8,8 +8,9 @@ using Npgsql;
 namespace GridSpatial.GeoApi.Features.Access;
 
 /// <summary>API keys in the <c>api_key</c> table: created (the plaintext is returned once),
-/// listed, revoked, and resolved from a presented key by its SHA-256. Resolutions are cached
-/// for a few seconds; a revoke in this process takes effect at once, in others within that time.</summary>
+/// listed, revoked, and resolved from a presented key (or a viewer session id) by its SHA-256.
+/// Resolutions are cached for a few seconds; a revoke or logout in this process takes effect at
+/// once, in others within that time.</summary>
 public sealed class ApiKeyStore(NpgsqlDataSource db, IConfiguration config)
 {
     /// <summary>A key; <see cref="People"/>: granted the <c>people</c> permission (names and phones) beyond its role.</summary>
@@ -48,17 +49,22 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, IConfiguration config)
 
     public static string NewSecret() => "gs_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public async Task<Key?> ResolveAsync(string secret, CancellationToken ct)
+    public Task<Key?> ResolveAsync(string secret, CancellationToken ct) =>
+        secret.Length is < 16 or > 200 ? Task.FromResult<Key?>(null)
+            : Cached(secret, $"{Select} WHERE hash = $1 AND revoked_at IS NULL", secret, ct);
+
+    /// <summary>The key a query finds by a presented secret's SHA-256, cached under <paramref name="cacheKey"/>
+    /// for <see cref="_ttl"/>: every request of a viewer or client presents the same secret.</summary>
+    private async Task<Key?> Cached(string cacheKey, string sql, string secret, CancellationToken ct)
     {
-        if (secret.Length is < 16 or > 200) return null;
-        if (_cache.TryGetValue(secret, out var hit) && DateTime.UtcNow - hit.At < _ttl) return hit.Key;
-        await using var cmd = db.CreateCommand($"{Select} WHERE hash = $1 AND revoked_at IS NULL");
+        if (_cache.TryGetValue(cacheKey, out var hit) && DateTime.UtcNow - hit.At < _ttl) return hit.Key;
+        await using var cmd = db.CreateCommand(sql);
         cmd.Parameters.AddWithValue(Hash(secret));
         Key? key = null;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             if (await r.ReadAsync(ct)) key = Read(r);
         if (_cache.Count > 10_000) _cache.Clear();
-        _cache[secret] = (key, DateTime.UtcNow);
+        _cache[cacheKey] = (key, DateTime.UtcNow);
         return key;
     }
 
@@ -154,22 +160,19 @@ public sealed class ApiKeyStore(NpgsqlDataSource db, IConfiguration config)
     }
 
     /// <summary>The key behind an open, unexpired session whose key is not revoked; null otherwise.</summary>
-    public async Task<Key?> ResolveSessionAsync(string id, CancellationToken ct)
-    {
-        if (id.Length is < 16 or > 200) return null;
-        await using var cmd = db.CreateCommand(
-            $"{Select} WHERE revoked_at IS NULL AND id = (SELECT key_id FROM viewer_session WHERE hash = $1 AND expires_at > now())");
-        cmd.Parameters.AddWithValue(Hash(id));
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? Read(r) : null;
-    }
+    public Task<Key?> ResolveSessionAsync(string id, CancellationToken ct) =>
+        id.Length is < 16 or > 200 ? Task.FromResult<Key?>(null)
+            : Cached(SessionCacheKey(id), $"{Select} WHERE revoked_at IS NULL AND id = (SELECT key_id FROM viewer_session WHERE hash = $1 AND expires_at > now())", id, ct);
 
-    /// <summary>Closes a session (logout): its id stops working at once, in every process.</summary>
+    private static string SessionCacheKey(string id) => "session:" + id;
+
+    /// <summary>Closes a session (logout): its id stops working at once in this process, in others within the cache's few seconds.</summary>
     public async Task CloseSessionAsync(string id, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("DELETE FROM viewer_session WHERE hash = $1");
         cmd.Parameters.AddWithValue(Hash(id));
         await cmd.ExecuteNonQueryAsync(ct);
+        _cache.TryRemove(SessionCacheKey(id), out _);
     }
 
     private const string Select = "SELECT id, name, prefix, role, jurisdiction, created_at, created_by, revoked_at, people FROM api_key";
