@@ -42,6 +42,15 @@ for _ in $(seq 1 30); do
   psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1 && break
   sleep 1
 done
+#-- A server started before apt upgraded PostgreSQL (another package pulling a new minor release)
+#-- runs the old binary but loads the new libraries: "could not load library plpgsql.so: undefined
+#-- symbol". Restart it on the installed binary.
+running="$(psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atqc 'show server_version' 2>/dev/null | cut -d' ' -f1 || true)"
+installed="$("$bin/postgres" --version | awk '{print $3}')"
+if [ -n "$running" ] && [ "$running" != "$installed" ]; then
+  log "the server runs PostgreSQL $running but $installed is installed: restarting it"
+  as_pg "$bin/pg_ctl -D '$dir' restart -m fast -w -t 60" >&2
+fi
 for db in gridspatial gridspatial_test; do
   if ! psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atqc "select 1 from pg_database where datname='$db'" | grep -q 1; then
     psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "create database $db" >&2
