@@ -43,7 +43,9 @@ public sealed class BenchHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        //-- A job still running past the shutdown timeout must not hide why the bench stopped.
+        try { await _app.StopAsync(); }
+        catch (OperationCanceledException) { Console.Error.WriteLine("bench: the service did not stop within its shutdown timeout"); }
         await _app.DisposeAsync();
     }
 }

@@ -40,6 +40,8 @@ public static class RecomputeBench
             await drop.ExecuteNonQueryAsync();
         }
         var bytes = new VersionBytes(db);
+        var timeline = new RecomputeTimeline(db);
+        var stages = new List<double[]>();
 
         var t = new TownshipGenerator(170).Generate(code, "测速镇", 105.9, 26.9, households);
         var dir = Path.Combine(Path.GetTempPath(), "gs-bench-recompute");
@@ -74,7 +76,9 @@ public static class RecomputeBench
             latencies.Add(clock.Elapsed.TotalMilliseconds);
             await WaitSettled(http, code);
             written.Add(await bytes.PartitionTablesAsync() - size);
-            rows.Add(await bytes.RowsAsync(code, (await http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32()));
+            int version = (await http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32();
+            rows.Add(await bytes.RowsAsync(code, version));
+            stages.Add(await timeline.ReadAsync(code, version, latencies[^1]));
         }
         //-- Every version's own report: a recompute that saves time by breaking a territory is no saving.
         int worst;
@@ -92,6 +96,12 @@ public static class RecomputeBench
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine(string.Create(inv,
             $"| edit → new codes via /api/households/{{id}}/grid | {t.Households.Count:N0} | {edits} | {quiet} s | {P(0.5):F0} ms | {P(0.9):F0} ms | {P(0.95):F0} ms | {P(0.99):F0} ms | {latencies[^1]:F0} ms |"));
+        Console.WriteLine();
+        Console.WriteLine("| where the time went (ms) | " + string.Join(" | ", RecomputeTimeline.Stages) + " |");
+        Console.WriteLine("|---|" + string.Concat(RecomputeTimeline.Stages.Select(_ => "---:|")));
+        foreach (var (name, q) in new[] { ("median", 0.5), ("p95", 0.95) })
+            Console.WriteLine($"| {name} | " + string.Join(" | ", RecomputeTimeline.Stages.Select((_, i) =>
+                Percentile(stages.Select(s => s[i]).Where(double.IsFinite).Order().DefaultIfEmpty(double.NaN).ToList(), q).ToString("F0", inv))) + " |");
         Console.WriteLine();
         var sizes = written.Select(w => (double)w).Order().ToList();
         Console.WriteLine("| bytes per version (grid + micro_grid + assignment, with TOAST and indexes) | median | mean | max | rows inserted / closed (median) |");

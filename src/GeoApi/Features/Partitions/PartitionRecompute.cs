@@ -11,30 +11,48 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// reads again.</summary>
 public sealed class PartitionRecompute(PartitionStore store, PartitionOptions options, ILogger<PartitionRecompute> logger)
 {
-    public sealed record Result(PartitionStore.Outcome Outcome, int? Version, long DataVersion, int Attempts);
+    /// <param name="Stages">Milliseconds spent loading, computing and publishing, over every attempt:
+    /// recorded with the run (audit <c>recompute</c>) so a slow edit can be told apart from a slow queue.</param>
+    public sealed record Result(PartitionStore.Outcome Outcome, int? Version, long DataVersion, int Attempts, Stages Stages);
+
+    public sealed class Stages
+    {
+        public double LoadMs { get; set; }
+        public double ComputeMs { get; set; }
+        public double PublishMs { get; set; }
+
+        public async Task<T> TimeAsync<T>(Func<Task<T>> step, Action<double> add)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            try { return await step(); }
+            finally { add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds); }
+        }
+    }
 
     public async Task<Result> RunAsync(string townshipCode, string author, string reason, bool force, CancellationToken ct, string? jobId = null)
     {
+        var stages = new Stages();
         for (int attempt = 1; ; attempt++)
         {
-            var loaded = await store.LoadAsync(townshipCode, ct);
+            var loaded = await stages.TimeAsync(() => store.LoadAsync(townshipCode, ct), ms => stages.LoadMs += ms);
             if (!force && loaded.CurrentDataVersion == loaded.DataVersion)
             {
                 await store.MarkCleanAsync(townshipCode, loaded.DataVersion, ct);
-                return new Result(PartitionStore.Outcome.Unchanged, loaded.CurrentVersion, loaded.DataVersion, attempt);
+                return new Result(PartitionStore.Outcome.Unchanged, loaded.CurrentVersion, loaded.DataVersion, attempt, stages);
             }
             var skipped = new List<string>();
-            var partition = await Infrastructure.Background.Run(() => Compute(loaded, force, skipped), ct);
+            var partition = await stages.TimeAsync(() => Infrastructure.Background.Run(() => Compute(loaded, force, skipped), ct), ms => stages.ComputeMs += ms);
             if (skipped.Count > 0)
                 logger.LogWarning("Township {Township}: pinned units {Codes} could not be kept as drawn", townshipCode, string.Join(", ", skipped));
             bool unchangedData = loaded.CurrentDataVersion == loaded.DataVersion;
-            var (outcome, version) = await store.PublishAsync(partition, loaded.DataVersion, author, reason, ct, jobId: jobId, onlyIfDifferent: unchangedData);
+            var (outcome, version) = await stages.TimeAsync(() => store.PublishAsync(partition, loaded.DataVersion, author, reason, ct, jobId: jobId, onlyIfDifferent: unchangedData, open: loaded.Published),
+                ms => stages.PublishMs += ms);
             if (outcome == PartitionStore.Outcome.Unchanged) await store.MarkCleanAsync(townshipCode, loaded.DataVersion, ct);
             if (outcome != PartitionStore.Outcome.Stale || attempt >= 5)
             {
                 logger.LogInformation("Township {Township}: {Outcome} version {Version} (data version {DataVersion}, attempt {Attempt})",
                     townshipCode, outcome, version, loaded.DataVersion, attempt);
-                return new Result(outcome, version, loaded.DataVersion, attempt);
+                return new Result(outcome, version, loaded.DataVersion, attempt, stages);
             }
             force = true;
         }

@@ -46,7 +46,8 @@ public sealed class RecomputeJob(NpgsqlDataSource db, PartitionRecompute recompu
             //-- The run's own interval, recorded while the lock is still held: what "one at a time" is checked against.
             await using (var audit = new NpgsqlCommand(
                 "INSERT INTO audit_log (township_code, actor, action, entity, entity_id, after_version, detail) VALUES ($1, $2, 'recompute', 'partition', $1, $3, " +
-                "jsonb_strip_nulls(jsonb_build_object('started', $4::timestamptz, 'finished', clock_timestamp(), 'outcome', $5::text, 'process', $6::int, 'job', $7::text)))", conn))
+                "jsonb_strip_nulls(jsonb_build_object('started', $4::timestamptz, 'finished', clock_timestamp(), 'outcome', $5::text, 'process', $6::int, 'job', $7::text, " +
+                "'load_ms', round($8::numeric, 1), 'compute_ms', round($9::numeric, 1), 'publish_ms', round($10::numeric, 1))))", conn))
             {
                 audit.Parameters.AddWithValue(townshipCode);
                 audit.Parameters.AddWithValue(author);
@@ -55,6 +56,9 @@ public sealed class RecomputeJob(NpgsqlDataSource db, PartitionRecompute recompu
                 audit.Parameters.AddWithValue(r.Outcome.ToString().ToLowerInvariant());
                 audit.Parameters.AddWithValue(Environment.ProcessId);
                 audit.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)jobId ?? DBNull.Value);
+                audit.Parameters.AddWithValue(r.Stages.LoadMs);
+                audit.Parameters.AddWithValue(r.Stages.ComputeMs);
+                audit.Parameters.AddWithValue(r.Stages.PublishMs);
                 await audit.ExecuteNonQueryAsync(ct);
             }
             return $"{r.Outcome.ToString().ToLowerInvariant()} version {r.Version} data version {r.DataVersion}";
