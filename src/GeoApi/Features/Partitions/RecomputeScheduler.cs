@@ -18,10 +18,11 @@ public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests re
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.PollMilliseconds));
+        var poll = TimeSpan.FromMilliseconds(options.PollMilliseconds);
         var lastSweep = DateTime.MinValue;
-        while (await timer.WaitForNextTickAsync(ct))
+        while (!ct.IsCancellationRequested)
         {
+            var wait = poll;
             try
             {
                 await EnqueueDueAsync(ct);
@@ -30,13 +31,33 @@ public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests re
                     await SweepStatelessJobsAsync(ct);
                     lastSweep = DateTime.UtcNow;
                 }
+                wait = await UntilNextDueAsync(poll, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                //-- Never take the host down: the next tick tries again.
-                logger.LogWarning("Recompute scheduler failed; retrying: {Message}", e.Message);
+                //-- Never take the host down: the next pass tries again.
+                logger.LogWarning(e, "Recompute scheduler failed; retrying: {Message}", e.Message);
             }
+            await Task.Delay(wait, ct);
         }
+    }
+
+    /// <summary>How long to sleep: until the next township's quiet period (or longest wait) ends,
+    /// when that comes before the next poll — a township is claimed when it is due, not up to a
+    /// poll later. Changes made meanwhile are due a quiet period after them, hence after the next
+    /// poll at the latest. One overdue but not claimed is another process's (SKIP LOCKED): no spin.</summary>
+    private async Task<TimeSpan> UntilNextDueAsync(TimeSpan poll, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT extract(epoch FROM min(least(last_change_at + make_interval(secs => $1), dirty_since + make_interval(secs => $2))) - clock_timestamp())::float8
+            FROM township_state WHERE dirty_since IS NOT NULL AND enqueued_data_version IS DISTINCT FROM data_version
+            """);
+        cmd.Parameters.AddWithValue(options.QuietSeconds);
+        cmd.Parameters.AddWithValue(options.MaxWaitSeconds);
+        if (await cmd.ExecuteScalarAsync(ct) is not double seconds || seconds < -0.05) return poll;
+        //-- A few milliseconds past the instant, so the claim's now() is past it too.
+        var due = TimeSpan.FromSeconds(Math.Max(seconds, 0) + 0.003);
+        return due < poll ? due : poll;
     }
 
     public async Task<int> EnqueueDueAsync(CancellationToken ct)
