@@ -97,7 +97,7 @@ public static class EditEndpoints
             //-- The edit used today's households; the version records the data it was partitioned
             //-- from, so pending household changes still get their recompute.
             var (outcome, _) = await store.PublishAsync(edited, current.DataVersion, author, reason, ct,
-                recordedDataVersion: current.PartitionDataVersion);
+                recordedDataVersion: current.PartitionDataVersion, open: current.Partition);
             if (outcome == PartitionStore.Outcome.Stale)
                 throw new ApiException(409, "Township changed", $"Township {township} was republished or its data changed while the edit ran; load it again and retry.",
                     new() { ["field"] = "code" });

@@ -149,9 +149,11 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
     /// <paramref name="recordedDataVersion"/> (an edit of a partition older than the data), the
     /// version records that older data version, so the township stays due for a recompute.
     /// With <paramref name="onlyIfDifferent"/> (a forced recompute of unchanged data), a partition
-    /// whose <see cref="PartitionFingerprint"/> equals the current version's publishes nothing.</summary>
+    /// whose <see cref="PartitionFingerprint"/> equals the current version's publishes nothing.
+    /// <paramref name="open"/>: the published partition the caller started from; while it is still
+    /// the current version, only the rows that differ from it are staged and compared.</summary>
     public async Task<(Outcome Outcome, int? Version)> PublishAsync(Partition partition, long dataVersion, string author, string reason, CancellationToken ct,
-        long? recordedDataVersion = null, string? jobId = null, bool onlyIfDifferent = false)
+        long? recordedDataVersion = null, string? jobId = null, bool onlyIfDifferent = false, Partition? open = null)
     {
         var fingerprint = PartitionFingerprint.Of(partition);
         var code = partition.TownshipCode;
@@ -190,8 +192,10 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        await VersionRows.WriteAsync(conn, tx, code, version, partition, ct);
-        await VersionRows.WriteCodesAsync(conn, tx, code, partition, ct);
+        //-- The partition the caller started from, when it is still the open one: only what differs is staged.
+        var delta = open is not null && open.Version == current ? VersionDelta.Between(open, partition) : VersionDelta.All(partition);
+        await VersionRows.WriteAsync(conn, tx, code, version, delta, ct);
+        await VersionRows.WriteCodesAsync(conn, tx, code, delta, ct);
         await using (var batch = new NpgsqlBatch(conn, tx))
         {
             //-- Still dirty when the version records older data than the township holds.

@@ -5,7 +5,8 @@ using Npgsql;
 namespace GridSpatial.GeoApi.Features.Partitions;
 
 /// <summary>Writes a partition's grids, micro-grids and assignments as version
-/// <c>version</c> in row lifetimes (migration 0011): the new rows are staged in temporary tables,
+/// <c>version</c> in row lifetimes (migration 0011): the new rows (all, or those a
+/// <see cref="VersionDelta"/> found changed) are staged in temporary tables,
 /// every open row whose content differs (or whose unit or household is gone) is closed at the
 /// version, and a row is inserted for each staged one without an identical open row. Unchanged
 /// units write nothing; run inside the publishing transaction, the switch stays atomic.</summary>
@@ -19,7 +20,7 @@ internal static class VersionRows
     /// <summary>Rows closed and inserted per table, for the audit and the bench.</summary>
     public sealed record Written(int Closed, int Inserted);
 
-    public static async Task<Written> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string township, int version, Partition partition, CancellationToken ct)
+    public static async Task<Written> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string township, int version, VersionDelta delta, CancellationToken ct)
     {
         await using (var create = new NpgsqlCommand("""
             CREATE TEMP TABLE staged_grid (code char(15), village_code char(12), household_count int, pinned bool, geom geometry) ON COMMIT DROP;
@@ -31,14 +32,14 @@ internal static class VersionRows
 
         await using (var w = await conn.BeginBinaryImportAsync("COPY staged_grid (code, village_code, household_count, pinned, geom) FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var g in partition.Grids)
+            foreach (var g in delta.Grids)
                 await w.WriteRowAsync(ct, g.Code, g.VillageCode, g.HouseholdCount, g.Pinned, Multi(g.Territory));
             await w.CompleteAsync(ct);
         }
         await using (var w = await conn.BeginBinaryImportAsync(
             "COPY staged_micro_grid (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom) FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var m in partition.MicroGrids)
+            foreach (var m in delta.MicroGrids)
                 await w.WriteRowAsync(ct, m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.HouseholdCount,
                     (object?)m.BuildingId ?? DBNull.Value, (object?)m.FloorFrom ?? DBNull.Value, (object?)m.FloorTo ?? DBNull.Value, (object?)m.Unit ?? DBNull.Value,
                     m.Pinned, Multi(m.Territory));
@@ -46,16 +47,20 @@ internal static class VersionRows
         }
         await using (var w = await conn.BeginBinaryImportAsync("COPY staged_assignment (household_id, micro_grid_code, grid_code) FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var a in partition.Assignments)
+            foreach (var a in delta.Assignments)
                 await w.WriteRowAsync(ct, a.HouseholdId, a.MicroGridCode, a.GridCode);
             await w.CompleteAsync(ct);
         }
 
         await using var batch = new NpgsqlBatch(conn, tx);
-        foreach (var (table, key, same, columns) in Tables)
+        var only = delta.Only is { } k ? new[] { k.Grids, k.MicroGrids, k.Households } : null;
+        for (int t = 0; t < Tables.Length; t++)
         {
+            var (table, key, same, columns) = Tables[t];
+            //-- Given the changed and gone keys, only their open rows can close.
             var close = new NpgsqlBatchCommand($"""
                 UPDATE {table} o SET valid_to = $2{(table == "assignment" ? "" : ", geom_3857 = NULL")} WHERE o.township_code = $1 AND o.valid_to IS NULL
+                  {(only is null ? "" : $"AND o.{key} = ANY($3::{(table == "assignment" ? "text" : "bpchar")}[])")}
                   AND NOT EXISTS (SELECT 1 FROM staged_{table} n WHERE n.{key} = o.{key} AND {same})
                 """);
             var insert = new NpgsqlBatchCommand($"""
@@ -69,6 +74,7 @@ internal static class VersionRows
                 c.Parameters.AddWithValue(version);
                 batch.BatchCommands.Add(c);
             }
+            if (only is not null) close.Parameters.AddWithValue(only[t]);
         }
         await batch.ExecuteNonQueryAsync(ct);
         int closed = 0, inserted = 0;
@@ -80,7 +86,7 @@ internal static class VersionRows
     /// <summary>Replaces the township's code history with the partition's, writing only the codes
     /// whose record changed (most keep theirs from one version to the next): a record that differs
     /// or is gone is deleted, a staged one without an equal record is inserted.</summary>
-    public static async Task WriteCodesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string township, Partition partition, CancellationToken ct)
+    public static async Task WriteCodesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string township, VersionDelta delta, CancellationToken ct)
     {
         await using (var create = new NpgsqlCommand("""
             CREATE TEMP TABLE staged_code (code varchar(18), level text, parent varchar(15), valid_from int, valid_to int, predecessors text[], successors text[]) ON COMMIT DROP
@@ -89,14 +95,14 @@ internal static class VersionRows
         await using (var w = await conn.BeginBinaryImportAsync(
             "COPY staged_code (code, level, parent, valid_from, valid_to, predecessors, successors) FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var c in partition.Codes)
+            foreach (var c in delta.Codes)
                 await w.WriteRowAsync(ct, c.Code, c.Level, (object?)c.Parent ?? DBNull.Value, c.ValidFrom, (object?)c.ValidTo ?? DBNull.Value,
                     c.Predecessors.ToArray(), c.Successors.ToArray());
             await w.CompleteAsync(ct);
         }
         await using var batch = new NpgsqlBatch(conn, tx);
-        var delete = new NpgsqlBatchCommand("""
-            DELETE FROM code_registry o WHERE o.township_code = $1 AND NOT EXISTS (
+        var delete = new NpgsqlBatchCommand($"""
+            DELETE FROM code_registry o WHERE o.township_code = $1 {(delta.Only is null ? "" : "AND o.code = ANY($2::text[])")} AND NOT EXISTS (
                 SELECT 1 FROM staged_code n WHERE n.code = o.code AND n.level = o.level AND n.parent IS NOT DISTINCT FROM o.parent AND n.valid_from = o.valid_from
                   AND n.valid_to IS NOT DISTINCT FROM o.valid_to AND n.predecessors = o.predecessors AND n.successors = o.successors)
             """);
@@ -106,6 +112,7 @@ internal static class VersionRows
             WHERE NOT EXISTS (SELECT 1 FROM code_registry o WHERE o.township_code = $1 AND o.code = n.code)
             """);
         delete.Parameters.AddWithValue(township);
+        if (delta.Only is { } only) delete.Parameters.AddWithValue(only.Codes);
         insert.Parameters.AddWithValue(township);
         batch.BatchCommands.Add(delete);
         batch.BatchCommands.Add(insert);

@@ -1,0 +1,49 @@
+using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.Codes;
+
+namespace GridSpatial.GeoApi.Features.Partitions;
+
+/// <summary>What a new version hands to <see cref="VersionRows"/>: every unit of the partition, or —
+/// when the partition whose rows are open is known (the recompute and the editor start from it) —
+/// only the units, assignments and code records that differ from it, with the keys of the changed
+/// and the gone, so a version that changes one grid stages and compares that grid's rows, not the
+/// township's. The rows written are the same either way: the database still compares every staged
+/// row with its open row (<see cref="VersionRows"/>); this only leaves out rows known to be equal,
+/// by the same rule (every stored column, territories coordinate for coordinate).</summary>
+internal sealed record VersionDelta(
+    IReadOnlyList<Grid> Grids, IReadOnlyList<MicroGrid> MicroGrids, IReadOnlyList<Assignment> Assignments, IReadOnlyList<CodeRecord> Codes,
+    VersionDelta.Keys? Only)
+{
+    public static VersionDelta All(Partition next) => new(next.Grids, next.MicroGrids, next.Assignments, next.Codes, null);
+
+    public static VersionDelta Between(Partition open, Partition next)
+    {
+        var grids = Changed(open.Grids, next.Grids, g => g.Code, (o, n) => o with { Territory = n.Territory } == n && o.Territory.EqualsExact(n.Territory));
+        var micro = Changed(open.MicroGrids, next.MicroGrids, m => m.Code, (o, n) => o with { Territory = n.Territory } == n && o.Territory.EqualsExact(n.Territory));
+        var assignments = Changed(open.Assignments, next.Assignments, a => a.HouseholdId, (o, n) => o == n);
+        var codes = Changed(open.Codes, next.Codes, c => c.Code, (o, n) =>
+            o.Code == n.Code && o.Level == n.Level && o.Parent == n.Parent && o.ValidFrom == n.ValidFrom && o.ValidTo == n.ValidTo
+            && o.Predecessors.SequenceEqual(n.Predecessors, StringComparer.Ordinal) && o.Successors.SequenceEqual(n.Successors, StringComparer.Ordinal));
+        return new(grids.Staged, micro.Staged, assignments.Staged, codes.Staged, new Keys(grids.Keys, micro.Keys, assignments.Keys, codes.Keys));
+    }
+
+    /// <summary>The keys whose open rows may close (changed or gone) per table; null: every key.</summary>
+    public sealed record Keys(string[] Grids, string[] MicroGrids, string[] Households, string[] Codes);
+
+    private static (List<T> Staged, string[] Keys) Changed<T>(IReadOnlyList<T> open, IReadOnlyList<T> next, Func<T, string> key, Func<T, T, bool> same)
+    {
+        var before = new Dictionary<string, T>(open.Count, StringComparer.Ordinal);
+        foreach (var o in open) before[key(o)] = o;
+        var staged = new List<T>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var n in next)
+        {
+            var k = key(n);
+            if (before.Remove(k, out var o) && same(o, n)) continue;
+            staged.Add(n);
+            keys.Add(k);
+        }
+        keys.UnionWith(before.Keys);
+        return (staged, [.. keys.Order(StringComparer.Ordinal)]);
+    }
+}

@@ -1,0 +1,119 @@
+using GridSpatial.GeoApi.Features.Partitions;
+using GridSpatial.GeoApi.SampleData;
+using GridSpatial.Partitioner;
+using Npgsql;
+
+namespace GridSpatial.GeoApi.Tests.Features;
+
+/// <summary>A version that starts from the open partition stages only what differs from it
+/// (#21 item 2) and writes exactly the rows that staging every unit writes.</summary>
+[Collection("db")]
+public class VersionDeltaTests(DatabaseFixture db)
+{
+    private const string Code = "530627261";
+    private readonly HttpClient _http = db.Client();
+
+    [Fact]
+    public async Task StagingOnlyTheChanges_WritesTheSameRowsAsStagingEveryUnit()
+    {
+        var open = await PublishedAsync();
+        var next = Changed(open);
+
+        var whole = await WriteAndReadBackAsync(VersionDelta.All(next), next.Version);
+        var delta = VersionDelta.Between(open, next);
+        var partial = await WriteAndReadBackAsync(delta, next.Version);
+
+        Assert.Equal(whole, partial);
+        //-- One micro-grid reshaped, one recounted, one assignment moved, one gone, one code record closed: nothing else staged.
+        Assert.Equal(2, delta.MicroGrids.Count);
+        Assert.Single(delta.Assignments);
+        Assert.Empty(delta.Grids);
+        Assert.Single(delta.Codes);
+        Assert.Equal(2, delta.Only!.Households.Length);
+        Assert.Equal(2, delta.Only.MicroGrids.Length);
+    }
+
+    [Fact]
+    public async Task TheOpenPartitionItself_StagesNothing_EvenWithTerritoriesReadAgain()
+    {
+        var open = await PublishedAsync();
+        //-- Equal territories that are other objects (read again) are equal coordinate for coordinate.
+        var again = open with
+        {
+            Version = open.Version + 1,
+            MicroGrids = open.MicroGrids.Select(m => m with { Territory = m.Territory.Copy() }).ToList(),
+            Grids = open.Grids.Select(g => g with { Territory = g.Territory.Copy() }).ToList(),
+        };
+        var delta = VersionDelta.Between(open, again);
+        Assert.Empty(delta.Grids);
+        Assert.Empty(delta.MicroGrids);
+        Assert.Empty(delta.Assignments);
+        Assert.Empty(delta.Codes);
+        Assert.Equal(await WriteAndReadBackAsync(VersionDelta.All(again), again.Version), await WriteAndReadBackAsync(delta, again.Version));
+    }
+
+    private async Task<Partition> PublishedAsync()
+    {
+        await using (var exists = db.Db.CreateCommand("SELECT current_version FROM township_state WHERE township_code = $1"))
+        {
+            exists.Parameters.AddWithValue(Code);
+            if (await exists.ExecuteScalarAsync() is not int)
+            {
+                var township = new TownshipGenerator(261).Generate(Code, "差量镇", 106.2, 26.4, 600, urbanShare: 0);
+                await Samples.ImportAsync(_http, township, "villages", "households", "barriers");
+                await Samples.PartitionAsync(_http, db.Db, Code, force: false);
+            }
+        }
+        var loaded = await new PartitionStore(db.Db).LoadAsync(Code, CancellationToken.None);
+        return loaded.Published!;
+    }
+
+    /// <summary>The open partition with a few changes of each kind a recompute makes.</summary>
+    private static Partition Changed(Partition open)
+    {
+        var micro = open.MicroGrids.ToList();
+        micro[0] = micro[0] with { Territory = micro[0].Territory.Reverse() };
+        micro[1] = micro[1] with { HouseholdCount = micro[1].HouseholdCount + 1 };
+        var assignments = open.Assignments.ToList();
+        int moved = assignments.FindIndex(a => a.MicroGridCode != micro[1].Code);
+        assignments[moved] = assignments[moved] with { MicroGridCode = micro[1].Code, GridCode = micro[1].GridCode };
+        assignments.RemoveAt(assignments.Count - 1);
+        var codes = open.Codes.ToList();
+        int last = codes.FindLastIndex(c => c.Code.Length == 18 && c.ValidTo is null);
+        codes[last] = codes[last] with { ValidTo = open.Version + 1 };
+        return open with { Version = open.Version + 1, MicroGrids = micro, Assignments = assignments, Codes = codes };
+    }
+
+    /// <summary>Every row of the township after writing <paramref name="delta"/> as <paramref name="version"/>, rolled back.</summary>
+    private async Task<List<string>> WriteAndReadBackAsync(VersionDelta delta, int version)
+    {
+        await using var conn = await db.Db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using (var row = new NpgsqlCommand("""
+            INSERT INTO partition_version (township_code, version, data_version, author, reason, report)
+            SELECT township_code, $2, data_version, 'test', 'delta', report FROM partition_version WHERE township_code = $1 AND version = $2 - 1
+            """, conn, tx))
+        {
+            row.Parameters.AddWithValue(Code);
+            row.Parameters.AddWithValue(version);
+            await row.ExecuteNonQueryAsync();
+        }
+        await VersionRows.WriteAsync(conn, tx, Code, version, delta, CancellationToken.None);
+        await VersionRows.WriteCodesAsync(conn, tx, Code, delta, CancellationToken.None);
+        var rows = new List<string>();
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT 'g ' || code || ' ' || valid_from || ' ' || coalesce(valid_to::text, '-') || ' ' || household_count || ' ' || md5(ST_AsEWKB(geom)::text) || ' ' || (geom_3857 IS NULL) FROM grid WHERE township_code = $1
+            UNION ALL SELECT 'm ' || code || ' ' || valid_from || ' ' || coalesce(valid_to::text, '-') || ' ' || household_count || ' ' || md5(ST_AsEWKB(geom)::text) || ' ' || (geom_3857 IS NULL) FROM micro_grid WHERE township_code = $1
+            UNION ALL SELECT 'a ' || household_id || ' ' || valid_from || ' ' || coalesce(valid_to::text, '-') || ' ' || micro_grid_code FROM assignment WHERE township_code = $1
+            UNION ALL SELECT 'c ' || code || ' ' || valid_from || ' ' || coalesce(valid_to::text, '-') || ' ' || array_to_string(successors, ',') FROM code_registry WHERE township_code = $1
+            ORDER BY 1
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue(Code);
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) rows.Add(r.GetString(0));
+        }
+        await tx.RollbackAsync();
+        return rows;
+    }
+}
