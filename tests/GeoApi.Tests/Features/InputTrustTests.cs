@@ -224,7 +224,7 @@ public class InputTrustTests(DatabaseFixture db) : IAsyncLifetime
             }
         });
         //-- A plain client: the test client's redirect handler buffers request bodies to replay them.
-        using var client = new HttpClient { BaseAddress = new Uri(db.Address), Timeout = TimeSpan.FromMinutes(2) };
+        using var client = new HttpClient { BaseAddress = new Uri(db.Address), Timeout = TimeSpan.FromMinutes(5) };
         client.DefaultRequestHeaders.Add("X-Api-Key", db.AdminKey);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var response = await client.PostAsync(new Uri($"/api/townships/{A}/households", UriKind.Relative), new GeneratedCollection(count, Feature));
