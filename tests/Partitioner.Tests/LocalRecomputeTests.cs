@@ -95,6 +95,38 @@ public class LocalRecomputeTests
     }
 
     [Fact]
+    public void MicroRegions_OneHouseholdAdded_RedrawsOnlyTheMicroGridsAroundIt_EveryOtherKeepsItsLandAndTheGridItsOwn()
+    {
+        var first = First.Value;
+        var near = Households[1234];
+        var added = Households.Append(new HouseholdInput("new0002", new Coordinate(near.Location.X + 2e-5, near.Location.Y + 1e-5))).ToList();
+        var input = Township(added);
+        var holder = first.Grids.Single(g => g.Territory.Contains(new Point(added[^1].Location)));
+        var changed = ChangedGrids.MicroGrids(input.Households, first)!;
+
+        var result = new MicroRegions(Options).Try(input, first, changed, first.Version + 1, Projection.MetricProjection.For(input.Township.Boundary));
+
+        Assert.NotNull(result);
+        var p = result.Merged;
+        Assert.Equal([holder.Code], result.Grids);
+        PartitionAssert.Valid(p, PartitionInputSummary.Of(input));
+        var grid = p.Grids.Single(g => g.Code == holder.Code);
+        Assert.True(holder.Territory.EqualsTopologically(grid.Territory), "the grid's land moved");
+        Assert.Equal(holder.HouseholdCount + 1, grid.HouseholdCount);
+        var inGrid = first.MicroGrids.Count(m => m.GridCode == holder.Code);
+        Assert.True(result.MicroGrids.Count * 4 <= inGrid, $"{result.MicroGrids.Count} of the grid's {inGrid} micro-grids partitioned afresh");
+        //-- Every micro-grid outside the recomputed land: same code, households and land.
+        var after = p.MicroGrids.ToDictionary(m => m.Code);
+        foreach (var m in first.MicroGrids.Where(m => !result.MicroGrids.Contains(m.Code)))
+        {
+            Assert.True(after.TryGetValue(m.Code, out var now), $"micro-grid {m.Code} is gone");
+            Assert.Equal(m with { Territory = now.Territory }, now);
+            //-- A vertex a new border put on its edge aside (it lies on the edge to within rounding).
+            Assert.True(m.Territory.SymmetricDifference(now.Territory).Area <= 1e-9 * m.Territory.Area, $"micro-grid {m.Code} moved");
+        }
+    }
+
+    [Fact]
     public void Recompute_HouseholdMovedToAGridFarAway_RecomputesBothGridsApartAndLosesNoOne()
     {
         var first = First.Value;

@@ -15,9 +15,10 @@ namespace GridSpatial.Partitioner.Incremental;
 /// nothing: its territory holds it still.</summary>
 internal static class ChangedGrids
 {
-    /// <summary>The codes of the changed grids; null when a household stands outside every
-    /// territory (the township itself changed: only a whole recompute can say).</summary>
-    public static HashSet<string>? Of(IReadOnlyList<HouseholdInput> households, Partition current)
+    /// <summary>The codes of the changed micro-grids (the micro-grids a household left, entered or
+    /// stands on the border of; a changed grid is one that holds one of them); null when a household
+    /// stands outside every territory (the township itself changed: only a whole recompute can say).</summary>
+    public static HashSet<string>? MicroGrids(IReadOnlyList<HouseholdInput> households, Partition current)
     {
         var index = new STRtree<(IndexedPointInAreaLocator Locator, List<MicroGrid> MicroGrids)>();
         foreach (var unit in current.MicroGrids.GroupBy(m => m.Territory))
@@ -40,12 +41,11 @@ internal static class ChangedGrids
             if (holding.Count == 0) return null;
             var was = before.TryGetValue(h.Id, out var code) ? microGrid.GetValueOrDefault(code) : null;
             if (was is not null && holding is [{ At: Location.Interior } only] && only.MicroGrids.Contains(was) && Fits(h, was, ownMicroGrids)) continue;
-            foreach (var x in holding) changed.UnionWith(x.MicroGrids.Select(m => m.GridCode));
-            if (was is not null) changed.Add(was.GridCode);
-            else if (code is not null) changed.Add(code[..^3]);
+            foreach (var x in holding) changed.UnionWith(x.MicroGrids.Select(m => m.Code));
+            if (code is not null) changed.Add(code);
         }
         foreach (var (id, code) in before)
-            if (!present.Contains(id)) changed.Add(microGrid.TryGetValue(code, out var m) ? m.GridCode : code[..^3]);
+            if (!present.Contains(id)) changed.Add(code);
 
         //-- A building whose households are now partly in its own micro-grids and partly in clusters
         //-- (one gained or lost the building id): the split between them is the partitioner's to make again.
@@ -54,7 +54,7 @@ internal static class ChangedGrids
         {
             var was = building.Select(h => microGrid.GetValueOrDefault(before[h.Id])).Where(m => m is not null).ToList();
             if (was.Select(m => m!.BuildingId == building.Key && m.Kind != MicroGridKind.Cluster).Distinct().Count() > 1)
-                changed.UnionWith(was.Select(m => m!.GridCode));
+                changed.UnionWith(was.Select(m => m!.Code));
         }
         return changed;
     }

@@ -11,7 +11,8 @@ using NetTopologySuite.Algorithm.Locate;
 
 namespace GridSpatial.Partitioner.Incremental;
 
-/// <summary>Recomputes only the grids whose households changed (DESIGN §8): their land is
+/// <summary>Recomputes only the micro-grids whose households changed when their grids stay in
+/// their band (<see cref="MicroRegions"/>), else only the grids whose households changed (DESIGN §8): their land is
 /// partitioned afresh as a township of its own, with the published partition of those grids as
 /// previous (so unchanged micro-grids in them keep their territories and codes), and every other
 /// grid, micro-grid and assignment is carried over as published, vertex for vertex. When a
@@ -52,12 +53,16 @@ public sealed class LocalRecompute(PartitionOptions options)
         //-- Only households may have changed: a new barrier, street, boundary or option can move any border.
         var digest = InputsDigest.Of(input, options);
         if (current.InputsDigest != digest) return null;
-        var grids = ChangedGrids.Of(input.Households, current);
-        if (grids is null) return null;
+        var changed = ChangedGrids.MicroGrids(input.Households, current);
+        if (changed is null) return null;
+        var grids = changed.Select(c => c[..15]).ToHashSet(StringComparer.Ordinal);
         Stage("changes");
         var projection = MetricProjection.For(input.Township.Boundary);
         var merged = current with { Version = version };
-        for (int widening = 0; grids.Count > 0; widening++)
+        //-- First one level down: only the changed micro-grids' land, the grids kept as they are.
+        var local = grids.Count > 0 ? new MicroRegions(options).Try(input, current, changed, version, projection) : null;
+        if (local is not null) merged = local.Merged;
+        for (int widening = 0; local is null && grids.Count > 0; widening++)
         {
             if (grids.Count == current.Grids.Count) return null;
             //-- Each connected group of grids is partitioned on its own: a region in two pieces would
@@ -79,7 +84,7 @@ public sealed class LocalRecompute(PartitionOptions options)
                     return null;
                 }
                 if (!InBand(part, group.Count)) outOfBand.UnionWith(group);
-                merged = Merge(merged, part, region, projection, version);
+                merged = RegionMerge.Merge(merged, part, region.Input.Township.Boundary, RegionMerge.Scope.OfGrids(region.Grids), projection, version);
             }
             if (outOfBand.Count == 0 || widening == Widenings) break;
             var wider = WithNeighbours(current, grids, outOfBand);
@@ -128,77 +133,6 @@ public sealed class LocalRecompute(PartitionOptions options)
     private static bool Touch(Grid a, Grid b) =>
         a.Territory.EnvelopeInternal.Intersects(b.Territory.EnvelopeInternal)
         && a.Territory.Relate(b.Territory).Get(Location.Boundary, Location.Boundary) == Dimension.Curve;
-
-    /// <summary>The published partition with the region's grids replaced by <paramref name="part"/>:
-    /// the vertices the region's new borders put on its edge go into the neighbours across it (a
-    /// valid coverage shares vertices), and the code history takes the region's records for its own
-    /// codes and the published records for every other.</summary>
-    private static Partition Merge(Partition current, Partition part, Region region, MetricProjection projection, int version)
-    {
-        var grids = region.Grids;
-        var edge = new HashSet<Coordinate>(region.Input.Township.Boundary.Coordinates);
-        var extent = region.Input.Township.Boundary.EnvelopeInternal;
-        var keptMicro = current.MicroGrids.Where(m => !grids.Contains(m.GridCode)).ToList();
-        var keptGrids = current.Grids.Where(g => !grids.Contains(g.Code)).ToList();
-        //-- The region's partition nodes its edge on the micrometre grid, which can move an edge vertex
-        //-- by a fraction of a micrometre: such a vertex takes the edge's own lon/lat back.
-        var snap = EdgeSnap(edge, projection);
-        part = part with
-        {
-            MicroGrids = part.MicroGrids.Select(m => m with { Territory = snap(m.Territory) }).ToList(),
-            Grids = part.Grids.Select(g => g with { Territory = snap(g.Territory) }).ToList(),
-        };
-        //-- Both ways: the region's new edge vertices into the land across, and the vertices the land
-        //-- across has on the edge (that the region's partition may have dropped) into the region's.
-        var across = new VertexInserter(projection, Vertices(part.MicroGrids.Select(m => m.Territory), edge, extent, projection));
-        var within = new VertexInserter(projection, Vertices(keptMicro.Select(m => m.Territory), edge, extent, projection));
-        var micro = keptMicro.Select(m => m with { Territory = across.Apply(m.Territory) })
-            .Concat(part.MicroGrids.Select(m => m with { Territory = within.Apply(m.Territory) })).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
-        var gridsOut = keptGrids.Select(g => g with { Territory = across.Apply(g.Territory) })
-            .Concat(part.Grids.Select(g => g with { Territory = within.Apply(g.Territory) })).OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
-        var assignments = current.Assignments.Where(a => !grids.Contains(a.GridCode)).Concat(part.Assignments)
-            .OrderBy(a => a.HouseholdId, StringComparer.Ordinal).ToList();
-
-        var published = current.Codes.Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
-        bool Region(string code) => !published.Contains(code) || grids.Contains(code.Length > 15 ? code[..15] : code);
-        var codes = current.Codes.Where(r => !Region(r.Code)).Concat(part.Codes.Where(r => Region(r.Code)))
-            .OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
-        return current with { Version = version, Grids = gridsOut, MicroGrids = micro, Assignments = assignments, Codes = codes };
-    }
-
-    /// <summary>Moves a vertex within <see cref="SnapM"/> of a vertex of the region's edge onto it
-    /// (each territory once, floor runs keep sharing theirs); a territory that this would make invalid
-    /// is left as it is.</summary>
-    private static Func<Geometry, Geometry> EdgeSnap(HashSet<Coordinate> edge, MetricProjection projection)
-    {
-        var index = new STRtree<Coordinate>();
-        foreach (var e in edge) index.Insert(new Envelope(e), e);
-        var done = new Dictionary<Geometry, Geometry>(ReferenceEqualityComparer.Instance);
-        Coordinate Snap(Coordinate c)
-        {
-            if (edge.Contains(c)) return c.Copy();
-            var near = new Envelope(c);
-            near.ExpandBy(1e-9);
-            var metric = projection.Forward(c);
-            var hit = index.Query(near).FirstOrDefault(e => projection.Forward(e).Distance(metric) < SnapM);
-            return (hit ?? c).Copy();
-        }
-        return g =>
-        {
-            if (done.TryGetValue(g, out var known)) return known;
-            var snapped = CoordinateMapper.Map(g, Snap, g.Factory);
-            return done[g] = snapped.IsValid ? snapped : g;
-        };
-    }
-
-    /// <summary>Metres within which a partitioned vertex is taken for the region's edge vertex.</summary>
-    private const double SnapM = 1e-5;
-
-    /// <summary>The vertices of <paramref name="territories"/> within <paramref name="extent"/> that are
-    /// not vertices of the region's edge, with their metric positions.</summary>
-    private static IEnumerable<(Coordinate Metric, Coordinate LonLat)> Vertices(IEnumerable<Geometry> territories, HashSet<Coordinate> edge, Envelope extent, MetricProjection projection) =>
-        territories.Distinct().Where(t => t.EnvelopeInternal.Intersects(extent)).SelectMany(t => t.Coordinates)
-            .Where(c => extent.Intersects(c) && !edge.Contains(c)).Distinct().Select(c => (projection.Forward(c), c));
 
     /// <summary>The whole township's report, as a whole recompute measures it: territories and
     /// assignments, border shares on the streets and barriers, barrier crossings over the barrier

@@ -1,0 +1,126 @@
+using GridSpatial.Partitioner.Inputs;
+using GridSpatial.Partitioner.MicroGrids;
+using GridSpatial.Partitioner.Projection;
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+using CoverageUnion = NetTopologySuite.Coverage.CoverageUnion;
+
+namespace GridSpatial.Partitioner.Incremental;
+
+/// <summary>A local recompute's first try, one level down (DESIGN §8, "a border moves only when the
+/// households on one of its sides changed"): when households changed only in cluster micro-grids of
+/// grids that stay in their size band, only the land of those micro-grids is partitioned afresh —
+/// widened to their neighbours in the same grid while a new cluster falls outside its bounds — and
+/// the grids keep their codes and land, every other micro-grid its territory vertex for vertex. Null
+/// when it cannot be confined so (then the grids are recomputed whole).</summary>
+internal sealed class MicroRegions(PartitionOptions options)
+{
+    /// <summary>Times a grid's recomputed land may widen to the micro-grids around it.</summary>
+    private const int Widenings = 3;
+
+    /// <summary>The partition, the grids touched, and the micro-grids partitioned afresh (widening included).</summary>
+    public sealed record Result(Partition Merged, IReadOnlySet<string> Grids, IReadOnlySet<string> MicroGrids);
+
+    public Result? Try(PartitionInput input, Partition current, IReadOnlySet<string> changed, int version, MetricProjection projection)
+    {
+        var byCode = current.MicroGrids.ToDictionary(m => m.Code, StringComparer.Ordinal);
+        var grids = current.Grids.ToDictionary(g => g.Code, StringComparer.Ordinal);
+        if (changed.Count == 0 || changed.Any(c => !byCode.TryGetValue(c, out var m) || m.Kind != MicroGridKind.Cluster)) return null;
+        var touched = changed.Select(c => c[..15]).ToHashSet(StringComparer.Ordinal);
+        //-- Staff's pins are the grid-level recompute's to keep (it gives them back as drawn).
+        if (touched.Any(g => !grids.TryGetValue(g, out var grid) || grid.Pinned || current.MicroGrids.Any(m => m.GridCode == g && m.Pinned))) return null;
+
+        var merged = current with { Version = version };
+        var recomputed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var grid in touched.Order(StringComparer.Ordinal))
+        {
+            var own = changed.Where(c => c.StartsWith(grid, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+            var next = Recompute(input, merged, current, grids[grid], own, version, projection);
+            if (next is null) return null;
+            merged = next;
+            recomputed.UnionWith(own);
+        }
+        //-- The grids' new sizes must stay in their band, else the grid level decides.
+        if (merged.Grids.Where(g => touched.Contains(g.Code)).Any(g => g.HouseholdCount < options.GridMin || g.HouseholdCount > options.GridMax)) return null;
+        return new Result(merged, touched, recomputed);
+    }
+
+    /// <summary><paramref name="merged"/> with micro-grids <paramref name="own"/> of <paramref name="grid"/>
+    /// (and, while needed, their neighbours in it) partitioned afresh; null when that gives no clusters
+    /// in their bounds, or the land or partition does not fit.</summary>
+    private Partition? Recompute(PartitionInput input, Partition merged, Partition published, Grid grid, HashSet<string> own, int version, MetricProjection projection)
+    {
+        for (int widening = 0; ; widening++)
+        {
+            var chosen = merged.MicroGrids.Where(m => own.Contains(m.Code)).ToList();
+            var land = Union(chosen.Select(m => m.Territory).ToList());
+            var part = land is null ? null : Partition(input, published, grid, chosen, land, version, projection);
+            if (part is not null && land is not null && InBounds(part)) return RegionMerge.Merge(merged, part, land, RegionMerge.Scope.OfMicroGrids(own), projection, version);
+            if (widening == Widenings) return null;
+            var wider = Neighbours(merged, grid.Code, own);
+            if (wider.Count == 0) return null;
+            own.UnionWith(wider);
+        }
+    }
+
+    private Partition? Partition(PartitionInput input, Partition published, Grid grid, List<MicroGrid> chosen, Geometry land, int version, MetricProjection projection)
+    {
+        var inside = new IndexedPointInAreaLocator(land);
+        var households = input.Households.Where(h => inside.Locate(h.Location) != Location.Exterior).ToList();
+        if (households.Count == 0) return null;
+        var codes = chosen.Select(m => m.Code).ToHashSet(StringComparer.Ordinal);
+        var extent = land.EnvelopeInternal;
+        var name = input.Villages.FirstOrDefault(v => v.Code == grid.VillageCode)?.Name ?? input.Township.Name;
+        var previous = PreviousPartition.Of(published with
+        {
+            MicroGrids = published.MicroGrids.Where(m => codes.Contains(m.Code)).ToList(),
+            Assignments = published.Assignments.Where(a => codes.Contains(a.MicroGridCode)).ToList(),
+        });
+        var region = new PartitionInput(
+            new TownshipInput(input.Township.Code, input.Township.Name, land),
+            households,
+            input.Buildings.Where(b => b.Footprint.EnvelopeInternal.Intersects(extent)).ToList(),
+            input.Barriers.Where(b => b.Line.EnvelopeInternal.Intersects(extent)).ToList(),
+            input.Villages.Count > 0 ? [new VillageInput(grid.VillageCode, name, land)] : [],
+            previous) { Streets = input.Streets.Where(s => s.Line.EnvelopeInternal.Intersects(extent)).ToList() };
+        Partition part;
+        try
+        {
+            part = new TownshipPartitioner(options).Partition(region, version, projection);
+        }
+        catch (TopologyException)
+        {
+            return null;
+        }
+        //-- One grid, the same: its households came from it, so it keeps its code.
+        return part.Grids is [{ } only] && only.Code == grid.Code && part.MicroGrids.All(m => m.GridCode == grid.Code) ? part : null;
+    }
+
+    private bool InBounds(Partition part) =>
+        part.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster).All(m => m.HouseholdCount >= options.ClusterMin && m.HouseholdCount <= options.ClusterMax);
+
+    /// <summary>The cluster micro-grids of the grid that share a stretch of border with one of <paramref name="own"/>.</summary>
+    private static HashSet<string> Neighbours(Partition merged, string grid, HashSet<string> own)
+    {
+        var chosen = merged.MicroGrids.Where(m => own.Contains(m.Code)).ToList();
+        return merged.MicroGrids.Where(m => m.GridCode == grid && !own.Contains(m.Code) && m.Kind == MicroGridKind.Cluster
+                && chosen.Any(c => c.Territory.EnvelopeInternal.Intersects(m.Territory.EnvelopeInternal)
+                    && c.Territory.Relate(m.Territory).Get(Location.Boundary, Location.Boundary) == Dimension.Curve))
+            .Select(m => m.Code).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The micro-grids' land as one polygon, or null when it is not one clean piece.</summary>
+    private static Geometry? Union(List<Geometry> parts)
+    {
+        try
+        {
+            var union = parts.Count == 1 ? parts[0] : CoverageUnion.Union(parts.ToArray());
+            double area = parts.Sum(p => p.Area);
+            return union is Polygon && union.IsValid && Math.Abs(union.Area - area) <= 1e-9 * area ? union : null;
+        }
+        catch (TopologyException)
+        {
+            return null;
+        }
+    }
+}

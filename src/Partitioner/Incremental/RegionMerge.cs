@@ -1,0 +1,95 @@
+using GridSpatial.Partitioner.Projection;
+using GridSpatial.Partitioner.Territories;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+
+namespace GridSpatial.Partitioner.Incremental;
+
+/// <summary>Puts a region's fresh partition back into the published one: the units the region
+/// replaces go, the region's come in, the vertices the region's new borders put on its edge go into
+/// the units across it and back (a valid coverage shares vertices), and the code history takes the
+/// region's records for its own codes and the published records for every other.</summary>
+internal static class RegionMerge
+{
+    /// <summary>What a region replaces: whole grids (with their micro-grids), or some micro-grids of
+    /// grids that stay (the region's own grid is then dropped and the grids keep their codes and land).</summary>
+    public sealed record Scope(IReadOnlySet<string> Grids, IReadOnlySet<string> MicroGrids)
+    {
+        public static Scope OfGrids(IReadOnlySet<string> grids) => new(grids, new HashSet<string>(StringComparer.Ordinal));
+
+        public static Scope OfMicroGrids(IReadOnlySet<string> microGrids) => new(new HashSet<string>(StringComparer.Ordinal), microGrids);
+
+        public bool Replaces(MicroGrid m) => Grids.Contains(m.GridCode) || MicroGrids.Contains(m.Code);
+
+        public bool Replaces(Assignment a) => Grids.Contains(a.GridCode) || MicroGrids.Contains(a.MicroGridCode);
+
+        /// <summary>Whether a published code's record is the region's to write.</summary>
+        public bool Owns(string code) => MicroGrids.Contains(code) || Grids.Contains(code.Length > 15 ? code[..15] : code);
+    }
+
+    public static Partition Merge(Partition current, Partition part, Geometry regionBoundary, Scope scope, MetricProjection projection, int version)
+    {
+        var edge = new HashSet<Coordinate>(regionBoundary.Coordinates);
+        var extent = regionBoundary.EnvelopeInternal;
+        var keptMicro = current.MicroGrids.Where(m => !scope.Replaces(m)).ToList();
+        var keptGrids = current.Grids.Where(g => !scope.Grids.Contains(g.Code)).ToList();
+        var partGrids = scope.Grids.Count > 0 ? part.Grids : [];
+        //-- The region's partition nodes its edge on the micrometre grid, which can move an edge vertex
+        //-- by a fraction of a micrometre: such a vertex takes the edge's own lon/lat back.
+        var snap = EdgeSnap(edge, projection);
+        var partMicro = part.MicroGrids.Select(m => m with { Territory = snap(m.Territory) }).ToList();
+        partGrids = partGrids.Select(g => g with { Territory = snap(g.Territory) }).ToList();
+        //-- Both ways: the region's new edge vertices into the land across, and the vertices the land
+        //-- across has on the edge (that the region's partition may have dropped) into the region's.
+        var across = new VertexInserter(projection, Vertices(partMicro.Select(m => m.Territory), edge, extent, projection));
+        var within = new VertexInserter(projection, Vertices(keptMicro.Select(m => m.Territory), edge, extent, projection));
+        var micro = keptMicro.Select(m => m with { Territory = across.Apply(m.Territory) })
+            .Concat(partMicro.Select(m => m with { Territory = within.Apply(m.Territory) })).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
+        var assignments = current.Assignments.Where(a => !scope.Replaces(a)).Concat(part.Assignments)
+            .OrderBy(a => a.HouseholdId, StringComparer.Ordinal).ToList();
+        var households = assignments.CountBy(a => a.GridCode, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        //-- Grids that keep their land and lost or gained households in some micro-grids count them again.
+        var gridsOut = keptGrids.Select(g => g with { Territory = across.Apply(g.Territory), HouseholdCount = scope.MicroGrids.Count > 0 ? households.GetValueOrDefault(g.Code) : g.HouseholdCount })
+            .Concat(partGrids.Select(g => g with { Territory = within.Apply(g.Territory) })).OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
+
+        var published = current.Codes.Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+        bool Region(string code) => !published.Contains(code) || scope.Owns(code);
+        var codes = current.Codes.Where(r => !Region(r.Code)).Concat(part.Codes.Where(r => Region(r.Code)))
+            .OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
+        return current with { Version = version, Grids = gridsOut, MicroGrids = micro, Assignments = assignments, Codes = codes };
+    }
+
+    /// <summary>Moves a vertex within <see cref="SnapM"/> of a vertex of the region's edge onto it
+    /// (each territory once, floor runs keep sharing theirs); a territory that this would make invalid
+    /// is left as it is.</summary>
+    private static Func<Geometry, Geometry> EdgeSnap(HashSet<Coordinate> edge, MetricProjection projection)
+    {
+        var index = new STRtree<Coordinate>();
+        foreach (var e in edge) index.Insert(new Envelope(e), e);
+        var done = new Dictionary<Geometry, Geometry>(ReferenceEqualityComparer.Instance);
+        Coordinate Snap(Coordinate c)
+        {
+            if (edge.Contains(c)) return c.Copy();
+            var near = new Envelope(c);
+            near.ExpandBy(1e-9);
+            var metric = projection.Forward(c);
+            var hit = index.Query(near).FirstOrDefault(e => projection.Forward(e).Distance(metric) < SnapM);
+            return (hit ?? c).Copy();
+        }
+        return g =>
+        {
+            if (done.TryGetValue(g, out var known)) return known;
+            var snapped = CoordinateMapper.Map(g, Snap, g.Factory);
+            return done[g] = snapped.IsValid ? snapped : g;
+        };
+    }
+
+    /// <summary>Metres within which a partitioned vertex is taken for the region's edge vertex.</summary>
+    private const double SnapM = 1e-5;
+
+    /// <summary>The vertices of <paramref name="territories"/> within <paramref name="extent"/> that are
+    /// not vertices of the region's edge, with their metric positions.</summary>
+    private static IEnumerable<(Coordinate Metric, Coordinate LonLat)> Vertices(IEnumerable<Geometry> territories, HashSet<Coordinate> edge, Envelope extent, MetricProjection projection) =>
+        territories.Distinct().Where(t => t.EnvelopeInternal.Intersects(extent)).SelectMany(t => t.Coordinates)
+            .Where(c => extent.Intersects(c) && !edge.Contains(c)).Distinct().Select(c => (projection.Forward(c), c));
+}
