@@ -6,12 +6,13 @@ namespace GridSpatial.GeoApi.Features.Layers;
 public sealed record Crosswalk(string Township, string Layer, int LayerVersion, int PartitionVersion,
     IReadOnlyList<CrosswalkUnit> Units, IReadOnlyList<CrosswalkPair> Pairs);
 
-/// <summary>A departmental unit: its area inside the township and outside it (m² on the
-/// ellipsoid), and the households of the partition version it covers.</summary>
+/// <summary>A departmental unit: its area inside the township and outside it (m² in the township's
+/// metric CRS), and the households of the partition version it covers.</summary>
 public sealed record CrosswalkUnit(string Code, string? Name, double Area, double OutsideArea, int Households);
 
 /// <summary>One overlapping pair. <see cref="Level"/> is <c>grid</c> or <c>micro_grid</c>;
-/// <see cref="OverlapArea"/> in m² on the ellipsoid (PostGIS <c>ST_Area(ST_Intersection(…)::geography)</c>).
+/// <see cref="OverlapArea"/> in m²: PostGIS <c>ST_Area(ST_Intersection(…))</c> of both sides projected into the
+/// township's metric CRS (the CGCS2000 Gauss–Krüger zone the quality report measures in).
 /// Shares of the departmental side (<see cref="UnitAreaShare"/>, <see cref="UnitHouseholdShare"/>)
 /// are of the unit's area inside the township and of its households, so over one level they sum to 1
 /// per unit; shares of the comprehensive side (<see cref="AreaShare"/>, <see cref="HouseholdShare"/>)

@@ -6,8 +6,8 @@ namespace GridSpatial.GeoApi.Features.Layers;
 /// <summary>Computes crosswalks in PostGIS, for any version of either side (the current ones by
 /// default), so a crosswalk is always that of the versions it names: a new version of the layer or
 /// of the partition is a new crosswalk, and two of them diff (<see cref="CrosswalkDiff"/>).
-/// Areas are on the ellipsoid (<c>::geography</c>, as the service measures areas elsewhere) of the
-/// intersection of the stored lon/lat geometries. Households are those assigned in the partition
+/// Both sides are projected into the township's metric CRS (the quality report's: <c>township_metric_srid</c>,
+/// migration 0015) and intersected and measured there, so a unit's pieces add up to the unit. Households are those assigned in the partition
 /// version, each counted in every unit that covers its dwelling (<c>ST_Covers</c>) and in the one
 /// grid and micro-grid it is assigned to.</summary>
 public sealed class CrosswalkReader([FromKeyedServices(Database.Read)] NpgsqlDataSource db)
@@ -87,11 +87,13 @@ public sealed class CrosswalkReader([FromKeyedServices(Database.Read)] NpgsqlDat
     ];
 
     //-- $1 township, $2 layer, $3 layer version, $4 partition version, $5 one unit or NULL, $6 one comprehensive code or NULL.
+    //-- m: the geometry in the township's metric CRS (township_metric_srid, migration 0015), where pieces are cut and measured.
     private const string UnitCte = """
-        tw AS (SELECT geom FROM township WHERE code = $1),
+        tw AS (SELECT t.geom, p.srid, ST_Transform(t.geom, p.srid) AS m FROM township t CROSS JOIN LATERAL (SELECT township_metric_srid(t.geom) AS srid) p WHERE t.code = $1),
         u AS (
-            SELECT d.code, d.name, d.geom, ST_Area(ST_Intersection(d.geom, tw.geom)::geography) AS area, ST_Area(d.geom::geography) AS whole
-            FROM dept_unit d, tw WHERE d.township_code = $1 AND d.layer = $2 AND d.version = $3 AND ($5::text IS NULL OR d.code = $5)),
+            SELECT d.code, d.name, d.geom, x.m, ST_Area(ST_Intersection(x.m, tw.m)) AS area, ST_Area(x.m) AS whole
+            FROM dept_unit d CROSS JOIN tw CROSS JOIN LATERAL (SELECT ST_Transform(d.geom, tw.srid) AS m) x
+            WHERE d.township_code = $1 AND d.layer = $2 AND d.version = $3 AND ($5::text IS NULL OR d.code = $5)),
         """;
 
     private static readonly string UnitsSql = $"""
@@ -108,7 +110,8 @@ public sealed class CrosswalkReader([FromKeyedServices(Database.Read)] NpgsqlDat
 
     private static string PairsSql(Level level) => $"""
         WITH {UnitCte}
-        c AS (SELECT x.code, x.geom, ST_Area(x.geom::geography) AS area, x.household_count, {level.Stack} AS stack FROM {level.At} x),
+        c AS (SELECT x.code, x.geom, m.m, ST_Area(m.m) AS area, x.household_count, {level.Stack} AS stack
+              FROM {level.At} x CROSS JOIN tw CROSS JOIN LATERAL (SELECT ST_Transform(x.geom, tw.srid) AS m) m),
         h AS (
             SELECT u.code AS unit, a.{level.AssignmentColumn} AS comp FROM assignment_at($1, $4) a
             JOIN household hh ON hh.township_code = a.township_code AND hh.id = a.household_id JOIN u ON ST_Covers(u.geom, hh.geom)),
@@ -116,7 +119,7 @@ public sealed class CrosswalkReader([FromKeyedServices(Database.Read)] NpgsqlDat
         ch AS (SELECT unit, comp, count(*) AS n FROM h GROUP BY unit, comp),
         p AS (
             SELECT u.code AS unit, u.name AS unit_name, u.area AS unit_area, c.code AS comp, c.area AS comp_area, c.household_count, c.stack,
-                   ST_Area(ST_Intersection(u.geom, c.geom)::geography) AS overlap
+                   ST_Area(ST_Intersection(u.m, c.m)) AS overlap
             FROM u JOIN c ON ST_Intersects(u.geom, c.geom) WHERE $6::text IS NULL OR c.code = $6)
         SELECT p.unit, p.unit_name, p.comp::text, p.overlap, p.overlap / nullif(p.unit_area, 0) / p.stack,
                coalesce(ch.n, 0), coalesce(ch.n, 0)::float8 / nullif(uh.n, 0),

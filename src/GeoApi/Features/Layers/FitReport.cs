@@ -4,7 +4,7 @@ namespace GridSpatial.GeoApi.Features.Layers;
 /// item 3), for the versions it names: the share of micro-grids and grids wholly inside one unit
 /// (<see cref="CrosswalkPair.SliverShare"/> of their area may lie elsewhere: digitising noise), the
 /// grids and micro-grids that units split with the households on each side, and the layer's own
-/// gaps and overlaps inside the township and its area outside it, in m² on the ellipsoid. A layer
+/// gaps and overlaps inside the township and its area outside it, in m² of the township's metric CRS. A layer
 /// that does not tile is reported, never refused.</summary>
 public sealed record FitReport(string Township, string Layer, int LayerVersion, int PartitionVersion,
     int MicroGrids, int MicroGridsNested, double MicroGridsNestedShare, int Grids, int GridsNested, double GridsNestedShare,

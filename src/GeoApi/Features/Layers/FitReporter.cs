@@ -5,7 +5,8 @@ namespace GridSpatial.GeoApi.Features.Layers;
 
 /// <summary>Computes a <see cref="FitReport"/>: nesting and splits from the crosswalk's pairs, gaps
 /// and overlaps of the layer in PostGIS (<c>ST_Difference</c> of the township and the units' union;
-/// pairwise <c>ST_Intersection</c> of the units, clipped to the township).</summary>
+/// pairwise <c>ST_Intersection</c> of the units, clipped to the township), cut in lon/lat and measured in
+/// the township's metric CRS.</summary>
 public sealed class FitReporter([FromKeyedServices(Database.Read)] NpgsqlDataSource db)
 {
     /// <summary>Gap pieces and overlaps smaller than this (m²) are counted in the totals, not listed.</summary>
@@ -74,29 +75,35 @@ public sealed class FitReporter([FromKeyedServices(Database.Read)] NpgsqlDataSou
         return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    //-- $1 township, $2 layer, $3 layer version, $4 partition version. One row per gap piece (none: one row of NULLs with the township's area).
-    private const string GapsSql = """
-        WITH tw AS (SELECT geom, ST_Area(geom::geography) AS area FROM township WHERE code = $1),
-        cover AS (SELECT ST_Union(geom) AS g FROM dept_unit WHERE township_code = $1 AND layer = $2 AND version = $3),
-        gap AS (SELECT (ST_Dump(ST_Difference(tw.geom, coalesce(cover.g, ST_GeomFromText('POLYGON EMPTY', 4326))))).geom AS g FROM tw, cover),
-        piece AS (SELECT g, ST_Area(g::geography) AS area FROM gap WHERE ST_Dimension(g) = 2)
-        SELECT tw.area, p.area,
-               (SELECT count(*) FROM assignment_at($1, $4) a JOIN household h ON h.township_code = a.township_code AND h.id = a.household_id
-                WHERE ST_Covers(p.g, h.geom)),
+    //-- $1 township, $2 layer, $3 layer version, $4 partition version. The layer's own gaps and overlaps are cut in lon/lat,
+    //-- where the department and the township drew their straight edges (projected first, a unit's corner on a neighbour's
+    //-- side would leave a centimetre-wide sliver along every such side), and measured in the township's metric CRS
+    //-- (township_metric_srid, migration 0015), as the crosswalk is.
+    private const string LonLat = """
+        tw AS (SELECT t.geom, township_metric_srid(t.geom) AS srid FROM township t WHERE t.code = $1),
+        u AS (SELECT d.code, d.geom FROM dept_unit d WHERE d.township_code = $1 AND d.layer = $2 AND d.version = $3),
+        h AS (SELECT h.geom FROM assignment_at($1, $4) a JOIN household h ON h.township_code = a.township_code AND h.id = a.household_id),
+        """;
+
+    //-- One row per gap piece (none: one row of NULLs with the township's area).
+    private const string GapsSql = $"""
+        WITH {LonLat}
+        cover AS (SELECT ST_Union(geom) AS g FROM u),
+        piece AS (SELECT d.geom AS g, ST_Area(ST_Transform(d.geom, tw.srid)) AS area
+                  FROM tw, cover, ST_Dump(ST_Difference(tw.geom, coalesce(cover.g, 'SRID=4326;POLYGON EMPTY'::geometry))) d
+                  WHERE ST_Dimension(d.geom) = 2)
+        SELECT ST_Area(ST_Transform(tw.geom, tw.srid)), p.area, (SELECT count(*) FROM h WHERE ST_Covers(p.g, h.geom)),
                ST_X(ST_PointOnSurface(p.g)), ST_Y(ST_PointOnSurface(p.g))
         FROM tw LEFT JOIN piece p ON p.area > 0
         ORDER BY p.area DESC
         """;
 
-    private const string OverlapsSql = """
-        WITH tw AS (SELECT geom FROM township WHERE code = $1),
-        u AS (SELECT code, geom FROM dept_unit WHERE township_code = $1 AND layer = $2 AND version = $3),
-        o AS (SELECT a.code AS a, b.code AS b, ST_CollectionExtract(ST_Intersection(ST_Intersection(a.geom, b.geom), tw.geom), 3) AS g
+    private const string OverlapsSql = $"""
+        WITH {LonLat}
+        o AS (SELECT a.code AS a, b.code AS b, ST_CollectionExtract(ST_Intersection(ST_Intersection(a.geom, b.geom), tw.geom), 3) AS g, tw.srid
               FROM u a JOIN u b ON a.code < b.code AND ST_Intersects(a.geom, b.geom), tw)
-        SELECT o.a, o.b, ST_Area(o.g::geography) AS area,
-               (SELECT count(*) FROM assignment_at($1, $4) x JOIN household h ON h.township_code = x.township_code AND h.id = x.household_id
-                WHERE ST_Covers(o.g, h.geom))
-        FROM o WHERE ST_Area(o.g::geography) > 0
+        SELECT o.a, o.b, ST_Area(ST_Transform(o.g, o.srid)) AS area, (SELECT count(*) FROM h WHERE ST_Covers(o.g, h.geom))
+        FROM o WHERE ST_Area(o.g) > 0
         ORDER BY area DESC, o.a, o.b
         """;
 }

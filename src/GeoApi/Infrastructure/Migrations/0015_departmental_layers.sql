@@ -42,3 +42,21 @@ CREATE INDEX dept_unit_geom_3857_gix ON dept_unit USING gist (geom_3857);
 CREATE VIEW current_dept_unit AS
     SELECT u.township_code, u.layer, u.version, l.title, u.code, u.name, u.properties, u.geom, u.geom_3857, u.updated_at
     FROM dept_unit u JOIN dept_layer l ON l.township_code = u.township_code AND l.layer = u.layer AND l.current_version = u.version;
+
+-- The township's metric CRS in SQL, as Partitioner/Projection/MetricProjection defines it: the
+-- CGCS2000 3-degree Gauss–Krüger zone whose central meridian is nearest the centre of the
+-- township's extent (GRS 80, which CGCS2000's ellipsoid equals to well under a millimetre), for
+-- any longitude (Liechtenstein's CM 9E too, which EPSG has no code for): SRID 990060 + CM / 3.
+-- Crosswalks and fit reports project both sides into it first and intersect and measure there,
+-- so the pieces of a unit add up to the unit exactly, as the quality report's figures do (areas of
+-- lon/lat pieces on the ellipsoid do not: each piece's edges become geodesics). Registered SRIDs,
+-- not proj strings: PostGIS caches a transform per SRID (15 µs a point here, against 40 ms).
+INSERT INTO spatial_ref_sys (srid, auth_name, auth_srid, proj4text)
+SELECT 990000 + z, 'GRIDSPATIAL', 990000 + z,
+       format('+proj=tmerc +lat_0=0 +lon_0=%s +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs', -180 + 3 * z)
+FROM generate_series(0, 120) z
+ON CONFLICT (srid) DO NOTHING;
+
+CREATE FUNCTION township_metric_srid(township geometry) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT 990060 + round((ST_XMin($1) + ST_XMax($1)) / 6)::integer
+$$;
