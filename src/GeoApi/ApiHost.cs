@@ -6,6 +6,7 @@ using GridSpatial.GeoApi.Features.Editing;
 using GridSpatial.GeoApi.Features.Exports;
 using GridSpatial.GeoApi.Features.Households;
 using GridSpatial.GeoApi.Features.Import;
+using GridSpatial.GeoApi.Features.Layers;
 using GridSpatial.GeoApi.Features.Lookup;
 using GridSpatial.GeoApi.Features.NoticeMaps;
 using GridSpatial.GeoApi.Features.Search;
@@ -47,6 +48,7 @@ public static class ApiHost
             ? sp.GetRequiredService<Npgsql.NpgsqlDataSource>()
             : Database.Create(readConnectionString, "gridspatial-read"));
         builder.Services.AddSingleton<LayerImporter>();
+        builder.Services.AddDepartmentalLayers();
         builder.Services.AddRecompute(builder.Configuration, runJobs: builder.Configuration.GetValue("Hangfire:Server", true));
         builder.Services.AddRetention();
         builder.Services.AddSingleton<LookupIndex>();
@@ -94,6 +96,7 @@ public static class ApiHost
         app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminDashboardFilter()] });
         app.MapTownshipEndpoints();
         app.MapImportEndpoints(builder.Configuration);
+        app.MapLayerEndpoints(builder.Configuration);
         app.MapPartitionEndpoints();
         app.MapBatchEndpoints();
         app.MapLookupEndpoints();

@@ -31,6 +31,16 @@ public sealed class TownshipState(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>The township's boundary, locked (<c>FOR SHARE</c>) until the transaction ends, so an
+    /// import checks its features against the boundary it commits with; 404 when there is no such township.</summary>
+    public static async Task<NetTopologySuite.Geometries.Geometry> LockBoundaryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT geom FROM township WHERE code = $1 FOR SHARE", conn, tx);
+        cmd.Parameters.AddWithValue(townshipCode);
+        return await cmd.ExecuteScalarAsync(ct) as NetTopologySuite.Geometries.Geometry
+            ?? throw ApiException.NotFound($"Township '{townshipCode}' does not exist; import it first with POST /api/townships.");
+    }
+
     /// <summary>Tells every process (on commit) that a township's stored layers changed.</summary>
     public static async Task NotifyChangedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
     {

@@ -109,6 +109,21 @@ public sealed class FeatureValidator
             props.GetRawText(), p);
     }
 
+    /// <summary>A unit of a departmental layer (多网合一): its own <c>code</c> (an identifier, unique in
+    /// the upload), an optional <c>name</c>, a polygon that must reach into the township (it may also
+    /// reach beyond it: departments draw their own borders, and the fit report says where).</summary>
+    public DepartmentalUnitRow DepartmentalUnit(JsonElement feature, int index)
+    {
+        var props = Properties(feature, index, null);
+        var code = Identifier(RequiredString(props, "code", index, null), "code", index, null);
+        Unique(code, index, "code");
+        var name = OptionalString(props, "name", index, code);
+        var geom = Polygonal(feature, index, code);
+        if (_township is not null && !_township.Intersects(geom))
+            throw new InputException(_layer, index, code, "geometry", $"Unit '{code}' (#{index}) lies wholly outside its township.");
+        return new DepartmentalUnitRow(code, name, props.GetRawText(), geom);
+    }
+
     /// <summary>A barrier (road, river, railway: kind defaults to road).</summary>
     public LineRow Barrier(JsonElement feature, int index) => Line(feature, index, "road");
 
@@ -129,10 +144,10 @@ public sealed class FeatureValidator
         return new LineRow(id, kind, OptionalString(props, "name", index, id), props.GetRawText(), lines);
     }
 
-    private void Unique(string id, int index)
+    private void Unique(string id, int index, string field = "id")
     {
         if (!_firstIndex.TryAdd(id, index))
-            throw new InputException(_layer, index, id, "id", $"Feature #{index}: id '{id}' appears twice in this upload (first at #{_firstIndex[id]}).");
+            throw new InputException(_layer, index, id, field, $"Feature #{index}: {field} '{id}' appears twice in this upload (first at #{_firstIndex[id]}).");
     }
 
     private JsonElement Properties(JsonElement feature, int index, string? id)

@@ -16,3 +16,6 @@ public sealed record BuildingRow(string Id, int? Floors, string? Use, string Pro
 public sealed record HouseholdRow(string Id, string? BuildingId, int? Floor, string? Unit, string? Room, string? Address, int? Persons, string Properties, Point Geom);
 
 public sealed record LineRow(string Id, string Kind, string? Name, string Properties, MultiLineString Geom);
+
+/// <summary>A unit of a departmental layer: the department's own code and name.</summary>
+public sealed record DepartmentalUnitRow(string Code, string? Name, string Properties, MultiPolygon Geom);

@@ -139,13 +139,7 @@ public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
             throw ApiException.NotFound($"There is no township '{townshipCode}': a township code is 9 digits.");
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        Geometry township;
-        await using (var cmd = new NpgsqlCommand("SELECT geom FROM township WHERE code = $1 FOR SHARE", conn, tx))
-        {
-            cmd.Parameters.AddWithValue(townshipCode);
-            township = await cmd.ExecuteScalarAsync(ct) as Geometry
-                ?? throw ApiException.NotFound($"Township '{townshipCode}' does not exist; import it first with POST /api/townships.");
-        }
+        var township = await TownshipState.LockBoundaryAsync(conn, tx, townshipCode, ct);
         var name = layer.ToString().ToLowerInvariant();
         var validator = limits.Validator(name, township, crs);
         var table = TableOf(layer);

@@ -20,7 +20,7 @@ public static class OgcEndpoints
         var g = app.MapGroup("/ogc").WithTags("OGC API Features").Require(Roles.Read);
         g.MapGet("", Landing).Produces<object>(200, "application/json").WithSummary("OGC API – Features landing page.");
         g.MapGet("/conformance", Conformance).Produces<object>(200, "application/json").WithSummary("Conformance classes: exactly what is implemented.");
-        g.MapGet("/collections", Collections).Produces<object>(200, "application/json").WithSummary("Every collection: townships, villages, grids, micro_grids, households, buildings, barriers, streets.");
+        g.MapGet("/collections", Collections).Produces<object>(200, "application/json").WithSummary("Every collection: townships, villages, grids, micro_grids, households, buildings, barriers, streets, dept_units.");
         g.MapGet("/collections/{id}", Collection).Produces<object>(200, "application/json").WithSummary("One collection with its extent.");
         g.MapGet("/collections/{id}/queryables", Queryables).Produces<object>(200, OgcQueryables.MediaType)
             .WithSummary("The properties a filter may name (JSON Schema): types, Chinese titles, the geometry's format.");

@@ -27,6 +27,7 @@ public sealed record OgcLayer(string Id, string Title, string Description, strin
         ["household_count"] = "户数", ["building_id"] = "楼栋编号", ["floor_from"] = "起始楼层", ["floor_to"] = "终止楼层",
         ["unit"] = "单元", ["pinned"] = "已锁定（自动重算不改动）", ["version"] = "划分版本", ["id"] = "编号", ["floor"] = "楼层",
         ["room"] = "房号", ["address"] = "地址", ["persons"] = "人数", ["floors"] = "层数", ["use"] = "用途",
+        ["layer"] = "部门图层", ["title"] = "图层显示名",
     };
 
     private static OgcProperty P(string name, QueryableType type, IReadOnlyList<string>? values = null) => new(name, "x." + name, type, Titles[name], values);
@@ -63,5 +64,8 @@ public sealed record OgcLayer(string Id, string Title, string Description, strin
         new("streets", "Streets", "Lanes, streets, tracks, paths and ditches that borders prefer to follow (soft guides); feature ids are township:street.",
             "street x", "x.township_code || ':' || x.id", "x.geom", "geometry-multilinestring",
             [P("id", S), P("township_code", S), P("kind", S), P("name", S)]),
+        new("dept_units", "Departmental units (部门网格)", "Units of the departmental layers (多网合一: urban management, police, fire, …), current version of each layer; feature ids are township:layer:code; filter by layer (?layer=police).",
+            "current_dept_unit x", "x.township_code || ':' || x.layer || ':' || x.code", "x.geom", "geometry-multipolygon",
+            [P("layer", S), P("code", S), P("name", S), P("township_code", S), P("title", S), P("version", I)]),
     ];
 }

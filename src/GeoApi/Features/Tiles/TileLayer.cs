@@ -83,6 +83,10 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
             new("streets", "Streets: lanes, streets, tracks, paths and ditches that borders prefer to follow.", "line", 12,
                 "street x", "x.id AS code, x.name, x.kind, NULL::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class",
                 DependsOnVersion: false, DependsOnData: true, new Dictionary<string, string>(common)),
+            new("dept_units", "Units of the departmental layers (部门网格, 多网合一), current version of each; a style picks a layer by its layer attribute.", "polygon", 8,
+                "current_dept_unit x", "x.code, x.name, x.layer AS kind, NULL::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class, " +
+                "x.layer, x.title, x.township_code::text AS township, x.version",
+                DependsOnVersion: false, DependsOnData: false, With("layer", "String", "title", "String", "township", "String", "version", "Number")),
             new("households", "Households (户) with the micro-grid they are assigned to in the published partition.", "point", 13,
                 "household x LEFT JOIN township_state s ON s.township_code = x.township_code " +
                 "LEFT JOIN assignment a ON a.township_code = x.township_code AND a.valid_to IS NULL AND a.household_id = x.id",

@@ -51,7 +51,8 @@ public sealed class TileStamps(NpgsqlDataSource db) : Infrastructure.ITownshipOb
         SELECT t.code, ST_XMin(t.geom), ST_YMin(t.geom), ST_XMax(t.geom), ST_YMax(t.geom), s.current_version, coalesce(s.data_version, 0),
                (extract(epoch FROM greatest(t.updated_at, (SELECT max(v.updated_at) FROM village v WHERE v.township_code = t.code),
                    (SELECT max(b.updated_at) FROM barrier b WHERE b.township_code = t.code),
-                   (SELECT max(r.updated_at) FROM street r WHERE r.township_code = t.code))) * 1e6)::bigint
+                   (SELECT max(r.updated_at) FROM street r WHERE r.township_code = t.code),
+                   (SELECT max(d.updated_at) FROM dept_layer d WHERE d.township_code = t.code))) * 1e6)::bigint
         FROM township t LEFT JOIN township_state s ON s.township_code = t.code
         """;
 

@@ -14,6 +14,7 @@ import { search } from './search.js';
 import { editClick, wireEditing } from './edit.js';
 import { signIn, signOut, may } from './session.js';
 import { locate } from './locate.js';
+import { loadLayers, wireLayers } from './layers.js';
 
 let resolveReady;
 const ready = new Promise((r) => { resolveReady = r; });
@@ -43,7 +44,7 @@ async function openTownship(map, code, fit) {
     const b = JSON.parse(option.dataset.bbox);
     map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 20, animate: false });
   }
-  await Promise.all([loadReport(code), loadHistogram(code)]);
+  await Promise.all([loadReport(code), loadHistogram(code), loadLayers(map, code)]);
 }
 
 /** After a publish or a pin: the township list (with its versions), the report and the histogram. */
@@ -55,6 +56,7 @@ async function refreshTownship(map) {
 /** The map and every control, once the user is signed in (the tiles need the session). */
 function wire(map) {
   wireCard(map);
+  wireLayers(map);
   map.on('click', async (e) => {
     const code = unitAt(map, e.point);
     try {

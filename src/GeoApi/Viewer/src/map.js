@@ -5,7 +5,7 @@ import { labelLayers, relabel } from './labels.js';
 
 /** Opaque, so floor runs stacked on one building territory do not darken it. */
 export const COLOURS = { under: '#f5c76b', on: '#7cc191', over: '#e57373' };
-export const LAYERS = ['townships', 'villages', 'grids', 'micro_grids', 'village_labels', 'grid_labels', 'micro_grid_labels', 'barriers', 'streets', 'households'];
+export const LAYERS = ['townships', 'villages', 'grids', 'micro_grids', 'village_labels', 'grid_labels', 'micro_grid_labels', 'barriers', 'streets', 'households', 'dept_units'];
 export const empty = { type: 'FeatureCollection', features: [] };
 
 const fillClass = ['match', ['get', 'fill_class'], 'under', COLOURS.under, 'over', COLOURS.over, COLOURS.on];

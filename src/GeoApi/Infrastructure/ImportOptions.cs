@@ -1,7 +1,7 @@
 using GridSpatial.Partitioner.Files;
 using GridSpatial.Partitioner.Files.Sources;
 
-namespace GridSpatial.GeoApi.Features.Import;
+namespace GridSpatial.GeoApi.Infrastructure;
 
 /// <summary>The options of one import, as the API's query and the command line both give them:
 /// <c>crs</c>, <c>encoding</c>, <c>map</c> (<c>列名=field</c>, repeated), <c>sourceLayer</c>.

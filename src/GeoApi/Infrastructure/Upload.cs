@@ -1,12 +1,11 @@
 using System.Text;
-using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner.Files;
 using GridSpatial.Partitioner.Files.Sources;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
-namespace GridSpatial.GeoApi.Features.Import;
+namespace GridSpatial.GeoApi.Infrastructure;
 
 /// <summary>An import request's body as an opened source (<see cref="FeatureSource"/>): the raw
 /// file with its media type (<see cref="SourceFormats.MediaTypes"/>; <c>application/octet-stream</c>
@@ -14,7 +13,7 @@ namespace GridSpatial.GeoApi.Features.Import;
 /// media type, name and bytes). Options come from the query string (<c>crs</c>, <c>encoding</c>,
 /// <c>map</c> repeated as <c>列名=field</c>, <c>sourceLayer</c>) or from form fields before the file.
 /// Anything else is a 415 problem.</summary>
-internal static class Upload
+public static class Upload
 {
     private const int MaxFormFieldBytes = 64 * 1024;
 
