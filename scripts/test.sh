@@ -19,9 +19,28 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} (the OGC API, vector tile, browser and notice-map tests' real clients, Chinese fonts, the independent scorer's libraries)" >&2
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "${missing[@]}" >&2 || true; fi
 fi
+#-- The Citus cluster (scripts/citus.sh; its build is cached in .local/citus-build), brought up
+#-- beside the .NET build, after the apt installs above (one dpkg at a time): the Citus tests
+#-- (Features/Citus) run on it and skip only when it cannot be built or started.
+#-- GRIDSPATIAL_TEST_ON=citus runs the tests given (e.g. --filter ...) on the cluster instead.
+mkdir -p "$root/.local"
+scripts/citus.sh >"$root/.local/citus.env" 2>"$root/.local/citus.log" &
+citus_pid=$!
 results="$root/.local/test-results"
 rm -rf "$results"; mkdir -p "$results"
 dotnet build GridSpatial.sln -c Release -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
+if wait "$citus_pid"; then
+  eval "$(grep GRIDSPATIAL_CITUS_DB "$root/.local/citus.env")"
+  export GRIDSPATIAL_CITUS_DB
+  if [ "${GRIDSPATIAL_TEST_ON:-}" = citus ]; then export GRIDSPATIAL_TEST_DB="$GRIDSPATIAL_CITUS_DB"; fi
+else
+  echo "test.sh: no Citus cluster (scripts/citus.sh failed, see .local/citus.log): the Citus tests skip" >&2
+  tail -3 "$root/.local/citus.log" >&2
+  [ "${GRIDSPATIAL_TEST_ON:-}" = citus ] && { echo "0 passed, 1 failed"; exit 1; }
+fi
+#-- Building Citus may have pulled a newer PostgreSQL minor release while the test cluster ran on
+#-- the older one: pg.sh restarts it on the installed binary (else plpgsql fails to load).
+env -u GRIDSPATIAL_DB scripts/pg.sh >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 dotnet test GridSpatial.sln -c Release --no-build -nologo --blame-hang-timeout 10m --logger "trx" --results-directory "$results" "$@"
 rc=$?
 python3 - "$results" "$rc" <<'PY'

@@ -8,13 +8,23 @@ using Npgsql;
 namespace GridSpatial.GeoApi.Tests;
 
 /// <summary>A fresh database on the real PostGIS server (GRIDSPATIAL_TEST_DB, as started by
-/// scripts/test.sh), migrated, and the API running in-process against it. Dropped afterwards.</summary>
-public sealed class DatabaseFixture : IAsyncLifetime
+/// scripts/test.sh), migrated, and the API running in-process against it. Dropped afterwards.
+/// When that server is a Citus coordinator (scripts/citus.sh), the database is made on every node
+/// and the migrations distribute it (<see cref="CitusDatabases"/>).</summary>
+public class DatabaseFixture : IAsyncLifetime
 {
-    private readonly string _admin = Environment.GetEnvironmentVariable("GRIDSPATIAL_TEST_DB")
-        ?? "Host=127.0.0.1;Port=55432;Username=postgres;Database=gridspatial_test";
+    private readonly string _admin;
+    private bool _citus;
     private readonly string _name = "gs_test_" + Guid.NewGuid().ToString("N")[..12];
 
+    public DatabaseFixture() : this(Environment.GetEnvironmentVariable("GRIDSPATIAL_TEST_DB")
+        ?? "Host=127.0.0.1;Port=55432;Username=postgres;Database=gridspatial_test") { }
+
+    /// <param name="admin">The database the test database is created from.</param>
+    protected DatabaseFixture(string admin) => _admin = admin;
+
+    /// <summary>Whether the database is on a Citus cluster.</summary>
+    public bool Citus => _citus;
     public string ConnectionString { get; private set; } = "";
     public NpgsqlDataSource Db { get; private set; } = null!;
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
@@ -34,13 +44,15 @@ public sealed class DatabaseFixture : IAsyncLifetime
         return http;
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await using (var admin = new NpgsqlConnection(_admin))
         {
             await admin.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE {_name}", admin);
             await create.ExecuteNonQueryAsync();
+            _citus = await CitusDatabases.IsCitusAsync(admin);
+            if (_citus) await CitusDatabases.PrepareAsync(admin, _name);
         }
         ConnectionString = new NpgsqlConnectionStringBuilder(_admin) { Database = _name, Pooling = true }.ConnectionString;
         Migrator.Apply(ConnectionString);
@@ -56,7 +68,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
         Address = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
         await Db.DisposeAsync();
@@ -65,6 +77,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
         await admin.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", admin);
         await drop.ExecuteNonQueryAsync();
+        if (_citus) await CitusDatabases.DropAsync(admin, _name);
     }
 
     /// <summary>A digest of every row of the data a write may touch (and of each township's data

@@ -114,11 +114,11 @@ internal static class Samples
         await using var cmd = db.CreateCommand("""
             SELECT a.micro_grid_code, a.household_id, ST_X(h.geom), ST_Y(h.geom)
             FROM current_assignment a JOIN township_state s ON s.township_code = a.township_code
-            JOIN household h ON h.id = a.household_id
+            JOIN household h ON h.township_code = a.township_code AND h.id = a.household_id
             JOIN current_micro_grid m ON m.township_code = a.township_code AND m.code = a.micro_grid_code AND m.kind = 'cluster'
             WHERE a.township_code = $1 ORDER BY a.household_id LIMIT 1
             """);
-        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Char, township);
         await using var r = await cmd.ExecuteReaderAsync();
         Assert.True(await r.ReadAsync(), $"township {township} has no cluster micro-grid");
         return (r.GetString(0), r.GetString(1), [r.GetDouble(2), r.GetDouble(3)]);

@@ -4,7 +4,8 @@ namespace GridSpatial.GeoApi.Infrastructure;
 
 /// <summary>Applies the embedded SQL migrations (Infrastructure/Migrations/*.sql, in name
 /// order) with DbUp; each runs once, in its own transaction, and is journaled in
-/// <c>schemaversions</c>, so running it again changes nothing.</summary>
+/// <c>schemaversions</c>, so running it again changes nothing. On a Citus coordinator the tables
+/// are then placed on the cluster (<see cref="CitusLayout"/>).</summary>
 public static class Migrator
 {
     /// <param name="upTo">Only the migrations numbered up to this one (e.g. <c>"0010"</c>): how a
@@ -23,5 +24,6 @@ public static class Migrator
             throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
         foreach (var script in result.Scripts)
             logger?.LogInformation("Applied migration {Script}", script.Name);
+        if (upTo is null) CitusLayout.Apply(connectionString, logger);
     }
 }

@@ -15,20 +15,33 @@ public sealed class TownshipState(NpgsqlDataSource db)
         if (await cmd.ExecuteScalarAsync(ct) is null) throw ApiException.NotFound($"There is no township '{code}'.");
     }
 
+    /// <summary>$1 = township (char(9)); returns the new data version. <c>least</c> keeps the first
+    /// mark (it skips a NULL); Citus refuses <c>now()</c> inside <c>coalesce</c> of an UPDATE.</summary>
+    internal const string MarkDirtySql = """
+        UPDATE township_state SET data_version = data_version + 1, dirty_since = least(dirty_since, now()),
+            last_change_at = now(), updated_at = now()
+        WHERE township_code = $1
+        RETURNING data_version
+        """;
+
     /// <summary>Bumps the data version and marks the township dirty for recompute; tells every
     /// process (on commit) that the township's data changed, so household tiles are re-cut.</summary>
+    /// <remarks>The notification is a statement of its own: on Citus a statement on one township
+    /// runs on its shard's worker, and a NOTIFY there is heard by no API (and a worker cannot
+    /// prepare a transaction that sent one).</remarks>
     public static async Task MarkDirtyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"""
-            WITH s AS (
-                UPDATE township_state SET data_version = data_version + 1, dirty_since = coalesce(dirty_since, now()),
-                    last_change_at = now(), updated_at = now()
-                WHERE township_code = $1
-                RETURNING township_code, data_version)
-            SELECT pg_notify('{TownshipListener.DataChannel}', township_code || ':' || data_version) FROM s
-            """, conn, tx);
-        cmd.Parameters.AddWithValue(townshipCode);
-        await cmd.ExecuteNonQueryAsync(ct);
+        long dataVersion;
+        await using (var cmd = new NpgsqlCommand(MarkDirtySql, conn, tx))
+        {
+            cmd.Parameters.AddTownship(townshipCode);
+            if (await cmd.ExecuteScalarAsync(ct) is not long v) return;
+            dataVersion = v;
+        }
+        await using var notify = new NpgsqlCommand($"SELECT pg_notify('{TownshipListener.DataChannel}', $1 || ':' || $2::text)", conn, tx);
+        notify.Parameters.AddWithValue(townshipCode);
+        notify.Parameters.AddWithValue(dataVersion);
+        await notify.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The township's boundary, locked (<c>FOR SHARE</c>) until the transaction ends, so an

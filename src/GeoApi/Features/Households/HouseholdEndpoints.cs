@@ -82,13 +82,9 @@ public static class HouseholdEndpoints
 
         var township = await TownshipGeometry(conn, tx, row.Township, ct);
         var validated = limits.Validator("households", township).Household(JsonSerializer.SerializeToElement(feature), 0);
-        await using (var cmd = new NpgsqlCommand("""
-            UPDATE household SET building_id = $3, floor = $4, unit = $5, room = $6, address = $7, persons = $8, properties = $9, geom = $10,
-                row_version = row_version + 1, updated_at = now()
-            WHERE township_code = $1 AND id = $2
-            """, conn, tx))
+        await using (var cmd = new NpgsqlCommand(UpdateSql, conn, tx))
         {
-            cmd.Parameters.AddWithValue(row.Township);
+            cmd.Parameters.AddTownship(row.Township);
             cmd.Parameters.AddWithValue(id);
             cmd.Parameters.AddWithValue((object?)validated.BuildingId ?? DBNull.Value);
             cmd.Parameters.AddWithValue(NpgsqlDbType.Integer, (object?)validated.Floor ?? DBNull.Value);
@@ -109,6 +105,13 @@ public static class HouseholdEndpoints
         return Results.Text(ToFeature(stored).ToJsonString(), "application/geo+json");
     }
 
+    /// <summary>$1 = township code (char(9)), $2 = id, then the stored columns.</summary>
+    internal const string UpdateSql = """
+        UPDATE household SET building_id = $3, floor = $4, unit = $5, room = $6, address = $7, persons = $8, properties = $9, geom = $10::geometry,
+            row_version = row_version + 1, updated_at = now()
+        WHERE township_code = $1 AND id = $2
+        """;
+
     private static async Task<NoContent> Delete(string id, HttpRequest request, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -118,7 +121,7 @@ public static class HouseholdEndpoints
         CheckIfMatch(request, row.RowVersion);
         await using (var cmd = new NpgsqlCommand("DELETE FROM household WHERE township_code = $1 AND id = $2", conn, tx))
         {
-            cmd.Parameters.AddWithValue(row.Township);
+            cmd.Parameters.AddTownship(row.Township);
             cmd.Parameters.AddWithValue(id);
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -158,11 +161,25 @@ public static class HouseholdEndpoints
         return TypedResults.Ok(answer with { Responsible = people.Responsible(grid, micro, http.User.SeesPeople()) });
     }
 
+    /// <summary>The household's township: ids are looked up across townships (on Citus this one
+    /// question asks every shard); everything after it names the township.</summary>
+    internal const string TownshipOfSql = "SELECT township_code FROM household WHERE id = $1";
+
+    /// <summary>$1 = township code (char(9): on Citus, that township's shard alone), $2 = id.</summary>
+    internal const string ReadSql =
+        "SELECT township_code, id, building_id, floor, unit, room, address, persons, properties::text, geom, row_version FROM household WHERE township_code = $1 AND id = $2";
+
     private static async Task<Row?> Read(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, bool forUpdate, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
-            "SELECT township_code, id, building_id, floor, unit, room, address, persons, properties::text, geom, row_version FROM household WHERE id = $1"
-            + (forUpdate ? " FOR UPDATE" : ""), conn, tx);
+        string? township;
+        await using (var find = new NpgsqlCommand(TownshipOfSql, conn, tx))
+        {
+            find.Parameters.AddWithValue(id);
+            township = await find.ExecuteScalarAsync(ct) as string;
+        }
+        if (township is null) return null;
+        await using var cmd = new NpgsqlCommand(ReadSql + (forUpdate ? " FOR UPDATE" : ""), conn, tx);
+        cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;

@@ -61,7 +61,7 @@ public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
             await using var cmd = new NpgsqlCommand("""
                 INSERT INTO township AS t (code, county_code, name, kind, urban, geom) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, urban = EXCLUDED.urban,
-                    geom = EXCLUDED.geom, updated_at = now()
+                    geom = EXCLUDED.geom, updated_at = EXCLUDED.updated_at
                 WHERE (t.name, t.kind, t.urban, t.geom) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.urban, EXCLUDED.geom)
                 RETURNING (xmax = 0)
                 """, conn, tx);
@@ -269,7 +269,7 @@ public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
         var bump = layer == Layer.Households ? ", row_version = t.row_version + 1" : "";
         return $"""
             INSERT INTO {table} AS t ({cols}) SELECT {cols} FROM stage
-            ON CONFLICT (township_code, {key}) DO UPDATE SET {set}{bump}, updated_at = now() WHERE {changed}
+            ON CONFLICT (township_code, {key}) DO UPDATE SET {set}{bump}, updated_at = EXCLUDED.updated_at WHERE {changed}
             RETURNING (xmax = 0)
             """;
     }

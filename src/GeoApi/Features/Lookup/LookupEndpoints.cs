@@ -159,26 +159,57 @@ public static class LookupEndpoints
     }
 
     /// <summary>PostGIS answers while the index is not loaded (start-up).</summary>
-    /// <remarks>The current version's rows are the open ones (valid_to IS NULL, migration 0011),
-    /// selected explicitly so the partial GiST index over the open rows answers the point however
-    /// many versions are kept. The tile layers (TileLayer) do the same.</remarks>
+    /// <remarks>The townships under the point come first, from the township boundaries (a reference
+    /// table on Citus, on every node); then each one's micro-grid is asked for with its code, so the
+    /// question goes to that township's shard alone (<see cref="FallbackSql"/>). The current version's
+    /// rows are the open ones (valid_to IS NULL, migration 0011), selected explicitly so the partial
+    /// GiST index over the open rows answers the point however many versions are kept. The tile
+    /// layers (TileLayer) do the same. Of several townships (overlapping borders), the least
+    /// micro-grid code answers.</remarks>
     internal static async Task<LookupDto?> Fallback(NpgsqlDataSource db, double lon, double lat, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            SELECT t.code, t.name, s.current_version, m.village_code, coalesce(v.name, t.name), m.grid_code, g.household_count,
-                   m.code, m.kind, m.household_count, m.floor_from, m.floor_to, m.unit
-            FROM township t JOIN township_state s ON s.township_code = t.code
-            LEFT JOIN LATERAL (
-                SELECT * FROM micro_grid x
-                WHERE x.township_code = s.township_code AND x.valid_to IS NULL AND ST_Intersects(x.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
-                ORDER BY x.code LIMIT 1) m ON true
-            LEFT JOIN grid g ON g.township_code = t.code AND g.valid_to IS NULL AND g.code = m.grid_code
-            LEFT JOIN village v ON v.township_code = t.code AND v.code = m.village_code
-            WHERE ST_Intersects(t.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
-            ORDER BY m.code LIMIT 1
-            """);
+        var townships = new List<string>();
+        await using (var cmd = db.CreateCommand(FallbackTownshipsSql))
+        {
+            cmd.Parameters.AddWithValue(lon);
+            cmd.Parameters.AddWithValue(lat);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) townships.Add(r.GetString(0));
+        }
+        LookupDto? best = null;
+        foreach (var township in townships)
+        {
+            var found = await FallbackIn(db, township, lon, lat, ct);
+            if (found is not null && (best is null || best.MicroGrid is null && found.MicroGrid is not null
+                || found.MicroGrid is not null && string.CompareOrdinal(found.MicroGrid.Code, best.MicroGrid!.Code) < 0))
+                best = found;
+        }
+        return best;
+    }
+
+    /// <summary>$1, $2: the point; ordered by code.</summary>
+    internal const string FallbackTownshipsSql = "SELECT code FROM township WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY code";
+
+    /// <summary>$1, $2: the point; $3: the township's code (char(9), so Citus routes it to its shard).</summary>
+    internal const string FallbackSql = """
+        SELECT t.code, t.name, s.current_version, m.village_code, coalesce(v.name, t.name), m.grid_code, g.household_count,
+               m.code, m.kind, m.household_count, m.floor_from, m.floor_to, m.unit
+        FROM township t JOIN township_state s ON s.township_code = t.code
+        LEFT JOIN LATERAL (
+            SELECT * FROM micro_grid x
+            WHERE x.township_code = $3 AND x.valid_to IS NULL AND ST_Intersects(x.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+            ORDER BY x.code LIMIT 1) m ON true
+        LEFT JOIN grid g ON g.township_code = t.code AND g.valid_to IS NULL AND g.code = m.grid_code
+        LEFT JOIN village v ON v.township_code = t.code AND v.code = m.village_code
+        WHERE t.code = $3 AND s.township_code = $3
+        """;
+
+    private static async Task<LookupDto?> FallbackIn(NpgsqlDataSource db, string township, double lon, double lat, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(FallbackSql);
         cmd.Parameters.AddWithValue(lon);
         cmd.Parameters.AddWithValue(lat);
+        cmd.Parameters.AddTownship(township);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         return new LookupDto(lon, lat, r.IsDBNull(2) ? 0 : r.GetInt32(2), new Named(r.GetString(0), r.GetString(1)),

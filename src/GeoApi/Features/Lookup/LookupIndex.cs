@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Infrastructure;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
@@ -82,7 +83,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
             WHERE t.code = $1 AND s.current_version IS NOT NULL
             """, conn, tx))
         {
-            cmd.Parameters.AddWithValue(code);
+            cmd.Parameters.AddTownship(code);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct)) return null;
             (name, boundary, version) = (r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetInt32(2));
@@ -91,14 +92,14 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         var villages = new Dictionary<string, string>(StringComparer.Ordinal);
         await using (var cmd = new NpgsqlCommand("SELECT code, name FROM village WHERE township_code = $1", conn, tx))
         {
-            cmd.Parameters.AddWithValue(code);
+            cmd.Parameters.AddTownship(code);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) villages[r.GetString(0)] = r.GetString(1);
         }
         var grids = new Dictionary<string, int>(StringComparer.Ordinal);
         await using (var cmd = new NpgsqlCommand("SELECT code, household_count FROM current_grid WHERE township_code = $1", conn, tx))
         {
-            cmd.Parameters.AddWithValue(code);
+            cmd.Parameters.AddTownship(code);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) grids[r.GetString(0)] = r.GetInt32(1);
         }
@@ -113,7 +114,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
             var changed = new HashSet<string>(StringComparer.Ordinal);
             await using (var cmd = new NpgsqlCommand("SELECT code FROM micro_grid WHERE township_code = $1 AND valid_to > $2 AND valid_to <= $3", conn, tx))
             {
-                cmd.Parameters.AddWithValue(code);
+                cmd.Parameters.AddTownship(code);
                 cmd.Parameters.AddWithValue(loaded!.Version);
                 cmd.Parameters.AddWithValue(version);
                 await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -131,7 +132,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
             FROM micro_grid WHERE township_code = $1 AND valid_to IS NULL {(incremental ? "AND valid_from > $2" : "")} ORDER BY code
             """, conn, tx))
         {
-            cmd.Parameters.AddWithValue(code);
+            cmd.Parameters.AddTownship(code);
             if (incremental) cmd.Parameters.AddWithValue(loaded!.Version);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))

@@ -71,7 +71,8 @@ internal sealed class ItemsQuery
             var box = $"ST_GeomFromText({args.Add(Bbox.AsText(), NpgsqlTypes.NpgsqlDbType.Text)}, 4326)";
             conditions.Add($"{_layer.Geometry} && {box} AND ST_Intersects({_layer.Geometry}, {box})");
         }
-        if (Township.Length > 0) conditions.Add($"{_layer.TownshipColumn} = {args.Add(Township, NpgsqlTypes.NpgsqlDbType.Text)}");
+        //-- char(9), as the column: on Citus the township's shard alone.
+        if (Township.Length > 0) conditions.Add($"{_layer.TownshipColumn} = {args.Add(Township, NpgsqlTypes.NpgsqlDbType.Char)}");
         foreach (var (p, value) in Equalities) conditions.Add($"{p.Sql} = {args.Add(value, p.DbType)}");
         if (Filter is not null)
         {

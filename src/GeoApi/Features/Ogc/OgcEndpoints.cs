@@ -150,23 +150,30 @@ public static class OgcEndpoints
         };
     }
 
+    /// <summary>The two statements of an items page (how many match; the page) and their arguments.</summary>
+    internal static (string Count, string Page, SqlArguments Args) ItemsSql(OgcLayer c, ItemsQuery query, string jurisdiction)
+    {
+        var args = new SqlArguments();
+        var where = query.Where(jurisdiction, args);
+        return ($"SELECT count(*) FROM {c.From} {where}",
+            $"SELECT {OgcFeatures.Columns(c, query.Selected, query.Crs)} FROM {c.From} {where} {query.OrderBy()} LIMIT {query.Limit} OFFSET {query.Offset}", args);
+    }
+
     private static async Task Items(string id, HttpContext http, [FromKeyedServices(Database.Read)] NpgsqlDataSource db, CancellationToken ct)
     {
         var c = Find(id);
         var jurisdiction = http.User.Jurisdiction() ?? "";
         var query = ItemsQuery.Parse(c, http.Request.Query, OgcCrs.Supported(await Extent(db, jurisdiction, ct)));
-        var args = new SqlArguments();
-        var where = query.Where(jurisdiction, args);
+        var (countSql, pageSql, args) = ItemsSql(c, query, jurisdiction);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         long matched;
-        await using (var count = new NpgsqlCommand($"SELECT count(*) FROM {c.From} {where}", conn))
+        await using (var count = new NpgsqlCommand(countSql, conn))
         {
             args.AddTo(count);
             matched = (long)(await count.ExecuteScalarAsync(ct))!;
         }
-        await using var cmd = new NpgsqlCommand(
-            $"SELECT {OgcFeatures.Columns(c, query.Selected, query.Crs)} FROM {c.From} {where} {query.OrderBy()} LIMIT {query.Limit} OFFSET {query.Offset}", conn);
+        await using var cmd = new NpgsqlCommand(pageSql, conn);
         args.AddTo(cmd);
         var features = new List<string>(Math.Min(query.Limit, 1024));
         await using (var rd = await cmd.ExecuteReaderAsync(ct))
@@ -214,7 +221,7 @@ public static class OgcEndpoints
         return Results.Text(OgcFeatures.Read(rd, crs), "application/geo+json");
     }
 
-    private static OgcLayer Find(string id) =>
+    internal static OgcLayer Find(string id) =>
         OgcLayer.All.FirstOrDefault(c => c.Id == id) ?? throw ApiException.NotFound($"There is no collection '{id}'.");
 
     private static string Base(HttpRequest r) => $"{r.Scheme}://{r.Host}{r.PathBase}";

@@ -73,7 +73,7 @@ public static class PartitionEndpoints
         await using var cmd = db.CreateCommand("""
             SELECT report::text FROM current_partition_version WHERE township_code = $1
             """);
-        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddTownship(code);
         return await cmd.ExecuteScalarAsync(ct) is string json
             ? Results.Text(json, "application/json")
             : TypedResults.Problem(statusCode: 404, title: "No partition yet", detail: $"Township {code} has not been partitioned; POST /api/townships/{code}/partition.");
@@ -91,7 +91,7 @@ public static class PartitionEndpoints
                    count(*) FILTER (WHERE m.kind = 'building')::int, count(*) FILTER (WHERE m.kind = 'floor')::int
             FROM current_micro_grid m WHERE m.township_code = $1 GROUP BY 1, 2 ORDER BY 2
             """);
-        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddTownship(code);
         var bins = new List<HistogramBin>();
         int? version = null;
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -115,7 +115,7 @@ public static class PartitionEndpoints
         var v = await ReadVersions(db, code, version, ct);
         if (v.Count == 0) return TypedResults.Problem(statusCode: 404, title: "Version not found", detail: $"Township {code} has no version {version}.");
         await using var cmd = db.CreateCommand("SELECT report::text FROM partition_version WHERE township_code = $1 AND version = $2");
-        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddTownship(code);
         cmd.Parameters.AddWithValue(version);
         var report = JsonDocument.Parse((string)(await cmd.ExecuteScalarAsync(ct))!).RootElement;
         return TypedResults.Ok(new { v[0].Version, v[0].CreatedAt, v[0].Author, v[0].Reason, v[0].DataVersion, v[0].Current, v[0].Grids, v[0].MicroGrids, Report = report });
@@ -138,7 +138,7 @@ public static class PartitionEndpoints
                   OR {Reshaped.StoredSql("x", "y")}))
             """;
         await using var units = db.CreateCommand(Compare("micro_grid") + " UNION ALL " + Compare("grid") + " ORDER BY 1");
-        units.Parameters.AddWithValue(code);
+        units.Parameters.AddTownship(code);
         units.Parameters.AddWithValue(a);
         units.Parameters.AddWithValue(b);
         var changes = new List<UnitChange>();
@@ -152,7 +152,7 @@ public static class PartitionEndpoints
             FULL JOIN assignment_at($1, $3) y ON x.household_id = y.household_id
             WHERE x.micro_grid_code IS DISTINCT FROM y.micro_grid_code ORDER BY 1
             """);
-        moved.Parameters.AddWithValue(code);
+        moved.Parameters.AddTownship(code);
         moved.Parameters.AddWithValue(a);
         moved.Parameters.AddWithValue(b);
         var households = new List<HouseholdMove>();
@@ -172,7 +172,7 @@ public static class PartitionEndpoints
             FROM partition_version v JOIN township_state s ON s.township_code = v.township_code
             WHERE v.township_code = $1 AND ($2::int IS NULL OR v.version = $2) ORDER BY v.version
             """);
-        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddTownship(code);
         cmd.Parameters.AddWithValue(only is null ? DBNull.Value : only.Value);
         var list = new List<VersionDto>();
         await using var r = await cmd.ExecuteReaderAsync(ct);

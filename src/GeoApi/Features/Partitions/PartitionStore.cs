@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Infrastructure;
 using System.Text.Json;
 using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Codes;
@@ -129,7 +130,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = s.current_version
             WHERE t.code = $1
             """, conn, tx);
-        cmd.Parameters.AddWithValue(townshipCode);
+        cmd.Parameters.AddTownship(townshipCode);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{townshipCode}'.");
         return new State(new TownshipInput(townshipCode, r.GetString(0), r.GetFieldValue<Geometry>(1)), r.GetInt64(2),
@@ -144,6 +145,13 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
 
     /// <summary>A stored MultiPolygon of one part back as the Polygon the partitioner made.</summary>
     private static Geometry Single(Geometry g) => g is MultiPolygon { NumGeometries: 1 } m ? m.GetGeometryN(0) : g;
+
+    /// <summary>The first statement of a publish: the township's state, locked ($1 = township, char(9)).</summary>
+    internal const string PublishLockSql = """
+        SELECT s.data_version, s.current_version, v.fingerprint FROM township_state s
+        LEFT JOIN partition_version v ON v.township_code = s.township_code AND v.version = s.current_version
+        WHERE s.township_code = $1 FOR UPDATE OF s
+        """;
 
     /// <summary>Publishes a partition computed from <paramref name="dataVersion"/>; with
     /// <paramref name="recordedDataVersion"/> (an edit of a partition older than the data), the
@@ -160,13 +168,9 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         int? current;
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT s.data_version, s.current_version, v.fingerprint FROM township_state s
-            LEFT JOIN partition_version v ON v.township_code = s.township_code AND v.version = s.current_version
-            WHERE s.township_code = $1 FOR UPDATE OF s
-            """, conn, tx))
+        await using (var cmd = new NpgsqlCommand(PublishLockSql, conn, tx))
         {
-            cmd.Parameters.AddWithValue(code);
+            cmd.Parameters.AddTownship(code);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{code}'.");
             if (r.GetInt64(0) != dataVersion) return (Outcome.Stale, null);
@@ -202,7 +206,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             var switchVersion = new NpgsqlBatchCommand("""
                 UPDATE township_state SET current_version = $2, dirty_since = CASE WHEN $3 THEN dirty_since END, updated_at = now() WHERE township_code = $1
                 """);
-            switchVersion.Parameters.AddWithValue(code);
+            switchVersion.Parameters.AddTownship(code);
             switchVersion.Parameters.AddWithValue(version);
             switchVersion.Parameters.AddWithValue(recordedDataVersion is { } recorded && recorded != dataVersion);
             var audit = new NpgsqlBatchCommand("""
@@ -244,7 +248,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             WHERE s.township_code = $1 AND s.dirty_since IS NOT NULL AND s.data_version = $2
               AND v.township_code = s.township_code AND v.version = s.current_version AND v.data_version = $2
             """);
-        cmd.Parameters.AddWithValue(townshipCode);
+        cmd.Parameters.AddTownship(townshipCode);
         cmd.Parameters.AddWithValue(dataVersion);
         await cmd.ExecuteNonQueryAsync(ct);
     }
@@ -253,7 +257,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         Func<NpgsqlDataReader, T> map, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        cmd.Parameters.AddWithValue(townshipCode);
+        cmd.Parameters.AddTownship(townshipCode);
         if (version is { } v) cmd.Parameters.AddWithValue(v);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<T>();

@@ -31,7 +31,7 @@ public sealed class RecomputeRequests(NpgsqlDataSource db, IBackgroundJobClient 
         long? waiting;
         await using (var cmd = new NpgsqlCommand("SELECT queued_job_id FROM township_state WHERE township_code = $1 FOR UPDATE", conn, tx))
         {
-            cmd.Parameters.AddWithValue(townshipCode);
+            cmd.Parameters.AddTownship(townshipCode);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct)) throw ApiException.NotFound($"There is no township '{townshipCode}'.");
             waiting = r.IsDBNull(0) ? null : r.GetInt64(0);
@@ -43,14 +43,14 @@ public sealed class RecomputeRequests(NpgsqlDataSource db, IBackgroundJobClient 
             //-- A job that failed, was deleted or never got a state will not start: it is no one to join.
             if (await state.ExecuteScalarAsync(ct) is "Enqueued" or "Scheduled" or "Processing" or "Awaiting")
             {
-                if (force) await Execute(conn, tx, "UPDATE township_state SET queued_force = true WHERE township_code = $1", ct, townshipCode);
+                if (force) await Execute(conn, tx, "UPDATE township_state SET queued_force = true WHERE township_code = $1", townshipCode, ct);
                 await tx.CommitAsync(ct);
                 return new Request(job.ToString(System.Globalization.CultureInfo.InvariantCulture), Joined: true);
             }
         }
         var id = jobs.Create<RecomputeJob>(j => j.RunAsync(townshipCode, author, reason, force, null, CancellationToken.None), new EnqueuedState(queue));
-        await Execute(conn, tx, "UPDATE township_state SET queued_job_id = $2, queued_force = $3, last_job_id = $2 WHERE township_code = $1", ct,
-            townshipCode, long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), force);
+        await Execute(conn, tx, "UPDATE township_state SET queued_job_id = $2, queued_force = $3, last_job_id = $2 WHERE township_code = $1", townshipCode, ct,
+            long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), force);
         await tx.CommitAsync(ct);
         return new Request(id, Joined: false);
     }
@@ -64,19 +64,21 @@ public sealed class RecomputeRequests(NpgsqlDataSource db, IBackgroundJobClient 
         bool force;
         await using (var cmd = new NpgsqlCommand("SELECT queued_force FROM township_state WHERE township_code = $1 AND queued_job_id = $2 FOR UPDATE", conn, tx))
         {
-            cmd.Parameters.AddWithValue(townshipCode);
+            cmd.Parameters.AddTownship(townshipCode);
             cmd.Parameters.AddWithValue(id);
             if (await cmd.ExecuteScalarAsync(ct) is not bool owed) return false;
             force = owed;
         }
-        await Execute(conn, tx, "UPDATE township_state SET queued_job_id = NULL, queued_force = false WHERE township_code = $1", ct, townshipCode);
+        await Execute(conn, tx, "UPDATE township_state SET queued_job_id = NULL, queued_force = false WHERE township_code = $1", townshipCode, ct);
         await tx.CommitAsync(ct);
         return force;
     }
 
-    private static async Task Execute(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct, params object[] args)
+    /// <param name="township">$1.</param>
+    private static async Task Execute(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string township, CancellationToken ct, params object[] args)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        cmd.Parameters.AddTownship(township);
         foreach (var a in args) cmd.Parameters.AddWithValue(a);
         await cmd.ExecuteNonQueryAsync(ct);
     }

@@ -62,26 +62,44 @@ public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests re
 
     public async Task<int> EnqueueDueAsync(CancellationToken ct)
     {
-        var claimed = new List<(string Township, long DataVersion)>();
+        //-- The due townships first, read without a lock; then each claimed on its own row, only if
+        //-- no other process claimed it since (SKIP LOCKED, and the claim it read unchanged). One row
+        //-- per statement: on Citus a claim is a single-shard statement (a locking read over every
+        //-- township is refused there), and on one PostgreSQL it is the same claim.
+        var due = new List<(string Township, long? Enqueued, DateTime? EnqueuedAt)>();
         await using (var cmd = db.CreateCommand("""
-            UPDATE township_state s SET enqueued_data_version = s.data_version, enqueued_at = now()
-            WHERE s.township_code IN (
-                SELECT t.township_code FROM township_state t LEFT JOIN hangfire.job j ON j.id = t.last_job_id
-                WHERE t.dirty_since IS NOT NULL
-                  AND (t.last_change_at <= now() - make_interval(secs => $1) OR t.dirty_since <= now() - make_interval(secs => $2))
-                  AND (t.enqueued_data_version IS DISTINCT FROM t.data_version
-                       OR t.enqueued_at < now() - make_interval(mins => $3)
-                       OR (t.enqueued_at < now() - interval '5 seconds' AND (j.id IS NULL OR j.statename IN ('Succeeded', 'Failed', 'Deleted')))
-                       OR (t.enqueued_at < now() - interval '1 minute' AND j.statename IS NULL))
-                FOR UPDATE OF t SKIP LOCKED)
-            RETURNING s.township_code, s.data_version
+            SELECT t.township_code, t.enqueued_data_version, t.enqueued_at FROM township_state t LEFT JOIN hangfire.job j ON j.id = t.last_job_id
+            WHERE t.dirty_since IS NOT NULL
+              AND (t.last_change_at <= now() - make_interval(secs => $1) OR t.dirty_since <= now() - make_interval(secs => $2))
+              AND (t.enqueued_data_version IS DISTINCT FROM t.data_version
+                   OR t.enqueued_at < now() - make_interval(mins => $3)
+                   OR (t.enqueued_at < now() - interval '5 seconds' AND (j.id IS NULL OR j.statename IN ('Succeeded', 'Failed', 'Deleted')))
+                   OR (t.enqueued_at < now() - interval '1 minute' AND j.statename IS NULL))
             """))
         {
             cmd.Parameters.AddWithValue(options.QuietSeconds);
             cmd.Parameters.AddWithValue(options.MaxWaitSeconds);
             cmd.Parameters.AddWithValue(options.ReclaimMinutes);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) claimed.Add((r.GetString(0), r.GetInt64(1)));
+            while (await r.ReadAsync(ct))
+                due.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTime>(2)));
+        }
+        var claimed = new List<(string Township, long DataVersion)>();
+        foreach (var (township, enqueued, enqueuedAt) in due)
+        {
+            await using var cmd = db.CreateCommand("""
+                UPDATE township_state s SET enqueued_data_version = s.data_version, enqueued_at = now()
+                WHERE s.township_code = $1 AND s.township_code IN (
+                    SELECT t.township_code FROM township_state t
+                    WHERE t.township_code = $1 AND t.dirty_since IS NOT NULL
+                      AND t.enqueued_data_version IS NOT DISTINCT FROM $2 AND t.enqueued_at IS NOT DISTINCT FROM $3
+                    FOR UPDATE OF t SKIP LOCKED)
+                RETURNING s.data_version
+                """);
+            cmd.Parameters.AddTownship(township);
+            cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Bigint, (object?)enqueued ?? DBNull.Value);
+            cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)enqueuedAt ?? DBNull.Value);
+            if (await cmd.ExecuteScalarAsync(ct) is long dataVersion) claimed.Add((township, dataVersion));
         }
         //-- Claimed and committed first: a request that then fails is claimed again by the rules above.
         foreach (var (township, dataVersion) in claimed)

@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -22,12 +23,7 @@ internal static class VersionRows
 
     public static async Task<Written> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string township, int version, VersionDelta delta, CancellationToken ct)
     {
-        await using (var create = new NpgsqlCommand("""
-            CREATE TEMP TABLE staged_grid (code char(15), village_code char(12), household_count int, pinned bool, geom geometry) ON COMMIT DROP;
-            CREATE TEMP TABLE staged_micro_grid (code char(18), grid_code char(15), village_code char(12), kind text, household_count int,
-                building_id text, floor_from int, floor_to int, unit text, pinned bool, geom geometry) ON COMMIT DROP;
-            CREATE TEMP TABLE staged_assignment (household_id text, micro_grid_code char(18), grid_code char(15)) ON COMMIT DROP;
-            """, conn, tx))
+        await using (var create = new NpgsqlCommand(StageSql, conn, tx))
             await create.ExecuteNonQueryAsync(ct);
 
         await using (var w = await conn.BeginBinaryImportAsync("COPY staged_grid (code, village_code, household_count, pinned, geom) FROM STDIN (FORMAT BINARY)", ct))
@@ -53,24 +49,15 @@ internal static class VersionRows
         }
 
         await using var batch = new NpgsqlBatch(conn, tx);
+        //-- Given the changed and gone keys, only their open rows can close.
         var only = delta.Only is { } k ? new[] { k.Grids, k.MicroGrids, k.Households } : null;
-        for (int t = 0; t < Tables.Length; t++)
+        for (int t = 0; t < PublishSql.Length; t++)
         {
-            var (table, key, same, columns) = Tables[t];
-            //-- Given the changed and gone keys, only their open rows can close.
-            var close = new NpgsqlBatchCommand($"""
-                UPDATE {table} o SET valid_to = $2{(table == "assignment" ? "" : ", geom_3857 = NULL")} WHERE o.township_code = $1 AND o.valid_to IS NULL
-                  {(only is null ? "" : $"AND o.{key} = ANY($3::{(table == "assignment" ? "text" : "bpchar")}[])")}
-                  AND NOT EXISTS (SELECT 1 FROM staged_{table} n WHERE n.{key} = o.{key} AND {same})
-                """);
-            var insert = new NpgsqlBatchCommand($"""
-                INSERT INTO {table} (township_code, valid_from, {columns}{(table == "assignment" ? "" : ", geom_3857")})
-                SELECT $1, $2, {string.Join(", ", columns.Split(", ").Select(c => "n." + c))}{(table == "assignment" ? "" : ", ST_Transform(n.geom, 3857)")} FROM staged_{table} n
-                WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE o.township_code = $1 AND o.{key} = n.{key} AND o.valid_to IS NULL)
-                """);
+            var close = new NpgsqlBatchCommand(only is null ? PublishSql[t].Close : KeyedCloseSql[t]);
+            var insert = new NpgsqlBatchCommand(PublishSql[t].Insert);
             foreach (var c in new[] { close, insert })
             {
-                c.Parameters.AddWithValue(township);
+                c.Parameters.AddTownship(township);
                 c.Parameters.AddWithValue(version);
                 batch.BatchCommands.Add(c);
             }
@@ -102,26 +89,61 @@ internal static class VersionRows
         }
         await using var batch = new NpgsqlBatch(conn, tx);
         var delete = new NpgsqlBatchCommand($"""
+            WITH staged AS MATERIALIZED (SELECT * FROM staged_code)
             DELETE FROM code_registry o WHERE o.township_code = $1 {(delta.Only is null ? "" : "AND o.code = ANY($2::text[])")} AND NOT EXISTS (
-                SELECT 1 FROM staged_code n WHERE n.code = o.code AND n.level = o.level AND n.parent IS NOT DISTINCT FROM o.parent AND n.valid_from = o.valid_from
+                SELECT 1 FROM staged n WHERE n.code = o.code AND n.level = o.level AND n.parent IS NOT DISTINCT FROM o.parent AND n.valid_from = o.valid_from
                   AND n.valid_to IS NOT DISTINCT FROM o.valid_to AND n.predecessors = o.predecessors AND n.successors = o.successors)
             """);
         var insert = new NpgsqlBatchCommand("""
+            WITH staged AS MATERIALIZED (SELECT * FROM staged_code)
             INSERT INTO code_registry (township_code, code, level, parent, valid_from, valid_to, predecessors, successors)
-            SELECT $1, n.code, n.level, n.parent, n.valid_from, n.valid_to, n.predecessors, n.successors FROM staged_code n
+            SELECT $1, n.code, n.level, n.parent, n.valid_from, n.valid_to, n.predecessors, n.successors FROM staged n
             WHERE NOT EXISTS (SELECT 1 FROM code_registry o WHERE o.township_code = $1 AND o.code = n.code)
             """);
-        delete.Parameters.AddWithValue(township);
+        delete.Parameters.AddTownship(township);
         if (delta.Only is { } only) delete.Parameters.AddWithValue(only.Codes);
-        insert.Parameters.AddWithValue(township);
+        insert.Parameters.AddTownship(township);
         batch.BatchCommands.Add(delete);
         batch.BatchCommands.Add(insert);
         await batch.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>The staging tables a publish copies the new version into (dropped at commit).</summary>
+    internal const string StageSql = """
+        CREATE TEMP TABLE staged_grid (code char(15), village_code char(12), household_count int, pinned bool, geom geometry) ON COMMIT DROP;
+        CREATE TEMP TABLE staged_micro_grid (code char(18), grid_code char(15), village_code char(12), kind text, household_count int,
+            building_id text, floor_from int, floor_to int, unit text, pinned bool, geom geometry) ON COMMIT DROP;
+        CREATE TEMP TABLE staged_assignment (household_id text, micro_grid_code char(18), grid_code char(15)) ON COMMIT DROP;
+        """;
+
+    /// <summary>Per table, the two statements of a publish ($1 = township, char(9); $2 = version):
+    /// close the open rows that changed or are gone, insert the staged rows without an equal open one.
+    /// The staged rows are read once, as a materialized CTE: on Citus that ships them to the
+    /// township's shard as an intermediate result (a temporary table cannot be joined there), and
+    /// each statement stays on that one shard.</summary>
+    internal static readonly (string Close, string Insert)[] PublishSql = [.. Tables().Select(t => (
+        Close(t, keyed: false),
+        $"""
+        WITH staged AS MATERIALIZED (SELECT * FROM staged_{t.Table})
+        INSERT INTO {t.Table} (township_code, valid_from, {t.Columns}{(t.Table == "assignment" ? "" : ", geom_3857")})
+        SELECT $1, $2, {string.Join(", ", t.Columns.Split(", ").Select(c => "n." + c))}{(t.Table == "assignment" ? "" : ", ST_Transform(n.geom, 3857)")} FROM staged n
+        WHERE NOT EXISTS (SELECT 1 FROM {t.Table} o WHERE o.township_code = $1 AND o.{t.Key} = n.{t.Key} AND o.valid_to IS NULL)
+        """))];
+
+    /// <summary>Per table, the close of a publish given the keys that changed or are gone ($3, from a
+    /// <see cref="VersionDelta"/>): only their open rows can close.</summary>
+    internal static readonly string[] KeyedCloseSql = [.. Tables().Select(t => Close(t, keyed: true))];
+
+    private static string Close((string Table, string Key, string Same, string Columns) t, bool keyed) => $"""
+        WITH staged AS MATERIALIZED (SELECT * FROM staged_{t.Table})
+        UPDATE {t.Table} o SET valid_to = $2{(t.Table == "assignment" ? "" : ", geom_3857 = NULL")} WHERE o.township_code = $1 AND o.valid_to IS NULL
+          {(keyed ? $"AND o.{t.Key} = ANY($3::{(t.Table == "assignment" ? "text" : "bpchar")}[])" : "")}
+          AND NOT EXISTS (SELECT 1 FROM staged n WHERE n.{t.Key} = o.{t.Key} AND {t.Same})
+        """;
+
     /// <summary>Per table: the key of a unit or household, the condition that an open row o holds
     /// exactly the staged row n, and the columns written.</summary>
-    private static readonly (string Table, string Key, string Same, string Columns)[] Tables =
+    private static (string Table, string Key, string Same, string Columns)[] Tables() =>
     [
         ("grid", "code",
             "n.village_code = o.village_code AND n.household_count = o.household_count AND n.pinned = o.pinned AND ST_AsEWKB(n.geom) = ST_AsEWKB(o.geom)",

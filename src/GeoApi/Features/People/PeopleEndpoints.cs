@@ -114,13 +114,22 @@ public static class PeopleEndpoints
         return Results.NoContent();
     }
 
-    /// <summary>Tells every process that the townships where the person is assigned changed.</summary>
+    /// <summary>Tells every process that the townships where the person is assigned changed: the
+    /// townships read first, the notifications sent by a statement of their own (on Citus a
+    /// statement over assignments may run on the workers, where no API listens).</summary>
     private static async Task NotifyTownshipsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
-            $"SELECT pg_notify('{TownshipListener.DataChannel}', t) FROM (SELECT DISTINCT township_code::text AS t FROM unit_assignment WHERE person_id = $1) x", conn, tx);
-        cmd.Parameters.AddWithValue(id);
-        await cmd.ExecuteNonQueryAsync(ct);
+        var townships = new List<string>();
+        await using (var cmd = new NpgsqlCommand("SELECT DISTINCT township_code::text FROM unit_assignment WHERE person_id = $1", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(id);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) townships.Add(r.GetString(0));
+        }
+        if (townships.Count == 0) return;
+        await using var notify = new NpgsqlCommand($"SELECT pg_notify('{TownshipListener.DataChannel}', t) FROM unnest($1::text[]) t", conn, tx);
+        notify.Parameters.AddWithValue(townships.ToArray());
+        await notify.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Checked fields of a person; a 400 naming the field at fault (the Chinese column of an imported <paramref name="table"/>).</summary>

@@ -32,7 +32,7 @@ public static class UnitWrites
         await using (var cmd = new NpgsqlCommand("""
             INSERT INTO unit_attributes (township_code, code, name, unit_type, subtype, organisation, remarks, reviewed_version, updated_by)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            ON CONFLICT (township_code, code) DO UPDATE SET reviewed_version = EXCLUDED.reviewed_version, updated_at = now(), updated_by = EXCLUDED.updated_by
+            ON CONFLICT (township_code, code) DO UPDATE SET reviewed_version = EXCLUDED.reviewed_version, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue(units.Township);

@@ -100,6 +100,18 @@ public static class TileEndpoints
     public static async Task<byte[]> Cut(NpgsqlDataSource db, TileLayer l, int z, int x, int y, string jurisdiction, CancellationToken ct)
     {
         double tileMeters = WorldMeters / (1 << z);
+        string[]? townships = null;
+        if (l.ThroughTownship)
+        {
+            await using var under = db.CreateCommand(TileLayer.TownshipsSql);
+            under.Parameters.AddWithValue(z);
+            under.Parameters.AddWithValue(x);
+            under.Parameters.AddWithValue(y);
+            under.Parameters.AddWithValue(tileMeters * TileLayer.Buffer / TileLayer.Extent);
+            under.Parameters.AddWithValue(jurisdiction);
+            townships = (string[])(await under.ExecuteScalarAsync(ct))!;
+            if (townships.Length == 0) return [];
+        }
         await using var cmd = db.CreateCommand(l.Sql);
         cmd.Parameters.AddWithValue(z);
         cmd.Parameters.AddWithValue(x);
@@ -107,6 +119,7 @@ public static class TileEndpoints
         cmd.Parameters.AddWithValue(tileMeters / TileLayer.Extent / 2);
         cmd.Parameters.AddWithValue(tileMeters * TileLayer.Buffer / TileLayer.Extent);
         cmd.Parameters.AddWithValue(jurisdiction);
+        if (townships is not null) cmd.Parameters.AddTownships(townships);
         return await cmd.ExecuteScalarAsync(ct) as byte[] ?? [];
     }
 

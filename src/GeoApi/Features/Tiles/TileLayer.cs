@@ -98,13 +98,21 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
 
     /// <summary>The query that cuts one tile: $1..$3 = z, x, y; $4 = simplification tolerance
     /// (metres of Web Mercator, half a tile pixel); $5 = the buffer in metres; $6 = the
-    /// caller's jurisdiction (a code prefix, '' for everywhere). Geometries are
+    /// caller's jurisdiction (a code prefix, '' for everywhere); layers drawn through their
+    /// townships also take $7 = the codes of the townships under the tile (<see cref="TownshipsSql"/>),
+    /// so on Citus a tile within one township is cut on that township's shard alone. Geometries are
     /// simplified (Douglas–Peucker below half a pixel, so no neighbour visibly moves) before
     /// <c>ST_AsMVTGeom</c> clips and quantises them. Features are in code order, so a tile's bytes
     /// depend on what it shows, not on where rows happen to lie in the table. Versioned layers find the townships under
     /// the tile first, then their current version's units through the partial GiST index of the
     /// open rows, however many versions are kept.</summary>
     public string Sql => _sql ??= BuildSql();
+
+    /// <summary>The townships under a tile for a layer drawn through them ($7 of <see cref="Sql"/>):
+    /// $1..$3 = z, x, y; $4 = the buffer in metres; $5 = the jurisdiction. Township boundaries are a
+    /// reference table on Citus, so this never leaves the node it runs on.</summary>
+    public const string TownshipsSql =
+        "SELECT coalesce(array_agg(code ORDER BY code), '{}') FROM township WHERE geom_3857 && ST_Expand(ST_TileEnvelope($1, $2, $3), $4) AND code LIKE $5 || '%'";
 
     /// <summary>The row's township code, for the caller's jurisdiction.</summary>
     private string TownshipColumn => Id == "townships" ? "x.code" : "x.township_code";
@@ -114,7 +122,7 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
     private string BuildSql()
     {
         var geom = Geometry ?? (GeometryType == "point" ? "x.geom_3857" : "ST_Simplify(x.geom_3857, $4, true)");
-        var townships = ThroughTownship ? "tw.geom_3857 && ST_Expand(b.env, $5) AND " : "";
+        var townships = ThroughTownship ? "tw.code = ANY($7) AND x.township_code = ANY($7) AND tw.geom_3857 && ST_Expand(b.env, $5) AND " : "";
         return $"""
             WITH b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env)
             SELECT ST_AsMVT(t.*, '{Id}', {Extent}, 'geom') FROM (

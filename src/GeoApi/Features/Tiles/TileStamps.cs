@@ -47,13 +47,16 @@ public sealed class TileStamps(NpgsqlDataSource db) : Infrastructure.ITownshipOb
     /// <summary>Raised after a township's state changed, with its extent (lon/lat), so caches can drop its tiles.</summary>
     public event Action<Envelope>? Changed;
 
+    //-- Joined per township rather than correlated subqueries: on Citus the township boundaries are a
+    //-- reference table, and a correlated subquery from it into a distributed table is refused.
     private const string Select = """
         SELECT t.code, ST_XMin(t.geom), ST_YMin(t.geom), ST_XMax(t.geom), ST_YMax(t.geom), s.current_version, coalesce(s.data_version, 0),
-               (extract(epoch FROM greatest(t.updated_at, (SELECT max(v.updated_at) FROM village v WHERE v.township_code = t.code),
-                   (SELECT max(b.updated_at) FROM barrier b WHERE b.township_code = t.code),
-                   (SELECT max(r.updated_at) FROM street r WHERE r.township_code = t.code),
-                   (SELECT max(d.updated_at) FROM dept_layer d WHERE d.township_code = t.code))) * 1e6)::bigint
+               (extract(epoch FROM greatest(t.updated_at, v.at, b.at, r.at, d.at)) * 1e6)::bigint
         FROM township t LEFT JOIN township_state s ON s.township_code = t.code
+        LEFT JOIN (SELECT township_code, max(updated_at) AS at FROM village GROUP BY 1) v ON v.township_code = t.code
+        LEFT JOIN (SELECT township_code, max(updated_at) AS at FROM barrier GROUP BY 1) b ON b.township_code = t.code
+        LEFT JOIN (SELECT township_code, max(updated_at) AS at FROM street GROUP BY 1) r ON r.township_code = t.code
+        LEFT JOIN (SELECT township_code, max(updated_at) AS at FROM dept_layer GROUP BY 1) d ON d.township_code = t.code
         """;
 
     public async Task LoadAllAsync(CancellationToken ct)

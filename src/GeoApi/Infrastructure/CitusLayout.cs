@@ -1,0 +1,116 @@
+using Npgsql;
+
+namespace GridSpatial.GeoApi.Infrastructure;
+
+/// <summary>Where every table lives when the database is a Citus coordinator (the <c>citus</c>
+/// extension is installed); on plain PostgreSQL this does nothing. Run by <see cref="Migrator"/>
+/// after the migrations, so the migrations themselves stay plain SQL that both run alike.
+/// <list type="bullet">
+/// <item>Per-township tables are distributed by township code and co-located with
+/// <c>township_state</c>: every query of one township, and every publish transaction, stays on one
+/// shard (a recompute never needs another township's data).</item>
+/// <item>Tables every township needs are reference tables, copied to every node: county and township
+/// boundaries (a point or a tile finds its townships there before asking their shards) and people,
+/// who may serve several townships of a county.</item>
+/// <item>Tables of the service itself stay on the coordinator: keys and sessions, partition batches,
+/// the audit log (append-only, read by time), the migration journal; Hangfire's schema is created
+/// by Hangfire and is never distributed.</item>
+/// </list>
+/// Citus refuses a unique index without the distribution column, so on Citus two are changed:
+/// <c>household_id_uix</c> (household ids unique across the service) is dropped — ids stay unique
+/// per township by the primary key — and <c>unit_assignment</c>'s key becomes (township_code, id).
+/// Idempotent: a table already placed is left alone, and a table of no list stops the migration on
+/// Citus, so a new table gets its place decided when it is made.</summary>
+public static class CitusLayout
+{
+    /// <summary>The table every per-township table is co-located with.</summary>
+    public const string Anchor = "township_state";
+
+    /// <summary>Distributed by <c>township_code</c>, co-located with <see cref="Anchor"/> (first).</summary>
+    public static readonly string[] ByTownship =
+    [
+        Anchor, "village", "building", "household", "barrier", "street", "partition_version", "grid", "micro_grid", "assignment",
+        "code_registry", "unit_attributes", "unit_assignment", "dept_layer", "dept_layer_version", "dept_unit",
+    ];
+
+    /// <summary>Copied to every node.</summary>
+    public static readonly string[] Reference = ["county", "township", "person"];
+
+    /// <summary>Left on the coordinator.</summary>
+    public static readonly string[] Coordinator = ["schemaversions", "api_key", "viewer_session", "partition_batch", "audit_log"];
+
+    /// <summary>Whether the database behind <paramref name="conn"/> is a Citus coordinator.</summary>
+    public static bool IsCitus(NpgsqlConnection conn)
+    {
+        using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", conn);
+        return (bool)cmd.ExecuteScalar()!;
+    }
+
+    public static void Apply(string connectionString, ILogger? logger = null)
+    {
+        using var conn = new NpgsqlConnection(connectionString);
+        conn.Open();
+        if (!IsCitus(conn)) return;
+        var unplaced = Scalars<string>(conn, """
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relispartition = false
+              AND NOT EXISTS (SELECT 1 FROM pg_dist_partition d WHERE d.logicalrelid = c.oid)
+              AND NOT EXISTS (SELECT 1 FROM pg_extension e JOIN pg_depend x ON x.refobjid = e.oid AND x.objid = c.oid)
+            ORDER BY 1
+            """).ToHashSet();
+        var stray = unplaced.Except(ByTownship).Except(Reference).Except(Coordinator).ToList();
+        if (stray.Count > 0)
+            throw new InvalidOperationException($"Citus: table(s) {string.Join(", ", stray)} have no place in Infrastructure/CitusLayout (by township, reference or coordinator).");
+        var reference = Reference.Where(unplaced.Contains).ToList();
+        var byTownship = ByTownship.Where(unplaced.Contains).ToList();
+        if (reference.Count + byTownship.Count == 0) return;
+
+        using var tx = conn.BeginTransaction();
+        //-- One connection per worker for the whole transaction: DDL after DDL on the same shards.
+        Execute(conn, tx, "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'");
+        var moving = reference.Concat(byTownship).ToArray();
+        //-- Foreign keys touching a table being placed are dropped and made again once both ends are
+        //-- placed (Citus checks a foreign key's ends when it is made).
+        var keys = Rows(conn, tx, """
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE contype = 'f' AND (conrelid::regclass::text = ANY($1) OR confrelid::regclass::text = ANY($1))
+            ORDER BY 1, 2
+            """, moving);
+        foreach (var (table, name, _) in keys) Execute(conn, tx, $"ALTER TABLE {table} DROP CONSTRAINT {name}");
+        if (byTownship.Contains("household")) Execute(conn, tx, "DROP INDEX IF EXISTS household_id_uix");
+        if (byTownship.Contains("unit_assignment"))
+            Execute(conn, tx, "ALTER TABLE unit_assignment DROP CONSTRAINT unit_assignment_pkey, ADD PRIMARY KEY (township_code, id)");
+        foreach (var t in reference) Execute(conn, tx, $"SELECT create_reference_table('{t}')");
+        //-- The anchor comes first in the list, so every other table finds it placed.
+        foreach (var t in byTownship)
+            Execute(conn, tx, $"SELECT create_distributed_table('{t}', 'township_code', colocate_with => '{(t == Anchor ? "none" : Anchor)}')");
+        foreach (var (table, name, definition) in keys) Execute(conn, tx, $"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}");
+        tx.Commit();
+        logger?.LogInformation("Citus: reference tables {Reference}; distributed by township {Distributed}", string.Join(", ", reference), string.Join(", ", byTownship));
+    }
+
+    private static void Execute(NpgsqlConnection conn, NpgsqlTransaction tx, string sql)
+    {
+        using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 600 };
+        cmd.ExecuteNonQuery();
+    }
+
+    private static List<T> Scalars<T>(NpgsqlConnection conn, string sql)
+    {
+        using var cmd = new NpgsqlCommand(sql, conn);
+        using var r = cmd.ExecuteReader();
+        var list = new List<T>();
+        while (r.Read()) list.Add(r.GetFieldValue<T>(0));
+        return list;
+    }
+
+    private static List<(string Table, string Name, string Definition)> Rows(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string[] tables)
+    {
+        using var cmd = new NpgsqlCommand(sql, conn, tx);
+        cmd.Parameters.AddWithValue(tables);
+        using var r = cmd.ExecuteReader();
+        var list = new List<(string, string, string)>();
+        while (r.Read()) list.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
+        return list;
+    }
+}
