@@ -1,6 +1,7 @@
 using GridSpatial.GeoApi.Features.Retention;
 using System.Text.Json.Serialization;
 using GridSpatial.GeoApi.Features.Access;
+using GridSpatial.GeoApi.Features.Areas;
 using GridSpatial.GeoApi.Features.Codes;
 using GridSpatial.GeoApi.Features.Editing;
 using GridSpatial.GeoApi.Features.Exports;
@@ -62,6 +63,7 @@ public static class ApiHost
         builder.Services.AddSingleton<ITownshipObserver>(sp => sp.GetRequiredService<UnitDirectory>());
         builder.Services.AddSingleton<PersonalDataAudit>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PersonalDataAudit>());
+        builder.Services.AddSingleton<ResponsiblePeople>();
         builder.Services.AddHostedService<TownshipListener>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -97,6 +99,7 @@ public static class ApiHost
         app.MapPartitionEndpoints();
         app.MapBatchEndpoints();
         app.MapLookupEndpoints();
+        app.MapAreaEndpoints();
         app.MapSearchEndpoints();
         app.MapHouseholdEndpoints();
         app.MapCodeEndpoints();
