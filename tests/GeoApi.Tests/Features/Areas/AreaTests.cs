@@ -229,6 +229,36 @@ public class AreaTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Equal(field, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
     }
 
+    [Fact]
+    public async Task OgcItems_Intersects_AnswersTheAreaQuerysUnitsAndHouseholds()
+    {
+        var polygon = RandomPolygon(new Random(2101), await ExtentAsync());
+        var area = await AreaAsync(_local, polygon);
+        var wkt = await Scalar<string>("SELECT ST_AsText(ST_GeomFromGeoJSON($1))", polygon);
+        async Task<List<string>> Items(string collection, string idProperty, string geometry, string crs = "")
+        {
+            var page = await _local.GetFromJsonAsync<JsonElement>($"/ogc/collections/{collection}/items?township={Code}&limit=10000&intersects={Uri.EscapeDataString(geometry)}{crs}");
+            return page.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty(idProperty).GetString()!).Order(StringComparer.Ordinal).ToList();
+        }
+        Assert.Equal(area.GetProperty("microGrids").EnumerateArray().Select(m => m.GetProperty("code").GetString()!).ToList(), await Items("micro_grids", "code", wkt));
+        Assert.Equal(area.GetProperty("households").EnumerateArray().Select(h => h.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToList(),
+            await Items("households", "id", polygon));
+
+        //-- In a Gauss–Krüger zone (northing, easting), the same polygon answers the same units.
+        var (hx, _) = await HouseholdAtAsync(0);
+        var zone = InputCrs.ThreeDegreeZoneAt(hx, zonePrefix: true)!;
+        var swapped = await Scalar<string>("SELECT ST_AsText(ST_FlipCoordinates(ST_Transform(ST_GeomFromGeoJSON($1), $2)))", polygon, zone.Epsg);
+        Assert.Equal(area.GetProperty("microGrids").EnumerateArray().Select(m => m.GetProperty("code").GetString()!).ToList(),
+            await Items("micro_grids", "code", swapped, "&bbox-crs=" + Uri.EscapeDataString(zone.OgcUri!)));
+
+        foreach (var bad in new[] { "POLYGON((0 0, 1 1))", "POLYGON((108.1 24.1, 108.11 24.11, 108.11 24.1, 108.1 24.11, 108.1 24.1))", "{\"type\": \"Polygon\"}", "POINT(500 24)" })
+        {
+            var response = await _local.GetAsync(new Uri($"/ogc/collections/micro_grids/items?intersects={Uri.EscapeDataString(bad)}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("intersects", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        }
+    }
+
     private async Task<(double X, double Y)> HouseholdAtAsync(int skip)
     {
         await using var cmd = db.Db.CreateCommand("SELECT ST_X(geom), ST_Y(geom) FROM household WHERE township_code = $1 ORDER BY id OFFSET $2 LIMIT 1");
