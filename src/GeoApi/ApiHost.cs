@@ -64,6 +64,7 @@ public static class ApiHost
         builder.Services.AddSingleton<PersonalDataAudit>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PersonalDataAudit>());
         builder.Services.AddSingleton<ResponsiblePeople>();
+        builder.Services.AddSingleton<INoticeMapPeople, NoticeMapPeople>();
         builder.Services.AddHostedService<TownshipListener>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
