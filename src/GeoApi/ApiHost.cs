@@ -10,6 +10,7 @@ using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.GeoApi.Features.Lookup;
 using GridSpatial.GeoApi.Features.NoticeMaps;
 using GridSpatial.GeoApi.Features.Search;
+using GridSpatial.GeoApi.Features.Subscriptions;
 using GridSpatial.GeoApi.Features.Ogc;
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Features.People;
@@ -65,6 +66,7 @@ public static class ApiHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PersonalDataAudit>());
         builder.Services.AddSingleton<ResponsiblePeople>();
         builder.Services.AddSingleton<INoticeMapPeople, NoticeMapPeople>();
+        builder.Services.AddSubscriptions(builder.Configuration);
         builder.Services.AddHostedService<TownshipListener>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -84,6 +86,7 @@ public static class ApiHost
         AccessServices.EnsureBootstrapKey(app.Services);
         RecomputeServices.RegisterRecurringJobs(app.Services, builder.Configuration);
         RetentionServices.RegisterRecurringJob(app.Services, builder.Configuration);
+        SubscriptionEndpoints.RegisterRecurringJob(app.Services, builder.Configuration);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -114,6 +117,7 @@ public static class ApiHost
         app.MapUnitEndpoints();
         app.MapPeopleEndpoints();
         app.MapTownshipPeopleEndpoints();
+        app.MapSubscriptionEndpoints();
         return app;
     }
 }
