@@ -15,7 +15,7 @@ public static class AreaQuery
 
     private static readonly string UnitsSql = $"""
         WITH q AS (SELECT $1::geometry AS g)
-        SELECT 't', x.code::text, x.name, (SELECT count(*) FROM household h WHERE h.township_code = x.code)::int, NULL::text, NULL::int, {Share} FROM township x, q
+        SELECT 't', x.code::text, x.name, (SELECT coalesce(sum(g.household_count), 0) FROM current_grid g WHERE g.township_code = x.code)::int, NULL::text, NULL::int, {Share} FROM township x, q
           WHERE x.geom && q.g AND ST_Intersects(x.geom, q.g) AND x.code LIKE $2 || '%'
         UNION ALL
         SELECT 'v', x.code::text, x.name,
