@@ -1,6 +1,7 @@
 using GridSpatial.GeoApi.Features.Retention;
 using System.Text.Json.Serialization;
 using GridSpatial.GeoApi.Features.Access;
+using GridSpatial.GeoApi.Features.Areas;
 using GridSpatial.GeoApi.Features.Codes;
 using GridSpatial.GeoApi.Features.Editing;
 using GridSpatial.GeoApi.Features.Exports;
@@ -10,6 +11,7 @@ using GridSpatial.GeoApi.Features.Layers;
 using GridSpatial.GeoApi.Features.Lookup;
 using GridSpatial.GeoApi.Features.NoticeMaps;
 using GridSpatial.GeoApi.Features.Search;
+using GridSpatial.GeoApi.Features.Subscriptions;
 using GridSpatial.GeoApi.Features.Ogc;
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Features.People;
@@ -64,6 +66,9 @@ public static class ApiHost
         builder.Services.AddSingleton<ITownshipObserver>(sp => sp.GetRequiredService<UnitDirectory>());
         builder.Services.AddSingleton<PersonalDataAudit>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PersonalDataAudit>());
+        builder.Services.AddSingleton<ResponsiblePeople>();
+        builder.Services.AddSingleton<INoticeMapPeople, NoticeMapPeople>();
+        builder.Services.AddSubscriptions(builder.Configuration);
         builder.Services.AddHostedService<TownshipListener>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -83,6 +88,7 @@ public static class ApiHost
         AccessServices.EnsureBootstrapKey(app.Services);
         RecomputeServices.RegisterRecurringJobs(app.Services, builder.Configuration);
         RetentionServices.RegisterRecurringJob(app.Services, builder.Configuration);
+        SubscriptionEndpoints.RegisterRecurringJob(app.Services, builder.Configuration);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -100,6 +106,7 @@ public static class ApiHost
         app.MapPartitionEndpoints();
         app.MapBatchEndpoints();
         app.MapLookupEndpoints();
+        app.MapAreaEndpoints();
         app.MapSearchEndpoints();
         app.MapHouseholdEndpoints();
         app.MapCodeEndpoints();
@@ -113,6 +120,7 @@ public static class ApiHost
         app.MapUnitEndpoints();
         app.MapPeopleEndpoints();
         app.MapTownshipPeopleEndpoints();
+        app.MapSubscriptionEndpoints();
         return app;
     }
 }

@@ -35,7 +35,7 @@ public static class BenchCommand
             return RunAsync(townshipFiles, p.GetValue(shared), p.GetValue(repeat), countyHouseholds, ct);
         });
 
-        Command[] database = [LookupBench.Create(), TileBench.Create(), RecomputeBench.Create(), LoadBench.Create()];
+        Command[] database = [LookupBench.Create(), AreaBench.Create(), TileBench.Create(), RecomputeBench.Create(), LoadBench.Create()];
         var all = new Command("all", "every benchmark in turn: partition, then lookup, tiles, recompute and load on the database");
         all.SetAction(_ => AllAsync(partition, database));
         var bench = new Command("bench", "benchmarks (the README's tables); no subcommand is bench all") { all, partition };

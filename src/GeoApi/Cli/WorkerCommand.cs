@@ -1,6 +1,7 @@
 using GridSpatial.GeoApi.Features.Retention;
 using System.CommandLine;
 using GridSpatial.GeoApi.Features.Partitions;
+using GridSpatial.GeoApi.Features.Subscriptions;
 using GridSpatial.GeoApi.Infrastructure;
 
 namespace GridSpatial.GeoApi.Cli;
@@ -29,9 +30,12 @@ public static class WorkerCommand
         builder.Services.AddSingleton(_ => Database.Create(cs));
         builder.Services.AddRecompute(builder.Configuration, runJobs: true);
         builder.Services.AddRetention();
+        //-- Webhook drains run on any job server; this process dispatches what it publishes itself.
+        builder.Services.AddSubscriptions(builder.Configuration);
         var host = builder.Build();
         RecomputeServices.RegisterRecurringJobs(host.Services, builder.Configuration);
         RetentionServices.RegisterRecurringJob(host.Services, builder.Configuration);
+        SubscriptionEndpoints.RegisterRecurringJob(host.Services, builder.Configuration);
         await host.RunAsync();
         return 0;
     }

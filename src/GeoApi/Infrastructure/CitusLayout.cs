@@ -37,7 +37,14 @@ public static class CitusLayout
     public static readonly string[] Reference = ["county", "township", "person"];
 
     /// <summary>Left on the coordinator.</summary>
-    public static readonly string[] Coordinator = ["schemaversions", "api_key", "viewer_session", "partition_batch", "audit_log"];
+    public static readonly string[] Coordinator = ["schemaversions", "api_key", "viewer_session", "partition_batch", "audit_log",
+        "subscription", "webhook_event", "webhook_delivery", "webhook_attempt"];
+
+    /// <summary>Triggers that write a coordinator table from a per-township one (the change-notification
+    /// outbox, migration 0016): Citus distributes no table with triggers, and on a worker the outbox is
+    /// not there, so on Citus they are dropped — change notifications are not raised there yet.</summary>
+    private static readonly (string Table, string Trigger)[] OutboxTriggers =
+        [("township_state", "township_state_webhook"), ("unit_assignment", "unit_assignment_webhook")];
 
     /// <summary>Whether the database behind <paramref name="conn"/> is a Citus coordinator.</summary>
     public static bool IsCitus(NpgsqlConnection conn)
@@ -77,6 +84,8 @@ public static class CitusLayout
             ORDER BY 1, 2
             """, moving);
         foreach (var (table, name, _) in keys) Execute(conn, tx, $"ALTER TABLE {table} DROP CONSTRAINT {name}");
+        foreach (var (table, trigger) in OutboxTriggers.Where(t => byTownship.Contains(t.Table)))
+            Execute(conn, tx, $"DROP TRIGGER IF EXISTS {trigger} ON {table}");
         if (byTownship.Contains("household")) Execute(conn, tx, "DROP INDEX IF EXISTS household_id_uix");
         if (byTownship.Contains("unit_assignment"))
             Execute(conn, tx, "ALTER TABLE unit_assignment DROP CONSTRAINT unit_assignment_pkey, ADD PRIMARY KEY (township_code, id)");

@@ -18,8 +18,8 @@ public static class CodeEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<CodeDto>, ProblemHttpResult>> Get(string code, HttpContext http, NpgsqlDataSource db, UnitDirectory units,
-        PersonalDataAudit audit, CancellationToken ct)
+    private static async Task<Results<Ok<CodeDto>, ProblemHttpResult>> Get(string code, HttpContext http, NpgsqlDataSource db, ResponsiblePeople people,
+        CancellationToken ct)
     {
         if (!code.All(char.IsAsciiDigit) || code.Length is not (9 or 12 or 15 or 18))
             throw new ApiException(400, "Not a code", $"'{code}' is not a 9, 12, 15 or 18-digit code.", new() { ["field"] = "code" });
@@ -34,11 +34,8 @@ public static class CodeEndpoints
             };
         //-- A grid or micro-grid also answers its attributes and people (following the code history).
         if (code.Length < 15 || answer.Result is not Ok<CodeDto> { Value: { } dto }) return answer;
-        var unit = await units.ForUnitAsync(code, ct);
-        bool personal = http.User.SeesPeople();
-        var people = unit.Responsible(code, null, personal).Grid!;
-        audit.Record(http.User, township, http.Request, unit.PersonIds(code));
-        return TypedResults.Ok(dto with { Attributes = unit.Attributes(code), People = people });
+        var (attributes, responsible) = await people.ForCodeAsync(http, code, ct);
+        return TypedResults.Ok(dto with { Attributes = attributes, People = responsible });
     }
 
     private static async Task<Results<Ok<CodeDto>, ProblemHttpResult>> Township(NpgsqlConnection conn, string code, CancellationToken ct)

@@ -131,8 +131,8 @@ public static class HouseholdEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<HouseholdGrid>, ProblemHttpResult>> Grid(string id, HttpContext http, NpgsqlDataSource db, People.UnitDirectory units,
-        People.PersonalDataAudit audit, CancellationToken ct)
+    private static async Task<Results<Ok<HouseholdGrid>, ProblemHttpResult>> Grid(string id, HttpContext http, NpgsqlDataSource db, People.ResponsiblePeople people,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT h.township_code, t.name, s.current_version, s.dirty_since IS NOT NULL, a.micro_grid_code, a.grid_code, m.village_code, v.name, m.kind
@@ -156,9 +156,7 @@ public static class HouseholdEndpoints
             new Lookup.Named(township, r.GetString(1)), new Lookup.Named(village, r.IsDBNull(7) ? r.GetString(1) : r.GetString(7)),
             grid, micro, r.GetString(8));
         await r.DisposeAsync();
-        var people = await units.ForAsync(township, ct, version);
-        audit.Record(http.User, township, http.Request, people.PersonIds(grid, micro));
-        return TypedResults.Ok(answer with { Responsible = people.Responsible(grid, micro, http.User.SeesPeople()) });
+        return TypedResults.Ok(answer with { Responsible = await people.ForAsync(http, township, grid, micro, version, ct) });
     }
 
     /// <summary>The household's township: ids are looked up across townships (on Citus this one

@@ -25,7 +25,7 @@ public static class LookupEndpoints
     }
 
     private static async Task<Results<Ok<LookupDto>, ProblemHttpResult>> Get(string? lon, string? lat, string? crs, string? source, HttpContext http, LookupIndex index,
-        [FromKeyedServices(Database.Read)] NpgsqlDataSource db, UnitDirectory units, PersonalDataAudit audit, CancellationToken ct)
+        [FromKeyedServices(Database.Read)] NpgsqlDataSource db, ResponsiblePeople people, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(lon) || string.IsNullOrEmpty(lat))
             throw new ApiException(400, "Missing coordinates", "Give lon and lat as query parameters.", new() { ["field"] = string.IsNullOrEmpty(lon) ? "lon" : "lat" });
@@ -33,13 +33,9 @@ public static class LookupEndpoints
         var result = index.Loaded && source != "postgis" ? LookupAnswer.Dto(x, y, index.Find(x, y)) : await Fallback(db, x, y, ct);
         //-- Outside the caller's jurisdiction is answered as outside every township.
         if (result is not null && !http.User.Covers(result.Township.Code)) result = null;
+        //-- From the township's snapshot in memory: no round trip once it is loaded.
         if (result is not null)
-        {
-            //-- From the township's snapshot in memory: no round trip once it is loaded.
-            var township = await units.ForAsync(result.Township.Code, ct, result.Version);
-            result = result with { Responsible = township.Responsible(result.Grid?.Code, result.MicroGrid?.Code, http.User.SeesPeople()) };
-            audit.Record(http.User, result.Township.Code, http.Request, township.PersonIds(result.Grid?.Code, result.MicroGrid?.Code));
-        }
+            result = result with { Responsible = await people.ForAsync(http, result.Township.Code, result.Grid?.Code, result.MicroGrid?.Code, result.Version, ct) };
         return result is null
             ? TypedResults.Problem(statusCode: 404, title: "Outside every township", detail: $"No township contains ({lon}, {lat}).")
             : TypedResults.Ok(result);

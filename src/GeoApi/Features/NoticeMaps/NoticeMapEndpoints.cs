@@ -16,10 +16,9 @@ public static class NoticeMapEndpoints
     {
         services.AddSingleton<NoticeMapFonts>();
         services.AddSingleton<CoverageBands>();
-        services.AddSingleton<INoticeMapPeople, NoPeople>();
         services.AddSingleton<NoticeMapRenderer>();
         services.AddSingleton(sp => new NoticeMapReader(sp.GetRequiredKeyedService<NpgsqlDataSource>(Database.Read),
-            sp.GetRequiredService<INoticeMapPeople>(), sp.GetRequiredService<CoverageBands>()));
+            sp.GetRequiredService<CoverageBands>()));
         return services;
     }
 
@@ -41,9 +40,9 @@ public static class NoticeMapEndpoints
     }
 
     private static async Task UnitPdf(string code, string? paper, string? orientation, string? version, HttpContext http,
-        NoticeMapReader reader, NoticeMapRenderer renderer, NoticeMapFonts fonts, IConfiguration config, TimeProvider clock, CancellationToken ct)
+        NoticeMapReader reader, INoticeMapPeople people, NoticeMapRenderer renderer, NoticeMapFonts fonts, IConfiguration config, TimeProvider clock, CancellationToken ct)
     {
-        var (page, sheet) = await PageAsync(code, paper, orientation, version, http, reader, fonts, config, ct);
+        var (page, sheet) = await PageAsync(code, paper, orientation, version, http, reader, people, fonts, config, ct);
         await using var pdf = new NoticeMapPdf(renderer, $"{page.Title} {page.Code}", clock.GetUtcNow());
         pdf.Add(page, sheet);
         Headers(http, "application/pdf", $"notice-map-{code}-v{page.Version}.pdf");
@@ -51,16 +50,16 @@ public static class NoticeMapEndpoints
     }
 
     private static async Task UnitPng(string code, string? paper, string? orientation, string? version, HttpContext http,
-        NoticeMapReader reader, NoticeMapRenderer renderer, NoticeMapFonts fonts, IConfiguration config, CancellationToken ct)
+        NoticeMapReader reader, INoticeMapPeople people, NoticeMapRenderer renderer, NoticeMapFonts fonts, IConfiguration config, CancellationToken ct)
     {
-        var (page, sheet) = await PageAsync(code, paper, orientation, version, http, reader, fonts, config, ct);
+        var (page, sheet) = await PageAsync(code, paper, orientation, version, http, reader, people, fonts, config, ct);
         var png = NoticeMapPng.Encode(renderer, page, sheet);
         Headers(http, "image/png", $"notice-map-{code}-v{page.Version}.png");
         await http.Response.Body.WriteAsync(png, ct);
     }
 
     private static async Task TownshipPdf(string code, string? paper, string? orientation, string? version, string? village, HttpContext http,
-        NoticeMapReader reader, NoticeMapRenderer renderer, NoticeMapFonts fonts, IConfiguration config, TimeProvider clock, CancellationToken ct)
+        NoticeMapReader reader, INoticeMapPeople people, NoticeMapRenderer renderer, NoticeMapFonts fonts, IConfiguration config, TimeProvider clock, CancellationToken ct)
     {
         if (!DivisionCode.TryParse(code, out var township, DivisionLevel.Township))
             throw Refuse("code", $"需要乡镇代码（9 位数字），而不是 '{Short(code)}'。Expected a township code (9 digits), not '{Short(code)}'.");
@@ -80,6 +79,7 @@ public static class NoticeMapEndpoints
         foreach (var grid in grids)
         {
             var page = await reader.GridAsync(place, grid, ViewerUrl(http, config, code, grid), ct);
+            page = page with { People = await people.ForAsync(http, grid, page.Version, ct) };
             pdf.Add(page, Sheet(paperName, landscape, page));
         }
         Headers(http, "application/pdf", $"notice-maps-{village ?? code}-v{place.Version}.pdf");
@@ -87,7 +87,7 @@ public static class NoticeMapEndpoints
     }
 
     private static async Task<(NoticeMapPage Page, NoticeMapPaper Sheet)> PageAsync(string code, string? paper, string? orientation, string? version,
-        HttpContext http, NoticeMapReader reader, NoticeMapFonts fonts, IConfiguration config, CancellationToken ct)
+        HttpContext http, NoticeMapReader reader, INoticeMapPeople people, NoticeMapFonts fonts, IConfiguration config, CancellationToken ct)
     {
         if (!DivisionCode.TryParse(code, out var unit, DivisionLevel.Grid, DivisionLevel.Village))
             throw Refuse("code", DivisionCode.TryParse(code, out var other)
@@ -99,6 +99,7 @@ public static class NoticeMapEndpoints
         var place = await reader.TownshipAsync(unit.Township!.Value, asked, ct);
         var url = ViewerUrl(http, config, place.Code, code);
         var page = unit.Level == DivisionLevel.Grid ? await reader.GridAsync(place, code, url, ct) : await reader.VillageAsync(place, code, url, ct);
+        page = page with { People = await people.ForAsync(http, code, page.Version, ct) };
         return (page, Sheet(paperName, landscape, page));
     }
 

@@ -9,7 +9,7 @@ namespace GridSpatial.GeoApi.Features.NoticeMaps;
 /// <see cref="NoticeMapTownship"/>) and the stored layers, projected to the township's metric
 /// CRS. Neighbours, streets and barriers are read around the unit only (its extent and a margin),
 /// so a page costs the same in a small or a large township.</summary>
-public sealed class NoticeMapReader(NpgsqlDataSource db, INoticeMapPeople people, CoverageBands bands)
+public sealed class NoticeMapReader(NpgsqlDataSource db, CoverageBands bands)
 {
     //-- The map frames the unit with a margin; context is read a little beyond any frame's reach.
     private const double ContextMargin = 0.6;
@@ -134,9 +134,8 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, INoticeMapPeople people
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) lines.Add(new NoticeMapLine(township.Projection.Forward(r.GetFieldValue<Geometry>(0)), r.GetString(1), r.GetBoolean(2)));
         }
-        var who = await people.ForAsync(code, township.Version, ct);
         return new NoticeMapPage(code, level, title, subtitle, township.Version, township.PublishedOn, households,
-            township.Projection.Forward(outline), areas, context, lines, points, viewerUrl, who);
+            township.Projection.Forward(outline), areas, context, lines, points, viewerUrl, []);
     }
 
     private static void Add(NpgsqlCommand cmd, string township, int version, string code)

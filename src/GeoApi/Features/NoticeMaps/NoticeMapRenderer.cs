@@ -110,7 +110,8 @@ public sealed class NoticeMapRenderer(NoticeMapFonts fonts, TimeProvider clock)
         canvas.DrawCircle(s.MidX, s.MidY, 1.5f * u, paint);
     }
 
-    //-- The section is always there, so a notice board shows at a glance that nobody is registered yet.
+    //-- The section is always there, so a notice board shows at a glance that nobody is registered yet;
+    //-- names and phones only when the caller may read them (roles otherwise).
     private void People(SKCanvas canvas, NoticeMapPage page, SKRect r, float u)
     {
         using var ink = FillPaint(Text);
@@ -129,7 +130,8 @@ public sealed class NoticeMapRenderer(NoticeMapFonts fonts, TimeProvider clock)
         foreach (var p in page.People)
         {
             if (y > r.Bottom - 6 * u) break;
-            PageText.Draw(canvas, $"{p.Role}　{p.Name}{(p.Phone is null ? "" : "　" + p.Phone)}", r.Left + 8 * u, y, SKTextAlign.Left, font, ink);
+            var line = string.Join("　", new[] { p.Unit, p.Role, p.Name, p.Phone }.Where(s => !string.IsNullOrEmpty(s)));
+            PageText.Draw(canvas, line, r.Left + 8 * u, y, SKTextAlign.Left, font, ink);
             y += 14 * u;
         }
     }

@@ -5,13 +5,13 @@ namespace GridSpatial.GeoApi.Features.Ogc;
 
 /// <summary>The query of <c>/collections/{id}/items</c>, checked against the collection before any
 /// SQL: paging (<c>limit</c>, <c>offset</c>), <c>bbox</c> (in <c>bbox-crs</c>), the output <c>crs</c>, <c>township</c>, a queryable as a parameter
-/// (<c>?kind=floor</c>, equality), <c>filter</c> in CQL2 text, <c>sortby</c> and <c>properties</c>.
+/// (<c>?kind=floor</c>, equality), <c>intersects</c> (a WKT or GeoJSON geometry in <c>bbox-crs</c>), <c>filter</c> in CQL2 text, <c>sortby</c> and <c>properties</c>.
 /// Any other parameter, a malformed value, an unknown property or a type mismatch is a 400 naming it.</summary>
 internal sealed class ItemsQuery
 {
     public const int DefaultLimit = 100, MaxLimit = 10_000;
 
-    private static readonly string[] Parameters = ["limit", "offset", "bbox", "bbox-crs", "crs", "township", "filter", "filter-lang", "filter-crs", "sortby", "properties"];
+    private static readonly string[] Parameters = ["limit", "offset", "bbox", "bbox-crs", "intersects", "crs", "township", "filter", "filter-lang", "filter-crs", "sortby", "properties"];
     private static readonly NetTopologySuite.Geometries.GeometryFactory Wgs84 = new(new NetTopologySuite.Geometries.PrecisionModel(), 4326);
 
     private readonly OgcLayer _layer;
@@ -27,6 +27,9 @@ internal sealed class ItemsQuery
     public int Offset { get; private init; }
     /// <summary>The bbox as a stored (CRS84) polygon, converted from <c>bbox-crs</c>.</summary>
     public NetTopologySuite.Geometries.Polygon? Bbox { get; private init; }
+
+    /// <summary>The <c>intersects</c> geometry as stored (CRS84), converted from <c>bbox-crs</c>.</summary>
+    public NetTopologySuite.Geometries.Geometry? Intersects { get; private init; }
 
     /// <summary>The CRS of the features returned (<c>crs</c>, CRS84 by default).</summary>
     public OgcCrs Crs { get; private init; } = OgcCrs.Crs84;
@@ -54,6 +57,7 @@ internal sealed class ItemsQuery
             Offset = ParseInt(One(q, "offset"), 0, 0, "offset"),
             Crs = OgcCrs.Parse(q.ContainsKey("crs") ? One(q, "crs") : null, crss, "crs"),
             Bbox = ParseBbox(One(q, "bbox"), OgcCrs.Parse(q.ContainsKey("bbox-crs") ? One(q, "bbox-crs") : null, crss, "bbox-crs")),
+            Intersects = OgcIntersects.Parse(One(q, "intersects"), OgcCrs.Parse(q.ContainsKey("bbox-crs") ? One(q, "bbox-crs") : null, crss, "bbox-crs")),
             Township = One(q, "township"),
             Equalities = layer.Properties.Where(p => q.ContainsKey(p.Name)).Select(p => (p, ParseValue(p, One(q, p.Name)))).ToList(),
             Filter = ParseFilter(q),
@@ -70,6 +74,11 @@ internal sealed class ItemsQuery
         {
             var box = $"ST_GeomFromText({args.Add(Bbox.AsText(), NpgsqlTypes.NpgsqlDbType.Text)}, 4326)";
             conditions.Add($"{_layer.Geometry} && {box} AND ST_Intersects({_layer.Geometry}, {box})");
+        }
+        if (Intersects is not null)
+        {
+            var area = $"ST_GeomFromText({args.Add(Intersects.AsText(), NpgsqlTypes.NpgsqlDbType.Text)}, 4326)";
+            conditions.Add($"{_layer.Geometry} && {area} AND ST_Intersects({_layer.Geometry}, {area})");
         }
         //-- char(9), as the column: on Citus the township's shard alone.
         if (Township.Length > 0) conditions.Add($"{_layer.TownshipColumn} = {args.Add(Township, NpgsqlTypes.NpgsqlDbType.Char)}");

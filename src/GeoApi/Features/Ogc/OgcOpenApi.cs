@@ -11,6 +11,7 @@ internal static class OgcOpenApi
         ("limit", JsonSchemaType.Integer, "Features per page: 1 to 10,000 (100 by default; more is served as 10,000)."),
         ("offset", JsonSchemaType.Integer, "Features to skip; next and prev links carry it."),
         ("bbox", JsonSchemaType.String, "The lower and upper corner of a box in bbox-crs, in its axis order (CRS84: minLon,minLat,maxLon,maxLat; EPSG:4490: minLat,minLon,maxLat,maxLon; Gauss–Krüger: minNorthing,minEasting,maxNorthing,maxEasting): features whose geometry intersects the box."),
+        ("intersects", JsonSchemaType.String, "A geometry as WKT (POLYGON((…))) or GeoJSON, in bbox-crs and its axis order (CRS84 by default): features whose geometry intersects it, e.g. the households or micro-grids in a flood zone."),
         ("bbox-crs", JsonSchemaType.String, BboxCrs),
         ("crs", JsonSchemaType.String, CrsDescription),
         ("township", JsonSchemaType.String, "A 9-digit township code: that township's features only."),
@@ -26,7 +27,7 @@ internal static class OgcOpenApi
         "http://www.opengis.net/def/crs/EPSG/0/4513 … 4533 (CGCS2000 3-degree Gauss–Krüger zones with zone prefix covering the data, northing/easting) or " +
         "http://www.opengis.net/def/crs/EPSG/0/3857 (Web Mercator, easting/northing). Coordinates follow the CRS's axis order (OGC API – Features Part 2); the Content-Crs header names the CRS. Any other value is a 400.";
 
-    private const string BboxCrs = "The CRS of bbox, a URI of the collection's crs list (CRS84 by default). Any other value is a 400.";
+    private const string BboxCrs = "The CRS of bbox and intersects, a URI of the collection's crs list (CRS84 by default). Any other value is a 400.";
 
     /// <summary>The query parameter <c>crs</c> and the <c>Content-Crs</c> header of the single-feature operation.</summary>
     public static RouteHandlerBuilder WithItemParameters(this RouteHandlerBuilder builder) => builder.AddOpenApiOperationTransformer((operation, _, _) =>

@@ -1,0 +1,37 @@
+using GridSpatial.GeoApi.Features.Access;
+
+namespace GridSpatial.GeoApi.Features.People;
+
+/// <summary>The one home of "who answers for these units, as this caller may see them": each unit's
+/// name and people from the township's snapshot (<see cref="UnitDirectory"/>), names and phones only
+/// for keys with the <c>people</c> permission, and every read of them audited
+/// (<see cref="PersonalDataAudit"/>). Lookups, a household's grid, a code, area queries and notice
+/// maps all answer through it.</summary>
+public sealed class ResponsiblePeople(UnitDirectory units, PersonalDataAudit audit)
+{
+    /// <summary>The grid's and micro-grid's people of an answer about partition version <paramref name="version"/>.</summary>
+    public async ValueTask<Responsible> ForAsync(HttpContext http, string township, string? grid, string? microGrid, int? version, CancellationToken ct)
+    {
+        var t = await units.ForAsync(township, ct, version);
+        audit.Record(http.User, township, http.Request, t.PersonIds(grid, microGrid));
+        return t.Responsible(grid, microGrid, http.User.SeesPeople());
+    }
+
+    /// <summary>A grid's or micro-grid's attributes and people, current or retired (following the code history).</summary>
+    public async ValueTask<(UnitAttributes Attributes, ResponsibleUnit People)> ForCodeAsync(HttpContext http, string code, CancellationToken ct)
+    {
+        var t = await units.ForUnitAsync(code, ct);
+        audit.Record(http.User, code[..9], http.Request, t.PersonIds(code));
+        return (t.Attributes(code), t.Responsible(code, null, http.User.SeesPeople()).Grid!);
+    }
+
+    /// <summary>Many units of one township at once (an area query, a notice map): by code.</summary>
+    public async ValueTask<IReadOnlyDictionary<string, ResponsibleUnit>> ForUnitsAsync(HttpContext http, string township, IReadOnlyCollection<string> codes,
+        int? version, CancellationToken ct)
+    {
+        var t = await units.ForAsync(township, ct, version);
+        bool personal = http.User.SeesPeople();
+        audit.Record(http.User, township, http.Request, t.PersonIds([.. codes]));
+        return codes.Distinct(StringComparer.Ordinal).ToDictionary(c => c, c => t.Responsible(c, null, personal).Grid!, StringComparer.Ordinal);
+    }
+}
