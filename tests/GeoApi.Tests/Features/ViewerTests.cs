@@ -220,6 +220,8 @@ public sealed partial class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         //-- The unit's bounding box, drawn corner by corner: it takes in all its households and some land of its neighbours.
         var before = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}");
         await page.FillAsync("#reason", "browser redraw");
+        //-- The corners exactly where clicked: no snapping to the neighbours' borders.
+        await page.UncheckAsync("#snap");
         await page.ClickAsync("#edit-redraw");
         var b = unit.Box;
         var corners = new List<(float X, float Y)>();
