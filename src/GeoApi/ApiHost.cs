@@ -17,6 +17,7 @@ using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Features.People;
 using GridSpatial.GeoApi.Features.Tiles;
 using GridSpatial.GeoApi.Features.Townships;
+using GridSpatial.GeoApi.Features.Viewer;
 using Hangfire;
 using GridSpatial.GeoApi.Infrastructure;
 using Scalar.AspNetCore;
@@ -57,6 +58,7 @@ public static class ApiHost
         builder.Services.AddAccess(builder.Configuration);
         builder.Services.AddSingleton(InputLimits.From(builder.Configuration));
         builder.Services.AddTiles();
+        builder.Services.AddViewer(builder.Configuration);
         builder.Services.AddNoticeMaps();
         builder.Services.AddSingleton<TownshipState>();
         //-- What this process serves from memory follows every publish and data change: tile stamps first, then lookups.
@@ -114,6 +116,7 @@ public static class ApiHost
         app.MapExportEndpoints();
         app.MapNoticeMapEndpoints();
         app.MapTileEndpoints(builder.Configuration.GetValue("Access:PublicViewer", false));
+        app.MapViewerEndpoints(builder.Configuration.GetValue("Access:PublicViewer", false));
         app.MapAccessEndpoints();
         app.MapSessionEndpoints();
         app.MapEditEndpoints();

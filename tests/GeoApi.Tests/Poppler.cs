@@ -12,6 +12,16 @@ internal static class Poppler
     public static Task<string> TextAsync(byte[] pdf, int? first = null, int? last = null) => WithFileAsync(pdf, ".pdf", path =>
         RunAsync("pdftotext", [.. first is null ? Array.Empty<string>() : ["-f", $"{first}", "-l", $"{last ?? first}"], "-enc", "UTF-8", "-layout", path, "-"]));
 
+    /// <summary>Every word of page 1 with its box in points (<c>pdftotext -bbox</c>), as a reader finds it on the page.</summary>
+    public static async Task<IReadOnlyList<(string Text, double X0, double Y0, double X1, double Y1)>> WordsAsync(byte[] pdf)
+    {
+        var html = await WithFileAsync(pdf, ".pdf", path => RunAsync("pdftotext", ["-f", "1", "-l", "1", "-bbox", "-enc", "UTF-8", path, "-"]));
+        static double D(System.Text.RegularExpressions.Match m, string g) => double.Parse(m.Groups[g].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return System.Text.RegularExpressions.Regex.Matches(html,
+                "<word xMin=\"(?<x0>[0-9.]+)\" yMin=\"(?<y0>[0-9.]+)\" xMax=\"(?<x1>[0-9.]+)\" yMax=\"(?<y1>[0-9.]+)\">(?<t>[^<]*)</word>")
+            .Select(m => (System.Net.WebUtility.HtmlDecode(m.Groups["t"].Value), D(m, "x0"), D(m, "y0"), D(m, "x1"), D(m, "y1"))).ToList();
+    }
+
     /// <summary>The number of pages <c>pdfinfo</c> reports.</summary>
     public static async Task<int> PagesAsync(byte[] pdf)
     {

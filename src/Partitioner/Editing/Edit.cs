@@ -20,7 +20,12 @@ public enum EditKind
 
 /// <summary>One edit: the unit codes it names (one, or several to merge) and, for a redraw or a
 /// split, a lon/lat polygon or line.</summary>
-public sealed record Edit(EditKind Kind, IReadOnlyList<string> Codes, Geometry? Geometry = null, bool Pinned = true);
+public sealed record Edit(EditKind Kind, IReadOnlyList<string> Codes, Geometry? Geometry = null, bool Pinned = true)
+{
+    /// <summary>A redraw or split pins what staff drew — the redrawn unit, or the split unit and its
+    /// new pieces — so later recomputes keep it as drawn.</summary>
+    public bool PinDrawn { get; init; }
+}
 
 /// <summary>An edit that cannot be applied, naming the field at fault (<c>code</c>,
 /// <c>codes</c>, <c>geometry</c>) and, where one is involved, the unit.</summary>

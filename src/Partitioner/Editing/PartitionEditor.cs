@@ -53,7 +53,22 @@ public sealed class PartitionEditor(PartitionOptions options)
         if (gridLevel) WholeBuildings.Apply(scope);
         FragmentAbsorber.Apply(scope);
         MovedCells.Mark(scope);
-        return EditedPartition.Build(scope, context, townshipMetric, restorer, projection, metricHouseholds, lineage, options);
+        var edited = EditedPartition.Build(scope, context, townshipMetric, restorer, projection, metricHouseholds, lineage, options);
+        return edit.PinDrawn && edit.Kind is EditKind.Redraw or EditKind.Split ? PinDrawn(current, edited, edit, gridLevel) : edited;
+    }
+
+    //-- What staff drew: the named unit and, after a split, the pieces with codes new at its level.
+    private static Partition PinDrawn(Partition current, Partition edited, Edit edit, bool gridLevel)
+    {
+        var before = gridLevel ? current.Grids.Select(g => g.Code) : current.MicroGrids.Select(m => m.Code);
+        var drawn = new HashSet<string>(edit.Codes, StringComparer.Ordinal);
+        if (edit.Kind == EditKind.Split)
+            drawn.UnionWith((gridLevel ? edited.Grids.Select(g => g.Code) : edited.MicroGrids.Select(m => m.Code)).Except(before, StringComparer.Ordinal));
+        return edited with
+        {
+            Grids = gridLevel ? edited.Grids.Select(g => drawn.Contains(g.Code) ? g with { Pinned = true } : g).ToList() : edited.Grids,
+            MicroGrids = gridLevel ? edited.MicroGrids : edited.MicroGrids.Select(m => drawn.Contains(m.Code) ? m with { Pinned = true } : m).ToList(),
+        };
     }
 
     /// <summary>After an automatic recompute: gives every pinned unit back the territory staff

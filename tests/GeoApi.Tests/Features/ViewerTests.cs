@@ -14,7 +14,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 public sealed partial class ViewerTests(DatabaseFixture db) : IAsyncLifetime
 {
     private const string Code = "530627180";
-    private const string Chromium = "/usr/bin/chromium";
+    private const string Chromium = ViewerBrowser.Chromium;
     private readonly HttpClient _http = db.Client();
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -26,12 +26,7 @@ public sealed partial class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         await Samples.PartitionAsync(_http, db.Db, Code, force: false);
         if (!File.Exists(Chromium)) return;
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        _browser = await ViewerBrowser.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()
@@ -40,12 +35,7 @@ public sealed partial class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         _playwright?.Dispose();
     }
 
-    private static string Screenshots()
-    {
-        var dir = Path.Combine(Samples.Root(), "TestResults", "screenshots");
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    private static string Screenshots() => ViewerBrowser.Screenshots();
 
     /// <summary>Every request the pages of this test made to anything but the service (loopback).</summary>
     private readonly List<string> _outside = [];
@@ -60,12 +50,7 @@ public sealed partial class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         options.Locale = locale;
         if (key is not null) options.ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Api-Key"] = key == "" ? db.AdminKey : key };
         var page = await _browser!.NewPageAsync(options);
-        page.Request += (_, r) =>
-        {
-            var url = new Uri(r.Url);
-            if (url.Scheme is "data" or "blob") return;
-            if (url.Host is not ("127.0.0.1" or "localhost") || !r.Url.StartsWith(db.Address, StringComparison.Ordinal)) lock (_outside) _outside.Add(r.Url);
-        };
+        ViewerBrowser.Watch(page, _outside, db.Address);
         return page;
     }
 
@@ -81,21 +66,12 @@ public sealed partial class ViewerTests(DatabaseFixture db) : IAsyncLifetime
     /// <summary>Waits until the page has signed in, loaded its township and drawn every tile.</summary>
     private async Task Ready(IPage page)
     {
-        await page.WaitForFunctionAsync("() => window.gridspatial !== undefined");
-        //-- A deadline of its own: Playwright's evaluate has none.
-        await page.EvaluateAsync("() => Promise.race([window.gridspatial.ready, new Promise((_, no) => setTimeout(() => no(new Error('the viewer was not ready within 60 s')), 60000))])");
-        await page.WaitForFunctionAsync("() => window.gridspatial.map.loaded() && window.gridspatial.map.areTilesLoaded()", null, new() { Timeout = 30_000 });
+        await ViewerBrowser.ReadyAsync(page);
         Assert.Empty(_outside);
     }
 
     /// <summary>Screen position of a lon/lat on the page.</summary>
-    private static async Task<(float X, float Y)> ToScreen(IPage page, double lon, double lat)
-    {
-        var p = await page.EvaluateAsync<JsonElement>(
-            "([lon, lat]) => { const m = window.gridspatial.map; const r = m.getContainer().getBoundingClientRect(); const p = m.project([lon, lat]); return [r.left + p.x, r.top + p.y]; }",
-            new[] { lon, lat });
-        return ((float)p[0].GetDouble(), (float)p[1].GetDouble());
-    }
+    private static Task<(float X, float Y)> ToScreen(IPage page, double lon, double lat) => ViewerBrowser.ToScreenAsync(page, lon, lat);
 
     /// <summary>A cluster micro-grid away from the township's edge whose bounding box lies well inside its grid, with its interior point.</summary>
     private async Task<(string Code, int Households, string Grid, double Lon, double Lat, double[] Box)> Unit(int skip)
@@ -118,14 +94,7 @@ public sealed partial class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         return (r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetDouble(3), r.GetDouble(4), r.GetFieldValue<double[]>(5));
     }
 
-    private static async Task ZoomTo(IPage page, double lon, double lat, int zoom)
-    {
-        //-- Listen before moving and ask for a repaint, so an idle event comes even when the view does not change;
-        //-- then wait (with a deadline) until every tile of the new view is in.
-        await page.EvaluateAsync("([lon, lat, z]) => new Promise(r => { const m = window.gridspatial.map; m.once('idle', () => r()); m.jumpTo({ center: [lon, lat], zoom: z }); m.triggerRepaint(); setTimeout(r, 15000); })",
-            new object[] { lon, lat, zoom });
-        await page.WaitForFunctionAsync("() => window.gridspatial.map.loaded() && window.gridspatial.map.areTilesLoaded()", null, new() { Timeout = 30_000 });
-    }
+    private static Task ZoomTo(IPage page, double lon, double lat, int zoom) => ViewerBrowser.ZoomToAsync(page, lon, lat, zoom);
 
     [SkippableFact]
     public async Task Page_LoadsTheTownship_AndPaintsTheCoverageInTheLegendColours()
@@ -251,6 +220,8 @@ public sealed partial class ViewerTests(DatabaseFixture db) : IAsyncLifetime
         //-- The unit's bounding box, drawn corner by corner: it takes in all its households and some land of its neighbours.
         var before = await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}");
         await page.FillAsync("#reason", "browser redraw");
+        //-- The corners exactly where clicked: no snapping to the neighbours' borders.
+        await page.UncheckAsync("#snap");
         await page.ClickAsync("#edit-redraw");
         var b = unit.Box;
         var corners = new List<(float X, float Y)>();

@@ -17,13 +17,15 @@ namespace GridSpatial.GeoApi.Features.Editing;
 public static class EditEndpoints
 {
     /// <summary>An edit's body: a GeoJSON geometry (redraw: Polygon; split: LineString), the codes
-    /// to merge, and why.</summary>
-    public sealed record EditBody(JsonElement? Geometry, IReadOnlyList<string>? Codes, string? Reason);
+    /// to merge, why, and whether to pin what is drawn (a redraw's unit, a split's pieces) so
+    /// later recomputes keep it — the viewer asks for it by default.</summary>
+    public sealed record EditBody(JsonElement? Geometry, IReadOnlyList<string>? Codes, string? Reason, bool? Pin = null);
 
     /// <summary>What an edit changes (or changed): units added, removed or reshaped — in the words of
-    /// the stored versions' diff — and households moved.</summary>
+    /// the stored versions' diff — and households moved; a preview (dry run) also carries what to
+    /// draw on the map (<see cref="EditPreview"/>).</summary>
     public sealed record EditResult(string Township, int BaseVersion, int Version, bool Published, string Author, string Reason,
-        int HouseholdsMoved, IReadOnlyList<UnitChange> Changes, IReadOnlyList<string> Warnings, object? Report);
+        int HouseholdsMoved, IReadOnlyList<UnitChange> Changes, IReadOnlyList<string> Warnings, object? Report, EditPreview? Proposed = null);
 
     /// <summary>What every edit handler needs from the host.</summary>
     public sealed record EditServices(PartitionStore Store, PartitionOptions Options, InputLimits Limits);
@@ -78,7 +80,7 @@ public static class EditEndpoints
         try
         {
             edited = await Background.Run(() => new PartitionEditor(options).Apply(current.Partition, current.EditContext,
-                new Edit(kind, codes, geometry, pinned)), ct);
+                new Edit(kind, codes, geometry, pinned) { PinDrawn = body.Pin == true }), ct);
         }
         catch (EditException e)
         {
@@ -103,7 +105,8 @@ public static class EditEndpoints
                     new() { ["field"] = "code" });
         }
         var result = new EditResult(township, current.Partition.Version, edited.Version, publish, author, reason, moved, changes, warnings,
-            wholeTownship ? JsonSerializer.SerializeToElement(edited.Report, Partitioner.Files.PartitionJson.Options) : null);
+            wholeTownship ? JsonSerializer.SerializeToElement(edited.Report, Partitioner.Files.PartitionJson.Options) : null,
+            publish ? null : EditPreview.Of(current.Partition, edited, changes, current.Households, wholeTownship ? _ => true : (Func<string, bool>)user.Covers));
         return publish ? Results.Created($"/api/townships/{township}/versions/{edited.Version}", result) : Results.Ok(result);
     }
 

@@ -7,7 +7,8 @@ namespace GridSpatial.GeoApi.Features.NoticeMaps;
 
 /// <summary>Paints the map block of a page, clipped to its rectangle, bottom to top: neighbours in
 /// grey, the unit's parts in coverage colours, streets, barriers, households, the unit's outline,
-/// the parts' labels (short code and household count, haloed), then the scale bar and north arrow.</summary>
+/// the parts' labels (short code and household count, haloed, never overlapping: <see cref="LabelPlacer"/>),
+/// then the scale bar and north arrow.</summary>
 public sealed class MapPainter(NoticeMapFonts fonts)
 {
     public void Paint(SKCanvas canvas, NoticeMapPage page, SKRect map, float u)
@@ -59,26 +60,57 @@ public sealed class MapPainter(NoticeMapFonts fonts)
         canvas.DrawRect(map, frame);
     }
 
-    //-- Largest parts first; where a label would cover one already placed, only the short code is
-    //-- written (every part keeps its code, the count gives way), so dense villages stay legible.
+    //-- Largest parts first, placed by LabelPlacer so none covers another (or the scale bar, or the
+    //-- north arrow): the code and count at the part, else the code alone, else the code beside it
+    //-- on a leader line, else dropped — and the page says how many parts went unlabelled.
     private void Labels(SKCanvas canvas, NoticeMapPage page, MapView view, float u)
     {
         using var code = fonts.Font(8.5f * u, bold: true);
         using var count = fonts.Font(6.5f * u);
         using var ink = FillPaint(Text);
         using var halo = Stroke(SKColors.White.WithAlpha(220), 2.2f * u);
-        var placed = new List<SKRect>();
+        using var leader = Stroke(Text, 0.5f * u);
+        var placer = new LabelPlacer(view.Map, 1.5f * u);
+        placer.Reserve(ScaleBox(view, u));
+        placer.Reserve(new SKRect(view.Map.Right - 32 * u, view.Map.Top + 10 * u, view.Map.Right - 12 * u, view.Map.Top + 48 * u));
+        //-- Boxes are the lines' ascent-to-descent, as a PDF reader selects the text: the code's line, with the count's line under it.
+        float codeLine = code.Metrics.Descent - code.Metrics.Ascent, countLine = count.Metrics.Descent - count.Metrics.Ascent;
         foreach (var area in page.Areas.OrderByDescending(a => a.Territory.Area).ThenBy(a => a.ShortCode, StringComparer.Ordinal))
         {
             var at = view.ToPage(Anchor(area.Territory));
             var households = $"{area.Households}户";
-            float width = Math.Max(code.MeasureText(area.ShortCode), count.MeasureText(households));
-            var full = new SKRect(at.X - width / 2, at.Y - 9 * u, at.X + width / 2, at.Y + 9.5f * u);
-            bool roomy = !placed.Any(p => p.IntersectsWith(full));
-            Haloed(canvas, area.ShortCode, at.X, at.Y - 1 * u, code, ink, halo);
-            if (roomy) Haloed(canvas, households, at.X, at.Y + 7.5f * u, count, ink, halo);
-            placed.Add(roomy ? full : new SKRect(full.Left, full.Top, full.Right, at.Y + 1 * u));
+            float codeWidth = code.MeasureText(area.ShortCode);
+            var placed = placer.Place(at, new SKSize(Math.Max(codeWidth, count.MeasureText(households)), codeLine + countLine), new SKSize(codeWidth, codeLine));
+            if (placed is null) continue;
+            var c = placed.Centre;
+            float top = c.Y - (placed.WithCount ? codeLine + countLine : codeLine) / 2;
+            if (placed.LeaderFrom is { } from)
+            {
+                var to = new SKPoint(Math.Clamp(from.X, c.X - codeWidth / 2, c.X + codeWidth / 2), Math.Clamp(from.Y, top, top + codeLine));
+                canvas.DrawLine(from, to, leader);
+                canvas.DrawCircle(from, 0.8f * u, ink);
+            }
+            Haloed(canvas, area.ShortCode, c.X, top - code.Metrics.Ascent, code, ink, halo);
+            if (placed.WithCount) Haloed(canvas, households, c.X, top + codeLine - count.Metrics.Ascent, count, ink, halo);
         }
+        if (placer.Dropped > 0)
+        {
+            using var note = fonts.Font(7 * u);
+            var text = $"另有 {placer.Dropped} 处因过密未标注";
+            float w = note.MeasureText(text);
+            using var back = FillPaint(SKColors.White.WithAlpha(220));
+            canvas.DrawRect(new SKRect(view.Map.Right - w - 10 * u, view.Map.Bottom - 14 * u, view.Map.Right - 2 * u, view.Map.Bottom - 2 * u), back);
+            PageText.Draw(canvas, text, view.Map.Right - 6 * u, view.Map.Bottom - 5 * u, SKTextAlign.Right, note, ink);
+        }
+    }
+
+    /// <summary>Where the scale bar is drawn (see <see cref="Scale"/>), labels kept off it.</summary>
+    private SKRect ScaleBox(MapView view, float u)
+    {
+        var bar = ScaleBar.Fit(view.PointsPerMetre, view.Map.Width / 4);
+        float x = view.Map.Left + 12 * u, y = view.Map.Bottom - 12 * u;
+        using var font = fonts.Font(7 * u);
+        return new SKRect(x - 5 * u, y - 14 * u, x + bar.Points + font.MeasureText(bar.Label) / 2 + 5 * u, y + 9 * u);
     }
 
     //-- Inside the territory even when it is concave: the label names what it sits in.
@@ -103,7 +135,7 @@ public sealed class MapPainter(NoticeMapFonts fonts)
         float x = view.Map.Left + 12 * u, y = view.Map.Bottom - 12 * u, h = 4 * u;
         using var font = fonts.Font(7 * u);
         using var back = FillPaint(SKColors.White.WithAlpha(200));
-        canvas.DrawRect(new SKRect(x - 5 * u, y - 14 * u, x + bar.Points + font.MeasureText(bar.Label) / 2 + 5 * u, y + h + 5 * u), back);
+        canvas.DrawRect(ScaleBox(view, u), back);
         using var black = FillPaint(Text);
         using var white = FillPaint(SKColors.White);
         using var edge = Stroke(Text, 0.6f * u);

@@ -33,9 +33,9 @@ public static class TileEndpoints
         //-- Anonymous map viewers when the operator makes the viewer public; else a read key.
         if (publicTiles) g.AllowAnonymous(); else g.RequireAuthorization(Roles.Read);
         g.MapGet("/{layer}.json", TileJson).Produces<object>(200, "application/json")
-            .WithSummary("TileJSON 3.0 of a layer: townships, villages, grids, micro_grids or households.");
+            .WithSummary("TileJSON 3.0 of a layer: townships, villages, grids, micro_grids, labels, barriers, streets, buildings or households; ?crs=gcj02 gives tiles drawn in GCJ-02.");
         g.MapGet("/{layer}/{z:int}/{x:int}/{y:int}.mvt", Tile).Produces(200, contentType: ContentType).Produces(304)
-            .WithSummary("A Mapbox Vector Tile (extent 4096, buffer 64) of the published partition; If-None-Match answers 304.");
+            .WithSummary("A Mapbox Vector Tile (extent 4096, buffer 64) of the published partition; If-None-Match answers 304. ?crs=gcj02 draws it for GCJ-02 base maps (高德 and other Chinese web maps).");
         return app;
     }
 
@@ -45,6 +45,8 @@ public static class TileEndpoints
         var b = $"{request.Scheme}://{request.Host}{request.PathBase}";
         var jurisdiction = request.HttpContext.User.Jurisdiction() ?? "";
         var bounds = stamps.Bounds(jurisdiction);
+        var crs = TileCrs.Parse(request.Query["crs"]);
+        var crsQuery = crs == TileCrs.Gcj ? "&crs=gcj02" : "";
         return Results.Json(new Dictionary<string, object?>
         {
             ["tilejson"] = "3.0.0",
@@ -52,7 +54,7 @@ public static class TileEndpoints
             ["description"] = l.Description,
             ["version"] = "1.0.0",
             ["scheme"] = "xyz",
-            ["tiles"] = new[] { $"{b}/tiles/{l.Id}/{{z}}/{{x}}/{{y}}.mvt?v={stamps.All(jurisdiction):x16}" },
+            ["tiles"] = new[] { $"{b}/tiles/{l.Id}/{{z}}/{{x}}/{{y}}.mvt?v={stamps.All(jurisdiction):x16}{crsQuery}" },
             ["minzoom"] = l.MinZoom,
             ["maxzoom"] = MaxZoom,
             ["bounds"] = bounds is null ? new[] { -180.0, -85.0511, 180.0, 85.0511 } : new[] { bounds.MinX, bounds.MinY, bounds.MaxX, bounds.MaxY },
@@ -73,11 +75,14 @@ public static class TileEndpoints
         if (x < 0 || x >= n) throw BadTile("x", $"Column {x} is outside 0–{n - 1} at zoom {z}.");
         if (y < 0 || y >= n) throw BadTile("y", $"Row {y} is outside 0–{n - 1} at zoom {z}.");
 
-        var lonLat = LonLatEnvelope(z, x, y);
+        //-- Tiles for a GCJ-02 base map show the rows whose GCJ-02 position falls in the tile: stamps,
+        //-- cache entries and the rows cut follow the stored extent those rows come from.
+        var crs = TileCrs.For(TileCrs.Parse(http.Request.Query["crs"]), z, x, y, LonLatEnvelope(z, x, y));
+        var lonLat = crs.Stored;
         //-- A key limited to a county or township sees only its own units: its tiles, and their stamps, are its own.
         var jurisdiction = http.User.Jurisdiction() ?? "";
         var stamp = stamps.For(l, lonLat, jurisdiction);
-        var etag = $"\"{l.Id}-{z}-{x}-{y}-{stamp:x16}{(jurisdiction.Length > 0 ? "-" + jurisdiction : "")}\"";
+        var etag = $"\"{l.Id}-{z}-{x}-{y}-{stamp:x16}{(jurisdiction.Length > 0 ? "-" + jurisdiction : "")}{(crs.IsGcj02 ? "-gcj02" : "")}\"";
         var response = http.Response;
         response.Headers.ETag = etag;
         var scope = jurisdiction.Length > 0 ? "private" : "public";
@@ -87,19 +92,21 @@ public static class TileEndpoints
             return Results.StatusCode(StatusCodes.Status304NotModified);
 
         if (z < l.MinZoom) return Results.Bytes([], ContentType);
-        var key = jurisdiction.Length > 0 ? $"{l.Id}|{jurisdiction}" : l.Id;
+        var key = $"{l.Id}|{jurisdiction}|{crs.Name}";
         if (!cache.TryGet(key, z, x, y, stamp, out var data))
         {
-            data = await Cut(db, l, z, x, y, jurisdiction, ct);
+            data = await Cut(db, l, z, x, y, jurisdiction, ct, crs);
             cache.Add(key, z, x, y, stamp, data, lonLat);
         }
         return Results.Bytes(data, ContentType);
     }
 
     /// <summary>Cuts one tile in PostGIS.</summary>
-    public static async Task<byte[]> Cut(NpgsqlDataSource db, TileLayer l, int z, int x, int y, string jurisdiction, CancellationToken ct)
+    public static async Task<byte[]> Cut(NpgsqlDataSource db, TileLayer l, int z, int x, int y, string jurisdiction, CancellationToken ct,
+        TileCrs? crs = null)
     {
         double tileMeters = WorldMeters / (1 << z);
+        bool gcj = crs?.IsGcj02 == true;
         string[]? townships = null;
         if (l.ThroughTownship)
         {
@@ -107,21 +114,29 @@ public static class TileEndpoints
             under.Parameters.AddWithValue(z);
             under.Parameters.AddWithValue(x);
             under.Parameters.AddWithValue(y);
-            under.Parameters.AddWithValue(tileMeters * TileLayer.Buffer / TileLayer.Extent);
+            //-- A GCJ-02 tile shows rows stored up to some hundred metres off its own extent.
+            under.Parameters.AddWithValue(tileMeters * TileLayer.Buffer / TileLayer.Extent + (gcj ? Gcj02Reach : 0));
             under.Parameters.AddWithValue(jurisdiction);
             townships = (string[])(await under.ExecuteScalarAsync(ct))!;
             if (townships.Length == 0) return [];
         }
-        await using var cmd = db.CreateCommand(l.Sql);
+        await using var cmd = db.CreateCommand(gcj ? l.Gcj02Sql : l.Sql);
         cmd.Parameters.AddWithValue(z);
         cmd.Parameters.AddWithValue(x);
         cmd.Parameters.AddWithValue(y);
         cmd.Parameters.AddWithValue(tileMeters / TileLayer.Extent / 2);
         cmd.Parameters.AddWithValue(tileMeters * TileLayer.Buffer / TileLayer.Extent);
         cmd.Parameters.AddWithValue(jurisdiction);
+        if (gcj)
+            foreach (var v in new[] { crs!.A, crs.B, crs.D, crs.E, crs.XOff, crs.YOff, crs.Stored.MinX, crs.Stored.MinY, crs.Stored.MaxX, crs.Stored.MaxY })
+                cmd.Parameters.AddWithValue(v);
         if (townships is not null) cmd.Parameters.AddTownships(townships);
         return await cmd.ExecuteScalarAsync(ct) as byte[] ?? [];
     }
+
+    /// <summary>Metres (Web Mercator) by which GCJ-02 can shift a point inside China (at most about 700 m):
+    /// the townships under a GCJ-02 tile are looked for this much further out.</summary>
+    private const double Gcj02Reach = 1500;
 
     /// <summary>The tile's envelope in lon/lat, grown by the tile buffer.</summary>
     public static Envelope LonLatEnvelope(int z, int x, int y)

@@ -87,6 +87,9 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
                 "current_dept_unit x", "x.code, x.name, x.layer AS kind, NULL::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class, " +
                 "x.layer, x.title, x.township_code::text AS township, x.version",
                 DependsOnVersion: false, DependsOnData: false, With("layer", "String", "title", "String", "township", "String", "version", "Number")),
+            new("buildings", "Buildings (楼栋): footprints with their floors and use.", "polygon", 14,
+                "building x", "x.id AS code, NULL::text AS name, x.use AS kind, NULL::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class, x.floors",
+                DependsOnVersion: false, DependsOnData: true, With("floors", "Number")),
             new("households", "Households (户) with the micro-grid they are assigned to in the published partition.", "point", 13,
                 "household x LEFT JOIN township_state s ON s.township_code = x.township_code " +
                 "LEFT JOIN assignment a ON a.township_code = x.township_code AND a.valid_to IS NULL AND a.household_id = x.id",
@@ -106,7 +109,13 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
     /// depend on what it shows, not on where rows happen to lie in the table. Versioned layers find the townships under
     /// the tile first, then their current version's units through the partial GiST index of the
     /// open rows, however many versions are kept.</summary>
-    public string Sql => _sql ??= BuildSql();
+    public string Sql => _sql ??= BuildSql(gcj02: false);
+
+    /// <summary>The same query drawing the tile in GCJ-02 (<see cref="TileCrs"/>): $7..$12 are the
+    /// tile's affine map (a, b, d, e, xoff, yoff) applied after simplification, and $13..$16 the stored
+    /// lon/lat extent (west, south, east, north) whose rows land in the tile; the townships under it,
+    /// for layers drawn through them, are then $17.</summary>
+    public string Gcj02Sql => _gcjSql ??= BuildSql(gcj02: true);
 
     /// <summary>The townships under a tile for a layer drawn through them ($7 of <see cref="Sql"/>):
     /// $1..$3 = z, x, y; $4 = the buffer in metres; $5 = the jurisdiction. Township boundaries are a
@@ -117,18 +126,22 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
     /// <summary>The row's township code, for the caller's jurisdiction.</summary>
     private string TownshipColumn => Id == "townships" ? "x.code" : "x.township_code";
 
-    private string? _sql;
+    private string? _sql, _gcjSql;
 
-    private string BuildSql()
+    private string BuildSql(bool gcj02)
     {
         var geom = Geometry ?? (GeometryType == "point" ? "x.geom_3857" : "ST_Simplify(x.geom_3857, $4, true)");
-        var townships = ThroughTownship ? "tw.code = ANY($7) AND x.township_code = ANY($7) AND tw.geom_3857 && ST_Expand(b.env, $5) AND " : "";
+        if (gcj02) geom = $"ST_Affine({geom}, $7, $8, $9, $10, $11, $12)";
+        var stored = gcj02 ? "ST_Transform(ST_MakeEnvelope($13, $14, $15, $16, 4326), 3857)" : "ST_TileEnvelope($1, $2, $3)";
+        //-- The townships under the tile come last: $7, or $17 after the GCJ-02 parameters.
+        var under = gcj02 ? "$17" : "$7";
+        var townships = ThroughTownship ? $"tw.code = ANY({under}) AND x.township_code = ANY({under}) AND tw.geom_3857 && ST_Expand(b.stored, $5) AND " : "";
         return $"""
-            WITH b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env)
+            WITH b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env, {stored} AS stored)
             SELECT ST_AsMVT(t.*, '{Id}', {Extent}, 'geom') FROM (
                 SELECT {Attributes}, ST_AsMVTGeom({geom}, b.env, {Extent}, {Buffer}, true) AS geom
                 FROM b, {From}
-                WHERE {townships}x.geom_3857 && ST_Expand(b.env, $5) AND {TownshipColumn} LIKE $6 || '%'
+                WHERE {townships}x.geom_3857 && ST_Expand(b.stored, $5) AND {TownshipColumn} LIKE $6 || '%'
                 ORDER BY code, name, {TownshipColumn}
             ) t WHERE t.geom IS NOT NULL
             """;

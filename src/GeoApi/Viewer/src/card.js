@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { $, el } from './dom.js';
 import { t, has, onLangChange } from './i18n.js';
 import { state } from './state.js';
-import { empty } from './map.js';
+import { empty, outline } from './map.js';
 
 const word = (prefix, v) => (v != null && has(`${prefix}.${v}`) ? t(`${prefix}.${v}`) : v ?? '—');
 const floors = (from, to) => (from === to ? t('card.floorOne', { from }) : t('card.floorRange', { from, to }));
@@ -14,6 +14,7 @@ export async function select(map, code) {
   const unit = await api(`/api/codes/${code}`);
   state.selected = unit;
   map.getSource('selected').setData(unit.geometry ? { type: 'Feature', geometry: unit.geometry, properties: {} } : empty);
+  outline(map, unit.code);
   render(map, unit);
   return unit;
 }

@@ -2,6 +2,7 @@
 // English is used when the browser's language is not Chinese, or when the user switches (the
 // choice is remembered). Elements name their text with data-i18n (content), data-i18n-placeholder,
 // data-i18n-title or data-i18n-aria-label; code asks t(key, values).
+import * as tools from './i18n-tools.js';
 
 const zh = {
   'app.title': 'GridSpatial 网格地图',
@@ -323,7 +324,7 @@ const en = {
   'problem.other': 'The request failed ({status}).',
 };
 
-const dictionaries = { zh, en };
+const dictionaries = { zh: { ...zh, ...tools.zh }, en: { ...en, ...tools.en } };
 const listeners = [];
 
 /** 'zh' or 'en': the user's choice, else the browser's language (Chinese unless it is not zh*). */
@@ -332,12 +333,12 @@ export let lang = localStorage.getItem('gridspatialLang')
 
 /** The text for a key in the current language, with {name} placeholders filled in. */
 export function t(key, values = {}) {
-  const text = dictionaries[lang][key] ?? zh[key] ?? key;
+  const text = dictionaries[lang][key] ?? dictionaries.zh[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, k) => (values[k] ?? ''));
 }
 
 /** Whether the dictionary has a text for this key. */
-export const has = (key) => key in zh;
+export const has = (key) => key in dictionaries.zh;
 
 /** Fills every element of the page that names its text (data-i18n and its kin). */
 export function apply(root = document) {

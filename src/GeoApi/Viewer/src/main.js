@@ -2,7 +2,8 @@
 // labels; a card per unit with its code history and its building's floors; search; size
 // histogram and report in plain words; editing for staff whose key may edit (redraw, split,
 // merge, pin) previewed as a diff before it is published; locate-me on phones. Chinese first.
-// Everything it loads comes from this service: no base map, no CDN. Bundled by esbuild at build time.
+// Everything it loads comes from this service, and base-map tiles only from the servers the
+// operator configured (none by default): no CDN. Bundled by esbuild at build time.
 import { api, status, whenUnauthorized } from './api.js';
 import { $ } from './dom.js';
 import { t, lang, apply, setLang } from './i18n.js';
@@ -15,6 +16,7 @@ import { editClick, wireEditing } from './edit.js';
 import { signIn, signOut, may } from './session.js';
 import { locate } from './locate.js';
 import { loadLayers, wireLayers } from './layers.js';
+import { wireBaseMaps, showBaseMap } from './basemap.js';
 
 let resolveReady;
 const ready = new Promise((r) => { resolveReady = r; });
@@ -72,7 +74,6 @@ function wire(map) {
     map.setLayoutProperty('micro-fill', 'visibility', state.level === 'micro_grids' ? 'visible' : 'none');
     map.setLayoutProperty('grid-fill', 'visibility', state.level === 'grids' ? 'visible' : 'none');
   });
-  $('show-households').addEventListener('change', (e) => map.setLayoutProperty('households', 'visibility', e.target.checked ? 'visible' : 'none'));
   $('lang').addEventListener('click', () => loadTownships(map, false).catch((err) => status(err, true)));
   $('locate').addEventListener('click', () => locate(map));
   // Edit controls exist only for keys that may edit: for the others they are removed, not hidden.
@@ -91,9 +92,10 @@ window.gridspatial = gridspatial;
   try {
     await signIn();
     const map = createMap();
-    Object.assign(gridspatial, { map, select: (code) => select(map, code), refreshTiles: () => refreshTiles(map) });
+    Object.assign(gridspatial, { map, select: (code) => select(map, code), refreshTiles: () => refreshTiles(map), showBaseMap: (id) => showBaseMap(map, id) });
     wire(map);
     await new Promise((r) => map.once('load', r));
+    await wireBaseMaps(map);
     await loadTownships(map, true);
     //-- A link to one unit (the notice map's QR code: ?township=T&code=C) opens it as a search would.
     const code = new URLSearchParams(location.search).get('code');

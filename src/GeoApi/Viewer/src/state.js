@@ -7,4 +7,6 @@ export const state = {
   draft: [],
   pending: null,
   version: null,
+  baseMap: null,
+  crs: 'wgs84',
 };
