@@ -69,20 +69,13 @@ internal sealed class MicroRegions(PartitionOptions options)
         var households = input.Households.Where(h => inside.Locate(h.Location) != Location.Exterior).ToList();
         if (households.Count == 0) return null;
         var codes = chosen.Select(m => m.Code).ToHashSet(StringComparer.Ordinal);
-        var extent = land.EnvelopeInternal;
         var name = input.Villages.FirstOrDefault(v => v.Code == grid.VillageCode)?.Name ?? input.Township.Name;
         var previous = PreviousPartition.Of(published with
         {
             MicroGrids = published.MicroGrids.Where(m => codes.Contains(m.Code)).ToList(),
             Assignments = published.Assignments.Where(a => codes.Contains(a.MicroGridCode)).ToList(),
         });
-        var region = new PartitionInput(
-            new TownshipInput(input.Township.Code, input.Township.Name, land),
-            households,
-            input.Buildings.Where(b => b.Footprint.EnvelopeInternal.Intersects(extent)).ToList(),
-            input.Barriers.Where(b => b.Line.EnvelopeInternal.Intersects(extent)).ToList(),
-            input.Villages.Count > 0 ? [new VillageInput(grid.VillageCode, name, land)] : [],
-            previous) { Streets = input.Streets.Where(s => s.Line.EnvelopeInternal.Intersects(extent)).ToList() };
+        var region = Region.LandAsTownship(input, land, households, [new VillageInput(grid.VillageCode, name, land)], previous);
         Partition part;
         try
         {

@@ -36,7 +36,6 @@ internal sealed record Region(PartitionInput Input, IReadOnlySet<string> Grids)
 
         var inside = new IndexedPointInAreaLocator(boundary);
         var households = input.Households.Where(h => inside.Locate(h.Location) != Location.Exterior).ToList();
-        var extent = boundary.EnvelopeInternal;
         //-- The published partition of these grids (the whole code history, so new codes never repeat one).
         var previous = PreviousPartition.Of(current with
         {
@@ -44,14 +43,21 @@ internal sealed record Region(PartitionInput Input, IReadOnlySet<string> Grids)
             MicroGrids = current.MicroGrids.Where(m => grids.Contains(m.GridCode)).ToList(),
             Assignments = current.Assignments.Where(a => grids.Contains(a.GridCode)).ToList(),
         });
-        var part = new PartitionInput(
-            new TownshipInput(input.Township.Code, input.Township.Name, boundary),
+        return new Region(LandAsTownship(input, boundary, households, villages, previous), grids);
+    }
+
+    /// <summary>Land of a township partitioned as a township of its own: its households, villages and
+    /// previous partition, with the township's buildings, barriers and streets near it.</summary>
+    public static PartitionInput LandAsTownship(PartitionInput township, Geometry land, List<HouseholdInput> households, List<VillageInput> villages, PreviousPartition previous)
+    {
+        var extent = land.EnvelopeInternal;
+        return new PartitionInput(
+            new TownshipInput(township.Township.Code, township.Township.Name, land),
             households,
-            input.Buildings.Where(b => b.Footprint.EnvelopeInternal.Intersects(extent)).ToList(),
-            input.Barriers.Where(b => b.Line.EnvelopeInternal.Intersects(extent)).ToList(),
-            input.Villages.Count > 0 ? villages : [],
-            previous) { Streets = input.Streets.Where(s => s.Line.EnvelopeInternal.Intersects(extent)).ToList() };
-        return new Region(part, grids);
+            township.Buildings.Where(b => b.Footprint.EnvelopeInternal.Intersects(extent)).ToList(),
+            township.Barriers.Where(b => b.Line.EnvelopeInternal.Intersects(extent)).ToList(),
+            township.Villages.Count > 0 ? villages : [],
+            previous) { Streets = township.Streets.Where(s => s.Line.EnvelopeInternal.Intersects(extent)).ToList() };
     }
 
     /// <summary>The union of territories that tile without overlap (shared borders vertex for
