@@ -324,7 +324,13 @@ const en = {
   'problem.other': 'The request failed ({status}).',
 };
 
-const dictionaries = { zh: { ...zh, ...tools.zh }, en: { ...en, ...tools.en } };
+//-- The tools' texts join the page's; a key in both would silently take the tools' text.
+function merged(page, more) {
+  const clash = Object.keys(more).filter((k) => k in page);
+  if (clash.length) throw new Error(`i18n keys defined twice: ${clash.join(', ')}`);
+  return { ...page, ...more };
+}
+const dictionaries = { zh: merged(zh, tools.zh), en: merged(en, tools.en) };
 const listeners = [];
 
 /** 'zh' or 'en': the user's choice, else the browser's language (Chinese unless it is not zh*). */
