@@ -61,7 +61,7 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
     c = summary.find("{*}Counters") if summary is not None else None
     if c is None: continue
     p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
-    s += int(c.get("notExecuted", 0))
+    s += int(c.get("total", 0)) - int(c.get("executed", 0))  # skipped tests are neither executed nor "notExecuted"
     if summary.get("outcome") not in ("Completed", "Passed", "Warning"): aborted.append(path)
 # A test host that crashed or hung leaves its unfinished tests uncounted: the run failed all the same.
 if (aborted or sys.argv[2] != "0") and f == 0:
