@@ -95,31 +95,21 @@ public static class TileEndpoints
         var key = $"{l.Id}|{jurisdiction}|{crs.Name}";
         if (!cache.TryGet(key, z, x, y, stamp, out var data))
         {
-            data = await Cut(db, l, z, x, y, jurisdiction, ct, crs);
+            data = await Cut(db, l, z, x, y, jurisdiction, ct, crs, l.ThroughTownship ? stamps.Under(lonLat, jurisdiction) : null);
             cache.Add(key, z, x, y, stamp, data, lonLat);
         }
         return Results.Bytes(data, ContentType);
     }
 
     /// <summary>Cuts one tile in PostGIS.</summary>
+    /// <param name="townships">For a layer drawn through townships: those under the tile (<see cref="TileStamps.Under"/>).</param>
     public static async Task<byte[]> Cut(NpgsqlDataSource db, TileLayer l, int z, int x, int y, string jurisdiction, CancellationToken ct,
-        TileCrs? crs = null)
+        TileCrs? crs = null, string[]? townships = null)
     {
         double tileMeters = WorldMeters / (1 << z);
         bool gcj = crs?.IsGcj02 == true;
-        string[]? townships = null;
-        if (l.ThroughTownship)
-        {
-            await using var under = db.CreateCommand(TileLayer.TownshipsSql);
-            under.Parameters.AddWithValue(z);
-            under.Parameters.AddWithValue(x);
-            under.Parameters.AddWithValue(y);
-            //-- A GCJ-02 tile shows rows stored up to some hundred metres off its own extent.
-            under.Parameters.AddWithValue(tileMeters * TileLayer.Buffer / TileLayer.Extent + (gcj ? Gcj02Reach : 0));
-            under.Parameters.AddWithValue(jurisdiction);
-            townships = (string[])(await under.ExecuteScalarAsync(ct))!;
-            if (townships.Length == 0) return [];
-        }
+        if (l.ThroughTownship && townships is null) throw new ArgumentNullException(nameof(townships), $"layer {l.Id} is drawn through the townships under the tile");
+        if (townships is { Length: 0 }) return [];
         await using var cmd = db.CreateCommand(gcj ? l.Gcj02Sql : l.Sql);
         cmd.Parameters.AddWithValue(z);
         cmd.Parameters.AddWithValue(x);
@@ -133,10 +123,6 @@ public static class TileEndpoints
         if (townships is not null) cmd.Parameters.AddTownships(townships);
         return await cmd.ExecuteScalarAsync(ct) as byte[] ?? [];
     }
-
-    /// <summary>Metres (Web Mercator) by which GCJ-02 can shift a point inside China (at most about 700 m):
-    /// the townships under a GCJ-02 tile are looked for this much further out.</summary>
-    private const double Gcj02Reach = 1500;
 
     /// <summary>The tile's envelope in lon/lat, grown by the tile buffer.</summary>
     public static Envelope LonLatEnvelope(int z, int x, int y)

@@ -102,7 +102,7 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
     /// <summary>The query that cuts one tile: $1..$3 = z, x, y; $4 = simplification tolerance
     /// (metres of Web Mercator, half a tile pixel); $5 = the buffer in metres; $6 = the
     /// caller's jurisdiction (a code prefix, '' for everywhere); layers drawn through their
-    /// townships also take $7 = the codes of the townships under the tile (<see cref="TownshipsSql"/>),
+    /// townships also take $7 = the codes of the townships under the tile (<see cref="TileStamps.Under"/>),
     /// so on Citus a tile within one township is cut on that township's shard alone. Geometries are
     /// simplified (Douglas–Peucker below half a pixel, so no neighbour visibly moves) before
     /// <c>ST_AsMVTGeom</c> clips and quantises them. Features are in code order, so a tile's bytes
@@ -116,12 +116,6 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
     /// lon/lat extent (west, south, east, north) whose rows land in the tile; the townships under it,
     /// for layers drawn through them, are then $17.</summary>
     public string Gcj02Sql => _gcjSql ??= BuildSql(gcj02: true);
-
-    /// <summary>The townships under a tile for a layer drawn through them ($7 of <see cref="Sql"/>):
-    /// $1..$3 = z, x, y; $4 = the buffer in metres; $5 = the jurisdiction. Township boundaries are a
-    /// reference table on Citus, so this never leaves the node it runs on.</summary>
-    public const string TownshipsSql =
-        "SELECT coalesce(array_agg(code ORDER BY code), '{}') FROM township WHERE geom_3857 && ST_Expand(ST_TileEnvelope($1, $2, $3), $4) AND code LIKE $5 || '%'";
 
     /// <summary>The row's township code, for the caller's jurisdiction.</summary>
     private string TownshipColumn => Id == "townships" ? "x.code" : "x.township_code";

@@ -104,6 +104,12 @@ public sealed class TileStamps(NpgsqlDataSource db) : Infrastructure.ITownshipOb
         return h;
     }
 
+    /// <summary>The townships whose extent meets <paramref name="lonLat"/> as a jurisdiction sees them, in
+    /// code order: those a tile of a layer drawn through townships reads (from the snapshot its stamp
+    /// comes from, so a tile never shows a township its stamp does not follow).</summary>
+    public string[] Under(Envelope lonLat, string jurisdiction) =>
+        [.. _snapshot.Query(lonLat).Where(s => Within(s, jurisdiction)).Select(s => s.Code).Order(StringComparer.Ordinal)];
+
     /// <summary>The extent of the jurisdiction's townships, or null when it has none.</summary>
     public Envelope? Bounds(string jurisdiction) => _snapshot.Summary(jurisdiction).Bounds is { } e ? new Envelope(e) : null;
 

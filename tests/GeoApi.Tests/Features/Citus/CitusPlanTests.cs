@@ -83,14 +83,8 @@ public class CitusPlanTests(CitusFixture citus) : IClassFixture<CitusFixture>
         await Explain("lookup fallback: townships under the point", LookupEndpoints.FallbackTownshipsSql, null, Value(lon), Value(lat));
         await Explain("lookup fallback: the township's micro-grid", LookupEndpoints.FallbackSql, null, Value(lon), Value(lat), Code(Township));
 
-        //-- A micro-grid tile at zoom 16 around the household.
-        int z = 16, n = 1 << z;
-        int x = (int)Math.Floor((lon + 180) / 360 * n);
-        int y = (int)Math.Floor((1 - Math.Log(Math.Tan(lat * Math.PI / 180) + 1 / Math.Cos(lat * Math.PI / 180)) / Math.PI) / 2 * n);
-        double metres = 40075016.68557849 / n;
-        await Explain("tile: townships under it", TileLayer.TownshipsSql, null, Value(z), Value(x), Value(y), Value(metres * TileLayer.Buffer / TileLayer.Extent), Value(""));
-        //-- Not yet single-shard: the micro-grid tile itself (Citus does not prune `= ANY($7)` of a
-        //-- bound array, 8 tasks), see docs/scaling.md.
+        //-- Tiles: the townships under a tile come from the API's memory (TileStamps.Under); the tile
+        //-- itself is not yet single-shard (Citus does not prune `= ANY($7)` of a bound array, 8 tasks), see docs/scaling.md.
 
         //-- OGC API items of one township.
         var layer = OgcEndpoints.Find("micro_grids");
