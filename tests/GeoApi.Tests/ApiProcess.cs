@@ -8,12 +8,24 @@ namespace GridSpatial.GeoApi.Tests;
 /// database and a free loopback port; killed (SIGKILL, the whole tree) when disposed.</summary>
 internal sealed class ApiProcess : IDisposable
 {
+    private const int TailLines = 300;
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _tail = new();
 
     private ApiProcess(Process process, string address)
     {
         _process = process;
         Address = address;
+    }
+
+    /// <summary>The last lines the process wrote (standard output and error interleaved), for a failure message.</summary>
+    public string Tail => string.Join("\n", _tail);
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _tail.Enqueue(line);
+        while (_tail.Count > TailLines) _tail.TryDequeue(out _);
     }
 
     public string Address { get; }
@@ -42,11 +54,12 @@ internal sealed class ApiProcess : IDisposable
         psi.Environment["GRIDSPATIAL_URL"] = address;
         foreach (var (k, v) in settings ?? []) psi.Environment[k] = v;
         var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        var api = new ApiProcess(p, address);
+        p.OutputDataReceived += (_, e) => api.Keep(e.Data);
+        p.ErrorDataReceived += (_, e) => api.Keep(e.Data);
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
-        return new ApiProcess(p, address);
+        return api;
     }
 
     /// <summary>Runs a command of the executable to its end (on <paramref name="db"/>'s database,

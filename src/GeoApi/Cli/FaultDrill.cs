@@ -165,8 +165,23 @@ public sealed class FaultDrill(IReadOnlyList<HttpClient> apis, NpgsqlDataSource 
             if (await cmd.ExecuteScalarAsync(ct) is true) return true;
             await Task.Delay(250, ct);
         }
-        _failures.Enqueue($"township {township} still dirty after {timeout}");
+        _failures.Enqueue($"township {township} still dirty after {timeout}: {await DirtyStateAsync(ct)}");
         return false;
+    }
+
+    /// <summary>The township's queue bookkeeping and the states of the jobs it names, to tell a stuck claim from a stuck job.</summary>
+    private async Task<string> DirtyStateAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT format('now %s; dirty_since %s, data_version %s, enqueued_data_version %s, enqueued_at %s, queued_job_id %s (%s), last_job_id %s (%s), queued_force %s',
+                   now(), s.dirty_since, s.data_version, s.enqueued_data_version, s.enqueued_at, s.queued_job_id, q.statename, s.last_job_id, l.statename, s.queued_force)
+            FROM township_state s
+            LEFT JOIN hangfire.job q ON q.id = s.queued_job_id
+            LEFT JOIN hangfire.job l ON l.id = s.last_job_id
+            WHERE s.township_code = $1
+            """);
+        cmd.Parameters.AddWithValue(township);
+        return await cmd.ExecuteScalarAsync(ct) as string ?? "no township_state row";
     }
 
     /// <summary>Jobs without a state (created, never queued), once the sweeper has had its time.</summary>

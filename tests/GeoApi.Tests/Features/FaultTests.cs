@@ -36,7 +36,8 @@ public class FaultTests(DatabaseFixture db)
             ct => FaultDrill.RestartLocalPostgresAsync(DataDir, ct));
         var outcome = await drill.RunAsync(3, CancellationToken.None);
 
-        var report = FaultDrill.Describe(outcome) + "\n" + string.Join("\n", outcome.Failures);
+        var report = FaultDrill.Describe(outcome) + "\n" + string.Join("\n", outcome.Failures)
+            + (outcome.ServerErrors > 0 ? "\n-- the API process's last lines:\n" + api.Tail : "");
         Assert.True(outcome.ServerErrors == 0, report);
         Assert.True(outcome.OtherErrors == 0, report);
         Assert.True(outcome.LostWrites == 0, report);
