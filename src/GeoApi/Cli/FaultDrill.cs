@@ -45,7 +45,8 @@ public sealed class FaultDrill(IReadOnlyList<HttpClient> apis, NpgsqlDataSource 
         await Task.WhenAll(load);
         int lost = await LostWritesAsync(ct);
         bool settled = await SettledAsync(TimeSpan.FromSeconds(90), ct);
-        int unknown = await UnknownJobsAsync(TimeSpan.FromSeconds(45), ct);
+        //-- A job the last restart left without a state is swept once it is a minute old, at the next sweep.
+        int unknown = await UnknownJobsAsync(Features.Partitions.RecomputeScheduler.StatelessJobAge + Features.Partitions.RecomputeScheduler.SweepInterval + TimeSpan.FromSeconds(15), ct);
         return new Outcome(cycles, _requests, _ok, _unavailable, _serverErrors, _otherErrors, _writesDone, _writes503, lost, unknown, settled, worst, [.. _failures.Take(20)]);
     }
 
@@ -80,9 +81,10 @@ public sealed class FaultDrill(IReadOnlyList<HttpClient> apis, NpgsqlDataSource 
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         Interlocked.Increment(ref _requests);
+        using var timeout = new CancellationTokenSource(AnswerWithin);
         try
         {
-            using var response = await http.SendAsync(request, CancellationToken.None);
+            using var response = await http.SendAsync(request, timeout.Token);
             int status = (int)response.StatusCode;
             if (status < 400 || status == 404 && method == HttpMethod.Get) Interlocked.Increment(ref _ok);
             else if (status == 503 && response.Headers.RetryAfter is not null) Interlocked.Increment(ref _unavailable);
@@ -105,6 +107,32 @@ public sealed class FaultDrill(IReadOnlyList<HttpClient> apis, NpgsqlDataSource 
         catch (HttpRequestException e)
         {
             Fail(ref _otherErrors, $"{method} {path}: {e.Message}");
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            //-- A request left hanging is as bad as a 500: what the database was doing says why.
+            Fail(ref _otherErrors, $"{method} {path}: no answer within {AnswerWithin.TotalSeconds:F0} s; {await WaitsAsync()}");
+        }
+    }
+
+    /// <summary>Longer than any retry or timeout of the service (connection 15 s, command 30 s).</summary>
+    private static readonly TimeSpan AnswerWithin = TimeSpan.FromSeconds(45);
+
+    /// <summary>The sessions of this database that wait (on a lock or the client) or run, and Hangfire's lock rows.</summary>
+    private async Task<string> WaitsAsync()
+    {
+        try
+        {
+            await using var cmd = db.CreateCommand("""
+                SELECT coalesce(string_agg(format('[pid %s %s %s/%s for %s: %s]', pid, state, wait_event_type, wait_event, now() - xact_start, left(query, 160)), ' '), 'no session waits')
+                       || '; hangfire locks: ' || coalesce((SELECT string_agg(format('%s since %s', resource, acquired), ', ') FROM hangfire.lock), 'none')
+                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+                """);
+            return await cmd.ExecuteScalarAsync() as string ?? "";
+        }
+        catch (NpgsqlException e)
+        {
+            return $"database not readable: {e.Message}";
         }
     }
 

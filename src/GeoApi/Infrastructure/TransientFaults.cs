@@ -29,7 +29,12 @@ public static class TransientFaults
                 //-- ArgumentOutOfRangeException inside NpgsqlDataReader). The database failed, not the request.
                 case NpgsqlException and not PostgresException when exception.Message.Contains("while expecting", StringComparison.Ordinal):
                     return true;
-                case ArgumentOutOfRangeException when exception.TargetSite?.DeclaringType?.FullName?.StartsWith("Npgsql.", StringComparison.Ordinal) == true:
+                //-- (Also thrown from a framework collection that Npgsql's reader indexes, so the first frame
+                //-- outside System.* decides.) Its "Internal Npgsql bug: unexpected value … of enum
+                //-- BackendMessageCode" is the same desync; the driver's other InvalidOperationExceptions are misuse.
+                case ArgumentOutOfRangeException when ThrownInsideNpgsql(exception):
+                    return true;
+                case InvalidOperationException when exception.Message.StartsWith("Internal Npgsql bug", StringComparison.Ordinal) && ThrownInsideNpgsql(exception):
                     return true;
                 //-- Hangfire's DistributedLockTimeoutException (and PostgreSQL storage's lock exception) are TimeoutExceptions.
                 case TimeoutException or SocketException:
@@ -38,6 +43,17 @@ public static class TransientFaults
                     return aggregate.InnerExceptions.Any(IsTransient);
             }
             exception = exception.InnerException;
+        }
+        return false;
+    }
+
+    private static bool ThrownInsideNpgsql(Exception exception)
+    {
+        foreach (var frame in new System.Diagnostics.StackTrace(exception, false).GetFrames())
+        {
+            var type = frame.GetMethod()?.DeclaringType?.FullName;
+            if (type is null || type.StartsWith("System.", StringComparison.Ordinal)) continue;
+            return type.StartsWith("Npgsql.", StringComparison.Ordinal);
         }
         return false;
     }

@@ -143,20 +143,26 @@ public static class HouseholdEndpoints
             WHERE h.id = $1
             """);
         cmd.Parameters.AddWithValue(id);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct) || !http.User.Covers(r.GetString(0)))
-            return TypedResults.Problem(statusCode: 404, title: "Household not found", detail: $"There is no household '{id}'.");
-        if (r.IsDBNull(4))
-            return TypedResults.Problem(statusCode: 404, title: "Not partitioned yet",
-                detail: $"Household '{id}' is not in the current partition of township {r.GetString(0)} yet; a recompute is pending.",
-                extensions: new Dictionary<string, object?> { ["township"] = r.GetString(0), ["pending"] = true });
-        var village = r.GetString(6);
-        var (township, grid, micro, version) = (r.GetString(0), r.GetString(5), r.GetString(4), r.GetInt32(2));
-        var answer = new HouseholdGrid(id, version, r.GetBoolean(3),
-            new Lookup.Named(township, r.GetString(1)), new Lookup.Named(village, r.IsDBNull(7) ? r.GetString(1) : r.GetString(7)),
-            grid, micro, r.GetString(8));
-        await r.DisposeAsync();
-        return TypedResults.Ok(answer with { Responsible = await people.ForAsync(http, township, grid, micro, version, ct) });
+        HouseholdGrid answer;
+        //-- The reader is disposed once, at the end of its block: a second dispose of a reader whose
+        //-- connection a restart broke threw the driver's own error in place of the transient one.
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (!await r.ReadAsync(ct) || !http.User.Covers(r.GetString(0)))
+                return TypedResults.Problem(statusCode: 404, title: "Household not found", detail: $"There is no household '{id}'.");
+            if (r.IsDBNull(4))
+                return TypedResults.Problem(statusCode: 404, title: "Not partitioned yet",
+                    detail: $"Household '{id}' is not in the current partition of township {r.GetString(0)} yet; a recompute is pending.",
+                    extensions: new Dictionary<string, object?> { ["township"] = r.GetString(0), ["pending"] = true });
+            var township = r.GetString(0);
+            answer = new HouseholdGrid(id, r.GetInt32(2), r.GetBoolean(3),
+                new Lookup.Named(township, r.GetString(1)), new Lookup.Named(r.GetString(6), r.IsDBNull(7) ? r.GetString(1) : r.GetString(7)),
+                r.GetString(5), r.GetString(4), r.GetString(8));
+        }
+        return TypedResults.Ok(answer with
+        {
+            Responsible = await people.ForAsync(http, answer.Township.Code, answer.GridCode, answer.MicroGridCode, answer.Version, ct),
+        });
     }
 
     /// <summary>The household's township: ids are looked up across townships (on Citus this one

@@ -16,6 +16,12 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests requests, IBackgroundJobClient jobs, RecomputeOptions options,
     ILogger<RecomputeScheduler> logger) : BackgroundService
 {
+    /// <summary>A job created this long ago and still without a state was cut short by a fault: swept.</summary>
+    public static readonly TimeSpan StatelessJobAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the sweep runs: a stateless job is gone at most this long after it is <see cref="StatelessJobAge"/> old.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(15);
+
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         var poll = TimeSpan.FromMilliseconds(options.PollMilliseconds);
@@ -26,7 +32,7 @@ public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests re
             try
             {
                 await EnqueueDueAsync(ct);
-                if (DateTime.UtcNow - lastSweep > TimeSpan.FromSeconds(15))
+                if (DateTime.UtcNow - lastSweep > SweepInterval)
                 {
                     await SweepStatelessJobsAsync(ct);
                     lastSweep = DateTime.UtcNow;
@@ -116,9 +122,12 @@ public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests re
     public async Task<int> SweepStatelessJobsAsync(CancellationToken ct)
     {
         var ids = new List<long>();
-        await using (var cmd = db.CreateCommand("SELECT id FROM hangfire.job WHERE statename IS NULL AND createdat < now() AT TIME ZONE 'UTC' - interval '1 minute' LIMIT 1000"))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        await using (var cmd = db.CreateCommand("SELECT id FROM hangfire.job WHERE statename IS NULL AND createdat < now() AT TIME ZONE 'UTC' - $1 LIMIT 1000"))
+        {
+            cmd.Parameters.AddWithValue(StatelessJobAge);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) ids.Add(r.GetInt64(0));
+        }
         foreach (var id in ids)
             jobs.Delete(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (ids.Count > 0) logger.LogWarning("Deleted {Count} jobs that were created but never queued", ids.Count);

@@ -19,6 +19,13 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
+    /// <summary>A background load gives up after this (its statements are cancelled, the entry stays
+    /// stale): one stalled by a database fault must not hold every later answer of the township.</summary>
+    private static readonly TimeSpan LoadDeadline = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an answer waits for a load before it is answered 503 (a <see cref="TimeoutException"/>, transient).</summary>
+    private static readonly TimeSpan AnswerWait = TimeSpan.FromSeconds(20);
+
     /// <summary>The township's snapshot, from memory. A publish or data change elsewhere only marks it
     /// stale: it keeps answering while a fresh one loads in the background, so lookups never wait on
     /// the database after a township's first answer (nor fail while a restart breaks that load). It waits
@@ -41,7 +48,7 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
                 }
                 loading = Load(entry, township);
             }
-            var loaded = await loading.WaitAsync(ct);
+            var loaded = await loading.WaitAsync(AnswerWait, ct);
             //-- A load that began before the publish answers an older version: the one after it is the one to wait for.
             if (version is null || loaded.Version >= version || attempt == 1) return loaded;
         }
@@ -88,10 +95,10 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
         }
         try
         {
-            await running.WaitAsync(ct);
+            await running.WaitAsync(AnswerWait, ct);
             //-- A load that began before the publish is followed by one that reads it.
             lock (entry) running = entry.Loading;
-            if (running is not null) await running.WaitAsync(ct);
+            if (running is not null) await running.WaitAsync(AnswerWait, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -121,9 +128,10 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
         Task<TownshipUnits> task = null!;
         task = Task.Run(async () =>
         {
+            using var deadline = new CancellationTokenSource(LoadDeadline);
             try
             {
-                var loaded = await LoadAsync(township, CancellationToken.None);
+                var loaded = await LoadAsync(township, deadline.Token);
                 lock (entry)
                     if (entry.Loading == task)
                     {
@@ -141,8 +149,14 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
                         entry.Loading = null;
                         entry.Stale = true;
                     }
-                logger.LogWarning("People snapshot of {Township} not loaded: {Message}", township, e.Message);
-                throw;
+                if (!deadline.IsCancellationRequested)
+                {
+                    logger.LogWarning("People snapshot of {Township} not loaded: {Message}", township, e.Message);
+                    throw;
+                }
+                //-- Where it stalled is in the stack; those waiting are told the database is slow (503), not cancelled.
+                logger.LogWarning(e, "People snapshot of {Township} not loaded within {Seconds} s", township, LoadDeadline.TotalSeconds);
+                throw new TimeoutException($"The people snapshot of township {township} did not load within {LoadDeadline.TotalSeconds} s.", e);
             }
         });
         entry.Loading = task;
