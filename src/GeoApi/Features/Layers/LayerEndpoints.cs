@@ -20,7 +20,12 @@ public static class LayerEndpoints
     public sealed record Services(DepartmentalLayerImporter Importer, DepartmentalLayers Layers, CrosswalkReader Crosswalks, FitReporter Fit, TownshipState Townships);
 
     public static IServiceCollection AddDepartmentalLayers(this IServiceCollection services) => services
-        .AddSingleton<DepartmentalLayerImporter>().AddSingleton<DepartmentalLayers>().AddSingleton<CrosswalkReader>().AddSingleton<FitReporter>();
+        .AddSingleton<DepartmentalLayerImporter>().AddSingleton<DepartmentalLayers>().AddSingleton<CrosswalkReader>().AddSingleton<FitReporter>()
+        .AddCrosswalkChanges();
+
+    /// <summary>What change notifications need of crosswalks (every process that dispatches them: the API and the worker).</summary>
+    public static IServiceCollection AddCrosswalkChanges(this IServiceCollection services) =>
+        services.AddSingleton<ICrosswalkChanges, CrosswalkChanges>();
 
     public static IEndpointRouteBuilder MapLayerEndpoints(this IEndpointRouteBuilder app, IConfiguration config)
     {

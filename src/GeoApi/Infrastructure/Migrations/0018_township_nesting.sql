@@ -10,3 +10,40 @@ CREATE TABLE township_nesting (
     updated_at    timestamptz NOT NULL DEFAULT now(),
     FOREIGN KEY (township_code, layer) REFERENCES dept_layer ON DELETE CASCADE
 );
+
+-- Crosswalks in change notifications (issue #19 item 5): when either side of a crosswalk publishes a
+-- new version — the township's partition, or one of its departmental layers — the outbox gets a
+-- 'crosswalk.changed' event per layer naming the crosswalk before and after; its payload is the diff
+-- of the two (which units changed their comprehensive codes), built when it is dispatched.
+CREATE OR REPLACE FUNCTION webhook_on_publish() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.current_version IS NOT NULL AND NEW.current_version IS DISTINCT FROM OLD.current_version
+       AND EXISTS (SELECT 1 FROM subscription WHERE active) THEN
+        INSERT INTO webhook_event (kind, township_code, version, previous_version)
+        VALUES ('version.published', NEW.township_code, NEW.current_version, OLD.current_version);
+        IF OLD.current_version IS NOT NULL THEN
+            INSERT INTO webhook_event (kind, township_code, version, previous_version, detail)
+            SELECT 'crosswalk.changed', NEW.township_code, NEW.current_version, OLD.current_version,
+                   jsonb_build_object('layer', l.layer, 'side', 'partition',
+                       'fromLayerVersion', l.current_version, 'fromPartitionVersion', OLD.current_version,
+                       'toLayerVersion', l.current_version, 'toPartitionVersion', NEW.current_version)
+            FROM dept_layer l WHERE l.township_code = NEW.township_code ORDER BY l.layer;
+        END IF;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION webhook_on_dept_layer() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.current_version IS DISTINCT FROM OLD.current_version AND EXISTS (SELECT 1 FROM subscription WHERE active) THEN
+        INSERT INTO webhook_event (kind, township_code, version, previous_version, detail)
+        SELECT 'crosswalk.changed', NEW.township_code, s.current_version, s.current_version,
+               jsonb_build_object('layer', NEW.layer, 'side', 'layer',
+                   'fromLayerVersion', OLD.current_version, 'fromPartitionVersion', s.current_version,
+                   'toLayerVersion', NEW.current_version, 'toPartitionVersion', s.current_version)
+        FROM township_state s WHERE s.township_code = NEW.township_code AND s.current_version IS NOT NULL;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER dept_layer_webhook AFTER UPDATE OF current_version ON dept_layer
+    FOR EACH ROW EXECUTE FUNCTION webhook_on_dept_layer();
