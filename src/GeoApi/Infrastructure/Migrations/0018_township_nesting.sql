@@ -7,9 +7,17 @@ CREATE TABLE township_nesting (
     layer         text NOT NULL,
     level         text NOT NULL CHECK (level IN ('grid', 'micro_grid')),
     actor         text NOT NULL,
-    updated_at    timestamptz NOT NULL DEFAULT now(),
-    FOREIGN KEY (township_code, layer) REFERENCES dept_layer ON DELETE CASCADE
+    updated_at    timestamptz NOT NULL DEFAULT now()
 );
+-- Not on Citus: on a cluster migrated before, dept_layer is already distributed and a local table may
+-- not reference it. Without the key, a nesting whose layer is gone reads as no nesting
+-- (PartitionStore joins it with the layer's current units).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        ALTER TABLE township_nesting ADD FOREIGN KEY (township_code, layer) REFERENCES dept_layer ON DELETE CASCADE;
+    END IF;
+END $$;
 
 -- Crosswalks in change notifications (issue #19 item 5): when either side of a crosswalk publishes a
 -- new version — the township's partition, or one of its departmental layers — the outbox gets a
@@ -45,5 +53,11 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER dept_layer_webhook AFTER UPDATE OF current_version ON dept_layer
-    FOR EACH ROW EXECUTE FUNCTION webhook_on_dept_layer();
+-- Not on Citus, where CitusLayout drops the outbox triggers (and a distributed dept_layer takes none).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        CREATE TRIGGER dept_layer_webhook AFTER UPDATE OF current_version ON dept_layer
+            FOR EACH ROW EXECUTE FUNCTION webhook_on_dept_layer();
+    END IF;
+END $$;
