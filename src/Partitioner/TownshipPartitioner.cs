@@ -216,7 +216,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             : [];
         var zones = NestZones.Of(input, projection);
         var barriers = input.Barriers.OrderBy(b => b.Id, StringComparer.Ordinal).Select(b => projection.Forward(b.Line))
-            .Concat(zones?.Borders ?? []).ToList();
+            .Concat(zones?.BordersIn(township) ?? []).ToList();
         //-- Streets guide borders to within metres: their bends below StreetToleranceM are noise here.
         var streets = input.Streets.OrderBy(s => s.Id, StringComparer.Ordinal)
             .Select(s => Precise(DouglasPeuckerSimplifier.Simplify(projection.Forward(s.Line), StreetToleranceM))).ToList();

@@ -12,12 +12,13 @@ namespace GridSpatial.Partitioner.Quality;
 /// the share of grids and micro-grids wholly inside one unit (by count and by households),
 /// where the layer leaves households outside every unit or in two, and what nesting cost the
 /// size balance (units beside their bounds). Measured in the township's metric CRS on the
-/// finished territories, a unit's border counting as inside within <see cref="ToleranceM"/>.</summary>
+/// finished territories: a territory nests in a unit when at most <see cref="SliverShare"/> of its
+/// area lies outside it, as the fit report of the layer counts (a border drawn on the township's
+/// outline is straight in lon/lat, the outline's edges straight in metres: centimetres apart).</summary>
 public static class NestingFit
 {
-    /// <summary>Metres a territory may stand past its unit's border and still nest in it: the
-    /// round trip of shared borders through lon/lat, far below any border a clerk draws.</summary>
-    public const double ToleranceM = 0.01;
+    /// <summary>Share of a territory's area that may lie outside its unit (Layers' <c>Crosswalk.SliverShare</c>).</summary>
+    public const double SliverShare = 0.001;
 
     /// <summary>The nesting figures of <paramref name="partition"/>, or null when <paramref name="input"/> does not nest.</summary>
     public static NestingReport? Of(Partition partition, PartitionInput input, PartitionOptions options)
@@ -27,14 +28,16 @@ public static class NestingFit
         var index = new STRtree<IPreparedGeometry>();
         foreach (var u in nest.Units)
         {
-            var metric = projection.Forward(u.Area).Buffer(ToleranceM);
+            var metric = projection.Forward(u.Area);
             index.Insert(metric.EnvelopeInternal, PreparedGeometryFactory.Prepare(metric));
         }
         index.Build();
         bool Nests(Geometry lonLat)
         {
             var metric = projection.Forward(lonLat);
-            return index.Query(metric.EnvelopeInternal).Any(u => u.Covers(metric));
+            double area = metric.Area;
+            return index.Query(metric.EnvelopeInternal).Any(u => u.Covers(metric) || u.Intersects(metric)
+                && area - NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(metric, u.Geometry, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Area <= SliverShare * area);
         }
         var grids = partition.Grids.Select(g => (Nested: Nests(g.Territory), g.HouseholdCount)).ToList();
         //-- Floor runs of one building share a territory: measured once, counted for each.

@@ -28,8 +28,14 @@ internal sealed class NestZones
     /// <summary>The units' areas in metres, in code order (zone i + 1 is unit i).</summary>
     public IReadOnlyList<Geometry> Units { get; }
 
-    /// <summary>The units' borders: cut into the township with the barriers.</summary>
-    public IEnumerable<Geometry> Borders => Units.Select(u => u.Boundary);
+    /// <summary>Metres within which a unit's border is taken to run along the township's outline.</summary>
+    private const double SnapM = 0.01;
+
+    /// <summary>The units' borders, cut into the township with the barriers: snapped to its outline
+    /// within <see cref="SnapM"/>, so a border drawn along it (or along the land of a local recompute,
+    /// whose vertices came back from lon/lat micrometres off) runs on it rather than a hair beside it.</summary>
+    public IEnumerable<Geometry> BordersIn(Geometry township) =>
+        Units.Select(u => NetTopologySuite.Operation.Overlay.Snap.GeometrySnapper.Snap(u.Boundary, township.Boundary, SnapM)[0]);
 
     /// <summary>The zones of <paramref name="input"/>'s nesting layer, or null when it does not nest.</summary>
     public static NestZones? Of(PartitionInput input, MetricProjection projection) =>

@@ -208,6 +208,10 @@ public sealed class Tessellation
         }
         for (int i = 0; i < _pieces.Count; i++)
             if (!reached[i]) _owner[i] = int.MinValue;
+        //-- A site's land stays in its face's zone (nesting; every zone is 0 otherwise): the disc or link
+        //-- piece of a dwelling near a departmental border that reaches across it goes to that side.
+        for (int i = 0; i < _pieces.Count; i++)
+            if (_owner[i] >= 0 && faces[_pieceFace[i]].Zone != faces[SiteFace[_owner[i]]].Zone) _owner[i] = int.MinValue;
 
         // Adopt orphans by the longest shared edge within the village, wave by wave.
         bool changed = true;
