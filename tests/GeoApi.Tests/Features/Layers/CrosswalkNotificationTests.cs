@@ -30,14 +30,14 @@ public sealed class CrosswalkNotificationTests(DatabaseFixture db) : IAsyncLifet
     [Fact]
     public async Task EitherSidePublishing_NotifiesTheCrosswalkDiff()
     {
-        await ImportAsync(Halves(west: true, east: true));
+        await ImportAsync(await HalvesAsync(west: true, east: true));
         await using var receiver = await LoopbackReceiver.StartAsync();
         var subscribed = await _http.PostAsJsonAsync("/api/subscriptions", new { url = receiver.Url, townshipPrefix = Code, events = new[] { "crosswalk.changed" } });
         Assert.True(subscribed.StatusCode == HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
 
         //-- The layer's side: version 2 drops the east half and grows the west half over it.
         int partition = await Samples.CurrentVersionAsync(_http, Code);
-        int layerVersion = await ImportAsync(Halves(west: true, east: false));
+        int layerVersion = await ImportAsync(await HalvesAsync(west: true, east: false));
         var layerSide = await ReceivedAsync(receiver, 1);
         Assert.Equal(("crosswalk.changed", Code, "layer"), (layerSide["event"]!.GetValue<string>(), layerSide["township"]!.GetValue<string>(), layerSide["data"]!["side"]!.GetValue<string>()));
         var data = layerSide["data"]!;
@@ -82,14 +82,11 @@ public sealed class CrosswalkNotificationTests(DatabaseFixture db) : IAsyncLifet
     }
 
     /// <summary>The township's extent (grown by 1 %) as a west unit W and an east unit E; without the east one, W covers it all.</summary>
-    private JsonObject Halves(bool west, bool east)
+    private async Task<JsonObject> HalvesAsync(bool west, bool east)
     {
-        using var cmd = db.Db.CreateCommand("SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM township WHERE code = $1");
-        cmd.Parameters.AddWithValue(Code);
-        using var r = cmd.ExecuteReader();
-        Assert.True(r.Read());
-        double w = r.GetDouble(2) - r.GetDouble(0), h = r.GetDouble(3) - r.GetDouble(1);
-        double x0 = r.GetDouble(0) - w * 0.01, y0 = r.GetDouble(1) - h * 0.01, x1 = r.GetDouble(2) + w * 0.01, y1 = r.GetDouble(3) + h * 0.01, xm = (x0 + x1) / 2;
+        var e = await Samples.ExtentAsync(db.Db, Code);
+        double w = e.MaxX - e.MinX, h = e.MaxY - e.MinY;
+        double x0 = e.MinX - w * 0.01, y0 = e.MinY - h * 0.01, x1 = e.MaxX + w * 0.01, y1 = e.MaxY + h * 0.01, xm = (x0 + x1) / 2;
         JsonObject Box(string code, double a, double b) => Samples.Feature(new JsonObject { ["code"] = code, ["name"] = code },
             Samples.Polygon((a, y0), (b, y0), (b, y1), (a, y1), (a, y0)));
         var features = new List<JsonObject>();
