@@ -36,8 +36,11 @@ public sealed class TownshipPartitioner(PartitionOptions options)
     /// <summary>The partition written as <paramref name="version"/>, which its publisher decides
     /// (the store's next version); codes born now are valid from it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A version not after the previous partition's.</exception>
-    public Partition Partition(PartitionInput input, int version) =>
-        Partition(BuildingReach.Apply(input, Options), version, null) with { InputsDigest = Inputs.InputsDigest.Of(input, Options) };
+    public Partition Partition(PartitionInput input, int version)
+    {
+        var partition = Partition(BuildingReach.Apply(input, Options), version, null) with { InputsDigest = Inputs.InputsDigest.Of(input, Options) };
+        return partition with { Report = partition.Report with { Nesting = NestingFit.Of(partition, input, Options) } };
+    }
 
     /// <summary>As <see cref="Partition(PartitionInput, int)"/>, in <paramref name="projection"/>
     /// (the whole township's, when <paramref name="input"/> is a part of it) or its own; without the
@@ -52,7 +55,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         void Stage(string name) => times.Stage(name);
 
         projection ??= MetricProjection.For(input.Township.Boundary);
-        var (restorer, township, villages, villageGeoms, barriers, streets) = Project(input, projection);
+        var (restorer, township, villages, villageGeoms, barriers, streets, zones) = Project(input, projection);
         var households = input.Households
             .Select(h => new Household(h.Id, projection.Forward(h.Location), h.BuildingId, h.Floor, h.Unit))
             .ToList();
@@ -61,7 +64,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var sites = new SiteBuilder(Options).Build(households);
         Stage("sites");
 
-        var (faces, faceLines) = new FaceBuilder(Precision).Build(township, barriers, villageGeoms);
+        var (faces, faceLines) = new FaceBuilder(Precision).Build(township, barriers, villageGeoms, zones);
         Stage("faces");
 
         var tess = Tessellation.Build(township, faces, faceLines, sites, streets, Precision);
@@ -114,7 +117,9 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             : faces[tess.SiteFace[ds[0].Sites[0]]].Village).ToArray();
         var unitAdjacency = tess.OwnerAdjacency(UnitOfOwner);
         var unitOffGuide = tess.OwnerOffGuide(UnitOfOwner);
-        if (input.Previous is { } previous
+        //-- A nesting township's territories are drawn afresh (KeptTerritories keeps a territory by its
+        //-- village alone and would keep one across a departmental border); codes stay stable all the same.
+        if (input.Previous is { } previous && zones is null
             && new KeptTerritories(Precision).Keep(township, barriers, villageGeoms, streets, sites,
                 new KeptTerritories.Units(unitDrafts.Select(ds => (IReadOnlyList<Household>)ds.SelectMany(d => d.Households).ToList()).ToList(), unitVillage, unitOfSite,
                     unitDrafts.Select((ds, u) => (ds[0].EmptyUnit, u)).Where(x => x.EmptyUnit >= 0).ToDictionary(x => tess.EmptyUnitVillage[x.EmptyUnit], x => x.u),
@@ -133,7 +138,12 @@ public sealed class TownshipPartitioner(PartitionOptions options)
 
         var previousGrid = previousOfHousehold is null ? null
             : unitDrafts.Select(ds => Majority(ds.SelectMany(d => d.Households).ToList(), previousOfHousehold, c => c.Length > 3 ? c[..^3] : c)).ToList();
-        var gridUnits = new GridBuilder(Options).Build(unitKey, unitWeight, unitPosition, unitVillage, unitAdjacency, previousGrid, previousGridSize, unitOffGuide);
+        //-- Nesting at grid level: grids are made per village and zone, so none crosses a departmental border.
+        var unitZone = unitDrafts.Select(ds => ds[0].EmptyUnit >= 0 ? tess.EmptyUnitZone[ds[0].EmptyUnit] : faces[tess.SiteFace[ds[0].Sites[0]]].Zone).ToArray();
+        var gridGroup = zones?.Level == NestLevel.Grid
+            ? unitVillage.Select((v, u) => v * (zones.Units.Count + 1) + unitZone[u]).ToArray()
+            : unitVillage;
+        var gridUnits = new GridBuilder(Options).Build(unitKey, unitWeight, unitPosition, gridGroup, unitAdjacency, previousGrid, previousGridSize, unitOffGuide);
         var gridTerritory = gridUnits.Select(us => Unite.Of(us.Select(u => unitTerritory[u]).ToList(), township.Factory, Precision)).ToArray();
         Stage("grids");
 
@@ -192,7 +202,8 @@ public sealed class TownshipPartitioner(PartitionOptions options)
     /// <summary>The inputs in <paramref name="projection"/>'s metres: township and village
     /// boundaries (their vertices remembered for the way back), villages in code order (the
     /// township itself, segment 000, when none are given; no village geometries then), barriers
-    /// noded with the boundaries, and streets simplified to <see cref="StreetToleranceM"/>.</summary>
+    /// noded with the boundaries (with the borders of the departmental units it nests in, whose
+    /// zones come along), and streets simplified to <see cref="StreetToleranceM"/>.</summary>
     internal static Projected Project(PartitionInput input, MetricProjection projection)
     {
         var restorer = new LonLatRestorer(projection, Precision);
@@ -203,16 +214,18 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         List<Geometry> villageGeoms = input.Villages.Count > 0
             ? villages.Select(v => restorer.ToMetric(v.Boundary)).ToList()
             : [];
-        var barriers = input.Barriers.OrderBy(b => b.Id, StringComparer.Ordinal).Select(b => projection.Forward(b.Line)).ToList();
+        var zones = NestZones.Of(input, projection);
+        var barriers = input.Barriers.OrderBy(b => b.Id, StringComparer.Ordinal).Select(b => projection.Forward(b.Line))
+            .Concat(zones?.BordersIn(township) ?? []).ToList();
         //-- Streets guide borders to within metres: their bends below StreetToleranceM are noise here.
         var streets = input.Streets.OrderBy(s => s.Id, StringComparer.Ordinal)
             .Select(s => Precise(DouglasPeuckerSimplifier.Simplify(projection.Forward(s.Line), StreetToleranceM))).ToList();
         var noded = new BoundaryNoder().Node(township, villageGeoms.Concat(barriers).ToList());
-        return new Projected(restorer, township, villages, noded.Take(villageGeoms.Count).ToList(), noded.Skip(villageGeoms.Count).ToList(), streets);
+        return new Projected(restorer, township, villages, noded.Take(villageGeoms.Count).ToList(), noded.Skip(villageGeoms.Count).ToList(), streets, zones);
     }
 
     internal sealed record Projected(LonLatRestorer Restorer, Geometry Township, List<VillageInput> Villages, List<Geometry> VillageGeoms,
-        List<Geometry> Barriers, List<Geometry> Streets);
+        List<Geometry> Barriers, List<Geometry> Streets, NestZones? Zones);
 
     private List<MicroGridDraft> MakeDrafts(IReadOnlyList<Site> sites, List<List<int>> clusters, IReadOnlyDictionary<int, List<int>> attached, int emptyUnits,
         IReadOnlyDictionary<string, string>? previous)

@@ -174,4 +174,14 @@ internal static class Samples
     /// <summary>The township's current version, as the service answers it (throws when it has none yet).</summary>
     public static async Task<int> CurrentVersionAsync(HttpClient http, string code) =>
         (await http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32();
+
+    /// <summary>A township's extent in lon/lat, as stored.</summary>
+    public static async Task<(double MinX, double MinY, double MaxX, double MaxY)> ExtentAsync(Npgsql.NpgsqlDataSource db, string township)
+    {
+        await using var cmd = db.CreateCommand("SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM township WHERE code = $1");
+        cmd.Parameters.AddWithValue(township);
+        await using var r = await cmd.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync(), $"there is no township {township}");
+        return (r.GetDouble(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3));
+    }
 }

@@ -1,3 +1,4 @@
+using GridSpatial.GeoApi.Features.Layers;
 using GridSpatial.GeoApi.Features.Retention;
 using System.CommandLine;
 using GridSpatial.GeoApi.Features.Partitions;
@@ -32,6 +33,7 @@ public static class WorkerCommand
         builder.Services.AddRetention();
         //-- Webhook drains run on any job server; this process dispatches what it publishes itself.
         builder.Services.AddSubscriptions(builder.Configuration);
+        builder.Services.AddCrosswalkChanges();
         var host = builder.Build();
         RecomputeServices.RegisterRecurringJobs(host.Services, builder.Configuration);
         RetentionServices.RegisterRecurringJob(host.Services, builder.Configuration);

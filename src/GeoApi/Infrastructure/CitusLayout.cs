@@ -30,7 +30,7 @@ public static class CitusLayout
     public static readonly string[] ByTownship =
     [
         Anchor, "village", "building", "household", "barrier", "street", "partition_version", "grid", "micro_grid", "assignment",
-        "code_registry", "unit_attributes", "unit_assignment", "dept_layer", "dept_layer_version", "dept_unit",
+        "code_registry", "unit_attributes", "unit_assignment", "dept_layer", "dept_layer_version", "dept_unit", "township_nesting",
     ];
 
     /// <summary>Copied to every node.</summary>
@@ -44,7 +44,7 @@ public static class CitusLayout
     /// outbox, migration 0016): Citus distributes no table with triggers, and on a worker the outbox is
     /// not there, so on Citus they are dropped — change notifications are not raised there yet.</summary>
     private static readonly (string Table, string Trigger)[] OutboxTriggers =
-        [("township_state", "township_state_webhook"), ("unit_assignment", "unit_assignment_webhook")];
+        [("township_state", "township_state_webhook"), ("unit_assignment", "unit_assignment_webhook"), ("dept_layer", "dept_layer_webhook")];
 
     /// <summary>Whether the database behind <paramref name="conn"/> is a Citus coordinator.</summary>
     public static bool IsCitus(NpgsqlConnection conn)

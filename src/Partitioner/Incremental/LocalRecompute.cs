@@ -97,7 +97,8 @@ public sealed class LocalRecompute(PartitionOptions options)
                 .SequenceEqual(input.Households.Select(h => h.Id).Order(StringComparer.Ordinal), StringComparer.Ordinal))
             return null;
         var report = Report(input, merged, current, projection, elapsed);
-        return new Result(merged with { Report = report, InputsDigest = digest }, grids);
+        merged = merged with { Report = report, InputsDigest = digest };
+        return new Result(merged with { Report = report with { Nesting = NestingFit.Of(merged, input, options) } }, grids);
     }
 
     /// <summary>Whether the recomputed land came out as as many grids as it was, each in its band.</summary>

@@ -57,7 +57,11 @@ internal sealed record Region(PartitionInput Input, IReadOnlySet<string> Grids)
             township.Buildings.Where(b => b.Footprint.EnvelopeInternal.Intersects(extent)).ToList(),
             township.Barriers.Where(b => b.Line.EnvelopeInternal.Intersects(extent)).ToList(),
             township.Villages.Count > 0 ? villages : [],
-            previous) { Streets = township.Streets.Where(s => s.Line.EnvelopeInternal.Intersects(extent)).ToList() };
+            previous)
+        {
+            Streets = township.Streets.Where(s => s.Line.EnvelopeInternal.Intersects(extent)).ToList(),
+            Nest = township.Nest is { } nest ? nest with { Units = nest.Units.Where(u => u.Area.EnvelopeInternal.Intersects(extent)).ToList() } : null,
+        };
     }
 
     /// <summary>The union of territories that tile without overlap (shared borders vertex for

@@ -6,7 +6,7 @@ using NetTopologySuite.IO;
 namespace GridSpatial.Partitioner.Inputs;
 
 /// <summary>What a partition was computed from besides its households: the township and village
-/// boundaries, buildings, barriers, streets and the options, as one SHA-256 (hex), independent of
+/// boundaries, buildings, barriers, streets, the layer it nests in and the options, as one SHA-256 (hex), independent of
 /// the order the layers came in. Recomputing only the grids whose households changed is right only
 /// while this is the same: a new barrier, street or boundary can move any border.</summary>
 public static class InputsDigest
@@ -35,6 +35,14 @@ public static class InputsDigest
         foreach (var b in input.Barriers.OrderBy(b => b.Id, StringComparer.Ordinal)) { Text(b.Id); Geom(b.Line); }
         Text("streets");
         foreach (var s in input.Streets.OrderBy(s => s.Id, StringComparer.Ordinal)) { Text(s.Id); Geom(s.Line); }
+        //-- Only when nesting: the digests of every partition made before nesting existed stay what they were.
+        if (input.Nest is { } nest)
+        {
+            Text("nest");
+            Text(nest.Layer);
+            Text(nest.LevelName);
+            foreach (var u in nest.Units.OrderBy(u => u.Code, StringComparer.Ordinal)) { Text(u.Code); Geom(u.Area); }
+        }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

@@ -14,6 +14,9 @@ public sealed record PartitionInput(
     /// <summary>Streets, lanes, tracks, paths and ditches: soft guides that never block a
     /// cluster but that territory borders prefer to follow (DESIGN §1).</summary>
     public IReadOnlyList<StreetInput> Streets { get; init; } = [];
+
+    /// <summary>The departmental layer grids or micro-grids nest in (多网合一), or null.</summary>
+    public NestInput? Nest { get; init; }
 }
 
 /// <summary>A township (乡镇/街道): 9-digit code, name and its (multi)polygon.</summary>

@@ -10,7 +10,8 @@ namespace GridSpatial.Partitioner.MicroGrids;
 /// groups of one barrier face joined by neighbours closer than the isolation distance; a
 /// hamlet too small to stand alone joins a neighbouring hamlet of its face, and one below the
 /// hard minimum joins a neighbouring building of its face (that building's micro-grid takes
-/// it in), or else a neighbouring hamlet across a barrier.</summary>
+/// it in), or else a neighbouring hamlet across a barrier — never across the border of a
+/// departmental unit the partition nests in (<see cref="Face.Zone"/>): there it stands alone.</summary>
 internal sealed class ClusterBuilder(PartitionOptions options)
 {
     /// <summary>Hamlets that stood alone below the hard minimum because nothing touched them.</summary>
@@ -37,6 +38,8 @@ internal sealed class ClusterBuilder(PartitionOptions options)
                 graph.Connect(la, lb, siteOffGuide?.GetValueOrDefault((a, b)) ?? 0);
         int FaceOf(int u) => siteFace[clusterSites[u]];
         int VillageOf(int u) => faces[FaceOf(u)].Village;
+        //-- A departmental border the partition nests in binds even below the hard minimum (0 everywhere otherwise).
+        int ZoneOf(int u) => faces[FaceOf(u)].Zone;
         double Distance(int u, int v) => graph.Positions[u].Distance(graph.Positions[v]);
 
         // Hamlets: per face, neighbours within the isolation distance.
@@ -104,7 +107,7 @@ internal sealed class ClusterBuilder(PartitionOptions options)
                         {
                             int other = hamletOf[v];
                             if (other == h) continue;
-                            if (sameFace ? FaceOf(u) != FaceOf(v) : VillageOf(u) != VillageOf(v)) continue;
+                            if (sameFace ? FaceOf(u) != FaceOf(v) : VillageOf(u) != VillageOf(v) || ZoneOf(u) != ZoneOf(v)) continue;
                             double d = Distance(u, v);
                             if (d < bestDistance || (d == bestDistance && other < best)) (best, bestDistance) = (other, d);
                         }

@@ -55,6 +55,10 @@ public sealed record QualityReport
     /// <see cref="Quality.TerritoryStability"/>); null when none kept its households.</summary>
     public double? TerritoryStability { get; init; }
     public required IReadOnlyDictionary<string, long> ElapsedMs { get; init; }
+
+    /// <summary>How the partition nests in the departmental layer it was asked to nest in
+    /// (<see cref="NestingFit"/>); null when it nests in none.</summary>
+    public NestingReport? Nesting { get; init; }
 }
 
 /// <param name="BorderOnGuidesShare">As <see cref="QualityReport.BorderOnGuidesShare"/>, on the

@@ -8,10 +8,15 @@ namespace GridSpatial.Partitioner.Territories;
 
 /// <summary>Cuts the township by barrier lines and village boundaries (noded with the
 /// township boundary, then polygonized). Dangling lines cut nothing. Faces come out in a
-/// stable order (by interior point), and each knows its village.</summary>
+/// stable order (by interior point), and each knows its village (and its zone when nesting).</summary>
 public sealed class FaceBuilder(PrecisionModel precision)
 {
-    public (IReadOnlyList<Face> Faces, Geometry Linework) Build(Geometry township, IEnumerable<Geometry> barriers, IReadOnlyList<Geometry> villages)
+    public (IReadOnlyList<Face> Faces, Geometry Linework) Build(Geometry township, IEnumerable<Geometry> barriers, IReadOnlyList<Geometry> villages) =>
+        Build(township, barriers, villages, null);
+
+    /// <param name="zones">When the partition nests, the departmental units whose zone each face
+    /// takes (their borders must be among <paramref name="barriers"/>).</param>
+    internal (IReadOnlyList<Face> Faces, Geometry Linework) Build(Geometry township, IEnumerable<Geometry> barriers, IReadOnlyList<Geometry> villages, NestZones? zones)
     {
         var factory = township.Factory;
         var lines = new List<Geometry> { township.Boundary };
@@ -33,7 +38,7 @@ public sealed class FaceBuilder(PrecisionModel precision)
 
         var faces = new List<Face>(polygons.Count);
         foreach (var (polygon, at) in polygons)
-            faces.Add(new Face(faces.Count, polygon, VillageOf(polygon, at, villages, villageLocators)));
+            faces.Add(new Face(faces.Count, polygon, VillageOf(polygon, at, villages, villageLocators), zones?.ZoneOf(at) ?? 0));
         //-- Only face boundaries: dangling lines cut nothing, not even the tessellation.
         var boundaries = Node(factory.BuildGeometry(faces.Select(f => f.Polygon.Boundary).ToList()), precision);
         return (faces, boundaries);

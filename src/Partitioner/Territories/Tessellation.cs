@@ -34,8 +34,12 @@ public sealed class Tessellation
     /// <summary>Face of each site (of its first location).</summary>
     public IReadOnlyList<int> SiteFace { get; private set; } = [];
 
-    /// <summary>Villages of the empty units: land of a village where no household lives.</summary>
+    /// <summary>Villages of the empty units: land of a village where no household lives (of a
+    /// village's zone, when the partition nests: <see cref="EmptyUnitZone"/>).</summary>
     public IReadOnlyList<int> EmptyUnitVillage { get; private set; } = [];
+
+    /// <summary>Zones of the empty units (<see cref="NestZones"/>; all 0 when the partition does not nest).</summary>
+    public IReadOnlyList<int> EmptyUnitZone { get; private set; } = [];
 
     public static Tessellation Build(Geometry township, IReadOnlyList<Face> faces, Geometry faceLinework,
         IReadOnlyList<Site> sites, IReadOnlyList<Geometry> streets, PrecisionModel precision)
@@ -183,11 +187,12 @@ public sealed class Tessellation
     /// not hold a location of its site, and every piece of a face without households, goes to
     /// the neighbour in the same village it shares the longest edge with. Land that reaches no
     /// site of its village (an exclave) goes to the nearest site of the village, or becomes an
-    /// empty unit when the village has no household at all.</summary>
+    /// empty unit when the village has no household at all. When the partition nests, "village"
+    /// reads "village and zone" throughout: land never changes zone.</summary>
     private void RepairOrphans(IReadOnlyList<Site> sites, IReadOnlyList<Face> faces, List<int>[] home)
     {
         var neighbours = Neighbours();
-        var villageOfPiece = _pieceFace.Select(f => faces[f].Village).ToArray();
+        var villageOfPiece = _pieceFace.Select(f => (faces[f].Village, faces[f].Zone)).ToArray();
 
         // Home pieces: those holding a location of their owner.
         var reached = new bool[_pieces.Count];
@@ -203,6 +208,10 @@ public sealed class Tessellation
         }
         for (int i = 0; i < _pieces.Count; i++)
             if (!reached[i]) _owner[i] = int.MinValue;
+        //-- A site's land stays in its face's zone (nesting; every zone is 0 otherwise): the disc or link
+        //-- piece of a dwelling near a departmental border that reaches across it goes to that side.
+        for (int i = 0; i < _pieces.Count; i++)
+            if (_owner[i] >= 0 && faces[_pieceFace[i]].Zone != faces[SiteFace[_owner[i]]].Zone) _owner[i] = int.MinValue;
 
         // Adopt orphans by the longest shared edge within the village, wave by wave.
         bool changed = true;
@@ -224,18 +233,18 @@ public sealed class Tessellation
         }
 
         // What is left reaches no site of its village.
-        var emptyVillages = new List<int>();
-        var emptyUnitOfVillage = new Dictionary<int, int>();
+        var emptyVillages = new List<(int Village, int Zone)>();
+        var emptyUnitOfVillage = new Dictionary<(int, int), int>();
         for (int i = 0; i < _pieces.Count; i++)
         {
             if (_owner[i] != int.MinValue) continue;
-            int v = villageOfPiece[i];
+            var v = villageOfPiece[i];
             var at = _pieces[i].InteriorPoint.Coordinate;
             int nearest = -1;
             double nearestDistance = double.MaxValue;
             for (int s = 0; s < sites.Count; s++)
             {
-                if (faces[SiteFace[s]].Village != v) continue;
+                if ((faces[SiteFace[s]].Village, faces[SiteFace[s]].Zone) != v) continue;
                 double d = sites[s].Centre.Distance(at);
                 if (d < nearestDistance) (nearest, nearestDistance) = (s, d);
             }
@@ -248,6 +257,7 @@ public sealed class Tessellation
             }
             _owner[i] = -1 - unit;
         }
-        EmptyUnitVillage = emptyVillages;
+        EmptyUnitVillage = emptyVillages.Select(v => v.Village).ToList();
+        EmptyUnitZone = emptyVillages.Select(v => v.Zone).ToList();
     }
 }

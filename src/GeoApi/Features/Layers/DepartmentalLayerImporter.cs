@@ -84,6 +84,9 @@ public sealed class DepartmentalLayerImporter(NpgsqlDataSource db, InputLimits l
         await Execute(conn, tx, "INSERT INTO audit_log (township_code, actor, action, entity, detail) VALUES ($1, $2, 'import', 'dept-layer', $3::jsonb)", ct,
             townshipCode, actor, JsonSerializer.Serialize(new { layer, version, units }));
         await TownshipState.NotifyChangedAsync(conn, tx, townshipCode, ct);
+        //-- A township that nests in this layer is to be recomputed in its new version (NestingSettings).
+        if (await Scalar<bool>(conn, tx, "SELECT EXISTS (SELECT 1 FROM township_nesting WHERE township_code = $1 AND layer = $2)", ct, townshipCode, layer))
+            await TownshipState.MarkDirtyAsync(conn, tx, townshipCode, ct);
         await tx.CommitAsync(ct);
         return new Result(townshipCode, layer, version, units, Created: true);
     }

@@ -20,7 +20,12 @@ public static class LayerEndpoints
     public sealed record Services(DepartmentalLayerImporter Importer, DepartmentalLayers Layers, CrosswalkReader Crosswalks, FitReporter Fit, TownshipState Townships);
 
     public static IServiceCollection AddDepartmentalLayers(this IServiceCollection services) => services
-        .AddSingleton<DepartmentalLayerImporter>().AddSingleton<DepartmentalLayers>().AddSingleton<CrosswalkReader>().AddSingleton<FitReporter>();
+        .AddSingleton<DepartmentalLayerImporter>().AddSingleton<DepartmentalLayers>().AddSingleton<CrosswalkReader>().AddSingleton<FitReporter>()
+        .AddCrosswalkChanges();
+
+    /// <summary>What change notifications need of crosswalks (every process that dispatches them: the API and the worker).</summary>
+    public static IServiceCollection AddCrosswalkChanges(this IServiceCollection services) =>
+        services.AddSingleton<ICrosswalkChanges, CrosswalkChanges>();
 
     public static IEndpointRouteBuilder MapLayerEndpoints(this IEndpointRouteBuilder app, IConfiguration config)
     {
@@ -41,6 +46,7 @@ public static class LayerEndpoints
             .WithSummary("Which units changed their grids or micro-grids between two crosswalks: ?fromLayerVersion=&fromPartitionVersion= against ?toLayerVersion=&toPartitionVersion= (each default the current version; at least one from-version).");
         t.MapGet("/{layer}/fit", Fit).Require(Roles.Read)
             .WithSummary("How the layer fits the partition: share of micro-grids and grids inside one unit, grids split by units (households each side), the layer's gaps and overlaps inside the township.");
+        app.MapGroup("/api/townships/{code}").WithTags("Departmental layers").MapNesting();
         app.MapGet("/api/layers", All).WithTags("Departmental layers").Require(Roles.Read).WithSummary("Every departmental layer of every township in your jurisdiction.");
         app.MapGet("/api/layers/{layer}/units/{unit}/crosswalk", UnitCrosswalk).WithTags("Departmental layers").Require(Roles.Read)
             .WithSummary("The grids and micro-grids a departmental unit corresponds to, in every township whose layer has it (current versions).");

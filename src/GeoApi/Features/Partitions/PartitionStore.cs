@@ -53,6 +53,15 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             r => new BarrierInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
         var streets = await ReadList(conn, tx, "SELECT id, geom, kind FROM street WHERE township_code = $1", townshipCode, null,
             r => new StreetInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
+        //-- The departmental layer the township nests in (township_nesting), at its current version.
+        var nestRows = await ReadList(conn, tx, """
+            SELECT n.layer, n.level, u.version, u.code, u.geom FROM township_nesting n
+            JOIN current_dept_unit u ON u.township_code = n.township_code AND u.layer = n.layer
+            WHERE n.township_code = $1 ORDER BY u.code
+            """, townshipCode, null,
+            r => (Layer: r.GetString(0), Level: r.GetString(1), Version: r.GetInt32(2), Unit: new NestUnit(r.GetString(3), r.GetFieldValue<Geometry>(4))), ct);
+        var nest = nestRows.Count == 0 ? null
+            : new NestInput(nestRows[0].Layer, nestRows[0].Version, NestInput.ParseLevel(nestRows[0].Level)!.Value, nestRows.Select(n => n.Unit).ToList());
 
         //-- The published partition: the base for stable codes and for recomputing only what changed.
         var published = current is not null ? await ReadPublished(conn, tx, state, ct) : null;
@@ -60,7 +69,8 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             .Concat(published.MicroGrids.Where(m => m.Pinned).Select(m => (m.Code, m.Territory))).ToList();
         await tx.CommitAsync(ct);
         var previous = published is null ? null : PreviousPartition.Of(published);
-        return new Loaded(new PartitionInput(township, households, buildings, barriers, villages, previous) { Streets = streets }, dataVersion, current, currentData, pinned, published);
+        return new Loaded(new PartitionInput(township, households, buildings, barriers, villages, previous) { Streets = streets, Nest = nest },
+            dataVersion, current, currentData, pinned, published);
     }
 
     /// <summary>The township's published partition, whole (territories in lon/lat), with the

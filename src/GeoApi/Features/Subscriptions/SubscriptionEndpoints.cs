@@ -14,7 +14,7 @@ namespace GridSpatial.GeoApi.Features.Subscriptions;
 /// every notification and attempt. Administrators only (the secret signs what receivers trust).</summary>
 public static class SubscriptionEndpoints
 {
-    public static readonly string[] Kinds = ["version.published", "assignment.changed"];
+    public static readonly string[] Kinds = ["version.published", "assignment.changed", "crosswalk.changed"];
 
     public static IServiceCollection AddSubscriptions(this IServiceCollection services, IConfiguration config)
     {
@@ -34,7 +34,7 @@ public static class SubscriptionEndpoints
     public static IEndpointRouteBuilder MapSubscriptionEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/subscriptions").WithTags("Subscriptions").RequireAuthorization(Roles.Administer);
-        g.MapPost("", Create).WithSummary("Subscribe a URL to change notifications: {url, secret? (16+ characters; generated and shown once when absent), townshipPrefix (a code prefix within your jurisdiction), events: version.published | assignment.changed}. Each notification is an HMAC-SHA256-signed POST (X-GridSpatial-Signature: sha256=HMAC(secret, timestamp + '.' + body)), retried with backoff until a 2xx, in order, with an idempotency key (X-GridSpatial-Delivery).");
+        g.MapPost("", Create).WithSummary("Subscribe a URL to change notifications: {url, secret? (16+ characters; generated and shown once when absent), townshipPrefix (a code prefix within your jurisdiction), events: version.published | assignment.changed | crosswalk.changed}. Each notification is an HMAC-SHA256-signed POST (X-GridSpatial-Signature: sha256=HMAC(secret, timestamp + '.' + body)), retried with backoff until a 2xx, in order, with an idempotency key (X-GridSpatial-Delivery).");
         g.MapGet("", List).WithSummary("The subscriptions within your jurisdiction (secrets are never shown again).");
         g.MapDelete("/{id:long}", Delete).WithSummary("End a subscription; its pending notifications are dropped.");
         g.MapGet("/{id:long}/deliveries", Deliveries).WithSummary("The delivery log: the latest notifications (?limit=, 100 by default) with state, attempts and each attempt's status.");

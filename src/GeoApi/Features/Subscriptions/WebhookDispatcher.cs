@@ -9,7 +9,7 @@ namespace GridSpatial.GeoApi.Features.Subscriptions;
 /// after every publish and data change this process hears of (an <see cref="Infrastructure.ITownshipObserver"/>,
 /// as the lookup index does), at start-up and from the minutely sweep; one dispatcher at a time
 /// across processes (an advisory lock), so deliveries follow the events' order.</summary>
-public sealed class WebhookDispatcher(NpgsqlDataSource db, IBackgroundJobClient jobs, ILogger<WebhookDispatcher> logger) : Infrastructure.ITownshipObserver
+public sealed class WebhookDispatcher(NpgsqlDataSource db, IBackgroundJobClient jobs, Infrastructure.ICrosswalkChanges crosswalks, ILogger<WebhookDispatcher> logger) : Infrastructure.ITownshipObserver
 {
     private const long LockKey = 0x5745_4248_4f4f_4b53; // "WEBHOOKS"
 
@@ -35,7 +35,20 @@ public sealed class WebhookDispatcher(NpgsqlDataSource db, IBackgroundJobClient 
                         r.GetString(5), r.GetDateTime(6)));
             foreach (var e in events)
             {
-                var payload = await WebhookPayloads.BuildAsync(conn, tx, e.Id, e.Kind, e.Township, e.Version, e.Previous, e.Detail, e.At, ct);
+                await using var done = new NpgsqlCommand("UPDATE webhook_event SET dispatched_at = now() WHERE id = $1", conn, tx);
+                done.Parameters.AddWithValue(e.Id);
+                //-- No subscription wants it: no payload to build (a crosswalk's diff reads two crosswalks).
+                await using (var wanted = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM subscription s WHERE s.active AND $1 LIKE s.township_prefix || '%' AND $2 = ANY (s.events))", conn, tx))
+                {
+                    wanted.Parameters.AddWithValue(e.Township);
+                    wanted.Parameters.AddWithValue(e.Kind);
+                    if (!(bool)(await wanted.ExecuteScalarAsync(ct))!)
+                    {
+                        await done.ExecuteNonQueryAsync(ct);
+                        continue;
+                    }
+                }
+                var payload = await WebhookPayloads.BuildAsync(conn, tx, crosswalks, e.Id, e.Kind, e.Township, e.Version, e.Previous, e.Detail, e.At, ct);
                 await using var insert = new NpgsqlCommand("""
                     INSERT INTO webhook_delivery (subscription_id, event_id, idempotency_key, kind, payload)
                     SELECT s.id, $1, $2, $3, $4::jsonb FROM subscription s
@@ -50,8 +63,6 @@ public sealed class WebhookDispatcher(NpgsqlDataSource db, IBackgroundJobClient 
                 insert.Parameters.AddWithValue(e.Township);
                 await using (var r = await insert.ExecuteReaderAsync(ct))
                     while (await r.ReadAsync(ct)) { touched.Add(r.GetInt64(0)); created++; }
-                await using var done = new NpgsqlCommand("UPDATE webhook_event SET dispatched_at = now() WHERE id = $1", conn, tx);
-                done.Parameters.AddWithValue(e.Id);
                 await done.ExecuteNonQueryAsync(ct);
             }
             await tx.CommitAsync(ct);

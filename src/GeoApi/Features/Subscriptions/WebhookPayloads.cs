@@ -8,14 +8,15 @@ namespace GridSpatial.GeoApi.Features.Subscriptions;
 /// every retry). A publish's data: the versions, codes added (with what they came from), retired
 /// (with where they went), split (a unit whose land went to new codes) and merged (retired into one
 /// successor), and the households whose micro-grid changed. An assignment's data: the change, code,
-/// person id and role, dates — never a name or phone.</summary>
+/// person id and role, dates — never a name or phone. A crosswalk's change (either side published):
+/// the crosswalk diff of the departmental layer.</summary>
 public static class WebhookPayloads
 {
-    public static async Task<JsonObject> BuildAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id, string kind, string township, int? version,
-        int? previous, string detail, DateTime at, CancellationToken ct)
+    public static async Task<JsonObject> BuildAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Infrastructure.ICrosswalkChanges crosswalks, long id, string kind,
+        string township, int? version, int? previous, string detail, DateTime at, CancellationToken ct)
     {
-        var data = kind == "version.published" && version is { } v
-            ? await PublishedAsync(conn, tx, township, v, previous, ct)
+        var data = kind == "version.published" && version is { } v ? await PublishedAsync(conn, tx, township, v, previous, ct)
+            : kind == "crosswalk.changed" ? await CrosswalkAsync(crosswalks, township, JsonNode.Parse(detail)!.AsObject(), ct)
             : JsonNode.Parse(detail)!.AsObject();
         return new JsonObject
         {
@@ -87,6 +88,20 @@ public static class WebhookPayloads
             ["merged"] = merged,
             ["householdsMoved"] = moved,
         };
+    }
+
+    /// <summary>A crosswalk's change: which side published (<c>partition</c> or <c>layer</c>) and the
+    /// diff of the crosswalks before and after (units added, removed, and the grids and micro-grids
+    /// each unit gained and lost), with the URL that answers the same.</summary>
+    private static async Task<JsonObject> CrosswalkAsync(Infrastructure.ICrosswalkChanges crosswalks, string township, JsonObject detail, CancellationToken ct)
+    {
+        int Get(string name) => detail[name]!.GetValue<int>();
+        var layer = detail["layer"]!.GetValue<string>();
+        var data = await crosswalks.DiffAsync(township, layer, (Get("fromLayerVersion"), Get("fromPartitionVersion")), (Get("toLayerVersion"), Get("toPartitionVersion")), ct);
+        data["side"] = detail["side"]!.GetValue<string>();
+        data["url"] = $"/api/townships/{township}/layers/{layer}/crosswalk/diff?fromLayerVersion={Get("fromLayerVersion")}&fromPartitionVersion={Get("fromPartitionVersion")}" +
+            $"&toLayerVersion={Get("toLayerVersion")}&toPartitionVersion={Get("toPartitionVersion")}";
+        return data;
     }
 
     private static JsonArray Array(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v.Trim()))]);

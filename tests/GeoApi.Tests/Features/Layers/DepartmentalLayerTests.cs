@@ -248,12 +248,9 @@ public sealed class DepartmentalLayerTests(DatabaseFixture db) : IAsyncLifetime
     /// <summary>Square <paramref name="i"/>, <paramref name="j"/> (west to east, south to north) of an n × n grid over the township's extent, grown by 1 %.</summary>
     private async Task<Box> BoxAsync(int i, int j, int n)
     {
-        await using var cmd = db.Db.CreateCommand("SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM township WHERE code = $1");
-        cmd.Parameters.AddWithValue(Code);
-        await using var r = await cmd.ExecuteReaderAsync();
-        Assert.True(await r.ReadAsync());
-        double w = r.GetDouble(2) - r.GetDouble(0), h = r.GetDouble(3) - r.GetDouble(1);
-        double x0 = r.GetDouble(0) - w * 0.01, y0 = r.GetDouble(1) - h * 0.01, dx = w * 1.02 / n, dy = h * 1.02 / n;
+        var e = await Samples.ExtentAsync(db.Db, Code);
+        double w = e.MaxX - e.MinX, h = e.MaxY - e.MinY;
+        double x0 = e.MinX - w * 0.01, y0 = e.MinY - h * 0.01, dx = w * 1.02 / n, dy = h * 1.02 / n;
         return new Box(x0 + i * dx, y0 + j * dy, x0 + (i + 1) * dx, y0 + (j + 1) * dy);
     }
 
