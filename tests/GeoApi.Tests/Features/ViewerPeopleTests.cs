@@ -10,7 +10,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 /// through the page (恢复此版本, confirmed) becomes the new current version; a key with the
 /// <c>people</c> permission sees a grid worker's name and phone on the card and the review list, a
 /// viewer key without it sees the role only; a polygon drawn with the area tool lists the
-/// micro-grids inside and its evacuation list downloads as CSV and XLSX.</summary>
+/// micro-grids inside (each opening its card) and its evacuation list downloads as CSV and XLSX.</summary>
 [Collection("db")]
 public sealed class ViewerPeopleTests(DatabaseFixture db) : IAsyncLifetime
 {
@@ -165,6 +165,8 @@ public sealed class ViewerPeopleTests(DatabaseFixture db) : IAsyncLifetime
             """, Code, $"POLYGON(({ring}))");
         Assert.Equal(expected.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
         Assert.Contains("区域内", await page.TextContentAsync("#area-summary"), StringComparison.Ordinal);
+        await page.ClickAsync($"#area-list li[data-code='{unit.Code}'] button");
+        await page.WaitForFunctionAsync("(code) => document.getElementById('card-title').textContent.includes(code)", unit.Code);
 
         var csv = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#area-csv"));
         Assert.Equal("area.csv", csv.SuggestedFilename);

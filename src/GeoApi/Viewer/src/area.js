@@ -1,6 +1,7 @@
 // The area tool: draw a polygon on the map, and the service (POST /api/area) lists the grids and
 // micro-grids it touches with the households inside and who is responsible (names only for keys
-// with the `people` permission); the evacuation list downloads as CSV or XLSX (?format=).
+// with the `people` permission), each opening its card; the evacuation list downloads as CSV or
+// XLSX (?format=).
 import { api, json, status, ApiError } from './api.js';
 import { $, el } from './dom.js';
 import { t, num, onLangChange } from './i18n.js';
@@ -10,6 +11,7 @@ import { peopleText } from './people.js';
 
 let answer = null;
 let area = null;
+let open = async () => {};
 
 function setDrawing(map, on) {
   $('area-drawing').hidden = !on;
@@ -31,6 +33,8 @@ async function finish(map) {
     if (pts.length < 3) throw new Error(t('area.needCorners'));
     area = { type: 'Polygon', coordinates: [[...pts, pts[0]]] };
     answer = await api('/api/area', json('POST', area));
+    //-- The area stays outlined (in the drawing's colour) until the next drawing starts.
+    map.getSource('draft').setData({ type: 'Feature', geometry: { type: 'LineString', coordinates: area.coordinates[0] }, properties: {} });
     render();
   } catch (err) { status(err, true); }
 }
@@ -39,9 +43,15 @@ function render() {
   if (!answer) return;
   $('area-result').hidden = false;
   $('area-summary').textContent = t('area.summary', { households: num(answer.householdCount), grids: answer.grids.length, micro: answer.microGrids.length });
-  $('area-list').replaceChildren(...answer.microGrids.map((m) => el('li', t('area.item', {
-    code: m.code, name: m.name, inside: num(m.householdsInside), households: num(m.households), people: peopleText(m.responsible?.people),
-  }), { 'data-code': m.code })));
+  $('area-list').replaceChildren(...answer.microGrids.map((m) => {
+    const li = el('li', null, { 'data-code': m.code });
+    const b = el('button', t('area.item', {
+      code: m.code, name: m.name, inside: num(m.householdsInside), households: num(m.households), people: peopleText(m.responsible?.people),
+    }), { type: 'button', title: m.code });
+    b.addEventListener('click', () => open(m.code).catch((err) => status(err, true)));
+    li.append(b);
+    return li;
+  }));
 }
 
 /** Downloads the evacuation list of the last area in a format (csv or xlsx). */
@@ -65,7 +75,9 @@ export function areaClick(map, e) {
   return true;
 }
 
-export function wireArea(map) {
+/** Wires the tool; onOpen selects a listed micro-grid. */
+export function wireArea(map, onOpen) {
+  open = onOpen;
   $('area-draw').addEventListener('click', () => { state.mode = 'area'; begin(map); setDrawing(map, true); });
   $('area-finish').addEventListener('click', () => finish(map));
   $('area-undo').addEventListener('click', () => undo(map));

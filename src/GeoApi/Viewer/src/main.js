@@ -63,7 +63,7 @@ async function refreshTownship(map) {
 function wire(map) {
   wireCard(map);
   wireLayers(map);
-  wireArea(map);
+  wireArea(map, (code) => select(map, code));
   wireVersions(async () => { await refreshTiles(map); await refreshTownship(map); });
   wireReview((code) => select(map, code));
   map.on('click', async (e) => {
