@@ -120,6 +120,7 @@ public static class ApiHost
         app.MapAccessEndpoints();
         app.MapSessionEndpoints();
         app.MapEditEndpoints();
+        app.MapRestoreEndpoints();
         app.MapUnitEndpoints();
         app.MapPeopleEndpoints();
         app.MapTownshipPeopleEndpoints();

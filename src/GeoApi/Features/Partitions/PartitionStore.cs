@@ -104,13 +104,26 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         var report = JsonSerializer.Deserialize<QualityReport>(state.Report!, PartitionJson.Options)!;
         var villages = await ReadList(conn, tx, "SELECT code, name, geom FROM village WHERE township_code = $1 ORDER BY code", townshipCode, null,
             r => new VillageUnit(r.GetString(0), r.GetString(1), r.GetFieldValue<Geometry>(2)), ct);
-        var grids = await ReadList(conn, tx, "SELECT code, village_code, household_count, geom, pinned FROM current_grid WHERE township_code = $1 ORDER BY code", townshipCode, null,
+        var (grids, micro, assignments) = await ReadUnits(conn, tx, townshipCode, null, ct);
+        var codes = await ReadList(conn, tx, "SELECT code, level, parent, valid_from, valid_to, predecessors, successors FROM code_registry WHERE township_code = $1 ORDER BY code", townshipCode, null,
+            r => new CodeRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
+                r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6)), ct);
+        return new Partition(townshipCode, state.Township.Name, version, villages, grids, micro, assignments, codes, report) { InputsDigest = state.InputsDigest };
+    }
+
+    /// <summary>The grids, micro-grids (floor runs sharing one territory object, as the partitioner made
+    /// them) and assignments of <paramref name="version"/>, or of the current version when null.</summary>
+    private static async Task<(List<Grid>, List<MicroGrid>, List<Assignment>)> ReadUnits(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode,
+        int? version, CancellationToken ct)
+    {
+        string From(string table) => version is null ? $"current_{table} WHERE township_code = $1" : $"{table}_at($1, $2)";
+        var grids = await ReadList(conn, tx, $"SELECT code, village_code, household_count, geom, pinned FROM {From("grid")} ORDER BY code", townshipCode, version,
             r => new Grid(r.GetString(0), r.GetString(1), r.GetInt32(2), Single(r.GetFieldValue<Geometry>(3)), r.GetBoolean(4)), ct);
         var territories = new Dictionary<string, Geometry>(StringComparer.Ordinal);
-        var micro = await ReadList(conn, tx, """
+        var micro = await ReadList(conn, tx, $"""
             SELECT code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, geom, pinned, unit
-            FROM current_micro_grid WHERE township_code = $1 ORDER BY code
-            """, townshipCode, null,
+            FROM {From("micro_grid")} ORDER BY code
+            """, townshipCode, version,
             r =>
             {
                 //-- Floor runs share one territory object, as the partitioner made them.
@@ -121,12 +134,29 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
                     r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetInt32(6), r.IsDBNull(7) ? null : r.GetInt32(7), shared, r.GetBoolean(9))
                 { Unit = r.IsDBNull(10) ? null : r.GetString(10) };
             }, ct);
-        var assignments = await ReadList(conn, tx, "SELECT household_id, micro_grid_code, grid_code FROM current_assignment WHERE township_code = $1 ORDER BY household_id", townshipCode, null,
+        var assignments = await ReadList(conn, tx, $"SELECT household_id, micro_grid_code, grid_code FROM {From("assignment")} ORDER BY household_id", townshipCode, version,
             r => new Assignment(r.GetString(0), r.GetString(1), r.GetString(2)), ct);
-        var codes = await ReadList(conn, tx, "SELECT code, level, parent, valid_from, valid_to, predecessors, successors FROM code_registry WHERE township_code = $1 ORDER BY code", townshipCode, null,
-            r => new CodeRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
-                r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6)), ct);
-        return new Partition(townshipCode, state.Township.Name, version, villages, grids, micro, assignments, codes, report) { InputsDigest = state.InputsDigest };
+        return (grids, micro, assignments);
+    }
+
+    /// <summary>A past version's units and assignments, to restore it (<see cref="VersionRestorer"/>).</summary>
+    /// <exception cref="Infrastructure.ApiException">404: no such version; 410: retention dropped its territories.</exception>
+    public async Task<VersionRestorer.PastVersion> LoadVersionAsync(string townshipCode, int version, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var compacted = await ReadList(conn, tx, """
+            SELECT EXISTS (SELECT 1 FROM grid_at($1, $2) WHERE geom IS NULL) OR EXISTS (SELECT 1 FROM micro_grid_at($1, $2) WHERE geom IS NULL)
+            FROM partition_version WHERE township_code = $1 AND version = $2
+            """, townshipCode, version, r => r.GetBoolean(0), ct);
+        if (compacted.Count == 0)
+            throw new Infrastructure.ApiException(404, "Version not found", $"Township {townshipCode} has no version {version}.", new() { ["field"] = "version" });
+        if (compacted[0])
+            throw new Infrastructure.ApiException(410, "Version compacted", $"Retention dropped the territories of version {version} of township {townshipCode}; it cannot be restored.",
+                new() { ["field"] = "version" });
+        var (grids, micro, assignments) = await ReadUnits(conn, tx, townshipCode, version, ct);
+        await tx.CommitAsync(ct);
+        return new VersionRestorer.PastVersion(version, grids, micro, assignments);
     }
 
     private sealed record State(TownshipInput Township, long DataVersion, int? CurrentVersion, long? PartitionDataVersion, string? Report, string? InputsDigest);
@@ -169,9 +199,10 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
     /// With <paramref name="onlyIfDifferent"/> (a forced recompute of unchanged data), a partition
     /// whose <see cref="PartitionFingerprint"/> equals the current version's publishes nothing.
     /// <paramref name="open"/>: the published partition the caller started from; while it is still
-    /// the current version, only the rows that differ from it are staged and compared.</summary>
+    /// the current version, only the rows that differ from it are staged and compared.
+    /// <paramref name="restoredFrom"/>: the past version a restore brings back, recorded in the audit.</summary>
     public async Task<(Outcome Outcome, int? Version)> PublishAsync(Partition partition, long dataVersion, string author, string reason, CancellationToken ct,
-        long? recordedDataVersion = null, string? jobId = null, bool onlyIfDifferent = false, Partition? open = null)
+        long? recordedDataVersion = null, string? jobId = null, bool onlyIfDifferent = false, Partition? open = null, int? restoredFrom = null)
     {
         var fingerprint = PartitionFingerprint.Of(partition);
         var code = partition.TownshipCode;
@@ -221,7 +252,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             switchVersion.Parameters.AddWithValue(recordedDataVersion is { } recorded && recorded != dataVersion);
             var audit = new NpgsqlBatchCommand("""
                 INSERT INTO audit_log (township_code, actor, action, entity, entity_id, before_version, after_version, detail)
-                VALUES ($1, $2, 'publish', 'partition', $1, $3, $4, jsonb_strip_nulls(jsonb_build_object('reason', $5::text, 'data_version', $6::bigint, 'job', $7::text)))
+                VALUES ($1, $2, 'publish', 'partition', $1, $3, $4, jsonb_strip_nulls(jsonb_build_object('reason', $5::text, 'data_version', $6::bigint, 'job', $7::text, 'restored_from', $8::int)))
                 """);
             audit.Parameters.AddWithValue(code);
             audit.Parameters.AddWithValue(author);
@@ -230,6 +261,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             audit.Parameters.AddWithValue(reason);
             audit.Parameters.AddWithValue(dataVersion);
             audit.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)jobId ?? DBNull.Value);
+            audit.Parameters.AddWithValue(NpgsqlDbType.Integer, (object?)restoredFrom ?? DBNull.Value);
             var notify = new NpgsqlBatchCommand("SELECT pg_notify('gridspatial_publish', $1 || ':' || $2::text)");
             notify.Parameters.AddWithValue(code);
             notify.Parameters.AddWithValue(version);

@@ -1,10 +1,11 @@
 // Selection and the card: a unit's code, households, parent, building and history; on a building
-// split by floors, every floor micro-grid of the building, each selectable.
+// split by floors, every floor micro-grid of the building, each selectable; its name and people (people.js).
 import { api } from './api.js';
 import { $, el } from './dom.js';
 import { t, has, onLangChange } from './i18n.js';
 import { state } from './state.js';
 import { empty, outline } from './map.js';
+import { renderPeople } from './people.js';
 
 const word = (prefix, v) => (v != null && has(`${prefix}.${v}`) ? t(`${prefix}.${v}`) : v ?? '—');
 const floors = (from, to) => (from === to ? t('card.floorOne', { from }) : t('card.floorRange', { from, to }));
@@ -45,6 +46,7 @@ function render(map, unit) {
     if (h.successors.length) lines.push(t('card.wentTo', { codes: h.successors.join(', ') }));
   }
   $('card-history').replaceChildren(...lines.map((l) => el('div', l)));
+  renderPeople(unit);
   $('card-print').hidden = !(unit.status === 'current' && (unit.level === 'grid' || unit.level === 'micro_grid'));
   $('card-print').href = `/api/codes/${unit.code}/notice-map.pdf`;
   renderStack(map, unit);

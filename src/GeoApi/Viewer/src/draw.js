@@ -9,7 +9,7 @@ const GRAB = 8;
 let history = [];
 let dragging = null;
 
-const closed = () => state.mode === 'redraw' || state.mode === 'vertices';
+const closed = () => state.mode === 'redraw' || state.mode === 'vertices' || state.mode === 'area';
 
 /** Draws the draft: its points, and its line (closed for a boundary). */
 export function render(map) {
@@ -43,7 +43,8 @@ export function undo(map) {
   return true;
 }
 
-const snapped = (map, e) => ($('snap').checked ? snap(map, e.point, e.lngLat).at : [e.lngLat.lng, e.lngLat.lat]);
+//-- The snap box belongs to the edit controls, which keys that may not edit do not have.
+const snapped = (map, e) => ($('snap')?.checked ? snap(map, e.point, e.lngLat).at : [e.lngLat.lng, e.lngLat.lat]);
 
 function nearVertex(map, point) {
   let best = null;

@@ -23,7 +23,7 @@ export const zh = {
   'versions.title': '版本',
   'versions.item': '第 {version} 版 · {when} · {author}：{reason}',
   'versions.restore': '恢复此版本',
-  'versions.restoreTitle': '以该版本的划分生成一个新版本（先预览）',
+  'versions.restoreTitle': '以该版本的划分发布一个新版本（需确认）',
   'versions.current': '当前版本',
 };
 
@@ -50,6 +50,6 @@ export const en = {
   'versions.title': 'Versions',
   'versions.item': 'Version {version} · {when} · {author}: {reason}',
   'versions.restore': 'Restore this version',
-  'versions.restoreTitle': "Publish this version's partition again as a new version (previewed first)",
+  'versions.restoreTitle': "Publish this version's partition again as a new version (asks first)",
   'versions.current': 'current',
 };

@@ -3,6 +3,7 @@
 // choice is remembered). Elements name their text with data-i18n (content), data-i18n-placeholder,
 // data-i18n-title or data-i18n-aria-label; code asks t(key, values).
 import * as tools from './i18n-tools.js';
+import * as people from './i18n-people.js';
 
 const zh = {
   'app.title': 'GridSpatial 网格地图',
@@ -330,7 +331,7 @@ function merged(page, more) {
   if (clash.length) throw new Error(`i18n keys defined twice: ${clash.join(', ')}`);
   return { ...page, ...more };
 }
-const dictionaries = { zh: merged(zh, tools.zh), en: merged(en, tools.en) };
+const dictionaries = { zh: merged(merged(zh, tools.zh), people.zh), en: merged(merged(en, tools.en), people.en) };
 const listeners = [];
 
 /** 'zh' or 'en': the user's choice, else the browser's language (Chinese unless it is not zh*). */

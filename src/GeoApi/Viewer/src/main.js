@@ -1,7 +1,8 @@
 // GridSpatial viewer: coverage of grids and micro-grids from the service's vector tiles, with
 // labels; a card per unit with its code history and its building's floors; search; size
 // histogram and report in plain words; editing for staff whose key may edit (redraw, split,
-// merge, pin) previewed as a diff before it is published; locate-me on phones. Chinese first.
+// merge, pin) previewed as a diff before it is published; versions, restorable; names and people
+// on cards, the review list and the area tool; locate-me on phones. Chinese first.
 // Everything it loads comes from this service, and base-map tiles only from the servers the
 // operator configured (none by default): no CDN. Bundled by esbuild at build time.
 import { api, status, whenUnauthorized } from './api.js';
@@ -17,6 +18,9 @@ import { signIn, signOut, may } from './session.js';
 import { locate } from './locate.js';
 import { loadLayers, wireLayers } from './layers.js';
 import { wireBaseMaps, showBaseMap } from './basemap.js';
+import { loadVersions, wireVersions } from './versions.js';
+import { loadReview, wireReview } from './review.js';
+import { areaClick, wireArea } from './area.js';
 
 let resolveReady;
 const ready = new Promise((r) => { resolveReady = r; });
@@ -46,7 +50,7 @@ async function openTownship(map, code, fit) {
     const b = JSON.parse(option.dataset.bbox);
     map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 20, animate: false });
   }
-  await Promise.all([loadReport(code), loadHistogram(code), loadLayers(map, code)]);
+  await Promise.all([loadReport(code), loadHistogram(code), loadLayers(map, code), loadVersions(code), loadReview(code)]);
 }
 
 /** After a publish or a pin: the township list (with its versions), the report and the histogram. */
@@ -59,10 +63,13 @@ async function refreshTownship(map) {
 function wire(map) {
   wireCard(map);
   wireLayers(map);
+  wireArea(map, (code) => select(map, code));
+  wireVersions(async () => { await refreshTiles(map); await refreshTownship(map); });
+  wireReview((code) => select(map, code));
   map.on('click', async (e) => {
     const code = unitAt(map, e.point);
     try {
-      if (await editClick(map, e, code)) return;
+      if (areaClick(map, e) || await editClick(map, e, code)) return;
       if (code) await select(map, code);
       document.body.classList.add('sheet-open');
     } catch (err) { status(err, true); }
