@@ -24,6 +24,28 @@ internal static class Samples
 
     public static StringContent Json(JsonNode node) => Json(node.ToJsonString());
 
+    /// <summary>A FeatureCollection with every position moved by (<paramref name="dLon"/>, <paramref name="dLat"/>) degrees:
+    /// shared data from abroad moved along its parallel into China keeps its shapes and leaves the
+    /// database's coverage (hence the OGC zones listed) inside China, where the other tests expect it.</summary>
+    public static string Moved(string geojson, double dLon, double dLat)
+    {
+        var root = JsonNode.Parse(geojson)!;
+        foreach (var f in root["features"]!.AsArray())
+            if (f!["geometry"] is JsonObject g) Move(g["coordinates"]!.AsArray(), dLon, dLat);
+        return root.ToJsonString();
+
+        static void Move(JsonArray a, double dLon, double dLat)
+        {
+            if (a.Count >= 2 && a[0] is JsonValue)
+            {
+                a[0] = a[0]!.GetValue<double>() + dLon;
+                a[1] = a[1]!.GetValue<double>() + dLat;
+                return;
+            }
+            foreach (var child in a) Move(child!.AsArray(), dLon, dLat);
+        }
+    }
+
     /// <summary>A square township of ~1.1 km with its south-west corner at (lon, lat), by default
     /// 104.9 E, 27.4 N. Townships may not overlap: each code of the tests gets its own place.</summary>
     public static JsonObject Township(string code, string name = "测试镇", double lon = 104.9, double lat = 27.4) => Feature(

@@ -14,7 +14,7 @@ namespace GridSpatial.GeoApi.Tests.Features.Layers;
 [Collection("db")]
 public sealed class CrosswalkNotificationTests(DatabaseFixture db) : IAsyncLifetime
 {
-    private const string Code = "530627231";
+    private const string Code = "530627281";
     private readonly HttpClient _http = db.Client();
 
     public async Task InitializeAsync()

@@ -16,7 +16,7 @@ namespace GridSpatial.GeoApi.Tests.Features.Layers;
 [Collection("db")]
 public sealed class NestingTests(DatabaseFixture db) : IAsyncLifetime
 {
-    private const string Code = "530627230";
+    private const string Code = "530627280";
     private const string Shared = "990000111";
     private readonly HttpClient _http = db.Client();
 
@@ -190,10 +190,11 @@ public sealed class NestingTests(DatabaseFixture db) : IAsyncLifetime
         return Samples.Collection([.. features]);
     }
 
-    /// <summary>Posts a layer of the shared township, its code replaced by this class's own.</summary>
+    /// <summary>Posts a layer of the shared township, its code replaced by this class's own, moved into China.</summary>
     private async Task PostAsync(string path, string layer)
     {
-        var text = (await File.ReadAllTextAsync(Path.Combine(Dir, layer + ".geojson"))).Replace(Shared, Code, StringComparison.Ordinal);
+        //-- Moved 115° east along its parallel (Schellenberg lands in Heilongjiang, same shapes).
+        var text = Samples.Moved((await File.ReadAllTextAsync(Path.Combine(Dir, layer + ".geojson"))).Replace(Shared, Code, StringComparison.Ordinal), 115, 0);
         using var r = await _http.PostAsync(new Uri(path, UriKind.Relative), Samples.Json(text));
         Assert.True(r.IsSuccessStatusCode, $"POST {path}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
     }
