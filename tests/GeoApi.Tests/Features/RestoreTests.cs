@@ -20,7 +20,7 @@ public class RestoreTests(DatabaseFixture db) : IAsyncLifetime
     {
         foreach (var (code, seed) in new[] { (Split, 240), (Merged, 241) })
         {
-            var township = new TownshipGenerator(seed).Generate(code, "恢复镇", 105.30 + (seed - 240) * 0.1, 27.80, 600);
+            var township = new TownshipGenerator(seed).Generate(code, "恢复镇", 110.30 + (seed - 240) * 0.1, 22.80, 600);
             await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
             await Samples.PartitionAsync(_http, db.Db, code, force: false);
         }
