@@ -17,7 +17,7 @@ namespace GridSpatial.Partitioner.Quality;
 /// outline is straight in lon/lat, the outline's edges straight in metres: centimetres apart).</summary>
 public static class NestingFit
 {
-    /// <summary>Share of a territory's area that may lie outside its unit (Layers' <c>Crosswalk.SliverShare</c>).</summary>
+    /// <summary>Share of a territory's area that may lie outside its unit; the one home of the rule (the layers' fit report takes it too).</summary>
     public const double SliverShare = 0.001;
 
     /// <summary>The nesting figures of <paramref name="partition"/>, or null when <paramref name="input"/> does not nest.</summary>

@@ -23,8 +23,9 @@ public sealed record CrosswalkPair(string Level, string Unit, string? UnitName, 
     int Households, double? UnitHouseholdShare, double AreaShare, double? HouseholdShare)
 {
     /// <summary>Share of either side's area below which an overlap without households is digitising
-    /// noise (borders drawn a metre or two apart), not a correspondence.</summary>
-    public const double SliverShare = 0.001;
+    /// noise (borders drawn a metre or two apart), not a correspondence: the partitioner's nesting rule
+    /// (<see cref="Partitioner.Quality.NestingFit.SliverShare"/>), so the fit report and a nested partition's report agree.</summary>
+    public const double SliverShare = GridSpatial.Partitioner.Quality.NestingFit.SliverShare;
 
     /// <summary>The two sides correspond: they share a household, or more than a sliver of either's area.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
