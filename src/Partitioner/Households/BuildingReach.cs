@@ -1,5 +1,6 @@
 using GridSpatial.Partitioner.Inputs;
 using GridSpatial.Partitioner.Projection;
+using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 
 namespace GridSpatial.Partitioner.Households;
@@ -38,16 +39,19 @@ internal static class BuildingReach
 
         foreach (var building in byBuilding)
         {
-            var members = building.OrderBy(h => h.Id, StringComparer.Ordinal)
-                .Select(h => (h.Id, At: projection.Forward(h.Location))).ToList();
             if (footprints.TryGetValue(building.Key, out var footprint))
             {
-                var metric = projection.Forward(footprint);
-                foreach (var (id, at) in members)
-                    if (metric.Distance(new Point(at)) > reachM) away.Add(id);
+                //-- Most households stand inside their footprint (distance 0): projected only for the others.
+                Geometry? metric = null;
+                foreach (var h in building)
+                    if (SimplePointInAreaLocator.Locate(h.Location, footprint) == Location.Exterior
+                        && (metric ??= projection.Forward(footprint)).Distance(new Point(projection.Forward(h.Location))) > reachM)
+                        away.Add(h.Id);
             }
             else
             {
+                var members = building.OrderBy(h => h.Id, StringComparer.Ordinal)
+                    .Select(h => (h.Id, At: projection.Forward(h.Location))).ToList();
                 foreach (var group in Groups(members.Select(m => m.At).ToList(), reachM).Skip(1))
                     foreach (var i in group) away.Add(members[i].Id);
             }

@@ -20,11 +20,18 @@ internal static class ChangedGrids
     /// stands outside every territory (the township itself changed: only a whole recompute can say).</summary>
     public static HashSet<string>? MicroGrids(IReadOnlyList<HouseholdInput> households, Partition current)
     {
-        var index = new STRtree<(IndexedPointInAreaLocator Locator, List<MicroGrid> MicroGrids)>();
-        foreach (var unit in current.MicroGrids.GroupBy(m => m.Territory))
+        //-- One locator per territory (floor runs share theirs), for the households not plainly inside their own.
+        var units = current.MicroGrids.GroupBy(m => m.Territory)
+            .Select(unit => (Territory: unit.Key, Locator: new IndexedPointInAreaLocator(unit.Key), MicroGrids: unit.ToList())).ToList();
+        var unitOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int u = 0; u < units.Count; u++) foreach (var m in units[u].MicroGrids) unitOf[m.Code] = u;
+        STRtree<int>? index = null;
+        STRtree<int> Index()
         {
-            var territory = unit.Key;
-            index.Insert(territory.EnvelopeInternal, (new IndexedPointInAreaLocator(territory), unit.ToList()));
+            if (index is not null) return index;
+            index = new STRtree<int>();
+            for (int u = 0; u < units.Count; u++) index.Insert(units[u].Territory.EnvelopeInternal, u);
+            return index;
         }
         var microGrid = current.MicroGrids.ToDictionary(m => m.Code, StringComparer.Ordinal);
         var ownMicroGrids = current.MicroGrids.Where(m => m.Kind != MicroGridKind.Cluster && m.BuildingId is not null)
@@ -35,12 +42,14 @@ internal static class ChangedGrids
         foreach (var h in households)
         {
             present.Add(h.Id);
-            var holding = index.Query(new Envelope(h.Location))
-                .Select(x => (x.MicroGrids, At: x.Locator.Locate(h.Location)))
+            var was = before.TryGetValue(h.Id, out var code) ? microGrid.GetValueOrDefault(code) : null;
+            //-- Territories tile the township: a household in the interior of its own micro-grid's
+            //-- territory stands in no other, so only the others need the search.
+            if (was is not null && SimplePointInAreaLocator.Locate(h.Location, units[unitOf[was.Code]].Territory) == Location.Interior && Fits(h, was, ownMicroGrids)) continue;
+            var holding = Index().Query(new Envelope(h.Location))
+                .Select(u => (units[u].MicroGrids, At: units[u].Locator.Locate(h.Location)))
                 .Where(x => x.At != Location.Exterior).ToList();
             if (holding.Count == 0) return null;
-            var was = before.TryGetValue(h.Id, out var code) ? microGrid.GetValueOrDefault(code) : null;
-            if (was is not null && holding is [{ At: Location.Interior } only] && only.MicroGrids.Contains(was) && Fits(h, was, ownMicroGrids)) continue;
             foreach (var x in holding) changed.UnionWith(x.MicroGrids.Select(m => m.Code));
             if (code is not null) changed.Add(code);
         }

@@ -43,12 +43,13 @@ public sealed class LocalRecompute(PartitionOptions options)
     public Result? Partition(PartitionInput input, Partition current, int version)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(version, current.Version);
-        options.Validate();
-        InputValidator.Validate(input);
-        input = BuildingReach.Apply(input, options);
         var times = new StageTimes();
         var elapsed = times.Elapsed;
         void Stage(string name) => times.Stage(name);
+        options.Validate();
+        InputValidator.Validate(input);
+        input = BuildingReach.Apply(input, options);
+        Stage("prepare");
 
         //-- Only households may have changed: a new barrier, street, boundary or option can move any border.
         var digest = InputsDigest.Of(input, options);
@@ -96,7 +97,7 @@ public sealed class LocalRecompute(PartitionOptions options)
         if (!merged.Assignments.Select(a => a.HouseholdId).Order(StringComparer.Ordinal)
                 .SequenceEqual(input.Households.Select(h => h.Id).Order(StringComparer.Ordinal), StringComparer.Ordinal))
             return null;
-        var report = Report(input, merged, current, projection, elapsed);
+        var report = Report(input, merged, current, projection, digest, elapsed);
         merged = merged with { Report = report, InputsDigest = digest };
         return new Result(merged with { Report = report with { Nesting = NestingFit.Of(merged, input, options) } }, grids);
     }
@@ -137,22 +138,23 @@ public sealed class LocalRecompute(PartitionOptions options)
 
     /// <summary>The whole township's report, as a whole recompute measures it: territories and
     /// assignments, border shares on the streets and barriers, barrier crossings over the barrier
-    /// faces; stranded hamlets carried from the published version.</summary>
-    private QualityReport Report(PartitionInput input, Partition merged, Partition current, MetricProjection projection, Dictionary<string, long> elapsed)
+    /// faces (what only the digest's inputs decide is kept from the township's last report,
+    /// <see cref="ReportBasis"/>); stranded hamlets carried from the published version.</summary>
+    private QualityReport Report(PartitionInput input, Partition merged, Partition current, MetricProjection projection, string digest, Dictionary<string, long> elapsed)
     {
         var clock = Stopwatch.StartNew();
-        var projected = TownshipPartitioner.Project(input, projection);
+        var basis = ReportBasis.For(input, digest, projection);
         var metricHouseholds = input.Households.Select(h => projection.Forward(h.Location)).ToList();
-        var (faces, _) = new FaceBuilder(TownshipPartitioner.Precision).Build(projected.Township, projected.Barriers, projected.VillageGeoms);
-        var measured = MeasuredPartition.Of(merged, current, projected.Township, input.Households, metricHouseholds, projection, QualityReporter.Guides(input, projection));
-        elapsed["report"] = clock.ElapsedMilliseconds;
+        var measured = MeasuredPartition.Of(merged, current, basis.Township, input.Households, metricHouseholds, projection, basis.Guides) with { Borders = basis.Borders };
         var carried = new CarriedFigures(input.Township.Code, merged.Version, projection.Name,
-            NonContiguousAllowed: Math.Max(0, projected.Township.NumGeometries - 1),
-            BarrierCrossings: Crossings(merged, faces, input.Households, metricHouseholds),
-            Faces: faces.Count,
+            NonContiguousAllowed: Math.Max(0, basis.Township.NumGeometries - 1),
+            BarrierCrossings: Crossings(merged, basis.Faces, input.Households, metricHouseholds),
+            Faces: basis.Faces.Count,
             StrandedHamlets: current.Report.StrandedHamlets,
             ElapsedMs: elapsed);
-        return new QualityReporter(options).Measure(measured, carried);
+        var report = new QualityReporter(options).Measure(measured, carried);
+        elapsed["report"] = clock.ElapsedMilliseconds;
+        return report;
     }
 
     /// <summary>Micro-grids whose households stand in more than one barrier face.</summary>

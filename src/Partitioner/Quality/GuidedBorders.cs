@@ -23,10 +23,17 @@ internal sealed class GuidedBorders
     private readonly SegmentReach _guides;
     private readonly SegmentReach _outline;
 
-    public GuidedBorders(Geometry township, IEnumerable<Geometry> guides)
+    /// <summary>Each segment's figures once measured, when the instance serves many partitions of
+    /// one township (a local recompute's report: most segments are those of unchanged territories).</summary>
+    private readonly Dictionary<(Segment, bool Shared), (double Inside, double Guided)>? _measured;
+
+    /// <param name="remember">Keep each segment's figures for later calls (the same segment gives
+    /// the same figures, so the shares are identical to measuring afresh); calls are then serialised.</param>
+    public GuidedBorders(Geometry township, IEnumerable<Geometry> guides, bool remember = false)
     {
         _guides = new SegmentReach(guides, Reach);
         _outline = new SegmentReach([township.Boundary], OutlineTolerance);
+        if (remember) _measured = [];
     }
 
     /// <summary>Rounded to 4 places; null without guides (no streets, no barriers) or without
@@ -34,6 +41,12 @@ internal sealed class GuidedBorders
     public double? ShareOf(IEnumerable<Geometry> territories)
     {
         if (_guides.IsEmpty) return null;
+        if (_measured is null) return Share(territories);
+        lock (_measured) return Share(territories);
+    }
+
+    private double? Share(IEnumerable<Geometry> territories)
+    {
         var times = new Dictionary<Segment, int>();
         foreach (var t in territories)
             for (int i = 0; i < t.NumGeometries; i++)
@@ -44,19 +57,34 @@ internal sealed class GuidedBorders
                 }
 
         double border = 0, guided = 0;
-        List<(double From, double To)> none = [], outline = [], near = [];
         foreach (var (s, n) in times)
         {
-            //-- A segment two territories share has territory on both sides: it is not outline.
-            var onOutline = n == 1 ? _outline.Near(s.A, s.B, outline) : none;
-            double inside = 1 - Intervals.Length(onOutline);
+            var (inside, near) = Measure(s, n > 1);
             if (inside <= 0) continue;
-            _guides.Near(s.A, s.B, near);
             double length = s.A.Distance(s.B) * n;
             border += length * inside;
-            guided += length * (Intervals.Length(near) - Intervals.Common(near, onOutline));
+            guided += length * near;
         }
         return border > 0 ? Math.Round(guided / border, 4) : null;
+    }
+
+    private readonly List<(double From, double To)> _none = [], _onOutline = [], _near = [];
+
+    /// <summary>The share of a segment off the outline, and the share near a guide and off the outline.</summary>
+    private (double Inside, double Guided) Measure(Segment s, bool shared)
+    {
+        if (_measured is not null && _measured.TryGetValue((s, shared), out var known)) return known;
+        //-- A segment two territories share has territory on both sides: it is not outline.
+        var onOutline = shared ? _none : _outline.Near(s.A, s.B, _onOutline);
+        double inside = 1 - Intervals.Length(onOutline);
+        var figures = (inside, 0.0);
+        if (inside > 0)
+        {
+            _guides.Near(s.A, s.B, _near);
+            figures = (inside, Intervals.Length(_near) - Intervals.Common(_near, onOutline));
+        }
+        _measured?.Add((s, shared), figures);
+        return figures;
     }
 
     private static void Count(LineString ring, Dictionary<Segment, int> times)

@@ -21,6 +21,10 @@ internal sealed record MeasuredPartition(
     IReadOnlyList<Geometry>? Guides,
     MeasuredPrevious? Previous)
 {
+    /// <summary>The guides already made ready for <see cref="Township"/> (a township's local recomputes
+    /// share them); else they are made from <see cref="Guides"/>.</summary>
+    public GuidedBorders? Borders { get; init; }
+
     /// <summary>A finished partition in lon/lat (an edit's, a local recompute's) as the figures see
     /// it: each territory once (floor runs share theirs), projected by <paramref name="projection"/>;
     /// stability against <paramref name="before"/>.</summary>

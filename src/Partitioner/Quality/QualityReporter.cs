@@ -90,7 +90,7 @@ internal sealed class QualityReporter(PartitionOptions options)
         var coverage = Coverage(p.UnitTerritories, p.Township);
         var gridTerritories = p.Grids.Select(g => g.Territory).ToList();
         var gridCoverage = Coverage(gridTerritories, p.Township, coverage);
-        var guided = p.Guides is null ? null : new GuidedBorders(p.Township, p.Guides);
+        var guided = p.Borders ?? (p.Guides is null ? null : new GuidedBorders(p.Township, p.Guides));
 
         var dispersion = p.Members.Where(m => m.Households.Count > 0).Select(m =>
         {

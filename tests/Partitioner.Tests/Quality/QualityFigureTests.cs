@@ -55,6 +55,20 @@ public class QualityFigureTests
     }
 
     [Fact]
+    public void BorderShare_RememberingSegmentsAcrossPartitions_GivesTheSharesOfMeasuringEachAfresh()
+    {
+        //-- One township's local recomputes share an instance that keeps each segment's figures: an
+        //-- edge measured alone (one side only) and later shared, or split at a new vertex, must not
+        //-- carry a stale figure.
+        var guides = new[] { G("LINESTRING (100 -50, 100 20)"), G("LINESTRING (-50 3, 250 3)") };
+        var remembering = new GuidedBorders(Township, guides, remember: true);
+        var eastSplit = G("POLYGON ((100 0, 200 0, 200 100, 100 100, 100 50, 100 0))");
+        Geometry[][] partitions = [[West], [West, East], [West, eastSplit], [West, East], [eastSplit]];
+        foreach (var territories in partitions)
+            Assert.Equal(new GuidedBorders(Township, guides).ShareOf(territories), remembering.ShareOf(territories));
+    }
+
+    [Fact]
     public void SegmentReach_RandomSegments_MatchesSampledDistances()
     {
         var rnd = new Random(5);

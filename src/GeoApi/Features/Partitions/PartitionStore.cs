@@ -121,15 +121,14 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             r => new Grid(r.GetString(0), r.GetString(1), r.GetInt32(2), Single(r.GetFieldValue<Geometry>(3)), r.GetBoolean(4)), ct);
         var territories = new Dictionary<string, Geometry>(StringComparer.Ordinal);
         var micro = await ReadList(conn, tx, $"""
-            SELECT code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, geom, pinned, unit
+            SELECT code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, geom, pinned, unit, md5(ST_AsEWKB(geom))
             FROM {From("micro_grid")} ORDER BY code
             """, townshipCode, version,
             r =>
             {
-                //-- Floor runs share one territory object, as the partitioner made them.
-                var geom = Single(r.GetFieldValue<Geometry>(8));
-                var key = geom.ToText();
-                if (!territories.TryGetValue(key, out var shared)) territories[key] = shared = geom;
+                //-- Floor runs share one territory object, as the partitioner made them (same bytes, same object).
+                var key = r.GetString(11);
+                if (!territories.TryGetValue(key, out var shared)) territories[key] = shared = Single(r.GetFieldValue<Geometry>(8));
                 return new MicroGrid(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<MicroGridKind>(r.GetString(3), ignoreCase: true), r.GetInt32(4),
                     r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetInt32(6), r.IsDBNull(7) ? null : r.GetInt32(7), shared, r.GetBoolean(9))
                 { Unit = r.IsDBNull(10) ? null : r.GetString(10) };
@@ -271,12 +270,13 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             await batch.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
-        //-- This process follows at once; the others on the NOTIFY sent in the transaction.
-        foreach (var o in observers)
+        //-- This process follows at once (the lookup index, the people snapshot and the tile stamps
+        //-- side by side: answers wait for the slowest); the others on the NOTIFY sent in the transaction.
+        await Task.WhenAll(observers.Select(async o =>
         {
             try { await o.PublishedAsync(code, ct); }
             catch (NpgsqlException) { } // committed all the same: the notification reloads it
-        }
+        }));
         return (Outcome.Published, version);
     }
 

@@ -1,0 +1,42 @@
+using GridSpatial.Partitioner.Inputs;
+using GridSpatial.Partitioner.Projection;
+using GridSpatial.Partitioner.Quality;
+using GridSpatial.Partitioner.Territories;
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.Partitioner.Incremental;
+
+/// <summary>What the whole-township report of a local recompute measures against besides the
+/// households and territories: the township in the metric CRS, its barrier faces and the guide
+/// lines with the border figures measured so far. They follow only from the inputs the <see cref="InputsDigest"/> covers (boundary,
+/// villages, barriers, streets, options, nesting), which a local recompute requires unchanged, so
+/// one township's basis serves every recompute of it until one of those changes. Building it
+/// (noding the barriers and village borders, polygonizing the faces, projecting the lines) was
+/// most of the report's time on a large township.</summary>
+internal sealed record ReportBasis(Geometry Township, IReadOnlyList<Face> Faces, IReadOnlyList<Geometry> Guides, GuidedBorders Borders)
+{
+    /// <summary>The townships kept: a process recomputing more at once rebuilds the others' basis
+    /// (a 50,000-household township's measured border segments take a few megabytes).</summary>
+    private const int Capacity = 16;
+
+    private static readonly Dictionary<string, ReportBasis> Kept = new(StringComparer.Ordinal);
+    private static readonly Queue<string> Order = new();
+
+    /// <summary>The basis of <paramref name="input"/>, whose digest is <paramref name="digest"/>.</summary>
+    public static ReportBasis For(PartitionInput input, string digest, MetricProjection projection)
+    {
+        var key = input.Township.Code + "\n" + projection.Name + "\n" + digest;
+        lock (Kept)
+            if (Kept.TryGetValue(key, out var kept)) return kept;
+        var projected = TownshipPartitioner.Project(input, projection);
+        var (faces, _) = new FaceBuilder(TownshipPartitioner.Precision).Build(projected.Township, projected.Barriers, projected.VillageGeoms);
+        var guides = QualityReporter.Guides(input, projection);
+        var basis = new ReportBasis(projected.Township, faces, guides, new GuidedBorders(projected.Township, guides, remember: true));
+        lock (Kept)
+        {
+            if (Kept.TryAdd(key, basis)) Order.Enqueue(key);
+            while (Order.Count > Capacity) Kept.Remove(Order.Dequeue());
+        }
+        return basis;
+    }
+}
