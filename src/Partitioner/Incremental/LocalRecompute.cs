@@ -79,9 +79,11 @@ public sealed class LocalRecompute(PartitionOptions options)
                 {
                     part = new TownshipPartitioner(options).Partition(region.Input, version, projection);
                 }
-                catch (TopologyException)
+                catch (Exception e) when (e is TopologyException or InputException)
                 {
-                    //-- The region's land is too thin somewhere to partition on its own: the whole township can.
+                    //-- The region's land is too thin somewhere to partition on its own, or its outline
+                    //-- touches itself (grids around a hole meeting at a point: not a valid township):
+                    //-- the whole township can.
                     return null;
                 }
                 if (!InBand(part, group.Count)) outOfBand.UnionWith(group);
