@@ -10,7 +10,7 @@ namespace GridSpatial.GeoApi.Tests.Features.Layers;
 /// the report of the nested partition carries what nesting cost against the same inputs partitioned
 /// without the layer (<c>nesting.cost</c>), and staff edits are held to the layer — a merge of two
 /// grids of one village that lie in different squares is a 422 naming layer, squares and grid, with
-/// nothing published, unless the request says <c>allowOutsideNesting=true</c>, which publishes and audits it.</summary>
+/// nothing published (its preview too), unless the request says <c>allowOutsideNesting=true</c>, which publishes and audits it.</summary>
 [Collection("db")]
 public sealed class NestingEditTests(DatabaseFixture db) : IAsyncLifetime
 {
@@ -88,6 +88,9 @@ public sealed class NestingEditTests(DatabaseFixture db) : IAsyncLifetime
             Assert.Contains("squares", detail, StringComparison.Ordinal);
             Assert.Contains(crossed, detail, StringComparison.Ordinal);
         }
+        //-- The preview is refused alike: staff learn it before they publish.
+        using (var preview = await _http.PostAsJsonAsync("/api/codes/merge?dryRun=true", new { codes = new[] { a, b } }))
+            await Import.FileImportTests.Problem(preview, HttpStatusCode.UnprocessableEntity, "codes");
         Assert.Equal(before, await Samples.CurrentVersionAsync(_http, Code));
 
         using var allowed = await MergeAsync(a, b, allow: true);
