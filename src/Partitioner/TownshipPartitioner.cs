@@ -39,7 +39,15 @@ public sealed class TownshipPartitioner(PartitionOptions options)
     public Partition Partition(PartitionInput input, int version)
     {
         var partition = Partition(BuildingReach.Apply(input, Options), version, null) with { InputsDigest = Inputs.InputsDigest.Of(input, Options) };
-        return partition with { Report = partition.Report with { Nesting = NestingFit.Of(partition, input, Options) } };
+        if (NestingFit.Of(partition, input, Options) is not { } nesting) return partition;
+        //-- What nesting cost: the same inputs partitioned again without the layer's borders, in this run (elapsed_ms.unnested).
+        var clock = Stopwatch.StartNew();
+        var unnested = Partition(BuildingReach.Apply(input with { Nest = null }, Options), version, null);
+        var elapsed = new Dictionary<string, long>(partition.Report.ElapsedMs) { ["unnested"] = clock.ElapsedMilliseconds };
+        return partition with
+        {
+            Report = partition.Report with { Nesting = nesting with { Cost = NestingCost.Between(partition, unnested, version, Options) }, ElapsedMs = elapsed },
+        };
     }
 
     /// <summary>As <see cref="Partition(PartitionInput, int)"/>, in <paramref name="projection"/>

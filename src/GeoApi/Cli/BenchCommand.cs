@@ -22,16 +22,22 @@ public static class BenchCommand
         var repeat = new Option<int>("--repeat") { Description = "timed runs on one core (after three to warm up)", HelpName = "N", DefaultValueFactory = _ => 7 };
         var churn = new Option<double?>("--churn") { Description = "instead of timing: partition, churn this fraction of the households (added, removed, moved by up to 50 m), partition again with the first as previous; print code stability, territory kept and the checks", HelpName = "FRACTION" };
         var seed = new Option<int>("--seed") { Description = "seed of --churn", HelpName = "N", DefaultValueFactory = _ => 7 };
+        var nest = new Option<int?>("--nest") { Description = "instead of the reference: nest each township's grids in N × N squares and time the partition without nesting beside the nested recompute (which partitions twice: the report's cost of nesting), with the cost figures", HelpName = "N" };
         var county = new Option<int>("--county-households") { Description = "households of the synthetic county (0: none; by default none with --township or --shared)", HelpName = "N", DefaultValueFactory = _ => 1_000_000 };
         var partition = new Command("partition", "this partitioner beside the PostGIS k-means reference (with a database) on a synthetic township, the files given or every township under --shared: " +
             "time, cluster sizes, compactness, dispersion, borders on streets and barriers, crossings, vertices; then throughput on a synthetic county and peak memory");
-        foreach (var o in files.All.Concat<Option>([shared, repeat, county, churn, seed])) partition.Options.Add(o);
+        foreach (var o in files.All.Concat<Option>([shared, repeat, county, churn, seed, nest])) partition.Options.Add(o);
         partition.SetAction((p, ct) =>
         {
             var townshipFiles = files.Files(p);
             var given = townshipFiles is not null || p.GetValue(shared) is not null;
             var countyHouseholds = given && p.GetResult(county) is null or { Implicit: true } ? 0 : p.GetValue(county);
             if (p.GetValue(churn) is { } fraction) return Task.FromResult(Churn(townshipFiles, p.GetValue(shared), fraction, p.GetValue(seed)));
+            if (p.GetValue(nest) is { } squares)
+            {
+                NestingBench.Run(Townships(townshipFiles, p.GetValue(shared)).Select(t => (t.Name, t.Read())), squares, p.GetValue(repeat), Console.Out);
+                return Task.FromResult(0);
+            }
             return RunAsync(townshipFiles, p.GetValue(shared), p.GetValue(repeat), countyHouseholds, ct);
         });
 

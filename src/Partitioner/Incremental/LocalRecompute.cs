@@ -101,7 +101,9 @@ public sealed class LocalRecompute(PartitionOptions options)
             return null;
         var report = Report(input, merged, current, projection, digest, elapsed);
         merged = merged with { Report = report, InputsDigest = digest };
-        return new Result(merged with { Report = report with { Nesting = NestingFit.Of(merged, input, options) } }, grids);
+        //-- Only the whole township is partitioned both ways: the comparison of the version it was measured at is carried, and says so.
+        var nesting = NestingFit.Of(merged, input, options) is { } n ? n with { Cost = current.Report.Nesting?.Cost is { } c ? c with { Carried = true } : null } : null;
+        return new Result(merged with { Report = report with { Nesting = nesting } }, grids);
     }
 
     /// <summary>Whether the recomputed land came out as as many grids as it was, each in its band.</summary>

@@ -1,17 +1,14 @@
 using GridSpatial.Partitioner.Inputs;
-using GridSpatial.Partitioner.MicroGrids;
-using GridSpatial.Partitioner.Projection;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Geometries.Prepared;
-using NetTopologySuite.Index.Strtree;
 
 namespace GridSpatial.Partitioner.Quality;
 
 /// <summary>How a partition nests in the departmental layer it was asked to nest in (多网合一):
 /// the share of grids and micro-grids wholly inside one unit (by count and by households),
 /// where the layer leaves households outside every unit or in two, and what nesting cost the
-/// size balance (units beside their bounds). Measured in the township's metric CRS on the
+/// size balance (units beside their bounds; against the same inputs partitioned without the layer:
+/// <see cref="NestingReport.Cost"/>, set by the partitioner that ran both). Measured in the township's metric CRS on the
 /// finished territories: a territory nests in a unit when at most <see cref="SliverShare"/> of its
 /// area lies outside it, as the fit report of the layer counts (a border drawn on the township's
 /// outline is straight in lon/lat, the outline's edges straight in metres: centimetres apart).</summary>
@@ -24,27 +21,13 @@ public static class NestingFit
     public static NestingReport? Of(Partition partition, PartitionInput input, PartitionOptions options)
     {
         if (input.Nest is not { } nest) return null;
-        var projection = MetricProjection.For(input.Township.Boundary);
-        var index = new STRtree<IPreparedGeometry>();
-        foreach (var u in nest.Units)
-        {
-            var metric = projection.Forward(u.Area);
-            index.Insert(metric.EnvelopeInternal, PreparedGeometryFactory.Prepare(metric));
-        }
-        index.Build();
-        bool Nests(Geometry lonLat)
-        {
-            var metric = projection.Forward(lonLat);
-            double area = metric.Area;
-            return index.Query(metric.EnvelopeInternal).Any(u => u.Covers(metric) || u.Intersects(metric)
-                && area - NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(metric, u.Geometry, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Area <= SliverShare * area);
-        }
-        var grids = partition.Grids.Select(g => (Nested: Nests(g.Territory), g.HouseholdCount)).ToList();
+        var units = new LayerUnits(nest, input.Township.Boundary);
+        var grids = partition.Grids.Select(g => (Nested: units.Nests(g.Territory), g.HouseholdCount)).ToList();
         //-- Floor runs of one building share a territory: measured once, counted for each.
         var territoryNests = new Dictionary<Geometry, bool>(ReferenceEqualityComparer.Instance);
         var micro = partition.MicroGrids.Select(m =>
         {
-            if (!territoryNests.TryGetValue(m.Territory, out var nested)) territoryNests[m.Territory] = nested = Nests(m.Territory);
+            if (!territoryNests.TryGetValue(m.Territory, out var nested)) territoryNests[m.Territory] = nested = units.Nests(m.Territory);
             return (Nested: nested, m.HouseholdCount);
         }).ToList();
 
@@ -56,15 +39,13 @@ public static class NestingFit
             if (holding == 0) outside++;
             else if (holding > 1) overlaps++;
         }
-        var clusters = partition.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster && m.HouseholdCount > 0).ToList();
+        var balance = SizeBalance.Of(partition, options);
         return new NestingReport(nest.Layer, nest.LayerVersion, nest.LevelName, nest.Units.Count,
             Share(grids.Count(g => g.Nested), grids.Count), Share(grids.Where(g => g.Nested).Sum(g => g.HouseholdCount), grids.Sum(g => g.HouseholdCount)),
             Share(micro.Count(m => m.Nested), micro.Count), Share(micro.Where(m => m.Nested).Sum(m => m.HouseholdCount), micro.Sum(m => m.HouseholdCount)),
             outside, overlaps,
-            options.ClusterHardMin, options.ClusterHardMax,
-            clusters.Count(c => c.HouseholdCount < options.ClusterHardMin), clusters.Count(c => c.HouseholdCount > options.ClusterHardMax),
-            options.GridMin, options.GridMax,
-            partition.Grids.Count(g => g.HouseholdCount < options.GridMin), partition.Grids.Count(g => g.HouseholdCount > options.GridMax));
+            options.ClusterHardMin, options.ClusterHardMax, balance.ClustersBelowHardMin, balance.ClustersAboveHardMax,
+            options.GridMin, options.GridMax, balance.GridsBelowMin, balance.GridsAboveMax);
     }
 
     private static double? Share(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
@@ -97,4 +78,9 @@ public sealed record NestingReport(
     int GridMin,
     int GridMax,
     int GridsBelowMin,
-    int GridsAboveMax);
+    int GridsAboveMax)
+{
+    /// <summary>What nesting cost against the same inputs partitioned without the layer (<see cref="NestingCost"/>);
+    /// null when the partition was not computed both ways (a report from before the comparison existed).</summary>
+    public NestingCost? Cost { get; init; }
+}

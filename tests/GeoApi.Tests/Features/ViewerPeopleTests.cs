@@ -16,35 +16,25 @@ public sealed class ViewerPeopleTests(DatabaseFixture db) : IAsyncLifetime
 {
     private const string Code = "530627242";
     private readonly HttpClient _http = db.Client();
-    private readonly List<string> _outside = [];
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private ViewerPages? _pages;
 
     public async Task InitializeAsync()
     {
         var township = new TownshipGenerator(242).Generate(Code, "人员图镇", 105.70, 27.90, 500);
         await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers", "streets");
         await Samples.PartitionAsync(_http, db.Db, Code, force: false);
-        if (!File.Exists(ViewerBrowser.Chromium)) return;
-        _playwright = await Playwright.CreateAsync();
-        _browser = await ViewerBrowser.LaunchAsync(_playwright);
+        _pages = await ViewerPages.LaunchAsync(db.Address);
     }
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
+        if (_pages is not null) await _pages.DisposeAsync();
     }
 
-    private async Task<IPage> OpenAsync(string key)
+    private Task<IPage> OpenAsync(string key)
     {
-        Skip.If(_browser is null, "Debian's chromium is not installed");
-        var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "zh-CN", AcceptDownloads = true,
-            ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Api-Key"] = key } });
-        ViewerBrowser.Watch(page, _outside, db.Address);
-        await page.GotoAsync($"{db.Address}/?township={Code}");
-        await ViewerBrowser.ReadyAsync(page);
-        return page;
+        Skip.If(_pages is null, "Debian's chromium is not installed");
+        return _pages!.OpenAsync(Code, key);
     }
 
     private async Task<T> Scalar<T>(string sql, params object[] args)
@@ -54,12 +44,7 @@ public sealed class ViewerPeopleTests(DatabaseFixture db) : IAsyncLifetime
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private async Task<string> KeyAsync(string role, bool people)
-    {
-        var response = await _http.PostAsJsonAsync("/api/keys", new { name = $"viewerppl-{role}-{people}-{Guid.NewGuid():N}", role, jurisdiction = Code, people });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-    }
+    private Task<string> KeyAsync(string role, bool people) => ViewerPages.KeyAsync(_http, role, Code, people);
 
     /// <summary>The largest cluster micro-grid: its code, interior point and bounding box.</summary>
     private async Task<(string Code, double[] Inside, double[] Box)> ClusterAsync()
@@ -77,7 +62,7 @@ public sealed class ViewerPeopleTests(DatabaseFixture db) : IAsyncLifetime
     [SkippableFact]
     public async Task RestoreOfAPastVersion_ThroughThePage_PublishesItAsTheNewCurrentVersion()
     {
-        Skip.If(_browser is null, "Debian's chromium is not installed");
+        Skip.If(_pages is null, "Debian's chromium is not installed");
         await Samples.RedrawAsync(_http, db.Db, Code);
         var edited = await Samples.CurrentVersionAsync(_http, Code);
         var page = await OpenAsync(db.AdminKey);
@@ -95,13 +80,13 @@ public sealed class ViewerPeopleTests(DatabaseFixture db) : IAsyncLifetime
             WHERE y.code IS NULL OR ST_Area(ST_SymDifference(x.geom, y.geom)) > 1e-9 * ST_Area(x.geom)
             """, Code, edited + 1));
         await page.ScreenshotAsync(new() { Path = Path.Combine(ViewerBrowser.Screenshots(), "viewer-restore-zh.png") });
-        Assert.Empty(_outside);
+        Assert.Empty(_pages!.Outside);
     }
 
     [SkippableFact]
     public async Task Card_ShowsTheGridWorkersName_ToAPeopleKeyOnly_AndAViewerWithoutItSeesTheRole()
     {
-        Skip.If(_browser is null, "Debian's chromium is not installed");
+        Skip.If(_pages is null, "Debian's chromium is not installed");
         var unit = await ClusterAsync();
         var created = await _http.PostAsJsonAsync("/api/people", new { name = "王网格", role = "full_time", phone = "13800002222", organisation = "人员图镇综治中心", jurisdiction = Code });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -131,13 +116,13 @@ public sealed class ViewerPeopleTests(DatabaseFixture db) : IAsyncLifetime
         Assert.DoesNotContain("王网格", page, StringComparison.Ordinal);
         Assert.DoesNotContain("13800002222", page, StringComparison.Ordinal);
         Assert.Null(await viewer.QuerySelectorAsync("#review"));
-        Assert.Empty(_outside);
+        Assert.Empty(_pages!.Outside);
     }
 
     [SkippableFact]
     public async Task AreaDrawnOnTheMap_ListsTheMicroGridsInside_AndItsEvacuationListDownloads()
     {
-        Skip.If(_browser is null, "Debian's chromium is not installed");
+        Skip.If(_pages is null, "Debian's chromium is not installed");
         var unit = await ClusterAsync();
         var page = await OpenAsync(db.AdminKey);
         await ViewerBrowser.ZoomToAsync(page, unit.Inside[0], unit.Inside[1], 16);
@@ -176,6 +161,6 @@ public sealed class ViewerPeopleTests(DatabaseFixture db) : IAsyncLifetime
         var bytes = await File.ReadAllBytesAsync((await xlsx.PathAsync())!);
         Assert.Equal("PK"u8.ToArray(), bytes[..2]);
         await page.ScreenshotAsync(new() { Path = Path.Combine(ViewerBrowser.Screenshots(), "viewer-area-zh.png") });
-        Assert.Empty(_outside);
+        Assert.Empty(_pages!.Outside);
     }
 }

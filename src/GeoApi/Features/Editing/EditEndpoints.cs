@@ -30,18 +30,20 @@ public static class EditEndpoints
     /// <summary>What every edit handler needs from the host.</summary>
     public sealed record EditServices(PartitionStore Store, PartitionOptions Options, InputLimits Limits);
 
+    private const string HeldToLayer = "In a township that nests in a departmental layer, an edit that would make a unit of the nesting level cross the layer's unit borders is a 422 naming layer, units and code, unless ?allowOutsideNesting=true (audited).";
+
     public static IEndpointRouteBuilder MapEditEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/codes").WithTags("Editing").Require(Roles.Edit);
-        g.MapPut("/{code}/geometry", (string code, EditBody body, bool? dryRun, HttpRequest r, [AsParameters] EditServices s, CancellationToken ct) =>
-                Run(EditKind.Redraw, [code], body, dryRun, r, s, ct))
-            .WithSummary("Redraw a grid or micro-grid: the new boundary (GeoJSON Polygon, clipped to the parent) wins; siblings give up or take over the difference. ?dryRun=true previews.");
-        g.MapPost("/{code}/split", (string code, EditBody body, bool? dryRun, HttpRequest r, [AsParameters] EditServices s, CancellationToken ct) =>
-                Run(EditKind.Split, [code], body, dryRun, r, s, ct))
-            .WithSummary("Split a grid or cluster micro-grid along a GeoJSON LineString crossing it; the part with most households keeps the code.");
-        g.MapPost("/merge", (EditBody body, bool? dryRun, HttpRequest r, [AsParameters] EditServices s, CancellationToken ct) =>
-                Run(EditKind.Merge, body.Codes ?? [], body, dryRun, r, s, ct))
-            .WithSummary("Merge neighbouring siblings (codes: two or more grids of one village, or micro-grids of one grid); the one with most households keeps its code.");
+        g.MapPut("/{code}/geometry", (string code, EditBody body, bool? dryRun, bool? allowOutsideNesting, HttpRequest r, [AsParameters] EditServices s, CancellationToken ct) =>
+                Run(EditKind.Redraw, [code], body, dryRun, r, s, ct, allowOutsideNesting: allowOutsideNesting == true))
+            .WithSummary("Redraw a grid or micro-grid: the new boundary (GeoJSON Polygon, clipped to the parent) wins; siblings give up or take over the difference. ?dryRun=true previews. " + HeldToLayer);
+        g.MapPost("/{code}/split", (string code, EditBody body, bool? dryRun, bool? allowOutsideNesting, HttpRequest r, [AsParameters] EditServices s, CancellationToken ct) =>
+                Run(EditKind.Split, [code], body, dryRun, r, s, ct, allowOutsideNesting: allowOutsideNesting == true))
+            .WithSummary("Split a grid or cluster micro-grid along a GeoJSON LineString crossing it; the part with most households keeps the code. " + HeldToLayer);
+        g.MapPost("/merge", (EditBody body, bool? dryRun, bool? allowOutsideNesting, HttpRequest r, [AsParameters] EditServices s, CancellationToken ct) =>
+                Run(EditKind.Merge, body.Codes ?? [], body, dryRun, r, s, ct, allowOutsideNesting: allowOutsideNesting == true))
+            .WithSummary("Merge neighbouring siblings (codes: two or more grids of one village, or micro-grids of one grid); the one with most households keeps its code. " + HeldToLayer);
         g.MapPost("/{code}/pin", (string code, EditBody? body, HttpRequest r, [AsParameters] EditServices s, CancellationToken ct) =>
                 Run(EditKind.Pin, [code], body ?? new EditBody(null, null, null), false, r, s, ct, pinned: true))
             .WithSummary("Pin a unit: automatic recomputes leave it as drawn.");
@@ -52,7 +54,7 @@ public static class EditEndpoints
     }
 
     private static async Task<IResult> Run(EditKind kind, IReadOnlyList<string> codes, EditBody body, bool? dryRun, HttpRequest request,
-        EditServices services, CancellationToken ct, bool pinned = true)
+        EditServices services, CancellationToken ct, bool pinned = true, bool allowOutsideNesting = false)
     {
         var (store, options) = (services.Store, services.Options);
         if (codes.Count == 0) throw Problem(400, "codes", "Name the codes to merge.");
@@ -93,13 +95,19 @@ public static class EditEndpoints
         bool wholeTownship = user.Covers(township);
         var (changes, moved) = Diff(current.Partition, edited, wholeTownship ? null : user.Covers);
         var warnings = Warnings(edited, changes, options);
+        var crossings = current.Nest is { } nest
+            ? LayerCrossings.Of(current.Partition, edited, Touched(wholeTownship ? changes : Diff(current.Partition, edited).Changes), nest, current.Township.Boundary)
+            : [];
+        if (crossings.Count > 0 && !allowOutsideNesting) throw OutsideNesting(kind, current.Nest!, crossings);
+        warnings.AddRange(crossings.Select(c => $"{c.Level} {c.Code} crosses units {string.Join(", ", c.Units)} of layer '{current.Nest!.Layer}' the township nests in (allowOutsideNesting, audited)"));
         bool publish = dryRun != true;
         if (publish)
         {
             //-- The edit used today's households; the version records the data it was partitioned
             //-- from, so pending household changes still get their recompute.
             var (outcome, _) = await store.PublishAsync(edited, current.DataVersion, author, reason, ct,
-                recordedDataVersion: current.PartitionDataVersion, open: current.Partition);
+                recordedDataVersion: current.PartitionDataVersion, open: current.Partition,
+                outsideNesting: crossings.Count == 0 ? null : JsonSerializer.Serialize(new { layer = current.Nest!.Layer, layerVersion = current.Nest.LayerVersion, crossings }, JsonSerializerOptions.Web));
             if (outcome == PartitionStore.Outcome.Stale)
                 throw new ApiException(409, "Township changed", $"Township {township} was republished or its data changed while the edit ran; load it again and retry.",
                     new() { ["field"] = "code" });
@@ -149,6 +157,30 @@ public static class EditEndpoints
             if (g.HouseholdCount > o.GridMax || g.HouseholdCount < o.GridMin)
                 warnings.Add($"grid {g.Code} would hold {g.HouseholdCount} households (band {o.GridMin}–{o.GridMax})");
         return warnings;
+    }
+
+    private static HashSet<string> Touched(IEnumerable<UnitChange> changes) =>
+        changes.Where(c => c.Change != "removed").Select(c => c.Code).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>An edit refused for crossing the nesting layer (多网合一): the layer, and per unit the layer's units it would lie across.</summary>
+    private static ApiException OutsideNesting(EditKind kind, Partitioner.Inputs.NestInput nest, IReadOnlyList<LayerCrossings.Crossing> crossings)
+    {
+        var levelZh = nest.Level == Partitioner.Inputs.NestLevel.Grid ? "网格" : "微网格";
+        var listed = string.Join("；", crossings.Select(c => $"{c.Code}（单元 {string.Join("、", c.Units.DefaultIfEmpty("图层以外"))}）"));
+        var first = crossings[0];
+        return new ApiException(422, "编辑越出嵌套图层 (Edit crosses the nesting layer)",
+            $"本乡镇的{levelZh}嵌套在部门图层 '{nest.Layer}'（版本 {nest.LayerVersion}）的单元内，此编辑会使{levelZh}跨越单元边界：{listed}。如确需如此，请加 ?allowOutsideNesting=true（将记入审计）。" +
+            $"The township's {nest.LevelName}s nest in layer '{nest.Layer}'; this edit would make {first.Level} {first.Code} cross the border of units {string.Join(", ", first.Units)}. Add ?allowOutsideNesting=true to do it on purpose (audited).",
+            new()
+            {
+                ["field"] = kind == EditKind.Merge ? "codes" : "geometry",
+                ["layer"] = nest.Layer,
+                ["layerVersion"] = nest.LayerVersion,
+                ["level"] = nest.LevelName,
+                ["code"] = first.Code,
+                ["units"] = first.Units,
+                ["crossings"] = crossings.Select(c => new { code = c.Code, level = c.Level, units = c.Units }).ToList(),
+            });
     }
 
     /// <summary>The reason recorded when none is given: the edit and its codes, or, past 500

@@ -53,15 +53,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             r => new BarrierInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
         var streets = await ReadList(conn, tx, "SELECT id, geom, kind FROM street WHERE township_code = $1", townshipCode, null,
             r => new StreetInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
-        //-- The departmental layer the township nests in (township_nesting), at its current version.
-        var nestRows = await ReadList(conn, tx, """
-            SELECT n.layer, n.level, u.version, u.code, u.geom FROM township_nesting n
-            JOIN current_dept_unit u ON u.township_code = n.township_code AND u.layer = n.layer
-            WHERE n.township_code = $1 ORDER BY u.code
-            """, townshipCode, null,
-            r => (Layer: r.GetString(0), Level: r.GetString(1), Version: r.GetInt32(2), Unit: new NestUnit(r.GetString(3), r.GetFieldValue<Geometry>(4))), ct);
-        var nest = nestRows.Count == 0 ? null
-            : new NestInput(nestRows[0].Layer, nestRows[0].Version, NestInput.ParseLevel(nestRows[0].Level)!.Value, nestRows.Select(n => n.Unit).ToList());
+        var nest = await ReadNestAsync(conn, tx, townshipCode, ct);
 
         //-- The published partition: the base for stable codes and for recomputing only what changed.
         var published = current is not null ? await ReadPublished(conn, tx, state, ct) : null;
@@ -77,6 +69,9 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
     /// township, its current households and its data version: what an edit starts from.</summary>
     public sealed record Current(Partition Partition, TownshipInput Township, IReadOnlyList<HouseholdInput> Households, long DataVersion, long PartitionDataVersion)
     {
+        /// <summary>The departmental layer the township nests in (its current version), or null: edits are held to it.</summary>
+        public NestInput? Nest { get; init; }
+
         /// <summary>What an edit of this partition is applied with: the version it is published as.</summary>
         public EditContext EditContext => new(Township, Households, NextAfter(Partition.Version));
     }
@@ -91,8 +86,22 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         var (township, dataVersion, partitionData) = (state.Township, state.DataVersion, state.PartitionDataVersion!.Value);
         var partition = await ReadPublished(conn, tx, state, ct);
         var households = await ReadHouseholds(conn, tx, townshipCode, ct);
+        var nest = await ReadNestAsync(conn, tx, townshipCode, ct);
         await tx.CommitAsync(ct);
-        return new Current(partition, township, households, dataVersion, partitionData);
+        return new Current(partition, township, households, dataVersion, partitionData) { Nest = nest };
+    }
+
+    /// <summary>The departmental layer the township nests in (<c>township_nesting</c>), at its current version; null when none.</summary>
+    private static async Task<NestInput?> ReadNestAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
+    {
+        var rows = await ReadList(conn, tx, """
+            SELECT n.layer, n.level, u.version, u.code, u.geom FROM township_nesting n
+            JOIN current_dept_unit u ON u.township_code = n.township_code AND u.layer = n.layer
+            WHERE n.township_code = $1 ORDER BY u.code
+            """, townshipCode, null,
+            r => (Layer: r.GetString(0), Level: r.GetString(1), Version: r.GetInt32(2), Unit: new NestUnit(r.GetString(3), r.GetFieldValue<Geometry>(4))), ct);
+        return rows.Count == 0 ? null
+            : new NestInput(rows[0].Layer, rows[0].Version, NestInput.ParseLevel(rows[0].Level)!.Value, rows.Select(n => n.Unit).ToList());
     }
 
     /// <summary>The township's published partition, whole: grids, micro-grids (floor runs sharing one
@@ -199,9 +208,12 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
     /// whose <see cref="PartitionFingerprint"/> equals the current version's publishes nothing.
     /// <paramref name="open"/>: the published partition the caller started from; while it is still
     /// the current version, only the rows that differ from it are staged and compared.
-    /// <paramref name="restoredFrom"/>: the past version a restore brings back, recorded in the audit.</summary>
+    /// <paramref name="restoredFrom"/>: the past version a restore brings back, recorded in the audit.
+    /// <paramref name="outsideNesting"/>: a JSON object recorded in the audit as <c>outside_nesting</c>
+    /// (an edit that crosses the nesting layer's borders on purpose).</summary>
     public async Task<(Outcome Outcome, int? Version)> PublishAsync(Partition partition, long dataVersion, string author, string reason, CancellationToken ct,
-        long? recordedDataVersion = null, string? jobId = null, bool onlyIfDifferent = false, Partition? open = null, int? restoredFrom = null)
+        long? recordedDataVersion = null, string? jobId = null, bool onlyIfDifferent = false, Partition? open = null, int? restoredFrom = null,
+        string? outsideNesting = null)
     {
         var fingerprint = PartitionFingerprint.Of(partition);
         var code = partition.TownshipCode;
@@ -251,7 +263,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             switchVersion.Parameters.AddWithValue(recordedDataVersion is { } recorded && recorded != dataVersion);
             var audit = new NpgsqlBatchCommand("""
                 INSERT INTO audit_log (township_code, actor, action, entity, entity_id, before_version, after_version, detail)
-                VALUES ($1, $2, 'publish', 'partition', $1, $3, $4, jsonb_strip_nulls(jsonb_build_object('reason', $5::text, 'data_version', $6::bigint, 'job', $7::text, 'restored_from', $8::int)))
+                VALUES ($1, $2, 'publish', 'partition', $1, $3, $4, jsonb_strip_nulls(jsonb_build_object('reason', $5::text, 'data_version', $6::bigint, 'job', $7::text, 'restored_from', $8::int, 'outside_nesting', $9::jsonb)))
                 """);
             audit.Parameters.AddWithValue(code);
             audit.Parameters.AddWithValue(author);
@@ -261,6 +273,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             audit.Parameters.AddWithValue(dataVersion);
             audit.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)jobId ?? DBNull.Value);
             audit.Parameters.AddWithValue(NpgsqlDbType.Integer, (object?)restoredFrom ?? DBNull.Value);
+            audit.Parameters.AddWithValue(NpgsqlDbType.Jsonb, (object?)outsideNesting ?? DBNull.Value);
             var notify = new NpgsqlBatchCommand("SELECT pg_notify('gridspatial_publish', $1 || ':' || $2::text)");
             notify.Parameters.AddWithValue(code);
             notify.Parameters.AddWithValue(version);

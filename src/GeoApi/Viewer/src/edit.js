@@ -3,7 +3,7 @@
 // the households that change micro-grid marked. Drawing snaps to streets, barriers, buildings and
 // existing borders (draw.js, snap.js) and every step can be undone; a drawn or split unit is
 // pinned by default so later recomputes keep it as drawn.
-import { api, json, status } from './api.js';
+import { api, json, status, ApiError } from './api.js';
 import { $, el } from './dom.js';
 import { t } from './i18n.js';
 import { state } from './state.js';
@@ -73,7 +73,15 @@ async function finishDrawing(map) {
 export async function preview(map, method, path, body) {
   body.reason = $('reason').value.trim() || body.reason || undefined;
   const sep = path.includes('?') ? '&' : '?';
-  const result = await api(`${path}${sep}dryRun=true`, json(method, body));
+  let result;
+  try {
+    result = await api(`${path}${sep}dryRun=true`, json(method, body));
+  } catch (err) {
+    //-- Refused for crossing the departmental layer the township nests in: staff may do it on purpose (audited).
+    const p = err instanceof ApiError ? err.problem : {};
+    if (!p.crossings || !window.confirm(t('edit.outsideNesting', { layer: p.layer, codes: p.crossings.map((c) => c.code).join('、') }))) throw err;
+    return preview(map, method, `${path}${sep}allowOutsideNesting=true`, body);
+  }
   state.pending = { method, path, body };
   $('preview').hidden = false;
   $('preview-summary').textContent = t('preview.summary', { version: result.version, units: result.changes.length, moved: result.householdsMoved });

@@ -1,5 +1,5 @@
 // Texts of the map's tools (base maps, reference layers, drawing with snapping, the proposed
-// result, versions), merged into i18n.js's one dictionary.
+// result, versions, nesting), merged into i18n.js's one dictionary.
 export const zh = {
   'basemap.title': '底图',
   'basemap.none': '无底图（离线）',
@@ -25,6 +25,22 @@ export const zh = {
   'versions.restore': '恢复此版本',
   'versions.restoreTitle': '以该版本的划分发布一个新版本（需确认）',
   'versions.current': '当前版本',
+  'edit.outsideNesting': '此修改会使 {codes} 跨越部门图层“{layer}”的单元边界，而本乡镇按该图层嵌套。确定要这样做吗？（将记入审计）',
+  'nesting.title': '嵌套（网格落在部门单元内）',
+  'nesting.none': '未设置嵌套：划分不受部门图层约束。',
+  'nesting.state': '{level}嵌套在“{layer}”（第 {version} 版）的单元内。',
+  'nesting.cost': '与不嵌套相比：网格 {grids} 个，8–12 户微网格占比 {share}，规模达标网格占比 {band}；低于硬下限的微网格 {below} 个。',
+  'nesting.carried': '（沿用第 {version} 版的对比）',
+  'nesting.layer': '嵌套图层',
+  'nesting.level': '嵌套层级',
+  'nesting.levelGrid': '网格',
+  'nesting.levelMicro': '微网格',
+  'nesting.set': '设为嵌套并重算',
+  'nesting.clear': '取消嵌套并重算',
+  'nesting.confirmClear': '确定取消嵌套吗？重算后网格可以跨越部门单元的边界。',
+  'nesting.recomputing': '已保存嵌套设置，正在重算……',
+  'nesting.recomputed': '已按新的嵌套设置重算完成。',
+  'nesting.failed': '重算未成功，请查看任务状态。',
 };
 
 export const en = {
@@ -52,4 +68,20 @@ export const en = {
   'versions.restore': 'Restore this version',
   'versions.restoreTitle': "Publish this version's partition again as a new version (asks first)",
   'versions.current': 'current',
+  'edit.outsideNesting': 'This edit makes {codes} cross the units of layer “{layer}” the township nests in. Do it anyway? (audited)',
+  'nesting.title': 'Nesting (grids inside departmental units)',
+  'nesting.none': 'Not nested: the partition ignores departmental layers.',
+  'nesting.state': '{level} nest in the units of “{layer}” (version {version}).',
+  'nesting.cost': 'Against no nesting: grids {grids}, micro-grids of 8–12 households {share}, grids in band {band}; micro-grids below the hard minimum {below}.',
+  'nesting.carried': ' (the comparison of version {version}, carried over)',
+  'nesting.layer': 'Layer to nest in',
+  'nesting.level': 'Level that nests',
+  'nesting.levelGrid': 'Grids',
+  'nesting.levelMicro': 'Micro-grids',
+  'nesting.set': 'Nest and recompute',
+  'nesting.clear': 'Stop nesting and recompute',
+  'nesting.confirmClear': 'Stop nesting? After the recompute, grids may cross departmental units.',
+  'nesting.recomputing': 'Nesting saved; recomputing…',
+  'nesting.recomputed': 'Recomputed with the new nesting.',
+  'nesting.failed': 'The recompute did not succeed; see the job.',
 };

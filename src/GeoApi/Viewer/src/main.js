@@ -62,7 +62,7 @@ async function refreshTownship(map) {
 /** The map and every control, once the user is signed in (the tiles need the session). */
 function wire(map) {
   wireCard(map);
-  wireLayers(map);
+  wireLayers(map, async () => { await refreshTiles(map); await refreshTownship(map); });
   wireArea(map, (code) => select(map, code));
   wireVersions(async () => { await refreshTiles(map); await refreshTownship(map); });
   wireReview((code) => select(map, code));

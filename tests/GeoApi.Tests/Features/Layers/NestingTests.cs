@@ -33,7 +33,7 @@ public sealed class NestingTests(DatabaseFixture db) : IAsyncLifetime
             await Samples.PartitionAsync(_http, db.Db, Code, force: false);
         }
         using var r = await _http.PostAsync(new Uri($"/api/townships/{Code}/layers/squares?title={Uri.EscapeDataString("城管单元网格")}", UriKind.Relative),
-            Samples.Json(await SquaresAsync(2)));
+            Samples.Json(await LayerSquares.OfAsync(db.Db, Code, 2)));
         Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
     }
 
@@ -93,7 +93,7 @@ public sealed class NestingTests(DatabaseFixture db) : IAsyncLifetime
     {
         Skip.If(!Directory.Exists(Dir), "../shared/data/liechtenstein is not there");
         //-- 3 × 3: a corner square holds too few households for a cluster of its own; nesting wins and says so.
-        using (var r = await _http.PostAsync(new Uri($"/api/townships/{Code}/layers/fine", UriKind.Relative), Samples.Json(await SquaresAsync(3))))
+        using (var r = await _http.PostAsync(new Uri($"/api/townships/{Code}/layers/fine", UriKind.Relative), Samples.Json(await LayerSquares.OfAsync(db.Db, Code, 3))))
             Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
         await NestAsync("grid", "fine");
         Assert.Equal(0, await OutsideAsync("current_grid", "fine"));
@@ -167,28 +167,6 @@ public sealed class NestingTests(DatabaseFixture db) : IAsyncLifetime
     }
 
     private async Task<JsonElement> ReportAsync() => await _http.GetFromJsonAsync<JsonElement>($"/api/townships/{Code}/report");
-
-    /// <summary>n × n squares (in degrees) over the township's extent grown by 1 %, those that reach
-    /// into the township: codes S{i}-{j}.</summary>
-    private async Task<JsonObject> SquaresAsync(int n)
-    {
-        var e = await Samples.ExtentAsync(db.Db, Code);
-        double w = e.MaxX - e.MinX, h = e.MaxY - e.MinY;
-        double x0 = e.MinX - w * 0.01, y0 = e.MinY - h * 0.01, dx = w * 1.02 / n, dy = h * 1.02 / n;
-        var features = new List<JsonObject>();
-        for (int j = 0; j < n; j++)
-            for (int i = 0; i < n; i++)
-            {
-                double ax = x0 + i * dx, ay = y0 + j * dy, bx = ax + dx, by = ay + dy;
-                await using var reaches = db.Db.CreateCommand("SELECT ST_Intersects(geom, ST_MakeEnvelope($2, $3, $4, $5, 4326)) FROM township WHERE code = $1");
-                reaches.Parameters.AddWithValue(Code);
-                foreach (var v in new[] { ax, ay, bx, by }) reaches.Parameters.AddWithValue(v);
-                if (!(bool)(await reaches.ExecuteScalarAsync())!) continue;
-                features.Add(Samples.Feature(new JsonObject { ["code"] = $"S{i}-{j}", ["name"] = $"单元{i}-{j}" },
-                    Samples.Polygon((ax, ay), (bx, ay), (bx, by), (ax, by), (ax, ay))));
-            }
-        return Samples.Collection([.. features]);
-    }
 
     /// <summary>Posts a layer of the shared township, its code replaced by this class's own, moved into China.</summary>
     private async Task PostAsync(string path, string layer)
