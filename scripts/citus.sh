@@ -10,71 +10,27 @@
 # time, so a cached .local/ skips the build.
 # Overrides: GRIDSPATIAL_CITUS_PORT (coordinator, 55600; workers the next two ports),
 # GRIDSPATIAL_CITUS_DIR (.local/citus), GRIDSPATIAL_CITUS_BUILD (the build script).
-# `scripts/citus.sh stop` stops the three nodes.
+# `scripts/citus.sh stop` stops every node (the third worker too).
+# `scripts/citus.sh worker3` starts a third worker (created when missing) on the port after the
+# second worker's and prints that port; it joins no database: the rebalance test
+# (Features/Citus/CitusRebalanceTests) adds it to its own and stops it with `scripts/citus.sh worker3 stop`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 port="${GRIDSPATIAL_CITUS_PORT:-55600}"
 dir="${GRIDSPATIAL_CITUS_DIR:-$root/.local/citus}"
 build="${GRIDSPATIAL_CITUS_BUILD:-$root/../shared/vendor/citus/build.sh}"
 cache="$root/.local/citus-build"
-bin=/usr/lib/postgresql/15/bin
 lib=/usr/lib/postgresql/15/lib
 ext=/usr/share/postgresql/15/extension
 nodes=(coordinator worker1 worker2)
 log() { echo "citus.sh: $*" >&2; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+# shellcheck source=scripts/pgnode.sh
+. "$root/scripts/pgnode.sh"
 sql() { psql -h 127.0.0.1 -p "$1" -U postgres -d "$2" -v ON_ERROR_STOP=1 -Atqc "$3"; }
-
-if [ "${1:-}" = stop ]; then
-  for n in "${nodes[@]}"; do
-    [ -f "$dir/$n/PG_VERSION" ] && as_pg "$bin/pg_ctl -D '$dir/$n' -m fast stop" >&2 || true
-  done
-  exit 0
-fi
-
-#-- PostgreSQL 15 + PostGIS as pg.sh installs them.
-if [ ! -x "$bin/initdb" ] || [ ! -f "$ext/postgis.control" ]; then
-  log "installing PostgreSQL 15 + PostGIS 3 (apt)"
-  export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get update -qq >&2
-  as_root apt-get install -y -qq postgresql-15-postgis-3 >&2
-fi
-
-#-- Citus: restored from the cache of a previous build, or built (and cached).
-if [ ! -f "$lib/citus.so" ] && [ -f "$cache/files.tar" ]; then
-  log "restoring Citus from $cache"
-  as_root tar -xf "$cache/files.tar" -C /
-fi
-if [ ! -f "$lib/citus.so" ]; then
-  if [ ! -x "$build" ]; then log "Citus is not installed and $build is not there"; exit 1; fi
-  log "building Citus ($build, about 4 minutes)"
-  mkdir -p "$cache"
-  touch "$cache/.before"; sleep 1
-  as_root nice -n 10 "$build" >&2
-  #-- What the build installed (the library, its bitcode, the extension scripts), for next time.
-  (cd / && find "${lib#/}" "${ext#/}" -newer "$cache/.before" \( -type f -o -type l \) -print0 \
-     | tar --null -cf "$cache/files.tar" -T -)
-  rm -f "$cache/.before"
-fi
-
-mkdir -p "$dir"
-if [ "$(id -u)" = 0 ]; then
-  chown postgres "$dir"
-  p="$dir"; while [ "$p" != / ]; do p="$(dirname "$p")"; chmod o+x "$p" 2>/dev/null || true; done
-fi
-i=0
-for n in "${nodes[@]}"; do
-  d="$dir/$n"; p=$((port + i)); i=$((i + 1))
-  if [ ! -f "$d/PG_VERSION" ]; then
-    log "creating $n in $d"
-    as_pg "mkdir -p '$d' && $bin/initdb -D '$d' -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null"
-    #-- Eight shards per table: enough to spread over the two workers and a third one added by a
-    #-- rebalance, few enough that a test database (one per test class) is created quickly.
-    as_pg "cat >> '$d/postgresql.conf'" <<EOF
-shared_preload_libraries = 'citus'
-listen_addresses = '127.0.0.1'
-port = $p
+#-- Eight shards per table: enough to spread over the two workers and a third one added by a
+#-- rebalance, few enough that a test database (one per test class) is created quickly. Logical
+#-- WAL: shards move by logical replication, so writes go on while they are copied.
+conf="shared_preload_libraries = 'citus'
 unix_socket_directories = '/tmp'
 max_connections = 300
 shared_buffers = 128MB
@@ -83,19 +39,42 @@ synchronous_commit = off
 full_page_writes = off
 wal_level = logical
 max_prepared_transactions = 200
-citus.shard_count = 8
-EOF
-  fi
-  if ! as_pg "$bin/pg_ctl -D '$d' status" >/dev/null 2>&1; then
-    log "starting $n on 127.0.0.1:$p"
-    if ! as_pg "$bin/pg_ctl -D '$d' -w -t 60 -l '$d/server.log' start" >&2; then
-      log "$n did not start (is port $p taken? set GRIDSPATIAL_CITUS_PORT); last lines of $d/server.log:"
-      tail -5 "$d/server.log" >&2 || true
-      exit 1
-    fi
-  fi
-  for _ in $(seq 1 30); do sql "$p" postgres 'select 1' >/dev/null 2>&1 && break; sleep 1; done
-done
+citus.shard_count = 8"
+#-- Node i (0 the coordinator, 3 the third worker): its folder and port.
+node_up() { pg_node_up "$dir/$1" "$((port + $2))" "" "$conf"; }
+
+case "${1:-}" in
+  stop)
+    for n in "${nodes[@]}" worker3; do pg_node_down "$dir/$n" || true; done
+    exit 0 ;;
+  worker3)
+    if [ "${2:-}" = stop ]; then pg_node_down "$dir/worker3"; exit 0; fi
+    node_up worker3 3
+    echo "$((port + 3))"
+    exit 0 ;;
+esac
+
+pg_install
+
+#-- Citus: restored from the cache of a previous build, or built (and cached).
+if [ ! -f "$lib/citus.so" ] && [ -f "$cache/files.tar" ]; then
+  log "restoring Citus from $cache"
+  pg_as_root tar -xf "$cache/files.tar" -C /
+fi
+if [ ! -f "$lib/citus.so" ]; then
+  if [ ! -x "$build" ]; then log "Citus is not installed and $build is not there"; exit 1; fi
+  log "building Citus ($build, about 4 minutes)"
+  mkdir -p "$cache"
+  touch "$cache/.before"; sleep 1
+  pg_as_root nice -n 10 "$build" >&2
+  #-- What the build installed (the library, its bitcode, the extension scripts), for next time.
+  (cd / && find "${lib#/}" "${ext#/}" -newer "$cache/.before" \( -type f -o -type l \) -print0 \
+     | tar --null -cf "$cache/files.tar" -T -)
+  rm -f "$cache/.before"
+fi
+
+i=0
+for n in "${nodes[@]}"; do node_up "$n" "$i"; i=$((i + 1)); done
 
 #-- Each database exists on every node with Citus and PostGIS; the coordinator knows its workers.
 for db in gridspatial gridspatial_test; do

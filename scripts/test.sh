@@ -26,6 +26,10 @@ fi
 mkdir -p "$root/.local"
 scripts/citus.sh >"$root/.local/citus.env" 2>"$root/.local/citus.log" &
 citus_pid=$!
+#-- Stopped at the end however the run ends (the third worker of the rebalance test too), so its
+#-- ports are free for the next run.
+stop_citus() { wait "$citus_pid" 2>/dev/null; scripts/citus.sh stop 2>>"$root/.local/citus.log" || true; }
+trap stop_citus EXIT
 results="$root/.local/test-results"
 rm -rf "$results"; mkdir -p "$results"
 dotnet build GridSpatial.sln -c Release -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
@@ -42,16 +46,8 @@ fi
 #-- the older one: pg.sh restarts it on the installed binary (else plpgsql fails to load).
 env -u GRIDSPATIAL_DB scripts/pg.sh >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 run() { dotnet test "$@" -c Release --no-build -nologo --blame-hang-timeout 10m --logger "trx" --results-directory "$results"; }
-if [ $# -gt 0 ]; then
-  run GridSpatial.sln "$@"; rc=$?
-else
-  #-- The Citus tests start a second API host, and Hangfire keeps process-wide state (one job storage
-  #-- per process): in one test process the main API's jobs then stayed Enqueued. They run in a test
-  #-- process of their own.
-  run GridSpatial.sln --filter 'FullyQualifiedName!~GeoApi.Tests.Features.Citus'; rc=$?
-  run tests/GeoApi.Tests/GeoApi.Tests.csproj --filter 'FullyQualifiedName~GeoApi.Tests.Features.Citus'; rc2=$?
-  [ $rc -eq 0 ] && rc=$rc2
-fi
+#-- The Citus tests' API runs as a process of its own (CitusFixture), so they share the test process.
+run GridSpatial.sln "$@"; rc=$?
 python3 - "$results" "$rc" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 p = f = s = 0

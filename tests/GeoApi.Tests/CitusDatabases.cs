@@ -24,30 +24,37 @@ public static class CitusDatabases
     {
         var coordinator = new NpgsqlConnectionStringBuilder(admin.ConnectionString);
         var workers = await WorkersAsync(admin);
-        foreach (var (host, port) in workers)
-        {
-            await using var w = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Host = host, Port = port, Pooling = false }.ConnectionString);
-            await w.OpenAsync();
-            await ExecAsync(w, $"CREATE DATABASE {name}");
-            await using var wdb = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(w.ConnectionString) { Database = name }.ConnectionString);
-            await wdb.OpenAsync();
-            await ExecAsync(wdb, "CREATE EXTENSION citus; CREATE EXTENSION postgis");
-        }
+        foreach (var (host, port) in workers) await CreateOnNodeAsync(admin.ConnectionString, name, host, port);
         await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = name, Pooling = false }.ConnectionString);
         await db.OpenAsync();
         await ExecAsync(db, $"CREATE EXTENSION citus; CREATE EXTENSION postgis; SELECT citus_set_coordinator_host('{coordinator.Host}', {coordinator.Port})");
         foreach (var (host, port) in workers) await ExecAsync(db, $"SELECT citus_add_node('{host}', {port})");
     }
 
+    /// <summary>Database <paramref name="name"/> on the node at <paramref name="host"/>:<paramref name="port"/>,
+    /// with Citus and PostGIS, ready to be added to the coordinator's database of that name.</summary>
+    public static async Task CreateOnNodeAsync(string admin, string name, string host, int port)
+    {
+        await using var w = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin) { Host = host, Port = port, Database = "postgres", Pooling = false }.ConnectionString);
+        await w.OpenAsync();
+        await ExecAsync(w, $"CREATE DATABASE {name}");
+        await using var wdb = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(w.ConnectionString) { Database = name }.ConnectionString);
+        await wdb.OpenAsync();
+        await ExecAsync(wdb, "CREATE EXTENSION citus; CREATE EXTENSION postgis");
+    }
+
     /// <summary>Drops database <paramref name="name"/> from every worker (the caller drops it from the coordinator).</summary>
     public static async Task DropAsync(NpgsqlConnection admin, string name)
     {
-        foreach (var (host, port) in await WorkersAsync(admin))
-        {
-            await using var w = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Host = host, Port = port, Pooling = false }.ConnectionString);
-            await w.OpenAsync();
-            await ExecAsync(w, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        }
+        foreach (var (host, port) in await WorkersAsync(admin)) await DropOnNodeAsync(admin.ConnectionString, name, host, port);
+    }
+
+    /// <summary>Drops database <paramref name="name"/> from the node at <paramref name="host"/>:<paramref name="port"/>.</summary>
+    public static async Task DropOnNodeAsync(string admin, string name, string host, int port)
+    {
+        await using var w = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin) { Host = host, Port = port, Database = "postgres", Pooling = false }.ConnectionString);
+        await w.OpenAsync();
+        await ExecAsync(w, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
     }
 
     /// <summary>The primary workers of the admin database's cluster.</summary>

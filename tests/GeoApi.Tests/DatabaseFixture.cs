@@ -27,10 +27,11 @@ public class DatabaseFixture : IAsyncLifetime
     public bool Citus => _citus;
     public string ConnectionString { get; private set; } = "";
     public NpgsqlDataSource Db { get; private set; } = null!;
+    /// <summary>The in-process API (null when the fixture runs it as a process, <see cref="StartApiAsync"/>).</summary>
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
     /// <summary>The service's loopback address (http://127.0.0.1:port).</summary>
-    public string Address { get; private set; } = "";
+    public string Address { get; protected set; } = "";
 
     /// <summary>The administrator key the service was started with (GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY).</summary>
     public string AdminKey { get; } = "gs_test_admin_" + Guid.NewGuid().ToString("N");
@@ -38,7 +39,7 @@ public class DatabaseFixture : IAsyncLifetime
     /// <summary>A client of the service with the administrator key, or with <paramref name="key"/>, or none (null).</summary>
     public HttpClient Client(string? key = "")
     {
-        var http = Factory.CreateClient();
+        var http = Factory is null ? new HttpClient { BaseAddress = new Uri(Address) } : Factory.CreateClient();
         key = key == "" ? AdminKey : key;
         if (key is not null) http.DefaultRequestHeaders.Add("X-Api-Key", key);
         return http;
@@ -58,6 +59,13 @@ public class DatabaseFixture : IAsyncLifetime
         Migrator.Apply(ConnectionString);
         NpgsqlConnection.ClearAllPools();
         Db = Database.Create(ConnectionString);
+        await StartApiAsync();
+    }
+
+    /// <summary>Starts the API on the database: in-process by default (<see cref="Factory"/>); a
+    /// fixture that runs it as a process of its own sets <see cref="Address"/> and leaves Factory null.</summary>
+    protected virtual Task StartApiAsync()
+    {
         Environment.SetEnvironmentVariable("ConnectionStrings__GridSpatial", ConnectionString);
         Environment.SetEnvironmentVariable("GRIDSPATIAL_URL", "http://127.0.0.1:0");
         Environment.SetEnvironmentVariable("GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY", AdminKey);
@@ -66,11 +74,12 @@ public class DatabaseFixture : IAsyncLifetime
         Factory.UseKestrel();
         Factory.StartServer();
         Address = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return Task.CompletedTask;
     }
 
     public virtual async Task DisposeAsync()
     {
-        await Factory.DisposeAsync();
+        if (Factory is not null) await Factory.DisposeAsync();
         await Db.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(_admin);

@@ -206,4 +206,11 @@ internal static class Samples
         Assert.True(await r.ReadAsync(), $"there is no township {township}");
         return (r.GetDouble(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3));
     }
+
+    /// <summary>The Web Mercator tile (x, y) at zoom <paramref name="z"/> holding the point.</summary>
+    public static (int X, int Y) TileAt(double lon, double lat, int z)
+    {
+        double n = 1 << z, rad = lat * Math.PI / 180;
+        return ((int)Math.Floor((lon + 180) / 360 * n), (int)Math.Floor((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * n));
+    }
 }

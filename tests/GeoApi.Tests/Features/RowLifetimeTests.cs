@@ -151,8 +151,8 @@ public class RowLifetimeTests(DatabaseFixture db) : IAsyncLifetime
         foreach (var layer in new[] { "townships", "villages", "grids", "micro_grids", "households" })
             for (int z = 10; z <= 15; z++)
             {
-                var (x0, y1) = Tile(box[0], box[1], z);
-                var (x1, y0) = Tile(box[2], box[3], z);
+                var (x0, y1) = Samples.TileAt(box[0], box[1], z);
+                var (x1, y0) = Samples.TileAt(box[2], box[3], z);
                 for (int x = x0; x <= x1; x++)
                     for (int y = y0; y <= y1; y++)
                         paths.Add($"/tiles/{layer}/{z}/{x}/{y}.mvt");
@@ -175,12 +175,6 @@ public class RowLifetimeTests(DatabaseFixture db) : IAsyncLifetime
     private static string Normalized(string body) =>
         System.Text.RegularExpressions.Regex.Replace(System.Text.RegularExpressions.Regex.Replace(body, "http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?", "{base}"),
             "\"(timeStamp|traceId)\":\"[^\"]*\"", "\"$1\":\"\"");
-
-    private static (int X, int Y) Tile(double lon, double lat, int z)
-    {
-        double n = 1 << z, rad = lat * Math.PI / 180;
-        return ((int)Math.Floor((lon + 180) / 360 * n), (int)Math.Floor((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * n));
-    }
 
     /// <summary>The township's stored rows of each table, as text in a fixed order (and, as
     /// <c>micro_grid_copies</c>, the micro-grid rows full copies of every version would hold).</summary>

@@ -277,7 +277,13 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             var notify = new NpgsqlBatchCommand("SELECT pg_notify('gridspatial_publish', $1 || ':' || $2::text)");
             notify.Parameters.AddWithValue(code);
             notify.Parameters.AddWithValue(version);
+            //-- The outbox row, where no trigger writes it (on Citus).
+            var outbox = new NpgsqlBatchCommand(WebhookOutbox.PublishedSql);
+            outbox.Parameters.AddTownship(code);
+            outbox.Parameters.AddWithValue(version);
+            outbox.Parameters.AddWithValue(NpgsqlDbType.Integer, current is null ? DBNull.Value : current.Value);
             batch.BatchCommands.Add(switchVersion);
+            batch.BatchCommands.Add(outbox);
             batch.BatchCommands.Add(audit);
             batch.BatchCommands.Add(notify);
             await batch.ExecuteNonQueryAsync(ct);

@@ -110,7 +110,7 @@ public static class TileEndpoints
         bool gcj = crs?.IsGcj02 == true;
         if (l.ThroughTownship && townships is null) throw new ArgumentNullException(nameof(townships), $"layer {l.Id} is drawn through the townships under the tile");
         if (townships is { Length: 0 }) return [];
-        await using var cmd = db.CreateCommand(gcj ? l.Gcj02Sql : l.Sql);
+        await using var cmd = db.CreateCommand(l.SqlFor(gcj, townships?.Length ?? 0));
         cmd.Parameters.AddWithValue(z);
         cmd.Parameters.AddWithValue(x);
         cmd.Parameters.AddWithValue(y);
@@ -120,7 +120,8 @@ public static class TileEndpoints
         if (gcj)
             foreach (var v in new[] { crs!.A, crs.B, crs.D, crs.E, crs.XOff, crs.YOff, crs.Stored.MinX, crs.Stored.MinY, crs.Stored.MaxX, crs.Stored.MaxY })
                 cmd.Parameters.AddWithValue(v);
-        if (townships is not null) cmd.Parameters.AddTownships(townships);
+        if (townships is [var only]) cmd.Parameters.AddTownship(only);
+        else if (townships is not null) cmd.Parameters.AddTownships(townships);
         return await cmd.ExecuteScalarAsync(ct) as byte[] ?? [];
     }
 

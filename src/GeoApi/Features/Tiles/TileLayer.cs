@@ -109,27 +109,35 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
     /// depend on what it shows, not on where rows happen to lie in the table. Versioned layers find the townships under
     /// the tile first, then their current version's units through the partial GiST index of the
     /// open rows, however many versions are kept.</summary>
-    public string Sql => _sql ??= BuildSql(gcj02: false);
+    public string Sql => _sql ??= BuildSql(gcj02: false, one: false);
 
     /// <summary>The same query drawing the tile in GCJ-02 (<see cref="TileCrs"/>): $7..$12 are the
     /// tile's affine map (a, b, d, e, xoff, yoff) applied after simplification, and $13..$16 the stored
     /// lon/lat extent (west, south, east, north) whose rows land in the tile; the townships under it,
     /// for layers drawn through them, are then $17.</summary>
-    public string Gcj02Sql => _gcjSql ??= BuildSql(gcj02: true);
+    public string Gcj02Sql => _gcjSql ??= BuildSql(gcj02: true, one: false);
+
+    /// <summary><see cref="Sql"/> or <see cref="Gcj02Sql"/> for a tile over <paramref name="townships"/>
+    /// townships. Over one (most tiles from zoom 12 on), its code is bound as one value, not an
+    /// array: on Citus the whole cut, <c>ST_AsMVT</c> included, then runs on that township's shard
+    /// (Citus prunes no bound array, and refuses <c>ST_AsMVT</c> over rows gathered from several shards).</summary>
+    public string SqlFor(bool gcj02, int townships) => townships != 1 ? (gcj02 ? Gcj02Sql : Sql)
+        : gcj02 ? _gcjOneSql ??= BuildSql(gcj02: true, one: true) : _oneSql ??= BuildSql(gcj02: false, one: true);
 
     /// <summary>The row's township code, for the caller's jurisdiction.</summary>
     private string TownshipColumn => Id == "townships" ? "x.code" : "x.township_code";
 
-    private string? _sql, _gcjSql;
+    private string? _sql, _gcjSql, _oneSql, _gcjOneSql;
 
-    private string BuildSql(bool gcj02)
+    private string BuildSql(bool gcj02, bool one)
     {
         var geom = Geometry ?? (GeometryType == "point" ? "x.geom_3857" : "ST_Simplify(x.geom_3857, $4, true)");
         if (gcj02) geom = $"ST_Affine({geom}, $7, $8, $9, $10, $11, $12)";
         var stored = gcj02 ? "ST_Transform(ST_MakeEnvelope($13, $14, $15, $16, 4326), 3857)" : "ST_TileEnvelope($1, $2, $3)";
         //-- The townships under the tile come last: $7, or $17 after the GCJ-02 parameters.
         var under = gcj02 ? "$17" : "$7";
-        var townships = ThroughTownship ? $"tw.code = ANY({under}) AND x.township_code = ANY({under}) AND tw.geom_3857 && ST_Expand(b.stored, $5) AND " : "";
+        var match = one ? $"= {under}" : $"= ANY({under})";
+        var townships = ThroughTownship ? $"tw.code {match} AND x.township_code {match} AND tw.geom_3857 && ST_Expand(b.stored, $5) AND " : "";
         return $"""
             WITH b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env, {stored} AS stored)
             SELECT ST_AsMVT(t.*, '{Id}', {Extent}, 'geom') FROM (

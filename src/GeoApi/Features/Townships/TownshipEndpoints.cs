@@ -8,13 +8,19 @@ namespace GridSpatial.GeoApi.Features.Townships;
 /// <summary>What is stored per township: code, name, kind, bbox and counts.</summary>
 public static class TownshipEndpoints
 {
-    private const string Sql = """
+    /// <summary>The townships whose code matches <paramref name="match"/> (an SQL condition on the code,
+    /// applied to each part). Counts are joined per township, each filtered by the same condition,
+    /// rather than correlated subqueries: on Citus the boundaries are a reference table, a correlated
+    /// subquery from it into a distributed table is refused, and one township's counts are then read
+    /// on its shard alone.</summary>
+    private static string Sql(string match) => $"""
         SELECT t.code, t.name, t.kind, t.urban, ST_XMin(t.geom), ST_YMin(t.geom), ST_XMax(t.geom), ST_YMax(t.geom),
-               (SELECT count(*) FROM village v WHERE v.township_code = t.code),
-               (SELECT count(*) FROM building b WHERE b.township_code = t.code),
-               (SELECT count(*) FROM household h WHERE h.township_code = t.code),
-               s.current_version, s.data_version, s.dirty_since
+               coalesce(v.n, 0), coalesce(b.n, 0), coalesce(h.n, 0), s.current_version, s.data_version, s.dirty_since
         FROM township t LEFT JOIN township_state s ON s.township_code = t.code
+        LEFT JOIN (SELECT township_code, count(*) AS n FROM village WHERE township_code {match} GROUP BY 1) v ON v.township_code = t.code
+        LEFT JOIN (SELECT township_code, count(*) AS n FROM building WHERE township_code {match} GROUP BY 1) b ON b.township_code = t.code
+        LEFT JOIN (SELECT township_code, count(*) AS n FROM household WHERE township_code {match} GROUP BY 1) h ON h.township_code = t.code
+        WHERE t.code {match}
         """;
 
     public static IEndpointRouteBuilder MapTownshipEndpoints(this IEndpointRouteBuilder app)
@@ -28,15 +34,15 @@ public static class TownshipEndpoints
     /// <summary>Every township in the caller's jurisdiction.</summary>
     private static async Task<Ok<List<TownshipDto>>> List(HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(Sql + " WHERE t.code LIKE $1 || '%' ORDER BY t.code");
+        await using var cmd = db.CreateCommand(Sql("LIKE $1 || '%'") + " ORDER BY t.code");
         cmd.Parameters.AddWithValue(http.User.Jurisdiction() ?? "");
         return TypedResults.Ok(await Read(cmd, ct));
     }
 
     private static async Task<Results<Ok<TownshipDto>, ProblemHttpResult>> Get(string code, NpgsqlDataSource db, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(Sql + " WHERE t.code = $1");
-        cmd.Parameters.AddWithValue(code);
+        await using var cmd = db.CreateCommand(Sql("= $1"));
+        cmd.Parameters.AddTownship(code);
         var rows = await Read(cmd, ct);
         return rows.Count == 1
             ? TypedResults.Ok(rows[0])

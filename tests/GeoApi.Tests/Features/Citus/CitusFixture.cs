@@ -3,31 +3,52 @@ using GridSpatial.GeoApi.SampleData;
 namespace GridSpatial.GeoApi.Tests.Features.Citus;
 
 /// <summary>A test database on the Citus cluster of scripts/citus.sh (GRIDSPATIAL_CITUS_DB, set by
-/// scripts/test.sh when the cluster came up), migrated, with the API running on it and one
-/// generated township imported and partitioned through the API. Nothing when there is no cluster:
-/// the tests skip.</summary>
-public sealed class CitusFixture() : DatabaseFixture(CitusDatabases.Admin ?? "")
+/// scripts/test.sh when the cluster came up), migrated, with the API running on it as a process of
+/// its own (the real executable: Hangfire keeps process-wide state, so a second in-process host
+/// would share the main API's job storage), and one generated township imported and partitioned
+/// through the API. Nothing when there is no cluster: the tests skip.</summary>
+public class CitusFixture : DatabaseFixture
 {
-    /// <summary>The township of these tests (codes 530627270–530627279 belong to the Citus tests).</summary>
+    /// <summary>The township of the plan tests (codes 530627270–530627279 belong to them).</summary>
     public const string Township = "530627270";
 
-    public static bool Available => CitusDatabases.Admin is not null;
+    private ApiProcess? _api;
 
-    public GeneratedTownship Generated { get; } = new TownshipGenerator(270).Generate(Township, "分片镇", 104.95, 27.30, 600);
+    public CitusFixture() : this(new TownshipGenerator(270).Generate(Township, "分片镇", 104.95, 27.30, 600)) { }
 
-    //-- The in-process API reads these; the "db" collection's API was started with its own, put back afterwards.
-    private static readonly string[] Variables = ["ConnectionStrings__GridSpatial", "GRIDSPATIAL_URL", "GRIDSPATIAL_BOOTSTRAP_ADMIN_KEY"];
+    /// <param name="generated">The township imported and partitioned (a class's own code and place).</param>
+    protected CitusFixture(GeneratedTownship generated) : base(CitusDatabases.Admin ?? "") => Generated = generated;
+
+    /// <summary>A cluster to run on, and the Release build of the API to run there.</summary>
+    public static bool Available => CitusDatabases.Admin is not null && File.Exists(ApiProcess.Dll);
+
+    public const string Unavailable = "no Citus cluster (GRIDSPATIAL_CITUS_DB; scripts/citus.sh) or no Release build of GeoApi";
+
+    public GeneratedTownship Generated { get; }
+
+    /// <summary>What the API process wrote last (for a failure message).</summary>
+    public string ApiTail => _api?.Tail ?? "";
 
     public override async Task InitializeAsync()
     {
         if (!Available) return;
-        var saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
-        try { await base.InitializeAsync(); }
-        finally { foreach (var (name, value) in saved) Environment.SetEnvironmentVariable(name, value); }
+        await base.InitializeAsync();
         var http = Client();
         await Samples.ImportAsync(http, Generated, "villages", "buildings", "barriers", "households");
-        await Samples.PartitionAsync(http, Db, Township, force: true);
+        await Samples.PartitionAsync(http, Db, Generated.Township.Code, force: true);
     }
 
-    public override Task DisposeAsync() => Available ? base.DisposeAsync() : Task.CompletedTask;
+    protected override async Task StartApiAsync()
+    {
+        _api = ApiProcess.Start(this);
+        (await _api.ClientAsync(AdminKey)).Dispose();
+        Address = _api.Address;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (!Available) return;
+        _api?.Dispose();
+        await base.DisposeAsync();
+    }
 }

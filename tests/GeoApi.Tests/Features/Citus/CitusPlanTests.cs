@@ -28,7 +28,7 @@ public class CitusPlanTests(CitusFixture citus) : IClassFixture<CitusFixture>
     [SkippableFact]
     public async Task Migrations_distribute_township_tables_colocated_and_copy_shared_tables_to_every_node()
     {
-        Skip.IfNot(CitusFixture.Available, "no Citus cluster (GRIDSPATIAL_CITUS_DB; scripts/citus.sh)");
+        Skip.IfNot(CitusFixture.Available, CitusFixture.Unavailable);
         var placed = new Dictionary<string, (char Method, long Colocation, int Nodes)>();
         await using (var cmd = citus.Db.CreateCommand("""
             SELECT p.logicalrelid::regclass::text, p.partmethod, p.colocationid,
@@ -61,7 +61,7 @@ public class CitusPlanTests(CitusFixture citus) : IClassFixture<CitusFixture>
     [SkippableFact]
     public async Task Hot_queries_each_run_on_one_shard()
     {
-        Skip.IfNot(CitusFixture.Available, "no Citus cluster (GRIDSPATIAL_CITUS_DB; scripts/citus.sh)");
+        Skip.IfNot(CitusFixture.Available, CitusFixture.Unavailable);
         var household = citus.Generated.Households[0];
         var (lon, lat) = (household.Location.X, household.Location.Y);
         await using var conn = await citus.Db.OpenConnectionAsync();
@@ -83,8 +83,12 @@ public class CitusPlanTests(CitusFixture citus) : IClassFixture<CitusFixture>
         await Explain("lookup fallback: townships under the point", LookupEndpoints.FallbackTownshipsSql, null, Value(lon), Value(lat));
         await Explain("lookup fallback: the township's micro-grid", LookupEndpoints.FallbackSql, null, Value(lon), Value(lat), Code(Township));
 
-        //-- Tiles: the townships under a tile come from the API's memory (TileStamps.Under); the tile
-        //-- itself is not yet single-shard (Citus does not prune `= ANY($7)` of a bound array, 8 tasks), see docs/scaling.md.
+        //-- Tiles: the townships under a tile come from the API's memory (TileStamps.Under); a tile over
+        //-- one township binds its code as one value (over several, `= ANY($7)` of a bound array is not pruned).
+        var (tileX, tileY) = Samples.TileAt(lon, lat, 15);
+        foreach (var tiles in TileLayer.Create(new PartitionOptions()).Where(l => l.ThroughTownship))
+            await Explain($"tile of {tiles.Id} over one township", tiles.SqlFor(gcj02: false, townships: 1), null,
+                Value(15), Value(tileX), Value(tileY), Value(0.5), Value(10.0), Value(""), Code(Township));
 
         //-- OGC API items of one township.
         var layer = OgcEndpoints.Find("micro_grids");
@@ -131,7 +135,7 @@ public class CitusPlanTests(CitusFixture citus) : IClassFixture<CitusFixture>
     [SkippableFact]
     public async Task The_plan_check_sees_a_query_of_every_township_as_multi_shard()
     {
-        Skip.IfNot(CitusFixture.Available, "no Citus cluster (GRIDSPATIAL_CITUS_DB; scripts/citus.sh)");
+        Skip.IfNot(CitusFixture.Available, CitusFixture.Unavailable);
         var layer = OgcEndpoints.Find("micro_grids");
         var query = ItemsQuery.Parse(layer, new QueryCollection(), OgcCrs.Supported(null));
         var (count, _, args) = OgcEndpoints.ItemsSql(layer, query, "");
@@ -146,7 +150,7 @@ public class CitusPlanTests(CitusFixture citus) : IClassFixture<CitusFixture>
     [SkippableFact]
     public async Task Lookups_items_and_a_household_edit_answer_on_the_cluster()
     {
-        Skip.IfNot(CitusFixture.Available, "no Citus cluster (GRIDSPATIAL_CITUS_DB; scripts/citus.sh)");
+        Skip.IfNot(CitusFixture.Available, CitusFixture.Unavailable);
         var http = citus.Client();
         var (microGrid, household, point) = await Samples.ClusterHouseholdAsync(citus.Db, Township);
         string Num(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
@@ -164,14 +168,7 @@ public class CitusPlanTests(CitusFixture citus) : IClassFixture<CitusFixture>
         var items = await http.GetFromJsonAsync<JsonElement>($"/ogc/collections/micro_grids/items?township={Township}&limit=1000");
         Assert.Contains(items.GetProperty("features").EnumerateArray(), f => f.GetProperty("id").GetString() == microGrid);
 
-        //-- Read from the table: GET /api/townships/{code} is one of the parts that fail on Citus (docs/scaling.md).
-        async Task<int> Current()
-        {
-            await using var cmd = citus.Db.CreateCommand("SELECT current_version FROM township_state WHERE township_code = $1");
-            cmd.Parameters.AddTownship(Township);
-            return (int)(await cmd.ExecuteScalarAsync())!;
-        }
-        var before = await Current();
+        var before = await Samples.CurrentVersionAsync(http, Township);
         using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/households/{household}")
         {
             Content = new StringContent("""{"properties":{"persons":4}}""", Encoding.UTF8, "application/merge-patch+json"),
@@ -181,7 +178,7 @@ public class CitusPlanTests(CitusFixture citus) : IClassFixture<CitusFixture>
         var stored = await http.GetFromJsonAsync<JsonElement>($"/api/households/{household}");
         Assert.Equal(4, stored.GetProperty("properties").GetProperty("persons").GetInt32());
         await Samples.PartitionAsync(http, citus.Db, Township, force: true);
-        Assert.True(await Current() >= before);
+        Assert.True(await Samples.CurrentVersionAsync(http, Township) >= before);
     }
 
     /// <summary>Every distributed step of the plan runs one task, and there is one.</summary>
