@@ -8,9 +8,8 @@ using CoverageUnion = NetTopologySuite.Coverage.CoverageUnion;
 namespace GridSpatial.Partitioner.Incremental;
 
 /// <summary>A local recompute's first try, one level down (DESIGN §8, "a border moves only when the
-/// households on one of its sides changed"): when households changed only in micro-grids of grids
-/// that stay in their size band (clusters, or a building's micro-grids, whose floor runs are redrawn
-/// together), only the land of those micro-grids is partitioned afresh —
+/// households on one of its sides changed"): when households changed only in cluster micro-grids of
+/// grids that stay in their size band, only the land of those micro-grids is partitioned afresh —
 /// widened to their neighbours in the same grid while a new cluster falls outside its bounds — and
 /// the grids keep their codes and land, every other micro-grid its territory vertex for vertex. Null
 /// when it cannot be confined so (then the grids are recomputed whole).</summary>
@@ -26,10 +25,7 @@ internal sealed class MicroRegions(PartitionOptions options)
     {
         var byCode = current.MicroGrids.ToDictionary(m => m.Code, StringComparer.Ordinal);
         var grids = current.Grids.ToDictionary(g => g.Code, StringComparer.Ordinal);
-        if (changed.Count == 0 || changed.Any(c => !byCode.ContainsKey(c))) return null;
-        //-- A building's floor runs share one territory: its land is redrawn with all of them or not at all.
-        var stacks = changed.Select(c => byCode[c].Territory).ToHashSet(ReferenceEqualityComparer.Instance);
-        changed = current.MicroGrids.Where(m => changed.Contains(m.Code) || stacks.Contains(m.Territory)).Select(m => m.Code).ToHashSet(StringComparer.Ordinal);
+        if (changed.Count == 0 || changed.Any(c => !byCode.TryGetValue(c, out var m) || m.Kind != MicroGridKind.Cluster)) return null;
         var touched = changed.Select(c => c[..15]).ToHashSet(StringComparer.Ordinal);
         //-- Staff's pins are the grid-level recompute's to keep (it gives them back as drawn).
         if (touched.Any(g => !grids.TryGetValue(g, out var grid) || grid.Pinned || current.MicroGrids.Any(m => m.GridCode == g && m.Pinned))) return null;
