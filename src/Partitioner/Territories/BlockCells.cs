@@ -1,7 +1,6 @@
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
-using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
 using NetTopologySuite.Triangulate;
 using GridSpatial.Partitioner.Projection;
@@ -29,18 +28,18 @@ internal static class BlockCells
         for (int k = 0; k < 8; k++)
             all.Add(new Coordinate(env.Centre.X + reach * Math.Cos(k * Math.PI / 4), env.Centre.Y + reach * Math.Sin(k * Math.PI / 4)));
         builder.SetSites(all);
-        env.ExpandBy(reach * 2);
-        builder.ClipEnvelope = env;
-        var diagram = builder.GetDiagram(factory);
+        //-- The cells straight from the subdivision: the builder's own clip to an envelope intersects
+        //-- every unbounded sentinel cell with a rectangle (an overlay each), and no real cell needs it.
+        var diagram = builder.GetSubdivision().GetVoronoiCellPolygons(factory);
 
         var prepared = PreparedGeometryFactory.Prepare(block);
         var gridFilter = CoordinateMapper.Precise(precision);
         var result = new List<(Polygon, int)>();
         var cut = new List<(Polygon Cell, int Site)>();
         var edges = new List<Geometry>();
-        for (int i = 0; i < diagram.NumGeometries; i++)
+        foreach (var geometry in diagram)
         {
-            var cell = (Polygon)diagram.GetGeometryN(i);
+            var cell = (Polygon)geometry;
             if (!siteAt.TryGetValue((Coordinate)cell.UserData, out var site)) continue;
             cell.Apply(gridFilter);
             cell.GeometryChanged();
@@ -53,8 +52,16 @@ internal static class BlockCells
         }
         if (cut.Count == 0) return result;
 
-        var clipped = OverlayNGRobust.Overlay(factory.BuildGeometry(edges), block, SpatialFunction.Intersection);
-        var noded = FaceBuilder.Node(factory.BuildGeometry(new[] { block.Boundary, clipped }), precision);
+        //-- The cut cells only clipped to a box a metre around the block (convex cells: a cheap ring
+        //-- clip), then noded with the block's edge: the faces inside the block are the cells cut by it,
+        //-- as an overlay with the block would give them; faces outside it are dropped below.
+        var box = new Envelope(block.EnvelopeInternal);
+        box.ExpandBy(1);
+        var clipper = new RingClipper(box);
+        var lines = new List<Geometry>(edges.Count + 1) { block.Boundary };
+        foreach (var ring in edges)
+            if (clipper.Clip(ring.Coordinates) is { Length: >= 4 } part) lines.Add(factory.CreateLineString(part));
+        var noded = FaceBuilder.Node(factory.BuildGeometry(lines), precision);
         var blockLocator = new IndexedPointInAreaLocator(block);
         var own = new HashSet<Coordinate>(block.Coordinates);
         foreach (var p in FaceBuilder.Polygonize(noded))

@@ -51,7 +51,8 @@ public sealed class FaceBuilder(PrecisionModel precision)
 
     internal static IReadOnlyList<Polygon> Polygonize(Geometry noded)
     {
-        var polygonizer = new Polygonizer(extractOnlyPolygonal: false);
+        //-- The linework is noded already: checking every ring's validity again would node it again.
+        var polygonizer = new Polygonizer(extractOnlyPolygonal: false) { IsCheckingRingsValid = false };
         polygonizer.Add(noded);
         return polygonizer.GetPolygons().Cast<Polygon>().ToList();
     }
