@@ -20,15 +20,22 @@ public static class RecomputeBench
         var households = new Option<int>("--households") { Description = "households of the synthetic township (up to 50,000)", HelpName = "N", DefaultValueFactory = _ => 5000 };
         var edits = new Option<int>("--edits") { Description = "edits, one at a time", HelpName = "E", DefaultValueFactory = _ => 20 };
         var quiet = new Option<string>("--quiet") { Description = "the recompute quiet period in seconds", HelpName = "S", DefaultValueFactory = _ => "0.5" };
-        var command = new Command("recompute", "edit → new codes visible, end to end through the service") { households, edits, quiet };
-        command.SetAction(p => RunAsync(p.GetValue(households), p.GetValue(edits), p.GetRequiredValue(quiet)));
+        var inProcess = new Option<bool>("--in-process") { Description = "the compute stage alone, in this process without the database (same township and edits), beside the whole recompute of the same input" };
+        var command = new Command("recompute", "edit → new codes visible, end to end through the service") { households, edits, quiet, inProcess };
+        command.SetAction(p => p.GetValue(inProcess)
+            ? Task.FromResult(LocalRecomputeBench.Run(Households(p.GetValue(households)), Edits(p.GetValue(edits))))
+            : RunAsync(p.GetValue(households), p.GetValue(edits), p.GetRequiredValue(quiet)));
         return command;
     }
 
+    private static int Households(int households) =>
+        households is < 100 or > 50_000 ? throw new UsageException("--households: between 100 and 50,000.") : households;
+
+    private static int Edits(int edits) => edits < 1 ? throw new UsageException("--edits: at least 1.") : edits;
+
     private static async Task<int> RunAsync(int households, int edits, string quiet)
     {
-        if (households is < 100 or > 50_000) throw new UsageException("--households: between 100 and 50,000.");
-        if (edits < 1) throw new UsageException("--edits: at least 1.");
+        (households, edits) = (Households(households), Edits(edits));
         const string code = "530627170";
         var cs = Database.ConnectionString();
         Migrator.Apply(cs);

@@ -87,7 +87,8 @@ public sealed class LocalRecompute(PartitionOptions options)
                     return null;
                 }
                 if (!InBand(part, group.Count)) outOfBand.UnionWith(group);
-                merged = RegionMerge.Merge(merged, part, region.Input.Township.Boundary, RegionMerge.Scope.OfGrids(region.Grids), projection, version);
+                if (RegionMerge.Merge(merged, part, region.Input.Township.Boundary, RegionMerge.Scope.OfGrids(region.Grids), projection, version) is not { } next) return null;
+                merged = next;
             }
             if (outOfBand.Count == 0 || widening == Widenings) break;
             var wider = WithNeighbours(current, grids, outOfBand);
@@ -100,6 +101,9 @@ public sealed class LocalRecompute(PartitionOptions options)
                 .SequenceEqual(input.Households.Select(h => h.Id).Order(StringComparer.Ordinal), StringComparer.Ordinal))
             return null;
         var report = Report(input, merged, current, projection, digest, elapsed);
+        //-- Borders that no longer match vertex for vertex (a region's edge vertex a few micrometres off)
+        //-- would stay in every later version: the whole recompute gives an exact coverage again.
+        if (report.CoverageExact == false && current.Report.CoverageExact != false) return null;
         merged = merged with { Report = report, InputsDigest = digest };
         //-- Only the whole township is partitioned both ways: the comparison of the version it was measured at is carried, and says so.
         var nesting = NestingFit.Of(merged, input, options) is { } n ? n with { Cost = current.Report.Nesting?.Cost is { } c ? c with { Carried = true } : null } : null;

@@ -55,7 +55,8 @@ internal sealed class MicroRegions(PartitionOptions options)
             var chosen = merged.MicroGrids.Where(m => own.Contains(m.Code)).ToList();
             var land = Union(chosen.Select(m => m.Territory).Distinct(ReferenceEqualityComparer.Instance).Cast<Geometry>().ToList());
             var part = land is null ? null : Partition(input, published, grid, chosen, land, version, projection);
-            if (part is not null && land is not null && InBounds(part)) return RegionMerge.Merge(merged, part, land, RegionMerge.Scope.OfMicroGrids(own), projection, version);
+            if (part is not null && land is not null && InBounds(part)
+                && RegionMerge.Merge(merged, part, land, RegionMerge.Scope.OfMicroGrids(own), projection, version) is { } next) return next;
             if (widening == Widenings) return null;
             var wider = Neighbours(merged, grid.Code, own);
             if (wider.Count == 0) return null;

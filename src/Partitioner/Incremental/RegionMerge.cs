@@ -27,7 +27,10 @@ internal static class RegionMerge
         public bool Owns(string code) => MicroGrids.Contains(code) || Grids.Contains(code.Length > 15 ? code[..15] : code);
     }
 
-    public static Partition Merge(Partition current, Partition part, Geometry regionBoundary, Scope scope, MetricProjection projection, int version)
+    /// <summary>The published partition with the region's in place of what <paramref name="scope"/>
+    /// replaces; null when the region's territories cannot take its edge's vertices back and stay
+    /// valid (the caller recomputes more widely rather than publish borders that miss by micrometres).</summary>
+    public static Partition? Merge(Partition current, Partition part, Geometry regionBoundary, Scope scope, MetricProjection projection, int version)
     {
         var edge = new HashSet<Coordinate>(regionBoundary.Coordinates);
         var extent = regionBoundary.EnvelopeInternal;
@@ -39,6 +42,7 @@ internal static class RegionMerge
         var snap = EdgeSnap(edge, projection);
         var partMicro = part.MicroGrids.Select(m => m with { Territory = snap(m.Territory) }).ToList();
         partGrids = partGrids.Select(g => g with { Territory = snap(g.Territory) }).ToList();
+        if (partMicro.Any(m => m.Territory.IsEmpty) || partGrids.Any(g => g.Territory.IsEmpty)) return null;
         //-- Both ways: the region's new edge vertices into the land across, and the vertices the land
         //-- across has on the edge (that the region's partition may have dropped) into the region's.
         var across = new VertexInserter(projection, Vertices(partMicro.Select(m => m.Territory), edge, extent, projection));
@@ -60,8 +64,9 @@ internal static class RegionMerge
     }
 
     /// <summary>Moves a vertex within <see cref="SnapM"/> of a vertex of the region's edge onto it
-    /// (each territory once, floor runs keep sharing theirs); a territory that this would make invalid
-    /// is left as it is.</summary>
+    /// (each territory once, floor runs keep sharing theirs). A territory that this makes invalid (two
+    /// of its vertices a few micrometres apart taking the same edge vertex: the ring touches itself)
+    /// comes out empty: the merge fails rather than keep borders that miss their neighbours' vertices.</summary>
     private static Func<Geometry, Geometry> EdgeSnap(HashSet<Coordinate> edge, MetricProjection projection)
     {
         var index = new STRtree<Coordinate>();
@@ -80,7 +85,7 @@ internal static class RegionMerge
         {
             if (done.TryGetValue(g, out var known)) return known;
             var snapped = CoordinateMapper.Map(g, Snap, g.Factory);
-            return done[g] = snapped.IsValid ? snapped : g;
+            return done[g] = snapped.IsValid ? snapped : g.Factory.CreatePolygon();
         };
     }
 

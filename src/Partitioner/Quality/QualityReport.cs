@@ -23,6 +23,11 @@ public sealed record QualityReport
     public required int HouseholdsOutsideOwnTerritory { get; init; }
     public required double GapAreaRatio { get; init; }
     public required double OverlapAreaRatio { get; init; }
+
+    /// <summary>Whether the territories were shown to overlap nowhere from their edges alone (every
+    /// shared border vertex for vertex), at both levels: then the overlap is exactly 0. Null in reports
+    /// written before this was recorded.</summary>
+    public bool? CoverageExact { get; init; }
     public required int NonContiguous { get; init; }
 
     /// <summary>Extra parts of a multipart township: that many multipart territories are expected.</summary>

@@ -118,6 +118,7 @@ internal sealed class QualityReporter(PartitionOptions options)
             HouseholdsOutsideOwnTerritory = OutsideOwnTerritory(p, coverage.Exact),
             GapAreaRatio = coverage.Gap,
             OverlapAreaRatio = coverage.Overlap,
+            CoverageExact = coverage.Exact && gridCoverage.Exact,
             NonContiguous = p.UnitTerritories.Count(t => t.NumGeometries > 1),
             NonContiguousAllowed = carried.NonContiguousAllowed,
             PolsbyPopperMean = Math.Round(pp.Length == 0 ? 0 : pp.Average(), 4),
