@@ -127,6 +127,39 @@ public class LocalRecomputeTests
     }
 
     [Fact]
+    public void MicroRegions_OneHouseholdLeftATower_RedrawsOnlyTheTowersFloorRunsTogether_OnTheTowersOwnLand()
+    {
+        //-- A tower of 60 households (4 a floor) beside a hamlet: its floor runs share one territory.
+        var at = new Coordinate(Households[700].Location.X + 3e-5, Households[700].Location.Y);
+        var tower = Enumerable.Range(1, 60).Select(i => new HouseholdInput($"t{i:D2}", at, "tower", 1 + (i - 1) / 4)).ToList();
+        var before = Township(Households.Concat(tower));
+        var first = new TownshipPartitioner(Options).Partition(before);
+        var runs = first.MicroGrids.Where(m => m.BuildingId == "tower").ToList();
+        Assert.True(runs.Count > 1 && runs.All(r => ReferenceEquals(r.Territory, runs[0].Territory)), "the tower is one stack of floor runs");
+        var input = Township(Households.Concat(tower.Where(h => h.Id != "t07")));
+        var changed = ChangedGrids.MicroGrids(input.Households, first)!;
+
+        var result = new MicroRegions(Options).Try(input, first, changed, first.Version + 1, Projection.MetricProjection.For(input.Township.Boundary));
+
+        Assert.NotNull(result);
+        Assert.Equal(runs.Select(r => r.Code).Order(), result.MicroGrids.Order());
+        var p = result.Merged;
+        PartitionAssert.Valid(p, PartitionInputSummary.Of(input));
+        var after = p.MicroGrids.Where(m => m.BuildingId == "tower").ToList();
+        Assert.Equal(59, after.Sum(m => m.HouseholdCount));
+        Assert.All(after, m => Assert.True(m.Territory.EqualsTopologically(runs[0].Territory), $"floor run {m.Code} left the tower's land"));
+        var grid = runs[0].GridCode;
+        Assert.True(first.Grids.Single(g => g.Code == grid).Territory.EqualsTopologically(p.Grids.Single(g => g.Code == grid).Territory), "the grid's land moved");
+        var now = p.MicroGrids.ToDictionary(m => m.Code);
+        foreach (var m in first.MicroGrids.Where(m => m.BuildingId != "tower"))
+        {
+            Assert.True(now.TryGetValue(m.Code, out var kept), $"micro-grid {m.Code} is gone");
+            Assert.Equal(m with { Territory = kept.Territory }, kept);
+            Assert.True(m.Territory.SymmetricDifference(kept.Territory).Area <= 1e-9 * m.Territory.Area, $"micro-grid {m.Code} moved");
+        }
+    }
+
+    [Fact]
     public void Recompute_HouseholdMovedToAGridFarAway_RecomputesBothGridsApartAndLosesNoOne()
     {
         var first = First.Value;

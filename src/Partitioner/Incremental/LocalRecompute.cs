@@ -101,9 +101,11 @@ public sealed class LocalRecompute(PartitionOptions options)
                 .SequenceEqual(input.Households.Select(h => h.Id).Order(StringComparer.Ordinal), StringComparer.Ordinal))
             return null;
         var report = Report(input, merged, current, projection, digest, elapsed);
-        //-- Borders that no longer match vertex for vertex (a region's edge vertex a few micrometres off)
-        //-- would stay in every later version: the whole recompute gives an exact coverage again.
+        //-- What a whole recompute guarantees, a local one must too, else the whole recompute gives it:
+        //-- borders that match vertex for vertex (a region's edge vertex a few micrometres off would stay
+        //-- in every later version), no territory in more pieces than before, every household in its own.
         if (report.CoverageExact == false && current.Report.CoverageExact != false) return null;
+        if (report.HouseholdsOutsideOwnTerritory > 0 || report.NonContiguous > Math.Max(report.NonContiguousAllowed, current.Report.NonContiguous)) return null;
         merged = merged with { Report = report, InputsDigest = digest };
         //-- Only the whole township is partitioned both ways: the comparison of the version it was measured at is carried, and says so.
         var nesting = NestingFit.Of(merged, input, options) is { } n ? n with { Cost = current.Report.Nesting?.Cost is { } c ? c with { Carried = true } : null } : null;

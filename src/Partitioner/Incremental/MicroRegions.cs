@@ -8,9 +8,11 @@ using CoverageUnion = NetTopologySuite.Coverage.CoverageUnion;
 namespace GridSpatial.Partitioner.Incremental;
 
 /// <summary>A local recompute's first try, one level down (DESIGN §8, "a border moves only when the
-/// households on one of its sides changed"): when households changed only in cluster micro-grids of
-/// grids that stay in their size band, only the land of those micro-grids is partitioned afresh —
-/// widened to their neighbours in the same grid while a new cluster falls outside its bounds — and
+/// households on one of its sides changed"): when households changed only in micro-grids of grids
+/// that stay in their size band (clusters, or a building's micro-grids, whose floor runs are redrawn
+/// together), only the land of those micro-grids is partitioned afresh —
+/// widened to their neighbours in the same grid while a new cluster falls outside its bounds (unless
+/// it stays in the hard bounds and the township's size shares still hold: <see cref="SharesHold"/>) — and
 /// the grids keep their codes and land, every other micro-grid its territory vertex for vertex. Null
 /// when it cannot be confined so (then the grids are recomputed whole).</summary>
 internal sealed class MicroRegions(PartitionOptions options)
@@ -25,7 +27,10 @@ internal sealed class MicroRegions(PartitionOptions options)
     {
         var byCode = current.MicroGrids.ToDictionary(m => m.Code, StringComparer.Ordinal);
         var grids = current.Grids.ToDictionary(g => g.Code, StringComparer.Ordinal);
-        if (changed.Count == 0 || changed.Any(c => !byCode.TryGetValue(c, out var m) || m.Kind != MicroGridKind.Cluster)) return null;
+        if (changed.Count == 0 || changed.Any(c => !byCode.ContainsKey(c))) return null;
+        //-- A building's floor runs share one territory: its land is redrawn with all of them or not at all.
+        var stacks = changed.Select(c => byCode[c].Territory).ToHashSet(ReferenceEqualityComparer.Instance);
+        changed = current.MicroGrids.Where(m => changed.Contains(m.Code) || stacks.Contains(m.Territory)).Select(m => m.Code).ToHashSet(StringComparer.Ordinal);
         var touched = changed.Select(c => c[..15]).ToHashSet(StringComparer.Ordinal);
         //-- Staff's pins are the grid-level recompute's to keep (it gives them back as drawn).
         if (touched.Any(g => !grids.TryGetValue(g, out var grid) || grid.Pinned || current.MicroGrids.Any(m => m.GridCode == g && m.Pinned))) return null;
@@ -55,8 +60,9 @@ internal sealed class MicroRegions(PartitionOptions options)
             var chosen = merged.MicroGrids.Where(m => own.Contains(m.Code)).ToList();
             var land = Union(chosen.Select(m => m.Territory).Distinct(ReferenceEqualityComparer.Instance).Cast<Geometry>().ToList());
             var part = land is null ? null : Partition(input, published, grid, chosen, land, version, projection);
-            if (part is not null && land is not null && InBounds(part)
-                && RegionMerge.Merge(merged, part, land, RegionMerge.Scope.OfMicroGrids(own), projection, version) is { } next) return next;
+            if (part is not null && land is not null && InBounds(part, options.ClusterHardMin, options.ClusterHardMax)
+                && RegionMerge.Merge(merged, part, land, RegionMerge.Scope.OfMicroGrids(own), projection, version) is { } next
+                && (InBounds(part, options.ClusterMin, options.ClusterMax) || SharesHold(next, published))) return next;
             if (widening == Widenings) return null;
             var wider = Neighbours(merged, grid.Code, own);
             if (wider.Count == 0) return null;
@@ -86,12 +92,35 @@ internal sealed class MicroRegions(PartitionOptions options)
         {
             return null;
         }
-        //-- One grid, the same: its households came from it, so it keeps its code.
-        return part.Grids is [{ } only] && only.Code == grid.Code && part.MicroGrids.All(m => m.GridCode == grid.Code) ? part : null;
+        //-- One grid, the same: its households came from it, so it keeps its code. And land in one piece
+        //-- each, every household in its own (the land is one polygon: nothing may come out in pieces).
+        return part.Grids is [{ } only] && only.Code == grid.Code && part.MicroGrids.All(m => m.GridCode == grid.Code)
+            && part.Report.NonContiguous == 0 && part.Report.HouseholdsOutsideOwnTerritory == 0 ? part : null;
     }
 
-    private bool InBounds(Partition part) =>
-        part.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster).All(m => m.HouseholdCount >= options.ClusterMin && m.HouseholdCount <= options.ClusterMax);
+    private static bool InBounds(Partition part, int min, int max) =>
+        part.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster).All(m => m.HouseholdCount >= min && m.HouseholdCount <= max);
+
+    /// <summary>Whether the township's clusters still meet DESIGN §5's size shares (at least 95 % in the
+    /// bounds, 99 % in the hard bounds; or as many as before, where it had fewer): a new cluster just
+    /// outside the bounds is then kept rather than redrawing its neighbours' land too, as a whole
+    /// recompute keeps a few.</summary>
+    private bool SharesHold(Partition merged, Partition published)
+    {
+        (double Soft, double Hard) Shares(Partition p)
+        {
+            var sizes = p.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster).Select(m => m.HouseholdCount).ToList();
+            return sizes.Count == 0 ? (1, 1)
+                : (sizes.Count(n => n >= options.ClusterMin && n <= options.ClusterMax) / (double)sizes.Count,
+                   sizes.Count(n => n >= options.ClusterHardMin && n <= options.ClusterHardMax) / (double)sizes.Count);
+        }
+        var (soft, hard) = Shares(merged);
+        var (softBefore, hardBefore) = Shares(published);
+        return soft >= Math.Min(SoftShare, softBefore) && hard >= Math.Min(HardShare, hardBefore);
+    }
+
+    /// <summary>DESIGN §5: clusters in the bounds, and in the hard bounds.</summary>
+    private const double SoftShare = 0.95, HardShare = 0.99;
 
     /// <summary>The cluster micro-grids of the grid that share a stretch of border with one of <paramref name="own"/>.</summary>
     private static HashSet<string> Neighbours(Partition merged, string grid, HashSet<string> own)
