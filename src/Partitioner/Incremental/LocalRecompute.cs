@@ -70,6 +70,7 @@ public sealed class LocalRecompute(PartitionOptions options)
             //-- give a village's empty land one territory in two pieces.
             merged = current with { Version = version };
             var outOfBand = new HashSet<string>(StringComparer.Ordinal);
+            var unmerged = new HashSet<string>(StringComparer.Ordinal);
             foreach (var group in Groups(current, grids))
             {
                 var region = Region.Of(input, merged, group, current.Version);
@@ -87,12 +88,18 @@ public sealed class LocalRecompute(PartitionOptions options)
                     return null;
                 }
                 if (!InBand(part, group.Count)) outOfBand.UnionWith(group);
-                if (RegionMerge.Merge(merged, part, region.Input.Township.Boundary, RegionMerge.Scope.OfGrids(region.Grids), projection, version) is not { } next) return null;
-                merged = next;
+                //-- A region whose edge its territories cannot take back (RegionMerge) is widened like one out
+                //-- of its band: its edge then runs elsewhere.
+                if (RegionMerge.Merge(merged, part, region.Input.Township.Boundary, RegionMerge.Scope.OfGrids(region.Grids), projection, version) is { } next) merged = next;
+                else unmerged.UnionWith(group);
             }
-            if (outOfBand.Count == 0 || widening == Widenings) break;
-            var wider = WithNeighbours(current, grids, outOfBand);
-            if (wider.Count == grids.Count) break;
+            outOfBand.UnionWith(unmerged);
+            var wider = outOfBand.Count == 0 || widening == Widenings ? grids : WithNeighbours(current, grids, outOfBand);
+            if (wider.Count == grids.Count)
+            {
+                if (unmerged.Count > 0) return null;
+                break;
+            }
             grids = wider;
         }
         Stage("partition");
