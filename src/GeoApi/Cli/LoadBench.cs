@@ -94,9 +94,44 @@ public static class LoadBench
         rows.Add([$"wrk, as fast as answered: lookups while {township} is recomputed", during[1]]);
         rows.Add([$"{rate:N0} req/s fixed rate: lookups while {township} is recomputed", Row(fixedDuring)]);
         rows.Add(["recomputes (each after a household change) published during the two loaded runs", $"{recomputes} in {clock.Elapsed.TotalSeconds:F0} s"]);
+
+        //-- Issue #21's condition: edits arrive once a second (a household moved next to another one),
+        //-- and the scheduler recomputes what they touched after its quiet period, as in production.
+        var (fixedEdits, edits, published) = await WhileEditedAsync(http, lookups, township, ids, points, sample, rate, seconds);
+        rows.Add([$"{rate:N0} req/s fixed rate: lookups while a household of {township} moves once a second", Row(fixedEdits)]);
+        rows.Add(["edits during that run, and the versions the scheduler published for them", $"{edits} edits, {published} versions"]);
         Console.WriteLine($"| GET /api/lookup on loopback, {seconds} s each (wrk: 1 thread, 4 connections) | result |");
         Console.WriteLine("|---|---|");
         foreach (var r in rows) Console.WriteLine("| " + string.Join(" | ", r) + " |");
         return 0;
+    }
+
+    private static async Task<((double, double, double, int) Lookups, int Edits, int Published)> WhileEditedAsync(HttpClient http, HttpClient lookups,
+        string township, List<string> ids, List<Coordinate> points, Coordinate[] sample, int rate, int seconds)
+    {
+        async Task<int> Version() => (await http.GetFromJsonAsync<JsonElement>($"/api/townships/{township}")).GetProperty("currentVersion").GetInt32();
+        int before = await Version();
+        using var stop = new CancellationTokenSource();
+        int edits = 0;
+        var rnd = new Random(11);
+        var editing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var to = points[rnd.Next(points.Count)];
+                var body = FormattableString.Invariant($"{{\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{to.X + 0.00002},{to.Y + 0.00002}]}}}}");
+                using (var move = new HttpRequestMessage(HttpMethod.Patch, new Uri($"/api/households/{ids[rnd.Next(ids.Count)]}", UriKind.Relative))
+                {
+                    Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+                })
+                    (await http.SendAsync(move)).EnsureSuccessStatusCode();
+                edits++;
+                try { await Task.Delay(1000, stop.Token); } catch (OperationCanceledException) { }
+            }
+        });
+        var result = await LookupBench.Load(lookups, sample, "", rate, seconds);
+        await stop.CancelAsync();
+        await editing;
+        return (result, edits, await Version() - before);
     }
 }
