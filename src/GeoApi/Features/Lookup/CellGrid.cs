@@ -17,6 +17,8 @@ internal sealed class CellGrid
     //-- Cell c's entries are _items[_start[c] .. _start[c + 1]): territory numbers, or one owner with the Owned bit.
     private readonly int[] _start;
     private readonly int[] _items;
+    //-- Each territory's envelope as floats rounded outwards (16 bytes): most candidates fail here, before their rings are read.
+    private readonly float[] _boxes;
 
     /// <param name="territories">Numbered in code order (a stack's lowest code): the first hit is the lowest code.</param>
     public CellGrid(PackedTerritories territories)
@@ -25,7 +27,15 @@ internal sealed class CellGrid
         int n = territories.Count;
         var envelopes = new Envelope[n];
         var extent = new Envelope();
-        for (int t = 0; t < n; t++) extent.ExpandToInclude(envelopes[t] = territories.Envelope(t));
+        _boxes = new float[4 * n];
+        for (int t = 0; t < n; t++)
+        {
+            var e = envelopes[t] = territories.Envelope(t);
+            extent.ExpandToInclude(e);
+            if (e.IsNull) { _boxes[4 * t] = float.PositiveInfinity; continue; }
+            (_boxes[4 * t], _boxes[4 * t + 1]) = (MathF.BitDecrement((float)e.MinX), MathF.BitDecrement((float)e.MinY));
+            (_boxes[4 * t + 2], _boxes[4 * t + 3]) = (MathF.BitIncrement((float)e.MaxX), MathF.BitIncrement((float)e.MaxY));
+        }
         if (extent.IsNull) extent = new Envelope(0, 0, 0, 0);
         long target = Math.Clamp((long)CellsPerTerritory * n, 1, 1 << 22);
         _d = Math.Max(Math.Sqrt(Math.Max(extent.Area, 1e-18) / target), 1e-9);
@@ -64,7 +74,7 @@ internal sealed class CellGrid
     }
 
     /// <summary>Bytes held by the grid's arrays.</summary>
-    public long Bytes => (_start.Length + _items.Length) * 4L;
+    public long Bytes => (_start.Length + _items.Length + _boxes.Length) * 4L;
 
     /// <summary>The number of the territory containing the point (lowest code on a shared edge), or -1.</summary>
     public int Find(double x, double y)
@@ -82,6 +92,7 @@ internal sealed class CellGrid
         {
             int t = _items[k];
             if (t < 0) return t & ~Owned;
+            if (x < _boxes[4 * t] || y < _boxes[4 * t + 1] || x > _boxes[4 * t + 2] || y > _boxes[4 * t + 3]) continue;
             //-- Numbered in code order, so the first hit is the lowest code.
             if (_territories.Locate(t, x, y) != Location.Exterior) return t;
         }

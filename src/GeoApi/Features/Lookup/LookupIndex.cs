@@ -66,14 +66,12 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
     internal LookupHit? Find(double lon, double lat)
     {
         var s = _snapshot ?? throw new InvalidOperationException("The lookup index is not loaded.");
-        var c = new Coordinate(lon, lat);
-        if (s.Single is { } only) return Search(only, c);
-        foreach (var t in s.At(c))
-            if (t.Extent.Contains(c) && Search(t, c) is { } hit) return hit;
+        if (s.Single is { } only) return only.Find(lon, lat);
+        foreach (var t in s.At(lon, lat))
+            if (t.Extent.Contains(lon, lat) && t.Find(lon, lat) is { } hit) return hit;
         return null;
     }
 
-    private static LookupHit? Search(TownshipIndex t, Coordinate c) => t.Find(c.X, c.Y);
 
     private async Task<TownshipIndex?> LoadTownshipAsync(string code, CancellationToken ct, TownshipIndex? loaded = null)
     {
@@ -199,10 +197,10 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         private readonly TownshipIndex? _single;
 
         /// <summary>Townships whose extent may contain the point.</summary>
-        public TownshipIndex[] At(Coordinate c)
+        public TownshipIndex[] At(double x, double y)
         {
             if (_cells.Length == 0) return None;
-            double fx = (c.X - _x0) / _size, fy = (c.Y - _y0) / _size;
+            double fx = (x - _x0) / _size, fy = (y - _y0) / _size;
             if (fx < 0 || fy < 0 || fx >= _nx || fy >= _ny) return None;
             return _cells[(int)fy * _nx + (int)fx];
         }
