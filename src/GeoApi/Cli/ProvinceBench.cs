@@ -69,9 +69,9 @@ public static class ProvinceBench
         Console.WriteLine($"partition: {plan.Count - toPartition.Count} of {plan.Count} townships already published; {toPartition.Count} to partition");
         if (toPartition.Count > 0)
         {
-            var (wall, cpu, workers) = await PartitionAsync(toPartition, ct);
+            var (wall, cpu) = await PartitionAsync(toPartition, ct);
             rows.Add(["partition through the Hangfire workers (POST /api/partitions)", $"{toPartition.Count * (long)households:N0} households",
-                $"{wall:N1} s wall (CPU of the API with {workers} workers {cpu:N1} s; PostgreSQL's not counted)", $"{toPartition.Count * (long)households / wall:N0} households/s"]);
+                $"{wall:N1} s wall (CPU of the API and its job server {cpu:N1} s; PostgreSQL's not counted)", $"{toPartition.Count * (long)households / wall:N0} households/s"]);
         }
         else rows.Add(["partition through the Hangfire workers", "0", "skipped (all published)", ""]);
         long microGrids = await ScalarAsync(db, "SELECT count(*) FROM current_micro_grid", ct);
@@ -159,7 +159,7 @@ public static class ProvinceBench
         return (generate, import, households, wall.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
     }
 
-    private static async Task<(double Wall, double Cpu, int Workers)> PartitionAsync(List<string> codes, CancellationToken ct)
+    private static async Task<(double Wall, double Cpu)> PartitionAsync(List<string> codes, CancellationToken ct)
     {
         await using var host = await BenchHost.StartAsync();
         using var http = host.Client();
@@ -180,8 +180,7 @@ public static class ProvinceBench
                 break;
             }
         }
-        int workers = host.Services.GetRequiredService<IConfiguration>().GetValue("Hangfire:WorkerCount", Math.Max(4, 2 * Environment.ProcessorCount));
-        return (clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, workers);
+        return (clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
     }
 
     /// <summary>The real executable on a free port without a job server: seconds from its start until its
