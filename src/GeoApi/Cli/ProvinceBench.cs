@@ -52,7 +52,7 @@ public static class ProvinceBench
         await using var db = Database.Create(cs);
         var rows = new List<string[]>();
 
-        // 1. Generate and import what is not in yet: generation of the next township overlaps the import of this one.
+        // 1. Generate and import what is not in yet: townships are generated on every core while earlier ones are imported.
         var done = await CountsAsync(db, "SELECT township_code, count(*) FROM household GROUP BY 1", ct);
         var missing = plan.Where(t => done.GetValueOrDefault(t.Code) < households).ToList();
         Console.WriteLine($"import: {plan.Count - missing.Count} of {plan.Count} townships already in; {missing.Count} to generate and import");
@@ -111,7 +111,7 @@ public static class ProvinceBench
         double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         return (
         [
-            ["lookup index in process (GC heap before/after the load)", $"{index.MicroGridCount:N0} micro-grids", $"{loaded.Bytes / 1048576.0:N0} MiB, loaded in {loaded.Seconds:N1} s",
+            ["lookup index in process (live managed heap before/after the load)", $"{index.MicroGridCount:N0} micro-grids", $"{loaded.Bytes / 1048576.0:N0} MiB, loaded in {loaded.Seconds:N1} s",
                 $"{loaded.Bytes / indexed:N0} bytes per micro-grid (territories {territories / indexed:N0}, cells {cells / indexed:N0})"],
             ["lookups in process, 1 thread", $"{sample.Length:N0} points ({100.0 * hits / n:F0} % inside)", $"{n:N0} in {clock.Elapsed.TotalSeconds:N1} s (CPU {cpuSeconds:N1} s)",
                 $"{n / clock.Elapsed.TotalSeconds:N0} lookups/s ({n / cpuSeconds:N0} per CPU second)"],
