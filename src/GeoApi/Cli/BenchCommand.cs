@@ -47,6 +47,7 @@ public static class BenchCommand
         var bench = new Command("bench", "benchmarks (the README's tables); no subcommand is bench all") { all, partition };
         foreach (var c in database) bench.Subcommands.Add(c);
         bench.Subcommands.Add(FaultBench.Create());
+        bench.Subcommands.Add(ProvinceBench.Create());
         bench.SetAction(_ => AllAsync(partition, database));
         return bench;
     }

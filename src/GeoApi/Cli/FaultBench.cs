@@ -59,8 +59,10 @@ public static class FaultBench
         }
     }
 
-    /// <summary>A second API process of this executable, without a job server, on a free loopback port.</summary>
-    private static Process StartApiWithoutJobServer(string connectionString, string key, out string address)
+    /// <summary>A second API process of this executable, without a job server, on a free loopback port;
+    /// <paramref name="onLine"/> hears its output lines (logs at Warning, and <paramref name="settings"/>' own).</summary>
+    internal static Process StartApiWithoutJobServer(string connectionString, string key, out string address, Action<string>? onLine = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         using (var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
         {
@@ -77,9 +79,10 @@ public static class FaultBench
                 ["Logging__LogLevel__Default"] = "Warning",
             },
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        p.OutputDataReceived += (_, e) => { if (e.Data is { } line) onLine?.Invoke(line); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is { } line) onLine?.Invoke(line); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;

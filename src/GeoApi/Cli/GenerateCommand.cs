@@ -29,12 +29,43 @@ public static class GenerateCommand
         return townships.Values.Where(t => t.Villages.Count >= 4).OrderBy(t => t.Code, StringComparer.Ordinal).ToList();
     }
 
-    private static string? DefaultDivisions()
+    /// <summary>The division codes beside the repository, when they are at hand.</summary>
+    internal static string? DefaultDivisions()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GridSpatial.sln"))) dir = dir.Parent;
         var path = dir?.Parent is null ? null : Path.Combine(dir.Parent.FullName, "shared", "data", "china-division", "yunnan_divisions.csv");
         return path is not null && File.Exists(path) ? path : null;
+    }
+
+    /// <summary>Township <see cref="Index"/> of a generated set: its code, name, villages and centre.</summary>
+    internal sealed record Planned(int Index, string Code, string Name, double Lon, double Lat, int Households, List<(string Code, string Name)>? Villages)
+    {
+        /// <summary>The township itself (deterministic: seed + index).</summary>
+        public GeneratedTownship Generate(int seed) => new TownshipGenerator(seed + Index).Generate(Code, Name, Lon, Lat, Households, realVillages: Villages);
+    }
+
+    /// <summary>N townships side by side (N &gt; 1): real codes, names and villages from the division codes
+    /// under the prefix when a file is given (a usage error when it holds fewer than N), else made-up codes
+    /// under county 530627 (at most 399).</summary>
+    internal static List<Planned> Plan(int townships, int households, string? countyPrefix, string? divisionsPath)
+    {
+        var divisions = divisionsPath is null ? null : ReadDivisions(divisionsPath, countyPrefix ?? "");
+        if (divisions is not null && divisions.Count < townships)
+            throw new UsageException($"{divisionsPath} has {divisions.Count} townships (with at least 4 villages) under '{countyPrefix ?? ""}', fewer than --townships {townships}.");
+        if (divisions is null && (townships < 1 || townships > 399)) throw new UsageException("--townships must be between 1 and 399 (more with --divisions).");
+        if (divisions is not null) Console.WriteLine($"codes and names from {divisionsPath}");
+        var county = countyPrefix ?? "530627";
+        int columns = (int)Math.Ceiling(Math.Sqrt(townships));
+        //-- A township reaches at most 1.47 radii from its centre (RidgeOutline), so centres 3 radii apart never overlap.
+        double radius = Math.Max(800, Math.Sqrt(households / (Math.PI * 90.0)) * 1000);
+        double lonSpacing = 3 * radius / (111320 * Math.Cos(27.44 * Math.PI / 180)), latSpacing = 3 * radius / 110540;
+        return Enumerable.Range(0, townships).Select(i =>
+        {
+            var real = divisions?[i];
+            return new Planned(i, real?.Code ?? county + (101 + i).ToString("D3", CultureInfo.InvariantCulture), real?.Name ?? $"合成{i + 1}镇",
+                104.87 + (i % columns) * lonSpacing, 27.44 + (i / columns) * latSpacing, households, real?.Villages);
+        }).ToList();
     }
 
     public static Command Create()
@@ -75,24 +106,12 @@ public static class GenerateCommand
             Console.WriteLine($"{code} {t.Township.Name}: {t.Households.Count} households, {t.Buildings.Count} buildings, {t.Villages.Count} villages, {t.Streets.Count} streets");
             return 0;
         }
-        var divisions = divisionsPath is null ? null : ReadDivisions(divisionsPath, countyPrefix ?? "");
-        if (divisions is not null && divisions.Count < townships)
-            throw new UsageException($"{divisionsPath} has {divisions.Count} townships under '{countyPrefix ?? ""}', fewer than --townships {townships}.");
-        if (divisions is null && (townships < 1 || townships > 399)) throw new UsageException("--townships must be between 1 and 399 (more with --divisions).");
-        if (divisions is not null) Console.WriteLine($"codes and names from {divisionsPath}");
-        int columns = (int)Math.Ceiling(Math.Sqrt(townships));
-        //-- A township reaches at most 1.47 radii from its centre (RidgeOutline), so centres 3 radii apart never overlap.
-        double radius = Math.Max(800, Math.Sqrt(households / (Math.PI * 90.0)) * 1000);
-        double lonSpacing = 3 * radius / (111320 * Math.Cos(27.44 * Math.PI / 180)), latSpacing = 3 * radius / 110540;
-        Parallel.For(0, townships, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        var plan = Plan(townships, households, countyPrefix, divisionsPath);
+        Parallel.ForEach(plan, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, t =>
         {
-            var real = divisions?[i];
-            var code = real?.Code ?? county + (101 + i).ToString("D3", CultureInfo.InvariantCulture);
-            double lon = 104.87 + (i % columns) * lonSpacing, lat = 27.44 + (i / columns) * latSpacing;
-            var name = real?.Name ?? $"合成{i + 1}镇";
-            var t = new TownshipGenerator(seed + i).Generate(code, name, lon, lat, households, realVillages: real?.Villages);
-            SampleWriter.Write(t, townships == 1 ? outDir : Path.Combine(outDir, code));
-            Console.WriteLine($"{code} {name}: {t.Households.Count} households, {t.Buildings.Count} buildings, {t.Villages.Count} villages");
+            var sample = t.Generate(seed);
+            SampleWriter.Write(sample, Path.Combine(outDir, t.Code));
+            Console.WriteLine($"{t.Code} {t.Name}: {sample.Households.Count} households, {sample.Buildings.Count} buildings, {sample.Villages.Count} villages");
         });
         return 0;
     }

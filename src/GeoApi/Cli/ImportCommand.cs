@@ -45,21 +45,7 @@ public static class ImportCommand
         var ct = CancellationToken.None;
         if (files.Dir is { } dir)
         {
-            var townshipFile = Path.Combine(dir, "township.geojson");
-            string code = "";
-            await using (var source = await Open(townshipFile, options, "townships", true, ct))
-                await foreach (var f in source.Features)
-                    code = new FeatureValidator("townships", null, crs: source.Crs).Township(f, 0).Code.Value;
-            await using (var source = await Open(townshipFile, options, "townships", true, ct))
-                await Report(importer.ImportTownshipsAsync(source.Features, "cli", null, source.Crs, ct));
-            foreach (var layer in Enum.GetValues<Layer>())
-            {
-                var name = layer.ToString().ToLowerInvariant();
-                var file = Path.Combine(dir, name + ".geojson");
-                if (!File.Exists(file)) continue;
-                await using var source = await Open(file, options, name, false, ct);
-                await Report(importer.ImportAsync(code, layer, source.Features, "cli", source.Crs, ct));
-            }
+            foreach (var r in await ImportDirAsync(importer, dir, options, ct)) Console.WriteLine(Line(r.Result, r.Seconds));
             return 0;
         }
         if (files.Townships is { } townships)
@@ -77,16 +63,47 @@ public static class ImportCommand
         return 0;
     }
 
+    /// <summary>A township folder: township.geojson, then whichever layers it holds, each layer one
+    /// transaction; each layer's result with its seconds.</summary>
+    internal static async Task<List<(LayerImporter.Result Result, double Seconds)>> ImportDirAsync(LayerImporter importer, string dir, SourceOptions options, CancellationToken ct)
+    {
+        var results = new List<(LayerImporter.Result, double)>();
+        var townshipFile = Path.Combine(dir, "township.geojson");
+        string code = "";
+        await using (var source = await Open(townshipFile, options, "townships", true, ct))
+            await foreach (var f in source.Features)
+                code = new FeatureValidator("townships", null, crs: source.Crs).Township(f, 0).Code.Value;
+        await using (var source = await Open(townshipFile, options, "townships", true, ct))
+            results.Add(await Timed(importer.ImportTownshipsAsync(source.Features, "cli", null, source.Crs, ct)));
+        foreach (var layer in Enum.GetValues<Layer>())
+        {
+            var name = layer.ToString().ToLowerInvariant();
+            var file = Path.Combine(dir, name + ".geojson");
+            if (!File.Exists(file)) continue;
+            await using var source = await Open(file, options, name, false, ct);
+            results.Add(await Timed(importer.ImportAsync(code, layer, source.Features, "cli", source.Crs, ct)));
+        }
+        return results;
+    }
+
+    private static async Task<(LayerImporter.Result, double)> Timed(Task<LayerImporter.Result> import)
+    {
+        var clock = Stopwatch.StartNew();
+        var r = await import;
+        return (r, Math.Max(clock.Elapsed.TotalSeconds, 1e-3));
+    }
+
+    private static string Line(LayerImporter.Result r, double s) =>
+        $"{r.Layer}: {r.Received} received, {r.Inserted} inserted, {r.Updated} updated in {s:F1} s ({r.Received / s:F0}/s)";
+
     private static Task<OpenedSource> Open(string path, SourceOptions options, string layer, bool allowSingle, CancellationToken ct) =>
         File.Exists(path) ? FeatureSource.OpenFileAsync(path, null, options, layer, allowSingle, ct)
             : throw new UsageException($"There is no file '{path}'.");
 
     private static async Task Report(Task<LayerImporter.Result> import)
     {
-        var clock = Stopwatch.StartNew();
-        var r = await import;
-        double s = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
-        Console.WriteLine($"{r.Layer}: {r.Received} received, {r.Inserted} inserted, {r.Updated} updated in {s:F1} s ({r.Received / s:F0}/s)");
+        var (r, s) = await Timed(import);
+        Console.WriteLine(Line(r, s));
     }
 }
 

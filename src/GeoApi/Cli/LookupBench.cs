@@ -30,8 +30,7 @@ public static class LookupBench
         var cs = Database.ConnectionString();
         Migrator.Apply(cs);
         await using var db = Database.Create(cs);
-        var index = new LookupIndex(db, NullLogger<LookupIndex>.Instance);
-        await index.LoadAllAsync(CancellationToken.None);
+        var (index, loaded) = await LoadMeasuredAsync(db);
         if (index.MicroGridCount == 0) throw new UsageException("No partitioned township in the database: run scripts/run.sh (or import and recompute) first.");
 
         // Points: household locations jittered by up to ~50 m, so most fall inside a township.
@@ -58,6 +57,7 @@ public static class LookupBench
         double postgis = pg / clock.Elapsed.TotalSeconds;
         rows.Add(["in-process index, 1 thread", $"{inProcess:N0} lookups/s", $"{postgis:N0} lookups/s", $"{inProcess / postgis:N0}×"]);
         Print(rows);
+        Console.WriteLine($"index: {index.MicroGridCount:N0} micro-grids, {loaded.Bytes / 1048576.0:N1} MiB managed heap ({loaded.Bytes / Math.Max(1, index.MicroGridCount):N0} bytes per micro-grid; territories {index.ArrayBytes.Territories / Math.Max(1, index.MicroGridCount):N0}, cells {index.ArrayBytes.Cells / Math.Max(1, index.MicroGridCount):N0}), loaded in {loaded.Seconds:N1} s");
 
         // 2. Through the API on loopback.
         await using var host = await BenchHost.StartAsync("--Hangfire:Server=false");
@@ -93,8 +93,34 @@ public static class LookupBench
             $"p50 {pgP50:F2} ms, p99 {pgP99:F2} ms ({pgAchieved:N0} req/s, {pgErrors} errors)", $"{pgP99 / p99:N0}× (p99)"]);
         if (File.Exists("/usr/bin/wrk")) rows.Add(await Wrk(address, sample, seconds, host.Key));
         Print(rows);
-        Console.WriteLine($"index: {index.MicroGridCount:N0} micro-grids; {hits * 100.0 / Math.Max(1, n):F0} % of the sample points inside one; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
+        Console.WriteLine($"{hits * 100.0 / Math.Max(1, n):F0} % of the sample points inside a micro-grid; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
         return 0;
+    }
+
+    /// <summary>A fresh index loaded from the database, with what it holds: the managed heap after a
+    /// full collection, before and after the load (connection buffers included, so it errs high).</summary>
+    internal static async Task<(LookupIndex Index, (long Bytes, double Seconds) Loaded)> LoadMeasuredAsync(Npgsql.NpgsqlDataSource db)
+    {
+        long before = LiveBytes();
+        var clock = Stopwatch.StartNew();
+        var index = new LookupIndex(db, NullLogger<LookupIndex>.Instance);
+        await index.LoadAllAsync(CancellationToken.None);
+        double seconds = clock.Elapsed.TotalSeconds;
+        long after = LiveBytes();
+        GC.KeepAlive(index);
+        return (index, (after - before, seconds));
+    }
+
+    /// <summary>Bytes live on the managed heap: after a full, blocking, compacting collection (earlier
+    /// steps' finalizable garbage included), the heap less its free space.</summary>
+    private static long LiveBytes()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        return info.HeapSizeBytes - info.FragmentedBytes;
     }
 
     /// <summary>Open-loop load: requests start on a fixed schedule whatever the latency, so a slow

@@ -1,105 +1,115 @@
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Geometries.Prepared;
 
 namespace GridSpatial.GeoApi.Features.Lookup;
 
 /// <summary>A regular grid over a township for point lookups in constant time: a cell lying
 /// wholly inside one territory answers at once; other cells list the few territories whose
-/// envelope meets them, tested with their indexed point-in-area locators. About sixteen cells
-/// per territory, so most lookups never test a polygon.</summary>
+/// envelope meets them, tested in code order with <see cref="PackedTerritories.Locate"/>. About
+/// <see cref="CellsPerTerritory"/> cells per territory, one int each plus one per entry (an owned
+/// cell holds just its owner), so the grid costs tens of bytes per territory.</summary>
 internal sealed class CellGrid
 {
-    private readonly double _x0, _y0, _dx, _dy;
+    private const int CellsPerTerritory = 6;
+    private const int Owned = int.MinValue;
+    private readonly PackedTerritories _territories;
+    private readonly double _x0, _y0, _d;
     private readonly int _nx, _ny;
-    private readonly int[] _owner;
+    //-- Cell c's entries are _items[_start[c] .. _start[c + 1]): territory numbers, or one owner with the Owned bit.
     private readonly int[] _start;
     private readonly int[] _items;
-    private readonly Stack[] _stacks;
+    //-- Each territory's envelope as floats rounded outwards (16 bytes): most candidates fail here, before their rings are read.
+    private readonly float[] _boxes;
 
-    /// <summary>Micro-grids sharing one territory (a building's floor runs), lowest code first.</summary>
-    internal sealed record Stack(Geometry Territory, NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator Locator, IReadOnlyList<MicroGridEntry> Members);
-
-    public CellGrid(IReadOnlyList<MicroGridEntry> entries)
+    /// <param name="territories">Numbered in code order (a stack's lowest code): the first hit is the lowest code.</param>
+    public CellGrid(PackedTerritories territories)
     {
-        _stacks = entries.GroupBy(e => e.Territory, ReferenceEqualityComparer.Instance)
-            .Select(g => g.OrderBy(e => e.Code, StringComparer.Ordinal).ToList())
-            .Select(m => new Stack(m[0].Territory, m[0].Locator, m))
-            .OrderBy(s => s.Members[0].Code, StringComparer.Ordinal)
-            .ToArray();
+        _territories = territories;
+        int n = territories.Count;
+        var envelopes = new Envelope[n];
         var extent = new Envelope();
-        foreach (var s in _stacks) extent.ExpandToInclude(s.Territory.EnvelopeInternal);
+        _boxes = new float[4 * n];
+        for (int t = 0; t < n; t++)
+        {
+            var e = envelopes[t] = territories.Envelope(t);
+            extent.ExpandToInclude(e);
+            if (e.IsNull) { _boxes[4 * t] = float.PositiveInfinity; continue; }
+            (_boxes[4 * t], _boxes[4 * t + 1]) = (MathF.BitDecrement((float)e.MinX), MathF.BitDecrement((float)e.MinY));
+            (_boxes[4 * t + 2], _boxes[4 * t + 3]) = (MathF.BitIncrement((float)e.MaxX), MathF.BitIncrement((float)e.MaxY));
+        }
         if (extent.IsNull) extent = new Envelope(0, 0, 0, 0);
-        long target = Math.Clamp(16L * _stacks.Length, 1, 1 << 22);
-        double cell = Math.Max(Math.Sqrt(Math.Max(extent.Area, 1e-18) / target), 1e-9);
-        (_x0, _y0, _dx, _dy) = (extent.MinX, extent.MinY, cell, cell);
-        _nx = Math.Max(1, (int)Math.Ceiling(extent.Width / cell));
-        _ny = Math.Max(1, (int)Math.Ceiling(extent.Height / cell));
+        long target = Math.Clamp((long)CellsPerTerritory * n, 1, 1 << 22);
+        _d = Math.Max(Math.Sqrt(Math.Max(extent.Area, 1e-18) / target), 1e-9);
+        (_x0, _y0) = (extent.MinX, extent.MinY);
+        _nx = Math.Max(1, (int)Math.Ceiling(extent.Width / _d));
+        _ny = Math.Max(1, (int)Math.Ceiling(extent.Height / _d));
         int cells = _nx * _ny;
 
-        // Candidates per cell (CSR): stacks whose envelope meets the cell.
+        // Candidates per cell (CSR): territories whose envelope meets the cell, in number order.
         var count = new int[cells + 1];
-        foreach (var s in _stacks) ForCells(s.Territory.EnvelopeInternal, c => count[c]++);
-        _start = new int[cells + 1];
-        for (int c = 0; c < cells; c++) _start[c + 1] = _start[c] + count[c];
-        _items = new int[_start[cells]];
-        var fill = (int[])_start.Clone();
-        for (int i = 0; i < _stacks.Length; i++)
+        for (int t = 0; t < n; t++) ForCells(envelopes[t], c => count[c]++);
+        var candidateStart = new int[cells + 1];
+        for (int c = 0; c < cells; c++) candidateStart[c + 1] = candidateStart[c] + count[c];
+        var candidates = new int[candidateStart[cells]];
+        var fill = (int[])candidateStart.Clone();
+        for (int t = 0; t < n; t++)
         {
-            int stack = i;
-            ForCells(_stacks[i].Territory.EnvelopeInternal, c => _items[fill[c]++] = stack);
+            int territory = t;
+            ForCells(envelopes[t], c => candidates[fill[c]++] = territory);
         }
 
-        // Cells wholly inside one territory.
-        _owner = new int[cells];
-        Array.Fill(_owner, -1);
-        var prepared = new IPreparedGeometry?[_stacks.Length];
-        var factory = _stacks.Length > 0 ? _stacks[0].Territory.Factory : new GeometryFactory();
+        // A cell wholly inside one territory keeps only that one.
+        _start = new int[cells + 1];
+        var items = new List<int>(candidates.Length / 2);
         for (int c = 0; c < cells; c++)
         {
-            int n = _start[c + 1] - _start[c];
-            if (n == 0 || n > 4) continue;
-            var rect = factory.ToGeometry(CellEnvelope(c));
-            for (int k = _start[c]; k < _start[c + 1]; k++)
-            {
-                int s = _items[k];
-                prepared[s] ??= PreparedGeometryFactory.Prepare(_stacks[s].Territory);
-                if (prepared[s]!.ContainsProperly(rect)) { _owner[c] = s; break; }
-            }
+            int from = candidateStart[c], to = candidateStart[c + 1], owner = -1;
+            if (to - from <= 4)
+                for (int k = from; k < to && owner < 0; k++)
+                    if (territories.ContainsProperly(candidates[k], CellEnvelope(c))) owner = candidates[k];
+            if (owner >= 0) items.Add(owner | Owned);
+            else for (int k = from; k < to; k++) items.Add(candidates[k]);
+            _start[c + 1] = items.Count;
         }
+        _items = items.ToArray();
     }
 
-    /// <summary>The territory containing the point (lowest code on a shared edge), or null.</summary>
-    public Stack? Find(Coordinate c)
+    /// <summary>Bytes held by the grid's arrays.</summary>
+    public long Bytes => (_start.Length + _items.Length + _boxes.Length) * 4L;
+
+    /// <summary>The number of the territory containing the point (lowest code on a shared edge), or -1.</summary>
+    public int Find(double x, double y)
     {
-        int ix = (int)Math.Floor((c.X - _x0) / _dx), iy = (int)Math.Floor((c.Y - _y0) / _dy);
+        int ix = (int)Math.Floor((x - _x0) / _d), iy = (int)Math.Floor((y - _y0) / _d);
         if (ix < 0 || iy < 0 || ix >= _nx || iy >= _ny)
         {
             //-- On the extent's far edge the point still belongs to the last cell.
-            if (ix == _nx && c.X <= _x0 + _nx * _dx) ix--;
-            if (iy == _ny && c.Y <= _y0 + _ny * _dy) iy--;
-            if (ix < 0 || iy < 0 || ix >= _nx || iy >= _ny) return null;
+            if (ix == _nx && x <= _x0 + _nx * _d) ix--;
+            if (iy == _ny && y <= _y0 + _ny * _d) iy--;
+            if (ix < 0 || iy < 0 || ix >= _nx || iy >= _ny) return -1;
         }
         int cell = iy * _nx + ix;
-        if (_owner[cell] >= 0) return _stacks[_owner[cell]];
         for (int k = _start[cell]; k < _start[cell + 1]; k++)
         {
-            //-- Stacks are in code order, so the first hit is the lowest code.
-            var s = _stacks[_items[k]];
-            if (s.Locator.Locate(c) != Location.Exterior) return s;
+            int t = _items[k];
+            if (t < 0) return t & ~Owned;
+            if (x < _boxes[4 * t] || y < _boxes[4 * t + 1] || x > _boxes[4 * t + 2] || y > _boxes[4 * t + 3]) continue;
+            //-- Numbered in code order, so the first hit is the lowest code.
+            if (_territories.Locate(t, x, y) != Location.Exterior) return t;
         }
-        return null;
+        return -1;
     }
 
     private Envelope CellEnvelope(int c)
     {
         int ix = c % _nx, iy = c / _nx;
-        return new Envelope(_x0 + ix * _dx, _x0 + (ix + 1) * _dx, _y0 + iy * _dy, _y0 + (iy + 1) * _dy);
+        return new Envelope(_x0 + ix * _d, _x0 + (ix + 1) * _d, _y0 + iy * _d, _y0 + (iy + 1) * _d);
     }
 
     private void ForCells(Envelope e, Action<int> visit)
     {
-        int x0 = Math.Clamp((int)Math.Floor((e.MinX - _x0) / _dx), 0, _nx - 1), x1 = Math.Clamp((int)Math.Floor((e.MaxX - _x0) / _dx), 0, _nx - 1);
-        int y0 = Math.Clamp((int)Math.Floor((e.MinY - _y0) / _dy), 0, _ny - 1), y1 = Math.Clamp((int)Math.Floor((e.MaxY - _y0) / _dy), 0, _ny - 1);
+        if (e.IsNull) return;
+        int x0 = Math.Clamp((int)Math.Floor((e.MinX - _x0) / _d), 0, _nx - 1), x1 = Math.Clamp((int)Math.Floor((e.MaxX - _x0) / _d), 0, _nx - 1);
+        int y0 = Math.Clamp((int)Math.Floor((e.MinY - _y0) / _d), 0, _ny - 1), y1 = Math.Clamp((int)Math.Floor((e.MaxY - _y0) / _d), 0, _ny - 1);
         for (int y = y0; y <= y1; y++)
             for (int x = x0; x <= x1; x++) visit(y * _nx + x);
     }

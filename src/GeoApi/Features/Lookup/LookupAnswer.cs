@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace GridSpatial.GeoApi.Features.Lookup;
 
 /// <summary>A lookup's answer: built from an index hit, and written as JSON by hand (the batch
-/// endpoint writes ten thousand of them, each territory's bytes once, see <see cref="TownshipIndex"/>);
+/// endpoint writes ten thousand of them, each territory's bytes once, see <see cref="TownshipIndex.Json"/>);
 /// the same shape as <see cref="LookupDto"/> serialized by ASP.NET.</summary>
 public static class LookupAnswer
 {
@@ -72,12 +72,13 @@ public static class LookupAnswer
         if (hit is null) return null;
         var t = hit.Township;
         var m = hit.MicroGrid;
+        var stack = hit.Stack;
         return new LookupDto(lon, lat, t.Version,
             new Named(t.Code, t.Name),
-            m is null ? null : new Named(m.VillageCode, t.Villages.GetValueOrDefault(m.VillageCode) ?? t.Name),
-            m is null ? null : new GridRef(m.GridCode, t.Grids.GetValueOrDefault(m.GridCode)),
-            m is null ? null : Ref(m),
-            hit.Stack.Count > 1 ? hit.Stack.Select(Ref).ToList() : null);
+            new Named(m.VillageCode, t.Villages.GetValueOrDefault(m.VillageCode) ?? t.Name),
+            new GridRef(m.GridCode, t.Grids.GetValueOrDefault(m.GridCode)),
+            Ref(m),
+            stack.Count > 1 ? stack.Select(Ref).ToList() : null);
     }
 
     private static MicroGridRef Ref(MicroGridEntry m) => new(m.Code, m.Kind, m.HouseholdCount, m.FloorFrom, m.FloorTo, m.Unit);

@@ -69,9 +69,9 @@ public static class LookupEndpoints
                 {
                     //-- The territory's cached answer, its closing brace replaced by the cached responsible people.
                     var t = await Units(hit.Township.Code, hit.Township.Version);
-                    var (grid, micro) = (hit.MicroGrid?.GridCode, hit.MicroGrid?.Code);
+                    var (grid, micro) = (hit.MicroGrid.GridCode, hit.MicroGrid.Code);
                     answered.Add((t.Township, grid, micro));
-                    var answer = hit.Township.Json(hit.Stack);
+                    var answer = hit.Township.Json(hit.StackNumber);
                     body.Write(answer.AsSpan(0, answer.Length - 1));
                     body.Write(",\"responsible\":"u8);
                     body.Write(t.ResponsibleJson(grid, micro, personal));

@@ -1,14 +1,13 @@
 using GridSpatial.GeoApi.Infrastructure;
-using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Index.Strtree;
 using Npgsql;
 
 namespace GridSpatial.GeoApi.Features.Lookup;
 
 /// <summary>Point → codes from an in-memory index of the published micro-grid territories: a
 /// uniform grid of cells over every township's extent finds the townships a point may be in,
-/// then each township's own <see cref="CellGrid"/> of micro-grid territories answers the point.
+/// then each township's own <see cref="CellGrid"/> over its packed territories
+/// (<see cref="PackedTerritories"/>, about 470 bytes per micro-grid in all) answers the point.
 /// Snapshots are immutable and swapped atomically, so a reader never sees a half-loaded
 /// township; a township is reloaded when a version is published.</summary>
 public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger) : Infrastructure.ITownshipObserver
@@ -19,6 +18,9 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
     public bool Loaded => _snapshot is not null;
 
     public int MicroGridCount => _snapshot?.Townships.Values.Sum(t => t.MicroGrids) ?? 0;
+
+    /// <summary>Bytes of the flat arrays: packed territories and cell grids (a check on the heap measured around a load).</summary>
+    public (long Territories, long Cells) ArrayBytes => (_snapshot?.Townships.Values.Sum(t => t.Territories.Bytes) ?? 0, _snapshot?.Townships.Values.Sum(t => t.Grid.Bytes) ?? 0);
 
     public Task PublishedAsync(string townshipCode, CancellationToken ct) => ReloadAsync(townshipCode, ct);
 
@@ -32,9 +34,14 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) codes.Add(r.GetString(0));
         var townships = new Dictionary<string, TownshipIndex>(StringComparer.Ordinal);
-        foreach (var code in codes)
-            if (await LoadTownshipAsync(code, ct) is { } t) townships[code] = t;
+        //-- A province is a thousand townships: read and build them on every core.
+        await Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, async (code, token) =>
+        {
+            if (await LoadTownshipAsync(code, token) is { } t)
+                lock (townships) townships[code] = t;
+        });
         _snapshot = new Snapshot(townships);
+        //-- bench province times an API process's start by this line.
         logger.LogInformation("Lookup index loaded: {Townships} townships, {MicroGrids} micro-grids", townships.Count, MicroGridCount);
     }
 
@@ -61,15 +68,12 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
     internal LookupHit? Find(double lon, double lat)
     {
         var s = _snapshot ?? throw new InvalidOperationException("The lookup index is not loaded.");
-        var c = new Coordinate(lon, lat);
-        if (s.Single is { } only) return Search(only, c);
-        foreach (var t in s.At(c))
-            if (t.Extent.Contains(c) && Search(t, c) is { } hit) return hit;
+        if (s.Single is { } only) return only.Find(lon, lat);
+        foreach (var t in s.At(lon, lat))
+            if (t.Extent.Contains(lon, lat) && t.Find(lon, lat) is { } hit) return hit;
         return null;
     }
 
-    private static LookupHit? Search(TownshipIndex t, Coordinate c) =>
-        t.Grid.Find(c) is { } stack ? new LookupHit(t, stack.Members[0], stack.Members) : null;
 
     private async Task<TownshipIndex?> LoadTownshipAsync(string code, CancellationToken ct, TownshipIndex? loaded = null)
     {
@@ -89,25 +93,28 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
             (name, boundary, version) = (r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetInt32(2));
         }
         if (loaded?.Version == version) return loaded;
+        //-- Codes of grids and villages, kinds and units: one string each per township.
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Shared(string s) => strings.TryAdd(s, s) ? s : strings[s];
         var villages = new Dictionary<string, string>(StringComparer.Ordinal);
         await using (var cmd = new NpgsqlCommand("SELECT code, name FROM village WHERE township_code = $1", conn, tx))
         {
             cmd.Parameters.AddTownship(code);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) villages[r.GetString(0)] = r.GetString(1);
+            while (await r.ReadAsync(ct)) villages[Shared(r.GetString(0))] = r.GetString(1);
         }
         var grids = new Dictionary<string, int>(StringComparer.Ordinal);
         await using (var cmd = new NpgsqlCommand("SELECT code, household_count FROM current_grid WHERE township_code = $1", conn, tx))
         {
             cmd.Parameters.AddTownship(code);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) grids[r.GetString(0)] = r.GetInt32(1);
+            while (await r.ReadAsync(ct)) grids[Shared(r.GetString(0))] = r.GetInt32(1);
         }
         //-- Versions are row lifetimes (migration 0011): after an older version of this township, only
-        //-- the micro-grids whose rows closed or opened since are read; the others keep their entry,
-        //-- territory and locator.
-        var entries = new List<MicroGridEntry>();
-        var byWkb = new Dictionary<string, (Geometry Geom, IndexedPointInAreaLocator Locator)>(StringComparer.Ordinal);
+        //-- the micro-grids whose rows closed or opened since are read; the others keep their entry and
+        //-- territory (copied from the loaded packing).
+        var territories = new PackedTerritories.Builder();
+        var rows = new List<(MicroGridEntry Entry, int Territory)>();
         bool incremental = loaded is not null && loaded.Version < version;
         if (incremental)
         {
@@ -120,16 +127,17 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
                 await using var r = await cmd.ExecuteReaderAsync(ct);
                 while (await r.ReadAsync(ct)) changed.Add(r.GetString(0));
             }
-            foreach (var e in loaded.Entries)
-                if (!changed.Contains(e.Code))
-                {
-                    entries.Add(e);
-                    byWkb.TryAdd(e.TerritoryKey, (e.Territory, e.Locator));
-                }
+            for (int s = 0; s < loaded.Stacks; s++)
+            {
+                int territory = -1;
+                foreach (var e in loaded.Members(s))
+                    if (!changed.Contains(e.Code))
+                        rows.Add((e, territory = territory >= 0 ? territory : territories.Add(loaded.Territories, s)));
+            }
         }
         await using (var cmd = new NpgsqlCommand($"""
-            SELECT code, grid_code, village_code, kind, household_count, floor_from, floor_to, geom, md5(ST_AsBinary(geom)), unit
-            FROM micro_grid WHERE township_code = $1 AND valid_to IS NULL {(incremental ? "AND valid_from > $2" : "")} ORDER BY code
+            SELECT code, grid_code, village_code, kind, household_count, floor_from, floor_to, geom, unit
+            FROM micro_grid WHERE township_code = $1 AND valid_to IS NULL {(incremental ? "AND valid_from > $2" : "")}
             """, conn, tx))
         {
             cmd.Parameters.AddTownship(code);
@@ -137,24 +145,16 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
-                //-- Floor runs of one building share one territory object (and one locator).
-                var key = r.GetString(8);
-                if (!byWkb.TryGetValue(key, out var shared))
-                {
-                    var g = r.GetFieldValue<Geometry>(7);
-                    byWkb[key] = shared = (g, new IndexedPointInAreaLocator(g));
-                }
-                var entry = new MicroGridEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
-                    r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetInt32(6), shared.Geom, shared.Locator)
-                    { Unit = r.IsDBNull(9) ? null : r.GetString(9), TerritoryKey = key };
-                entries.Add(entry);
+                //-- Floor runs of one building share one territory: the builder stores it once.
+                var entry = new MicroGridEntry(r.GetString(0), Shared(r.GetString(1)), Shared(r.GetString(2)), Shared(r.GetString(3)), r.GetInt32(4),
+                    r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetInt32(6))
+                    { Unit = r.IsDBNull(8) ? null : Shared(r.GetString(8)) };
+                rows.Add((entry, territories.Add(r.GetFieldValue<Geometry>(7))));
             }
         }
-        entries.Sort((a, b) => string.CompareOrdinal(a.Code, b.Code));
-        int count = entries.Count;
         await tx.CommitAsync(ct);
-        //-- Building the cell grid is CPU work: off the request threads.
-        return await Infrastructure.Background.Run(() => new TownshipIndex(code, name, version, boundary.EnvelopeInternal, villages, grids, new CellGrid(entries), count) { Entries = entries }, ct);
+        //-- Packing and building the cell grid is CPU work: off the request threads.
+        return await Infrastructure.Background.Run(() => TownshipIndex.Build(code, name, version, boundary.EnvelopeInternal, villages, grids, territories, rows), ct);
     }
 
     /// <summary>The townships of one published state, found by a coarse uniform grid over their
@@ -199,42 +199,12 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         private readonly TownshipIndex? _single;
 
         /// <summary>Townships whose extent may contain the point.</summary>
-        public TownshipIndex[] At(Coordinate c)
+        public TownshipIndex[] At(double x, double y)
         {
             if (_cells.Length == 0) return None;
-            double fx = (c.X - _x0) / _size, fy = (c.Y - _y0) / _size;
+            double fx = (x - _x0) / _size, fy = (y - _y0) / _size;
             if (fx < 0 || fy < 0 || fx >= _nx || fy >= _ny) return None;
             return _cells[(int)fy * _nx + (int)fx];
         }
     }
 }
-
-public sealed record MicroGridEntry(string Code, string GridCode, string VillageCode, string Kind, int HouseholdCount, int? FloorFrom, int? FloorTo,
-    Geometry Territory, IndexedPointInAreaLocator Locator)
-{
-    /// <summary>The unit (单元) of a floor run split by units.</summary>
-    public string? Unit { get; init; }
-
-    /// <summary>MD5 of the territory's WKB: floor runs with equal keys share one territory object.</summary>
-    public string TerritoryKey { get; init; } = "";
-}
-
-internal sealed record TownshipIndex(string Code, string Name, int Version, Envelope Extent,
-    IReadOnlyDictionary<string, string> Villages, IReadOnlyDictionary<string, int> Grids, CellGrid Grid, int MicroGrids)
-{
-    /// <summary>The micro-grids indexed, by code: what the next version's reload carries over.</summary>
-    public IReadOnlyList<MicroGridEntry> Entries { get; init; } = [];
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<IReadOnlyList<MicroGridEntry>, byte[]> _json = new(ReferenceEqualityComparer.Instance);
-
-    /// <summary>The batch-lookup answer for a point in this territory (without the point), serialized once.</summary>
-    public byte[] Json(IReadOnlyList<MicroGridEntry> stack) => _json.GetOrAdd(stack, s =>
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new System.Text.Json.Utf8JsonWriter(buffer, LookupAnswer.WriterOptions))
-            LookupAnswer.Write(w, LookupAnswer.Dto(0, 0, new LookupHit(this, s[0], s)));
-        return buffer.WrittenSpan.ToArray();
-    });
-}
-
-internal sealed record LookupHit(TownshipIndex Township, MicroGridEntry? MicroGrid, IReadOnlyList<MicroGridEntry> Stack);

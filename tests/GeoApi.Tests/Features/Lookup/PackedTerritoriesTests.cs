@@ -1,0 +1,128 @@
+using GridSpatial.GeoApi.Cli;
+using GridSpatial.GeoApi.Features.Lookup;
+using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.MicroGrids;
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+
+namespace GridSpatial.GeoApi.Tests.Features.Lookup;
+
+/// <summary>The packed territories answer every point as NTS's indexed locator does on the
+/// territories they were packed from — on edges, on vertices, in holes, in exclaves — and the
+/// township index built on them answers as "the lowest code whose territory holds the point" does.</summary>
+public class PackedTerritoriesTests
+{
+    private static readonly WKTReader Wkt = new();
+
+    [Theory]
+    //-- A hole with a vertex on the shell's line, horizontal and vertical edges.
+    [InlineData("POLYGON((0 0, 10 0, 10 10, 0 10, 0 0), (2 2, 2 5, 5 5, 5 2, 2 2))")]
+    //-- An exclave and a hole in the main part; rings in the other orientation.
+    [InlineData("MULTIPOLYGON(((0 0, 0 10, 10 10, 10 0, 0 0), (3 3, 7 3, 7 7, 3 7, 3 3)), ((12 0, 14 0, 14 2, 12 2, 12 0)), ((4 4, 6 4, 6 6, 4 6, 4 4)))")]
+    //-- Lon/lat doubles with slanted edges and a vertex touching another edge.
+    [InlineData("POLYGON((104.8701 27.4401, 104.8733 27.4403, 104.8729 27.4431, 104.8717 27.4417, 104.8702 27.4429, 104.8701 27.4401))")]
+    public void Locate_AnswersAsIndexedPointInAreaLocator_OnEdgesVerticesHolesAndExclaves(string wkt)
+    {
+        var g = Wkt.Read(wkt);
+        var builder = new PackedTerritories.Builder();
+        Assert.Equal(0, builder.Add(g));
+        var packed = builder.Build([0]);
+        var locator = new IndexedPointInAreaLocator(g);
+        var points = Probes([g], new Random(1)).ToList();
+        Assert.Contains(points, p => locator.Locate(p) == Location.Boundary);
+        Assert.Contains(points, p => locator.Locate(p) == Location.Interior);
+        Assert.Contains(points, p => locator.Locate(p) == Location.Exterior);
+        foreach (var p in points) Assert.True(locator.Locate(p) == packed.Locate(0, p.X, p.Y), $"{p} in {wkt}");
+    }
+
+    [Fact]
+    public void Locate_AnswersAsIndexedPointInAreaLocator_OnAPartitionedTownship()
+    {
+        var partition = new TownshipPartitioner(new PartitionOptions()).Partition(BenchCommand.Synthetic("530627901", 1500, 901));
+        var territories = partition.MicroGrids.Select(m => m.Territory).Distinct(ReferenceEqualityComparer.Instance).Cast<Geometry>().ToList();
+        var builder = new PackedTerritories.Builder();
+        var numbers = territories.Select(builder.Add).ToList();
+        var packed = builder.Build(Enumerable.Range(0, builder.Count).ToList());
+        int boundary = 0, compared = 0;
+        foreach (var (g, i) in territories.Select((g, i) => (g, i)))
+        {
+            var locator = new IndexedPointInAreaLocator(g);
+            //-- Its own probes and its neighbours' (points on shared edges, seen from both sides).
+            foreach (var p in Probes(territories.Where(o => o.EnvelopeInternal.Intersects(g.EnvelopeInternal)).Take(6), new Random(i)))
+            {
+                var expected = locator.Locate(p);
+                Assert.True(expected == packed.Locate(numbers[i], p.X, p.Y), $"{p} in territory {i}: NTS {expected}");
+                if (expected == Location.Boundary) boundary++;
+                compared++;
+            }
+        }
+        Assert.True(boundary > compared / 20, $"{boundary} of {compared} points on a boundary");
+    }
+
+    [Fact]
+    public void Find_GivesTheLowestCodeHoldingThePoint_AndStacksFloorRuns_AlsoAfterACarriedOverReload()
+    {
+        var partition = new TownshipPartitioner(new PartitionOptions()).Partition(BenchCommand.Synthetic("530627902", 2500, 902));
+        var micro = partition.MicroGrids;
+        Assert.Contains(micro, m => m.Kind == MicroGridKind.Floor);
+        var builder = new PackedTerritories.Builder();
+        var rows = micro.Select(m => (Entry(m), builder.Add(m.Territory))).ToList();
+        var index = TownshipIndex.Build("530627902", "镇", 1, partition.MicroGrids.Aggregate(new Envelope(), (e, m) => { e.ExpandToInclude(m.Territory.EnvelopeInternal); return e; }),
+            new Dictionary<string, string>(), new Dictionary<string, int>(), builder, rows);
+        //-- Every territory carried over into a fresh packing, as a reload after a publish does.
+        var again = new PackedTerritories.Builder();
+        var carried = Enumerable.Range(0, index.Stacks).SelectMany(s => index.Members(s).Select(e => (e, again.Add(index.Territories, s)))).ToList();
+        var reloaded = TownshipIndex.Build("530627902", "镇", 2, index.Extent, new Dictionary<string, string>(), new Dictionary<string, int>(), again, carried);
+        Assert.Equal(index.Stacks, reloaded.Stacks);
+
+        var locators = micro.Select(m => (m.Code, Locator: new IndexedPointInAreaLocator(m.Territory))).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
+        var probes = Probes(micro.Select(m => m.Territory).Distinct(ReferenceEqualityComparer.Instance).Cast<Geometry>().Take(150), new Random(3)).ToList();
+        foreach (var p in probes)
+        {
+            var expected = locators.FirstOrDefault(l => l.Locator.Locate(p) != Location.Exterior).Code;
+            foreach (var i in new[] { index, reloaded })
+            {
+                var hit = i.Find(p.X, p.Y);
+                Assert.True(expected == hit?.MicroGrid.Code, $"{p}: expected {expected}, got {hit?.MicroGrid.Code}");
+                if (hit is null) continue;
+                //-- The whole stack: every micro-grid with this territory, lowest code first.
+                var same = micro.Where(m => m.Territory.EqualsExact(micro.First(x => x.Code == expected).Territory)).Select(m => m.Code).Order(StringComparer.Ordinal);
+                Assert.Equal(same, hit.Stack.Select(e => e.Code));
+            }
+        }
+    }
+
+    private static MicroGridEntry Entry(MicroGrid m) =>
+        new(m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.HouseholdCount, m.FloorFrom, m.FloorTo) { Unit = m.Unit };
+
+    /// <summary>Every vertex, every edge's midpoint, points a hair off both, and random points over the envelope.</summary>
+    private static IEnumerable<Coordinate> Probes(IEnumerable<Geometry> territories, Random rnd)
+    {
+        foreach (var g in territories)
+        {
+            var e = g.EnvelopeInternal;
+            double hair = Math.Max(e.Width, e.Height) * 1e-12;
+            for (int r = 0; r < g.NumGeometries; r++)
+            {
+                var polygon = (Polygon)g.GetGeometryN(r);
+                foreach (var ring in new[] { polygon.ExteriorRing }.Concat(polygon.InteriorRings))
+                {
+                    var cs = ring.Coordinates;
+                    for (int i = 1; i < cs.Length; i++)
+                    {
+                        var mid = new Coordinate((cs[i - 1].X + cs[i].X) / 2, (cs[i - 1].Y + cs[i].Y) / 2);
+                        foreach (var c in new[] { cs[i], mid })
+                        {
+                            yield return c.Copy();
+                            yield return new Coordinate(c.X + hair, c.Y);
+                            yield return new Coordinate(c.X, c.Y - hair);
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < 20; i++)
+                yield return new Coordinate(e.MinX - e.Width * 0.1 + rnd.NextDouble() * e.Width * 1.2, e.MinY - e.Height * 0.1 + rnd.NextDouble() * e.Height * 1.2);
+        }
+    }
+}
