@@ -10,7 +10,7 @@ using NetTopologySuite.Geometries;
 namespace GridSpatial.GeoApi.Cli;
 
 /// <summary><c>bench recompute --in-process</c>: the compute stage of <c>bench recompute</c> alone, in
-/// this process on one core, without the database: the same synthetic township and the same edits
+/// this process without the database (CPU time is the process's, its collector's threads included): the same synthetic township and the same edits
 /// (a household moved next to another one, one at a time), each recomputed by <see cref="LocalRecompute"/>
 /// from the partition before it as published (read back from its files, as the service reads it back
 /// from the database). Every fifth edit the whole township is also recomputed from the same published
