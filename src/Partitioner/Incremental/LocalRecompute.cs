@@ -6,7 +6,6 @@ using GridSpatial.Partitioner.Projection;
 using GridSpatial.Partitioner.Quality;
 using GridSpatial.Partitioner.Territories;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Algorithm.Locate;
 
 namespace GridSpatial.Partitioner.Incremental;
@@ -104,9 +103,8 @@ public sealed class LocalRecompute(PartitionOptions options)
         }
         Stage("partition");
         //-- Every household stands in a recomputed group's land or, unchanged, in a grid carried over.
-        if (!merged.Assignments.Select(a => a.HouseholdId).Order(StringComparer.Ordinal)
-                .SequenceEqual(input.Households.Select(h => h.Id).Order(StringComparer.Ordinal), StringComparer.Ordinal))
-            return null;
+        var ids = input.Households.Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
+        if (merged.Assignments.Count != ids.Count || !merged.Assignments.All(a => ids.Remove(a.HouseholdId))) return null;
         var report = Report(input, merged, current, projection, digest, elapsed);
         //-- What a whole recompute guarantees, a local one must too, else the whole recompute gives it:
         //-- borders that match vertex for vertex (a region's edge vertex a few micrometres off would stay
@@ -165,7 +163,7 @@ public sealed class LocalRecompute(PartitionOptions options)
         var measured = MeasuredPartition.Of(merged, current, basis.Township, input.Households, metricHouseholds, projection, basis.Guides) with { Borders = basis.Borders };
         var carried = new CarriedFigures(input.Township.Code, merged.Version, projection.Name,
             NonContiguousAllowed: Math.Max(0, basis.Township.NumGeometries - 1),
-            BarrierCrossings: Crossings(merged, basis.Faces, input.Households, metricHouseholds),
+            BarrierCrossings: Crossings(merged, basis, input.Households, metricHouseholds),
             Faces: basis.Faces.Count,
             StrandedHamlets: current.Report.StrandedHamlets,
             ElapsedMs: elapsed);
@@ -175,14 +173,11 @@ public sealed class LocalRecompute(PartitionOptions options)
     }
 
     /// <summary>Micro-grids whose households stand in more than one barrier face.</summary>
-    private static int Crossings(Partition p, IReadOnlyList<Face> faces, IReadOnlyList<HouseholdInput> households, List<Coordinate> metric)
+    private static int Crossings(Partition p, ReportBasis basis, IReadOnlyList<HouseholdInput> households, List<Coordinate> metric)
     {
-        var index = new STRtree<(int Face, IndexedPointInAreaLocator Locator)>();
-        foreach (var f in faces) index.Insert(f.Polygon.EnvelopeInternal, (f.Index, new IndexedPointInAreaLocator(f.Polygon)));
         var faceOf = new Dictionary<string, int>(households.Count, StringComparer.Ordinal);
         for (int i = 0; i < households.Count; i++)
-            faceOf[households[i].Id] = index.Query(new Envelope(metric[i]))
-                .Where(x => x.Locator.Locate(metric[i]) != Location.Exterior).Select(x => x.Face).DefaultIfEmpty(-1).Min();
+            faceOf[households[i].Id] = basis.FaceOf(households[i].Location, metric[i]);
         return p.Assignments.GroupBy(a => a.MicroGridCode, StringComparer.Ordinal)
             .Count(g => g.Select(a => faceOf.GetValueOrDefault(a.HouseholdId, -1)).Distinct().Count() > 1);
     }
