@@ -19,6 +19,19 @@ public class WorkerTests(DatabaseFixture db)
         var workers = Enumerable.Range(0, 2).Select(_ => ApiProcess.Start(db, new() { ["Recompute__QuietSeconds"] = "0.5" }, command: "worker")).ToList();
         try
         {
+            //-- Both workers' job servers up before any work exists: else the API's own server (in this
+            //-- process) may finish every job while they start, and the spread below proves nothing.
+            var up = Stopwatch.StartNew();
+            while (true)
+            {
+                await using var servers = db.Db.CreateCommand("SELECT id FROM hangfire.server");
+                var ids = new List<string>();
+                await using (var r = await servers.ExecuteReaderAsync())
+                    while (await r.ReadAsync()) ids.Add(r.GetString(0));
+                if (workers.All(w => ids.Any(id => id.Contains($":{w.Id}:", StringComparison.Ordinal)))) break;
+                Assert.True(up.Elapsed < TimeSpan.FromSeconds(60), "the worker processes' job servers did not start: " + string.Join(" | ", workers.Select(w => w.Tail)));
+                await Task.Delay(100);
+            }
             for (int i = 0; i < codes.Count; i++)
             {
                 var t = new TownshipGenerator(230 + i).Generate(codes[i], $"并发{i}镇", 105.5 + i * 0.1, 26.5, 500, urbanShare: 0);
