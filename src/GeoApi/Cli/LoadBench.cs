@@ -120,12 +120,9 @@ public static class LoadBench
             while (!stop.IsCancellationRequested)
             {
                 var to = points[rnd.Next(points.Count)];
-                var body = FormattableString.Invariant($"{{\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{to.X + 0.00002},{to.Y + 0.00002}]}}}}");
-                using (var move = new HttpRequestMessage(HttpMethod.Patch, new Uri($"/api/households/{ids[rnd.Next(ids.Count)]}", UriKind.Relative))
-                {
-                    Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
-                })
-                    (await http.SendAsync(move)).EnsureSuccessStatusCode();
+                using (var move = BenchEdit.MoveBeside(ids[rnd.Next(ids.Count)], to))
+                using (var moved = await http.SendAsync(move))
+                    moved.EnsureSuccessStatusCode();
                 edits++;
                 try { await Task.Delay(1000, stop.Token); } catch (OperationCanceledException) { }
             }

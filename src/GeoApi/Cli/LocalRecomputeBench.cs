@@ -54,7 +54,7 @@ internal static class LocalRecomputeBench
                 //-- The same choices as the service bench: the household, then where it goes.
                 var id = ids[rnd.Next(ids.Count)];
                 var to = t.Households[rnd.Next(ids.Count)].Location.Coordinate;
-                var moved = new Coordinate(to.X + 0.00002, to.Y + 0.00002);
+                var moved = BenchEdit.Beside(to);
                 input = input with { Households = input.Households.Select(h => h.Id == id ? h with { Location = moved } : h).ToList() };
                 var current = published;
                 var (result, wall, cpu) = Timed(() => new LocalRecompute(options).Recompute(input, current, current.Version + 1));

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using GridSpatial.GeoApi.Features.Import;
 using GridSpatial.GeoApi.Infrastructure;
@@ -68,10 +67,10 @@ public static class RecomputeBench
             long size = await bytes.PartitionTablesAsync();
             var h = t.Households[rnd.Next(t.Households.Count)];
             var before = (await http.GetFromJsonAsync<JsonElement>($"/api/households/{h.Id}/grid")).GetProperty("version").GetInt32();
-            var to = t.Households[rnd.Next(t.Households.Count)].Location;
-            var body = FormattableString.Invariant($"{{\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{to.X + 0.00002},{to.Y + 0.00002}]}}}}");
+            var to = t.Households[rnd.Next(t.Households.Count)].Location.Coordinate;
             var clock = Stopwatch.StartNew();
-            using (var patch = await http.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/households/{h.Id}") { Content = new StringContent(body, Encoding.UTF8, "application/json") }))
+            using (var move = BenchEdit.MoveBeside(h.Id, to))
+            using (var patch = await http.SendAsync(move))
                 patch.EnsureSuccessStatusCode();
             while (true)
             {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
+using GridSpatial.GeoApi.Cli;
 using GridSpatial.GeoApi.SampleData;
 
 namespace GridSpatial.GeoApi.Tests.Features;
@@ -30,9 +30,9 @@ public class RetentionTests(DatabaseFixture db) : IAsyncLifetime
         for (int i = 0; i < 3; i++)
         {
             var h = _township.Households[10 + 37 * i];
-            var to = _township.Households[200 + 41 * i].Location;
-            var body = FormattableString.Invariant($"{{\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{to.X + 0.00002},{to.Y + 0.00002}]}}}}");
-            using (var patch = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/households/{h.Id}") { Content = new StringContent(body, Encoding.UTF8, "application/json") }))
+            var to = _township.Households[200 + 41 * i].Location.Coordinate;
+            using (var move = BenchEdit.MoveBeside(h.Id, to))
+            using (var patch = await _http.SendAsync(move))
                 Assert.True(patch.IsSuccessStatusCode, await patch.Content.ReadAsStringAsync());
             await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(60), Code);
         }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using GridSpatial.GeoApi.Cli;
 using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.GeoApi.SampleData;
 using Npgsql;
@@ -36,9 +37,9 @@ public class RowLifetimeTests(DatabaseFixture db) : IAsyncLifetime
         for (int i = 0; i < 5; i++)
         {
             var h = township.Households[rnd.Next(township.Households.Count)];
-            var to = township.Households[rnd.Next(township.Households.Count)].Location;
-            var body = FormattableString.Invariant($"{{\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{to.X + 0.00002},{to.Y + 0.00002}]}}}}");
-            using (var patch = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/households/{h.Id}") { Content = new StringContent(body, Encoding.UTF8, "application/json") }))
+            var to = township.Households[rnd.Next(township.Households.Count)].Location.Coordinate;
+            using (var move = BenchEdit.MoveBeside(h.Id, to))
+            using (var patch = await _http.SendAsync(move))
                 Assert.True(patch.IsSuccessStatusCode, await patch.Content.ReadAsStringAsync());
             await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(60), Code);
             await CaptureCurrentAsync(asPublished);
