@@ -269,4 +269,29 @@ public class LocalRecomputeTests
         Assert.All(result.Recomputed, c => Assert.Equal("530627118202", c[..12]));
         CarriedOver(split, result.Partition, result.Recomputed);
     }
+
+    [Fact]
+    public void ReportBasis_RemembersAboutOneFacePerHousehold_WhileHouseholdsKeepMoving()
+    {
+        var input = Township(Households);
+        var projection = Projection.MetricProjection.For(input.Township.Boundary);
+        var basis = ReportBasis.For(input, InputsDigest.Of(input, Options), projection);
+        var households = Households.ToList();
+        var rnd = new Random(9);
+        int[] first = [];
+        for (int round = 0; round < 5; round++)
+        {
+            var faces = basis.FacesOf(households, households.Select(h => projection.Forward(h.Location)).ToList());
+            if (round == 0) first = faces;
+            Assert.True(basis.Remembered <= 2 * households.Count, $"round {round}: {basis.Remembered} locations remembered for {households.Count} households");
+            //-- A thousand households moved a hair each time: new locations, the same faces.
+            for (int k = 0; k < 1000; k++)
+            {
+                int i = rnd.Next(households.Count);
+                households[i] = households[i] with { Location = new Coordinate(households[i].Location.X + 1e-7, households[i].Location.Y) };
+            }
+        }
+        Assert.Equal(first, basis.FacesOf(Households, Households.Select(h => projection.Forward(h.Location)).ToList()));
+        Assert.All(first, f => Assert.True(f >= 0));
+    }
 }

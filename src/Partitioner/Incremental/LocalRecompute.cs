@@ -175,9 +175,9 @@ public sealed class LocalRecompute(PartitionOptions options)
     /// <summary>Micro-grids whose households stand in more than one barrier face.</summary>
     private static int Crossings(Partition p, ReportBasis basis, IReadOnlyList<HouseholdInput> households, List<Coordinate> metric)
     {
+        var faces = basis.FacesOf(households, metric);
         var faceOf = new Dictionary<string, int>(households.Count, StringComparer.Ordinal);
-        for (int i = 0; i < households.Count; i++)
-            faceOf[households[i].Id] = basis.FaceOf(households[i].Location, metric[i]);
+        for (int i = 0; i < households.Count; i++) faceOf[households[i].Id] = faces[i];
         return p.Assignments.GroupBy(a => a.MicroGridCode, StringComparer.Ordinal)
             .Count(g => g.Select(a => faceOf.GetValueOrDefault(a.HouseholdId, -1)).Distinct().Count() > 1);
     }

@@ -17,26 +17,50 @@ namespace GridSpatial.Partitioner.Incremental;
 /// most of the report's time on a large township.</summary>
 internal sealed record ReportBasis(Geometry Township, IReadOnlyList<Face> Faces, IReadOnlyList<Geometry> Guides, GuidedBorders Borders)
 {
-    private readonly Dictionary<Coordinate, int> _faceOf = [];
+    private readonly Lock _faces = new();
+    private Dictionary<Coordinate, int> _faceOf = [];
     private STRtree<(int Face, IndexedPointInAreaLocator Locator)>? _faceIndex;
 
-    /// <summary>The barrier face holding a household's location (the lowest-numbered of those whose
+    /// <summary>The barrier face holding each household's location (the lowest-numbered of those whose
     /// closure holds it; -1 in none), remembered by its lon/lat: a household that did not move is not
-    /// located again (on 50,000 households locating them all was a fifth of a local recompute's report).</summary>
-    public int FaceOf(Coordinate lonLat, Coordinate metric)
+    /// located again (on 50,000 households locating them all was a fifth of a local recompute's report).
+    /// Locations no household holds any more are forgotten once the remembered ones outnumber twice the
+    /// households, so a township edited all day keeps about one entry per household.</summary>
+    public int[] FacesOf(IReadOnlyList<HouseholdInput> households, IReadOnlyList<Coordinate> metric)
     {
-        lock (_faceOf)
+        var faces = new int[households.Count];
+        lock (_faces)
         {
-            if (_faceOf.TryGetValue(lonLat, out int known)) return known;
-            if (_faceIndex is null)
+            for (int i = 0; i < households.Count; i++)
             {
-                _faceIndex = new STRtree<(int, IndexedPointInAreaLocator)>();
-                foreach (var f in Faces) _faceIndex.Insert(f.Polygon.EnvelopeInternal, (f.Index, new IndexedPointInAreaLocator(f.Polygon)));
-                _faceIndex.Build();
+                if (!_faceOf.TryGetValue(households[i].Location, out faces[i]))
+                    _faceOf[households[i].Location.Copy()] = faces[i] = Locate(metric[i]);
             }
-            int face = _faceIndex.Query(new Envelope(metric)).Where(x => x.Locator.Locate(metric) != Location.Exterior).Select(x => x.Face).DefaultIfEmpty(-1).Min();
-            return _faceOf[lonLat.Copy()] = face;
+            if (_faceOf.Count > 2 * households.Count)
+            {
+                var kept = new Dictionary<Coordinate, int>(households.Count);
+                for (int i = 0; i < households.Count; i++) kept[households[i].Location.Copy()] = faces[i];
+                _faceOf = kept;
+            }
         }
+        return faces;
+    }
+
+    /// <summary>Locations whose face is remembered.</summary>
+    internal int Remembered
+    {
+        get { lock (_faces) return _faceOf.Count; }
+    }
+
+    private int Locate(Coordinate metric)
+    {
+        if (_faceIndex is null)
+        {
+            _faceIndex = new STRtree<(int, IndexedPointInAreaLocator)>();
+            foreach (var f in Faces) _faceIndex.Insert(f.Polygon.EnvelopeInternal, (f.Index, new IndexedPointInAreaLocator(f.Polygon)));
+            _faceIndex.Build();
+        }
+        return _faceIndex.Query(new Envelope(metric)).Where(x => x.Locator.Locate(metric) != Location.Exterior).Select(x => x.Face).DefaultIfEmpty(-1).Min();
     }
 
     /// <summary>The townships kept: a process recomputing more at once rebuilds the others' basis
