@@ -36,11 +36,12 @@ internal sealed class MicroRegions(PartitionOptions options)
         if (touched.Any(g => !grids.TryGetValue(g, out var grid) || grid.Pinned || current.MicroGrids.Any(m => m.GridCode == g && m.Pinned))) return null;
 
         var merged = current with { Version = version };
+        var sharesBefore = Shares(current);
         var recomputed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var grid in touched.Order(StringComparer.Ordinal))
         {
             var own = changed.Where(c => c.StartsWith(grid, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
-            var next = Recompute(input, merged, current, grids[grid], own, version, projection);
+            var next = Recompute(input, merged, current, sharesBefore, grids[grid], own, version, projection);
             if (next is null) return null;
             merged = next;
             recomputed.UnionWith(own);
@@ -53,7 +54,8 @@ internal sealed class MicroRegions(PartitionOptions options)
     /// <summary><paramref name="merged"/> with micro-grids <paramref name="own"/> of <paramref name="grid"/>
     /// (and, while needed, their neighbours in it) partitioned afresh; null when that gives no clusters
     /// in their bounds, or the land or partition does not fit.</summary>
-    private Partition? Recompute(PartitionInput input, Partition merged, Partition published, Grid grid, HashSet<string> own, int version, MetricProjection projection)
+    private Partition? Recompute(PartitionInput input, Partition merged, Partition published, (double Soft, double Hard) sharesBefore, Grid grid,
+        HashSet<string> own, int version, MetricProjection projection)
     {
         for (int widening = 0; ; widening++)
         {
@@ -62,7 +64,7 @@ internal sealed class MicroRegions(PartitionOptions options)
             var part = land is null ? null : Partition(input, published, grid, chosen, land, version, projection);
             if (part is not null && land is not null && InBounds(part, options.ClusterHardMin, options.ClusterHardMax)
                 && RegionMerge.Merge(merged, part, land, RegionMerge.Scope.OfMicroGrids(own), projection, version) is { } next
-                && (InBounds(part, options.ClusterMin, options.ClusterMax) || SharesHold(next, published))) return next;
+                && (InBounds(part, options.ClusterMin, options.ClusterMax) || SharesHold(next, sharesBefore))) return next;
             if (widening == Widenings) return null;
             var wider = Neighbours(merged, grid.Code, own);
             if (wider.Count == 0) return null;
@@ -105,18 +107,24 @@ internal sealed class MicroRegions(PartitionOptions options)
     /// bounds, 99 % in the hard bounds; or as many as before, where it had fewer): a new cluster just
     /// outside the bounds is then kept rather than redrawing its neighbours' land too, as a whole
     /// recompute keeps a few.</summary>
-    private bool SharesHold(Partition merged, Partition published)
+    private bool SharesHold(Partition merged, (double Soft, double Hard) before)
     {
-        (double Soft, double Hard) Shares(Partition p)
-        {
-            var sizes = p.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster).Select(m => m.HouseholdCount).ToList();
-            return sizes.Count == 0 ? (1, 1)
-                : (sizes.Count(n => n >= options.ClusterMin && n <= options.ClusterMax) / (double)sizes.Count,
-                   sizes.Count(n => n >= options.ClusterHardMin && n <= options.ClusterHardMax) / (double)sizes.Count);
-        }
         var (soft, hard) = Shares(merged);
-        var (softBefore, hardBefore) = Shares(published);
-        return soft >= Math.Min(SoftShare, softBefore) && hard >= Math.Min(HardShare, hardBefore);
+        return soft >= Math.Min(SoftShare, before.Soft) && hard >= Math.Min(HardShare, before.Hard);
+    }
+
+    /// <summary>The shares of the partition's clusters in the bounds and in the hard bounds.</summary>
+    private (double Soft, double Hard) Shares(Partition p)
+    {
+        int all = 0, soft = 0, hard = 0;
+        foreach (var m in p.MicroGrids)
+        {
+            if (m.Kind != MicroGridKind.Cluster) continue;
+            all++;
+            if (m.HouseholdCount >= options.ClusterMin && m.HouseholdCount <= options.ClusterMax) soft++;
+            if (m.HouseholdCount >= options.ClusterHardMin && m.HouseholdCount <= options.ClusterHardMax) hard++;
+        }
+        return all == 0 ? (1, 1) : (soft / (double)all, hard / (double)all);
     }
 
     /// <summary>DESIGN §5: clusters in the bounds, and in the hard bounds.</summary>
