@@ -45,29 +45,32 @@ internal sealed class EdgeVertices
         }
     }
 
-    public IReadOnlyList<Polygon> Apply(IReadOnlyList<Polygon> pieces)
+    /// <param name="blockOf">The block piece i was cut from: only the piece's stretches along that
+    /// block's edge take vertices, never a border inside the block that ends beside one.</param>
+    public IReadOnlyList<Polygon> Apply(IReadOnlyList<Polygon> pieces, Func<int, Polygon> blockOf)
     {
         if (_count == 0) return pieces;
-        return pieces.Select(Apply).ToList();
+        return pieces.Select((p, i) => Apply(p, blockOf(i))).ToList();
     }
 
-    private Polygon Apply(Polygon piece)
+    private Polygon Apply(Polygon piece, Polygon block)
     {
         var near = new Envelope(piece.EnvelopeInternal);
         near.ExpandBy(OnSegment);
         var candidates = _added.Query(near);
         if (candidates.Count == 0) return piece;
-        var shell = Apply(piece.Shell, candidates, out bool changed);
+        var edge = block.Boundary;
+        var shell = Apply(piece.Shell, candidates, edge, out bool changed);
         var holes = piece.Holes.Select(h =>
         {
-            var r = Apply(h, candidates, out bool c);
+            var r = Apply(h, candidates, edge, out bool c);
             changed |= c;
             return r;
         }).ToArray();
         return changed ? piece.Factory.CreatePolygon(shell, holes) : piece;
     }
 
-    private static LinearRing Apply(LinearRing ring, IList<Coordinate> candidates, out bool changed)
+    private static LinearRing Apply(LinearRing ring, IList<Coordinate> candidates, Geometry blockEdge, out bool changed)
     {
         changed = false;
         var cs = ring.Coordinates;
@@ -80,9 +83,14 @@ internal sealed class EdgeVertices
             var seg = new LineSegment(a, b);
             var env = new Envelope(a, b);
             env.ExpandBy(OnSegment);
-            var inner = candidates.Where(p => env.Contains(p) && !p.Equals2D(a) && !p.Equals2D(b) && seg.Distance(p) <= OnSegment)
+            //-- Only between the segment's ends, and only on a stretch along the block's edge: a vertex a
+            //-- micrometre from a corner of the ring is within reach of both segments there, and taken by
+            //-- both (or by the border inside the block that ends at the corner) it folds the ring or puts
+            //-- one vertex on it twice (a piece that no union takes; seen with rows of buildings).
+            var inner = candidates.Where(p => env.Contains(p) && !p.Equals2D(a) && !p.Equals2D(b) && seg.Distance(p) <= OnSegment
+                    && seg.ProjectionFactor(p) is > 0 and < 1)
                 .Distinct().OrderBy(p => p.Distance(a)).ToList();
-            if (inner.Count == 0) continue;
+            if (inner.Count == 0 || !blockEdge.IsWithinDistance(blockEdge.Factory.CreatePoint(seg.MidPoint), OnSegment)) continue;
             result.AddRange(inner);
             changed = true;
         }

@@ -117,7 +117,7 @@ public sealed class Tessellation
         firstPiece[^1] = pieces.Count;
         //-- Pieces are listed block by block: firstPiece holds where each block's run starts.
         int BlockOf(int piece) { int b = Array.BinarySearch(firstPiece, piece); if (b < 0) return ~b - 1; while (b + 1 < firstPiece.Length && firstPiece[b + 1] == piece) b++; return b; }
-        _pieces.AddRange(edgeVertices.Apply(pieces));
+        _pieces.AddRange(edgeVertices.Apply(pieces, piece => blocks.Polygons[BlockOf(piece)]));
         _owner = owners.ToArray();
         foreach (var (pair, length) in SharedEdges.Of(_pieces))
         {
