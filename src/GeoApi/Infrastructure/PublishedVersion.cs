@@ -19,7 +19,7 @@ public static class PublishedVersion
             LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = coalesce($2, s.current_version)
             WHERE t.code = $1
             """);
-        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddTownship(code);
         cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Integer, asked is null ? DBNull.Value : asked.Value);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) throw ApiException.NotFound($"There is no township '{code}'.");

@@ -11,7 +11,7 @@ public sealed class TownshipState(NpgsqlDataSource db)
     public async Task RequireAsync(string code, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("SELECT 1 FROM township WHERE code = $1");
-        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddTownship(code);
         if (await cmd.ExecuteScalarAsync(ct) is null) throw ApiException.NotFound($"There is no township '{code}'.");
     }
 
@@ -49,7 +49,7 @@ public sealed class TownshipState(NpgsqlDataSource db)
     public static async Task<NetTopologySuite.Geometries.Geometry> LockBoundaryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT geom FROM township WHERE code = $1 FOR SHARE", conn, tx);
-        cmd.Parameters.AddWithValue(townshipCode);
+        cmd.Parameters.AddTownship(townshipCode);
         return await cmd.ExecuteScalarAsync(ct) as NetTopologySuite.Geometries.Geometry
             ?? throw ApiException.NotFound($"Township '{townshipCode}' does not exist; import it first with POST /api/townships.");
     }

@@ -195,7 +195,7 @@ public static class HouseholdEndpoints
     private static async Task<Geometry> TownshipGeometry(NpgsqlConnection conn, NpgsqlTransaction tx, string code, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT geom FROM township WHERE code = $1", conn, tx);
-        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddTownship(code);
         return (Geometry)(await cmd.ExecuteScalarAsync(ct))!;
     }
 

@@ -24,7 +24,7 @@ public sealed class CrosswalkReader([FromKeyedServices(Database.Read)] NpgsqlDat
             FROM dept_layer l LEFT JOIN township_state s ON s.township_code = l.township_code
             WHERE l.township_code = $1 AND l.layer = $2
             """);
-        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(layer);
         cmd.Parameters.AddWithValue(layerVersion ?? 0);
         cmd.Parameters.AddWithValue(partitionVersion ?? 0);

@@ -70,7 +70,7 @@ public sealed class FitReporter([FromKeyedServices(Database.Read)] NpgsqlDataSou
     private async Task<int> CountAsync(string sql, string township, int version, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(sql);
-        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(version);
         return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
     }

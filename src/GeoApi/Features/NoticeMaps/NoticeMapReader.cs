@@ -82,7 +82,7 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, CoverageBands bands)
         }
         await using var cmd = db.CreateCommand("SELECT name, geom FROM village WHERE township_code = $1 AND code = $2");
         cmd.Parameters.AddWithValue(township.Code);
-        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddTownship(code);
         string name = township.Name;
         Geometry? outline = null;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -140,7 +140,7 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, CoverageBands bands)
 
     private static void Add(NpgsqlCommand cmd, string township, int version, string code)
     {
-        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(version);
         cmd.Parameters.AddWithValue(code);
     }

@@ -22,7 +22,7 @@ public sealed record NoticeMapTownship(string Code, string Name, int Version, Da
             SELECT t.name, t.geom, v.created_at FROM township t JOIN partition_version v ON v.township_code = t.code AND v.version = $2
             WHERE t.code = $1
             """);
-        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddTownship(code);
         cmd.Parameters.AddWithValue(version);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) throw ApiException.NotFound($"There is no township '{code}'.");

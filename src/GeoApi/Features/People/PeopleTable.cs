@@ -39,7 +39,7 @@ public static class PeopleTable
             ORDER BY p.name, p.id, a.code, a.valid_from
             """))
         {
-            cmd.Parameters.AddWithValue(township);
+            cmd.Parameters.AddTownship(township);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
@@ -125,7 +125,7 @@ public static class PeopleTable
                 SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (
                     SELECT 1 FROM unit_assignment WHERE township_code = $1 AND code = $2 AND person_id = $3 AND valid_from = $4)
                 """, conn, tx);
-            cmd.Parameters.AddWithValue(township);
+            cmd.Parameters.AddTownship(township);
             cmd.Parameters.AddWithValue(row.Code);
             cmd.Parameters.AddWithValue(id);
             cmd.Parameters.AddWithValue(row.From);

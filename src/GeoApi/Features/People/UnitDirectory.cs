@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GridSpatial.GeoApi.Infrastructure;
 using Npgsql;
 
 namespace GridSpatial.GeoApi.Features.People;
@@ -223,7 +224,7 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
     private static NpgsqlCommand Command(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string township)
     {
         var cmd = new NpgsqlCommand(sql, conn, tx);
-        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddTownship(township);
         return cmd;
     }
 

@@ -62,7 +62,7 @@ public static class UnitEndpoints
             UPDATE unit_attributes SET name = $3, unit_type = $4, subtype = $5, organisation = $6, remarks = $7 WHERE township_code = $1 AND code = $2
             """, conn, tx))
         {
-            cmd.Parameters.AddWithValue(township);
+            cmd.Parameters.AddTownship(township);
             cmd.Parameters.AddWithValue(code);
             foreach (var v in new[] { name, type, subtype, organisation, remarks })
                 cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)v ?? DBNull.Value);
@@ -121,7 +121,7 @@ public static class UnitEndpoints
             INSERT INTO unit_assignment (township_code, code, person_id, valid_from, valid_to, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
             """, conn, tx))
         {
-            cmd.Parameters.AddWithValue(township);
+            cmd.Parameters.AddTownship(township);
             cmd.Parameters.AddWithValue(code);
             cmd.Parameters.AddWithValue(personId);
             cmd.Parameters.AddWithValue(from);
@@ -152,7 +152,7 @@ public static class UnitEndpoints
             ? "DELETE FROM unit_assignment WHERE township_code = $1 AND code = $2 AND id = $3"
             : "DELETE FROM unit_assignment WHERE id = (SELECT max(id) FROM unit_assignment WHERE township_code = $1 AND code = $2 AND person_id = $4)", conn, tx))
         {
-            cmd.Parameters.AddWithValue(township);
+            cmd.Parameters.AddTownship(township);
             cmd.Parameters.AddWithValue(code);
             cmd.Parameters.AddWithValue(assignmentId);
             cmd.Parameters.AddWithValue(resolved.Row.PersonId);

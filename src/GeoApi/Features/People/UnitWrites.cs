@@ -36,7 +36,7 @@ public static class UnitWrites
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue(units.Township);
-            cmd.Parameters.AddWithValue(code);
+            cmd.Parameters.AddTownship(code);
             foreach (var v in new[] { a?.Name, a?.Type, a?.Subtype, a?.Organisation, a?.Remarks })
                 cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)v ?? DBNull.Value);
             cmd.Parameters.AddWithValue(units.Version ?? 0);
@@ -49,7 +49,7 @@ public static class UnitWrites
                 INSERT INTO unit_assignment (township_code, code, person_id, valid_from, valid_to, created_by) VALUES ($1, $2, $3, $4, $5, $6)
                 """, conn, tx);
             cmd.Parameters.AddWithValue(units.Township);
-            cmd.Parameters.AddWithValue(code);
+            cmd.Parameters.AddTownship(code);
             cmd.Parameters.AddWithValue(p.Row.PersonId);
             cmd.Parameters.AddWithValue(p.Row.ValidFrom);
             cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Date, p.Row.ValidTo is { } to ? to : DBNull.Value);

@@ -60,7 +60,7 @@ public sealed class VersionCompactor(NpgsqlDataSource db)
                     RETURNING x.size)
                 SELECT count(*)::int, coalesce(sum(size), 0)::bigint FROM dropped
                 """, conn, tx);
-            cmd.Parameters.AddWithValue(township);
+            cmd.Parameters.AddTownship(township);
             cmd.Parameters.AddWithValue(through);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             await r.ReadAsync(ct);
@@ -72,7 +72,7 @@ public sealed class VersionCompactor(NpgsqlDataSource db)
             UPDATE partition_version SET compacted_at = now() WHERE township_code = $1 AND version <= $2 AND compacted_at IS NULL
             """, conn, tx))
         {
-            mark.Parameters.AddWithValue(township);
+            mark.Parameters.AddTownship(township);
             mark.Parameters.AddWithValue(through);
             versions = await mark.ExecuteNonQueryAsync(ct);
         }

@@ -1,5 +1,6 @@
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
+using GridSpatial.GeoApi.Infrastructure;
 using Npgsql;
 
 namespace GridSpatial.GeoApi.Features.Tiles;
@@ -74,7 +75,7 @@ public sealed class TileStamps(NpgsqlDataSource db) : Infrastructure.ITownshipOb
     public async Task RefreshAsync(string townshipCode, CancellationToken ct)
     {
         State? fresh = null;
-        await foreach (var s in Read(Select + " WHERE t.code = $1", townshipCode, ct)) fresh = s;
+        await foreach (var s in Read(SelectOne, townshipCode, ct)) fresh = s;
         Envelope? touched;
         lock (_gate)
         {
@@ -128,10 +129,22 @@ public sealed class TileStamps(NpgsqlDataSource db) : Infrastructure.ITownshipOb
         return h;
     }
 
+    /// <summary>The statement reading the states: of every township, or of <paramref name="code"/>'s.</summary>
+    internal static NpgsqlCommand Command(NpgsqlDataSource db, string sql, string? code)
+    {
+        var cmd = db.CreateCommand(sql);
+        //-- As char(9): a text parameter compares t.code::text, and the grouped layers' times are then
+        //-- read for every township (1.3 s per publish with a province of 1,200 townships), not pushed down to one.
+        if (code is not null) cmd.Parameters.AddTownship(code);
+        return cmd;
+    }
+
+    /// <summary>One township's state, as a refresh reads it.</summary>
+    internal const string SelectOne = Select + " WHERE t.code = $1";
+
     private async IAsyncEnumerable<State> Read(string sql, string? code, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(sql);
-        if (code is not null) cmd.Parameters.AddWithValue(code);
+        await using var cmd = Command(db, sql, code);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             yield return new State(r.GetString(0), new Envelope(r.GetDouble(1), r.GetDouble(3), r.GetDouble(2), r.GetDouble(4)),
