@@ -59,7 +59,8 @@ internal sealed class EdgeVertices
         near.ExpandBy(OnSegment);
         var candidates = _added.Query(near);
         if (candidates.Count == 0) return piece;
-        var edge = block.Boundary;
+        //-- Built only when a segment has a vertex to take (most pieces near a candidate have none).
+        var edge = new Lazy<Geometry>(() => block.Boundary);
         var shell = Apply(piece.Shell, candidates, edge, out bool changed);
         var holes = piece.Holes.Select(h =>
         {
@@ -70,7 +71,7 @@ internal sealed class EdgeVertices
         return changed ? piece.Factory.CreatePolygon(shell, holes) : piece;
     }
 
-    private static LinearRing Apply(LinearRing ring, IList<Coordinate> candidates, Geometry blockEdge, out bool changed)
+    private static LinearRing Apply(LinearRing ring, IList<Coordinate> candidates, Lazy<Geometry> blockEdge, out bool changed)
     {
         changed = false;
         var cs = ring.Coordinates;
@@ -90,7 +91,7 @@ internal sealed class EdgeVertices
             var inner = candidates.Where(p => env.Contains(p) && !p.Equals2D(a) && !p.Equals2D(b) && seg.Distance(p) <= OnSegment
                     && seg.ProjectionFactor(p) is > 0 and < 1)
                 .Distinct().OrderBy(p => p.Distance(a)).ToList();
-            if (inner.Count == 0 || !blockEdge.IsWithinDistance(blockEdge.Factory.CreatePoint(seg.MidPoint), OnSegment)) continue;
+            if (inner.Count == 0 || !blockEdge.Value.IsWithinDistance(blockEdge.Value.Factory.CreatePoint(seg.MidPoint), OnSegment)) continue;
             result.AddRange(inner);
             changed = true;
         }
