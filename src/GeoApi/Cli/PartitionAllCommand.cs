@@ -63,6 +63,11 @@ public static class PartitionAllCommand
                     {
                         failures.Add($"{name}: {e.Message}");
                     }
+                    catch (Exception e)
+                    {
+                        //-- One township the partitioner cannot handle does not stop the others.
+                        failures.Add($"{PartitionDefect.Describe(name, e)}. Details: {PartitionDefect.Keep(name, e)}");
+                    }
                     task.Increment(1);
                 });
             });

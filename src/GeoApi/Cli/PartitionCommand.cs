@@ -32,10 +32,22 @@ public static class PartitionCommand
         var input = files.Read(InputCrs.ForFiles(inputCrs ?? fileCrs), previous);
         var progress = quiet ? null : new Progress<string>(stage => Console.Error.WriteLine($"  {stage} done"));
         var clock = Stopwatch.StartNew();
-        //-- With a previous partition, only the grids whose households changed are recomputed (DESIGN §8).
-        var partition = previous is null || whole
-            ? new TownshipPartitioner(options) { Progress = progress }.Partition(input)
-            : new LocalRecompute(options).Recompute(input, previous, previous.Version + 1).Partition;
+        Partition partition;
+        try
+        {
+            //-- With a previous partition, only the grids whose households changed are recomputed (DESIGN §8).
+            partition = previous is null || whole
+                ? new TownshipPartitioner(options) { Progress = progress }.Partition(input)
+                : new LocalRecompute(options).Recompute(input, previous, previous.Version + 1).Partition;
+        }
+        catch (Exception e) when (e is not InputException)
+        {
+            //-- Valid input the partitioner could not handle is a defect of ours: one line naming the
+            //-- township, the details kept for the report, and no output folder written.
+            var township = $"township {input.Township.Code} ({input.Township.Name})";
+            Console.Error.WriteLine($"error: {PartitionDefect.Describe(township, e)}. Details: {PartitionDefect.Keep(input.Township.Code, e)}");
+            return 1;
+        }
         PartitionWriter.Write(partition, outDir);
         var r = partition.Report;
         var stability = r.CodeStability is { } s ? FormattableString.Invariant($"stability {s:P2}; ") : "";
