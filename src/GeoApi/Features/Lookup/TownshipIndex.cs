@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Collections.Concurrent;
 using NetTopologySuite.Geometries;
 
 namespace GridSpatial.GeoApi.Features.Lookup;
@@ -11,7 +10,6 @@ namespace GridSpatial.GeoApi.Features.Lookup;
 internal sealed class TownshipIndex
 {
     private readonly int[] _stackStart;
-    private ConcurrentDictionary<int, byte[]>? _json;
 
     private TownshipIndex(string code, string name, int version, Envelope extent, IReadOnlyDictionary<string, string> villages,
         IReadOnlyDictionary<string, int> grids, MicroGridEntry[] entries, int[] stackStart, PackedTerritories territories)
@@ -42,14 +40,14 @@ internal sealed class TownshipIndex
     /// <summary>The stack whose territory contains the point (lowest code on a shared edge), or null.</summary>
     public LookupHit? Find(double x, double y) => Grid.Find(x, y) is var s and >= 0 ? new LookupHit(this, s) : null;
 
-    /// <summary>The batch-lookup answer for a point in this stack's territory (without the point), serialized once.</summary>
-    public byte[] Json(int stack) => LazyInitializer.EnsureInitialized(ref _json).GetOrAdd(stack, s =>
+    /// <summary>The batch-lookup answer for a point in this stack's territory (without the point).</summary>
+    public byte[] Json(int stack)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var w = new System.Text.Json.Utf8JsonWriter(buffer, LookupAnswer.WriterOptions))
-            LookupAnswer.Write(w, LookupAnswer.Dto(0, 0, new LookupHit(this, s)));
+            LookupAnswer.Write(w, LookupAnswer.Dto(0, 0, new LookupHit(this, stack)));
         return buffer.WrittenSpan.ToArray();
-    });
+    }
 
     /// <summary>The index of micro-grids whose territories were added to <paramref name="territories"/>
     /// (each entry with its territory's number there).</summary>

@@ -12,7 +12,6 @@ public sealed class TownshipUnits
     private readonly IReadOnlyDictionary<string, OwnAttributes> _attributes;
     private readonly ILookup<string, AssignmentRow> _assignments;
     private readonly ConcurrentDictionary<string, UnitResolution> _resolved = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string?, string?, bool), byte[]> _json = new();
 
     public TownshipUnits(string township, int? version, IReadOnlyDictionary<string, UnitRow> current, UnitLineage lineage, UnitNames names,
         IReadOnlyDictionary<string, OwnAttributes> attributes, IEnumerable<AssignmentRow> assignments)
@@ -78,13 +77,15 @@ public sealed class TownshipUnits
         if (inheritedFrom.Count > 0) reasons.Add("inherited");
         bool holds = attributes is not null || people.Count > 0;
         var resolution = new UnitResolution(code, attributes, own is null && attributes is not null, inheritedFrom, people, reasons, holds && reasons.Count > 0);
-        //-- Deep chains are not memoized half-way: a later call at depth 0 resolves them whole.
-        return depth < 32 ? _resolved.GetOrAdd(code, resolution) : resolution;
+        //-- Only what followed the code history is remembered: a unit without history resolves in a few
+        //-- look-ups, and remembering every unit a lookup answered would grow a province's snapshots by
+        //-- hundreds of megabytes. Deep chains are not memoized half-way: a later call at depth 0 resolves them whole.
+        return depth < 32 && (from.Count > 0 || into.Count > 0) ? _resolved.GetOrAdd(code, resolution) : resolution;
     }
 
-    /// <summary>The answer's <c>responsible</c> JSON for a grid and micro-grid, serialized once per snapshot and kind of caller.</summary>
+    /// <summary>The answer's <c>responsible</c> JSON for a grid and micro-grid.</summary>
     public byte[] ResponsibleJson(string? grid, string? microGrid, bool personal) =>
-        _json.GetOrAdd((grid, microGrid, personal), _ => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Responsible(grid, microGrid, personal), PeopleJson.Options));
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Responsible(grid, microGrid, personal), PeopleJson.Options);
 
     public Responsible Responsible(string? grid, string? microGrid, bool personal) =>
         new(grid is null ? null : Summary(grid, personal), microGrid is null ? null : Summary(microGrid, personal));
@@ -101,7 +102,8 @@ public sealed class TownshipUnits
     /// <summary>The unit's name: a clerk's (or inherited), else generated (<see cref="UnitNames"/>).</summary>
     public string Name(string code) => Resolve(code).Attributes?.Name ?? Names.Default(code);
 
-    public UnitAttributes Attributes(string code)
+    /// <param name="areaM2">The unit's area when current (<see cref="UnitDirectory.AreaAsync"/>).</param>
+    public UnitAttributes Attributes(string code, double? areaM2)
     {
         var r = Resolve(code);
         var a = r.Attributes;
@@ -109,7 +111,7 @@ public sealed class TownshipUnits
         return new UnitAttributes(code, code.Length == 18 ? "micro_grid" : "grid", unit is null ? "retired" : "current", Name(code), a?.Name is null,
             a?.Type, a?.Type is { } t ? Vocabulary.Label(Vocabulary.UnitTypes, t) : null,
             a?.Subtype, a?.Subtype is { } s ? Vocabulary.Label(Vocabulary.Subtypes, s) : null,
-            unit is null ? null : Math.Round(unit.AreaM2, 1), a?.Organisation, a?.Remarks, r.NeedsReview, r.InheritedFrom);
+            unit is null || areaM2 is null ? null : Math.Round(areaM2.Value, 1), a?.Organisation, a?.Remarks, r.NeedsReview, r.InheritedFrom);
     }
 
     public IReadOnlyList<UnitPerson> People(string code, bool personal) =>

@@ -33,7 +33,7 @@ public static class UnitEndpoints
     {
         var units = await s.Directory.ForUnitAsync(UnitWrites.RequireUnitCode(code), ct);
         if (!units.Knows(code)) UnitWrites.RequireCurrent(units, code);
-        return units.Attributes(code);
+        return units.Attributes(code, await s.Directory.AreaAsync(code, ct));
     }
 
     private static async Task<UnitAttributes> PatchAttributes(string code, HttpContext http, [AsParameters] Services s, CancellationToken ct)
@@ -71,7 +71,7 @@ public static class UnitEndpoints
         await UnitWrites.AuditAsync(conn, tx, township, http.User.Actor(), "update", "unit_attributes", code, set, ct);
         await tx.CommitAsync(ct);
         s.Directory.Invalidate(township);
-        return (await s.Directory.ForAsync(township, ct)).Attributes(code);
+        return (await s.Directory.ForAsync(township, ct)).Attributes(code, await s.Directory.AreaAsync(code, ct));
     }
 
     private static readonly string[] Patchable = ["name", "type", "subtype", "organisation", "remarks"];

@@ -12,24 +12,30 @@ public sealed class UnitLineage
     private readonly ILookup<string, (string From, int Version)> _into;
     private readonly ILookup<string, (string To, int Version)> _outOf;
 
+    /// <param name="records">The township's code history; only the records of retired codes and of codes
+    /// with a link are kept (a current code without one is answered from the current units: most of them).</param>
     public UnitLineage(IEnumerable<Record> records)
     {
-        _records = records.ToDictionary(r => r.Code, StringComparer.Ordinal);
+        var all = records.ToList();
         var links = new HashSet<(string From, string To, int Version)>();
-        foreach (var r in _records.Values)
+        foreach (var r in all)
         {
             foreach (var p in r.Predecessors) if (p != r.Code) links.Add((p, r.Code, r.ValidFrom));
             if (r.ValidTo is { } to)
                 foreach (var s in r.Successors) if (s != r.Code) links.Add((r.Code, s, to + 1));
         }
+        var linked = links.SelectMany(l => new[] { l.From, l.To }).ToHashSet(StringComparer.Ordinal);
+        _records = all.Where(r => r.ValidTo is not null || linked.Contains(r.Code)).ToDictionary(r => r.Code, StringComparer.Ordinal);
         //-- Both directions may name one change (a retired code's successor lists it as predecessor): one link, the earlier version.
         var distinct = links.GroupBy(l => (l.From, l.To)).Select(g => (g.Key.From, g.Key.To, Version: g.Min(l => l.Version))).ToList();
         _into = distinct.ToLookup(l => l.To, l => (l.From, l.Version), StringComparer.Ordinal);
         _outOf = distinct.ToLookup(l => l.From, l => (l.To, l.Version), StringComparer.Ordinal);
     }
 
+    /// <summary>Whether the code is retired or linked to another (a current code without links is not held here).</summary>
     public bool Knows(string code) => _records.ContainsKey(code);
 
+    /// <summary>The record of a retired or linked code.</summary>
     public Record? Get(string code) => _records.GetValueOrDefault(code);
 
     /// <summary>Codes that passed households or land to <paramref name="code"/> after <paramref name="version"/>, in code order.</summary>

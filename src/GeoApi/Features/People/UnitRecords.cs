@@ -1,8 +1,9 @@
 namespace GridSpatial.GeoApi.Features.People;
 
-/// <summary>A current grid or micro-grid as the directory reads it.</summary>
+/// <summary>A current grid or micro-grid as the directory reads it (a province holds a million of
+/// them: strings shared within the township, the area read only when asked, <see cref="UnitDirectory.AreaAsync"/>).</summary>
 public sealed record UnitRow(string Code, string Level, string VillageCode, string? GridCode, string? Kind, string? BuildingId, int? FloorFrom, int? FloorTo,
-    string? Unit, int Households, double AreaM2);
+    string? Unit, int Households);
 
 /// <summary>What a clerk wrote for a code; <see cref="ReviewedVersion"/> is the version current then.</summary>
 public sealed record OwnAttributes(string? Name, string? Type, string? Subtype, string? Organisation, string? Remarks, int ReviewedVersion);

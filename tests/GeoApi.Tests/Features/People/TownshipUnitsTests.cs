@@ -10,7 +10,7 @@ public class TownshipUnitsTests
 {
     private const string P = "530627172201001001", T = "530627172201001002", R = "530627172201001003";
 
-    private static UnitRow Unit(string code) => new(code, "micro_grid", code[..12], code[..15], "cluster", null, null, null, null, 10, 5000);
+    private static UnitRow Unit(string code) => new(code, "micro_grid", code[..12], code[..15], "cluster", null, null, null, null, 10);
 
     private static AssignmentRow Person(long id, string code) => new(id, code, id * 10, "full_time", "张" + id, "1380000000" + id, null, new DateOnly(2026, 1, 1), null);
 
