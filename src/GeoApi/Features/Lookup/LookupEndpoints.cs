@@ -53,11 +53,8 @@ public static class LookupEndpoints
         var from = ParseCrs(crs);
         for (int i = 0; i < points.Count; i++) coords[i] = Normalize(points[i].X, points[i].Y, from, i);
 
-        //-- Each answer is the same bytes for every point in one territory: written from this request's
-        //-- cache (a cache kept by the snapshots would grow with every territory ever asked about), ten
-        //-- thousand results take a few milliseconds.
-        var answers = new Dictionary<(TownshipIndex, int), byte[]>();
-        var responsible = new Dictionary<(string, string, string), byte[]>();
+        //-- Each answer is the same bytes for every point in one territory: written from a cache,
+        //-- ten thousand results take a few milliseconds.
         http.Response.ContentType = "application/json; charset=utf-8";
         var body = http.Response.BodyWriter;
         body.Write("["u8);
@@ -74,13 +71,10 @@ public static class LookupEndpoints
                     var t = await Units(hit.Township.Code, hit.Township.Version);
                     var (grid, micro) = (hit.MicroGrid.GridCode, hit.MicroGrid.Code);
                     answered.Add((t.Township, grid, micro));
-                    if (!answers.TryGetValue((hit.Township, hit.StackNumber), out var answer))
-                        answers[(hit.Township, hit.StackNumber)] = answer = hit.Township.Json(hit.StackNumber);
+                    var answer = index.Json(hit);
                     body.Write(answer.AsSpan(0, answer.Length - 1));
                     body.Write(",\"responsible\":"u8);
-                    if (!responsible.TryGetValue((t.Township, grid, micro), out var people))
-                        responsible[(t.Township, grid, micro)] = people = t.ResponsibleJson(grid, micro, personal);
-                    body.Write(people);
+                    body.Write(units.ResponsibleJson(t, grid, micro, personal));
                     body.Write("}"u8);
                 }
             }
