@@ -52,59 +52,112 @@ public static class LoadBench
         var sample = Enumerable.Range(0, 5000).Select(_ => points[rnd.Next(points.Count)]).ToArray();
 
         //-- The recompute quiet period of issue #21's targets: edits once a second are then recomputed as they come.
-        await using var host = await BenchHost.StartAsync("--Recompute:QuietSeconds=0.5");
         var rows = new List<string[]>();
-        var address = host.Address;
-        using var http = host.Client();
-        using var lookups = host.Client();
-        await LookupBench.Wrk(address, sample, 3, host.Key);
-        var alone = await LookupBench.Wrk(address, sample, seconds, host.Key);
-        rows.Add(["wrk, as fast as answered: lookups alone", alone[1]]);
-        await LookupBench.Load(lookups, sample, "", rate, 2);
-        var fixedAlone = await LookupBench.Load(lookups, sample, "", rate, seconds);
-        rows.Add([$"{rate:N0} req/s fixed rate: lookups alone", Row(fixedAlone)]);
-
-        //-- Recomputes back to back for the whole wrk run, each after a household change, so each publishes
-        //-- a version and every index reloads it (a forced run of unchanged data would publish nothing).
-        using var stop = new CancellationTokenSource();
-        int recomputes = 0;
-        var busy = Task.Run(async () =>
+        await using (var host = await BenchHost.StartAsync("--Recompute:QuietSeconds=0.5"))
         {
-            for (int k = 0; !stop.IsCancellationRequested; k++)
-            {
-                using (var change = new HttpRequestMessage(HttpMethod.Patch, new Uri($"/api/households/{ids[k % ids.Count]}", UriKind.Relative))
-                {
-                    Content = new StringContent($"{{\"properties\":{{\"persons\":{k % 6 + 1}}}}}", System.Text.Encoding.UTF8, "application/json"),
-                })
-                    (await http.SendAsync(change)).EnsureSuccessStatusCode();
-                var started = await http.PostAsync(new Uri($"/api/townships/{township}/partition", UriKind.Relative), null);
-                var url = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusUrl").GetString()!;
-                while (!stop.IsCancellationRequested)
-                {
-                    var state = (await http.GetFromJsonAsync<JsonElement>(url)).GetProperty("state").GetString();
-                    if (state is "Succeeded" or "Failed" or "Deleted") { if (state == "Succeeded") recomputes++; break; }
-                    await Task.Delay(100);
-                }
-            }
-        });
-        var clock = Stopwatch.StartNew();
-        var during = await LookupBench.Wrk(address, sample, seconds, host.Key);
-        var fixedDuring = await LookupBench.Load(lookups, sample, "", rate, seconds);
-        await stop.CancelAsync();
-        await busy;
-        rows.Add([$"wrk, as fast as answered: lookups while {township} is recomputed", during[1]]);
-        rows.Add([$"{rate:N0} req/s fixed rate: lookups while {township} is recomputed", Row(fixedDuring)]);
-        rows.Add(["recomputes (each after a household change) published during the two loaded runs", $"{recomputes} in {clock.Elapsed.TotalSeconds:F0} s"]);
+            var address = host.Address;
+            using var http = host.Client();
+            using var lookups = host.Client();
+            await LookupBench.Wrk(address, sample, 3, host.Key);
+            var alone = await LookupBench.Wrk(address, sample, seconds, host.Key);
+            rows.Add(["wrk, as fast as answered: lookups alone", alone[1]]);
+            await LookupBench.Load(lookups, sample, "", rate, 2);
+            var fixedAlone = await LookupBench.Load(lookups, sample, "", rate, seconds);
+            rows.Add([$"{rate:N0} req/s fixed rate: lookups alone", Row(fixedAlone)]);
 
-        //-- Issue #21's condition: edits arrive once a second (a household moved next to another one),
-        //-- and the scheduler recomputes what they touched after its quiet period, as in production.
-        var (fixedEdits, edits, published) = await WhileEditedAsync(http, lookups, township, ids, points, sample, rate, seconds);
-        rows.Add([$"{rate:N0} req/s fixed rate: lookups while a household of {township} moves once a second", Row(fixedEdits)]);
-        rows.Add(["edits during that run, and the versions the scheduler published for them", $"{edits} edits, {published} versions"]);
+            //-- Recomputes back to back for the whole wrk run, each after a household change, so each publishes
+            //-- a version and every index reloads it (a forced run of unchanged data would publish nothing).
+            using var stop = new CancellationTokenSource();
+            int recomputes = 0;
+            var busy = Task.Run(async () =>
+            {
+                for (int k = 0; !stop.IsCancellationRequested; k++)
+                {
+                    using (var change = new HttpRequestMessage(HttpMethod.Patch, new Uri($"/api/households/{ids[k % ids.Count]}", UriKind.Relative))
+                    {
+                        Content = new StringContent($"{{\"properties\":{{\"persons\":{k % 6 + 1}}}}}", System.Text.Encoding.UTF8, "application/json"),
+                    })
+                        (await http.SendAsync(change)).EnsureSuccessStatusCode();
+                    var started = await http.PostAsync(new Uri($"/api/townships/{township}/partition", UriKind.Relative), null);
+                    var url = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusUrl").GetString()!;
+                    while (!stop.IsCancellationRequested)
+                    {
+                        var state = (await http.GetFromJsonAsync<JsonElement>(url)).GetProperty("state").GetString();
+                        if (state is "Succeeded" or "Failed" or "Deleted") { if (state == "Succeeded") recomputes++; break; }
+                        await Task.Delay(100);
+                    }
+                }
+            });
+            var clock = Stopwatch.StartNew();
+            var during = await LookupBench.Wrk(address, sample, seconds, host.Key);
+            var fixedDuring = await LookupBench.Load(lookups, sample, "", rate, seconds);
+            await stop.CancelAsync();
+            await busy;
+            rows.Add([$"wrk, as fast as answered: lookups while {township} is recomputed", during[1]]);
+            rows.Add([$"{rate:N0} req/s fixed rate: lookups while {township} is recomputed", Row(fixedDuring)]);
+            rows.Add(["recomputes (each after a household change) published during the two loaded runs", $"{recomputes} in {clock.Elapsed.TotalSeconds:F0} s"]);
+
+            //-- Issue #21's condition: edits arrive once a second (a household moved next to another one),
+            //-- and the scheduler recomputes what they touched after its quiet period, as in production.
+            var (fixedEdits, edits, published) = await WhileEditedAsync(http, lookups, township, ids, points, sample, rate, seconds);
+            rows.Add([$"{rate:N0} req/s fixed rate: lookups while a household of {township} moves once a second", Row(fixedEdits)]);
+            rows.Add(["edits during that run, and the versions the scheduler published for them", $"{edits} edits, {published} versions"]);
+        }
+
+        //-- The same edits in the production layout: the API process answers without a job server, a
+        //-- worker process recomputes, and neither shares this process (the load generator) or its GC.
+        var (separate, separateEdits, separatePublished) = await SeparateProcessesAsync(cs, township, ids, points, sample, rate, seconds);
+        rows.Add([$"{rate:N0} req/s fixed rate, API and worker each a process of its own: lookups while a household of {township} moves once a second", Row(separate)]);
+        rows.Add(["edits during that run, and the versions the worker published for them", $"{separateEdits} edits, {separatePublished} versions"]);
         Console.WriteLine($"| GET /api/lookup on loopback, {seconds} s each (wrk: 1 thread, 4 connections) | result |");
         Console.WriteLine("|---|---|");
         foreach (var r in rows) Console.WriteLine("| " + string.Join(" | ", r) + " |");
         return 0;
+    }
+
+    /// <summary><see cref="WhileEditedAsync"/> against an API process without a job server (its lookup
+    /// index loaded first) while a worker process runs the recomputes, both the real executable.</summary>
+    private static async Task<((double, double, double, int) Lookups, int Edits, int Published)> SeparateProcessesAsync(string cs, string township,
+        List<string> ids, List<Coordinate> points, Coordinate[] sample, int rate, int seconds)
+    {
+        var key = Features.Access.ApiKeyStore.NewSecret();
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var quiet = new Dictionary<string, string>
+        {
+            ["Recompute__QuietSeconds"] = "0.5",
+            ["Logging__LogLevel__GridSpatial.GeoApi.Features.Lookup.LookupIndex"] = "Information",
+        };
+        using var api = FaultBench.StartApiWithoutJobServer(cs, key, out var address,
+            line => { if (line.Contains("Lookup index loaded", StringComparison.Ordinal)) loaded.TrySetResult(); }, quiet);
+        var psi = new ProcessStartInfo("dotnet", [typeof(LoadBench).Assembly.Location, "worker"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        (psi.Environment["ConnectionStrings__GridSpatial"], psi.Environment["GRIDSPATIAL_DB"]) = (cs, cs);
+        (psi.Environment["Recompute__QuietSeconds"], psi.Environment["Logging__LogLevel__Default"]) = ("0.5", "Warning");
+        using var worker = Process.Start(psi)!;
+        worker.BeginOutputReadLine();
+        worker.BeginErrorReadLine();
+        try
+        {
+            await loaded.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            HttpClient Client()
+            {
+                var c = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(address) };
+                c.DefaultRequestHeaders.Add("X-Api-Key", key);
+                return c;
+            }
+            using var http = Client();
+            using var lookups = Client();
+            await LookupBench.Load(lookups, sample, "", rate, 3);
+            return await WhileEditedAsync(http, lookups, township, ids, points, sample, rate, seconds);
+        }
+        finally
+        {
+            foreach (var p in new[] { api, worker })
+                if (!p.HasExited)
+                {
+                    p.Kill(entireProcessTree: true);
+                    await p.WaitForExitAsync();
+                }
+        }
     }
 
     private static async Task<((double, double, double, int) Lookups, int Edits, int Published)> WhileEditedAsync(HttpClient http, HttpClient lookups,
