@@ -52,7 +52,57 @@ internal static class TerritoryStability
         if (lonLat.EqualsExact(earlierLonLat) || lonLat.EqualsNormalized(earlierLonLat)) return true;
         var earlier = toMetric(earlierLonLat);
         if (Math.Abs(metric.Area - earlier.Area) >= Tolerance) return false;
-        if (2 * Nudge * (metric.Length + metric.NumPoints * Nudge) < Tolerance && metric.EqualsExact(earlier, Nudge)) return true;
+        if (2 * Nudge * (metric.Length + metric.NumPoints * Nudge) < Tolerance)
+        {
+            if (metric.EqualsExact(earlier, Nudge)) return true;
+            //-- A neighbour's redrawn border often only added a vertex on this territory's edge: the same
+            //-- shape once vertices within a micrometre of their neighbours' segment are dropped (each
+            //-- dropped vertex moves the border by under a micrometre, as above).
+            var a = WithoutStraightVertices(metric);
+            var b = WithoutStraightVertices(earlier);
+            if (a is not null && b is not null && a.Normalized().EqualsExact(b.Normalized(), Nudge)) return true;
+        }
         return OverlayNGRobust.Overlay(metric, earlier, SpatialFunction.SymDifference).Area < Tolerance;
+    }
+
+    /// <summary>The polygon(s) with every vertex that lies within <see cref="Nudge"/> of the segment
+    /// joining its neighbours removed, or null when that would leave a ring of fewer than three corners.</summary>
+    private static Geometry? WithoutStraightVertices(Geometry polygonal)
+    {
+        var polygons = new List<Polygon>();
+        for (int i = 0; i < polygonal.NumGeometries; i++)
+        {
+            if (polygonal.GetGeometryN(i) is not Polygon p) return null;
+            var shell = Straightened(p.Shell.Coordinates, p.Factory);
+            var holes = p.Holes.Select(h => Straightened(h.Coordinates, p.Factory)).ToArray();
+            if (shell is null || holes.Any(h => h is null)) return null;
+            polygons.Add(p.Factory.CreatePolygon(shell, holes!));
+        }
+        return polygons.Count == 1 ? polygons[0] : polygonal.Factory.CreateMultiPolygon([.. polygons]);
+    }
+
+    private static LinearRing? Straightened(Coordinate[] ring, GeometryFactory factory)
+    {
+        //-- The ring without its closing point; a vertex goes when it lies on the segment of the kept one
+        //-- before it and the next one, checked around the ring until nothing more goes.
+        var kept = new List<Coordinate>(ring.AsSpan(0, ring.Length - 1).ToArray());
+        for (bool removed = true; removed && kept.Count > 3;)
+        {
+            removed = false;
+            for (int i = 0; i < kept.Count && kept.Count > 3; i++)
+            {
+                var before = kept[(i + kept.Count - 1) % kept.Count];
+                var after = kept[(i + 1) % kept.Count];
+                if (NetTopologySuite.Algorithm.DistanceComputer.PointToSegment(kept[i], before, after) <= Nudge)
+                {
+                    kept.RemoveAt(i);
+                    removed = true;
+                    i--;
+                }
+            }
+        }
+        if (kept.Count < 3) return null;
+        kept.Add(kept[0]);
+        return factory.CreateLinearRing([.. kept]);
     }
 }

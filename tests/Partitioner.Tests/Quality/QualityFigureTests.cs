@@ -175,6 +175,20 @@ public class QualityFigureTests
     }
 
     [Fact]
+    public void TerritoryStability_VerticesAddedOnItsEdges_IsUnchanged() =>
+        //-- What a neighbour's redrawn border leaves on an unchanged territory: new vertices on its edges.
+        Assert.Equal(1.0, Stability(West, East, G("POLYGON ((0 0, 50 0, 100 0, 100 30, 100 100, 0 100, 0 50, 0 0))"), East));
+
+    [Fact]
+    public void TerritoryStability_BorderBentOutAndInAtTheSameArea_IsChanged()
+    {
+        //-- The same area (within a square metre) but 5 cm bends over 100 m: about 2.5 m² moved.
+        var westBent = G("POLYGON ((0 0, 100 0, 100.05 25, 100 50, 99.95 75, 100 100, 0 100, 0 0))");
+        var eastBent = G("POLYGON ((100 0, 200 0, 200 100, 100 100, 99.95 75, 100 50, 100.05 25, 100 0))");
+        Assert.Equal(0.0, Stability(West, East, westBent, eastBent));
+    }
+
+    [Fact]
     public void TerritoryStability_SameBorderFromAnotherStartVertex_IsUnchanged() =>
         Assert.Equal(1.0, Stability(West, East, G("POLYGON ((100 100, 0 100, 0 0, 100 0, 100 100))"), East));
 
