@@ -59,6 +59,27 @@ public class TownshipUnitsTests
     }
 
     [Fact]
+    public void Lineage_HoldsRetiredAndLinkedCodesOnly_AndAPlainCurrentUnitStillResolvesItsPeople()
+    {
+        //-- A province holds a million current codes without history: the snapshot keeps none of their records.
+        List<UnitLineage.Record> history = [new(P, 1, null, [], []), new(T, 2, null, [], []), new(R, 1, 1, [], [P])];
+        var units = Units(history, [P, T], [], Person(1, T), Person(2, R));
+        Assert.False(units.Lineage.Knows(T));
+        Assert.Null(units.Lineage.Get(T));
+        Assert.True(units.Lineage.Knows(P));
+        Assert.Equal([P], units.Lineage.Get(R)!.Successors);
+
+        Assert.True(units.Knows(T));
+        var plain = units.Resolve(T);
+        Assert.Equal(1, Assert.Single(plain.People).Row.PersonId / 10);
+        Assert.Empty(plain.Reasons);
+        Assert.False(plain.NeedsReview);
+        //-- Asked again (not remembered): the same answer.
+        Assert.Equal(plain.People.Select(p => p.Row.Id), units.Resolve(T).People.Select(p => p.Row.Id));
+        Assert.Equal(R, Assert.Single(units.Resolve(P).People, p => p.Row.Id == 2).From);
+    }
+
+    [Fact]
     public void Resolve_UnitWithNothingToReview_IsNotFlagged_AndGetsAGeneratedName()
     {
         var units = Units([new(P, 1, null, [], []), new(T, 2, null, [P], [])], [P, T], []);
