@@ -66,7 +66,7 @@ public static class PartitionAllCommand
                     catch (Exception e)
                     {
                         //-- One township the partitioner cannot handle does not stop the others.
-                        failures.Add($"{PartitionDefect.Describe(name, e)}. Details: {PartitionDefect.Keep(name, e)}");
+                        failures.Add(PartitionDefect.Describe(name, name, e));
                     }
                     task.Increment(1);
                 });

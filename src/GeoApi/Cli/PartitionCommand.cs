@@ -44,8 +44,7 @@ public static class PartitionCommand
         {
             //-- Valid input the partitioner could not handle is a defect of ours: one line naming the
             //-- township, the details kept for the report, and no output folder written.
-            var township = $"township {input.Township.Code} ({input.Township.Name})";
-            Console.Error.WriteLine($"error: {PartitionDefect.Describe(township, e)}. Details: {PartitionDefect.Keep(input.Township.Code, e)}");
+            Console.Error.WriteLine("error: " + PartitionDefect.Describe(input.Township.Code, $"township {input.Township.Code} ({input.Township.Name})", e));
             return 1;
         }
         PartitionWriter.Write(partition, outDir);

@@ -96,11 +96,14 @@ public sealed class TownshipUnits
         var people = r.People.Select(p => new PersonRef(p.Row.Role, Vocabulary.Label(Vocabulary.Roles, p.Row.Role),
             personal ? p.Row.Name : null, personal ? p.Row.Phone : null)).ToList();
         var type = r.Attributes?.Type;
-        return new ResponsibleUnit(code, Name(code), type is null ? null : Vocabulary.Label(Vocabulary.UnitTypes, type), r.NeedsReview, people.Count, people);
+        return new ResponsibleUnit(code, Name(code, r), type is null ? null : Vocabulary.Label(Vocabulary.UnitTypes, type), r.NeedsReview, people.Count, people);
     }
 
     /// <summary>The unit's name: a clerk's (or inherited), else generated (<see cref="UnitNames"/>).</summary>
-    public string Name(string code) => Resolve(code).Attributes?.Name ?? Names.Default(code);
+    public string Name(string code) => Name(code, Resolve(code));
+
+    //-- From a resolution already made: a plain unit is not memoized, so resolving it again is work done twice per answer.
+    private string Name(string code, UnitResolution r) => r.Attributes?.Name ?? Names.Default(code);
 
     /// <param name="areaM2">The unit's area when current (<see cref="UnitDirectory.AreaAsync"/>).</param>
     public UnitAttributes Attributes(string code, double? areaM2)
@@ -108,7 +111,7 @@ public sealed class TownshipUnits
         var r = Resolve(code);
         var a = r.Attributes;
         var unit = Current.GetValueOrDefault(code);
-        return new UnitAttributes(code, code.Length == 18 ? "micro_grid" : "grid", unit is null ? "retired" : "current", Name(code), a?.Name is null,
+        return new UnitAttributes(code, code.Length == 18 ? "micro_grid" : "grid", unit is null ? "retired" : "current", Name(code, r), a?.Name is null,
             a?.Type, a?.Type is { } t ? Vocabulary.Label(Vocabulary.UnitTypes, t) : null,
             a?.Subtype, a?.Subtype is { } s ? Vocabulary.Label(Vocabulary.Subtypes, s) : null,
             unit is null || areaM2 is null ? null : Math.Round(areaM2.Value, 1), a?.Organisation, a?.Remarks, r.NeedsReview, r.InheritedFrom);
