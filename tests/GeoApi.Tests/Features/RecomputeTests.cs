@@ -38,6 +38,24 @@ public class RecomputeTests(DatabaseFixture db)
         Assert.Contains("earlier attempt", status.GetProperty("result").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task JobCreatedButNeverQueued_IsDeletedByTheSweepOnceAMinuteOld_AndAYoungOneIsLeft()
+    {
+        //-- What a PostgreSQL restart between a job's insert and its first state leaves behind.
+        var storage = db.Factory.Services.GetRequiredService<JobStorage>();
+        using var connection = storage.GetConnection();
+        var job = Hangfire.Common.Job.FromExpression<GridSpatial.GeoApi.Features.Partitions.RecomputeJob>(
+            j => j.RunAsync("530627288", "sweep-test", "sweep test", false, null, CancellationToken.None));
+        var old = connection.CreateExpiredJob(job, new Dictionary<string, string>(), DateTime.UtcNow - TimeSpan.FromMinutes(2), TimeSpan.FromHours(1));
+        var young = connection.CreateExpiredJob(job, new Dictionary<string, string>(), DateTime.UtcNow, TimeSpan.FromHours(1));
+        var scheduler = ActivatorUtilities.CreateInstance<GridSpatial.GeoApi.Features.Partitions.RecomputeScheduler>(db.Factory.Services);
+
+        await scheduler.SweepStatelessJobsAsync(CancellationToken.None);
+
+        Assert.Equal("Deleted", connection.GetJobData(old)?.State);
+        Assert.Null(connection.GetJobData(young)?.State);
+    }
+
     private async Task WaitForJob(string id, int succeededTimes)
     {
         var clock = Stopwatch.StartNew();

@@ -1,5 +1,6 @@
 using GridSpatial.GeoApi.Infrastructure;
 using Hangfire;
+using Hangfire.States;
 using Npgsql;
 
 namespace GridSpatial.GeoApi.Features.Partitions;
@@ -13,7 +14,7 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// while the township stayed dirty), never got a state, or was claimed longer ago than
 /// <see cref="RecomputeOptions.ReclaimMinutes"/> is requested again. Jobs that a fault left
 /// created but never queued (no state) are deleted, since their callers were told to retry.</summary>
-public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests requests, IBackgroundJobClient jobs, RecomputeOptions options,
+public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests requests, JobStorage storage, RecomputeOptions options,
     ILogger<RecomputeScheduler> logger) : BackgroundService
 {
     /// <summary>A job created this long ago and still without a state was cut short by a fault: swept.</summary>
@@ -118,7 +119,9 @@ public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests re
     }
 
     /// <summary>Deletes jobs that were created but never given a state (their creation was cut
-    /// short by a fault, and the caller was answered 503), so none stays "Unknown".</summary>
+    /// short by a fault, and the caller was answered 503), so none stays "Unknown". The state is set
+    /// in the storage's own transaction: Hangfire's state changer (<c>IBackgroundJobClient.Delete</c>)
+    /// leaves a job without a state alone, as one whose creator may still be about to set it.</summary>
     public async Task<int> SweepStatelessJobsAsync(CancellationToken ct)
     {
         var ids = new List<long>();
@@ -128,8 +131,15 @@ public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests re
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) ids.Add(r.GetInt64(0));
         }
-        foreach (var id in ids)
-            jobs.Delete(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (ids.Count == 0) return 0;
+        using var connection = storage.GetConnection();
+        using var transaction = connection.CreateWriteTransaction();
+        foreach (var id in ids.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            transaction.SetJobState(id, new DeletedState { Reason = "created but never queued: a fault cut its creation short" });
+            transaction.ExpireJob(id, TimeSpan.FromDays(1));
+        }
+        transaction.Commit();
         if (ids.Count > 0) logger.LogWarning("Deleted {Count} jobs that were created but never queued", ids.Count);
         return ids.Count;
     }
