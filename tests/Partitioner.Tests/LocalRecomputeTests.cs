@@ -160,6 +160,38 @@ public class LocalRecomputeTests
     }
 
     [Fact]
+    public void MicroRegions_HouseMovedAmongTowerBlocks_StandsAloneThereWithoutRedrawingTheGridsAround()
+    {
+        //-- Four tower blocks of 40 households each (4 a floor) around an empty yard in the township's
+        //-- south-west corner, where no house stands (hamlets start 150 m in); a house (no building
+        //-- of its own) moved into the yard touches only the towers, all full: it is stranded there, as a
+        //-- whole recompute strands it, and only the towers' land and the micro-grid it left are redrawn.
+        var c = new Coordinate(104.9006, 27.4006);
+        Assert.DoesNotContain(Households, h => h.Location.Distance(c) < 5e-4);
+        var at = new[] { (0.0, 1.5e-4), (1.5e-4, 0.0), (0.0, -1.5e-4), (-1.5e-4, 0.0) }.Select(d => new Coordinate(c.X + d.Item1, c.Y + d.Item2)).ToList();
+        var towers = at.Select((p, k) => new BuildingInput($"tower{k}", TestData.Geom(FormattableString.Invariant(
+            $"POLYGON (({p.X - 4e-5} {p.Y - 4e-5}, {p.X + 4e-5} {p.Y - 4e-5}, {p.X + 4e-5} {p.Y + 4e-5}, {p.X - 4e-5} {p.Y + 4e-5}, {p.X - 4e-5} {p.Y - 4e-5}))")), 10)).ToList();
+        var residents = at.SelectMany((p, k) => Enumerable.Range(1, 40).Select(i => new HouseholdInput($"t{k}-{i:D2}", p, $"tower{k}", 1 + (i - 1) / 4))).ToList();
+        PartitionInput WithTowers(IEnumerable<HouseholdInput> households) => Township(households.Concat(residents)) with { Buildings = towers };
+        var first = new TownshipPartitioner(Options).Partition(WithTowers(Households));
+        var mover = Households[1500];
+        var input = WithTowers(Households.Select(h => h.Id == mover.Id ? h with { Location = new Coordinate(c.X + 1e-5, c.Y + 2e-5) } : h));
+        Assert.Equal(first.Report.StrandedHamlets + 1, new TownshipPartitioner(Options).Partition(input).Report.StrandedHamlets);
+        var changed = ChangedGrids.MicroGrids(input.Households, first)!;
+
+        var result = new MicroRegions(Options).Try(input, first, changed, first.Version + 1, Projection.MetricProjection.For(input.Township.Boundary));
+
+        Assert.NotNull(result);
+        var left = first.Assignments.Single(a => a.HouseholdId == mover.Id).MicroGridCode;
+        Assert.All(result.MicroGrids, m => Assert.True(m == left || first.MicroGrids.Single(f => f.Code == m).BuildingId?.StartsWith("tower") == true, $"{m} redrawn"));
+        var alone = result.Merged.Assignments.Single(a => a.HouseholdId == mover.Id).MicroGridCode;
+        Assert.Equal(1, result.Merged.MicroGrids.Single(m => m.Code == alone).HouseholdCount);
+        PartitionAssert.Valid(result.Merged, PartitionInputSummary.Of(input));
+        var local = new LocalRecompute(Options).Partition(input, first, first.Version + 1)!;
+        Assert.Equal(first.Report.StrandedHamlets + 1, local.Partition.Report.StrandedHamlets);
+    }
+
+    [Fact]
     public void Recompute_HouseholdMovedToAGridFarAway_RecomputesBothGridsApartAndLosesNoOne()
     {
         var first = First.Value;
@@ -268,6 +300,24 @@ public class LocalRecomputeTests
         Assert.NotEmpty(result.Recomputed);
         Assert.All(result.Recomputed, c => Assert.Equal("530627118202", c[..12]));
         CarriedOver(split, result.Partition, result.Recomputed);
+    }
+
+    [Fact]
+    public void RegionMerge_VertexNearTwoEdgeVerticesAMicrometreApart_TakesTheNearer()
+    {
+        //-- An earlier merge can leave two edge vertices a micrometre apart; a region vertex a few
+        //-- micrometres off takes the nearer one (the other folded a territory's ring over itself).
+        var input = Township(Households);
+        var a = new Coordinate(104.905, 27.405);
+        var b = new Coordinate(a.X, a.Y + 9e-12);
+        var v = new Coordinate(a.X + 7e-11, a.Y + 8e-12);
+        var snap = RegionMerge.EdgeSnap([a, b], Projection.MetricProjection.For(input.Township.Boundary));
+        var ring = TestData.Geom(FormattableString.Invariant($"POLYGON (({v.X} {v.Y}, {v.X + 1e-4} {v.Y}, {v.X + 1e-4} {v.Y + 1e-4}, {v.X} {v.Y}))"));
+
+        var snapped = snap(ring);
+
+        Assert.Equal(b, snapped.Coordinates[0]);
+        Assert.True(snapped.IsValid);
     }
 
     [Fact]

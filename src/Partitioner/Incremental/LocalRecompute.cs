@@ -154,7 +154,7 @@ public sealed class LocalRecompute(PartitionOptions options)
     /// <summary>The whole township's report, as a whole recompute measures it: territories and
     /// assignments, border shares on the streets and barriers, barrier crossings over the barrier
     /// faces (what only the digest's inputs decide is kept from the township's last report,
-    /// <see cref="ReportBasis"/>); stranded hamlets carried from the published version.</summary>
+    /// <see cref="ReportBasis"/>); stranded hamlets counted from the published version's.</summary>
     private QualityReport Report(PartitionInput input, Partition merged, Partition current, MetricProjection projection, string digest, Dictionary<string, long> elapsed)
     {
         var clock = Stopwatch.StartNew();
@@ -165,12 +165,16 @@ public sealed class LocalRecompute(PartitionOptions options)
             NonContiguousAllowed: Math.Max(0, basis.Township.NumGeometries - 1),
             BarrierCrossings: Crossings(merged, basis, input.Households, metricHouseholds),
             Faces: basis.Faces.Count,
-            StrandedHamlets: current.Report.StrandedHamlets,
+            StrandedHamlets: Math.Max(0, current.Report.StrandedHamlets + Small(merged) - Small(current)),
             ElapsedMs: elapsed);
         var report = new QualityReporter(options).Measure(measured, carried);
         elapsed["report"] = clock.ElapsedMilliseconds;
         return report;
     }
+
+    /// <summary>Clusters below the hard minimum: a partition has them only where it stranded a hamlet, so
+    /// the published count changes by as many as the recompute added or took away.</summary>
+    private int Small(Partition p) => p.MicroGrids.Count(m => m.Kind == MicroGrids.MicroGridKind.Cluster && m.HouseholdCount < options.ClusterHardMin);
 
     /// <summary>Micro-grids whose households stand in more than one barrier face.</summary>
     private static int Crossings(Partition p, ReportBasis basis, IReadOnlyList<HouseholdInput> households, List<Coordinate> metric)

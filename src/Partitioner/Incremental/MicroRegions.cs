@@ -12,7 +12,8 @@ namespace GridSpatial.Partitioner.Incremental;
 /// that stay in their size band (clusters, or a building's micro-grids, whose floor runs are redrawn
 /// together), only the land of those micro-grids is partitioned afresh —
 /// widened to their neighbours in the same grid while a new cluster falls outside its bounds (unless
-/// it stays in the hard bounds and the township's size shares still hold: <see cref="SharesHold"/>) — and
+/// it stays in the hard bounds and the township's size shares still hold: <see cref="SharesHold"/>, or
+/// it is a hamlet no wider land could help: <see cref="Stranded"/>) — and
 /// the grids keep their codes and land, every other micro-grid its territory vertex for vertex. Null
 /// when it cannot be confined so (then the grids are recomputed whole).</summary>
 internal sealed class MicroRegions(PartitionOptions options)
@@ -62,9 +63,10 @@ internal sealed class MicroRegions(PartitionOptions options)
             var chosen = merged.MicroGrids.Where(m => own.Contains(m.Code)).ToList();
             var land = Union(chosen.Select(m => m.Territory).Distinct(ReferenceEqualityComparer.Instance).Cast<Geometry>().ToList());
             var part = land is null ? null : Partition(input, published, grid, chosen, land, version, projection);
-            if (part is not null && land is not null && InBounds(part, options.ClusterHardMin, options.ClusterHardMax)
+            var stranded = part is null ? new HashSet<string>() : Stranded(part, merged, own);
+            if (part is not null && land is not null && InBounds(part, options.ClusterHardMin, options.ClusterHardMax, stranded)
                 && RegionMerge.Merge(merged, part, land, RegionMerge.Scope.OfMicroGrids(own), projection, version) is { } next
-                && (InBounds(part, options.ClusterMin, options.ClusterMax) || SharesHold(next, sharesBefore))) return next;
+                && (InBounds(part, options.ClusterMin, options.ClusterMax, stranded) || SharesHold(next, sharesBefore))) return next;
             if (widening == Widenings) return null;
             var wider = Neighbours(merged, grid.Code, own);
             if (wider.Count == 0) return null;
@@ -100,8 +102,32 @@ internal sealed class MicroRegions(PartitionOptions options)
             && part.Report.NonContiguous == 0 && part.Report.HouseholdsOutsideOwnTerritory == 0 ? part : null;
     }
 
-    private static bool InBounds(Partition part, int min, int max) =>
-        part.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster).All(m => m.HouseholdCount >= min && m.HouseholdCount <= max);
+    private static bool InBounds(Partition part, int min, int max, HashSet<string> stranded) =>
+        part.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster && !stranded.Contains(m.Code)).All(m => m.HouseholdCount >= min && m.HouseholdCount <= max);
+
+    /// <summary>The part's clusters that no wider land can bring into their bounds: hamlets below the
+    /// hard minimum that the partitioner left alone (nothing in the land in reach to join: a house in a
+    /// yard among tower blocks whose households fill their own micro-grids) and that touch no cluster
+    /// outside the land either, even at a point, so none across could take them in. A whole recompute
+    /// strands them the same way; widening for them only redrew the grid's other micro-grids, then its
+    /// neighbouring grids, to the same result.</summary>
+    private HashSet<string> Stranded(Partition part, Partition merged, HashSet<string> own)
+    {
+        var small = part.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster && m.HouseholdCount < options.ClusterHardMin).ToList();
+        if (small.Count == 0 || small.Count > part.Report.StrandedHamlets) return [];
+        var across = merged.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster && !own.Contains(m.Code)).ToList();
+        bool Reachable(MicroGrid m)
+        {
+            var near = m.Territory.EnvelopeInternal.Copy();
+            near.ExpandBy(OffEdgeDegrees);
+            return across.Any(o => o.Territory.EnvelopeInternal.Intersects(near) && o.Territory.Distance(m.Territory) <= OffEdgeDegrees);
+        }
+        return small.Where(m => !Reachable(m)).Select(m => m.Code).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>How near (about a centimetre) a cluster outside the land counts as touching a stranded
+    /// hamlet's territory: then it might take the hamlet in, and the land is widened as before.</summary>
+    private const double OffEdgeDegrees = 1e-7;
 
     /// <summary>Whether the township's clusters still meet DESIGN §5's size shares (at least 95 % in the
     /// bounds, 99 % in the hard bounds; or as many as before, where it had fewer): a new cluster just
@@ -113,13 +139,14 @@ internal sealed class MicroRegions(PartitionOptions options)
         return soft >= Math.Min(SoftShare, before.Soft) && hard >= Math.Min(HardShare, before.Hard);
     }
 
-    /// <summary>The shares of the partition's clusters in the bounds and in the hard bounds.</summary>
+    /// <summary>The shares of the partition's clusters in the bounds and in the hard bounds, stranded hamlets
+    /// (clusters below the hard minimum: the partitioner leaves only those) not counted: they are the data's.</summary>
     private (double Soft, double Hard) Shares(Partition p)
     {
         int all = 0, soft = 0, hard = 0;
         foreach (var m in p.MicroGrids)
         {
-            if (m.Kind != MicroGridKind.Cluster) continue;
+            if (m.Kind != MicroGridKind.Cluster || m.HouseholdCount < options.ClusterHardMin) continue;
             all++;
             if (m.HouseholdCount >= options.ClusterMin && m.HouseholdCount <= options.ClusterMax) soft++;
             if (m.HouseholdCount >= options.ClusterHardMin && m.HouseholdCount <= options.ClusterHardMax) hard++;

@@ -67,7 +67,7 @@ internal static class RegionMerge
     /// (each territory once, floor runs keep sharing theirs). A territory that this makes invalid (two
     /// of its vertices a few micrometres apart taking the same edge vertex: the ring touches itself)
     /// comes out empty: the merge fails rather than keep borders that miss their neighbours' vertices.</summary>
-    private static Func<Geometry, Geometry> EdgeSnap(HashSet<Coordinate> edge, MetricProjection projection)
+    internal static Func<Geometry, Geometry> EdgeSnap(HashSet<Coordinate> edge, MetricProjection projection)
     {
         var index = new STRtree<Coordinate>();
         foreach (var e in edge) index.Insert(new Envelope(e), e);
@@ -78,7 +78,9 @@ internal static class RegionMerge
             var near = new Envelope(c);
             near.ExpandBy(1e-9);
             var metric = projection.Forward(c);
-            var hit = index.Query(near).FirstOrDefault(e => projection.Forward(e).Distance(metric) < SnapM);
+            //-- The nearest: the edge itself may hold two vertices a micrometre apart (an earlier merge's).
+            var hit = index.Query(near).Select(e => (Vertex: e, Distance: projection.Forward(e).Distance(metric)))
+                .Where(x => x.Distance < SnapM).OrderBy(x => x.Distance).ThenBy(x => x.Vertex).FirstOrDefault().Vertex;
             return (hit ?? c).Copy();
         }
         return g =>
