@@ -107,8 +107,8 @@ internal sealed class MicroRegions(PartitionOptions options)
 
     /// <summary>The part's clusters that no wider land can bring into their bounds: hamlets below the
     /// hard minimum that the partitioner left alone (nothing in the land in reach to join: a house in a
-    /// yard among tower blocks whose households fill their own micro-grids) and that touch no cluster
-    /// outside the land either, even at a point, so none across could take them in. A whole recompute
+    /// yard among tower blocks whose households fill their own micro-grids) and that share no stretch of
+    /// border with a cluster outside the land either, so none across could take them in. A whole recompute
     /// strands them the same way; widening for them only redrew the grid's other micro-grids, then its
     /// neighbouring grids, to the same result.</summary>
     private HashSet<string> Stranded(Partition part, Partition merged, HashSet<string> own)
@@ -120,13 +120,16 @@ internal sealed class MicroRegions(PartitionOptions options)
         {
             var near = m.Territory.EnvelopeInternal.Copy();
             near.ExpandBy(OffEdgeDegrees);
-            return across.Any(o => o.Territory.EnvelopeInternal.Intersects(near) && o.Territory.Distance(m.Territory) <= OffEdgeDegrees);
+            //-- A stretch of border, not a corner: the partitioner joins sites whose cells share an edge.
+            return across.Any(o => o.Territory.EnvelopeInternal.Intersects(near) && o.Territory.Distance(m.Territory) <= OffEdgeDegrees
+                && m.Territory.Boundary.Intersection(o.Territory.Boundary.Buffer(OffEdgeDegrees)).Length > 10 * OffEdgeDegrees);
         }
         return small.Where(m => !Reachable(m)).Select(m => m.Code).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>How near (about a centimetre) a cluster outside the land counts as touching a stranded
-    /// hamlet's territory: then it might take the hamlet in, and the land is widened as before.</summary>
+    /// hamlet's territory; along ten times that (a decimetre) it shares a stretch of border, might take
+    /// the hamlet in, and the land is widened as before.</summary>
     private const double OffEdgeDegrees = 1e-7;
 
     /// <summary>Whether the township's clusters still meet DESIGN §5's size shares (at least 95 % in the
