@@ -31,13 +31,16 @@ public sealed class BenchHost : IAsyncDisposable
     }
 
     /// <summary>A client of the service with the key.</summary>
-    public HttpClient Client(int maxConnections = 256)
+    public HttpClient Client(int maxConnections = 256) => Client(Address, Key, maxConnections);
+
+    /// <summary>A client of the service at <paramref name="address"/> (this one, or an API process a bench started) with <paramref name="key"/>.</summary>
+    public static HttpClient Client(string address, string key, int maxConnections = 256)
     {
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
-            BaseAddress = new Uri(Address),
+            BaseAddress = new Uri(address),
         };
-        http.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        http.DefaultRequestHeaders.Add("X-Api-Key", key);
         return http;
     }
 

@@ -138,14 +138,8 @@ public static class LoadBench
         try
         {
             await loaded.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            HttpClient Client()
-            {
-                var c = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(address) };
-                c.DefaultRequestHeaders.Add("X-Api-Key", key);
-                return c;
-            }
-            using var http = Client();
-            using var lookups = Client();
+            using var http = BenchHost.Client(address, key);
+            using var lookups = BenchHost.Client(address, key);
             await LookupBench.Load(lookups, sample, "", rate, 3);
             return await WhileEditedAsync(http, lookups, township, ids, points, sample, rate, seconds);
         }

@@ -217,8 +217,7 @@ public static class ProvinceBench
             double startSeconds = clock.Elapsed.TotalSeconds;
             await Task.Delay(2000, ct);
             long rss = ResidentBytes(api.Id);
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(address) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", key);
+            using var http = BenchHost.Client(address, key);
             //-- Steady state: every township answered once (its people snapshot loaded), as a serving
             //-- province is after its first minutes; then a warm-up at the rate (JIT tiers, connection pool).
             var first = Stopwatch.StartNew();

@@ -33,7 +33,8 @@ public static class UnitEndpoints
     {
         var units = await s.Directory.ForUnitAsync(UnitWrites.RequireUnitCode(code), ct);
         if (!units.Knows(code)) UnitWrites.RequireCurrent(units, code);
-        return units.Attributes(code, await s.Directory.AreaAsync(code, ct));
+        //-- A retired code has no land today: no area to read.
+        return units.Attributes(code, units.Current.ContainsKey(code) ? await s.Directory.AreaAsync(code, ct) : null);
     }
 
     private static async Task<UnitAttributes> PatchAttributes(string code, HttpContext http, [AsParameters] Services s, CancellationToken ct)
