@@ -159,23 +159,30 @@ public class LocalRecomputeTests
         }
     }
 
-    [Fact]
-    public void MicroRegions_HouseMovedAmongTowerBlocks_StandsAloneThereWithoutRedrawingTheGridsAround()
+    /// <summary>Four tower blocks of <paramref name="sizes"/> households (4 a floor) around an empty yard in the
+    /// township's south-west corner, where no house stands (hamlets start 150 m in): the township with them,
+    /// and where a house moved into the yard stands.</summary>
+    private static (Func<IEnumerable<HouseholdInput>, PartitionInput> With, Coordinate Yard) TowerYard(params int[] sizes)
     {
-        //-- Four tower blocks of 40 households each (4 a floor) around an empty yard in the township's
-        //-- south-west corner, where no house stands (hamlets start 150 m in); a house (no building
-        //-- of its own) moved into the yard touches only the towers, all full: it is stranded there, as a
-        //-- whole recompute strands it, and only the towers' land and the micro-grid it left are redrawn.
         var c = new Coordinate(104.9006, 27.4006);
         Assert.DoesNotContain(Households, h => h.Location.Distance(c) < 5e-4);
         var at = new[] { (0.0, 1.5e-4), (1.5e-4, 0.0), (0.0, -1.5e-4), (-1.5e-4, 0.0) }.Select(d => new Coordinate(c.X + d.Item1, c.Y + d.Item2)).ToList();
         var towers = at.Select((p, k) => new BuildingInput($"tower{k}", TestData.Geom(FormattableString.Invariant(
             $"POLYGON (({p.X - 4e-5} {p.Y - 4e-5}, {p.X + 4e-5} {p.Y - 4e-5}, {p.X + 4e-5} {p.Y + 4e-5}, {p.X - 4e-5} {p.Y + 4e-5}, {p.X - 4e-5} {p.Y - 4e-5}))")), 10)).ToList();
-        var residents = at.SelectMany((p, k) => Enumerable.Range(1, 40).Select(i => new HouseholdInput($"t{k}-{i:D2}", p, $"tower{k}", 1 + (i - 1) / 4))).ToList();
-        PartitionInput WithTowers(IEnumerable<HouseholdInput> households) => Township(households.Concat(residents)) with { Buildings = towers };
-        var first = new TownshipPartitioner(Options).Partition(WithTowers(Households));
+        var residents = at.SelectMany((p, k) => Enumerable.Range(1, sizes[k]).Select(i => new HouseholdInput($"t{k}-{i:D2}", p, $"tower{k}", 1 + (i - 1) / 4))).ToList();
+        return (households => Township(households.Concat(residents)) with { Buildings = towers }, new Coordinate(c.X + 1e-5, c.Y + 2e-5));
+    }
+
+    [Fact]
+    public void MicroRegions_HouseMovedAmongTowerBlocks_StandsAloneThereWithoutRedrawingTheGridsAround()
+    {
+        //-- A house (no building of its own) moved into a yard among four full tower blocks touches only
+        //-- them: it is stranded there, as a whole recompute strands it, and only the towers' land and the
+        //-- micro-grid it left are redrawn.
+        var (withTowers, yard) = TowerYard(40, 40, 40, 40);
+        var first = new TownshipPartitioner(Options).Partition(withTowers(Households));
         var mover = Households[1500];
-        var input = WithTowers(Households.Select(h => h.Id == mover.Id ? h with { Location = new Coordinate(c.X + 1e-5, c.Y + 2e-5) } : h));
+        var input = withTowers(Households.Select(h => h.Id == mover.Id ? h with { Location = yard } : h));
         Assert.Equal(first.Report.StrandedHamlets + 1, new TownshipPartitioner(Options).Partition(input).Report.StrandedHamlets);
         var changed = ChangedGrids.MicroGrids(input.Households, first)!;
 
@@ -189,6 +196,28 @@ public class LocalRecomputeTests
         PartitionAssert.Valid(result.Merged, PartitionInputSummary.Of(input));
         var local = new LocalRecompute(Options).Partition(input, first, first.Version + 1)!;
         Assert.Equal(first.Report.StrandedHamlets + 1, local.Partition.Report.StrandedHamlets);
+    }
+
+    [Fact]
+    public void Recompute_HouseMovedBesideABuildingWithRoom_JoinsItAsAWholeRecomputeDoes_NotLeftAlone()
+    {
+        //-- The same yard with a small block of 20 households (no floor runs) on its west side: a whole
+        //-- partition attaches the house to that block, so the house is not stranded for good and the local
+        //-- recompute must reach the block too.
+        var (withTowers, yard) = TowerYard(40, 40, 40, 20);
+        var first = new TownshipPartitioner(Options).Partition(withTowers(Households));
+        var mover = Households[1500];
+        var input = withTowers(Households.Select(h => h.Id == mover.Id ? h with { Location = yard } : h));
+        var whole = new TownshipPartitioner(Options).Partition(input);
+        var joined = whole.MicroGrids.Single(m => m.Code == whole.Assignments.Single(a => a.HouseholdId == mover.Id).MicroGridCode);
+        Assert.Equal("tower3", joined.BuildingId);
+
+        var local = new LocalRecompute(Options).Partition(input, first, first.Version + 1)!;
+
+        var now = local.Partition.MicroGrids.Single(m => m.Code == local.Partition.Assignments.Single(a => a.HouseholdId == mover.Id).MicroGridCode);
+        Assert.Equal("tower3", now.BuildingId);
+        Assert.Equal(first.Report.StrandedHamlets, local.Partition.Report.StrandedHamlets);
+        PartitionAssert.Valid(local.Partition, PartitionInputSummary.Of(input));
     }
 
     [Fact]

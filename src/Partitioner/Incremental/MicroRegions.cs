@@ -108,21 +108,29 @@ internal sealed class MicroRegions(PartitionOptions options)
     /// <summary>The part's clusters that no wider land can bring into their bounds: hamlets below the
     /// hard minimum that the partitioner left alone (nothing in the land in reach to join: a house in a
     /// yard among tower blocks whose households fill their own micro-grids) and that share no stretch of
-    /// border with a cluster outside the land either, so none across could take them in. A whole recompute
-    /// strands them the same way; widening for them only redrew the grid's other micro-grids, then its
-    /// neighbouring grids, to the same result.</summary>
+    /// border with anything outside the land that could take them in either: a cluster, or a building
+    /// small enough to have no floor runs (the partitioner attaches a stranded hamlet to such a building
+    /// when it has room). A whole recompute strands them the same way; widening for them only redrew the
+    /// grid's other micro-grids, then its neighbouring grids, to the same result.</summary>
     private HashSet<string> Stranded(Partition part, Partition merged, HashSet<string> own)
     {
         var small = part.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster && m.HouseholdCount < options.ClusterHardMin).ToList();
         if (small.Count == 0 || small.Count > part.Report.StrandedHamlets) return [];
-        var across = merged.MicroGrids.Where(m => m.Kind == MicroGridKind.Cluster && !own.Contains(m.Code)).ToList();
+        var across = merged.MicroGrids.Where(m => m.Kind != MicroGridKind.Floor && !own.Contains(m.Code)).ToList();
         bool Reachable(MicroGrid m)
         {
             var near = m.Territory.EnvelopeInternal.Copy();
             near.ExpandBy(OffEdgeDegrees);
-            //-- A stretch of border, not a corner: the partitioner joins sites whose cells share an edge.
-            return across.Any(o => o.Territory.EnvelopeInternal.Intersects(near) && o.Territory.Distance(m.Territory) <= OffEdgeDegrees
-                && m.Territory.Boundary.Intersection(o.Territory.Boundary.Buffer(OffEdgeDegrees)).Length > 10 * OffEdgeDegrees);
+            try
+            {
+                //-- A stretch of border, not a corner: the partitioner joins sites whose cells share an edge.
+                return across.Any(o => o.Territory.EnvelopeInternal.Intersects(near) && o.Territory.Distance(m.Territory) <= OffEdgeDegrees
+                    && m.Territory.Boundary.Intersection(o.Territory.Boundary.Buffer(OffEdgeDegrees)).Length > 10 * OffEdgeDegrees);
+            }
+            catch (TopologyException)
+            {
+                return true;
+            }
         }
         return small.Where(m => !Reachable(m)).Select(m => m.Code).ToHashSet(StringComparer.Ordinal);
     }

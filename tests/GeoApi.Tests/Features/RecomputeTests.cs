@@ -54,6 +54,10 @@ public class RecomputeTests(DatabaseFixture db)
 
         Assert.Equal("Deleted", connection.GetJobData(old)?.State);
         Assert.Null(connection.GetJobData(young)?.State);
+        //-- Not left for the fault drill, which counts every job without a state.
+        using var cleanup = connection.CreateWriteTransaction();
+        cleanup.SetJobState(young, new Hangfire.States.DeletedState());
+        cleanup.Commit();
     }
 
     private async Task WaitForJob(string id, int succeededTimes)

@@ -13,12 +13,21 @@ public static class PartitionFingerprint
 {
     public static byte[] Of(Partition partition)
     {
-        //-- One buffer hashed once: the same bytes as appending piece by piece, without a hash call
-        //-- and an array per field (the digest was most of a small version's publish).
+        //-- Fields gathered into a buffer hashed 64 KiB at a time: the same bytes as appending each field
+        //-- on its own, without a hash call and an array per field (the digest was most of a small
+        //-- version's publish), and without holding a large township's whole partition as bytes.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var bytes = new MemoryStream();
         var wkb = new WKBWriter(ByteOrder.LittleEndian, handleSRID: false, emitZ: false, emitM: false);
+        void Flush(int above)
+        {
+            if (bytes.Length <= above) return;
+            hash.AppendData(bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
+            bytes.SetLength(0);
+        }
         void Text(string? s)
         {
+            Flush(64 * 1024);
             var text = (s ?? "\u0001") + "\u0000";
             Span<byte> buffer = stackalloc byte[256];
             if (Encoding.UTF8.GetMaxByteCount(text.Length) <= buffer.Length) bytes.Write(buffer[..Encoding.UTF8.GetBytes(text, buffer)]);
@@ -42,7 +51,8 @@ public static class PartitionFingerprint
         {
             Text(a.HouseholdId); Text(a.MicroGridCode); Text(a.GridCode);
         }
-        return SHA256.HashData(bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
+        Flush(0);
+        return hash.GetHashAndReset();
     }
 
     /// <summary>The items in ordinal order of their key: as given when they already are (a partition's lists are kept so).</summary>

@@ -125,23 +125,27 @@ public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests re
     public async Task<int> SweepStatelessJobsAsync(CancellationToken ct)
     {
         var ids = new List<long>();
-        await using (var cmd = db.CreateCommand("SELECT id FROM hangfire.job WHERE statename IS NULL AND createdat < now() AT TIME ZONE 'UTC' - $1 LIMIT 1000"))
+        //-- createdat is a timestamptz: compared with now() itself, whatever the session's time zone.
+        await using (var cmd = db.CreateCommand("SELECT id FROM hangfire.job WHERE statename IS NULL AND createdat < now() - $1 LIMIT 1000"))
         {
             cmd.Parameters.AddWithValue(StatelessJobAge);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) ids.Add(r.GetInt64(0));
         }
-        if (ids.Count == 0) return 0;
+        int deleted = 0;
         using var connection = storage.GetConnection();
-        using var transaction = connection.CreateWriteTransaction();
         foreach (var id in ids.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         {
+            //-- Read again just before: a creator that did set the state after all keeps its job.
+            if (connection.GetJobData(id) is not { State: null }) continue;
+            using var transaction = connection.CreateWriteTransaction();
             transaction.SetJobState(id, new DeletedState { Reason = "created but never queued: a fault cut its creation short" });
             transaction.ExpireJob(id, TimeSpan.FromDays(1));
+            transaction.Commit();
+            deleted++;
         }
-        transaction.Commit();
-        if (ids.Count > 0) logger.LogWarning("Deleted {Count} jobs that were created but never queued", ids.Count);
-        return ids.Count;
+        if (deleted > 0) logger.LogWarning("Deleted {Count} jobs that were created but never queued", deleted);
+        return deleted;
     }
 }
 
