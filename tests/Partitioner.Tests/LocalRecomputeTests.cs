@@ -160,9 +160,9 @@ public class LocalRecomputeTests
     }
 
     /// <summary>Four tower blocks of <paramref name="sizes"/> households (4 a floor) around an empty yard in the
-    /// township's south-west corner, where no house stands (hamlets start 150 m in): the township with them,
-    /// and where a house moved into the yard stands.</summary>
-    private static (Func<IEnumerable<HouseholdInput>, PartitionInput> With, Coordinate Yard) TowerYard(params int[] sizes)
+    /// township's south-west corner, where no house stands (hamlets start 150 m in): the township partitioned
+    /// with them, and its input once a house (no building of its own) was moved into the yard.</summary>
+    private static (Partition First, PartitionInput Moved, string Mover) TowerYard(params int[] sizes)
     {
         var c = new Coordinate(104.9006, 27.4006);
         Assert.DoesNotContain(Households, h => h.Location.Distance(c) < 5e-4);
@@ -170,8 +170,15 @@ public class LocalRecomputeTests
         var towers = at.Select((p, k) => new BuildingInput($"tower{k}", TestData.Geom(FormattableString.Invariant(
             $"POLYGON (({p.X - 4e-5} {p.Y - 4e-5}, {p.X + 4e-5} {p.Y - 4e-5}, {p.X + 4e-5} {p.Y + 4e-5}, {p.X - 4e-5} {p.Y + 4e-5}, {p.X - 4e-5} {p.Y - 4e-5}))")), 10)).ToList();
         var residents = at.SelectMany((p, k) => Enumerable.Range(1, sizes[k]).Select(i => new HouseholdInput($"t{k}-{i:D2}", p, $"tower{k}", 1 + (i - 1) / 4))).ToList();
-        return (households => Township(households.Concat(residents)) with { Buildings = towers }, new Coordinate(c.X + 1e-5, c.Y + 2e-5));
+        PartitionInput With(IEnumerable<HouseholdInput> households) => Township(households.Concat(residents)) with { Buildings = towers };
+        var mover = Households[1500].Id;
+        var yard = new Coordinate(c.X + 1e-5, c.Y + 2e-5);
+        return (new TownshipPartitioner(Options).Partition(With(Households)), With(Households.Select(h => h.Id == mover ? h with { Location = yard } : h)), mover);
     }
+
+    /// <summary>The micro-grid that holds the household in <paramref name="p"/>.</summary>
+    private static MicroGrid MicroGridOf(Partition p, string household) =>
+        p.MicroGrids.Single(m => m.Code == p.Assignments.Single(a => a.HouseholdId == household).MicroGridCode);
 
     [Fact]
     public void MicroRegions_HouseMovedAmongTowerBlocks_StandsAloneThereWithoutRedrawingTheGridsAround()
@@ -179,20 +186,16 @@ public class LocalRecomputeTests
         //-- A house (no building of its own) moved into a yard among four full tower blocks touches only
         //-- them: it is stranded there, as a whole recompute strands it, and only the towers' land and the
         //-- micro-grid it left are redrawn.
-        var (withTowers, yard) = TowerYard(40, 40, 40, 40);
-        var first = new TownshipPartitioner(Options).Partition(withTowers(Households));
-        var mover = Households[1500];
-        var input = withTowers(Households.Select(h => h.Id == mover.Id ? h with { Location = yard } : h));
+        var (first, input, mover) = TowerYard(40, 40, 40, 40);
         Assert.Equal(first.Report.StrandedHamlets + 1, new TownshipPartitioner(Options).Partition(input).Report.StrandedHamlets);
         var changed = ChangedGrids.MicroGrids(input.Households, first)!;
 
         var result = new MicroRegions(Options).Try(input, first, changed, first.Version + 1, Projection.MetricProjection.For(input.Township.Boundary));
 
         Assert.NotNull(result);
-        var left = first.Assignments.Single(a => a.HouseholdId == mover.Id).MicroGridCode;
+        var left = MicroGridOf(first, mover).Code;
         Assert.All(result.MicroGrids, m => Assert.True(m == left || first.MicroGrids.Single(f => f.Code == m).BuildingId?.StartsWith("tower") == true, $"{m} redrawn"));
-        var alone = result.Merged.Assignments.Single(a => a.HouseholdId == mover.Id).MicroGridCode;
-        Assert.Equal(1, result.Merged.MicroGrids.Single(m => m.Code == alone).HouseholdCount);
+        Assert.Equal(1, MicroGridOf(result.Merged, mover).HouseholdCount);
         PartitionAssert.Valid(result.Merged, PartitionInputSummary.Of(input));
         var local = new LocalRecompute(Options).Partition(input, first, first.Version + 1)!;
         Assert.Equal(first.Report.StrandedHamlets + 1, local.Partition.Report.StrandedHamlets);
@@ -204,18 +207,12 @@ public class LocalRecomputeTests
         //-- The same yard with a small block of 20 households (no floor runs) on its west side: a whole
         //-- partition attaches the house to that block, so the house is not stranded for good and the local
         //-- recompute must reach the block too.
-        var (withTowers, yard) = TowerYard(40, 40, 40, 20);
-        var first = new TownshipPartitioner(Options).Partition(withTowers(Households));
-        var mover = Households[1500];
-        var input = withTowers(Households.Select(h => h.Id == mover.Id ? h with { Location = yard } : h));
-        var whole = new TownshipPartitioner(Options).Partition(input);
-        var joined = whole.MicroGrids.Single(m => m.Code == whole.Assignments.Single(a => a.HouseholdId == mover.Id).MicroGridCode);
-        Assert.Equal("tower3", joined.BuildingId);
+        var (first, input, mover) = TowerYard(40, 40, 40, 20);
+        Assert.Equal("tower3", MicroGridOf(new TownshipPartitioner(Options).Partition(input), mover).BuildingId);
 
         var local = new LocalRecompute(Options).Partition(input, first, first.Version + 1)!;
 
-        var now = local.Partition.MicroGrids.Single(m => m.Code == local.Partition.Assignments.Single(a => a.HouseholdId == mover.Id).MicroGridCode);
-        Assert.Equal("tower3", now.BuildingId);
+        Assert.Equal("tower3", MicroGridOf(local.Partition, mover).BuildingId);
         Assert.Equal(first.Report.StrandedHamlets, local.Partition.Report.StrandedHamlets);
         PartitionAssert.Valid(local.Partition, PartitionInputSummary.Of(input));
     }
