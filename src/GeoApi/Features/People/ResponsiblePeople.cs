@@ -22,7 +22,7 @@ public sealed class ResponsiblePeople(UnitDirectory units, PersonalDataAudit aud
     {
         var t = await units.ForUnitAsync(code, ct);
         audit.Record(http.User, code[..9], http.Request, t.PersonIds(code));
-        return (t.Attributes(code, await units.AreaAsync(code, ct)), t.Responsible(code, null, http.User.SeesPeople()).Grid!);
+        return (await units.AttributesAsync(t, code, ct), t.Responsible(code, null, http.User.SeesPeople()).Grid!);
     }
 
     /// <summary>Many units of one township at once (an area query, a notice map): by code.</summary>

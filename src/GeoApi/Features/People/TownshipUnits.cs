@@ -105,7 +105,7 @@ public sealed class TownshipUnits
     //-- From a resolution already made: a plain unit is not memoized, so resolving it again is work done twice per answer.
     private string Name(string code, UnitResolution r) => r.Attributes?.Name ?? Names.Default(code);
 
-    /// <param name="areaM2">The unit's area when current (<see cref="UnitDirectory.AreaAsync"/>).</param>
+    /// <param name="areaM2">The unit's area when current (<see cref="UnitDirectory.AttributesAsync"/> reads it).</param>
     public UnitAttributes Attributes(string code, double? areaM2)
     {
         var r = Resolve(code);

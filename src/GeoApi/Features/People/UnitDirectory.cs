@@ -261,10 +261,15 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
     /// <summary>A history's list of codes; most are empty, and share one empty list.</summary>
     private static string[] Codes(NpgsqlDataReader r, int i) => r.GetFieldValue<string[]>(i) is { Length: > 0 } codes ? codes : [];
 
+    /// <summary>A unit's attributes (<see cref="TownshipUnits.Attributes"/>) with its area when current; a retired
+    /// code has no land today, so nothing is read for it.</summary>
+    public async Task<UnitAttributes> AttributesAsync(TownshipUnits units, string code, CancellationToken ct) =>
+        units.Attributes(code, units.Current.ContainsKey(code) ? await AreaAsync(code, ct) : null);
+
     /// <summary>The area of a current grid or micro-grid in square metres (on the ellipsoid), or null
     /// for a code not current. Read when asked: measuring every unit of a township made its snapshot's
     /// load ten times slower.</summary>
-    public async Task<double?> AreaAsync(string code, CancellationToken ct)
+    private async Task<double?> AreaAsync(string code, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(code.Length == 15
             ? "SELECT ST_Area(geom::geography) FROM current_grid WHERE township_code = $1 AND code = $2"

@@ -33,8 +33,7 @@ public static class UnitEndpoints
     {
         var units = await s.Directory.ForUnitAsync(UnitWrites.RequireUnitCode(code), ct);
         if (!units.Knows(code)) UnitWrites.RequireCurrent(units, code);
-        //-- A retired code has no land today: no area to read.
-        return units.Attributes(code, units.Current.ContainsKey(code) ? await s.Directory.AreaAsync(code, ct) : null);
+        return await s.Directory.AttributesAsync(units, code, ct);
     }
 
     private static async Task<UnitAttributes> PatchAttributes(string code, HttpContext http, [AsParameters] Services s, CancellationToken ct)
@@ -72,7 +71,7 @@ public static class UnitEndpoints
         await UnitWrites.AuditAsync(conn, tx, township, http.User.Actor(), "update", "unit_attributes", code, set, ct);
         await tx.CommitAsync(ct);
         s.Directory.Invalidate(township);
-        return (await s.Directory.ForAsync(township, ct)).Attributes(code, await s.Directory.AreaAsync(code, ct));
+        return await s.Directory.AttributesAsync(await s.Directory.ForAsync(township, ct), code, ct);
     }
 
     private static readonly string[] Patchable = ["name", "type", "subtype", "organisation", "remarks"];

@@ -1,7 +1,7 @@
 namespace GridSpatial.GeoApi.Features.People;
 
 /// <summary>A current grid or micro-grid as the directory reads it (a province holds a million of
-/// them: strings shared within the township, the area read only when asked, <see cref="UnitDirectory.AreaAsync"/>).</summary>
+/// them: strings shared within the township, the area read only when asked, <see cref="UnitDirectory.AttributesAsync"/>).</summary>
 public sealed record UnitRow(string Code, string Level, string VillageCode, string? GridCode, string? Kind, string? BuildingId, int? FloorFrom, int? FloorTo,
     string? Unit, int Households);
 
