@@ -88,7 +88,7 @@ public static class FaultBench
         return p;
     }
 
-    private static async Task WaitHealthy(HttpClient http)
+    internal static async Task WaitHealthy(HttpClient http)
     {
         var clock = Stopwatch.StartNew();
         while (true)

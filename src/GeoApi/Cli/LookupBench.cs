@@ -123,38 +123,27 @@ public static class LookupBench
         return info.HeapSizeBytes - info.FragmentedBytes;
     }
 
-    /// <summary>Open-loop load: requests start on a fixed schedule whatever the latency, so a slow
-    /// server shows up as latency rather than as a lower request rate.</summary>
+    /// <summary>Open-loop load (<see cref="FixedRate"/>): requests start on a fixed schedule whatever the
+    /// latency, so a slow server shows up as latency rather than as a lower request rate.</summary>
     internal static async Task<(double P50, double P99, double Achieved, int Errors)> Load(HttpClient http, Coordinate[] sample, string query, int rate, int seconds)
     {
         int total = rate * seconds;
         var latencies = new double[total];
         int errors = 0;
-        var tasks = new List<Task>(total);
         var clock = Stopwatch.StartNew();
-        for (int i = 0; i < total; i++)
+        await FixedRate.RunAsync(total, rate, async k =>
         {
-            var due = TimeSpan.FromSeconds(i / (double)rate);
-            var wait = due - clock.Elapsed;
-            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
-            var p = sample[i % sample.Length];
-            int k = i;
-            tasks.Add(Send());
-            async Task Send()
+            var p = sample[k % sample.Length];
+            long start = Stopwatch.GetTimestamp();
+            try
             {
-                var start = clock.Elapsed;
-                try
-                {
-                    using var r = await http.GetAsync(new Uri(FormattableString.Invariant($"/api/lookup?lon={p.X}&lat={p.Y}{query}"), UriKind.Relative));
-                    await r.Content.ReadAsByteArrayAsync();
-                    if ((int)r.StatusCode >= 500) Interlocked.Increment(ref errors);
-                }
-                catch (HttpRequestException) { Interlocked.Increment(ref errors); }
-                //-- From when the request was sent: the generator's own timer lag (about a millisecond) is not the server's.
-                latencies[k] = (clock.Elapsed - start).TotalMilliseconds;
+                using var r = await http.GetAsync(new Uri(FormattableString.Invariant($"/api/lookup?lon={p.X}&lat={p.Y}{query}"), UriKind.Relative));
+                await r.Content.ReadAsByteArrayAsync();
+                if ((int)r.StatusCode >= 500) Interlocked.Increment(ref errors);
             }
-        }
-        await Task.WhenAll(tasks);
+            catch (HttpRequestException) { Interlocked.Increment(ref errors); }
+            latencies[k] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        });
         var achieved = total / clock.Elapsed.TotalSeconds;
         Array.Sort(latencies);
         return (latencies[total / 2], latencies[(int)(total * 0.99)], achieved, errors);

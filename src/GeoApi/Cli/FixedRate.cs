@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace GridSpatial.GeoApi.Cli;
+
+/// <summary>An open-loop schedule: request i starts at i / rate seconds whatever the latency of the
+/// ones before, from a thread of its own that sleeps with microsecond precision (usleep) between
+/// them. Awaiting a timer instead (Task.Delay: a millisecond's resolution, late under load) sent
+/// the requests in bursts of 7–10 every 4–5 ms, and a burst queues at the server, so part of the
+/// tail measured was the generator's.</summary>
+public static partial class FixedRate
+{
+    /// <summary>Starts <paramref name="total"/> requests at <paramref name="rate"/> per second, each on
+    /// the thread pool, and waits for all of them.</summary>
+    public static async Task RunAsync(int total, int rate, Func<int, Task> start)
+    {
+        var tasks = new Task[total];
+        var clock = Stopwatch.StartNew();
+        var pacer = new Thread(() =>
+        {
+            for (int i = 0; i < total; i++)
+            {
+                double due = i * 1000.0 / rate;
+                for (double wait; (wait = due - clock.Elapsed.TotalMilliseconds) > 0.02;)
+                    _ = USleep((uint)Math.Max(1, wait * 1000 - 50));
+                int k = i;
+                tasks[k] = Task.Run(() => start(k));
+            }
+        })
+        { IsBackground = true, Name = "fixed-rate-pacer" };
+        pacer.Start();
+        await Task.Run(pacer.Join);
+        await Task.WhenAll(tasks);
+    }
+
+    [LibraryImport("libc", EntryPoint = "usleep")]
+    private static partial int USleep(uint microseconds);
+}
