@@ -56,7 +56,7 @@ public static class PartitionFingerprint
     }
 
     /// <summary>The items in ordinal order of their key: as given when they already are (a partition's lists are kept so).</summary>
-    private static IEnumerable<T> InCodeOrder<T>(IReadOnlyList<T> items, Func<T, string> key)
+    internal static IEnumerable<T> InCodeOrder<T>(IReadOnlyList<T> items, Func<T, string> key)
     {
         for (int i = 1; i < items.Count; i++)
             if (string.CompareOrdinal(key(items[i - 1]), key(items[i])) > 0) return items.OrderBy(key, StringComparer.Ordinal);

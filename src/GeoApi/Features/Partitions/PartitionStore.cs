@@ -20,9 +20,9 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// <remarks>Version numbers are the store's: what it loads carries the <c>NextVersion</c> the
 /// result is to be written as (<see cref="NextAfter"/>), the partitioner and the editor write
 /// that number, and publishing refuses as stale a partition whose number is no longer next.</remarks>
-public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructure.ITownshipObserver> observers)
+public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructure.ITownshipObserver> observers, PublishedPartitions kept)
 {
-    public PartitionStore(NpgsqlDataSource db) : this(db, []) { }
+    public PartitionStore(NpgsqlDataSource db) : this(db, [], new PublishedPartitions()) { }
 
     /// <summary>A township's inputs, with the units staff pinned in the current version (grids and micro-grids, lon/lat).</summary>
     public sealed record Loaded(PartitionInput Input, long DataVersion, int? CurrentVersion, long? CurrentDataVersion,
@@ -55,8 +55,11 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             r => new StreetInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
         var nest = await ReadNestAsync(conn, tx, townshipCode, ct);
 
-        //-- The published partition: the base for stable codes and for recomputing only what changed.
-        var published = current is not null ? await ReadPublished(conn, tx, state, ct) : null;
+        //-- The published partition: the base for stable codes and for recomputing only what changed;
+        //-- kept from this process's own last publish or read when that is still the current version.
+        Partition? published = null;
+        if (current is { } currentVersion && (published = kept.Get(townshipCode, currentVersion, state.Fingerprint)) is null)
+            kept.Put(published = await ReadPublished(conn, tx, state, ct));
         var pinned = published is null ? [] : published.Grids.Where(g => g.Pinned).Select(g => (g.Code, g.Territory))
             .Concat(published.MicroGrids.Where(m => m.Pinned).Select(m => (m.Code, m.Territory))).ToList();
         await tx.CommitAsync(ct);
@@ -167,13 +170,14 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         return new VersionRestorer.PastVersion(version, grids, micro, assignments);
     }
 
-    private sealed record State(TownshipInput Township, long DataVersion, int? CurrentVersion, long? PartitionDataVersion, string? Report, string? InputsDigest);
+    private sealed record State(TownshipInput Township, long DataVersion, int? CurrentVersion, long? PartitionDataVersion, string? Report, string? InputsDigest,
+        byte[]? Fingerprint);
 
     /// <summary>The township, its data version, and its current version with the data version and report it was made from.</summary>
     private static async Task<State> ReadState(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version, v.report::text, v.inputs_digest
+            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version, v.report::text, v.inputs_digest, v.fingerprint
             FROM township t JOIN township_state s ON s.township_code = t.code
             LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = s.current_version
             WHERE t.code = $1
@@ -182,7 +186,8 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{townshipCode}'.");
         return new State(new TownshipInput(townshipCode, r.GetString(0), r.GetFieldValue<Geometry>(1)), r.GetInt64(2),
-            r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt64(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6));
+            r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt64(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
+            r.IsDBNull(7) ? null : r.GetFieldValue<byte[]>(7));
     }
 
     /// <summary>The township's households in id order (the partitioner's input order does not matter, the editor's output order follows it).</summary>
@@ -191,8 +196,15 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             r => new HouseholdInput(r.GetString(0), r.GetFieldValue<Point>(1).Coordinate, r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3),
                 r.IsDBNull(4) ? null : r.GetString(4)), ct);
 
-    /// <summary>A stored MultiPolygon of one part back as the Polygon the partitioner made.</summary>
-    private static Geometry Single(Geometry g) => g is MultiPolygon { NumGeometries: 1 } m ? m.GetGeometryN(0) : g;
+    /// <summary>A stored MultiPolygon of one part back as the Polygon the partitioner made, in the stored SRID
+    /// (the reader leaves a part's unset).</summary>
+    private static Geometry Single(Geometry g)
+    {
+        if (g is not MultiPolygon { NumGeometries: 1 } m) return g;
+        var part = m.GetGeometryN(0);
+        part.SRID = m.SRID;
+        return part;
+    }
 
     /// <summary>The first statement of a publish: the township's state, locked ($1 = township, char(9)).</summary>
     internal const string PublishLockSql = """
@@ -289,6 +301,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             await batch.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
+        kept.PutPublished(partition);
         //-- This process follows at once (the lookup index, the people snapshot and the tile stamps
         //-- side by side: answers wait for the slowest); the others on the NOTIFY sent in the transaction.
         await Task.WhenAll(observers.Select(async o =>

@@ -13,6 +13,7 @@ public static class RecomputeServices
     {
         services.AddSingleton(config.GetSection("Partition").Get<PartitionOptions>() ?? new PartitionOptions());
         services.AddSingleton<PartitionStore>();
+        services.AddSingleton(_ => new PublishedPartitions());
         services.AddSingleton<PartitionRecompute>();
         services.AddSingleton<RecomputeRequests>();
         services.AddSingleton<Infrastructure.DatabaseRetry>();

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.Files;
+using GridSpatial.Partitioner.Quality;
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.GeoApi.Features.Partitions;
+
+/// <summary>The published partition of the few townships this process last read or published, each
+/// for one version: a recompute after an edit starts from the version it published itself instead of
+/// reading and parsing the township's units, assignments and code history again (most of the load of
+/// a large township). Versions never change once published, so an entry is used only while its
+/// version is the township's current one (another process's publish moves that on), and only when it
+/// still has the fingerprint the database stored for that version. What is kept is the partition as
+/// <see cref="PartitionStore"/> reads it back: territories in SRID 4326, a one-part MultiPolygon as
+/// its Polygon, the report as stored.</summary>
+public sealed class PublishedPartitions(int capacity = PublishedPartitions.DefaultCapacity)
+{
+    /// <summary>Townships kept (a large township's partition is tens of megabytes).</summary>
+    public const int DefaultCapacity = 4;
+
+    private sealed record Entry(int Version, Partition Partition, long Used);
+
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private long _clock;
+    private int _hits;
+
+    /// <summary>Loads answered from what was kept (the bench and the tests read it).</summary>
+    public int Hits => Volatile.Read(ref _hits);
+
+    /// <summary>The township's partition at <paramref name="version"/> when it is kept and its
+    /// fingerprint is <paramref name="fingerprint"/> (the stored one); null otherwise.</summary>
+    public Partition? Get(string township, int version, byte[]? fingerprint)
+    {
+        Entry? entry;
+        lock (_entries)
+        {
+            if (!_entries.TryGetValue(township, out entry) || entry.Version != version) return null;
+            _entries[township] = entry with { Used = ++_clock };
+        }
+        //-- Checked at every use: nothing may have changed the kept objects since (geometries are mutable).
+        if (fingerprint is null || !PartitionFingerprint.Of(entry.Partition).AsSpan().SequenceEqual(fingerprint))
+        {
+            Forget(township);
+            return null;
+        }
+        Interlocked.Increment(ref _hits);
+        return entry.Partition;
+    }
+
+    /// <summary>Keeps <paramref name="partition"/> (as read back from the database) as the township's version.</summary>
+    public void Put(Partition partition)
+    {
+        lock (_entries)
+        {
+            _entries[partition.TownshipCode] = new Entry(partition.Version, partition, ++_clock);
+            if (_entries.Count > capacity)
+                _entries.Remove(_entries.MinBy(e => e.Value.Used).Key);
+        }
+    }
+
+    /// <summary>Keeps a partition just published as the database will read it back.</summary>
+    public void PutPublished(Partition partition) => Put(AsStored(partition));
+
+    public void Forget(string township)
+    {
+        lock (_entries) _entries.Remove(township);
+    }
+
+    /// <summary>The partition as <see cref="PartitionStore"/> reads it back: each territory (floor runs
+    /// keep sharing theirs) in SRID 4326 and a one-part MultiPolygon as its Polygon; the report through
+    /// its stored JSON.</summary>
+    internal static Partition AsStored(Partition p)
+    {
+        var stored = new Dictionary<Geometry, Geometry>(ReferenceEqualityComparer.Instance);
+        Geometry Stored(Geometry g)
+        {
+            if (stored.TryGetValue(g, out var same)) return same;
+            var s = g is MultiPolygon { NumGeometries: 1 } m ? m.GetGeometryN(0) : g;
+            if (s.SRID != 4326)
+            {
+                s = s.Copy();
+                s.SRID = 4326;
+            }
+            return stored[g] = s;
+        }
+        var report = JsonSerializer.Deserialize<QualityReport>(JsonSerializer.Serialize(p.Report, PartitionJson.Options), PartitionJson.Options)!;
+        return p with
+        {
+            Grids = [.. PartitionFingerprint.InCodeOrder(p.Grids, g => g.Code).Select(g => g with { Territory = Stored(g.Territory) })],
+            MicroGrids = [.. PartitionFingerprint.InCodeOrder(p.MicroGrids, m => m.Code).Select(m => m with { Territory = Stored(m.Territory) })],
+            Assignments = [.. PartitionFingerprint.InCodeOrder(p.Assignments, a => a.HouseholdId)],
+            Codes = [.. PartitionFingerprint.InCodeOrder(p.Codes, c => c.Code)],
+            Report = report,
+        };
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GridSpatial.GeoApi.Cli;
+using GridSpatial.GeoApi.Features.Partitions;
+using GridSpatial.GeoApi.SampleData;
+using GridSpatial.Partitioner;
+using GridSpatial.Partitioner.Files;
+using GridSpatial.Partitioner.MicroGrids;
+using Microsoft.Extensions.DependencyInjection;
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.GeoApi.Tests.Features;
+
+/// <summary>A recompute starts from the partition its process published last instead of reading
+/// it again (#21: the load of a large township), and what it keeps is exactly what the store would
+/// read back: otherwise the next version would be computed from, and compared with, something the
+/// database does not hold.</summary>
+[Collection("db")]
+public class PublishedPartitionsTests(DatabaseFixture db)
+{
+    private const string Code = "530627291";
+    private readonly HttpClient _http = db.Client();
+
+    [Fact]
+    public async Task RecomputesAfterEdits_StartFromTheKeptPartition_WhichEqualsWhatTheDatabaseReadsBack()
+    {
+        var township = new TownshipGenerator(291).Generate(Code, "留存镇", 106.1, 27.9, 700);
+        await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
+        await Samples.PartitionAsync(_http, db.Db, Code, force: false);
+        var kept = db.Factory.Services.GetRequiredService<PublishedPartitions>();
+        int hits = kept.Hits;
+        var rnd = new Random(291);
+        for (int i = 0; i < 3; i++)
+        {
+            var h = township.Households[rnd.Next(township.Households.Count)];
+            var to = township.Households[rnd.Next(township.Households.Count)].Location.Coordinate;
+            using (var move = BenchEdit.MoveBeside(h.Id, to))
+            using (var patch = await _http.SendAsync(move))
+                Assert.True(patch.IsSuccessStatusCode, await patch.Content.ReadAsStringAsync());
+            await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(60), Code);
+        }
+        //-- The recomputes after the first edit started from the partition the one before published.
+        Assert.True(kept.Hits - hits >= 2, $"{kept.Hits - hits} loads answered from the kept partition");
+
+        var version = await Samples.CurrentVersionAsync(_http, Code);
+        var own = kept.Get(Code, version, await StoredFingerprintAsync(version));
+        Assert.NotNull(own);
+        var read = (await new PartitionStore(db.Db).LoadAsync(Code, CancellationToken.None)).Published!;
+        AssertSame(read, own);
+    }
+
+    [Fact]
+    public async Task AKeptPartitionChangedInPlace_OrOfAnotherVersion_IsNotUsed()
+    {
+        var township = new TownshipGenerator(292).Generate("530627292", "变更镇", 106.3, 27.7, 300, urbanShare: 0);
+        await Samples.ImportAsync(_http, township, "villages", "households", "barriers");
+        await Samples.PartitionAsync(_http, db.Db, "530627292", force: false);
+        var read = (await new PartitionStore(db.Db).LoadAsync("530627292", CancellationToken.None)).Published!;
+        var fingerprint = PartitionFingerprint.Of(read);
+        var kept = new PublishedPartitions();
+        kept.Put(read);
+        Assert.Same(read, kept.Get("530627292", read.Version, fingerprint));
+        Assert.Null(kept.Get("530627292", read.Version + 1, fingerprint));
+
+        var ring = ((Polygon)read.MicroGrids[0].Territory).ExteriorRing;
+        ring.CoordinateSequence.SetX(1, ring.CoordinateSequence.GetX(1) + 1e-7);
+        read.MicroGrids[0].Territory.GeometryChanged();
+        Assert.Null(kept.Get("530627292", read.Version, fingerprint));
+    }
+
+    [Fact]
+    public async Task APublishedPartition_IsKeptAsTheStoreReadsItBack_OnePartMultiPolygonsInAnyOrderAndSrid()
+    {
+        var township = new TownshipGenerator(293).Generate("530627293", "回读镇", 106.5, 27.5, 400);
+        await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
+        await Samples.PartitionAsync(_http, db.Db, "530627293", force: false);
+        var read = (await new PartitionStore(db.Db).LoadAsync("530627293", CancellationToken.None)).Published!;
+        //-- As a partitioner may hand it over: parts wrapped as one-part MultiPolygons without an SRID
+        //-- (floor runs still sharing one object), every list in reverse.
+        var factory = new GeometryFactory();
+        var wrapped = new Dictionary<Geometry, Geometry>(ReferenceEqualityComparer.Instance);
+        Geometry Wrap(Geometry g) => wrapped.TryGetValue(g, out var w) ? w : wrapped[g] = factory.CreateMultiPolygon([(Polygon)g.Copy()]);
+        var handed = read with
+        {
+            Grids = [.. read.Grids.Reverse().Select(g => g with { Territory = Wrap(g.Territory) })],
+            MicroGrids = [.. read.MicroGrids.Reverse().Select(m => m with { Territory = Wrap(m.Territory) })],
+            Assignments = [.. read.Assignments.Reverse()],
+            Codes = [.. read.Codes.Reverse()],
+        };
+        AssertSame(read, PublishedPartitions.AsStored(handed));
+    }
+
+    /// <summary>Field for field, territories coordinate for coordinate with their type and SRID, floor runs sharing one territory object.</summary>
+    private static void AssertSame(Partition read, Partition own)
+    {
+        Assert.Equal((read.TownshipCode, read.TownshipName, read.Version, read.InputsDigest), (own.TownshipCode, own.TownshipName, own.Version, own.InputsDigest));
+        Assert.Equal(read.Villages.Select(v => (v.Code, v.Name, v.Boundary.AsText())), own.Villages.Select(v => (v.Code, v.Name, v.Boundary.AsText())));
+        Assert.Equal(read.Grids.Select(g => g with { Territory = null! }), own.Grids.Select(g => g with { Territory = null! }));
+        Assert.Equal(read.MicroGrids.Select(m => m with { Territory = null! }), own.MicroGrids.Select(m => m with { Territory = null! }));
+        foreach (var (a, b) in read.Grids.Select(g => g.Territory).Concat(read.MicroGrids.Select(m => m.Territory))
+                     .Zip(own.Grids.Select(g => g.Territory).Concat(own.MicroGrids.Select(m => m.Territory))))
+        {
+            Assert.Equal((a.GeometryType, a.SRID), (b.GeometryType, b.SRID));
+            Assert.True(a.EqualsExact(b), $"{a} vs {b}");
+        }
+        Assert.Contains(read.MicroGrids, m => m.Kind == MicroGridKind.Floor);
+        for (int i = 1; i < read.MicroGrids.Count; i++)
+            Assert.Equal(ReferenceEquals(read.MicroGrids[i - 1].Territory, read.MicroGrids[i].Territory),
+                ReferenceEquals(own.MicroGrids[i - 1].Territory, own.MicroGrids[i].Territory));
+        Assert.Equal(read.Assignments, own.Assignments);
+        static string Text(Partitioner.Codes.CodeRecord c) =>
+            $"{c.Code} {c.Level} {c.Parent} {c.ValidFrom} {c.ValidTo} {string.Join(',', c.Predecessors)} {string.Join(',', c.Successors)}";
+        Assert.Equal(read.Codes.Select(Text), own.Codes.Select(Text));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(JsonSerializer.Serialize(read.Report, PartitionJson.Options)),
+            JsonNode.Parse(JsonSerializer.Serialize(own.Report, PartitionJson.Options))));
+    }
+
+    private async Task<byte[]> StoredFingerprintAsync(int version)
+    {
+        await using var cmd = db.Db.CreateCommand("SELECT fingerprint FROM partition_version WHERE township_code = $1 AND version = $2");
+        cmd.Parameters.AddWithValue(Code);
+        cmd.Parameters.AddWithValue(version);
+        return (byte[])(await cmd.ExecuteScalarAsync())!;
+    }
+}
