@@ -15,21 +15,32 @@ public static partial class FixedRate
     public static async Task RunAsync(int total, int rate, Func<int, Task> start)
     {
         var tasks = new Task[total];
+        var paced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
         var pacer = new Thread(() =>
         {
-            for (int i = 0; i < total; i++)
+            try
             {
-                double due = i * 1000.0 / rate;
-                for (double wait; (wait = due - clock.Elapsed.TotalMilliseconds) > 0.02;)
-                    _ = USleep((uint)Math.Max(1, wait * 1000 - 50));
-                int k = i;
-                tasks[k] = Task.Run(() => start(k));
+                for (int i = 0; i < total; i++)
+                {
+                    double due = i * 1000.0 / rate;
+                    for (double wait; (wait = due - clock.Elapsed.TotalMilliseconds) > 0.02;)
+                        _ = USleep((uint)Math.Max(1, wait * 1000 - 50));
+                    int k = i;
+                    tasks[k] = Task.Run(() => start(k));
+                }
+                paced.SetResult();
+            }
+            catch (Exception e)
+            {
+                //-- Without libc's usleep (not glibc) or anything else: the run fails, the process does not.
+                paced.SetException(e);
             }
         })
         { IsBackground = true, Name = "fixed-rate-pacer" };
         pacer.Start();
-        await Task.Run(pacer.Join);
+        //-- Awaited, not joined: no pool thread blocks for the whole run.
+        await paced.Task;
         await Task.WhenAll(tasks);
     }
 

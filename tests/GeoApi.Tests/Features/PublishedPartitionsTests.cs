@@ -28,7 +28,7 @@ public class PublishedPartitionsTests(DatabaseFixture db)
         await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
         await Samples.PartitionAsync(_http, db.Db, Code, force: false);
         var kept = db.Factory.Services.GetRequiredService<PublishedPartitions>();
-        int hits = kept.Hits;
+        int hits = kept.HitsOf(Code);
         var rnd = new Random(291);
         for (int i = 0; i < 3; i++)
         {
@@ -40,10 +40,11 @@ public class PublishedPartitionsTests(DatabaseFixture db)
             await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(60), Code);
         }
         //-- The recomputes after the first edit started from the partition the one before published.
-        Assert.True(kept.Hits - hits >= 2, $"{kept.Hits - hits} loads answered from the kept partition");
+        Assert.True(kept.HitsOf(Code) - hits >= 2, $"{kept.HitsOf(Code) - hits} loads answered from the kept partition");
 
         var version = await Samples.CurrentVersionAsync(_http, Code);
-        var own = kept.Get(Code, version, await StoredFingerprintAsync(version));
+        var (fingerprint, created) = await StoredAsync(version);
+        var own = kept.Get(Code, version, created, fingerprint);
         Assert.NotNull(own);
         var read = (await new PartitionStore(db.Db).LoadAsync(Code, CancellationToken.None)).Published!;
         AssertSame(read, own);
@@ -58,14 +59,17 @@ public class PublishedPartitionsTests(DatabaseFixture db)
         var read = (await new PartitionStore(db.Db).LoadAsync("530627292", CancellationToken.None)).Published!;
         var fingerprint = PartitionFingerprint.Of(read);
         var kept = new PublishedPartitions();
-        kept.Put(read);
-        Assert.Same(read, kept.Get("530627292", read.Version, fingerprint));
-        Assert.Null(kept.Get("530627292", read.Version + 1, fingerprint));
+        var created = new DateTime(2026, 12, 3, 8, 0, 0, DateTimeKind.Utc);
+        kept.Put(read, created);
+        Assert.Same(read, kept.Get("530627292", read.Version, created, fingerprint));
+        Assert.Null(kept.Get("530627292", read.Version + 1, created, fingerprint));
+        //-- The same number of a township deleted and imported again: another version.
+        Assert.Null(kept.Get("530627292", read.Version, created.AddSeconds(1), fingerprint));
 
         var ring = ((Polygon)read.MicroGrids[0].Territory).ExteriorRing;
         ring.CoordinateSequence.SetX(1, ring.CoordinateSequence.GetX(1) + 1e-7);
         read.MicroGrids[0].Territory.GeometryChanged();
-        Assert.Null(kept.Get("530627292", read.Version, fingerprint));
+        Assert.Null(kept.Get("530627292", read.Version, created, fingerprint));
     }
 
     [Fact]
@@ -75,14 +79,19 @@ public class PublishedPartitionsTests(DatabaseFixture db)
         await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
         await Samples.PartitionAsync(_http, db.Db, "530627293", force: false);
         var read = (await new PartitionStore(db.Db).LoadAsync("530627293", CancellationToken.None)).Published!;
-        //-- As a partitioner may hand it over: parts wrapped as one-part MultiPolygons without an SRID
-        //-- (floor runs still sharing one object), every list in reverse.
+        //-- As a partitioner may hand it over: parts wrapped as one-part MultiPolygons without an SRID, grids
+        //-- as Polygons without one, floor runs each with a territory of their own, every list in reverse.
         var factory = new GeometryFactory();
-        var wrapped = new Dictionary<Geometry, Geometry>(ReferenceEqualityComparer.Instance);
-        Geometry Wrap(Geometry g) => wrapped.TryGetValue(g, out var w) ? w : wrapped[g] = factory.CreateMultiPolygon([(Polygon)g.Copy()]);
+        static Geometry Unset(Geometry g)
+        {
+            var copy = g.Copy();
+            copy.SRID = 0;
+            return copy;
+        }
+        Geometry Wrap(Geometry g) => g is Polygon p ? factory.CreateMultiPolygon([(Polygon)Unset(p)]) : Unset(g);
         var handed = read with
         {
-            Grids = [.. read.Grids.Reverse().Select(g => g with { Territory = Wrap(g.Territory) })],
+            Grids = [.. read.Grids.Reverse().Select(g => g with { Territory = Unset(g.Territory) })],
             MicroGrids = [.. read.MicroGrids.Reverse().Select(m => m with { Territory = Wrap(m.Territory) })],
             Assignments = [.. read.Assignments.Reverse()],
             Codes = [.. read.Codes.Reverse()],
@@ -115,11 +124,13 @@ public class PublishedPartitionsTests(DatabaseFixture db)
             JsonNode.Parse(JsonSerializer.Serialize(own.Report, PartitionJson.Options))));
     }
 
-    private async Task<byte[]> StoredFingerprintAsync(int version)
+    private async Task<(byte[] Fingerprint, DateTime Created)> StoredAsync(int version)
     {
-        await using var cmd = db.Db.CreateCommand("SELECT fingerprint FROM partition_version WHERE township_code = $1 AND version = $2");
+        await using var cmd = db.Db.CreateCommand("SELECT fingerprint, created_at FROM partition_version WHERE township_code = $1 AND version = $2");
         cmd.Parameters.AddWithValue(Code);
         cmd.Parameters.AddWithValue(version);
-        return (byte[])(await cmd.ExecuteScalarAsync())!;
+        await using var r = await cmd.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        return (r.GetFieldValue<byte[]>(0), r.GetDateTime(1));
     }
 }

@@ -58,8 +58,8 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         //-- The published partition: the base for stable codes and for recomputing only what changed;
         //-- kept from this process's own last publish or read when that is still the current version.
         Partition? published = null;
-        if (current is { } currentVersion && (published = kept.Get(townshipCode, currentVersion, state.Fingerprint)) is null)
-            kept.Put(published = await ReadPublished(conn, tx, state, ct));
+        if (current is { } currentVersion && (published = kept.Get(townshipCode, currentVersion, state.Created!.Value, state.Fingerprint)) is null)
+            kept.Put(published = await ReadPublished(conn, tx, state, ct), state.Created!.Value);
         var pinned = published is null ? [] : published.Grids.Where(g => g.Pinned).Select(g => (g.Code, g.Territory))
             .Concat(published.MicroGrids.Where(m => m.Pinned).Select(m => (m.Code, m.Territory))).ToList();
         await tx.CommitAsync(ct);
@@ -171,13 +171,13 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
     }
 
     private sealed record State(TownshipInput Township, long DataVersion, int? CurrentVersion, long? PartitionDataVersion, string? Report, string? InputsDigest,
-        byte[]? Fingerprint);
+        byte[]? Fingerprint, DateTime? Created);
 
     /// <summary>The township, its data version, and its current version with the data version and report it was made from.</summary>
     private static async Task<State> ReadState(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version, v.report::text, v.inputs_digest, v.fingerprint
+            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version, v.report::text, v.inputs_digest, v.fingerprint, v.created_at
             FROM township t JOIN township_state s ON s.township_code = t.code
             LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = s.current_version
             WHERE t.code = $1
@@ -187,7 +187,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{townshipCode}'.");
         return new State(new TownshipInput(townshipCode, r.GetString(0), r.GetFieldValue<Geometry>(1)), r.GetInt64(2),
             r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt64(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
-            r.IsDBNull(7) ? null : r.GetFieldValue<byte[]>(7));
+            r.IsDBNull(7) ? null : r.GetFieldValue<byte[]>(7), r.IsDBNull(8) ? null : r.GetDateTime(8));
     }
 
     /// <summary>The township's households in id order (the partitioner's input order does not matter, the editor's output order follows it).</summary>
@@ -245,9 +245,10 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         //-- Another version was published since the load that decided this one's number.
         if (partition.Version != NextAfter(current)) return (Outcome.Stale, null);
         int version = partition.Version;
+        DateTime created;
 
         await using (var cmd = new NpgsqlCommand(
-            "INSERT INTO partition_version (township_code, version, data_version, author, reason, report, fingerprint, inputs_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", conn, tx))
+            "INSERT INTO partition_version (township_code, version, data_version, author, reason, report, fingerprint, inputs_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING created_at", conn, tx))
         {
             cmd.Parameters.AddWithValue(code);
             cmd.Parameters.AddWithValue(version);
@@ -257,7 +258,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(partition.Report, PartitionJson.Options));
             cmd.Parameters.AddWithValue(fingerprint);
             cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)partition.InputsDigest ?? DBNull.Value);
-            await cmd.ExecuteNonQueryAsync(ct);
+            created = (DateTime)(await cmd.ExecuteScalarAsync(ct))!;
         }
 
         //-- The partition the caller started from, when it is still the open one: only what differs is staged.
@@ -301,7 +302,8 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             await batch.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
-        kept.PutPublished(partition);
+        try { kept.PutPublished(partition, created); }
+        catch (Exception) { kept.Forget(code); } // published all the same: the next load reads it
         //-- This process follows at once (the lookup index, the people snapshot and the tile stamps
         //-- side by side: answers wait for the slowest); the others on the NOTIFY sent in the transaction.
         await Task.WhenAll(observers.Select(async o =>

@@ -10,57 +10,76 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// for one version: a recompute after an edit starts from the version it published itself instead of
 /// reading and parsing the township's units, assignments and code history again (most of the load of
 /// a large township). Versions never change once published, so an entry is used only while its
-/// version is the township's current one (another process's publish moves that on), and only when it
-/// still has the fingerprint the database stored for that version. What is kept is the partition as
-/// <see cref="PartitionStore"/> reads it back: territories in SRID 4326, a one-part MultiPolygon as
-/// its Polygon, the report as stored.</summary>
+/// version is the township's current one (another process's publish moves that on) with the same
+/// creation time (a township deleted and imported again numbers its versions afresh), and only when it
+/// still has the fingerprint the database stored for that version. What is kept is the partition's
+/// units, assignments, code history and report as <see cref="PartitionStore"/> reads them back:
+/// territories in SRID 4326, a one-part MultiPolygon as its Polygon, floor runs with equal territories
+/// sharing one object, the report through its JSON. A process that runs no recomputes keeps nothing
+/// (capacity 0).</summary>
 public sealed class PublishedPartitions(int capacity = PublishedPartitions.DefaultCapacity)
 {
     /// <summary>Townships kept (a large township's partition is tens of megabytes).</summary>
     public const int DefaultCapacity = 4;
 
-    private sealed record Entry(int Version, Partition Partition, long Used);
+    private sealed record Entry(int Version, DateTime Created, Partition Partition, long Used);
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _clock;
     private int _hits;
+    private readonly Dictionary<string, int> _hitsBy = new(StringComparer.Ordinal);
 
     /// <summary>Loads answered from what was kept (the bench and the tests read it).</summary>
     public int Hits => Volatile.Read(ref _hits);
 
-    /// <summary>The township's partition at <paramref name="version"/> when it is kept and its
-    /// fingerprint is <paramref name="fingerprint"/> (the stored one); null otherwise.</summary>
-    public Partition? Get(string township, int version, byte[]? fingerprint)
+    /// <summary>The township's partition at <paramref name="version"/> (the row created at
+    /// <paramref name="created"/>) when it is kept and its fingerprint is <paramref name="fingerprint"/>
+    /// (the stored one); null otherwise.</summary>
+    public Partition? Get(string township, int version, DateTime created, byte[]? fingerprint)
     {
         Entry? entry;
         lock (_entries)
         {
-            if (!_entries.TryGetValue(township, out entry) || entry.Version != version) return null;
+            if (!_entries.TryGetValue(township, out entry) || entry.Version != version || entry.Created != created) return null;
             _entries[township] = entry with { Used = ++_clock };
         }
         //-- Checked at every use: nothing may have changed the kept objects since (geometries are mutable).
         if (fingerprint is null || !PartitionFingerprint.Of(entry.Partition).AsSpan().SequenceEqual(fingerprint))
         {
-            Forget(township);
+            lock (_entries)
+                if (_entries.TryGetValue(township, out var now) && ReferenceEquals(now.Partition, entry.Partition)) _entries.Remove(township);
             return null;
         }
         Interlocked.Increment(ref _hits);
+        lock (_hitsBy) _hitsBy[township] = _hitsBy.GetValueOrDefault(township) + 1;
         return entry.Partition;
     }
 
-    /// <summary>Keeps <paramref name="partition"/> (as read back from the database) as the township's version.</summary>
-    public void Put(Partition partition)
+    /// <summary>Loads of <paramref name="township"/> answered from what was kept.</summary>
+    public int HitsOf(string township)
     {
+        lock (_hitsBy) return _hitsBy.GetValueOrDefault(township);
+    }
+
+    /// <summary>Keeps <paramref name="partition"/> (as read back from the database: the row created at
+    /// <paramref name="created"/>) as the township's version, unless a later version is kept already.</summary>
+    public void Put(Partition partition, DateTime created)
+    {
+        if (capacity == 0) return;
         lock (_entries)
         {
-            _entries[partition.TownshipCode] = new Entry(partition.Version, partition, ++_clock);
+            if (_entries.TryGetValue(partition.TownshipCode, out var kept) && kept.Version > partition.Version) return;
+            _entries[partition.TownshipCode] = new Entry(partition.Version, created, partition, ++_clock);
             if (_entries.Count > capacity)
                 _entries.Remove(_entries.MinBy(e => e.Value.Used).Key);
         }
     }
 
-    /// <summary>Keeps a partition just published as the database will read it back.</summary>
-    public void PutPublished(Partition partition) => Put(AsStored(partition));
+    /// <summary>Keeps a partition just published (its row created at <paramref name="created"/>) as the database will read it back.</summary>
+    public void PutPublished(Partition partition, DateTime created)
+    {
+        if (capacity > 0) Put(AsStored(partition), created);
+    }
 
     public void Forget(string township)
     {
@@ -84,11 +103,20 @@ public sealed class PublishedPartitions(int capacity = PublishedPartitions.Defau
             }
             return stored[g] = s;
         }
+        //-- Micro-grids with byte-equal territories share one object, as the store reads them (floor runs).
+        var wkb = new NetTopologySuite.IO.WKBWriter(NetTopologySuite.IO.ByteOrder.LittleEndian, handleSRID: false);
+        var byBytes = new Dictionary<string, Geometry>(StringComparer.Ordinal);
+        Geometry Shared(Geometry g)
+        {
+            var s = Stored(g);
+            var key = Convert.ToBase64String(wkb.Write(s));
+            return byBytes.TryGetValue(key, out var same) ? same : byBytes[key] = s;
+        }
         var report = JsonSerializer.Deserialize<QualityReport>(JsonSerializer.Serialize(p.Report, PartitionJson.Options), PartitionJson.Options)!;
         return p with
         {
             Grids = [.. PartitionFingerprint.InCodeOrder(p.Grids, g => g.Code).Select(g => g with { Territory = Stored(g.Territory) })],
-            MicroGrids = [.. PartitionFingerprint.InCodeOrder(p.MicroGrids, m => m.Code).Select(m => m with { Territory = Stored(m.Territory) })],
+            MicroGrids = [.. PartitionFingerprint.InCodeOrder(p.MicroGrids, m => m.Code).Select(m => m with { Territory = Shared(m.Territory) })],
             Assignments = [.. PartitionFingerprint.InCodeOrder(p.Assignments, a => a.HouseholdId)],
             Codes = [.. PartitionFingerprint.InCodeOrder(p.Codes, c => c.Code)],
             Report = report,

@@ -13,7 +13,8 @@ public static class RecomputeServices
     {
         services.AddSingleton(config.GetSection("Partition").Get<PartitionOptions>() ?? new PartitionOptions());
         services.AddSingleton<PartitionStore>();
-        services.AddSingleton(_ => new PublishedPartitions());
+        //-- Kept for the recomputes this process runs; an API without a job server keeps nothing.
+        services.AddSingleton(_ => new PublishedPartitions(runJobs ? PublishedPartitions.DefaultCapacity : 0));
         services.AddSingleton<PartitionRecompute>();
         services.AddSingleton<RecomputeRequests>();
         services.AddSingleton<Infrastructure.DatabaseRetry>();
