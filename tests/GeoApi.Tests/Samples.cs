@@ -174,6 +174,17 @@ internal static class Samples
         Assert.Fail($"every redraw was refused: {string.Join(", ", refused)}");
     }
 
+    /// <summary>Moves household <paramref name="id"/> beside <paramref name="to"/> through the API and waits
+    /// until the township's recompute of it has settled.</summary>
+    public static async Task MoveAndSettleAsync(HttpClient http, Npgsql.NpgsqlDataSource db, string township, string id,
+        NetTopologySuite.Geometries.Coordinate to)
+    {
+        using (var move = GridSpatial.GeoApi.Cli.BenchEdit.MoveBeside(id, to))
+        using (var patch = await http.SendAsync(move))
+            Assert.True(patch.IsSuccessStatusCode, await patch.Content.ReadAsStringAsync());
+        await SettledAsync(db, TimeSpan.FromSeconds(60), township);
+    }
+
     /// <summary>Waits (up to <paramref name="timeout"/>) until every township has a current
     /// version, nothing pending (not dirty) and no recompute job waiting for it.</summary>
     public static async Task SettledAsync(Npgsql.NpgsqlDataSource db, TimeSpan timeout, params string[] townships)

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GridSpatial.GeoApi.Cli;
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.SampleData;
 using GridSpatial.Partitioner;
@@ -33,11 +32,7 @@ public class PublishedPartitionsTests(DatabaseFixture db)
         for (int i = 0; i < 3; i++)
         {
             var h = township.Households[rnd.Next(township.Households.Count)];
-            var to = township.Households[rnd.Next(township.Households.Count)].Location.Coordinate;
-            using (var move = BenchEdit.MoveBeside(h.Id, to))
-            using (var patch = await _http.SendAsync(move))
-                Assert.True(patch.IsSuccessStatusCode, await patch.Content.ReadAsStringAsync());
-            await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(60), Code);
+            await Samples.MoveAndSettleAsync(_http, db.Db, Code, h.Id, township.Households[rnd.Next(township.Households.Count)].Location.Coordinate);
         }
         //-- The recomputes after the first edit started from the partition the one before published.
         Assert.True(kept.HitsOf(Code) - hits >= 2, $"{kept.HitsOf(Code) - hits} loads answered from the kept partition");

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using GridSpatial.GeoApi.Cli;
 using GridSpatial.GeoApi.SampleData;
 
 namespace GridSpatial.GeoApi.Tests.Features;
@@ -29,12 +28,7 @@ public class RetentionTests(DatabaseFixture db) : IAsyncLifetime
     {
         for (int i = 0; i < 3; i++)
         {
-            var h = _township.Households[10 + 37 * i];
-            var to = _township.Households[200 + 41 * i].Location.Coordinate;
-            using (var move = BenchEdit.MoveBeside(h.Id, to))
-            using (var patch = await _http.SendAsync(move))
-                Assert.True(patch.IsSuccessStatusCode, await patch.Content.ReadAsStringAsync());
-            await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(60), Code);
+            await Samples.MoveAndSettleAsync(_http, db.Db, Code, _township.Households[10 + 37 * i].Id, _township.Households[200 + 41 * i].Location.Coordinate);
         }
         await Samples.RedrawAsync(_http, db.Db, Code);
         var current = await Samples.CurrentVersionAsync(_http, Code);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using GridSpatial.GeoApi.Cli;
 using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.GeoApi.SampleData;
 using Npgsql;
@@ -37,11 +36,7 @@ public class RowLifetimeTests(DatabaseFixture db) : IAsyncLifetime
         for (int i = 0; i < 5; i++)
         {
             var h = township.Households[rnd.Next(township.Households.Count)];
-            var to = township.Households[rnd.Next(township.Households.Count)].Location.Coordinate;
-            using (var move = BenchEdit.MoveBeside(h.Id, to))
-            using (var patch = await _http.SendAsync(move))
-                Assert.True(patch.IsSuccessStatusCode, await patch.Content.ReadAsStringAsync());
-            await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(60), Code);
+            await Samples.MoveAndSettleAsync(_http, db.Db, Code, h.Id, township.Households[rnd.Next(township.Households.Count)].Location.Coordinate);
             await CaptureCurrentAsync(asPublished);
         }
         using (var delete = await _http.DeleteAsync(new Uri($"/api/households/{township.Households[3].Id}", UriKind.Relative)))
