@@ -26,11 +26,7 @@ public sealed class PublishedPartitions(int capacity = PublishedPartitions.Defau
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _clock;
-    private int _hits;
     private readonly Dictionary<string, int> _hitsBy = new(StringComparer.Ordinal);
-
-    /// <summary>Loads answered from what was kept (the bench and the tests read it).</summary>
-    public int Hits => Volatile.Read(ref _hits);
 
     /// <summary>The township's partition at <paramref name="version"/> (the row created at
     /// <paramref name="created"/>) when it is kept and its fingerprint is <paramref name="fingerprint"/>
@@ -50,7 +46,6 @@ public sealed class PublishedPartitions(int capacity = PublishedPartitions.Defau
                 if (_entries.TryGetValue(township, out var now) && ReferenceEquals(now.Partition, entry.Partition)) _entries.Remove(township);
             return null;
         }
-        Interlocked.Increment(ref _hits);
         lock (_hitsBy) _hitsBy[township] = _hitsBy.GetValueOrDefault(township) + 1;
         return entry.Partition;
     }
