@@ -30,7 +30,7 @@ public static class CitusLayout
     public static readonly string[] ByTownship =
     [
         Anchor, "village", "building", "household", "barrier", "street", "partition_version", "grid", "micro_grid", "assignment",
-        "code_registry", "unit_attributes", "unit_assignment", "dept_layer", "dept_layer_version", "dept_unit", "township_nesting",
+        "code_registry", "unit_attributes", "unit_assignment", "dept_layer", "dept_layer_version", "dept_unit", "township_nesting", "household_change",
     ];
 
     /// <summary>Copied to every node.</summary>

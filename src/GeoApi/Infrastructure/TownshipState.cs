@@ -24,12 +24,14 @@ public sealed class TownshipState(NpgsqlDataSource db)
         RETURNING data_version
         """;
 
-    /// <summary>Bumps the data version and marks the township dirty for recompute; tells every
-    /// process (on commit) that the township's data changed, so household tiles are re-cut.</summary>
+    /// <summary>Bumps the data version and marks the township dirty for recompute; records in the
+    /// change log (<c>household_change</c>) which household the new data version changed
+    /// (<paramref name="household"/>, or null: any number may have, or none); tells every process
+    /// (on commit) that the township's data changed, so household tiles are re-cut.</summary>
     /// <remarks>The notification is a statement of its own: on Citus a statement on one township
     /// runs on its shard's worker, and a NOTIFY there is heard by no API (and a worker cannot
     /// prepare a transaction that sent one).</remarks>
-    public static async Task MarkDirtyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
+    public static async Task MarkDirtyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct, string? household = null)
     {
         long dataVersion;
         await using (var cmd = new NpgsqlCommand(MarkDirtySql, conn, tx))
@@ -38,10 +40,41 @@ public sealed class TownshipState(NpgsqlDataSource db)
             if (await cmd.ExecuteScalarAsync(ct) is not long v) return;
             dataVersion = v;
         }
-        await using var notify = new NpgsqlCommand($"SELECT pg_notify('{TownshipListener.DataChannel}', $1 || ':' || $2::text)", conn, tx);
-        notify.Parameters.AddWithValue(townshipCode);
-        notify.Parameters.AddWithValue(dataVersion);
-        await notify.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(conn, tx)
+        {
+            BatchCommands =
+            {
+                //-- A process holding households older than the log reads them all again.
+                Command("DELETE FROM household_change WHERE township_code = $1 AND data_version <= $2 - $3", townshipCode, dataVersion, ChangeLogLength),
+                Command("INSERT INTO household_change (township_code, data_version, household_id) VALUES ($1, $2, $3)", townshipCode, dataVersion,
+                    new NpgsqlParameter<string?> { TypedValue = household, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }),
+                Command($"SELECT pg_notify('{TownshipListener.DataChannel}', $1 || ':' || $2::text)", townshipCode, dataVersion),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Data versions the change log keeps per township.</summary>
+    public const long ChangeLogLength = 256;
+
+    /// <summary>Bumps the township's layers version (its buildings, barriers, streets or villages
+    /// changed) and tells every process (on commit) that its stored layers changed.</summary>
+    public static async Task MarkLayersChangedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
+    {
+        await using (var cmd = new NpgsqlCommand("UPDATE township_state SET layers_version = layers_version + 1, updated_at = now() WHERE township_code = $1", conn, tx))
+        {
+            cmd.Parameters.AddTownship(townshipCode);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await NotifyChangedAsync(conn, tx, townshipCode, ct);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, string townshipCode, params object[] values)
+    {
+        var cmd = new NpgsqlBatchCommand(sql);
+        cmd.Parameters.AddTownship(townshipCode);
+        foreach (var v in values) cmd.Parameters.Add(v as NpgsqlParameter ?? new NpgsqlParameter { Value = v });
+        return cmd;
     }
 
     /// <summary>The township's boundary, locked (<c>FOR SHARE</c>) until the transaction ends, so an

@@ -96,7 +96,7 @@ public static class HouseholdEndpoints
             cmd.Parameters.AddWithValue((Geometry)validated.Geom);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        await TownshipState.MarkDirtyAsync(conn, tx, row.Township, ct);
+        await TownshipState.MarkDirtyAsync(conn, tx, row.Township, ct, household: id);
         await Audit(conn, tx, row.Township, request, merge ? "patch" : "replace", id, ct);
         //-- What was stored, as a later GET will return it.
         var stored = (await Read(conn, tx, id, forUpdate: false, ct))!;
@@ -125,7 +125,7 @@ public static class HouseholdEndpoints
             cmd.Parameters.AddWithValue(id);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        await TownshipState.MarkDirtyAsync(conn, tx, row.Township, ct);
+        await TownshipState.MarkDirtyAsync(conn, tx, row.Township, ct, household: id);
         await Audit(conn, tx, row.Township, request, "delete", id, ct);
         await tx.CommitAsync(ct);
         return TypedResults.NoContent();

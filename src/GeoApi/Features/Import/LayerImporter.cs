@@ -216,7 +216,7 @@ public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
         if (layer == Layer.Households && inserted + updated > 0)
             await TownshipState.MarkDirtyAsync(conn, tx, townshipCode, ct);
         else if (inserted + updated > 0)
-            await TownshipState.NotifyChangedAsync(conn, tx, townshipCode, ct);
+            await TownshipState.MarkLayersChangedAsync(conn, tx, townshipCode, ct);
         await Audit(conn, tx, townshipCode, actor, name, received, inserted, updated, ct);
         await tx.CommitAsync(ct);
         return new Result(name, received, inserted, updated);

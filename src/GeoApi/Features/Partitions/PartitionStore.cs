@@ -20,9 +20,9 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// <remarks>Version numbers are the store's: what it loads carries the <c>NextVersion</c> the
 /// result is to be written as (<see cref="NextAfter"/>), the partitioner and the editor write
 /// that number, and publishing refuses as stale a partition whose number is no longer next.</remarks>
-public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructure.ITownshipObserver> observers, PublishedPartitions kept)
+public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructure.ITownshipObserver> observers, PublishedPartitions kept, KeptInputs inputs)
 {
-    public PartitionStore(NpgsqlDataSource db) : this(db, [], new PublishedPartitions()) { }
+    public PartitionStore(NpgsqlDataSource db) : this(db, [], new PublishedPartitions(), new KeptInputs()) { }
 
     /// <summary>A township's inputs, with the units staff pinned in the current version (grids and micro-grids, lon/lat).</summary>
     public sealed record Loaded(PartitionInput Input, long DataVersion, int? CurrentVersion, long? CurrentDataVersion,
@@ -46,13 +46,9 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         var (township, dataVersion, current, currentData) = (state.Township, state.DataVersion, state.CurrentVersion, state.PartitionDataVersion);
         var villages = await ReadList(conn, tx, "SELECT code, name, geom FROM village WHERE township_code = $1 ORDER BY code", townshipCode, null,
             r => new VillageInput(r.GetString(0), r.GetString(1), r.GetFieldValue<Geometry>(2)), ct);
-        var households = await ReadHouseholds(conn, tx, townshipCode, ct);
-        var buildings = await ReadList(conn, tx, "SELECT id, geom, floors FROM building WHERE township_code = $1", townshipCode, null,
-            r => new BuildingInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.IsDBNull(2) ? null : r.GetInt32(2)), ct);
-        var barriers = await ReadList(conn, tx, "SELECT id, geom, kind FROM barrier WHERE township_code = $1", townshipCode, null,
-            r => new BarrierInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
-        var streets = await ReadList(conn, tx, "SELECT id, geom, kind FROM street WHERE township_code = $1", townshipCode, null,
-            r => new StreetInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct);
+        var stamp = new KeptInputs.Stamp(state.Incarnation, state.LayersVersion, dataVersion);
+        var households = await inputs.HouseholdsAsync(conn, tx, townshipCode, stamp, ct);
+        var layers = await inputs.LayersAsync(conn, tx, townshipCode, stamp, ct);
         var nest = await ReadNestAsync(conn, tx, townshipCode, ct);
 
         //-- The published partition: the base for stable codes and for recomputing only what changed;
@@ -64,7 +60,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             .Concat(published.MicroGrids.Where(m => m.Pinned).Select(m => (m.Code, m.Territory))).ToList();
         await tx.CommitAsync(ct);
         var previous = published is null ? null : PreviousPartition.Of(published);
-        return new Loaded(new PartitionInput(township, households, buildings, barriers, villages, previous) { Streets = streets, Nest = nest },
+        return new Loaded(new PartitionInput(township, households, layers.Buildings, layers.Barriers, villages, previous) { Streets = layers.Streets, Nest = nest },
             dataVersion, current, currentData, pinned, published);
     }
 
@@ -88,7 +84,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             throw new Infrastructure.ApiException(409, "Not partitioned", $"Township {townshipCode} has no published partition to edit yet.", new() { ["field"] = "code" });
         var (township, dataVersion, partitionData) = (state.Township, state.DataVersion, state.PartitionDataVersion!.Value);
         var partition = await ReadPublished(conn, tx, state, ct);
-        var households = await ReadHouseholds(conn, tx, townshipCode, ct);
+        var households = await KeptInputs.ReadHouseholds(conn, tx, townshipCode, null, ct);
         var nest = await ReadNestAsync(conn, tx, townshipCode, ct);
         await tx.CommitAsync(ct);
         return new Current(partition, township, households, dataVersion, partitionData) { Nest = nest };
@@ -171,13 +167,14 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
     }
 
     private sealed record State(TownshipInput Township, long DataVersion, int? CurrentVersion, long? PartitionDataVersion, string? Report, string? InputsDigest,
-        byte[]? Fingerprint, DateTime? Created);
+        byte[]? Fingerprint, DateTime? Created, Guid Incarnation, long LayersVersion);
 
     /// <summary>The township, its data version, and its current version with the data version and report it was made from.</summary>
     private static async Task<State> ReadState(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version, v.report::text, v.inputs_digest, v.fingerprint, v.created_at
+            SELECT t.name, t.geom, s.data_version, s.current_version, v.data_version, v.report::text, v.inputs_digest, v.fingerprint, v.created_at,
+                s.incarnation, s.layers_version
             FROM township t JOIN township_state s ON s.township_code = t.code
             LEFT JOIN partition_version v ON v.township_code = t.code AND v.version = s.current_version
             WHERE t.code = $1
@@ -187,14 +184,8 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         if (!await r.ReadAsync(ct)) throw Infrastructure.ApiException.NotFound($"There is no township '{townshipCode}'.");
         return new State(new TownshipInput(townshipCode, r.GetString(0), r.GetFieldValue<Geometry>(1)), r.GetInt64(2),
             r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt64(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
-            r.IsDBNull(7) ? null : r.GetFieldValue<byte[]>(7), r.IsDBNull(8) ? null : r.GetDateTime(8));
+            r.IsDBNull(7) ? null : r.GetFieldValue<byte[]>(7), r.IsDBNull(8) ? null : r.GetDateTime(8), r.GetGuid(9), r.GetInt64(10));
     }
-
-    /// <summary>The township's households in id order (the partitioner's input order does not matter, the editor's output order follows it).</summary>
-    private static Task<List<HouseholdInput>> ReadHouseholds(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode, CancellationToken ct) =>
-        ReadList(conn, tx, "SELECT id, geom, building_id, floor, unit FROM household WHERE township_code = $1 ORDER BY id", townshipCode, null,
-            r => new HouseholdInput(r.GetString(0), r.GetFieldValue<Point>(1).Coordinate, r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3),
-                r.IsDBNull(4) ? null : r.GetString(4)), ct);
 
     /// <summary>A stored MultiPolygon of one part back as the Polygon the partitioner made, in the stored SRID
     /// (the reader leaves a part's unset).</summary>
@@ -329,7 +320,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task<List<T>> ReadList<T>(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string townshipCode, int? version,
+    internal static async Task<List<T>> ReadList<T>(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string townshipCode, int? version,
         Func<NpgsqlDataReader, T> map, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);

@@ -15,6 +15,7 @@ public static class RecomputeServices
         services.AddSingleton<PartitionStore>();
         //-- Kept for the recomputes this process runs; an API without a job server keeps nothing.
         services.AddSingleton(_ => new PublishedPartitions(runJobs ? PublishedPartitions.DefaultCapacity : 0));
+        services.AddSingleton(_ => new KeptInputs(runJobs ? KeptInputs.DefaultCapacity : 0));
         services.AddSingleton<PartitionRecompute>();
         services.AddSingleton<RecomputeRequests>();
         services.AddSingleton<Infrastructure.DatabaseRetry>();
