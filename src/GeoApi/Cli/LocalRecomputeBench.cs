@@ -12,8 +12,8 @@ namespace GridSpatial.GeoApi.Cli;
 /// <summary><c>bench recompute --in-process</c>: the compute stage of <c>bench recompute</c> alone, in
 /// this process without the database (CPU time is the process's, its collector's threads included): the same synthetic township and the same edits
 /// (a household moved next to another one, one at a time), each recomputed by <see cref="LocalRecompute"/>
-/// from the partition before it as published (read back from its files, as the service reads it back
-/// from the database). Every fifth edit the whole township is also recomputed from the same published
+/// from the partition before it as published: the first read back from its files, as the service reads it
+/// back from the database, the later ones as the service keeps what it published. Every fifth edit the whole township is also recomputed from the same published
 /// partition: the reference measured in the same run. Prints the stages of each version's report.</summary>
 internal static class LocalRecomputeBench
 {
@@ -65,7 +65,8 @@ internal static class LocalRecomputeBench
                     whole = (w, c);
                 }
                 yield return new Step(i + 1, result, wall, cpu, whole);
-                published = RoundTrip(result.Partition, dir);
+                //-- What the service keeps of the version it published (PublishedPartitions): the next recompute starts from it.
+                published = Features.Partitions.PublishedPartitions.AsStored(result.Partition);
             }
         }
         finally

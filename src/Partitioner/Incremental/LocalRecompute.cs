@@ -182,7 +182,14 @@ public sealed class LocalRecompute(PartitionOptions options)
         var faces = basis.FacesOf(households, metric);
         var faceOf = new Dictionary<string, int>(households.Count, StringComparer.Ordinal);
         for (int i = 0; i < households.Count; i++) faceOf[households[i].Id] = faces[i];
-        return p.Assignments.GroupBy(a => a.MicroGridCode, StringComparer.Ordinal)
-            .Count(g => g.Select(a => faceOf.GetValueOrDefault(a.HouseholdId, -1)).Distinct().Count() > 1);
+        //-- A micro-grid crosses when one of its households stands in another face than its first one.
+        var first = new Dictionary<string, int>(p.MicroGrids.Count, StringComparer.Ordinal);
+        var crossing = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var a in p.Assignments)
+        {
+            int face = faceOf.GetValueOrDefault(a.HouseholdId, -1);
+            if (!first.TryAdd(a.MicroGridCode, face) && first[a.MicroGridCode] != face) crossing.Add(a.MicroGridCode);
+        }
+        return crossing.Count;
     }
 }

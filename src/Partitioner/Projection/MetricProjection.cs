@@ -31,7 +31,11 @@ public sealed class MetricProjection
             falseNorthing -= Math.Round(standard.Y / 1000) * 1000;
         }
         (_forward, _inverse, Name) = GaussKruger.Create($"CGCS2000 / 3-degree Gauss-Kruger CM {cm}E", CentralMeridian, falseEasting, falseNorthing);
+        Key = FormattableString.Invariant($"{Name} {falseEasting} {falseNorthing}");
     }
+
+    /// <summary>The CRS and its local origin: two projections with the same key map alike.</summary>
+    public string Key { get; }
 
     /// <summary>The zone of the geometry's centre, with a local origin there.</summary>
     public static MetricProjection For(Geometry lonLat) => new(lonLat.EnvelopeInternal.Centre.X, lonLat.EnvelopeInternal.Centre);

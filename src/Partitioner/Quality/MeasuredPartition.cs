@@ -31,7 +31,7 @@ internal sealed record MeasuredPartition(
     public static MeasuredPartition Of(Partition p, Partition before, Geometry township, IReadOnlyList<HouseholdInput> households,
         IReadOnlyList<Coordinate> metricHouseholds, MetricProjection projection, IReadOnlyList<Geometry>? guides)
     {
-        var units = p.MicroGrids.GroupBy(m => m.Territory).Select(g => (LonLat: g.Key, Territory: projection.Forward(g.Key), Codes: g.Select(m => m.Code).ToList())).ToList();
+        var units = p.MicroGrids.GroupBy(m => m.Territory).Select(g => (LonLat: g.Key, Territory: MetricTerritories.Of(g.Key, projection), Codes: g.Select(m => m.Code).ToList())).ToList();
         var unitOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int u = 0; u < units.Count; u++) foreach (var c in units[u].Codes) unitOf[c] = u;
         var location = new Dictionary<string, Coordinate>(households.Count, StringComparer.Ordinal);
@@ -45,7 +45,7 @@ internal sealed record MeasuredPartition(
             p.MicroGrids.Select(m => new MeasuredMicroGrid(m.Code, m.Kind, m.HouseholdCount, unitOf[m.Code], gridIndex.GetValueOrDefault(m.GridCode, -1))).ToList(),
             p.Assignments.GroupBy(a => a.MicroGridCode, StringComparer.Ordinal)
                 .Select(g => new MeasuredMembers(unitOf[g.Key], g.Select(a => location[a.HouseholdId]).ToList())).ToList(),
-            p.Grids.Select(g => new MeasuredGrid(g.HouseholdCount, projection.Forward(g.Territory))).ToList(),
+            p.Grids.Select(g => new MeasuredGrid(g.HouseholdCount, MetricTerritories.Of(g.Territory, projection))).ToList(),
             guides,
             new MeasuredPrevious(
                 before.Assignments.ToDictionary(a => a.HouseholdId, a => a.MicroGridCode, StringComparer.Ordinal),
