@@ -70,17 +70,18 @@ internal static class ExactCoverage
         return union.IsValid ? union : null;
     }
 
-    /// <summary>Polygons found valid: a local recompute's report measures the territories it carried
-    /// over again (the same objects, <see cref="MetricTerritories"/>), and checking validity was most of
-    /// this union's time. Territories are not changed once made.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Geometry, object> Valid = [];
-    private static readonly object Yes = new();
+    /// <summary>Polygons found valid, each with the envelope object it had then (a polygon changed in
+    /// place and told so, <see cref="Geometry.GeometryChanged"/>, is checked again): a local recompute's
+    /// report measures the territories it carried over again (the same objects, <see cref="MetricTerritories"/>),
+    /// and checking validity was most of this union's time.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Geometry, Envelope> Valid = [];
 
     private static bool IsValid(Geometry g)
     {
-        if (Valid.TryGetValue(g, out _)) return true;
+        var envelope = g.EnvelopeInternal;
+        if (Valid.TryGetValue(g, out var checkedAt) && ReferenceEquals(checkedAt, envelope)) return true;
         if (!g.IsValid) return false;
-        Valid.AddOrUpdate(g, Yes);
+        Valid.AddOrUpdate(g, envelope);
         return true;
     }
 

@@ -8,19 +8,21 @@ namespace GridSpatial.Partitioner.Quality;
 /// the whole township again, and all but a few of its territories are the objects it carried over
 /// from the version before (a service keeps that version between recomputes), so their projections,
 /// and what is measured of those (<see cref="ExactCoverage"/>'s validity), are the ones measured
-/// before. Keyed by the lon/lat object and the projection (<see cref="MetricProjection.Key"/>);
-/// territories are not changed once made, and an entry lives as long as its territory.</summary>
+/// before. Keyed by the lon/lat object and the projection (<see cref="MetricProjection.Key"/>); an
+/// entry lives as long as its territory and holds while the territory's envelope object does (a
+/// territory changed in place and told so, <see cref="Geometry.GeometryChanged"/>, is projected again).</summary>
 internal static class MetricTerritories
 {
-    private sealed record Projected(string Projection, Geometry Metric);
+    private sealed record Projected(string Projection, Envelope Envelope, Geometry Metric);
 
     private static readonly ConditionalWeakTable<Geometry, Projected> Kept = [];
 
     public static Geometry Of(Geometry lonLat, MetricProjection projection)
     {
-        if (Kept.TryGetValue(lonLat, out var p) && p.Projection == projection.Key) return p.Metric;
+        var envelope = lonLat.EnvelopeInternal;
+        if (Kept.TryGetValue(lonLat, out var p) && p.Projection == projection.Key && ReferenceEquals(p.Envelope, envelope)) return p.Metric;
         var metric = projection.Forward(lonLat);
-        Kept.AddOrUpdate(lonLat, new Projected(projection.Key, metric));
+        Kept.AddOrUpdate(lonLat, new Projected(projection.Key, envelope, metric));
         return metric;
     }
 }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using GridSpatial.Partitioner;
-using NetTopologySuite.IO;
 
 namespace GridSpatial.GeoApi.Features.Partitions;
 
@@ -18,7 +17,6 @@ public static class PartitionFingerprint
         //-- version's publish), and without holding a large township's whole partition as bytes.
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var bytes = new MemoryStream();
-        var wkb = new WKBWriter(ByteOrder.LittleEndian, handleSRID: false, emitZ: false, emitM: false);
         void Flush(int above)
         {
             if (bytes.Length <= above) return;
@@ -28,15 +26,17 @@ public static class PartitionFingerprint
         void Text(string? s)
         {
             Flush(64 * 1024);
-            var text = (s ?? "\u0001") + "\u0000";
+            //-- The field's UTF-8 (U+0001 for none), then a 0 byte.
+            var text = (s ?? "\u0001").AsSpan();
             Span<byte> buffer = stackalloc byte[256];
             if (Encoding.UTF8.GetMaxByteCount(text.Length) <= buffer.Length) bytes.Write(buffer[..Encoding.UTF8.GetBytes(text, buffer)]);
-            else bytes.Write(Encoding.UTF8.GetBytes(text));
+            else bytes.Write(Encoding.UTF8.GetBytes(text.ToArray()));
+            bytes.WriteByte(0);
         }
         foreach (var g in InCodeOrder(partition.Grids, g => g.Code))
         {
             Text("grid"); Text(g.Code); Text(g.VillageCode); Text(Number(g.HouseholdCount)); Text(g.Pinned ? "p" : "");
-            bytes.Write(wkb.Write(g.Territory));
+            bytes.Write(TerritoryBytes.Of(g.Territory));
         }
         foreach (var m in InCodeOrder(partition.MicroGrids, m => m.Code))
         {
@@ -45,7 +45,7 @@ public static class PartitionFingerprint
             //-- Only when there is one: versions without units keep the digest they were stored with.
             if (m.Unit is not null) { Text("unit"); Text(m.Unit); }
             Text(m.Pinned ? "p" : "");
-            bytes.Write(wkb.Write(m.Territory));
+            bytes.Write(TerritoryBytes.Of(m.Territory));
         }
         foreach (var a in InCodeOrder(partition.Assignments, a => a.HouseholdId))
         {

@@ -39,7 +39,8 @@ public sealed class PublishedPartitions(int capacity = PublishedPartitions.Defau
             if (!_entries.TryGetValue(township, out entry) || entry.Version != version || entry.Created != created) return null;
             _entries[township] = entry with { Used = ++_clock };
         }
-        //-- Checked at every use: nothing may have changed the kept objects since (geometries are mutable).
+        //-- Checked at every use: nothing may have changed the kept units, assignments or codes since (a
+        //-- territory counts with the bytes it had when first written, TerritoryBytes: territories are never changed in place).
         if (fingerprint is null || !PartitionFingerprint.Of(entry.Partition).AsSpan().SequenceEqual(fingerprint))
         {
             lock (_entries)
@@ -99,12 +100,11 @@ public sealed class PublishedPartitions(int capacity = PublishedPartitions.Defau
             return stored[g] = s;
         }
         //-- Micro-grids with byte-equal territories share one object, as the store reads them (floor runs).
-        var wkb = new NetTopologySuite.IO.WKBWriter(NetTopologySuite.IO.ByteOrder.LittleEndian, handleSRID: false);
-        var byBytes = new Dictionary<string, Geometry>(StringComparer.Ordinal);
+        var byBytes = new Dictionary<byte[], Geometry>(ByteArrays.Instance);
         Geometry Shared(Geometry g)
         {
             var s = Stored(g);
-            var key = Convert.ToBase64String(wkb.Write(s));
+            var key = TerritoryBytes.Of(s);
             return byBytes.TryGetValue(key, out var same) ? same : byBytes[key] = s;
         }
         var report = JsonSerializer.Deserialize<QualityReport>(JsonSerializer.Serialize(p.Report, PartitionJson.Options), PartitionJson.Options)!;
@@ -116,5 +116,17 @@ public sealed class PublishedPartitions(int capacity = PublishedPartitions.Defau
             Codes = [.. PartitionFingerprint.InCodeOrder(p.Codes, c => c.Code)],
             Report = report,
         };
+    }
+
+    private sealed class ByteArrays : IEqualityComparer<byte[]>
+    {
+        public static readonly ByteArrays Instance = new();
+        public bool Equals(byte[]? a, byte[]? b) => a.AsSpan().SequenceEqual(b);
+        public int GetHashCode(byte[] bytes)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(bytes);
+            return hash.ToHashCode();
+        }
     }
 }

@@ -18,14 +18,23 @@ internal sealed record VersionDelta(
 
     public static VersionDelta Between(Partition open, Partition next)
     {
-        var grids = Changed(open.Grids, next.Grids, g => g.Code, (o, n) => o with { Territory = n.Territory } == n && o.Territory.EqualsExact(n.Territory));
-        var micro = Changed(open.MicroGrids, next.MicroGrids, m => m.Code, (o, n) => o with { Territory = n.Territory } == n && o.Territory.EqualsExact(n.Territory));
+        var grids = Changed(open.Grids, next.Grids, g => g.Code, (o, n) => o with { Territory = Placeholder } == n with { Territory = Placeholder } && SameTerritory(o.Territory, n.Territory));
+        var micro = Changed(open.MicroGrids, next.MicroGrids, m => m.Code, (o, n) => o with { Territory = Placeholder } == n with { Territory = Placeholder } && SameTerritory(o.Territory, n.Territory));
         var assignments = Changed(open.Assignments, next.Assignments, a => a.HouseholdId, (o, n) => o == n);
         var codes = Changed(open.Codes, next.Codes, c => c.Code, (o, n) =>
             o.Code == n.Code && o.Level == n.Level && o.Parent == n.Parent && o.ValidFrom == n.ValidFrom && o.ValidTo == n.ValidTo
             && o.Predecessors.SequenceEqual(n.Predecessors, StringComparer.Ordinal) && o.Successors.SequenceEqual(n.Successors, StringComparer.Ordinal));
         return new(grids.Staged, micro.Staged, assignments.Staged, codes.Staged, new Keys(grids.Keys, micro.Keys, assignments.Keys, codes.Keys));
     }
+
+    /// <summary>Stands in for both territories while the other fields are compared: a record compares
+    /// geometries with <see cref="NetTopologySuite.Geometries.Geometry.Equals(object)"/>, coordinate for
+    /// coordinate even for the same object (most of comparing a large township's units).</summary>
+    private static readonly NetTopologySuite.Geometries.Geometry Placeholder = NetTopologySuite.Geometries.Polygon.Empty;
+
+    /// <summary>Coordinate for coordinate; a territory carried over is the same object.</summary>
+    private static bool SameTerritory(NetTopologySuite.Geometries.Geometry open, NetTopologySuite.Geometries.Geometry next) =>
+        ReferenceEquals(open, next) || open.EqualsExact(next);
 
     /// <summary>The keys whose open rows may close (changed or gone) per table; null: every key.</summary>
     public sealed record Keys(string[] Grids, string[] MicroGrids, string[] Households, string[] Codes);

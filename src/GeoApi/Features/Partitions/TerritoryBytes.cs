@@ -1,0 +1,29 @@
+using System.Runtime.CompilerServices;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+
+namespace GridSpatial.GeoApi.Features.Partitions;
+
+/// <summary>A territory's WKB (little-endian, 2D, no SRID), written once per territory object: a
+/// recompute carries all but a few territories over from the version before as the same objects (the
+/// kept partition, <see cref="PublishedPartitions"/>), and the fingerprint of the version it starts from
+/// and of the one it publishes, and keeping what it published, each wrote every territory again (on
+/// 50,000 households, thousands of polygons three times per edit). An entry lives as long as its
+/// territory and holds while the territory's envelope object does: a territory changed in place and
+/// told so (<see cref="Geometry.GeometryChanged"/>, which drops it) is written again.</summary>
+internal static class TerritoryBytes
+{
+    private sealed record Entry(Envelope Envelope, byte[] Bytes);
+
+    private static readonly ConditionalWeakTable<Geometry, Entry> Written = [];
+
+    /// <summary>The bytes, shared: not to be changed.</summary>
+    public static byte[] Of(Geometry territory)
+    {
+        var envelope = territory.EnvelopeInternal;
+        if (Written.TryGetValue(territory, out var entry) && ReferenceEquals(entry.Envelope, envelope)) return entry.Bytes;
+        var bytes = new WKBWriter(ByteOrder.LittleEndian, handleSRID: false, emitZ: false, emitM: false).Write(territory);
+        Written.AddOrUpdate(territory, new Entry(envelope, bytes));
+        return bytes;
+    }
+}
