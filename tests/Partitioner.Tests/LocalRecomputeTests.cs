@@ -127,6 +127,24 @@ public class LocalRecomputeTests
     }
 
     [Fact]
+    public void ChangedGrids_AHouseholdThatJoinsATowerFromACluster_ChangesTheTowersFloorRunsAndItsCluster()
+    {
+        //-- The tower's households now split between its floor runs and a cluster: the split is the partitioner's to make again.
+        var at = new Coordinate(Households[700].Location.X + 3e-5, Households[700].Location.Y);
+        var tower = Enumerable.Range(1, 60).Select(i => new HouseholdInput($"t{i:D2}", at, "tower", 1 + (i - 1) / 4)).ToList();
+        var first = new TownshipPartitioner(Options).Partition(Township(Households.Concat(tower)));
+        var runs = first.MicroGrids.Where(m => m.BuildingId == "tower").Select(m => m.Code).ToList();
+        var joiner = Households[701];
+        var cluster = first.Assignments.Single(a => a.HouseholdId == joiner.Id).MicroGridCode;
+        Assert.DoesNotContain(cluster, runs);
+        var input = Township(Households.Select(h => h.Id == joiner.Id ? h with { BuildingId = "tower", Floor = 1 } : h).Concat(tower));
+
+        var changed = ChangedGrids.MicroGrids(input.Households, first)!;
+
+        Assert.Superset(runs.Append(cluster).ToHashSet(), changed);
+    }
+
+    [Fact]
     public void MicroRegions_OneHouseholdLeftATower_RedrawsOnlyTheTowersFloorRunsTogether_OnTheTowersOwnLand()
     {
         //-- A tower of 60 households (4 a floor) beside a hamlet: its floor runs share one territory.

@@ -21,7 +21,7 @@ internal static class ChangedGrids
     public static HashSet<string>? MicroGrids(IReadOnlyList<HouseholdInput> households, Partition current)
     {
         //-- One locator per territory (floor runs share theirs), for the households not plainly inside their own.
-        var units = current.MicroGrids.GroupBy(m => m.Territory)
+        var units = current.MicroGrids.GroupBy<MicroGrid, Geometry>(m => m.Territory, ReferenceEqualityComparer.Instance)
             .Select(unit => (Territory: unit.Key, Locator: new IndexedPointInAreaLocator(unit.Key), MicroGrids: unit.ToList())).ToList();
         var unitOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int u = 0; u < units.Count; u++) foreach (var m in units[u].MicroGrids) unitOf[m.Code] = u;
@@ -58,13 +58,17 @@ internal static class ChangedGrids
 
         //-- A building whose households are now partly in its own micro-grids and partly in clusters
         //-- (one gained or lost the building id): the split between them is the partitioner's to make again.
-        foreach (var building in households.Where(h => !string.IsNullOrEmpty(h.BuildingId) && before.ContainsKey(h.Id))
-                     .GroupBy(h => h.BuildingId!, StringComparer.Ordinal))
+        //-- One pass: per building, whether its households were in its own micro-grids, and whether both ways.
+        var split = new Dictionary<string, (bool Own, bool Both)>(StringComparer.Ordinal);
+        foreach (var h in households)
         {
-            var was = building.Select(h => microGrid.GetValueOrDefault(before[h.Id])).Where(m => m is not null).ToList();
-            if (was.Select(m => m!.BuildingId == building.Key && m.Kind != MicroGridKind.Cluster).Distinct().Count() > 1)
-                changed.UnionWith(was.Select(m => m!.Code));
+            if (string.IsNullOrEmpty(h.BuildingId) || !before.TryGetValue(h.Id, out var code) || microGrid.GetValueOrDefault(code) is not { } m) continue;
+            bool own = m.BuildingId == h.BuildingId && m.Kind != MicroGridKind.Cluster;
+            split[h.BuildingId] = split.TryGetValue(h.BuildingId, out var seen) ? (seen.Own, seen.Both || seen.Own != own) : (own, false);
         }
+        foreach (var h in households)
+            if (!string.IsNullOrEmpty(h.BuildingId) && split.GetValueOrDefault(h.BuildingId).Both && before.TryGetValue(h.Id, out var code) && microGrid.ContainsKey(code))
+                changed.Add(code);
         return changed;
     }
 
