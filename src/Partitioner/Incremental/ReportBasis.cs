@@ -17,6 +17,18 @@ namespace GridSpatial.Partitioner.Incremental;
 /// most of the report's time on a large township.</summary>
 internal sealed record ReportBasis(Geometry Township, IReadOnlyList<Face> Faces, IReadOnlyList<Geometry> Guides, GuidedBorders Borders)
 {
+    /// <summary>The coverage of the township's micro-grid units, and of its grids, as last measured.</summary>
+    public CoverageChanges UnitCoverage { get; } = new();
+
+    /// <inheritdoc cref="UnitCoverage"/>
+    public CoverageChanges GridCoverage { get; } = new();
+
+    /// <summary>The border segments of the township's micro-grid units, and of its grids, as last measured against <see cref="Borders"/>.</summary>
+    public GuidedBorders.Tally UnitTally { get; } = new();
+
+    /// <inheritdoc cref="UnitTally"/>
+    public GuidedBorders.Tally GridTally { get; } = new();
+
     private readonly Lock _faces = new();
     private Dictionary<Coordinate, int> _faceOf = [];
     private STRtree<(int Face, IndexedPointInAreaLocator Locator)>? _faceIndex;

@@ -16,18 +16,7 @@ internal static class ExactCoverage
 {
     public static Geometry? Union(IReadOnlyList<Geometry> polygons, GeometryFactory factory)
     {
-        var open = new Dictionary<(Coordinate From, Coordinate To), int>();
-        foreach (var g in polygons)
-        {
-            if (!IsValid(g)) return null;
-            for (int i = 0; i < g.NumGeometries; i++)
-            {
-                if (g.GetGeometryN(i) is not Polygon p) return null;
-                Add(p.ExteriorRing.CoordinateSequence, counterClockwise: true, open);
-                foreach (var hole in p.InteriorRings) Add(hole.CoordinateSequence, counterClockwise: false, open);
-            }
-        }
-
+        if (OpenSegments(polygons) is not { } open) return null;
         var next = new Dictionary<Coordinate, Coordinate>(open.Count);
         foreach (var ((from, to), n) in open)
             if (n != 1 || !next.TryAdd(from, to)) return null;
@@ -68,6 +57,24 @@ internal static class ExactCoverage
         var parts = shells.Select((s, i) => factory.CreatePolygon(s, holesOf[i].ToArray())).ToArray();
         Geometry union = parts.Length == 1 ? parts[0] : factory.CreateMultiPolygon(parts);
         return union.IsValid ? union : null;
+    }
+
+    /// <summary>The segments the polygons' rings leave over (each ring in its polygon's turning sense, a
+    /// segment met by its reverse cancelled), with how many times each; null when one is not a valid polygon.</summary>
+    internal static Dictionary<(Coordinate From, Coordinate To), int>? OpenSegments(IReadOnlyList<Geometry> polygons)
+    {
+        var open = new Dictionary<(Coordinate From, Coordinate To), int>();
+        foreach (var g in polygons)
+        {
+            if (!IsValid(g)) return null;
+            for (int i = 0; i < g.NumGeometries; i++)
+            {
+                if (g.GetGeometryN(i) is not Polygon p) return null;
+                Add(p.ExteriorRing.CoordinateSequence, counterClockwise: true, open);
+                foreach (var hole in p.InteriorRings) Add(hole.CoordinateSequence, counterClockwise: false, open);
+            }
+        }
+        return open;
     }
 
     /// <summary>Polygons found valid, each with the envelope object it had then (a polygon changed in

@@ -37,36 +37,98 @@ internal sealed class GuidedBorders
     }
 
     /// <summary>Rounded to 4 places; null without guides (no streets, no barriers) or without
-    /// internal border (a single territory).</summary>
-    public double? ShareOf(IEnumerable<Geometry> territories)
+    /// internal border (a single territory). With <paramref name="tally"/> (an instance that
+    /// remembers, serving one level of one township's partitions), only the segments of the
+    /// territories that changed since the tally's last coverage are counted again.</summary>
+    public double? ShareOf(IEnumerable<Geometry> territories, Tally? tally = null)
     {
         if (_guides.IsEmpty) return null;
-        if (_measured is null) return Share(territories);
-        lock (_measured) return Share(territories);
+        if (_measured is null) return Share(territories, new Tally());
+        lock (_measured) return Share(territories, tally ?? new Tally());
     }
 
-    private double? Share(IEnumerable<Geometry> territories)
+    /// <summary>A coverage's boundary segments with how many of its territories have each, and the
+    /// border and guided lengths they add up to, in nanometres (whole numbers: a sum that segments
+    /// leave and join again is the same in any order, as measuring afresh gives it).</summary>
+    internal sealed class Tally
     {
-        var times = new Dictionary<Segment, int>();
-        foreach (var t in territories)
-            for (int i = 0; i < t.NumGeometries; i++)
-                if (t.GetGeometryN(i) is Polygon p)
-                {
-                    Count(p.ExteriorRing, times);
-                    foreach (var hole in p.InteriorRings) Count(hole, times);
-                }
+        internal HashSet<Geometry>? Territories;
+        internal readonly Dictionary<Segment, int> Times = [];
+        internal long Border, Guided;
 
-        double border = 0, guided = 0;
-        foreach (var (s, n) in times)
-        {
-            var (inside, near) = Measure(s, n > 1);
-            if (inside <= 0) continue;
-            double length = s.A.Distance(s.B) * n;
-            border += length * inside;
-            guided += length * near;
-        }
-        return border > 0 ? Math.Round(guided / border, 4) : null;
+        /// <summary>Territories counted again since the last whole count.</summary>
+        internal int Recounted { get; set; }
     }
+
+    private double? Share(IEnumerable<Geometry> territories, Tally tally)
+    {
+        var list = territories as IReadOnlyCollection<Geometry> ?? territories.ToList();
+        var now = new HashSet<Geometry>(list, ReferenceEqualityComparer.Instance);
+        if (tally.Territories is { } was)
+        {
+            foreach (var t in was) if (!now.Contains(t)) { Count(t, -1, tally); tally.Recounted++; }
+            foreach (var t in now) if (!was.Contains(t)) { Count(t, +1, tally); tally.Recounted++; }
+        }
+        else
+        {
+            //-- A whole count: each segment's times first, then its lengths once (measuring is the cost).
+            foreach (var t in list) Count(t, +1, tally, measure: false);
+            foreach (var (s, n) in tally.Times)
+            {
+                var (border, guided) = Lengths(s, n);
+                tally.Border += border;
+                tally.Guided += guided;
+            }
+        }
+        tally.Territories = now;
+        return tally.Border > 0 ? Math.Round(tally.Guided / (double)tally.Border, 4) : null;
+    }
+
+    /// <summary>Adds (<paramref name="sign"/> +1) or takes away (-1) a territory's boundary segments.</summary>
+    /// <remarks>With <paramref name="measure"/>, the tally's lengths follow; else only the times do.</remarks>
+    private void Count(Geometry t, int sign, Tally tally, bool measure = true)
+    {
+        for (int i = 0; i < t.NumGeometries; i++)
+            if (t.GetGeometryN(i) is Polygon p)
+            {
+                Count(p.ExteriorRing, sign, tally, measure);
+                foreach (var hole in p.InteriorRings) Count(hole, sign, tally, measure);
+            }
+    }
+
+    private void Count(LineString ring, int sign, Tally tally, bool measure)
+    {
+        var seq = ring.CoordinateSequence;
+        for (int i = 1; i < seq.Count; i++)
+        {
+            if (Segment.Of(seq.GetCoordinate(i - 1), seq.GetCoordinate(i)) is not { } s) continue;
+            int was = tally.Times.GetValueOrDefault(s), now = was + sign;
+            if (!measure)
+            {
+                tally.Times[s] = now;
+                continue;
+            }
+            var (border, guided) = Lengths(s, was);
+            var (border2, guided2) = Lengths(s, now);
+            tally.Border += border2 - border;
+            tally.Guided += guided2 - guided;
+            if (now == 0) tally.Times.Remove(s);
+            else tally.Times[s] = now;
+        }
+    }
+
+    /// <summary>The internal border and guided length a segment had by <paramref name="times"/> territories adds, in nanometres.</summary>
+    private (long Border, long Guided) Lengths(Segment s, int times)
+    {
+        if (times <= 0) return (0, 0);
+        var (inside, near) = Measure(s, times > 1);
+        if (inside <= 0) return (0, 0);
+        double length = s.A.Distance(s.B) * times;
+        return ((long)Math.Round(length * inside * Nanometres), (long)Math.Round(length * near * Nanometres));
+    }
+
+    /// <summary>Per metre: a township's border (thousands of kilometres at most) stays far below <see cref="long.MaxValue"/> nanometres.</summary>
+    private const double Nanometres = 1e9;
 
     private readonly List<(double From, double To)> _none = [], _onOutline = [], _near = [];
 
@@ -87,18 +149,8 @@ internal sealed class GuidedBorders
         return figures;
     }
 
-    private static void Count(LineString ring, Dictionary<Segment, int> times)
-    {
-        var seq = ring.CoordinateSequence;
-        for (int i = 1; i < seq.Count; i++)
-        {
-            var s = Segment.Of(seq.GetCoordinate(i - 1), seq.GetCoordinate(i));
-            if (s is { } key) times[key] = times.GetValueOrDefault(key) + 1;
-        }
-    }
-
     /// <summary>A segment either way round: its endpoints in coordinate order.</summary>
-    private readonly record struct Segment(Coordinate A, Coordinate B)
+    internal readonly record struct Segment(Coordinate A, Coordinate B)
     {
         public static Segment? Of(Coordinate a, Coordinate b)
         {
