@@ -88,4 +88,25 @@ public class ReportChangesTests
         Assert.Equal(4 * 4, tally.Recounted);
         Assert.NotEqual(new GuidedBorders(Township, guides).ShareOf([A, B, C, D]), new GuidedBorders(Township, guides).ShareOf([a, b, C, D]));
     }
+
+    [Fact]
+    public void ATerritoryChangedInPlace_IsProjectedAndCheckedAgain_NotAnsweredFromTheMemo()
+    {
+        var lonLat = new GeometryFactory(new PrecisionModel(), 4326).CreatePolygon([new(105, 27), new(105.01, 27), new(105.01, 27.01), new(105, 27.01), new(105, 27)]);
+        var projection = Projection.MetricProjection.For(lonLat);
+        var first = MetricTerritories.Of(lonLat, projection);
+        Assert.Same(first, MetricTerritories.Of(lonLat, projection));
+        lonLat.ExteriorRing.CoordinateSequence.SetX(2, 105.02);
+        lonLat.GeometryChanged();
+        Assert.NotEqual(first.Area, MetricTerritories.Of(lonLat, projection).Area);
+
+        var square = P((0, 0), (1, 0), (1, 1), (0, 1));
+        Assert.NotNull(ExactCoverage.Union([square], F));
+        //-- Folded into a bow tie: no longer valid, so no longer shown exact.
+        square.ExteriorRing.CoordinateSequence.SetX(1, 100);
+        square.ExteriorRing.CoordinateSequence.SetX(2, 0);
+        square.ExteriorRing.CoordinateSequence.SetX(3, 100);
+        square.GeometryChanged();
+        Assert.Null(ExactCoverage.Union([square], F));
+    }
 }

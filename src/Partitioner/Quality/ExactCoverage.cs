@@ -77,18 +77,18 @@ internal static class ExactCoverage
         return open;
     }
 
-    /// <summary>Polygons found valid, each with the envelope object it had then (a polygon changed in
-    /// place and told so, <see cref="Geometry.GeometryChanged"/>, is checked again): a local recompute's
-    /// report measures the territories it carried over again (the same objects, <see cref="MetricTerritories"/>),
-    /// and checking validity was most of this union's time.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Geometry, Envelope> Valid = [];
+    /// <summary>Polygons found valid, each with the <see cref="Territories.GeometryStamp"/> it had then (one
+    /// changed in place since is checked again): a local recompute's report measures the territories it
+    /// carried over again (the same objects, <see cref="MetricTerritories"/>), and checking validity was
+    /// most of this union's time.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Geometry, object> Valid = [];
 
     private static bool IsValid(Geometry g)
     {
-        var envelope = g.EnvelopeInternal;
-        if (Valid.TryGetValue(g, out var checkedAt) && ReferenceEquals(checkedAt, envelope)) return true;
+        long stamp = Territories.GeometryStamp.Of(g);
+        if (Valid.TryGetValue(g, out var checkedAt) && (long)checkedAt == stamp) return true;
         if (!g.IsValid) return false;
-        Valid.AddOrUpdate(g, envelope);
+        Valid.AddOrUpdate(g, stamp);
         return true;
     }
 

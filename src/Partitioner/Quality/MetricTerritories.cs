@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using GridSpatial.Partitioner.Projection;
+using GridSpatial.Partitioner.Territories;
 using NetTopologySuite.Geometries;
 
 namespace GridSpatial.Partitioner.Quality;
@@ -9,20 +10,20 @@ namespace GridSpatial.Partitioner.Quality;
 /// from the version before (a service keeps that version between recomputes), so their projections,
 /// and what is measured of those (<see cref="ExactCoverage"/>'s validity), are the ones measured
 /// before. Keyed by the lon/lat object and the projection (<see cref="MetricProjection.Key"/>); an
-/// entry lives as long as its territory and holds while the territory's envelope object does (a
-/// territory changed in place and told so, <see cref="Geometry.GeometryChanged"/>, is projected again).</summary>
+/// entry lives as long as its territory and holds while the territory's coordinates are the ones it
+/// was projected from (<see cref="GeometryStamp"/>: one changed in place is projected again).</summary>
 internal static class MetricTerritories
 {
-    private sealed record Projected(string Projection, Envelope Envelope, Geometry Metric);
+    private sealed record Projected(string Projection, long Stamp, Geometry Metric);
 
     private static readonly ConditionalWeakTable<Geometry, Projected> Kept = [];
 
     public static Geometry Of(Geometry lonLat, MetricProjection projection)
     {
-        var envelope = lonLat.EnvelopeInternal;
-        if (Kept.TryGetValue(lonLat, out var p) && p.Projection == projection.Key && ReferenceEquals(p.Envelope, envelope)) return p.Metric;
+        long stamp = GeometryStamp.Of(lonLat);
+        if (Kept.TryGetValue(lonLat, out var p) && p.Projection == projection.Key && p.Stamp == stamp) return p.Metric;
         var metric = projection.Forward(lonLat);
-        Kept.AddOrUpdate(lonLat, new Projected(projection.Key, envelope, metric));
+        Kept.AddOrUpdate(lonLat, new Projected(projection.Key, stamp, metric));
         return metric;
     }
 }

@@ -39,8 +39,8 @@ public sealed class PublishedPartitions(int capacity = PublishedPartitions.Defau
             if (!_entries.TryGetValue(township, out entry) || entry.Version != version || entry.Created != created) return null;
             _entries[township] = entry with { Used = ++_clock };
         }
-        //-- Checked at every use: nothing may have changed the kept units, assignments or codes since (a
-        //-- territory counts with the bytes it had when first written, TerritoryBytes: territories are never changed in place).
+        //-- Checked at every use: nothing may have changed the kept objects since (geometries are mutable;
+        //-- TerritoryBytes writes a territory changed in place again).
         if (fingerprint is null || !PartitionFingerprint.Of(entry.Partition).AsSpan().SequenceEqual(fingerprint))
         {
             lock (_entries)
