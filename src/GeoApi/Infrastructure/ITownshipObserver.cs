@@ -12,4 +12,8 @@ public interface ITownshipObserver
     Task PublishedAsync(string townshipCode, CancellationToken ct);
 
     Task DataChangedAsync(string townshipCode, CancellationToken ct);
+
+    /// <summary>Only the township's households changed (a new data version: an edit or import of
+    /// households): an observer that holds none of them need not reload. By default a data change.</summary>
+    Task HouseholdsChangedAsync(string townshipCode, CancellationToken ct) => DataChangedAsync(townshipCode, ct);
 }

@@ -4,7 +4,8 @@ namespace GridSpatial.GeoApi.Infrastructure;
 
 /// <summary>Keeps every <see cref="ITownshipObserver"/> of this process current across processes:
 /// LISTENs on <c>gridspatial_publish</c> (sent in a publishing transaction) and
-/// <c>gridspatial_data</c> (household, village or boundary changes), and tells the observers of
+/// <c>gridspatial_data</c> (household, village or boundary changes; a payload with a data version
+/// after the code is a households change only), and tells the observers of
 /// each township named. After a lost connection the observers load everything again, since
 /// notifications may have been missed meanwhile.</summary>
 public sealed class TownshipListener(NpgsqlDataSource db, IEnumerable<ITownshipObserver> observers, ILogger<TownshipListener> logger) : BackgroundService
@@ -18,10 +19,12 @@ public sealed class TownshipListener(NpgsqlDataSource db, IEnumerable<ITownshipO
             try
             {
                 await using var conn = await db.OpenConnectionAsync(ct);
-                var pending = new List<(string Channel, string Township)>();
+                //-- A data notification "code:dataVersion" is a new data version (households); "code" alone any other change.
+                var pending = new List<(string Channel, string Township, bool Households)>();
                 conn.Notification += (_, e) =>
                 {
-                    lock (pending) pending.Add((e.Channel, e.Payload.Split(':')[0]));
+                    var parts = e.Payload.Split(':');
+                    lock (pending) pending.Add((e.Channel, parts[0], parts.Length > 1));
                 };
                 await using (var listen = new NpgsqlCommand($"LISTEN {PublishChannel}; LISTEN {DataChannel}", conn))
                     await listen.ExecuteNonQueryAsync(ct);
@@ -29,18 +32,19 @@ public sealed class TownshipListener(NpgsqlDataSource db, IEnumerable<ITownshipO
                 while (!ct.IsCancellationRequested)
                 {
                     await conn.WaitAsync(TimeSpan.FromSeconds(30), ct);
-                    (string Channel, string Township)[] changes;
+                    (string Channel, string Township, bool Households)[] changes;
                     lock (pending)
                     {
                         changes = pending.Distinct().ToArray();
                         pending.Clear();
                     }
-                    //-- Each township once per batch: a publish (which observers treat as a data change too) wins.
+                    //-- Each township once per batch: a publish (which observers treat as a data change too) wins,
+                    //-- then any change beyond households.
                     foreach (var g in changes.GroupBy(c => c.Township, StringComparer.Ordinal))
                     {
-                        bool published = g.Any(c => c.Channel == PublishChannel);
+                        bool published = g.Any(c => c.Channel == PublishChannel), householdsOnly = g.All(c => c.Households);
                         foreach (var o in observers)
-                            await (published ? o.PublishedAsync(g.Key, ct) : o.DataChangedAsync(g.Key, ct));
+                            await (published ? o.PublishedAsync(g.Key, ct) : householdsOnly ? o.HouseholdsChangedAsync(g.Key, ct) : o.DataChangedAsync(g.Key, ct));
                     }
                 }
             }

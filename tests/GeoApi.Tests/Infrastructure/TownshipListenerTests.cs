@@ -71,4 +71,50 @@ public class TownshipListenerTests(DatabaseFixture db)
             await listener.StopAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>Records which kind of change it heard of each township.</summary>
+    private sealed class Recording : ITownshipObserver
+    {
+        public readonly ConcurrentQueue<string> Heard = new();
+        public int Loads;
+
+        public Task LoadAllAsync(CancellationToken ct)
+        {
+            Interlocked.Increment(ref Loads);
+            return Task.CompletedTask;
+        }
+
+        public Task PublishedAsync(string townshipCode, CancellationToken ct) => Record("published", townshipCode);
+        public Task DataChangedAsync(string townshipCode, CancellationToken ct) => Record("data", townshipCode);
+        public Task HouseholdsChangedAsync(string townshipCode, CancellationToken ct) => Record("households", townshipCode);
+
+        private Task Record(string kind, string township)
+        {
+            Heard.Enqueue($"{kind} {township}");
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task ANewDataVersion_IsAHouseholdsChange_AnyOtherDataNotificationADataChange()
+    {
+        //-- The people snapshot holds no households: an edit of one must not reload it (#21: lookups while editing).
+        var observer = new Recording();
+        var listener = new TownshipListener(db.Db, [observer], NullLogger<TownshipListener>.Instance);
+        await listener.StartAsync(CancellationToken.None);
+        try
+        {
+            //-- Loaded once LISTEN is in place.
+            await Until(() => observer.Loads >= 1, "the first load");
+            await NotifyAsync("990000903:5");
+            await Until(() => observer.Heard.Contains("households 990000903"), "a households change");
+            await NotifyAsync("990000904");
+            await Until(() => observer.Heard.Contains("data 990000904"), "a data change");
+            Assert.DoesNotContain("data 990000903", observer.Heard);
+        }
+        finally
+        {
+            await listener.StopAsync(CancellationToken.None);
+        }
+    }
 }

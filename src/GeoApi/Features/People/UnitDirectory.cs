@@ -114,6 +114,9 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
         }
     }
 
+    /// <summary>Nothing: the snapshot holds no households (their counts are the published version's).</summary>
+    public Task HouseholdsChangedAsync(string townshipCode, CancellationToken ct) => Task.CompletedTask;
+
     public Task DataChangedAsync(string townshipCode, CancellationToken ct)
     {
         if (!_entries.TryGetValue(townshipCode, out var entry)) return Task.CompletedTask;
