@@ -7,16 +7,19 @@ namespace GridSpatial.GeoApi.Cli;
 /// ones before, from a thread of its own that sleeps with microsecond precision (usleep) between
 /// them. Awaiting a timer instead (Task.Delay: a millisecond's resolution, late under load) sent
 /// the requests in bursts of 7–10 every 4–5 ms, and a burst queues at the server, so part of the
-/// tail measured was the generator's.</summary>
+/// tail measured was the generator's. Each request is handed the time it was due (a
+/// <see cref="Stopwatch"/> timestamp): a latency measured from it includes any lag of the generator
+/// itself (a pacer or pool thread that ran late), which measuring from the actual start would hide.</summary>
 public static partial class FixedRate
 {
     /// <summary>Starts <paramref name="total"/> requests at <paramref name="rate"/> per second, each on
-    /// the thread pool, and waits for all of them.</summary>
-    public static async Task RunAsync(int total, int rate, Func<int, Task> start)
+    /// the thread pool with the timestamp it was due, and waits for all of them.</summary>
+    public static async Task RunAsync(int total, int rate, Func<int, long, Task> start)
     {
         var tasks = new Task[total];
         var paced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
+        long origin = Stopwatch.GetTimestamp();
         var pacer = new Thread(() =>
         {
             try
@@ -27,7 +30,8 @@ public static partial class FixedRate
                     for (double wait; (wait = due - clock.Elapsed.TotalMilliseconds) > 0.02;)
                         _ = USleep((uint)Math.Max(1, wait * 1000 - 50));
                     int k = i;
-                    tasks[k] = Task.Run(() => start(k));
+                    long scheduled = origin + (long)(due * Stopwatch.Frequency / 1000);
+                    tasks[k] = Task.Run(() => start(k, scheduled));
                 }
                 paced.SetResult();
             }

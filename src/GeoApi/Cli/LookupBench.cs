@@ -124,17 +124,19 @@ public static class LookupBench
     }
 
     /// <summary>Open-loop load (<see cref="FixedRate"/>): requests start on a fixed schedule whatever the
-    /// latency, so a slow server shows up as latency rather than as a lower request rate.</summary>
+    /// latency, so a slow server shows up as latency rather than as a lower request rate; each latency
+    /// runs from when its request was due, so a late generator shows up too.</summary>
     internal static async Task<(double P50, double P99, double Achieved, int Errors)> Load(HttpClient http, Coordinate[] sample, string query, int rate, int seconds)
     {
         int total = rate * seconds;
         var latencies = new double[total];
         int errors = 0;
         var clock = Stopwatch.StartNew();
-        await FixedRate.RunAsync(total, rate, async k =>
+        await FixedRate.RunAsync(total, rate, async (k, due) =>
         {
             var p = sample[k % sample.Length];
-            long start = Stopwatch.GetTimestamp();
+            //-- From when the request was due: the generator's own lag counts against it.
+            long start = due;
             try
             {
                 using var r = await http.GetAsync(new Uri(FormattableString.Invariant($"/api/lookup?lon={p.X}&lat={p.Y}{query}"), UriKind.Relative));
