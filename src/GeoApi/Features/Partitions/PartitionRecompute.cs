@@ -54,7 +54,9 @@ public sealed class PartitionRecompute(PartitionStore store, PartitionOptions op
                     townshipCode, outcome, version, loaded.DataVersion, attempt);
                 return new Result(outcome, version, loaded.DataVersion, attempt, stages);
             }
-            force = true;
+            //-- Stale: read again and recompute as asked. (Forcing the retry, as this once did, made every
+            //-- retry a whole-township recompute: ten times a local one, so under edits once a second it went
+            //-- stale again. A retry that finds the current version made from the data it reads is done.)
         }
     }
 
