@@ -13,7 +13,7 @@ public interface ITownshipObserver
 
     Task DataChangedAsync(string townshipCode, CancellationToken ct);
 
-    /// <summary>Only the township's households changed (a new data version: an edit or import of
-    /// households): an observer that holds none of them need not reload. By default a data change.</summary>
+    /// <summary>A new data version of the township: its households changed (an edit or import) or its
+    /// nesting choice did; nothing else. An observer that holds neither need not reload. By default a data change.</summary>
     Task HouseholdsChangedAsync(string townshipCode, CancellationToken ct) => DataChangedAsync(townshipCode, ct);
 }

@@ -5,7 +5,7 @@ namespace GridSpatial.GeoApi.Infrastructure;
 /// <summary>Keeps every <see cref="ITownshipObserver"/> of this process current across processes:
 /// LISTENs on <c>gridspatial_publish</c> (sent in a publishing transaction) and
 /// <c>gridspatial_data</c> (household, village or boundary changes; a payload with a data version
-/// after the code is a households change only), and tells the observers of
+/// after the code is a new data version: households or the nesting choice only), and tells the observers of
 /// each township named. After a lost connection the observers load everything again, since
 /// notifications may have been missed meanwhile.</summary>
 public sealed class TownshipListener(NpgsqlDataSource db, IEnumerable<ITownshipObserver> observers, ILogger<TownshipListener> logger) : BackgroundService

@@ -46,7 +46,11 @@ public sealed class TownshipState(NpgsqlDataSource db)
             {
                 //-- A process holding households older than the log reads them all again.
                 Command("DELETE FROM household_change WHERE township_code = $1 AND data_version <= $2 - $3", townshipCode, dataVersion, ChangeLogLength),
-                Command("INSERT INTO household_change (township_code, data_version, household_id) VALUES ($1, $2, $3)", townshipCode, dataVersion,
+                //-- An upsert: on Citus (no foreign key) a township deleted and imported again finds its earlier life's rows.
+                Command("""
+                    INSERT INTO household_change (township_code, data_version, household_id) VALUES ($1, $2, $3)
+                    ON CONFLICT (township_code, data_version) DO UPDATE SET household_id = EXCLUDED.household_id
+                    """, townshipCode, dataVersion,
                     new NpgsqlParameter<string?> { TypedValue = household, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }),
                 Command($"SELECT pg_notify('{TownshipListener.DataChannel}', $1 || ':' || $2::text)", townshipCode, dataVersion),
             },

@@ -27,8 +27,10 @@ internal sealed class CoverageChanges
         lock (_lock)
         {
             var now = new HashSet<Geometry>(territories.Count, ReferenceEqualityComparer.Instance);
-            foreach (var t in territories) if (!t.IsEmpty) now.Add(t);
-            if (_figures is { Exact: true } before && ReferenceEquals(_township, township) && _territories is { } was
+            int nonEmpty = 0;
+            foreach (var t in territories) if (!t.IsEmpty) { now.Add(t); nonEmpty++; }
+            //-- A territory given twice overlaps itself: only the whole measure sees that.
+            if (now.Count == nonEmpty && _figures is { Exact: true } before && ReferenceEquals(_township, township) && _territories is { } was
                 && SameEdges(was.Where(t => !now.Contains(t)), now.Where(t => !was.Contains(t))))
             {
                 _territories = now;

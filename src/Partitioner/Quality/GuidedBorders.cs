@@ -64,7 +64,11 @@ internal sealed class GuidedBorders
     {
         var list = territories as IReadOnlyCollection<Geometry> ?? territories.ToList();
         var now = new HashSet<Geometry>(list, ReferenceEqualityComparer.Instance);
-        if (tally.Territories is { } was)
+        //-- Counted from the changes only when the last count stands whole and no territory is given twice
+        //-- (a whole count counts it twice); a count cut short by an exception is thrown away.
+        var was = now.Count == list.Count ? tally.Territories : null;
+        tally.Territories = null;
+        if (was is not null)
         {
             foreach (var t in was) if (!now.Contains(t)) { Count(t, -1, tally); tally.Recounted++; }
             foreach (var t in now) if (!was.Contains(t)) { Count(t, +1, tally); tally.Recounted++; }
@@ -72,6 +76,8 @@ internal sealed class GuidedBorders
         else
         {
             //-- A whole count: each segment's times first, then its lengths once (measuring is the cost).
+            tally.Times.Clear();
+            (tally.Border, tally.Guided) = (0, 0);
             foreach (var t in list) Count(t, +1, tally, measure: false);
             foreach (var (s, n) in tally.Times)
             {
@@ -80,7 +86,7 @@ internal sealed class GuidedBorders
                 tally.Guided += guided;
             }
         }
-        tally.Territories = now;
+        tally.Territories = now.Count == list.Count ? now : null;
         return tally.Border > 0 ? Math.Round(tally.Guided / (double)tally.Border, 4) : null;
     }
 

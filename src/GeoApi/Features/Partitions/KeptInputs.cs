@@ -10,7 +10,8 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// 90 ms of building footprints, of a 230-ms load): building footprints, barriers and streets, kept
 /// while the township's <c>layers_version</c> stays the same; households, kept for one data version
 /// and brought forward by rereading only the households the change log (<c>household_change</c>)
-/// names for every data version since. Both are kept for one life of the township
+/// names for every data version since (layers are read again after <see cref="LayersFor"/> whatever
+/// their version). Both are kept for one life of the township
 /// (<c>incarnation</c>: a township deleted and imported again numbers its versions afresh). The
 /// township, its villages and its nesting are small and read every time. What is kept is exactly
 /// what a fresh read gives (households in id order); nothing that reads it changes it. A process
@@ -21,7 +22,16 @@ public sealed class KeptInputs(int capacity = KeptInputs.DefaultCapacity)
 
     /// <summary>A township's kept inputs: <paramref name="Layers"/> at <paramref name="LayersVersion"/>,
     /// <paramref name="Households"/> at <paramref name="DataVersion"/>, both of life <paramref name="Incarnation"/>.</summary>
-    private sealed record Entry(Guid Incarnation, long LayersVersion, Layers? Layers, long DataVersion, IReadOnlyList<HouseholdInput>? Households, long Used);
+    private sealed record Entry(Guid Incarnation, long LayersVersion, Layers? Layers, long DataVersion, IReadOnlyList<HouseholdInput>? Households, long Used)
+    {
+        /// <summary>When the layers were read.</summary>
+        public DateTime LayersRead { get; init; }
+    }
+
+    /// <summary>How long kept layers are used: the imports bump <c>layers_version</c>, but a write by
+    /// anything else (an operator's SQL, an older binary during a rolling deploy) would otherwise be
+    /// missed for as long as the process lives.</summary>
+    public static readonly TimeSpan LayersFor = TimeSpan.FromMinutes(5);
 
     /// <summary>The static layers the partitioner reads.</summary>
     public sealed record Layers(IReadOnlyList<BuildingInput> Buildings, IReadOnlyList<BarrierInput> Barriers, IReadOnlyList<StreetInput> Streets);
@@ -45,7 +55,7 @@ public sealed class KeptInputs(int capacity = KeptInputs.DefaultCapacity)
     public async Task<Layers> LayersAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string township, Stamp stamp, CancellationToken ct)
     {
         var entry = Find(township, stamp.Incarnation);
-        if (entry is { Layers: { } kept } && entry.LayersVersion == stamp.LayersVersion)
+        if (entry is { Layers: { } kept } && entry.LayersVersion == stamp.LayersVersion && DateTime.UtcNow - entry.LayersRead < LayersFor)
         {
             Count(township, layers: 1);
             return kept;
@@ -57,7 +67,8 @@ public sealed class KeptInputs(int capacity = KeptInputs.DefaultCapacity)
                 r => new BarrierInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct),
             await PartitionStore.ReadList(conn, tx, "SELECT id, geom, kind FROM street WHERE township_code = $1", township, null,
                 r => new StreetInput(r.GetString(0), r.GetFieldValue<Geometry>(1), r.GetString(2)), ct));
-        Keep(township, stamp, e => e.LayersVersion <= stamp.LayersVersion ? e with { LayersVersion = stamp.LayersVersion, Layers = layers } : e);
+        var read = DateTime.UtcNow;
+        Keep(township, stamp, e => e.LayersVersion <= stamp.LayersVersion ? e with { LayersVersion = stamp.LayersVersion, Layers = layers, LayersRead = read } : e);
         return layers;
     }
 

@@ -114,7 +114,7 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
         }
     }
 
-    /// <summary>Nothing: the snapshot holds no households (their counts are the published version's).</summary>
+    /// <summary>Nothing: the snapshot holds no households (their counts are the published version's) and no nesting.</summary>
     public Task HouseholdsChangedAsync(string townshipCode, CancellationToken ct) => Task.CompletedTask;
 
     public Task DataChangedAsync(string townshipCode, CancellationToken ct)

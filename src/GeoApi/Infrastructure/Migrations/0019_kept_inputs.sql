@@ -12,8 +12,17 @@ UPDATE township_state SET incarnation = md5('gridspatial:' || township_code)::uu
 ALTER TABLE township_state ALTER COLUMN incarnation SET DEFAULT gen_random_uuid(), ALTER COLUMN incarnation SET NOT NULL;
 
 CREATE TABLE household_change (
-    township_code char(9) NOT NULL REFERENCES township_state (township_code) ON DELETE CASCADE,
+    township_code char(9) NOT NULL,
     data_version  bigint NOT NULL,
     household_id  text,
     PRIMARY KEY (township_code, data_version)
 );
+-- Not on Citus: on a cluster migrated before, township_state is already distributed and a local table
+-- may not reference it. Without the key a deleted township's rows stay until pruned; a township imported
+-- again overwrites each data version's row as it reaches it (TownshipState.MarkDirtyAsync upserts).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        ALTER TABLE household_change ADD FOREIGN KEY (township_code) REFERENCES township_state (township_code) ON DELETE CASCADE;
+    END IF;
+END $$;
