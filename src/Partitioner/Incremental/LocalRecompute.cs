@@ -160,10 +160,7 @@ public sealed class LocalRecompute(PartitionOptions options)
         var clock = Stopwatch.StartNew();
         var basis = ReportBasis.For(input, digest, projection);
         var metricHouseholds = input.Households.Select(h => projection.Forward(h.Location)).ToList();
-        var measured = MeasuredPartition.Of(merged, current, basis.Township, input.Households, metricHouseholds, projection, basis.Guides) with
-        {
-            Borders = basis.Borders, UnitCoverage = basis.UnitCoverage, GridCoverage = basis.GridCoverage, UnitTally = basis.UnitTally, GridTally = basis.GridTally,
-        };
+        var measured = MeasuredPartition.Of(merged, current, basis.Township, input.Households, metricHouseholds, projection, basis.Guides) with { Before = basis.Before };
         var carried = new CarriedFigures(input.Township.Code, merged.Version, projection.Name,
             NonContiguousAllowed: Math.Max(0, basis.Township.NumGeometries - 1),
             BarrierCrossings: Crossings(merged, basis, input.Households, metricHouseholds),

@@ -10,25 +10,13 @@ namespace GridSpatial.Partitioner.Incremental;
 
 /// <summary>What the whole-township report of a local recompute measures against besides the
 /// households and territories: the township in the metric CRS, its barrier faces and the guide
-/// lines with the border figures measured so far. They follow only from the inputs the <see cref="InputsDigest"/> covers (boundary,
+/// lines with the coverage and border figures measured so far. They follow only from the inputs the <see cref="InputsDigest"/> covers (boundary,
 /// villages, barriers, streets, options, nesting), which a local recompute requires unchanged, so
 /// one township's basis serves every recompute of it until one of those changes. Building it
 /// (noding the barriers and village borders, polygonizing the faces, projecting the lines) was
 /// most of the report's time on a large township.</summary>
-internal sealed record ReportBasis(Geometry Township, IReadOnlyList<Face> Faces, IReadOnlyList<Geometry> Guides, GuidedBorders Borders)
+internal sealed record ReportBasis(Geometry Township, IReadOnlyList<Face> Faces, IReadOnlyList<Geometry> Guides, MeasuredBefore Before)
 {
-    /// <summary>The coverage of the township's micro-grid units, and of its grids, as last measured.</summary>
-    public CoverageChanges UnitCoverage { get; } = new();
-
-    /// <inheritdoc cref="UnitCoverage"/>
-    public CoverageChanges GridCoverage { get; } = new();
-
-    /// <summary>The border segments of the township's micro-grid units, and of its grids, as last measured against <see cref="Borders"/>.</summary>
-    public GuidedBorders.Tally UnitTally { get; } = new();
-
-    /// <inheritdoc cref="UnitTally"/>
-    public GuidedBorders.Tally GridTally { get; } = new();
-
     private readonly Lock _faces = new();
     private Dictionary<Coordinate, int> _faceOf = [];
     private STRtree<(int Face, IndexedPointInAreaLocator Locator)>? _faceIndex;
@@ -91,7 +79,7 @@ internal sealed record ReportBasis(Geometry Township, IReadOnlyList<Face> Faces,
         var projected = TownshipPartitioner.Project(input, projection);
         var (faces, _) = new FaceBuilder(TownshipPartitioner.Precision).Build(projected.Township, projected.Barriers, projected.VillageGeoms);
         var guides = QualityReporter.Guides(input, projection);
-        var basis = new ReportBasis(projected.Township, faces, guides, new GuidedBorders(projected.Township, guides, remember: true));
+        var basis = new ReportBasis(projected.Township, faces, guides, new MeasuredBefore(new GuidedBorders(projected.Township, guides, remember: true)));
         lock (Kept)
         {
             if (Kept.TryAdd(key, basis)) Order.Enqueue(key);

@@ -21,23 +21,10 @@ internal sealed record MeasuredPartition(
     IReadOnlyList<Geometry>? Guides,
     MeasuredPrevious? Previous)
 {
-    /// <summary>The guides already made ready for <see cref="Township"/> (a township's local recomputes
-    /// share them); else they are made from <see cref="Guides"/>.</summary>
-    public GuidedBorders? Borders { get; init; }
-
-    /// <summary>The coverage of the same township's units and grids as last measured (a township's local
-    /// recomputes share them): only the territories that changed are measured; else the whole coverage is.</summary>
-    public CoverageChanges? UnitCoverage { get; init; }
-
-    /// <inheritdoc cref="UnitCoverage"/>
-    public CoverageChanges? GridCoverage { get; init; }
-
-    /// <summary>The border segments of the same township's units and grids as last measured against
-    /// <see cref="Borders"/>: only the territories that changed are counted again.</summary>
-    public GuidedBorders.Tally? UnitTally { get; init; }
-
-    /// <inheritdoc cref="UnitTally"/>
-    public GuidedBorders.Tally? GridTally { get; init; }
+    /// <summary>What the same township's reports measured before (its local recomputes share it): only
+    /// the territories that changed are measured; else the whole coverage and borders are, against
+    /// <see cref="Guides"/>.</summary>
+    public MeasuredBefore? Before { get; init; }
 
     /// <summary>A finished partition in lon/lat (an edit's, a local recompute's) as the figures see
     /// it: each territory once (floor runs share theirs), projected by <paramref name="projection"/>;

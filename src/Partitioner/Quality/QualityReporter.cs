@@ -87,10 +87,10 @@ internal sealed class QualityReporter(PartitionOptions options)
         var assignedCount = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var a in p.Assignments) assignedCount[a.HouseholdId] = assignedCount.GetValueOrDefault(a.HouseholdId) + 1;
 
-        var coverage = p.UnitCoverage?.Measure(p.UnitTerritories, p.Township, null) ?? Coverage(p.UnitTerritories, p.Township);
+        var coverage = p.Before?.Units.Coverage.Measure(p.UnitTerritories, p.Township, null) ?? Coverage(p.UnitTerritories, p.Township);
         var gridTerritories = p.Grids.Select(g => g.Territory).ToList();
-        var gridCoverage = p.GridCoverage?.Measure(gridTerritories, p.Township, coverage) ?? Coverage(gridTerritories, p.Township, coverage);
-        var guided = p.Borders ?? (p.Guides is null ? null : new GuidedBorders(p.Township, p.Guides));
+        var gridCoverage = p.Before?.Grids.Coverage.Measure(gridTerritories, p.Township, coverage) ?? Coverage(gridTerritories, p.Township, coverage);
+        var guided = p.Before?.Borders ?? (p.Guides is null ? null : new GuidedBorders(p.Township, p.Guides));
 
         var dispersion = p.Members.Where(m => m.Households.Count > 0).Select(m =>
         {
@@ -127,7 +127,7 @@ internal sealed class QualityReporter(PartitionOptions options)
             DispersionMMean = Math.Round(dispersion.Count == 0 ? 0 : dispersion.Average(), 1),
             DispersionMMax = Math.Round(dispersion.Count == 0 ? 0 : dispersion.Max(), 1),
             BarrierCrossings = carried.BarrierCrossings,
-            BorderOnGuidesShare = guided is null ? carried.BorderOnGuidesShare : guided.ShareOf(p.UnitTerritories, p.UnitTally),
+            BorderOnGuidesShare = guided is null ? carried.BorderOnGuidesShare : guided.ShareOf(p.UnitTerritories, p.Before?.Units.Tally),
             Faces = carried.Faces,
             StrandedHamlets = carried.StrandedHamlets,
             GridLevel = new GridQuality(
@@ -136,7 +136,7 @@ internal sealed class QualityReporter(PartitionOptions options)
                 gridCoverage.Gap, gridCoverage.Overlap,
                 gridTerritories.Count(t => t.NumGeometries > 1),
                 Math.Round(gridTerritories.Count == 0 ? 0 : gridTerritories.Average(PolsbyPopper), 4),
-                guided is null ? carried.GridBorderOnGuidesShare : guided.ShareOf(gridTerritories, p.GridTally)),
+                guided is null ? carried.GridBorderOnGuidesShare : guided.ShareOf(gridTerritories, p.Before?.Grids.Tally)),
             MicroGridsOutsideGrid = OutsideGrid(p),
             CodeStability = p.Previous is null ? null : CodeStability.Of(p.Assignments, p.Previous.MicroGridOfHousehold),
             TerritoryStability = p.Previous is null ? null : TerritoryStability.Of(p, p.Previous),

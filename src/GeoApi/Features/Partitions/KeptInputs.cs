@@ -15,14 +15,14 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// (<c>incarnation</c>: a township deleted and imported again numbers its versions afresh). The
 /// township, its villages and its nesting are small and read every time. What is kept is exactly
 /// what a fresh read gives (households in id order); nothing that reads it changes it. A process
-/// that runs no recomputes keeps nothing (capacity 0).</summary>
+/// that runs no recomputes keeps nothing (a <see cref="TownshipCache{T}"/> of capacity 0).</summary>
 public sealed class KeptInputs(int capacity = KeptInputs.DefaultCapacity)
 {
     public const int DefaultCapacity = PublishedPartitions.DefaultCapacity;
 
     /// <summary>A township's kept inputs: <paramref name="Layers"/> at <paramref name="LayersVersion"/>,
     /// <paramref name="Households"/> at <paramref name="DataVersion"/>, both of life <paramref name="Incarnation"/>.</summary>
-    private sealed record Entry(Guid Incarnation, long LayersVersion, Layers? Layers, long DataVersion, IReadOnlyList<HouseholdInput>? Households, long Used)
+    private sealed record Entry(Guid Incarnation, long LayersVersion, Layers? Layers, long DataVersion, IReadOnlyList<HouseholdInput>? Households)
     {
         /// <summary>When the layers were read.</summary>
         public DateTime LayersRead { get; init; }
@@ -39,15 +39,14 @@ public sealed class KeptInputs(int capacity = KeptInputs.DefaultCapacity)
     /// <summary>Which life of the township, and the versions of its layers and data, a load sees.</summary>
     public sealed record Stamp(Guid Incarnation, long LayersVersion, long DataVersion);
 
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private long _clock;
-    private readonly Dictionary<string, (int Layers, int Households, int Reread)> _hits = new(StringComparer.Ordinal);
+    private readonly TownshipCache<Entry> _entries = new(capacity);
 
     /// <summary>Loads of <paramref name="township"/> that took its layers, and its households, from
     /// what was kept, and the households reread for them.</summary>
     public (int Layers, int Households, int Reread) HitsOf(string township)
     {
-        lock (_hits) return _hits.GetValueOrDefault(township);
+        var c = _entries.CountsOf(township, 3);
+        return (c[0], c[1], c[2]);
     }
 
     /// <summary>The township's buildings, barriers and streets as of <paramref name="stamp"/>, read in
@@ -91,19 +90,10 @@ public sealed class KeptInputs(int capacity = KeptInputs.DefaultCapacity)
 
     /// <summary>The township's households in id order (the partitioner's input order does not matter, the editor's output order follows it);
     /// only those of <paramref name="ids"/> when given.</summary>
-    internal static async Task<List<HouseholdInput>> ReadHouseholds(NpgsqlConnection conn, NpgsqlTransaction tx, string township, string[]? ids, CancellationToken ct)
-    {
-        var only = ids is null ? "" : " AND id = ANY($2)";
-        await using var cmd = new NpgsqlCommand($"SELECT id, geom, building_id, floor, unit FROM household WHERE township_code = $1{only} ORDER BY id", conn, tx);
-        cmd.Parameters.AddTownship(township);
-        if (ids is not null) cmd.Parameters.AddWithValue(ids);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<HouseholdInput>();
-        while (await r.ReadAsync(ct))
-            list.Add(new HouseholdInput(r.GetString(0), r.GetFieldValue<Point>(1).Coordinate, r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3),
-                r.IsDBNull(4) ? null : r.GetString(4)));
-        return list;
-    }
+    internal static Task<List<HouseholdInput>> ReadHouseholds(NpgsqlConnection conn, NpgsqlTransaction tx, string township, string[]? ids, CancellationToken ct) =>
+        PartitionStore.ReadList(conn, tx, $"SELECT id, geom, building_id, floor, unit FROM household WHERE township_code = $1{(ids is null ? "" : " AND id = ANY($2)")} ORDER BY id",
+            township, ids, r => new HouseholdInput(r.GetString(0), r.GetFieldValue<Point>(1).Coordinate, r.IsDBNull(2) ? null : r.GetString(2),
+                r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4)), ct);
 
     /// <summary><paramref name="kept"/> (of data version <paramref name="from"/>) as of data version
     /// <paramref name="to"/>: each household the log names for a version since replaced by its row now,
@@ -111,15 +101,11 @@ public sealed class KeptInputs(int capacity = KeptInputs.DefaultCapacity)
     private async Task<IReadOnlyList<HouseholdInput>?> BroughtForwardAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string township,
         IReadOnlyList<HouseholdInput> kept, long from, long to, CancellationToken ct)
     {
-        var log = new List<string?>();
-        await using (var cmd = new NpgsqlCommand("SELECT household_id FROM household_change WHERE township_code = $1 AND data_version > $2 AND data_version <= $3", conn, tx))
-        {
-            cmd.Parameters.AddTownship(township);
-            cmd.Parameters.AddWithValue(from);
-            cmd.Parameters.AddWithValue(to);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) log.Add(r.IsDBNull(0) ? null : r.GetString(0));
-        }
+        //-- The log keeps the last TownshipState.ChangeLogLength versions of a township.
+        if (to - from > TownshipState.ChangeLogLength) return null;
+        var versions = Enumerable.Range(1, (int)(to - from)).Select(k => from + k).ToArray();
+        var log = await PartitionStore.ReadList(conn, tx, "SELECT household_id FROM household_change WHERE township_code = $1 AND data_version = ANY($2)", township, versions,
+            r => r.IsDBNull(0) ? null : r.GetString(0), ct);
         if (log.Count != to - from || log.Any(id => id is null)) return null;
         var changed = log.ToHashSet(StringComparer.Ordinal)!;
         var now = (await ReadHouseholds(conn, tx, township, [.. changed!], ct)).ToDictionary(h => h.Id, StringComparer.Ordinal);
@@ -136,30 +122,10 @@ public sealed class KeptInputs(int capacity = KeptInputs.DefaultCapacity)
         return households;
     }
 
-    private Entry? Find(string township, Guid incarnation)
-    {
-        lock (_entries)
-            return _entries.TryGetValue(township, out var e) && e.Incarnation == incarnation ? e : null;
-    }
+    private Entry? Find(string township, Guid incarnation) => _entries.Get(township) is { } e && e.Incarnation == incarnation ? e : null;
 
-    private void Keep(string township, Stamp stamp, Func<Entry, Entry> update)
-    {
-        if (capacity == 0) return;
-        lock (_entries)
-        {
-            var entry = _entries.TryGetValue(township, out var e) && e.Incarnation == stamp.Incarnation ? e
-                : new Entry(stamp.Incarnation, -1, null, -1, null, 0);
-            _entries[township] = update(entry) with { Used = ++_clock };
-            if (_entries.Count > capacity) _entries.Remove(_entries.MinBy(x => x.Value.Used).Key);
-        }
-    }
+    private void Keep(string township, Stamp stamp, Func<Entry, Entry> update) =>
+        _entries.Update(township, e => update(e is not null && e.Incarnation == stamp.Incarnation ? e : new Entry(stamp.Incarnation, -1, null, -1, null)));
 
-    private void Count(string township, int layers = 0, int households = 0, int reread = 0)
-    {
-        lock (_hits)
-        {
-            var (l, h, r) = _hits.GetValueOrDefault(township);
-            _hits[township] = (l + layers, h + households, r + reread);
-        }
-    }
+    private void Count(string township, int layers = 0, int households = 0, int reread = 0) => _entries.Count(township, layers, households, reread);
 }

@@ -320,12 +320,13 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    internal static async Task<List<T>> ReadList<T>(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string townshipCode, int? version,
+    /// <summary>The rows of <paramref name="sql"/> (parameters: the township and <paramref name="second"/> when given) read in <paramref name="tx"/>.</summary>
+    internal static async Task<List<T>> ReadList<T>(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string townshipCode, object? second,
         Func<NpgsqlDataReader, T> map, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         cmd.Parameters.AddTownship(townshipCode);
-        if (version is { } v) cmd.Parameters.AddWithValue(v);
+        if (second is not null) cmd.Parameters.AddWithValue(second);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<T>();
         while (await r.ReadAsync(ct)) list.Add(map(r));

@@ -15,61 +15,40 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// still has the fingerprint the database stored for that version. What is kept is the partition's
 /// units, assignments, code history and report as <see cref="PartitionStore"/> reads them back:
 /// territories in SRID 4326, a one-part MultiPolygon as its Polygon, floor runs with equal territories
-/// sharing one object, the report through its JSON. A process that runs no recomputes keeps nothing
-/// (capacity 0).</summary>
+/// sharing one object, the report through its JSON (kept in a <see cref="TownshipCache{T}"/>).</summary>
 public sealed class PublishedPartitions(int capacity = PublishedPartitions.DefaultCapacity)
 {
     /// <summary>Townships kept (a large township's partition is tens of megabytes).</summary>
     public const int DefaultCapacity = 4;
 
-    private sealed record Entry(int Version, DateTime Created, Partition Partition, long Used);
+    private sealed record Entry(int Version, DateTime Created, Partition Partition);
 
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private long _clock;
-    private readonly Dictionary<string, int> _hitsBy = new(StringComparer.Ordinal);
+    private readonly TownshipCache<Entry> _entries = new(capacity);
 
     /// <summary>The township's partition at <paramref name="version"/> (the row created at
     /// <paramref name="created"/>) when it is kept and its fingerprint is <paramref name="fingerprint"/>
     /// (the stored one); null otherwise.</summary>
     public Partition? Get(string township, int version, DateTime created, byte[]? fingerprint)
     {
-        Entry? entry;
-        lock (_entries)
-        {
-            if (!_entries.TryGetValue(township, out entry) || entry.Version != version || entry.Created != created) return null;
-            _entries[township] = entry with { Used = ++_clock };
-        }
+        if (_entries.Get(township) is not { } entry || entry.Version != version || entry.Created != created) return null;
         //-- Checked at every use: nothing may have changed the kept objects since (geometries are mutable;
         //-- TerritoryBytes writes a territory changed in place again).
         if (fingerprint is null || !PartitionFingerprint.Of(entry.Partition).AsSpan().SequenceEqual(fingerprint))
         {
-            lock (_entries)
-                if (_entries.TryGetValue(township, out var now) && ReferenceEquals(now.Partition, entry.Partition)) _entries.Remove(township);
+            _entries.Remove(township, only: entry);
             return null;
         }
-        lock (_hitsBy) _hitsBy[township] = _hitsBy.GetValueOrDefault(township) + 1;
+        _entries.Count(township, 1);
         return entry.Partition;
     }
 
     /// <summary>Loads of <paramref name="township"/> answered from what was kept.</summary>
-    public int HitsOf(string township)
-    {
-        lock (_hitsBy) return _hitsBy.GetValueOrDefault(township);
-    }
+    public int HitsOf(string township) => _entries.CountsOf(township, 1)[0];
 
     /// <summary>Keeps <paramref name="partition"/> (as read back from the database: the row created at
     /// <paramref name="created"/>) as the township's version, unless a later version is kept already.</summary>
-    public void Put(Partition partition, DateTime created)
-    {
-        if (capacity == 0) return;
-        lock (_entries)
-        {
-            if (_entries.TryGetValue(partition.TownshipCode, out var kept) && kept.Version > partition.Version) return;
-            _entries[partition.TownshipCode] = new Entry(partition.Version, created, partition, ++_clock);
-            if (_entries.Count > capacity)
-                _entries.Remove(_entries.MinBy(e => e.Value.Used).Key);
-        }
-    }
+    public void Put(Partition partition, DateTime created) =>
+        _entries.Update(partition.TownshipCode, kept => kept is not null && kept.Version > partition.Version ? kept : new Entry(partition.Version, created, partition));
 
     /// <summary>Keeps a partition just published (its row created at <paramref name="created"/>) as the database will read it back.</summary>
     public void PutPublished(Partition partition, DateTime created)
@@ -77,10 +56,7 @@ public sealed class PublishedPartitions(int capacity = PublishedPartitions.Defau
         if (capacity > 0) Put(AsStored(partition), created);
     }
 
-    public void Forget(string township)
-    {
-        lock (_entries) _entries.Remove(township);
-    }
+    public void Forget(string township) => _entries.Remove(township);
 
     /// <summary>The partition as <see cref="PartitionStore"/> reads it back: each territory (floor runs
     /// keep sharing theirs) in SRID 4326 and a one-part MultiPolygon as its Polygon; the report through
