@@ -70,7 +70,9 @@ public class FaultTests(DatabaseFixture db)
         //-- A forced recompute on a queue only the API processes of this test serve.
         var jobs = db.Factory.Services.GetRequiredService<IBackgroundJobClient>();
         var id = jobs.Create<GridSpatial.GeoApi.Features.Partitions.RecomputeJob>(j => j.RunAsync(code, "kill-test", "kill test", true, null, CancellationToken.None), new EnqueuedState(queue));
-        var settings = new Dictionary<string, string> { ["Hangfire__Queues__0"] = queue, ["Recompute__Enabled"] = "false" };
+        //-- A job a dead process fetched is fetched again once its invisibility timeout passes (30 s in
+        //-- production; 5 s here, where the live process refreshes it as it would the 30 s).
+        var settings = new Dictionary<string, string> { ["Hangfire__Queues__0"] = queue, ["Recompute__Enabled"] = "false", ["Hangfire__InvisibilityTimeoutSeconds"] = "5" };
         using (var first = ApiProcess.Start(db, settings))
         {
             var clock = Stopwatch.StartNew();
