@@ -36,13 +36,22 @@ internal static class ChangedGrids
         var microGrid = current.MicroGrids.ToDictionary(m => m.Code, StringComparer.Ordinal);
         var ownMicroGrids = current.MicroGrids.Where(m => m.Kind != MicroGridKind.Cluster && m.BuildingId is not null)
             .Select(m => m.BuildingId!).ToHashSet(StringComparer.Ordinal);
-        var before = current.Assignments.ToDictionary(a => a.HouseholdId, a => a.MicroGridCode, StringComparer.Ordinal);
+        //-- Each household's assignment before (by index), looked up once: which were placed where, and which are gone.
+        var before = new Dictionary<string, int>(current.Assignments.Count, StringComparer.Ordinal);
+        for (int a = 0; a < current.Assignments.Count; a++) before.Add(current.Assignments[a].HouseholdId, a);
+        var seen = new bool[current.Assignments.Count];
+        var codeOf = new string?[households.Count];
         var changed = new HashSet<string>(StringComparer.Ordinal);
-        var present = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var h in households)
+        for (int i = 0; i < households.Count; i++)
         {
-            present.Add(h.Id);
-            var was = before.TryGetValue(h.Id, out var code) ? microGrid.GetValueOrDefault(code) : null;
+            var h = households[i];
+            string? code = null;
+            if (before.TryGetValue(h.Id, out var a))
+            {
+                seen[a] = true;
+                codeOf[i] = code = current.Assignments[a].MicroGridCode;
+            }
+            var was = code is null ? null : microGrid.GetValueOrDefault(code);
             //-- Territories tile the township: a household in the interior of its own micro-grid's
             //-- territory stands in no other, so only the others need the search.
             if (was is not null && SimplePointInAreaLocator.Locate(h.Location, units[unitOf[was.Code]].Territory) == Location.Interior && Fits(h, was, ownMicroGrids)) continue;
@@ -53,21 +62,22 @@ internal static class ChangedGrids
             foreach (var x in holding) changed.UnionWith(x.MicroGrids.Select(m => m.Code));
             if (code is not null) changed.Add(code);
         }
-        foreach (var (id, code) in before)
-            if (!present.Contains(id)) changed.Add(code);
+        for (int a = 0; a < seen.Length; a++)
+            if (!seen[a]) changed.Add(current.Assignments[a].MicroGridCode);
 
         //-- A building whose households are now partly in its own micro-grids and partly in clusters
         //-- (one gained or lost the building id): the split between them is the partitioner's to make again.
         //-- One pass: per building, whether its households were in its own micro-grids, and whether both ways.
         var split = new Dictionary<string, (bool Own, bool Both)>(StringComparer.Ordinal);
-        foreach (var h in households)
+        for (int i = 0; i < households.Count; i++)
         {
-            if (string.IsNullOrEmpty(h.BuildingId) || !before.TryGetValue(h.Id, out var code) || microGrid.GetValueOrDefault(code) is not { } m) continue;
+            var h = households[i];
+            if (string.IsNullOrEmpty(h.BuildingId) || codeOf[i] is not { } code || microGrid.GetValueOrDefault(code) is not { } m) continue;
             bool own = m.BuildingId == h.BuildingId && m.Kind != MicroGridKind.Cluster;
-            split[h.BuildingId] = split.TryGetValue(h.BuildingId, out var seen) ? (seen.Own, seen.Both || seen.Own != own) : (own, false);
+            split[h.BuildingId] = split.TryGetValue(h.BuildingId, out var was) ? (was.Own, was.Both || was.Own != own) : (own, false);
         }
-        foreach (var h in households)
-            if (!string.IsNullOrEmpty(h.BuildingId) && split.GetValueOrDefault(h.BuildingId).Both && before.TryGetValue(h.Id, out var code) && microGrid.ContainsKey(code))
+        for (int i = 0; i < households.Count; i++)
+            if (!string.IsNullOrEmpty(households[i].BuildingId) && split.GetValueOrDefault(households[i].BuildingId!).Both && codeOf[i] is { } code && microGrid.ContainsKey(code))
                 changed.Add(code);
         return changed;
     }

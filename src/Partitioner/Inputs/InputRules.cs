@@ -76,25 +76,36 @@ public static class InputRules
     /// against <paramref name="township"/>'s, look swapped is named so.</summary>
     public static void Coordinates(Geometry geometry, Envelope? township, string layer, int? index, string? id)
     {
-        foreach (var c in geometry.Coordinates)
+        foreach (var c in geometry.Coordinates) LonLat(c, layer, index, id);
+        if (township is not null && !geometry.IsEmpty) Within(geometry.EnvelopeInternal, township, layer, index, id);
+    }
+
+    /// <summary><see cref="Coordinates(Geometry, Envelope?, string, int?, string?)"/> of a point given as its coordinate (a household's location).</summary>
+    public static void Coordinates(Coordinate c, Envelope township, string layer, int? index, string? id)
+    {
+        LonLat(c, layer, index, id);
+        if (!township.Intersects(c)) Within(new Envelope(c), township, layer, index, id);
+    }
+
+    private static void LonLat(Coordinate c, string layer, int? index, string? id)
+    {
+        if (!double.IsFinite(c.X) || !double.IsFinite(c.Y))
+            throw new InputException(layer, index, id, "geometry", $"{Feature(index, id)} has a coordinate that is not a finite number.");
+        if (Math.Abs(c.X) > 180 || Math.Abs(c.Y) > 90)
         {
-            if (!double.IsFinite(c.X) || !double.IsFinite(c.Y))
-                throw new InputException(layer, index, id, "geometry", $"{Feature(index, id)} has a coordinate that is not a finite number.");
-            if (Math.Abs(c.X) > 180 || Math.Abs(c.Y) > 90)
-            {
-                bool swapped = Math.Abs(c.Y) <= 180 && Math.Abs(c.X) <= 90;
-                throw new InputException(layer, index, id, "geometry",
-                    (swapped ? $"{Feature(index, id)}: 经纬度看起来颠倒了（{c.X}, {c.Y}），应为 [经度, 纬度]。" : $"{Feature(index, id)}: 坐标 ({c.X}, {c.Y}) 超出经纬度范围。") +
-                    $"{Feature(index, id)} has coordinate ({c.X}, {c.Y}) out of range" +
-                    (swapped ? ": longitude and latitude look swapped (RFC 7946 order is [lon, lat])." : "."));
-            }
+            bool swapped = Math.Abs(c.Y) <= 180 && Math.Abs(c.X) <= 90;
+            throw new InputException(layer, index, id, "geometry",
+                (swapped ? $"{Feature(index, id)}: 经纬度看起来颠倒了（{c.X}, {c.Y}），应为 [经度, 纬度]。" : $"{Feature(index, id)}: 坐标 ({c.X}, {c.Y}) 超出经纬度范围。") +
+                $"{Feature(index, id)} has coordinate ({c.X}, {c.Y}) out of range" +
+                (swapped ? ": longitude and latitude look swapped (RFC 7946 order is [lon, lat])." : "."));
         }
-        if (township is not null && !geometry.IsEmpty && !township.Intersects(geometry.EnvelopeInternal))
-        {
-            var e = geometry.EnvelopeInternal;
-            if (township.Intersects(new Envelope(e.MinY, e.MaxY, e.MinX, e.MaxX)))
-                throw new InputException(layer, index, id, "geometry", $"{Feature(index, id)}: 经纬度看起来颠倒了，应为 [经度, 纬度]。Longitude and latitude look swapped (RFC 7946 order is [lon, lat]).");
-        }
+    }
+
+    /// <summary>Refuses a feature outside the township whose extent, with longitude and latitude swapped, reaches into it.</summary>
+    private static void Within(Envelope e, Envelope township, string layer, int? index, string? id)
+    {
+        if (!township.Intersects(e) && township.Intersects(new Envelope(e.MinY, e.MaxY, e.MinX, e.MaxX)))
+            throw new InputException(layer, index, id, "geometry", $"{Feature(index, id)}: 经纬度看起来颠倒了，应为 [经度, 纬度]。Longitude and latitude look swapped (RFC 7946 order is [lon, lat]).");
     }
 
     public static Point Point(Geometry geometry, string layer, int? index, string? id) =>

@@ -14,7 +14,7 @@ public static class InputValidator
         var township = InputRules.Code(t.Code, DivisionLevel.Township, null, "township", 0, "code", "county + township segment", $"'{t.Code}'");
         Geometry(InputRules.Polygonal(t.Boundary, "township", 0, t.Code), null, "township", 0, t.Code);
         var extent = t.Boundary.EnvelopeInternal;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(input.Households.Count, StringComparer.Ordinal);
         for (int i = 0; i < input.Households.Count; i++)
         {
             var h = input.Households[i];
@@ -24,7 +24,7 @@ public static class InputValidator
             //-- under an older rule must still recompute.
             if (!seen.Add(h.Id))
                 throw new InputException("households", i, h.Id, "id", $"Household '{h.Id}' (#{i}) appears twice.");
-            InputRules.Coordinates(new Point(h.Location), extent, "households", i, h.Id);
+            InputRules.Coordinates(h.Location, extent, "households", i, h.Id);
         }
         var villageCodes = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < input.Villages.Count; i++)
@@ -35,10 +35,20 @@ public static class InputValidator
                 throw new InputException("villages", i, v.Code, "code", $"Village '{v.Code}' (#{i}) appears twice.");
             Geometry(InputRules.Polygonal(v.Boundary, "villages", i, v.Code), extent, "villages", i, v.Code);
         }
-        for (int i = 0; i < input.Buildings.Count; i++)
-            Geometry(input.Buildings[i].Footprint, extent, "buildings", i, input.Buildings[i].Id);
-        for (int i = 0; i < input.Barriers.Count; i++)
-            Geometry(InputRules.Lineal(input.Barriers[i].Line, "barriers", i, input.Barriers[i].Id), extent, "barriers", i, input.Barriers[i].Id);
+        //-- The layers, once per list as long as it holds the same features (LayerMemo): a service keeps them between recomputes.
+        var within = $"valid within {extent}";
+        LayerMemo.Of(input.Buildings, b => b.Footprint, within, () =>
+        {
+            for (int i = 0; i < input.Buildings.Count; i++)
+                Geometry(input.Buildings[i].Footprint, extent, "buildings", i, input.Buildings[i].Id);
+            return true;
+        });
+        LayerMemo.Of(input.Barriers, b => b.Line, within, () =>
+        {
+            for (int i = 0; i < input.Barriers.Count; i++)
+                Geometry(InputRules.Lineal(input.Barriers[i].Line, "barriers", i, input.Barriers[i].Id), extent, "barriers", i, input.Barriers[i].Id);
+            return true;
+        });
     }
 
     private static void Geometry(Geometry g, Envelope? township, string layer, int index, string id) =>

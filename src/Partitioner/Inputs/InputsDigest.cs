@@ -15,26 +15,17 @@ public static class InputsDigest
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var wkb = new WKBWriter();
-        void Text(string? s)
-        {
-            var bytes = Encoding.UTF8.GetBytes(s ?? "\u0000");
-            hash.AppendData(BitConverter.GetBytes(bytes.Length));
-            hash.AppendData(bytes);
-        }
-        void Geom(Geometry g)
-        {
-            var bytes = wkb.Write(g);
-            hash.AppendData(BitConverter.GetBytes(bytes.Length));
-            hash.AppendData(bytes);
-        }
+        void Text(string? s) => Write(hash.AppendData, s);
+        void Geom(Geometry g) => Write(hash.AppendData, wkb, g);
         Text(options.ToString());
         Text(input.Township.Code);
         Geom(input.Township.Boundary);
         foreach (var v in input.Villages.OrderBy(v => v.Code, StringComparer.Ordinal)) { Text(v.Code); Geom(v.Boundary); }
-        foreach (var b in input.Buildings.OrderBy(b => b.Id, StringComparer.Ordinal)) { Text(b.Id); Text(b.Floors?.ToString(System.Globalization.CultureInfo.InvariantCulture)); Geom(b.Footprint); }
-        foreach (var b in input.Barriers.OrderBy(b => b.Id, StringComparer.Ordinal)) { Text(b.Id); Geom(b.Line); }
+        //-- The layers' parts are the same bytes whether written here or kept from an earlier digest of the same list.
+        hash.AppendData(Part(input.Buildings, b => b.Footprint, b => b.Id, (b, add) => { Write(add, b.Id); Write(add, b.Floors?.ToString(System.Globalization.CultureInfo.InvariantCulture)); }));
+        hash.AppendData(Part(input.Barriers, b => b.Line, b => b.Id, (b, add) => Write(add, b.Id)));
         Text("streets");
-        foreach (var s in input.Streets.OrderBy(s => s.Id, StringComparer.Ordinal)) { Text(s.Id); Geom(s.Line); }
+        hash.AppendData(Part(input.Streets, s => s.Line, s => s.Id, (s, add) => Write(add, s.Id)));
         //-- Only when nesting: the digests of every partition made before nesting existed stay what they were.
         if (input.Nest is { } nest)
         {
@@ -44,5 +35,34 @@ public static class InputsDigest
             foreach (var u in nest.Units.OrderBy(u => u.Code, StringComparer.Ordinal)) { Text(u.Code); Geom(u.Area); }
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>A layer's part of the digest: each feature in id order, its texts then its geometry (kept per list, <see cref="LayerMemo"/>).</summary>
+    private static byte[] Part<T>(IReadOnlyList<T> layer, Func<T, Geometry> geometry, Func<T, string> id, Action<T, Action<byte[]>> texts) where T : class =>
+        LayerMemo.Of(layer, geometry, "digest", () =>
+        {
+            using var bytes = new MemoryStream();
+            void Add(byte[] b) => bytes.Write(b);
+            var wkb = new WKBWriter();
+            foreach (var f in layer.OrderBy(id, StringComparer.Ordinal))
+            {
+                texts(f, Add);
+                Write(Add, wkb, geometry(f));
+            }
+            return bytes.ToArray();
+        });
+
+    private static void Write(Action<byte[]> add, string? s)
+    {
+        var bytes = Encoding.UTF8.GetBytes(s ?? "\u0000");
+        add(BitConverter.GetBytes(bytes.Length));
+        add(bytes);
+    }
+
+    private static void Write(Action<byte[]> add, WKBWriter wkb, Geometry g)
+    {
+        var bytes = wkb.Write(g);
+        add(BitConverter.GetBytes(bytes.Length));
+        add(bytes);
     }
 }
