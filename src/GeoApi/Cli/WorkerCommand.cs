@@ -23,6 +23,8 @@ public static class WorkerCommand
 
     private static async Task<int> RunAsync(string[] args)
     {
+        //-- Background work only: the API processes on the same machine answer first (GRIDSPATIAL_COMPUTE_NICE).
+        Background.LowerProcessPriority();
         var builder = Host.CreateApplicationBuilder(args);
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole();

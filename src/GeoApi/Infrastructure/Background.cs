@@ -43,6 +43,23 @@ public static partial class Background
         }
     }
 
+    /// <summary>Every thread of this process at the compute threads' nice value, for a process that only
+    /// runs background jobs (<c>worker</c>): its loads, publishes and garbage collections, not only its
+    /// partitions, then yield the cores to the API processes beside it. Threads started later inherit the
+    /// value from the thread that starts them, all of which are lowered here.</summary>
+    public static void LowerProcessPriority()
+    {
+        if (!OperatingSystem.IsLinux() || Nice == 0) return;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+                if (int.TryParse(Path.GetFileName(task), out var tid)) _ = SetPriority(0, tid, Nice);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "setpriority")]
     private static partial int SetPriority(int which, int who, int prio);
 

@@ -8,14 +8,15 @@ namespace GridSpatial.GeoApi.Tests.Features;
 
 /// <summary>Two worker processes (the real executable) and the API's own job server on one
 /// database: every dirty township is recomputed, and never two runs of one township overlap —
-/// also when both workers hold a job of the same township at once.</summary>
+/// also when both workers hold a job of the same township at once; a worker process runs every thread
+/// at a lower CPU priority (nice 10) than the API processes beside it.</summary>
 [Collection("db")]
 public class WorkerTests(DatabaseFixture db)
 {
     private readonly HttpClient _http = db.Client();
 
     [SkippableFact]
-    public async Task TwoWorkerProcesses_ManyDirtyTownships_EachRecomputedNeverConcurrently()
+    public async Task TwoWorkerProcesses_ManyDirtyTownships_EachRecomputedNeverConcurrently_AtLowerCpuPriority()
     {
         var dll = ApiProcess.Dll;
         Skip.If(!File.Exists(dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
@@ -43,6 +44,19 @@ public class WorkerTests(DatabaseFixture db)
                 Assert.True(up.Elapsed < TimeSpan.FromSeconds(60), "the worker processes' job servers did not start: " + string.Join(" | ", workers.Select(w => w.Tail)));
                 await Task.Delay(100);
             }
+            //-- Every thread of a worker (its job server's too, started after the process lowered itself) at nice 10.
+            if (OperatingSystem.IsLinux())
+                foreach (var w in workers)
+                    foreach (var task in Directory.EnumerateDirectories($"/proc/{w.Id}/task"))
+                    {
+                        string stat;
+                        try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+                        catch (IOException) { continue; } // the thread ended since the listing
+
+                        //-- Field 19 (nice), counted from the state (field 3) after the command name's closing parenthesis.
+                        var nice = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+                        Assert.True(nice >= 10, $"thread {Path.GetFileName(task)} of worker {w.Id} runs at nice {nice}");
+                    }
             for (int i = 0; i < codes.Count; i++)
             {
                 var t = new TownshipGenerator(230 + i).Generate(codes[i], $"并发{i}镇", 105.5 + i * 0.1, 26.5, 500, urbanShare: 0);
