@@ -26,4 +26,20 @@ internal static class MetricTerritories
         Kept.AddOrUpdate(lonLat, new Projected(projection.Key, stamp, metric));
         return metric;
     }
+
+    private sealed record Inside(long Stamp, Coordinate? Point);
+
+    private static readonly ConditionalWeakTable<Geometry, Inside> InteriorPoints = [];
+
+    /// <summary>The territory's interior point (null when empty), worked out once per territory object
+    /// while its coordinates stay the same: a local recompute's report checks every micro-grid's against
+    /// its grid, and all but a few territories are the ones checked before.</summary>
+    public static Coordinate? InteriorPoint(Geometry territory)
+    {
+        long stamp = GeometryStamp.Of(territory);
+        if (InteriorPoints.TryGetValue(territory, out var kept) && kept.Stamp == stamp) return kept.Point;
+        var point = territory.IsEmpty ? null : territory.InteriorPoint.Coordinate;
+        InteriorPoints.AddOrUpdate(territory, new Inside(stamp, point));
+        return point;
+    }
 }

@@ -260,10 +260,7 @@ internal sealed class QualityReporter(PartitionOptions options)
     private static int OutsideGrid(MeasuredPartition p)
     {
         var prepared = p.Grids.Select(g => PreparedGeometryFactory.Prepare(g.Territory)).ToList();
-        return p.MicroGrids.Count(m =>
-        {
-            var t = p.UnitTerritories[m.Unit];
-            return m.Grid < 0 || t.IsEmpty || !prepared[m.Grid].Covers(t.InteriorPoint);
-        });
+        return p.MicroGrids.Count(m => m.Grid < 0 || MetricTerritories.InteriorPoint(p.UnitTerritories[m.Unit]) is not { } inside
+            || !prepared[m.Grid].Covers(p.Grids[m.Grid].Territory.Factory.CreatePoint(inside)));
     }
 }

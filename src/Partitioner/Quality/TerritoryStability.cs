@@ -49,7 +49,8 @@ internal static class TerritoryStability
     /// measured.</summary>
     private static bool Unchanged(Geometry metric, Geometry lonLat, Geometry earlierLonLat, Func<Geometry, Geometry> toMetric)
     {
-        if (lonLat.EqualsExact(earlierLonLat) || lonLat.EqualsNormalized(earlierLonLat)) return true;
+        //-- A territory carried over is the earlier version's object itself.
+        if (ReferenceEquals(lonLat, earlierLonLat) || lonLat.EqualsExact(earlierLonLat) || lonLat.EqualsNormalized(earlierLonLat)) return true;
         var earlier = toMetric(earlierLonLat);
         if (Math.Abs(metric.Area - earlier.Area) >= Tolerance) return false;
         if (2 * Nudge * (metric.Length + metric.NumPoints * Nudge) < Tolerance)
