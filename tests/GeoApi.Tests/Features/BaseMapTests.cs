@@ -21,8 +21,10 @@ namespace GridSpatial.GeoApi.Tests.Features;
 /// page in a real Chromium; a base map declared GCJ-02 gets the overlay drawn in GCJ-02, checked
 /// against the project's conversion (<see cref="Gcj02"/>); with no key configured nothing is
 /// offered and the page keeps its plain background.</summary>
+/// <remarks>The township is imported once for the class (<see cref="ViewerClassFixture"/>): the tests
+/// only read it, and two of the three never draw it.</remarks>
 [Collection("db")]
-public sealed class BaseMapTests(DatabaseFixture db) : IAsyncLifetime
+public sealed class BaseMapTests(DatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
 {
     private const string Code = "530627220";
     private static readonly SKColor Base = new(0x33, 0x55, 0xff);
@@ -36,9 +38,13 @@ public sealed class BaseMapTests(DatabaseFixture db) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var township = new TownshipGenerator(220).Generate(Code, "底图镇", 105.62, 27.25, 600);
-        await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
-        await Samples.PartitionAsync(_http, db.Db, Code, force: false);
+        await shared.OnceAsync(db, async () =>
+        {
+            var township = new TownshipGenerator(220).Generate(Code, "底图镇", 105.62, 27.25, 600);
+            await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
+            await Samples.PartitionAsync(_http, db.Db, Code, force: false);
+            await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(120), Code);
+        });
         //-- The base-map server: every tile one colour (the annotation a transparent tile), every request counted.
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -64,6 +70,8 @@ public sealed class BaseMapTests(DatabaseFixture db) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        //-- The page's context too: the class's chromium outlives the test.
+        if (_page is not null) await _page.CloseAsync();
         if (_tiles is not null) await _tiles.DisposeAsync();
     }
 
@@ -119,7 +127,8 @@ public sealed class BaseMapTests(DatabaseFixture db) : IAsyncLifetime
     [SkippableFact]
     public async Task ConfiguredBaseMaps_DrawUnderTheCoverage_AndAGcj02MapGetsTheOverlayInGcj02()
     {
-        Skip.If(!File.Exists(ViewerBrowser.Chromium), "Debian's chromium is not installed");
+        var browser = await shared.BrowserAsync();
+        Skip.If(browser is null, "Debian's chromium is not installed");
         //-- Entries 3 and 4: the shipped entries 0–2 stay as they are (configuration arrays merge by index).
         using var api = ApiProcess.Start(db, new()
         {
@@ -131,8 +140,6 @@ public sealed class BaseMapTests(DatabaseFixture db) : IAsyncLifetime
             ["Viewer__BaseMaps__4__Tiles__0"] = $"{_tilesAddress}/gcj/{{z}}/{{x}}/{{y}}.png",
         });
         await api.ClientAsync(db.AdminKey);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await ViewerBrowser.LaunchAsync(playwright);
         //-- Signed in as a user is, with the session cookie (a key header would go to the tile server too).
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 800 }, Locale = "zh-CN" });
         ViewerBrowser.Watch(page, _outside, api.Address, _tilesAddress);

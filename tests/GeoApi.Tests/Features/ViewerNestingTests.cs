@@ -11,7 +11,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 /// new version is in — whose grids nest, with what it cost against no nesting; a viewer key sees the state without the controls; the editor
 /// clears it again (confirmed) and the next version nests in nothing.</summary>
 [Collection("db")]
-public sealed class ViewerNestingTests(DatabaseFixture db) : IAsyncLifetime
+public sealed class ViewerNestingTests(DatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
 {
     private const string Code = "530627284";
     private readonly HttpClient _http = db.Client();
@@ -35,7 +35,7 @@ public sealed class ViewerNestingTests(DatabaseFixture db) : IAsyncLifetime
             await Samples.PartitionAsync(_http, db.Db, Code, force: false);
             await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(120), Code);
         }
-        _pages = await ViewerPages.LaunchAsync(db.Address);
+        _pages = await ViewerPages.ForAsync(shared, db.Address);
     }
 
     public async Task DisposeAsync()

@@ -86,7 +86,7 @@ public sealed partial class ViewerTests
                 Assert.Equal("查找", (await page.InnerTextAsync("#search-go")).Trim());
             }
         }
-        Assert.Empty(_outside);
+        Assert.Empty(Outside);
     }
 
     [SkippableFact]
@@ -121,7 +121,7 @@ public sealed partial class ViewerTests
         await page.FillAsync("#search", "没有这个村");
         await page.ClickAsync("#search-go");
         await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.includes('没有找到')");
-        Assert.Empty(_outside);
+        Assert.Empty(Outside);
     }
 
     [SkippableFact]
@@ -147,7 +147,7 @@ public sealed partial class ViewerTests
         Assert.StartsWith(stored.GetProperty("building").GetProperty("floorFrom").GetInt32().ToString(CultureInfo.InvariantCulture),
             await page.InnerTextAsync("dd[data-field=floors]"), StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-zh-floors.png") });
-        Assert.Empty(_outside);
+        Assert.Empty(Outside);
     }
 
     [SkippableFact]
@@ -190,7 +190,7 @@ public sealed partial class ViewerTests
         Assert.DoesNotContain(key, await page.EvaluateAsync<string>("() => location.href"), StringComparison.Ordinal);
         Assert.Contains(await page.Context.CookiesAsync(), c => c.Name == "gridspatial_session");
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Value.Contains(key, StringComparison.Ordinal));
-        Assert.Empty(_outside);
+        Assert.Empty(Outside);
     }
 
     [SkippableFact]
@@ -215,7 +215,7 @@ public sealed partial class ViewerTests
         Assert.True(await page.IsVisibleAsync("#card-title"));
         Assert.Contains(unit.Code, await page.InnerTextAsync("#status"), StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-zh-phone-card.png") });
-        Assert.Empty(_outside);
+        Assert.Empty(Outside);
     }
 
     [SkippableFact]
@@ -237,6 +237,6 @@ public sealed partial class ViewerTests
         Assert.Equal("修改未通过校验，请调整后重试。", await page.InnerTextAsync("#status > span"));
         Assert.Contains("does not cut", await page.TextContentAsync("#status details code") ?? "", StringComparison.Ordinal);
         Assert.True(await page.IsHiddenAsync("#preview"));
-        Assert.Empty(_outside);
+        Assert.Empty(Outside);
     }
 }
