@@ -11,20 +11,21 @@ namespace GridSpatial.GeoApi.Tests.Features;
 /// in TestResults/screenshots. The page's work for staff (Chinese, labels, search, roles,
 /// phones) is in ViewerWorkTests.cs.</summary>
 /// <remarks>The class's chromium and its township are set up once (<see cref="ViewerClassFixture"/>):
-/// every test but the redraw only reads the township, and the redraw publishes on a copy of it
-/// under a code of its own, so each test sees the township as generated, in whatever order they run.</remarks>
+/// every test but the redraw only reads the township, and the redraw publishes on a township of its
+/// own, so each test sees the township as generated, in whatever order they run.</remarks>
 [Collection("db")]
 public sealed partial class ViewerTests(DatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
 {
     private const string Code = "530627180";
-    /// <summary>The same township elsewhere, for the test that publishes a redrawn boundary.</summary>
+    /// <summary>The township of the test that publishes a redrawn boundary: another seed and name, as
+    /// searches for a village name span townships and must find the test township's alone.</summary>
     private const string Redrawn = "530627171";
     private readonly HttpClient _http = db.Client();
     private ViewerPages? _pages;
 
     public async Task InitializeAsync()
     {
-        await shared.OnceAsync(db, () => SetUpAsync(Code, 105.60, 27.20));
+        await shared.OnceAsync(db, () => SetUpAsync(Code, 180, "地图镇", 105.60, 27.20));
         _pages = await ViewerPages.ForAsync(shared, db.Address);
     }
 
@@ -33,11 +34,11 @@ public sealed partial class ViewerTests(DatabaseFixture db, ViewerClassFixture s
         if (_pages is not null) await _pages.DisposeAsync();
     }
 
-    /// <summary>The test township (seed 180, 1,200 households) under <paramref name="code"/> at (<paramref name="lon"/>, <paramref name="lat"/>),
-    /// imported, partitioned and settled: no recompute left to publish a version while a test runs.</summary>
-    private async Task SetUpAsync(string code, double lon, double lat)
+    /// <summary>A generated township of 1,200 households, imported, partitioned and settled: no recompute
+    /// left to publish a version while a test runs.</summary>
+    private async Task SetUpAsync(string code, int seed, string name, double lon, double lat)
     {
-        var township = new TownshipGenerator(180).Generate(code, "地图镇", lon, lat, 1200);
+        var township = new TownshipGenerator(seed).Generate(code, name, lon, lat, 1200);
         await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
         await Samples.PartitionAsync(_http, db.Db, code, force: false);
         await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(120), code);
@@ -213,13 +214,13 @@ public sealed partial class ViewerTests(DatabaseFixture db, ViewerClassFixture s
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), "viewer-card-unit.png") });
     }
 
-    /// <summary>On a copy of the test township of its own (<see cref="Redrawn"/>): the new version it
-    /// publishes would change the units the other tests pick.</summary>
+    /// <summary>On a township of its own (<see cref="Redrawn"/>): the new version it publishes would
+    /// change the units the other tests pick.</summary>
     [SkippableFact]
     public async Task RedrawInThePage_IsPreviewedPublished_AndTheMapDrawsTheNewBoundary()
     {
         Skip.If(_pages is null, "Debian's chromium is not installed");
-        await SetUpAsync(Redrawn, 105.80, 27.35);
+        await SetUpAsync(Redrawn, 171, "重绘镇", 105.80, 27.35);
         var page = await Open(Redrawn);
         var unit = await Unit(2, Redrawn);
         await ZoomTo(page, unit.Lon, unit.Lat, 16);
