@@ -96,7 +96,7 @@ public sealed class ViewerEditTests(DatabaseFixture db, ViewerClassFixture share
         //-- Through the unit and out the other side; a stray point is undone.
         var (ix, iy) = await ViewerBrowser.ToScreenAsync(page, unit.Inside[0], unit.Inside[1]);
         await page.Mouse.ClickAsync(ix, iy);
-        await page.WaitForTimeoutAsync(350);
+        await page.WaitForFunctionAsync("() => window.gridspatial.state.draft.length === 2");
         await page.Mouse.ClickAsync(ix + 5, iy + 60);
         await page.WaitForFunctionAsync("() => window.gridspatial.state.draft.length === 3");
         await page.ClickAsync("#draw-undo");

@@ -137,11 +137,13 @@ public sealed class ViewerPeopleTests(DatabaseFixture db, ViewerClassFixture sha
         //-- A box a little inside the unit's bounding box, corner by corner.
         var (w, s, e, n) = (unit.Box[0], unit.Box[1], unit.Box[2], unit.Box[3]);
         var (dx, dy) = ((e - w) * 0.1, (n - s) * 0.1);
-        foreach (var (lon, lat) in new[] { (w + dx, s + dy), (e - dx, s + dy), (e - dx, n - dy), (w + dx, n - dy) })
+        var corners = new[] { (w + dx, s + dy), (e - dx, s + dy), (e - dx, n - dy), (w + dx, n - dy) };
+        for (int i = 0; i < corners.Length; i++)
         {
-            var (x, y) = await ViewerBrowser.ToScreenAsync(page, lon, lat);
+            var (x, y) = await ViewerBrowser.ToScreenAsync(page, corners[i].Item1, corners[i].Item2);
             await page.Mouse.ClickAsync(x, y);
-            await page.WaitForTimeoutAsync(350); // two clicks in a row would be a double click
+            //-- Each click a corner of the draft before the next (Playwright's clicks are single clicks: no double click finishes early).
+            await page.WaitForFunctionAsync("(n) => window.gridspatial.state.draft.length === n", i + 1);
         }
         var drawn = await page.EvaluateAsync<double[][]>("() => window.gridspatial.state.draft");
         Assert.Equal(4, drawn.Length);

@@ -241,7 +241,8 @@ public sealed partial class ViewerTests(DatabaseFixture db, ViewerClassFixture s
             var p = await ToScreen(page, lon, lat);
             corners.Add(p);
             await page.Mouse.ClickAsync(p.X, p.Y);
-            await page.WaitForTimeoutAsync(350);
+            //-- Each click a corner of the draft before the next (Playwright's clicks are single clicks: no double click finishes early).
+            await page.WaitForFunctionAsync("(n) => window.gridspatial.state.draft.length === n", corners.Count);
         }
         await page.ClickAsync("#draw-finish");
         await page.WaitForSelectorAsync("#preview:not([hidden])");

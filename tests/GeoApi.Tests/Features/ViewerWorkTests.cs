@@ -230,8 +230,9 @@ public sealed partial class ViewerTests
         //-- A line of two points a few pixels apart inside the unit: it cuts nothing, the API answers 422.
         await page.ClickAsync("#edit-split");
         await page.Mouse.ClickAsync(x - 3, y);
-        await page.WaitForTimeoutAsync(350);
+        await page.WaitForFunctionAsync("() => window.gridspatial.state.draft.length === 1");
         await page.Mouse.ClickAsync(x + 3, y);
+        await page.WaitForFunctionAsync("() => window.gridspatial.state.draft.length === 2");
         await page.ClickAsync("#draw-finish");
         await page.WaitForSelectorAsync("#status[data-status='422']");
         Assert.Equal("修改未通过校验，请调整后重试。", await page.InnerTextAsync("#status > span"));
