@@ -101,6 +101,16 @@ internal static class Samples
         }
     }
 
+    /// <summary>The township's <paramref name="layers"/> imported, partitioned and settled (no recompute
+    /// left to publish a version while a test reads it): what a test class shares as its township.</summary>
+    public static async Task PublishedAsync(HttpClient http, Npgsql.NpgsqlDataSource db, GridSpatial.GeoApi.SampleData.GeneratedTownship township, params string[] layers)
+    {
+        var code = township.Township.Code;
+        await ImportAsync(http, township, layers);
+        await PartitionAsync(http, db, code, force: false);
+        await SettledAsync(db, TimeSpan.FromSeconds(120), code);
+    }
+
     /// <summary>Runs a partition job through the API and waits for it; on a hang, fails with what the database and Hangfire were doing.</summary>
     public static async Task PartitionAsync(HttpClient http, Npgsql.NpgsqlDataSource db, string code, bool force)
     {

@@ -38,13 +38,8 @@ public sealed class BaseMapTests(DatabaseFixture db, ViewerClassFixture shared) 
 
     public async Task InitializeAsync()
     {
-        await shared.OnceAsync(db, async () =>
-        {
-            var township = new TownshipGenerator(220).Generate(Code, "底图镇", 105.62, 27.25, 600);
-            await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
-            await Samples.PartitionAsync(_http, db.Db, Code, force: false);
-            await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(120), Code);
-        });
+        await shared.OnceAsync(db, () => Samples.PublishedAsync(_http, db.Db, new TownshipGenerator(220).Generate(Code, "底图镇", 105.62, 27.25, 600),
+            "villages", "buildings", "households", "barriers"));
         //-- The base-map server: every tile one colour (the annotation a transparent tile), every request counted.
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -22,13 +22,8 @@ public sealed class ViewerEditTests(DatabaseFixture db, ViewerClassFixture share
 
     public async Task InitializeAsync()
     {
-        await shared.OnceAsync(db, async () =>
-        {
-            var township = new TownshipGenerator(222).Generate(Code, "编辑镇", 105.90, 27.60, 900);
-            await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers", "streets");
-            await Samples.PartitionAsync(_http, db.Db, Code, force: false);
-            await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(120), Code);
-        });
+        await shared.OnceAsync(db, () => Samples.PublishedAsync(_http, db.Db, new TownshipGenerator(222).Generate(Code, "编辑镇", 105.90, 27.60, 900),
+            "villages", "buildings", "households", "barriers", "streets"));
         _pages = await ViewerPages.ForAsync(shared, db.Address);
     }
 

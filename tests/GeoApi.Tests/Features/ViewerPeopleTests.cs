@@ -23,13 +23,8 @@ public sealed class ViewerPeopleTests(DatabaseFixture db, ViewerClassFixture sha
 
     public async Task InitializeAsync()
     {
-        await shared.OnceAsync(db, async () =>
-        {
-            var township = new TownshipGenerator(242).Generate(Code, "人员图镇", 105.70, 27.90, 500);
-            await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers", "streets");
-            await Samples.PartitionAsync(_http, db.Db, Code, force: false);
-            await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(120), Code);
-        });
+        await shared.OnceAsync(db, () => Samples.PublishedAsync(_http, db.Db, new TownshipGenerator(242).Generate(Code, "人员图镇", 105.70, 27.90, 500),
+            "villages", "buildings", "households", "barriers", "streets"));
         _pages = await ViewerPages.ForAsync(shared, db.Address);
     }
 

@@ -34,15 +34,9 @@ public sealed partial class ViewerTests(DatabaseFixture db, ViewerClassFixture s
         if (_pages is not null) await _pages.DisposeAsync();
     }
 
-    /// <summary>A generated township of 1,200 households, imported, partitioned and settled: no recompute
-    /// left to publish a version while a test runs.</summary>
-    private async Task SetUpAsync(string code, int seed, string name, double lon, double lat)
-    {
-        var township = new TownshipGenerator(seed).Generate(code, name, lon, lat, 1200);
-        await Samples.ImportAsync(_http, township, "villages", "buildings", "households", "barriers");
-        await Samples.PartitionAsync(_http, db.Db, code, force: false);
-        await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(120), code);
-    }
+    /// <summary>A generated township of 1,200 households, imported, partitioned and settled.</summary>
+    private Task SetUpAsync(string code, int seed, string name, double lon, double lat) =>
+        Samples.PublishedAsync(_http, db.Db, new TownshipGenerator(seed).Generate(code, name, lon, lat, 1200), "villages", "buildings", "households", "barriers");
 
     private static string Screenshots() => ViewerBrowser.Screenshots();
 
