@@ -21,7 +21,11 @@ internal sealed class CellGrid
     private readonly float[] _boxes;
 
     /// <param name="territories">Numbered in code order (a stack's lowest code): the first hit is the lowest code.</param>
-    public CellGrid(PackedTerritories territories)
+    /// <param name="previous">The grid of the township's version before, and for each territory here the number
+    /// it had there when it is the same territory carried over (else -1). The grid keeps the previous layout
+    /// while the township's extent is the same, and a cell no changed territory reaches keeps its owner
+    /// without testing it again: a publish that changes one grid re-tests only the cells around it.</param>
+    public CellGrid(PackedTerritories territories, (CellGrid Grid, int[] PreviousOf)? previous = null)
     {
         _territories = territories;
         int n = territories.Count;
@@ -37,11 +41,18 @@ internal sealed class CellGrid
             (_boxes[4 * t + 2], _boxes[4 * t + 3]) = (MathF.BitIncrement((float)e.MaxX), MathF.BitIncrement((float)e.MaxY));
         }
         if (extent.IsNull) extent = new Envelope(0, 0, 0, 0);
-        long target = Math.Clamp((long)CellsPerTerritory * n, 1, 1 << 22);
-        _d = Math.Max(Math.Sqrt(Math.Max(extent.Area, 1e-18) / target), 1e-9);
-        (_x0, _y0) = (extent.MinX, extent.MinY);
-        _nx = Math.Max(1, (int)Math.Ceiling(extent.Width / _d));
-        _ny = Math.Max(1, (int)Math.Ceiling(extent.Height / _d));
+        _extent = extent;
+        var before = previous is { } p && SameLayout(p.Grid, extent, n) ? p : default((CellGrid Grid, int[] PreviousOf)?);
+        if (before is { } b)
+            (_d, _x0, _y0, _nx, _ny) = (b.Grid._d, b.Grid._x0, b.Grid._y0, b.Grid._nx, b.Grid._ny);
+        else
+        {
+            long target = Math.Clamp((long)CellsPerTerritory * n, 1, 1 << 22);
+            _d = Math.Max(Math.Sqrt(Math.Max(extent.Area, 1e-18) / target), 1e-9);
+            (_x0, _y0) = (extent.MinX, extent.MinY);
+            _nx = Math.Max(1, (int)Math.Ceiling(extent.Width / _d));
+            _ny = Math.Max(1, (int)Math.Ceiling(extent.Height / _d));
+        }
         int cells = _nx * _ny;
 
         // Candidates per cell (CSR): territories whose envelope meets the cell, in number order.
@@ -57,21 +68,63 @@ internal sealed class CellGrid
             ForCells(envelopes[t], c => candidates[fill[c]++] = territory);
         }
 
+        // The cells a changed territory reaches, before or now; every other cell has the same candidates as before.
+        int[]? nowOf = null;
+        bool[]? changed = null;
+        if (before is { } kept)
+        {
+            nowOf = new int[kept.Grid.Count];
+            Array.Fill(nowOf, -1);
+            changed = new bool[cells];
+            for (int t = 0; t < n; t++)
+                if (kept.PreviousOf[t] is var o and >= 0) nowOf[o] = t;
+                else ForCells(envelopes[t], c => changed[c] = true);
+            for (int o = 0; o < nowOf.Length; o++)
+                if (nowOf[o] < 0) ForCells(kept.Grid.Box(o), c => changed[c] = true);
+        }
+
         // A cell wholly inside one territory keeps only that one.
         _start = new int[cells + 1];
         var items = new List<int>(candidates.Length / 2);
         for (int c = 0; c < cells; c++)
         {
             int from = candidateStart[c], to = candidateStart[c + 1], owner = -1;
-            if (to - from <= 4)
+            if (changed is not null && !changed[c])
+            {
+                var was = before!.Value.Grid;
+                int at = was._start[c];
+                owner = was._start[c + 1] - at == 1 && was._items[at] < 0 ? nowOf![was._items[at] & ~Owned] : -1;
+            }
+            else if (to - from <= 4)
+            {
+                CellsTested++;
                 for (int k = from; k < to && owner < 0; k++)
                     if (territories.ContainsProperly(candidates[k], CellEnvelope(c))) owner = candidates[k];
+            }
             if (owner >= 0) items.Add(owner | Owned);
             else for (int k = from; k < to; k++) items.Add(candidates[k]);
             _start[c + 1] = items.Count;
         }
         _items = items.ToArray();
     }
+
+    private readonly Envelope _extent;
+
+    /// <summary>Cells whose owner was tested in the build (the others kept the previous grid's answer or had too many candidates).</summary>
+    public int CellsTested { get; }
+
+    /// <summary>The number of territories the grid was built on.</summary>
+    private int Count => _boxes.Length / 4;
+
+    //-- The same cells while the extent is the same and the territories about as many (a finer or coarser
+    //-- grid is due when their number has moved by a quarter).
+    private static bool SameLayout(CellGrid grid, Envelope extent, int n) =>
+        grid._extent.Equals(extent) && n * 4 >= grid.Count * 3 && n * 3 <= grid.Count * 4;
+
+    /// <summary>Territory <paramref name="t"/>'s envelope as kept (rounded outwards).</summary>
+    private Envelope Box(int t) => float.IsPositiveInfinity(_boxes[4 * t])
+        ? new Envelope()
+        : new Envelope(_boxes[4 * t], _boxes[4 * t + 2], _boxes[4 * t + 1], _boxes[4 * t + 3]);
 
     /// <summary>Bytes held by the grid's arrays.</summary>
     public long Bytes => (_start.Length + _items.Length + _boxes.Length) * 4L;

@@ -121,6 +121,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         //-- territory (copied from the loaded packing).
         var territories = new PackedTerritories.Builder();
         var rows = new List<(MicroGridEntry Entry, int Territory)>();
+        var carried = new Dictionary<int, int>();
         bool incremental = loaded is not null && loaded.Version < version;
         if (incremental)
         {
@@ -138,7 +139,10 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
                 int territory = -1;
                 foreach (var e in loaded.Members(s))
                     if (!changed.Contains(e.Code))
-                        rows.Add((e, territory = territory >= 0 ? territory : territories.Add(loaded.Territories, s)));
+                    {
+                        if (territory < 0) carried[territory = territories.Add(loaded.Territories, s)] = s;
+                        rows.Add((e, territory));
+                    }
             }
         }
         await using (var cmd = new NpgsqlCommand($"""
@@ -160,7 +164,8 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         }
         await tx.CommitAsync(ct);
         //-- Packing and building the cell grid is CPU work: off the request threads.
-        return await Infrastructure.Background.Run(() => TownshipIndex.Build(code, name, version, boundary.EnvelopeInternal, villages, grids, territories, rows), ct);
+        return await Infrastructure.Background.Run(() => TownshipIndex.Build(code, name, version, boundary.EnvelopeInternal, villages, grids, territories, rows,
+            incremental ? loaded : null, carried), ct);
     }
 
     /// <summary>The townships of one published state, found by a coarse uniform grid over their

@@ -12,11 +12,11 @@ internal sealed class TownshipIndex
     private readonly int[] _stackStart;
 
     private TownshipIndex(string code, string name, int version, Envelope extent, IReadOnlyDictionary<string, string> villages,
-        IReadOnlyDictionary<string, int> grids, MicroGridEntry[] entries, int[] stackStart, PackedTerritories territories)
+        IReadOnlyDictionary<string, int> grids, MicroGridEntry[] entries, int[] stackStart, PackedTerritories territories, (CellGrid, int[])? previous)
     {
         (Code, Name, Version, Extent, Villages, Grids) = (code, name, version, extent, villages, grids);
         (Entries, _stackStart, Territories) = (entries, stackStart, territories);
-        Grid = new CellGrid(territories);
+        Grid = new CellGrid(territories, previous);
     }
 
     public string Code { get; }
@@ -50,9 +50,12 @@ internal sealed class TownshipIndex
     }
 
     /// <summary>The index of micro-grids whose territories were added to <paramref name="territories"/>
-    /// (each entry with its territory's number there).</summary>
+    /// (each entry with its territory's number there). <paramref name="carried"/> names the territories that
+    /// are stacks of <paramref name="previous"/> carried over (the territory's number there → the stack), so
+    /// the cell grid re-tests only the cells around the others.</summary>
     public static TownshipIndex Build(string code, string name, int version, Envelope extent, IReadOnlyDictionary<string, string> villages,
-        IReadOnlyDictionary<string, int> grids, PackedTerritories.Builder territories, IReadOnlyList<(MicroGridEntry Entry, int Territory)> rows)
+        IReadOnlyDictionary<string, int> grids, PackedTerritories.Builder territories, IReadOnlyList<(MicroGridEntry Entry, int Territory)> rows,
+        TownshipIndex? previous = null, IReadOnlyDictionary<int, int>? carried = null)
     {
         var stacks = rows.GroupBy(r => r.Territory)
             .Select(g => (Territory: g.Key, Members: g.Select(r => r.Entry).Order(MicroGridEntry.ByCode).ToArray()))
@@ -65,7 +68,10 @@ internal sealed class TownshipIndex
             stacks[s].Members.CopyTo(entries, start[s]);
             start[s + 1] = start[s] + stacks[s].Members.Length;
         }
-        return new TownshipIndex(code, name, version, extent, villages, grids, entries, start, territories.Build(stacks.Select(s => s.Territory).ToList()));
+        var before = previous is not null && carried is not null
+            ? (previous.Grid, stacks.Select(s => carried.GetValueOrDefault(s.Territory, -1)).ToArray())
+            : default((CellGrid, int[])?);
+        return new TownshipIndex(code, name, version, extent, villages, grids, entries, start, territories.Build(stacks.Select(s => s.Territory).ToList()), before);
     }
 }
 
