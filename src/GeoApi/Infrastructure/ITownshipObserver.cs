@@ -4,7 +4,8 @@ namespace GridSpatial.GeoApi.Infrastructure;
 /// stamps) and keeps current: loaded whole at start-up and after a lost notification connection,
 /// then told of each township that published a version or whose data changed — by the
 /// <see cref="TownshipListener"/> for every process, and by the publishing process itself right
-/// after its commit, so it follows before the publisher answers.</summary>
+/// after its commit, so it follows before the publisher answers. Both tell the observers one after
+/// another in the order they were registered, so one may rely on another being current first.</summary>
 public interface ITownshipObserver
 {
     Task LoadAllAsync(CancellationToken ct);

@@ -295,13 +295,13 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         await tx.CommitAsync(ct);
         try { kept.PutPublished(partition, created); }
         catch (Exception) { kept.Forget(code); } // published all the same: the next load reads it
-        //-- This process follows at once (the lookup index, the people snapshot and the tile stamps
-        //-- side by side: answers wait for the slowest); the others on the NOTIFY sent in the transaction.
-        await Task.WhenAll(observers.Select(async o =>
+        //-- This process follows at once, observers one after another in their order (ApiHost: the people
+        //-- snapshot before the lookup index that answers with it); the others on the NOTIFY sent in the transaction.
+        foreach (var o in observers)
         {
             try { await o.PublishedAsync(code, ct); }
             catch (NpgsqlException) { } // committed all the same: the notification reloads it
-        }));
+        }
         return (Outcome.Published, version);
     }
 

@@ -62,6 +62,9 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
         }
     }
 
+    /// <summary>The version of the township's snapshot answering now, without waiting for one (null when none is held).</summary>
+    internal int? HeldVersion(string township) => _entries.TryGetValue(township, out var entry) ? entry.Current?.Version : null;
+
     /// <summary>After this process wrote people or attributes: the next answer waits for a snapshot that holds the write.</summary>
     public void Invalidate(string township)
     {
