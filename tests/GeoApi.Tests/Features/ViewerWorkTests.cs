@@ -55,15 +55,19 @@ public sealed partial class ViewerTests
             var tag = locale[..2];
             await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), $"viewer-{tag}-township.png") });
             Assert.True(await Rendered(page, "village-label") + await Rendered(page, "grid-label") > 0, "no village or grid label at township zoom");
-            await ZoomTo(page, village.Lon, village.Lat, 14);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), $"viewer-{tag}-village.png") });
-            Assert.True(await Rendered(page, "grid-label") > 0, "no grid label at village zoom");
-            await ZoomTo(page, tower.Lon, tower.Lat, 17);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), $"viewer-{tag}-building.png") });
-            var labels = await page.EvaluateAsync<string[]>("() => window.gridspatial.map.queryRenderedFeatures({ layers: ['micro-label'] }).map(f => f.properties.code)");
-            Assert.True(labels.Length > 3, $"{labels.Length} micro-grid labels at building zoom");
-            //-- One label per unit (the service's label points), not one per tile piece.
-            Assert.Equal(labels.Length, labels.Distinct().Count());
+            //-- The map's labels are codes and names, the same in either language: zoomed through once, in Chinese.
+            if (tag == "zh")
+            {
+                await ZoomTo(page, village.Lon, village.Lat, 14);
+                await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), $"viewer-{tag}-village.png") });
+                Assert.True(await Rendered(page, "grid-label") > 0, "no grid label at village zoom");
+                await ZoomTo(page, tower.Lon, tower.Lat, 17);
+                await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots(), $"viewer-{tag}-building.png") });
+                var labels = await page.EvaluateAsync<string[]>("() => window.gridspatial.map.queryRenderedFeatures({ layers: ['micro-label'] }).map(f => f.properties.code)");
+                Assert.True(labels.Length > 3, $"{labels.Length} micro-grid labels at building zoom");
+                //-- One label per unit (the service's label points), not one per tile piece.
+                Assert.Equal(labels.Length, labels.Distinct().Count());
+            }
 
             var text = await page.InnerTextAsync("body");
             if (tag == "zh")
