@@ -44,9 +44,10 @@ internal sealed class CellGrid
         _extent = extent;
         var before = previous is { } p && SameLayout(p.Grid, extent, n) ? p : default((CellGrid Grid, int[] PreviousOf)?);
         if (before is { } b)
-            (_d, _x0, _y0, _nx, _ny) = (b.Grid._d, b.Grid._x0, b.Grid._y0, b.Grid._nx, b.Grid._ny);
+            (_d, _x0, _y0, _nx, _ny, _sizedFor) = (b.Grid._d, b.Grid._x0, b.Grid._y0, b.Grid._nx, b.Grid._ny, b.Grid._sizedFor);
         else
         {
+            _sizedFor = n;
             long target = Math.Clamp((long)CellsPerTerritory * n, 1, 1 << 22);
             _d = Math.Max(Math.Sqrt(Math.Max(extent.Area, 1e-18) / target), 1e-9);
             (_x0, _y0) = (extent.MinX, extent.MinY);
@@ -110,16 +111,19 @@ internal sealed class CellGrid
 
     private readonly Envelope _extent;
 
+    //-- The territory count the layout was made for, kept by every grid that reuses it (so reloads cannot drift from it).
+    private readonly int _sizedFor;
+
     /// <summary>Cells whose owner was tested in the build (the others kept the previous grid's answer or had too many candidates).</summary>
     public int CellsTested { get; }
 
     /// <summary>The number of territories the grid was built on.</summary>
     private int Count => _boxes.Length / 4;
 
-    //-- The same cells while the extent is the same and the territories about as many (a finer or coarser
-    //-- grid is due when their number has moved by a quarter).
+    //-- The same cells while the extent is the same and the territories about as many as the layout was made
+    //-- for (a finer or coarser grid is due when their number has moved by a quarter from it).
     private static bool SameLayout(CellGrid grid, Envelope extent, int n) =>
-        grid._extent.Equals(extent) && n * 4 >= grid.Count * 3 && n * 3 <= grid.Count * 4;
+        grid._extent.Equals(extent) && n * 4L >= grid._sizedFor * 3L && n * 3L <= grid._sizedFor * 4L;
 
     /// <summary>Territory <paramref name="t"/>'s envelope as kept (rounded outwards).</summary>
     private Envelope Box(int t) => float.IsPositiveInfinity(_boxes[4 * t])
