@@ -121,7 +121,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         //-- territory (copied from the loaded packing).
         var territories = new PackedTerritories.Builder();
         var rows = new List<(MicroGridEntry Entry, int Territory)>();
-        var carried = new Dictionary<int, int>();
+        Dictionary<int, int>? carried = null;
         bool incremental = loaded is not null && loaded.Version < version;
         if (incremental)
         {
@@ -134,16 +134,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
                 await using var r = await cmd.ExecuteReaderAsync(ct);
                 while (await r.ReadAsync(ct)) changed.Add(r.GetString(0));
             }
-            for (int s = 0; s < loaded.Stacks; s++)
-            {
-                int territory = -1;
-                foreach (var e in loaded.Members(s))
-                    if (!changed.Contains(e.Code))
-                    {
-                        if (territory < 0) carried[territory = territories.Add(loaded.Territories, s)] = s;
-                        rows.Add((e, territory));
-                    }
-            }
+            (rows, carried) = loaded.Carry(territories, changed);
         }
         await using (var cmd = new NpgsqlCommand($"""
             SELECT code, grid_code, village_code, kind, household_count, floor_from, floor_to, geom, unit

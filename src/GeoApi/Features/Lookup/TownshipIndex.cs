@@ -49,6 +49,27 @@ internal sealed class TownshipIndex
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>What a reload to a later version keeps of this index: every micro-grid not named
+    /// <paramref name="changed"/> (its row closed since this version), with its stack's territory copied into
+    /// <paramref name="territories"/> once per stack. The rows returned go on to <see cref="Build"/> with the
+    /// new version's other micro-grids; <c>Carried</c> maps each copied territory's number to its stack here.</summary>
+    public (List<(MicroGridEntry Entry, int Territory)> Rows, Dictionary<int, int> Carried) Carry(PackedTerritories.Builder territories, IReadOnlySet<string> changed)
+    {
+        var rows = new List<(MicroGridEntry Entry, int Territory)>(Entries.Length);
+        var carried = new Dictionary<int, int>();
+        for (int s = 0; s < Stacks; s++)
+        {
+            int territory = -1;
+            foreach (var e in Members(s))
+                if (!changed.Contains(e.Code))
+                {
+                    if (territory < 0) carried[territory = territories.Add(Territories, s)] = s;
+                    rows.Add((e, territory));
+                }
+        }
+        return (rows, carried);
+    }
+
     /// <summary>The index of micro-grids whose territories were added to <paramref name="territories"/>
     /// (each entry with its territory's number there). <paramref name="carried"/> names the territories that
     /// are stacks of <paramref name="previous"/> carried over (the territory's number there → the stack), so
@@ -68,8 +89,10 @@ internal sealed class TownshipIndex
             stacks[s].Members.CopyTo(entries, start[s]);
             start[s + 1] = start[s] + stacks[s].Members.Length;
         }
+        //-- A carried territory counts as the same one only while its stack answers with the same lowest code:
+        //-- where territories overlap, the lowest code wins a cell, so a stack whose first member changed has its cells tested again.
         var before = previous is not null && carried is not null
-            ? (previous.Grid, stacks.Select(s => carried.GetValueOrDefault(s.Territory, -1)).ToArray())
+            ? (previous.Grid, stacks.Select(s => carried.TryGetValue(s.Territory, out var o) && ReferenceEquals(previous.Members(o)[0], s.Members[0]) ? o : -1).ToArray())
             : default((CellGrid, int[])?);
         return new TownshipIndex(code, name, version, extent, villages, grids, entries, start, territories.Build(stacks.Select(s => s.Territory).ToList()), before);
     }
