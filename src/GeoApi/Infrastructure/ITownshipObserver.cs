@@ -18,3 +18,23 @@ public interface ITownshipObserver
     /// nesting choice did; nothing else. An observer that holds neither need not reload. By default a data change.</summary>
     Task HouseholdsChangedAsync(string townshipCode, CancellationToken ct) => DataChangedAsync(townshipCode, ct);
 }
+
+/// <summary>Telling a process's observers of a change: the one way both the publisher and the
+/// <see cref="TownshipListener"/> do it.</summary>
+public static class TownshipObservers
+{
+    /// <summary>Tells every observer, one after another in their order (each may rely on those before it
+    /// being current). One that fails does not keep the later ones from following: the first failure not
+    /// <paramref name="tolerated"/> is thrown once all have been told.</summary>
+    public static async Task TellAsync(this IEnumerable<ITownshipObserver> observers, Func<ITownshipObserver, Task> tell, Func<Exception, bool>? tolerated = null)
+    {
+        Exception? failed = null;
+        foreach (var o in observers)
+        {
+            try { await tell(o); }
+            catch (Exception e) when (tolerated?.Invoke(e) != true) { failed ??= e; }
+            catch (Exception) { }
+        }
+        if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+    }
+}

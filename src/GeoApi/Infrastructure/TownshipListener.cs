@@ -28,7 +28,7 @@ public sealed class TownshipListener(NpgsqlDataSource db, IEnumerable<ITownshipO
                 };
                 await using (var listen = new NpgsqlCommand($"LISTEN {PublishChannel}; LISTEN {DataChannel}", conn))
                     await listen.ExecuteNonQueryAsync(ct);
-                foreach (var o in observers) await o.LoadAllAsync(ct);
+                await observers.TellAsync(o => o.LoadAllAsync(ct));
                 while (!ct.IsCancellationRequested)
                 {
                     await conn.WaitAsync(TimeSpan.FromSeconds(30), ct);
@@ -43,8 +43,8 @@ public sealed class TownshipListener(NpgsqlDataSource db, IEnumerable<ITownshipO
                     foreach (var g in changes.GroupBy(c => c.Township, StringComparer.Ordinal))
                     {
                         bool published = g.Any(c => c.Channel == PublishChannel), householdsOnly = g.All(c => c.Households);
-                        foreach (var o in observers)
-                            await (published ? o.PublishedAsync(g.Key, ct) : householdsOnly ? o.HouseholdsChangedAsync(g.Key, ct) : o.DataChangedAsync(g.Key, ct));
+                        await observers.TellAsync(o => published ? o.PublishedAsync(g.Key, ct)
+                            : householdsOnly ? o.HouseholdsChangedAsync(g.Key, ct) : o.DataChangedAsync(g.Key, ct));
                     }
                 }
             }

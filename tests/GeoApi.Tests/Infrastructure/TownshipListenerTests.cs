@@ -117,4 +117,20 @@ public class TownshipListenerTests(DatabaseFixture db)
             await listener.StopAsync(CancellationToken.None);
         }
     }
+
+    [Fact]
+    public async Task Tell_AnObserverThatThrows_DoesNotKeepTheLaterOnesFromFollowing_ItsFailureComesAfterThem()
+    {
+        //-- As in ApiHost: the people snapshot before the lookup index; the first failing must not leave lookups stale.
+        var (failing, later) = (new FailingOnce(), new Recording());
+        ITownshipObserver[] observers = [failing, later];
+        var thrown = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => observers.TellAsync(o => o.PublishedAsync("990000905", CancellationToken.None)));
+        Assert.Contains("thrown by the test", thrown.Message);
+        Assert.Equal(["published 990000905"], later.Heard);
+
+        //-- What the caller tolerates (the publisher: a database error, the notification reloads) is not thrown.
+        var again = new FailingOnce();
+        await ((ITownshipObserver[])[again, later]).TellAsync(o => o.PublishedAsync("990000906", CancellationToken.None), tolerated: e => e is ArgumentException);
+        Assert.Equal(["published 990000905", "published 990000906"], later.Heard);
+    }
 }

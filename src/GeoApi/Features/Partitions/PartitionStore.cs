@@ -295,17 +295,10 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         await tx.CommitAsync(ct);
         try { kept.PutPublished(partition, created); }
         catch (Exception) { kept.Forget(code); } // published all the same: the next load reads it
-        //-- This process follows at once, observers one after another in their order (ApiHost: the people
-        //-- snapshot before the lookup index that answers with it); the others on the NOTIFY sent in the transaction.
-        //-- One failing does not keep the later ones from following (the first failure is thrown after them).
-        Exception? failed = null;
-        foreach (var o in observers)
-        {
-            try { await o.PublishedAsync(code, ct); }
-            catch (NpgsqlException) { } // committed all the same: the notification reloads it
-            catch (Exception e) { failed ??= e; }
-        }
-        if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+        //-- This process follows at once, observers in their order (ApiHost: the people snapshot before the lookup
+        //-- index that answers with it); the others on the NOTIFY sent in the transaction. A database error is no
+        //-- failure of the publish: it committed all the same, and the notification reloads the township.
+        await observers.TellAsync(o => o.PublishedAsync(code, ct), tolerated: e => e is NpgsqlException);
         return (Outcome.Published, version);
     }
 
