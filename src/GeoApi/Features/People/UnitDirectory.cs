@@ -104,12 +104,14 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
             entry.Stale = true;
             running = entry.Loading ?? Load(entry, townshipCode);
         }
+        //-- One wait in all, for both loads: the publisher (a recompute holding its township's lock) is held no longer than an answer would be.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             await running.WaitAsync(AnswerWait, ct);
             //-- A load that began before the publish is followed by one that reads it.
             lock (entry) running = entry.Loading;
-            if (running is not null) await running.WaitAsync(AnswerWait, ct);
+            if (running is not null) await running.WaitAsync(TimeSpan.FromTicks(Math.Max(0, (AnswerWait - waited.Elapsed).Ticks)), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
