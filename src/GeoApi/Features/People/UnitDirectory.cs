@@ -147,7 +147,10 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
             using var deadline = new CancellationTokenSource(LoadDeadline);
             try
             {
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var loaded = await LoadAsync(township, deadline.Token);
+                logger.LogDebug("People snapshot of {Township} version {Version} loaded in {Ms:F1} ms", township, loaded.Version,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 lock (entry)
                     if (entry.Loading == task)
                     {
