@@ -124,6 +124,8 @@ public static class LoadBench
         rows.Add([$"the same rounds: lookups while a household of {township} moves once a second", P99s(rounds.Select(r => r.Edited))]);
         rows.Add(["edits during those rounds, the versions the worker published for them, and those that changed micro-grids",
             $"{rounds.Sum(r => r.Edits)} edits, {rounds.Sum(r => r.Published)} versions, {rounds.Sum(r => r.Moved)} changing micro-grids"]);
+        rows.Add(["the load generator's own collection pauses (this process) per round: alone / while editing",
+            string.Join(", ", rounds.Select(r => FormattableString.Invariant($"{r.ClientPausedAlone:F0} / {r.ClientPausedEdited:F0} ms")))]);
         Console.WriteLine($"| GET /api/lookup on loopback, {seconds} s each (wrk: 1 thread, 4 connections) | result |");
         Console.WriteLine("|---|---|");
         foreach (var r in rows) Console.WriteLine("| " + string.Join(" | ", r) + " |");
@@ -134,16 +136,18 @@ public static class LoadBench
     /// first runs): a blocking collection stops every request thread, so its pauses land in the lookups' tail.</summary>
     private readonly record struct Collections(TimeSpan Paused, int Gen0, int Gen1, int Gen2)
     {
-        public const string Label = "this process's garbage collections during that run (gen0 / gen1 / gen2) and their pauses in all";
+        public const string Label = "this process's garbage collections during that run (all / of gen1 or 2 / of gen2) and their pauses in all";
 
         public static Collections Mark() => new(GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+
+        public double PausedSince() => (GC.GetTotalPauseDuration() - Paused).TotalMilliseconds;
 
         public string Since() => FormattableString.Invariant(
             $"{GC.CollectionCount(0) - Gen0} / {GC.CollectionCount(1) - Gen1} / {GC.CollectionCount(2) - Gen2}, {(GC.GetTotalPauseDuration() - Paused).TotalMilliseconds:F0} ms");
     }
 
     private sealed record Round((double P50, double P99, double Achieved, int Errors) Alone, (double P50, double P99, double Achieved, int Errors) Edited,
-        int Edits, int Published, int Moved);
+        int Edits, int Published, int Moved, double ClientPausedAlone, double ClientPausedEdited);
 
     /// <summary>Rounds of lookups alone and then <see cref="WhileEditedAsync"/> against an API process without
     /// a job server (its lookup index loaded first) while a worker process runs the recomputes, both the real executable.</summary>
@@ -177,9 +181,12 @@ public static class LoadBench
             var rounds = new List<Round>();
             for (int i = 0; i < count; i++)
             {
+                var collections = Collections.Mark();
                 var alone = await LookupBench.Load(lookups, sample, "", rate, seconds);
+                var clientAlone = collections.PausedSince();
+                collections = Collections.Mark();
                 var (edited, edits, published, moved) = await WhileEditedAsync(db, http, lookups, township, ids, points, sample, rate, seconds);
-                rounds.Add(new Round(alone, edited, edits, published, moved));
+                rounds.Add(new Round(alone, edited, edits, published, moved, clientAlone, collections.PausedSince()));
             }
             return rounds;
         }
