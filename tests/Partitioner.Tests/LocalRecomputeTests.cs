@@ -285,7 +285,7 @@ public class LocalRecomputeTests
     }
 
     [Fact]
-    public void Recompute_AfterABarrierWasAdded_RecomputesTheWholeTownship()
+    public void Recompute_AfterABarrierWasAdded_RecomputesTheWholeTownship_AndSaysWhy()
     {
         var first = First.Value;
         Assert.NotNull(first.InputsDigest);
@@ -300,6 +300,10 @@ public class LocalRecomputeTests
         var whole = new LocalRecompute(Options).Recompute(withRiver, first, first.Version + 1);
         Assert.Equal(first.Grids.Select(g => g.Code).Order(), whole.Recomputed.Order());
         Assert.Equal(InputsDigest.Of(withRiver, Options), whole.Partition.InputsDigest);
+        Assert.StartsWith("inputs other than households changed", whole.WholeBecause);
+        //-- A local recompute has nothing to explain.
+        var moved = Households.Select((h, i) => i == 7 ? h with { Location = new Coordinate(h.Location.X + 1e-6, h.Location.Y) } : h).ToList();
+        Assert.Null(new LocalRecompute(Options).Recompute(Township(moved), first, first.Version + 1).WholeBecause);
     }
 
     [Fact]

@@ -108,5 +108,10 @@ internal static class LocalRecomputeBench
         Console.WriteLine($"| local (this edit's grids) | {rows.Count} | {P(rows.Select(r => r.Wall), 0.5)} ({P(rows.Select(r => r.Cpu), 0.5)}) | {P(rows.Select(r => r.Wall), 0.95)} ({P(rows.Select(r => r.Cpu), 0.95)}) | {P(rows.Select(r => r.Wall), 1)} | "
             + string.Join(" | ", Stages.Select(Stage)) + $" | {P(rows.Select(r => (double)r.Grids), 0.5)} / {P(rows.Select(r => (double)r.Grids), 1)} |");
         Console.WriteLine($"| whole township, same input and previous (reference) | {whole.Count} | {P(whole.Select(r => r.Wall), 0.5)} ({P(whole.Select(r => r.Cpu), 0.5)}) | {P(whole.Select(r => r.Wall), 0.95)} ({P(whole.Select(r => r.Cpu), 0.95)}) | {P(whole.Select(r => r.Wall), 1)} |" + string.Concat(Stages.Select(_ => " |")) + " |");
+        //-- An edit the local recompute could not confine is a whole recompute in the "local" row: say how many and why.
+        var fellBack = steps.Where(s => s.Result.WholeBecause is not null).GroupBy(s => s.Result.WholeBecause).ToList();
+        Console.WriteLine();
+        Console.WriteLine($"Recomputed whole instead of locally: {fellBack.Sum(g => g.Count())} of {steps.Count}"
+            + string.Concat(fellBack.Select(g => $"; {g.Count()} × {g.Key}")));
     }
 }

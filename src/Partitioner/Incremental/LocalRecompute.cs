@@ -22,7 +22,21 @@ public sealed class LocalRecompute(PartitionOptions options)
 {
     /// <summary>The partition, and the codes of the published grids it recomputed (none when no
     /// household changed: the partition is then the published one, as the next version).</summary>
-    public sealed record Result(Partition Partition, IReadOnlySet<string> Recomputed);
+    public sealed record Result(Partition Partition, IReadOnlySet<string> Recomputed)
+    {
+        /// <summary>Why the whole township was recomputed, when it was (<see cref="Refusal"/>); null for a local recompute.</summary>
+        public string? WholeBecause { get; init; }
+    }
+
+    /// <summary>Why the last <see cref="Partition"/> could not confine the change (it gave null), for the
+    /// log of a whole recompute that follows; null when it could.</summary>
+    public string? Refusal { get; private set; }
+
+    private Result? Refuse(string why)
+    {
+        Refusal = why;
+        return null;
+    }
 
     /// <summary>Times the recomputed land may widen to the neighbours of a grid out of its band.</summary>
     private const int Widenings = 3;
@@ -33,7 +47,7 @@ public sealed class LocalRecompute(PartitionOptions options)
     public Result Recompute(PartitionInput input, Partition current, int version) =>
         Partition(input, current, version)
         ?? new Result(new TownshipPartitioner(options).Partition(input with { Previous = PreviousPartition.Of(current) }, version),
-            current.Grids.Select(g => g.Code).ToHashSet(StringComparer.Ordinal));
+            current.Grids.Select(g => g.Code).ToHashSet(StringComparer.Ordinal)) { WholeBecause = Refusal };
 
     /// <summary>The partition of <paramref name="input"/> that follows <paramref name="current"/> as
     /// <paramref name="version"/>; null when the change cannot be confined to some grids (a household
@@ -42,6 +56,7 @@ public sealed class LocalRecompute(PartitionOptions options)
     public Result? Partition(PartitionInput input, Partition current, int version)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(version, current.Version);
+        Refusal = null;
         var times = new StageTimes();
         var elapsed = times.Elapsed;
         void Stage(string name) => times.Stage(name);
@@ -52,9 +67,9 @@ public sealed class LocalRecompute(PartitionOptions options)
 
         //-- Only households may have changed: a new barrier, street, boundary or option can move any border.
         var digest = InputsDigest.Of(input, options);
-        if (current.InputsDigest != digest) return null;
+        if (current.InputsDigest != digest) return Refuse("inputs other than households changed (boundary, villages, buildings, barriers, streets or options)");
         var changed = ChangedGrids.MicroGrids(input.Households, current);
-        if (changed is null) return null;
+        if (changed is null) return Refuse("a household stands outside every published territory");
         var grids = changed.Select(c => c[..15]).ToHashSet(StringComparer.Ordinal);
         Stage("changes");
         var projection = MetricProjection.For(input.Township.Boundary);
@@ -64,7 +79,7 @@ public sealed class LocalRecompute(PartitionOptions options)
         if (local is not null) merged = local.Merged;
         for (int widening = 0; local is null && grids.Count > 0; widening++)
         {
-            if (grids.Count == current.Grids.Count) return null;
+            if (grids.Count == current.Grids.Count) return Refuse($"every grid changed or was widened into ({grids.Count})");
             //-- Each connected group of grids is partitioned on its own: a region in two pieces would
             //-- give a village's empty land one territory in two pieces.
             merged = current with { Version = version };
@@ -73,7 +88,7 @@ public sealed class LocalRecompute(PartitionOptions options)
             foreach (var group in Groups(current, grids))
             {
                 var region = Region.Of(input, merged, group, current.Version);
-                if (region is null) return null;
+                if (region is null) return Refuse($"the land of grids {string.Join(", ", group.Order(StringComparer.Ordinal))} does not unite into one region");
                 Partition part;
                 try
                 {
@@ -84,7 +99,7 @@ public sealed class LocalRecompute(PartitionOptions options)
                     //-- The region's land is too thin somewhere to partition on its own, or its outline
                     //-- touches itself (grids around a hole meeting at a point: not a valid township):
                     //-- the whole township can.
-                    return null;
+                    return Refuse($"the land of grids {string.Join(", ", group.Order(StringComparer.Ordinal))} cannot be partitioned on its own: {e.Message}");
                 }
                 if (!InBand(part, group.Count)) outOfBand.UnionWith(group);
                 //-- A region whose edge its territories cannot take back (RegionMerge) is widened like one out
@@ -96,7 +111,7 @@ public sealed class LocalRecompute(PartitionOptions options)
             var wider = outOfBand.Count == 0 || widening == Widenings ? grids : WithNeighbours(current, grids, outOfBand);
             if (wider.Count == grids.Count)
             {
-                if (unmerged.Count > 0) return null;
+                if (unmerged.Count > 0) return Refuse($"the edge of grids {string.Join(", ", unmerged.Order(StringComparer.Ordinal))} could not be taken back by their territories");
                 break;
             }
             grids = wider;
@@ -104,13 +119,16 @@ public sealed class LocalRecompute(PartitionOptions options)
         Stage("partition");
         //-- Every household stands in a recomputed group's land or, unchanged, in a grid carried over.
         var ids = input.Households.Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
-        if (merged.Assignments.Count != ids.Count || !merged.Assignments.All(a => ids.Remove(a.HouseholdId))) return null;
+        if (merged.Assignments.Count != ids.Count || !merged.Assignments.All(a => ids.Remove(a.HouseholdId)))
+            return Refuse("the recomputed grids and those carried over do not assign every household once");
         var report = Report(input, merged, current, projection, digest, elapsed);
         //-- What a whole recompute guarantees, a local one must too, else the whole recompute gives it:
         //-- borders that match vertex for vertex (a region's edge vertex a few micrometres off would stay
         //-- in every later version), no territory in more pieces than before, every household in its own.
-        if (report.CoverageExact == false && current.Report.CoverageExact != false) return null;
-        if (report.HouseholdsOutsideOwnTerritory > 0 || report.NonContiguous > Math.Max(report.NonContiguousAllowed, current.Report.NonContiguous)) return null;
+        if (report.CoverageExact == false && current.Report.CoverageExact != false) return Refuse("the recomputed borders do not meet those carried over vertex for vertex");
+        if (report.HouseholdsOutsideOwnTerritory > 0) return Refuse($"{report.HouseholdsOutsideOwnTerritory} households would stand outside their own territory");
+        if (report.NonContiguous > Math.Max(report.NonContiguousAllowed, current.Report.NonContiguous))
+            return Refuse($"{report.NonContiguous} territories would be in pieces, {current.Report.NonContiguous} before");
         merged = merged with { Report = report, InputsDigest = digest };
         //-- Only the whole township is partitioned both ways: the comparison of the version it was measured at is carried, and says so.
         var nesting = NestingFit.Of(merged, input, options) is { } n ? n with { Cost = current.Report.Nesting?.Cost is { } c ? c with { Carried = true } : null } : null;

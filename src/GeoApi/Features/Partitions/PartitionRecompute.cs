@@ -65,9 +65,13 @@ public sealed class PartitionRecompute(PartitionStore store, PartitionOptions op
     /// pinned in the recomputed grids given back the territories they drew.</summary>
     private Partition Compute(PartitionStore.Loaded loaded, bool force, List<string> skipped)
     {
-        var (partition, recomputed) = loaded.Published is { } published && !force
+        var result = loaded.Published is { } published && !force
             ? new LocalRecompute(options).Recompute(loaded.Input, published, loaded.NextVersion)
             : new LocalRecompute.Result(new TownshipPartitioner(options).Partition(loaded.Input, loaded.NextVersion), AllGrids(loaded.Published));
+        //-- A whole recompute where a local one was due costs ten times as much and moves more borders: say why.
+        if (result.WholeBecause is { } why)
+            logger.LogInformation("Township {Township}: recomputed whole, version {Version}: {Reason}", loaded.Input.Township.Code, loaded.NextVersion, why);
+        var (partition, recomputed) = result;
         var pinned = loaded.Pinned.Where(p => loaded.Published is null || recomputed.Contains(p.Code[..15])).ToList();
         return new PartitionEditor(options).KeepPinned(partition, loaded.Input.Township, loaded.Input.Households,
             pinned, loaded.Input.Previous?.MicroGridOfHousehold, skipped);

@@ -20,7 +20,7 @@ namespace GridSpatial.GeoApi.Tests.Features.Citus;
 /// <summary>The service on a Citus cluster (scripts/citus.sh): the migrations place every table,
 /// each hot query goes to one shard (read from <c>EXPLAIN</c>), and the API answers on it. Skipped
 /// when no cluster is reachable (GRIDSPATIAL_CITUS_DB unset).</summary>
-[Collection("db")]
+[Collection(CitusFixture.Collection)]
 public class CitusPlanTests(CitusFixture citus) : IClassFixture<CitusFixture>
 {
     private const string Township = CitusFixture.Township;

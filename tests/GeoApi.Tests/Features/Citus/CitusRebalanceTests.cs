@@ -21,7 +21,7 @@ public sealed class CitusRebalanceFixture() : CitusFixture(new TownshipGenerator
 /// <c>block_writes</c> would hold every household write of the shard group for the whole copy.
 /// Afterwards the shards are drained back, the node removed, its database dropped and the node
 /// stopped, so the test can run again.</summary>
-[Collection("db")]
+[Collection(CitusFixture.Collection)]
 public class CitusRebalanceTests(CitusRebalanceFixture citus, ITestOutputHelper output) : IClassFixture<CitusRebalanceFixture>
 {
     public const string Township = "530627286";

@@ -13,7 +13,7 @@ public sealed class CitusServiceFixture() : CitusFixture(new TownshipGenerator(2
 /// <summary>Parts of the API beyond lookups and edits on the Citus cluster: a township's details
 /// (counts joined per township from the reference table) and change notifications (on Citus the
 /// publish writes the outbox row itself, Infrastructure/WebhookOutbox).</summary>
-[Collection("db")]
+[Collection(CitusFixture.Collection)]
 public class CitusServiceTests(CitusServiceFixture citus) : IClassFixture<CitusServiceFixture>
 {
     public const string Township = "530627287";
