@@ -143,7 +143,7 @@ public static class LoadBench
         public double PausedSince() => (GC.GetTotalPauseDuration() - Paused).TotalMilliseconds;
 
         public string Since() => FormattableString.Invariant(
-            $"{GC.CollectionCount(0) - Gen0} / {GC.CollectionCount(1) - Gen1} / {GC.CollectionCount(2) - Gen2}, {(GC.GetTotalPauseDuration() - Paused).TotalMilliseconds:F0} ms");
+            $"{GC.CollectionCount(0) - Gen0} / {GC.CollectionCount(1) - Gen1} / {GC.CollectionCount(2) - Gen2}, {PausedSince():F0} ms");
     }
 
     private sealed record Round((double P50, double P99, double Achieved, int Errors) Alone, (double P50, double P99, double Achieved, int Errors) Edited,

@@ -57,8 +57,8 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var t = await LoadTownshipAsync(townshipCode, ct, loaded);
         if (t is not null && ReferenceEquals(t, loaded)) return;
-        logger.LogDebug("Lookup index: {Township} version {Version} in {Ms:F1} ms, {Tested} cells tested ({From})", townshipCode, t?.Version,
-            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, t?.Grid.CellsTested, loaded is null ? "fresh" : $"from version {loaded.Version}");
+        logger.LogDebug("Lookup index: {Township} version {Version} in {Ms:F1} ms, {Tested} cells tested (reloaded from version {Previous}, none when fresh)",
+            townshipCode, t?.Version, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, t?.Grid.CellsTested, loaded?.Version);
         lock (_swap)
         {
             var current = _snapshot?.Townships ?? new Dictionary<string, TownshipIndex>(StringComparer.Ordinal);
