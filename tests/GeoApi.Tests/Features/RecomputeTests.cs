@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.SampleData;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
@@ -107,6 +108,58 @@ public class RecomputeTests(DatabaseFixture db)
         Assert.True(await r.ReadAsync());
         Assert.True(r.GetBoolean(0), "the published version was made from the latest data");
         Assert.Equal(township.Households.Count, r.GetInt64(1));
+    }
+
+    [Fact]
+    public async Task HouseholdsChangedWhileARecomputeRan_ItsResultIsPublishedAndTheTownshipStaysDue_ButNotOverAVersionPublishedMeanwhile()
+    {
+        //-- Under edits once a second, a recompute slower than that never published when any change since its
+        //-- load made it stale (40 edits 1.5 s apart published one version in 75 s): its result of the data it
+        //-- read is published, and the township stays dirty for the next run.
+        const string code = "530627296";
+        var township = new TownshipGenerator(296).Generate(code, "追赶镇", 105.6, 27.0, 300, urbanShare: 0);
+        await Samples.PublishedAsync(_http, db.Db, township, "villages", "households", "barriers");
+        using var scope = db.Factory.Services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<PartitionStore>();
+        var options = scope.ServiceProvider.GetRequiredService<GridSpatial.Partitioner.PartitionOptions>();
+        //-- The scheduler's recompute of the edit below waits behind this lock, as behind a running one.
+        await using var running = await db.Db.OpenConnectionAsync();
+        await using (var lockCmd = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('recompute:' || $1, 0))", running))
+        {
+            lockCmd.Parameters.AddWithValue(code);
+            await lockCmd.ExecuteNonQueryAsync();
+        }
+        var loaded = await store.LoadAsync(code, CancellationToken.None);
+        var partition = new GridSpatial.Partitioner.TownshipPartitioner(options).Partition(loaded.Input, loaded.NextVersion);
+
+        var h = township.Households[7];
+        using (var move = GridSpatial.GeoApi.Cli.BenchEdit.MoveBeside(h.Id, township.Households[^7].Location.Coordinate))
+        using (var patch = await _http.SendAsync(move))
+            Assert.True(patch.IsSuccessStatusCode, await patch.Content.ReadAsStringAsync());
+
+        //-- An edit made on the households it read is refused once they changed; a recompute's result is not.
+        Assert.Equal(PartitionStore.Outcome.Stale, (await store.PublishAsync(partition, loaded.DataVersion, "test", "stale edit", CancellationToken.None, open: loaded.Published)).Outcome);
+        var (outcome, version) = await store.PublishAsync(partition, loaded.DataVersion, "test", "older data", CancellationToken.None, open: loaded.Published, ofOlderData: true);
+        Assert.Equal(PartitionStore.Outcome.Published, outcome);
+        Assert.Equal(loaded.NextVersion, version);
+        await using (var state = db.Db.CreateCommand("""
+            SELECT v.data_version, s.data_version, s.dirty_since IS NOT NULL FROM township_state s
+            JOIN partition_version v ON v.township_code = s.township_code AND v.version = s.current_version WHERE s.township_code = $1
+            """))
+        {
+            state.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Char, code);
+            await using var r = await state.ExecuteReaderAsync();
+            Assert.True(await r.ReadAsync());
+            Assert.Equal(loaded.DataVersion, r.GetInt64(0));
+            Assert.True(r.GetInt64(1) > loaded.DataVersion);
+            Assert.True(r.GetBoolean(2), "the township stays due for a recompute of the data published after its load");
+        }
+        //-- Another version was published since the load: that is a conflict whatever the data.
+        Assert.Equal(PartitionStore.Outcome.Stale, (await store.PublishAsync(partition, loaded.DataVersion, "test", "again", CancellationToken.None, ofOlderData: true)).Outcome);
+
+        await using (var unlock = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock_all()", running)) await unlock.ExecuteNonQueryAsync();
+        await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(60), code);
+        Assert.True(await Samples.CurrentVersionAsync(_http, code) > version, "the next recompute published the household's move");
     }
 
     [Fact]

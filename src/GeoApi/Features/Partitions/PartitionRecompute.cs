@@ -7,8 +7,10 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// <summary>Recomputes one township: reads its data and current partition, partitions with
 /// stable codes, and publishes. Idempotent: when the data version is the one the current
 /// partition was made from, nothing is computed, and a forced run computes afresh but publishes
-/// only a partition that differs from the current one; when data changed while it ran, it
-/// reads again.</summary>
+/// only a partition that differs from the current one. When households changed while it ran, it
+/// publishes what it made of the data it read (the township stays due for the next run: an edit
+/// is visible after at most two runs however steady the edits); when another version was
+/// published meanwhile, it reads again.</summary>
 public sealed class PartitionRecompute(PartitionStore store, PartitionOptions options, ILogger<PartitionRecompute> logger)
 {
     /// <param name="Stages">Milliseconds spent loading, computing and publishing, over every attempt:
@@ -45,7 +47,7 @@ public sealed class PartitionRecompute(PartitionStore store, PartitionOptions op
             if (skipped.Count > 0)
                 logger.LogWarning("Township {Township}: pinned units {Codes} could not be kept as drawn", townshipCode, string.Join(", ", skipped));
             bool unchangedData = loaded.CurrentDataVersion == loaded.DataVersion;
-            var (outcome, version) = await stages.TimeAsync(() => store.PublishAsync(partition, loaded.DataVersion, author, reason, ct, jobId: jobId, onlyIfDifferent: unchangedData, open: loaded.Published),
+            var (outcome, version) = await stages.TimeAsync(() => store.PublishAsync(partition, loaded.DataVersion, author, reason, ct, jobId: jobId, onlyIfDifferent: unchangedData, open: loaded.Published, ofOlderData: true),
                 ms => stages.PublishMs += ms);
             if (outcome == PartitionStore.Outcome.Unchanged) await store.MarkCleanAsync(townshipCode, loaded.DataVersion, ct);
             if (outcome != PartitionStore.Outcome.Stale || attempt >= 5)
@@ -54,9 +56,9 @@ public sealed class PartitionRecompute(PartitionStore store, PartitionOptions op
                     townshipCode, outcome, version, loaded.DataVersion, attempt);
                 return new Result(outcome, version, loaded.DataVersion, attempt, stages);
             }
-            //-- Stale: read again and recompute as asked. (Forcing the retry, as this once did, made every
-            //-- retry a whole-township recompute: ten times a local one, so under edits once a second it went
-            //-- stale again. A retry that finds the current version made from the data it reads is done.)
+            //-- Stale (another version was published meanwhile): read again and recompute as asked. (Forcing the
+            //-- retry, as this once did, made every retry a whole-township recompute: ten times a local one. A
+            //-- retry that finds the current version made from the data it reads is done.)
         }
     }
 
