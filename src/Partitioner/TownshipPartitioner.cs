@@ -52,7 +52,8 @@ public sealed class TownshipPartitioner(PartitionOptions options)
 
     /// <summary>As <see cref="Partition(PartitionInput, int)"/>, in <paramref name="projection"/>
     /// (the whole township's, when <paramref name="input"/> is a part of it) or its own; without the
-    /// inputs' digest, which only a whole township's partition records.</summary>
+    /// inputs' digest, which only a whole township's partition records, and a part's report without the
+    /// stability figures (<see cref="Quality.QualityReporter.Inputs.Part"/>).</summary>
     internal Partition Partition(PartitionInput input, int version, MetricProjection? projection)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(version, input.Previous?.Version ?? 0);
@@ -62,6 +63,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var elapsed = times.Elapsed;
         void Stage(string name) => times.Stage(name);
 
+        bool part = projection is not null;
         projection ??= MetricProjection.For(input.Township.Boundary);
         var (restorer, township, villages, villageGeoms, barriers, streets, zones) = Project(input, projection);
         var households = input.Households
@@ -200,7 +202,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var report = new QualityReporter(Options).Compute(new QualityReporter.Inputs(
             input, projection, version, township, households, faces, tess.SiteFace, sites,
             drafts, unitTerritory, gridUnits, gridTerritory, unitDrafts, clusterBuilder.StrandedHamlets,
-            assignments, input.Previous, lonLatUnit), elapsed);
+            assignments, input.Previous, lonLatUnit) { Part = part }, elapsed);
         Stage("report");
         return new Partition(input.Township.Code, input.Township.Name, version,
             villages.Select(v => new VillageUnit(v.Code, v.Name, v.Boundary)).ToList(),

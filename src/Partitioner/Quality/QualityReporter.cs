@@ -34,7 +34,13 @@ internal sealed class QualityReporter(PartitionOptions options)
         int StrandedHamlets,
         IReadOnlyList<Assignment> Assignments,
         PreviousPartition? Previous,
-        IReadOnlyList<Geometry> UnitLonLat);
+        IReadOnlyList<Geometry> UnitLonLat)
+    {
+        /// <summary>A part of a township (a local recompute's region): its report is read for its pieces, households
+        /// outside their territory and stranded hamlets only, and the stability figures, measured against the
+        /// previous version of the whole township (an overlay per redrawn territory), are left out.</summary>
+        public bool Part { get; init; }
+    }
 
     /// <summary>The report of a partition just built: its territories and assignments measured,
     /// with the barrier figures only the build sees.</summary>
@@ -52,7 +58,7 @@ internal sealed class QualityReporter(PartitionOptions options)
             x.Drafts.Select(d => new MeasuredMembers(d.Unit, d.Households.Select(h => h.Location).ToList())).ToList(),
             x.GridUnits.Select((us, g) => new MeasuredGrid(us.Sum(u => x.UnitDrafts[u].Sum(d => d.Households.Count)), x.GridTerritory[g])).ToList(),
             Guides(x.Input, x.Projection),
-            x.Previous is { } previous ? Previous(previous, x.UnitLonLat, x.Projection) : null);
+            x.Previous is { } previous && !x.Part ? Previous(previous, x.UnitLonLat, x.Projection) : null);
         var carried = new CarriedFigures(
             x.Input.Township.Code, x.Version, x.Projection.Name,
             NonContiguousAllowed: Math.Max(0, x.Township.NumGeometries - 1),

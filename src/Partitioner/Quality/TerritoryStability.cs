@@ -63,7 +63,51 @@ internal static class TerritoryStability
             var b = WithoutStraightVertices(earlier);
             if (a is not null && b is not null && a.Normalized().EqualsExact(b.Normalized(), Nudge)) return true;
         }
-        return OverlayNGRobust.Overlay(metric, earlier, SpatialFunction.SymDifference).Area < Tolerance;
+        return SymDifferenceArea(toMetric(lonLat), earlier) < Tolerance;
+    }
+
+    /// <summary>The area of the symmetric difference of two territories projected from lon/lat alike (so the
+    /// vertices they share are the same doubles), measured where their borders differ: once both are
+    /// normalized, a directed edge found in both has the same side inside in both, so the difference is
+    /// bounded by the edges found in one only and lies within their envelope. Both are clipped to it (a
+    /// metre wider) before the overlay: a neighbour redrawn along one stretch of a long border no longer
+    /// costs an overlay of the whole territory (14 ms each in a drifted township's recompute).</summary>
+    internal static double SymDifferenceArea(Geometry a, Geometry b)
+    {
+        a = a.Normalized();
+        b = b.Normalized();
+        var edgesA = Edges(a);
+        var edgesB = Edges(b);
+        var differ = new Envelope();
+        foreach (var e in edgesA) if (!edgesB.Contains(e)) Expand(differ, e);
+        foreach (var e in edgesB) if (!edgesA.Contains(e)) Expand(differ, e);
+        if (differ.IsNull) return 0;
+        differ.ExpandBy(1);
+        if (differ.Covers(a.EnvelopeInternal) && differ.Covers(b.EnvelopeInternal))
+            return OverlayNGRobust.Overlay(a, b, SpatialFunction.SymDifference).Area;
+        var clip = a.Factory.ToGeometry(differ);
+        return OverlayNGRobust.Overlay(OverlayNGRobust.Overlay(a, clip, SpatialFunction.Intersection),
+            OverlayNGRobust.Overlay(b, clip, SpatialFunction.Intersection), SpatialFunction.SymDifference).Area;
+
+        static void Expand(Envelope e, (double X1, double Y1, double X2, double Y2) edge)
+        {
+            e.ExpandToInclude(edge.X1, edge.Y1);
+            e.ExpandToInclude(edge.X2, edge.Y2);
+        }
+    }
+
+    /// <summary>Every ring's edges, directed as the ring runs.</summary>
+    private static HashSet<(double, double, double, double)> Edges(Geometry polygonal)
+    {
+        var edges = new HashSet<(double, double, double, double)>();
+        for (int i = 0; i < polygonal.NumGeometries; i++)
+            if (polygonal.GetGeometryN(i) is Polygon p)
+                foreach (var ring in p.InteriorRings.Prepend(p.ExteriorRing))
+                {
+                    var seq = ring.CoordinateSequence;
+                    for (int k = 1; k < seq.Count; k++) edges.Add((seq.GetX(k - 1), seq.GetY(k - 1), seq.GetX(k), seq.GetY(k)));
+                }
+        return edges;
     }
 
     /// <summary>The polygon(s) with every vertex that lies within <see cref="Nudge"/> of the segment

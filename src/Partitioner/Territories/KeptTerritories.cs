@@ -86,6 +86,7 @@ internal sealed class KeptTerritories(PrecisionModel precision)
         var preparedTownship = PreparedGeometryFactory.Prepare(township.Buffer(Spare));
         var preparedVillages = villages.Select(v => PreparedGeometryFactory.Prepare(v.Buffer(Spare))).ToArray();
         var result = new Dictionary<int, Geometry>();
+        var locators = new Dictionary<int, IndexedPointInAreaLocator>();
         for (int u = 0; u < units.Households.Count; u++)
         {
             var hh = units.Households[u];
@@ -107,6 +108,7 @@ internal sealed class KeptTerritories(PrecisionModel precision)
             var inside = new IndexedPointInAreaLocator(metric);
             if (hh.Any(h => inside.Locate(h.Location) != Location.Interior)) continue;
             result[u] = metric;
+            locators[u] = inside;
         }
         //-- No other unit's household may stand in a kept territory.
         var index = new STRtree<int>();
@@ -115,7 +117,9 @@ internal sealed class KeptTerritories(PrecisionModel precision)
         for (int u = 0; u < units.Households.Count; u++)
             foreach (var h in units.Households[u])
                 foreach (var k in index.Query(new Envelope(h.Location)))
-                    if (k != u && result[k].Intersects(township.Factory.CreatePoint(h.Location))) foreign.Add(k);
+                    //-- Its boundary included, as Intersects has it; the locator made above answers in log time (Intersects
+                    //-- built a topology graph for each of a township's households: a tenth of a local recompute).
+                    if (k != u && locators[k].Locate(h.Location) != Location.Exterior) foreign.Add(k);
         foreach (var k in foreign) result.Remove(k);
         return result;
     }
@@ -195,7 +199,9 @@ internal sealed class KeptTerritories(PrecisionModel precision)
     private Geometry Rest(Geometry township, Dictionary<int, Geometry> kept)
     {
         var factory = township.Factory;
-        var noded = FaceBuilder.Node(factory.BuildGeometry(kept.Values.Select(t => t.Boundary).Append(township.Boundary).ToList()), precision);
+        //-- The borders between two kept territories bound no free land: left out, the noder has half the linework
+        //-- or less (it was most of a local recompute's cost here).
+        var noded = FaceBuilder.Node(factory.BuildGeometry([SharedEdges.Unshared(kept.Values, factory), township.Boundary]), precision);
         var index = new STRtree<IndexedPointInAreaLocator>();
         foreach (var t in kept.Values) index.Insert(t.EnvelopeInternal, new IndexedPointInAreaLocator(t));
         var inTownship = new IndexedPointInAreaLocator(township);
@@ -203,7 +209,9 @@ internal sealed class KeptTerritories(PrecisionModel precision)
         {
             if (f.Area < 1) return false;
             var at = f.InteriorPoint.Coordinate;
-            return inTownship.Locate(at) == Location.Interior && index.Query(new Envelope(at)).All(l => l.Locate(at) != Location.Interior);
+            //-- Outside every kept territory, its boundary included: two kept territories without their shared border
+            //-- make one face, whose interior point may lie on that border.
+            return inTownship.Locate(at) == Location.Interior && index.Query(new Envelope(at)).All(l => l.Locate(at) == Location.Exterior);
         }).ToList<Geometry>();
         return Unite.Of(free, factory, precision);
     }

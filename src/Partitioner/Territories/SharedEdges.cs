@@ -34,6 +34,27 @@ internal static class SharedEdges
         return shared;
     }
 
+    /// <summary>The segments of the polygons' rings that no two of them share (identical end points), in
+    /// coordinate order: the outline of their union and of the holes between them, without the borders
+    /// inside it.</summary>
+    public static MultiLineString Unshared(IEnumerable<Geometry> polygons, GeometryFactory factory)
+    {
+        var open = new HashSet<(Coordinate, Coordinate)>();
+        foreach (var polygon in polygons)
+            foreach (var ring in Rings(polygon))
+            {
+                var cs = ring.Coordinates;
+                for (int k = 0; k + 1 < cs.Length; k++)
+                {
+                    var (a, b) = (cs[k], cs[k + 1]);
+                    var key = a.CompareTo(b) < 0 ? (a, b) : (b, a);
+                    if (!open.Remove(key)) open.Add(key);
+                }
+            }
+        return factory.CreateMultiLineString(open.OrderBy(s => s.Item1).ThenBy(s => s.Item2)
+            .Select(s => factory.CreateLineString([s.Item1.Copy(), s.Item2.Copy()])).ToArray());
+    }
+
     /// <summary>Every ring of a polygon or of each part of a multipolygon.</summary>
     public static IEnumerable<LineString> Rings(Geometry g)
     {

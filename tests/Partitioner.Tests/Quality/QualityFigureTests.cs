@@ -203,6 +203,24 @@ public class QualityFigureTests
         Assert.Null(Stability(West, East, West, East, eastLoses: true, westGains: true));
     }
 
+    [Theory]
+    //-- One end of a long, many-vertexed border redrawn: measured within the stretch that differs.
+    [InlineData("POLYGON ((0 0, 1000 0, 1000 100, 995 100, 990 101, 985 100, 0 100, 0 0))")]
+    //-- A bend in the middle of the south edge, and a hole that moved.
+    [InlineData("POLYGON ((0 0, 400 0, 500 -3, 600 0, 1000 0, 1000 100, 0 100, 0 0), (700 40, 720 40, 720 60, 700 60, 700 40))")]
+    //-- The same polygon from another start vertex and the other way round.
+    [InlineData("POLYGON ((1000 100, 1000 0, 0 0, 0 100, 1000 100), (300 40, 300 60, 320 60, 320 40, 300 40))")]
+    //-- Wholly elsewhere.
+    [InlineData("POLYGON ((2000 0, 2100 0, 2100 100, 2000 100, 2000 0))")]
+    public void SymDifferenceArea_MeasuredWhereBordersDiffer_IsTheWholeOverlays(string afterWkt)
+    {
+        var before = G("POLYGON ((0 0, 1000 0, 1000 100, 0 100, 0 0), (300 40, 320 40, 320 60, 300 60, 300 40))");
+        var after = G(afterWkt);
+        double whole = NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(before, after, NetTopologySuite.Operation.Overlay.SpatialFunction.SymDifference).Area;
+        Assert.Equal(whole, TerritoryStability.SymDifferenceArea(after, before), 9);
+        Assert.Equal(whole, TerritoryStability.SymDifferenceArea(before, after), 9);
+    }
+
     /// <summary>Two micro-grids, west (w1, w2) and east (e1, e2), before and after; lon/lat is
     /// taken as metres here.</summary>
     private static double? Stability(Geometry westBefore, Geometry eastBefore, Geometry westAfter, Geometry eastAfter,
