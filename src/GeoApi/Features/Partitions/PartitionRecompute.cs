@@ -73,6 +73,9 @@ public sealed class PartitionRecompute(PartitionStore store, PartitionOptions op
         //-- A whole recompute where a local one was due costs ten times as much and moves more borders: say why.
         if (result.WholeBecause is { } why)
             logger.LogInformation("Township {Township}: recomputed whole, version {Version}: {Reason}", loaded.Input.Township.Code, loaded.NextVersion, why);
+        else if (loaded.Published is { } before && !force)
+            logger.LogInformation("Township {Township}: recomputed {Grids} of {Of} grids locally, version {Version} ({Elapsed})", loaded.Input.Township.Code,
+                result.Recomputed.Count, before.Grids.Count, loaded.NextVersion, string.Join(", ", result.Partition.Report.ElapsedMs.Select(kv => $"{kv.Key} {kv.Value} ms")));
         var (partition, recomputed) = result;
         var pinned = loaded.Pinned.Where(p => loaded.Published is null || recomputed.Contains(p.Code[..15])).ToList();
         return new PartitionEditor(options).KeepPinned(partition, loaded.Input.Township, loaded.Input.Households,
