@@ -12,9 +12,11 @@ internal static class BenchEdit
     public static Coordinate Beside(Coordinate other) => new(other.X + 0.00002, other.Y + 0.00002);
 
     /// <summary><c>PATCH /api/households/{id}</c> moving the household beside <paramref name="other"/>.</summary>
-    public static HttpRequestMessage MoveBeside(string id, Coordinate other)
+    public static HttpRequestMessage MoveBeside(string id, Coordinate other) => MoveTo(id, Beside(other));
+
+    /// <summary><c>PATCH /api/households/{id}</c> moving the household to <paramref name="to"/>.</summary>
+    public static HttpRequestMessage MoveTo(string id, Coordinate to)
     {
-        var to = Beside(other);
         var body = FormattableString.Invariant($"{{\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{to.X},{to.Y}]}}}}");
         return new HttpRequestMessage(HttpMethod.Patch, new Uri($"/api/households/{Uri.EscapeDataString(id)}", UriKind.Relative))
         {

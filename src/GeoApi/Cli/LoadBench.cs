@@ -214,12 +214,17 @@ public static class LoadBench
         //-- Seeded by the version the round starts from: a fixed seed replayed the same moves in every round and
         //-- every run on the same database, so after the first they moved households where they already stood.
         var rnd = new Random(before);
+        //-- Where each moved household stood when the bench began: put back after the round, so runs on one database
+        //-- do not pile up moves (after ~1,300 of them a local recompute widened into most of the township's grids).
+        var moved = new Dictionary<string, Coordinate>(StringComparer.Ordinal);
         var editing = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
                 var to = points[rnd.Next(points.Count)];
-                using (var move = BenchEdit.MoveBeside(ids[rnd.Next(ids.Count)], to))
+                int k = rnd.Next(ids.Count);
+                moved.TryAdd(ids[k], points[k]);
+                using (var move = BenchEdit.MoveBeside(ids[k], to))
                 using (var moved = await http.SendAsync(move))
                     moved.EnsureSuccessStatusCode();
                 edits++;
@@ -230,13 +235,23 @@ public static class LoadBench
         await stop.CancelAsync();
         await editing;
         //-- The last edit's recompute may still be under way.
-        for (var settle = Stopwatch.StartNew(); settle.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(100))
-            if ((await http.GetFromJsonAsync<JsonElement>($"/api/townships/{township}")).GetProperty("dirtySince").ValueKind == JsonValueKind.Null) break;
+        async Task Settle()
+        {
+            for (var settle = Stopwatch.StartNew(); settle.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(100))
+                if ((await http.GetFromJsonAsync<JsonElement>($"/api/townships/{township}")).GetProperty("dirtySince").ValueKind == JsonValueKind.Null) break;
+        }
+        await Settle();
         int after = await Version();
         await using var changed = db.CreateCommand("SELECT count(DISTINCT valid_from)::int FROM micro_grid WHERE township_code = $1 AND valid_from > $2 AND valid_from <= $3");
         changed.Parameters.AddWithValue(township);
         changed.Parameters.AddWithValue(before);
         changed.Parameters.AddWithValue(after);
-        return (result, edits, after - before, (int)(await changed.ExecuteScalarAsync())!);
+        int changing = (int)(await changed.ExecuteScalarAsync())!;
+        foreach (var (id, at) in moved)
+            using (var back = BenchEdit.MoveTo(id, at))
+            using (var answer = await http.SendAsync(back))
+                answer.EnsureSuccessStatusCode();
+        await Settle();
+        return (result, edits, after - before, changing);
     }
 }
