@@ -100,13 +100,11 @@ internal static class TerritoryStability
     private static HashSet<(double, double, double, double)> Edges(Geometry polygonal)
     {
         var edges = new HashSet<(double, double, double, double)>();
-        for (int i = 0; i < polygonal.NumGeometries; i++)
-            if (polygonal.GetGeometryN(i) is Polygon p)
-                foreach (var ring in p.InteriorRings.Prepend(p.ExteriorRing))
-                {
-                    var seq = ring.CoordinateSequence;
-                    for (int k = 1; k < seq.Count; k++) edges.Add((seq.GetX(k - 1), seq.GetY(k - 1), seq.GetX(k), seq.GetY(k)));
-                }
+        foreach (var ring in Territories.SharedEdges.Rings(polygonal))
+        {
+            var seq = ring.CoordinateSequence;
+            for (int k = 1; k < seq.Count; k++) edges.Add((seq.GetX(k - 1), seq.GetY(k - 1), seq.GetX(k), seq.GetY(k)));
+        }
         return edges;
     }
 

@@ -12,25 +12,16 @@ internal static class SharedEdges
         var shared = new Dictionary<(int, int), double>();
         var firstOwner = new Dictionary<(Coordinate, Coordinate), int>();
         for (int i = 0; i < polygons.Count; i++)
-        {
-            foreach (var ring in Rings(polygons[i]))
+            foreach (var key in Segments(polygons[i]))
             {
-                var cs = ring.Coordinates;
-                for (int k = 0; k + 1 < cs.Length; k++)
+                if (firstOwner.Remove(key, out var j))
                 {
-                    var a = cs[k];
-                    var b = cs[k + 1];
-                    var key = a.CompareTo(b) < 0 ? (a, b) : (b, a);
-                    if (firstOwner.Remove(key, out var j))
-                    {
-                        if (j == i) continue;
-                        var pair = j < i ? (j, i) : (i, j);
-                        shared[pair] = shared.GetValueOrDefault(pair) + a.Distance(b);
-                    }
-                    else firstOwner[key] = i;
+                    if (j == i) continue;
+                    var pair = j < i ? (j, i) : (i, j);
+                    shared[pair] = shared.GetValueOrDefault(pair) + key.Item1.Distance(key.Item2);
                 }
+                else firstOwner[key] = i;
             }
-        }
         return shared;
     }
 
@@ -41,18 +32,21 @@ internal static class SharedEdges
     {
         var open = new HashSet<(Coordinate, Coordinate)>();
         foreach (var polygon in polygons)
-            foreach (var ring in Rings(polygon))
-            {
-                var cs = ring.Coordinates;
-                for (int k = 0; k + 1 < cs.Length; k++)
-                {
-                    var (a, b) = (cs[k], cs[k + 1]);
-                    var key = a.CompareTo(b) < 0 ? (a, b) : (b, a);
-                    if (!open.Remove(key)) open.Add(key);
-                }
-            }
+            foreach (var key in Segments(polygon))
+                if (!open.Remove(key)) open.Add(key);
         return factory.CreateMultiLineString(open.OrderBy(s => s.Item1).ThenBy(s => s.Item2)
             .Select(s => factory.CreateLineString([s.Item1.Copy(), s.Item2.Copy()])).ToArray());
+    }
+
+    /// <summary>Every segment of the polygon's rings as its end points, the smaller first (a border seen from either side is one key).</summary>
+    private static IEnumerable<(Coordinate, Coordinate)> Segments(Geometry polygon)
+    {
+        foreach (var ring in Rings(polygon))
+        {
+            var cs = ring.Coordinates;
+            for (int k = 0; k + 1 < cs.Length; k++)
+                yield return cs[k].CompareTo(cs[k + 1]) < 0 ? (cs[k], cs[k + 1]) : (cs[k + 1], cs[k]);
+        }
     }
 
     /// <summary>Every ring of a polygon or of each part of a multipolygon.</summary>
