@@ -67,6 +67,32 @@ public class ServiceTests(DatabaseFixture db) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LookupFromTheIndex_AnswersWhatPostgisAnswers_PropertyForPropertyInTheSameOrder()
+    {
+        var version = await Samples.CurrentVersionAsync(_http, Code);
+        await WaitForIndex(version);
+        int stacked = 0;
+        foreach (var h in _township.Households.Where((_, i) => i % 10 == 0))
+        {
+            var query = FormattableString.Invariant($"/api/lookup?lon={h.Location.X}&lat={h.Location.Y}");
+            using var fromIndex = await _http.GetAsync(new Uri(query, UriKind.Relative));
+            Assert.Equal("application/json; charset=utf-8", fromIndex.Content.Headers.ContentType?.ToString());
+            var index = JsonNode.Parse(await fromIndex.Content.ReadAsStringAsync())!.AsObject();
+            var postgis = (await _http.GetFromJsonAsync<JsonNode>(query + "&source=postgis"))!.AsObject();
+            Assert.Equal(postgis.Select(p => p.Key), index.Select(p => p.Key));
+            //-- Only the index knows a building's floor runs stacked on one territory (the database answers the lowest code).
+            if (index["floorRuns"] is JsonArray runs)
+            {
+                stacked++;
+                Assert.Equal(index["microGrid"]!["code"]!.GetValue<string>(), runs[0]!["code"]!.GetValue<string>());
+                index["floorRuns"] = null;
+            }
+            Assert.True(JsonNode.DeepEquals(postgis, index), $"{query}: index {index.ToJsonString()} != PostGIS {postgis.ToJsonString()}");
+        }
+        Assert.True(stacked > 0, "no household of the township sits in a building of stacked floor runs");
+    }
+
+    [Fact]
     public async Task Household_StaleIfMatch_Is412AndFreshOneWins()
     {
         var id = _township.Households[^1].Id;

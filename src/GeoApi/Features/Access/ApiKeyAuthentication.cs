@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -45,14 +47,23 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
         return Success(key, from);
     }
 
-    private static AuthenticateResult Success(ApiKeyStore.Key key, string from)
+    /// <summary>Each key's principals (one per way it was presented), built once: a key resolves to the same
+    /// <see cref="ApiKeyStore.Key"/> while the store caches it, and its claims were a tenth of what a lookup
+    /// allocated. Nothing changes a principal once issued (no claims transformation), so requests share it.</summary>
+    private static readonly ConditionalWeakTable<ApiKeyStore.Key, ConcurrentDictionary<string, ClaimsPrincipal>> Principals = new();
+
+    private static AuthenticateResult Success(ApiKeyStore.Key key, string from) =>
+        AuthenticateResult.Success(new AuthenticationTicket(
+            Principals.GetValue(key, static _ => new(StringComparer.Ordinal)).GetOrAdd(from, static (from, key) => Principal(key, from), key), SchemeName));
+
+    private static ClaimsPrincipal Principal(ApiKeyStore.Key key, string from)
     {
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role), new Claim(Roles.JurisdictionClaim, key.Jurisdiction),
              new Claim(ClaimTypes.AuthenticationMethod, from)],
             SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         if (key.People) identity.AddClaim(new Claim(Roles.PermissionClaim, Roles.People));
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return new ClaimsPrincipal(identity);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace GridSpatial.GeoApi.Features.Lookup;
@@ -65,6 +66,42 @@ public static class LookupAnswer
         if (m.FloorTo is { } t) w.WriteNumber("floorTo", t); else w.WriteNull("floorTo");
         if (m.Unit is { } u) w.WriteString("unit", u); else w.WriteNull("unit");
         w.WriteEndObject();
+    }
+
+    /// <summary>A GET answer from cached bytes: the point, then the territory's cached answer
+    /// (<see cref="TownshipIndex.Json"/>) and the cached <c>responsible</c> JSON, in the properties' order of
+    /// <see cref="LookupDto"/> as ASP.NET serializes it (<c>floorRuns</c> null where no floor runs stack).
+    /// Built per request, the DTO and its serialization were most of what a lookup allocated.</summary>
+    internal sealed class Cached(double lon, double lat, byte[] answer, bool stacked, byte[] responsible) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            Span<byte> point = stackalloc byte[80];
+            int n = Append(point, "{\"lon\":"u8, 0);
+            lon.TryFormat(point[n..], out int w, default, System.Globalization.CultureInfo.InvariantCulture);
+            n = Append(point, ",\"lat\":"u8, n + w);
+            lat.TryFormat(point[n..], out w, default, System.Globalization.CultureInfo.InvariantCulture);
+            n = Append(point, ","u8, n + w);
+            var floorRuns = stacked ? ""u8 : ",\"floorRuns\":null"u8;
+            var body = answer.AsSpan(1, answer.Length - 2);
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.ContentType = "application/json; charset=utf-8";
+            http.Response.ContentLength = n + body.Length + floorRuns.Length + ",\"responsible\":"u8.Length + responsible.Length + 1;
+            var writer = http.Response.BodyWriter;
+            writer.Write(point[..n]);
+            writer.Write(body);
+            writer.Write(floorRuns);
+            writer.Write(",\"responsible\":"u8);
+            writer.Write(responsible);
+            writer.Write("}"u8);
+            return writer.FlushAsync(http.RequestAborted).AsTask();
+        }
+
+        private static int Append(Span<byte> to, ReadOnlySpan<byte> bytes, int at)
+        {
+            bytes.CopyTo(to[at..]);
+            return at + bytes.Length;
+        }
     }
 
     internal static LookupDto? Dto(double lon, double lat, LookupHit? hit)

@@ -19,27 +19,33 @@ public static class LookupEndpoints
     public static IEndpointRouteBuilder MapLookupEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/lookup").WithTags("Lookup").Require(Roles.Lookup);
-        g.MapGet("", Get).WithSummary("Codes (and names) of the township, village, grid and micro-grid containing lon/lat; crs= any CRS of the import registry (EPSG:4326 default, 4490, 4491–4554 with lon=easting and lat=northing, gcj02, bd09); source=postgis answers from the database instead of the in-memory index.");
+        g.MapGet("", Get).Produces<LookupDto>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Codes (and names) of the township, village, grid and micro-grid containing lon/lat; crs= any CRS of the import registry (EPSG:4326 default, 4490, 4491–4554 with lon=easting and lat=northing, gcj02, bd09); source=postgis answers from the database instead of the in-memory index.");
         g.MapPost("", Post).Accepts<JsonElement>("application/json", "application/geo+json").Produces<List<BatchLookupAnswer?>>().WithSummary("The same for up to 10,000 points: a JSON array [[lon,lat],…] or a GeoJSON FeatureCollection of points; results in the same order (null outside every township).");
         return app;
     }
 
-    private static async Task<Results<Ok<LookupDto>, ProblemHttpResult>> Get(string? lon, string? lat, string? crs, string? source, HttpContext http, LookupIndex index,
+    private static async Task<IResult> Get(string? lon, string? lat, string? crs, string? source, HttpContext http, LookupIndex index,
         [FromKeyedServices(Database.Read)] NpgsqlDataSource db, ResponsiblePeople people, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(lon) || string.IsNullOrEmpty(lat))
             throw new ApiException(400, "Missing coordinates", "Give lon and lat as query parameters.", new() { ["field"] = string.IsNullOrEmpty(lon) ? "lon" : "lat" });
         var (x, y) = Normalize(Coordinate(lon, "lon"), Coordinate(lat, "lat"), ParseCrs(crs), 0);
-        var result = index.Loaded && source != "postgis" ? LookupAnswer.Dto(x, y, index.Find(x, y)) : await Fallback(db, x, y, ct);
-        //-- Outside the caller's jurisdiction is answered as outside every township.
-        if (result is not null && !http.User.Covers(result.Township.Code)) result = null;
-        //-- From the township's snapshot in memory: no round trip once it is loaded.
-        if (result is not null)
-            result = result with { Responsible = await people.ForAsync(http, result.Township.Code, result.Grid?.Code, result.MicroGrid?.Code, result.Version, ct) };
-        return result is null
-            ? TypedResults.Problem(statusCode: 404, title: "Outside every township", detail: $"No township contains ({lon}, {lat}).")
-            : TypedResults.Ok(result);
+        //-- A point outside the caller's jurisdiction is answered as outside every township.
+        if (index.Loaded && source != "postgis")
+        {
+            //-- From memory, the territory's answer and its people (the township's snapshot) as cached bytes.
+            var hit = index.Find(x, y);
+            if (hit is null || !http.User.Covers(hit.Township.Code)) return Outside(lon, lat);
+            var responsible = await people.JsonForAsync(http, hit.Township.Code, hit.MicroGrid.GridCode, hit.MicroGrid.Code, hit.Township.Version, ct);
+            return new LookupAnswer.Cached(x, y, index.Json(hit), hit.Stack.Count > 1, responsible);
+        }
+        var result = await Fallback(db, x, y, ct);
+        if (result is null || !http.User.Covers(result.Township.Code)) return Outside(lon, lat);
+        return TypedResults.Ok(result with { Responsible = await people.ForAsync(http, result.Township.Code, result.Grid?.Code, result.MicroGrid?.Code, result.Version, ct) });
     }
+
+    private static ProblemHttpResult Outside(string lon, string lat) =>
+        TypedResults.Problem(statusCode: 404, title: "Outside every township", detail: $"No township contains ({lon}, {lat}).");
 
     private static async Task Post(HttpContext http, string? crs, string? source, LookupIndex index, NpgsqlDataSource db, UnitDirectory units, PersonalDataAudit audit,
         CancellationToken ct)

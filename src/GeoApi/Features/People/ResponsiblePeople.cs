@@ -17,6 +17,15 @@ public sealed class ResponsiblePeople(UnitDirectory units, PersonalDataAudit aud
         return t.Responsible(grid, microGrid, http.User.SeesPeople());
     }
 
+    /// <summary>The same as <see cref="ForAsync"/>, as the <c>responsible</c> JSON bytes the snapshot keeps
+    /// serialized (<see cref="UnitDirectory.ResponsibleJson"/>): a lookup's answer is written from cached bytes.</summary>
+    public async ValueTask<byte[]> JsonForAsync(HttpContext http, string township, string? grid, string? microGrid, int? version, CancellationToken ct)
+    {
+        var t = await units.ForAsync(township, ct, version);
+        audit.Record(http.User, township, http.Request, t.PersonIds(grid, microGrid));
+        return units.ResponsibleJson(t, grid, microGrid, http.User.SeesPeople());
+    }
+
     /// <summary>A grid's or micro-grid's attributes and people, current or retired (following the code history).</summary>
     public async ValueTask<(UnitAttributes Attributes, ResponsibleUnit People)> ForCodeAsync(HttpContext http, string code, CancellationToken ct)
     {
