@@ -121,7 +121,9 @@ public static class LoadBench
             return FormattableString.Invariant($"p99 median {sorted[sorted.Count / 2]:F2} ms (rounds {string.Join(", ", all.Select(r => r.P99.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}), ")
                 + FormattableString.Invariant($"p50 median {all.Select(r => r.P50).Order().ElementAt(all.Count / 2):F2} ms, {all.Sum(r => r.Errors)} errors");
         }
-        rows.Add([$"{rate:N0} req/s fixed rate, API and worker each a process of its own, {rounds.Count} rounds: lookups alone", P99s(rounds.Select(r => r.Alone))]);
+        rows.Add([$"{rate:N0} req/s fixed rate, API and worker each a process of its own, {rounds.Count} rounds: GET /viewer.css, a static file (this machine's floor)",
+            P99s(rounds.Select(r => r.StaticFile))]);
+        rows.Add([$"the same rounds: lookups alone", P99s(rounds.Select(r => r.Alone))]);
         rows.Add([$"the same rounds: lookups while a household of {township} moves once a second", P99s(rounds.Select(r => r.Edited))]);
         rows.Add(["edits during those rounds, the versions the worker published for them, and those that changed micro-grids",
             $"{rounds.Sum(r => r.Edits)} edits, {rounds.Sum(r => r.Published)} versions, {rounds.Sum(r => r.Moved)} changing micro-grids"]);
@@ -158,7 +160,7 @@ public static class LoadBench
             $"{GC.CollectionCount(0) - Gen0} / {GC.CollectionCount(1) - Gen1} / {GC.CollectionCount(2) - Gen2}, {PausedSince():F0} ms");
     }
 
-    private sealed record Round((double P50, double P99, double Achieved, int Errors) Alone, (double P50, double P99, double Achieved, int Errors) Edited,
+    private sealed record Round((double P50, double P99, double Achieved, int Errors) StaticFile, (double P50, double P99, double Achieved, int Errors) Alone, (double P50, double P99, double Achieved, int Errors) Edited,
         int Edits, int Published, int Moved, double ClientPausedAlone, double ClientPausedEdited);
 
     /// <summary>Rounds of lookups alone and then <see cref="WhileEditedAsync"/> against an API process without
@@ -191,14 +193,18 @@ public static class LoadBench
             //-- has just started compiles on both cores for seconds, which is not what production serves with.
             await WhileEditedAsync(db, http, lookups, township, ids, points, sample, rate, 5);
             var rounds = new List<Round>();
+            //-- This machine's floor, measured in the same rounds: a static file of the viewer (no data, no database)
+            //-- at the same rate from the same client. What a lookup's p99 has above it is the lookup's own.
+            Uri[] floor = [new("/viewer.css", UriKind.Relative)];
             for (int i = 0; i < count; i++)
             {
+                var staticFile = await LookupBench.Load(lookups, floor, rate, seconds);
                 var collections = Collections.Mark();
                 var alone = await LookupBench.Load(lookups, sample, "", rate, seconds);
                 var clientAlone = collections.PausedSince();
                 collections = Collections.Mark();
                 var (edited, edits, published, moved) = await WhileEditedAsync(db, http, lookups, township, ids, points, sample, rate, seconds);
-                rounds.Add(new Round(alone, edited, edits, published, moved, clientAlone, collections.PausedSince()));
+                rounds.Add(new Round(staticFile, alone, edited, edits, published, moved, clientAlone, collections.PausedSince()));
             }
             return rounds;
         }

@@ -126,14 +126,17 @@ public static class LookupBench
     /// <summary>Open-loop load (<see cref="FixedRate"/>): requests start on a fixed schedule whatever the
     /// latency, so a slow server shows up as latency rather than as a lower request rate; each latency
     /// runs from when its request was due, so a late generator shows up too.</summary>
-    internal static async Task<(double P50, double P99, double Achieved, int Errors)> Load(HttpClient http, Coordinate[] sample, string query, int rate, int seconds)
+    internal static Task<(double P50, double P99, double Achieved, int Errors)> Load(HttpClient http, Coordinate[] sample, string query, int rate, int seconds) =>
+        Load(http, sample.Select(p => new Uri(FormattableString.Invariant($"/api/lookup?lon={p.X}&lat={p.Y}{query}"), UriKind.Relative)).ToArray(), rate, seconds);
+
+    /// <summary>The same for any addresses, asked in turn.</summary>
+    internal static async Task<(double P50, double P99, double Achieved, int Errors)> Load(HttpClient http, Uri[] uris, int rate, int seconds)
     {
         int total = rate * seconds;
         var latencies = new double[total];
         int errors = 0;
         //-- Addresses made once and the answers drained, not copied: the generator's own collections pause its
         //-- requests too (they count against the server, measured from when each was due), so it allocates little.
-        var uris = sample.Select(p => new Uri(FormattableString.Invariant($"/api/lookup?lon={p.X}&lat={p.Y}{query}"), UriKind.Relative)).ToArray();
         var clock = Stopwatch.StartNew();
         await FixedRate.RunAsync(total, rate, async (k, due) =>
         {
