@@ -4,13 +4,15 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GridSpatial.GeoApi.Infrastructure;
 using NetTopologySuite.Geometries;
+using Latency = (double P50, double P99, double Achieved, int Errors);
 
 namespace GridSpatial.GeoApi.Cli;
 
 /// <summary><c>bench load</c> (what <c>scripts/load.sh</c> runs): wrk on loopback sends point
 /// lookups for a bounded time, first alone, then while the API process itself recomputes the
 /// largest township over and over (each after a household change, its Hangfire worker in-process), and prints both
-/// latency rows side by side.</summary>
+/// latency rows side by side; then rounds against an API process and a worker process, each round
+/// measuring a static file of the viewer at the same rate first (the machine's floor).</summary>
 public static class LoadBench
 {
     private static string Row((double P50, double P99, double Achieved, int Errors) r) =>
@@ -57,7 +59,7 @@ public static class LoadBench
         {
             var address = host.Address;
             using var http = host.Client();
-            var integrator = await IntegratorKeyAsync(http);
+            var (integrator, integratorId) = await IntegratorKeyAsync(http);
             using var lookups = BenchHost.Client(address, integrator);
             await LookupBench.Wrk(address, sample, 3, integrator);
             var alone = await LookupBench.Wrk(address, sample, seconds, integrator);
@@ -107,12 +109,18 @@ public static class LoadBench
             rows.Add([$"{rate:N0} req/s fixed rate: lookups while a household of {township} moves once a second", Row(fixedEdits)]);
             rows.Add([Collections.Label, collections.Since()]);
             rows.Add(["edits during that run, the versions the scheduler published for them, and those that changed micro-grids", $"{edits} edits, {published} versions, {moved} changing micro-grids"]);
+            await RevokeAsync(http, integratorId);
         }
 
         //-- The same edits in the production layout: the API process answers without a job server, a
         //-- worker process recomputes, and neither shares this process (the load generator) or its GC.
         //-- Rounds alternate (lookups alone, then while editing) so the machine's own noise, which moves
         //-- a p99 by milliseconds from one run to the next here, falls on both alike.
+        //-- What the in-process runs left on this process's heap is collected now, not by a blocking collection
+        //-- inside a measured round (one paused the load generator 276–518 ms in the second round of two runs).
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
         var rounds = await SeparateProcessesAsync(db, cs, township, ids, points, sample, rate, seconds);
         string P99s(IEnumerable<(double P50, double P99, double Achieved, int Errors)> runs)
         {
@@ -138,12 +146,20 @@ public static class LoadBench
     /// <summary>A new key of the role other systems ask with (integrator, without the people permission): the
     /// lookups are those of a system that wants codes. A key that sees people would also audit every answer
     /// (a row per lookup, <c>PersonalDataAudit</c>), a load of its own on the database.</summary>
-    private static async Task<string> IntegratorKeyAsync(HttpClient admin)
+    private static async Task<(string Secret, long Id)> IntegratorKeyAsync(HttpClient admin)
     {
         using var response = await admin.PostAsJsonAsync(new Uri("/api/keys", UriKind.Relative),
             new { name = $"bench-load-{Guid.NewGuid():N}"[..24], role = "integrator" });
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (created.GetProperty("key").GetString()!, created.GetProperty("id").GetInt64());
+    }
+
+    /// <summary>The bench's key revoked once its lookups are done.</summary>
+    private static async Task RevokeAsync(HttpClient admin, long id)
+    {
+        using var response = await admin.DeleteAsync(new Uri($"/api/keys/{id}", UriKind.Relative));
+        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>This process's garbage collections from a mark on (API, scheduler and load generator share it in the
@@ -160,7 +176,7 @@ public static class LoadBench
             $"{GC.CollectionCount(0) - Gen0} / {GC.CollectionCount(1) - Gen1} / {GC.CollectionCount(2) - Gen2}, {PausedSince():F0} ms");
     }
 
-    private sealed record Round((double P50, double P99, double Achieved, int Errors) StaticFile, (double P50, double P99, double Achieved, int Errors) Alone, (double P50, double P99, double Achieved, int Errors) Edited,
+    private sealed record Round(Latency StaticFile, Latency Alone, Latency Edited,
         int Edits, int Published, int Moved, double ClientPausedAlone, double ClientPausedEdited);
 
     /// <summary>Rounds of lookups alone and then <see cref="WhileEditedAsync"/> against an API process without
@@ -188,7 +204,8 @@ public static class LoadBench
             await loaded.Task.WaitAsync(TimeSpan.FromMinutes(2));
             using var http = BenchHost.Client(address, key);
             await FaultBench.WaitHealthy(http);
-            using var lookups = BenchHost.Client(address, await IntegratorKeyAsync(http));
+            var (integrator, integratorId) = await IntegratorKeyAsync(http);
+            using var lookups = BenchHost.Client(address, integrator);
             //-- Warmed up as the run itself (the worker's start, its first recomputes' JIT): a process that
             //-- has just started compiles on both cores for seconds, which is not what production serves with.
             await WhileEditedAsync(db, http, lookups, township, ids, points, sample, rate, 5);
@@ -196,6 +213,8 @@ public static class LoadBench
             //-- This machine's floor, measured in the same rounds: a static file of the viewer (no data, no database)
             //-- at the same rate from the same client. What a lookup's p99 has above it is the lookup's own.
             Uri[] floor = [new("/viewer.css", UriKind.Relative)];
+            using (var css = await lookups.GetAsync(floor[0]))
+                if (!css.IsSuccessStatusCode) throw new UsageException($"GET /viewer.css answered {(int)css.StatusCode}: the API serves no viewer files to measure the floor with.");
             for (int i = 0; i < count; i++)
             {
                 var staticFile = await LookupBench.Load(lookups, floor, rate, seconds);
@@ -206,6 +225,7 @@ public static class LoadBench
                 var (edited, edits, published, moved) = await WhileEditedAsync(db, http, lookups, township, ids, points, sample, rate, seconds);
                 rounds.Add(new Round(staticFile, alone, edited, edits, published, moved, clientAlone, collections.PausedSince()));
             }
+            await RevokeAsync(http, integratorId);
             return rounds;
         }
         finally

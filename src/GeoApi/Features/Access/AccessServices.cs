@@ -28,6 +28,8 @@ public static class AccessServices
         //-- FailedAuthenticationLog's, at most a line per source per minute.
         services.AddLogging(b => b.AddFilter(typeof(ApiKeyAuthentication).FullName, LogLevel.Warning));
         var jwtAuthority = config["Access:Jwt:Authority"];
+        //-- No IClaimsTransformation: an API key's principal is shared by every request presenting the key
+        //-- (ApiKeyAuthentication), so nothing may add claims to it after it is issued.
         var auth = services.AddAuthentication(o =>
             {
                 o.DefaultScheme = Selector;

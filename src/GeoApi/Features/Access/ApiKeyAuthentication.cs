@@ -47,14 +47,17 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
         return Success(key, from);
     }
 
-    /// <summary>Each key's principals (one per way it was presented), built once: a key resolves to the same
-    /// <see cref="ApiKeyStore.Key"/> while the store caches it, and its claims were a tenth of what a lookup
-    /// allocated. Nothing changes a principal once issued (no claims transformation), so requests share it.</summary>
+    /// <summary>Each key's principals (one per way it was presented), built once per <see cref="ApiKeyStore.Key"/>
+    /// the store resolves (it caches one for a few seconds) and shared by the requests that present it: nothing
+    /// may change a principal once issued (no claims transformation adds to it, see <c>AddAccess</c>).</summary>
     private static readonly ConditionalWeakTable<ApiKeyStore.Key, ConcurrentDictionary<string, ClaimsPrincipal>> Principals = new();
 
-    private static AuthenticateResult Success(ApiKeyStore.Key key, string from) =>
-        AuthenticateResult.Success(new AuthenticationTicket(
-            Principals.GetValue(key, static _ => new(StringComparer.Ordinal)).GetOrAdd(from, static (from, key) => Principal(key, from), key), SchemeName));
+    private static AuthenticateResult Success(ApiKeyStore.Key key, string from)
+    {
+        var byPresentation = Principals.GetValue(key, static _ => new(StringComparer.Ordinal));
+        var principal = byPresentation.GetOrAdd(from, static (presented, k) => Principal(k, presented), key);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
 
     private static ClaimsPrincipal Principal(ApiKeyStore.Key key, string from)
     {

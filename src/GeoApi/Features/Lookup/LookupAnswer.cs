@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Metadata;
 using System.Text.Json;
 
 namespace GridSpatial.GeoApi.Features.Lookup;
@@ -68,19 +70,21 @@ public static class LookupAnswer
         w.WriteEndObject();
     }
 
-    /// <summary>A GET answer from cached bytes: the point, then the territory's cached answer
-    /// (<see cref="TownshipIndex.Json"/>) and the cached <c>responsible</c> JSON, in the properties' order of
-    /// <see cref="LookupDto"/> as ASP.NET serializes it (<c>floorRuns</c> null where no floor runs stack).
-    /// Built per request, the DTO and its serialization were most of what a lookup allocated.</summary>
-    internal sealed class Cached(double lon, double lat, byte[] answer, bool stacked, byte[] responsible) : IResult
+    /// <summary>A GET answer written from cached bytes: the point, then the territory's cached answer
+    /// (<see cref="TownshipIndex.Json"/>) and the cached <c>responsible</c> JSON, the same JSON as a
+    /// <see cref="LookupDto"/> serialized by ASP.NET (<c>floorRuns</c> null where no floor runs stack).</summary>
+    public sealed class CachedAnswer(double lon, double lat, byte[] answer, bool stacked, byte[] responsible) : IResult, IEndpointMetadataProvider
     {
+        public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder) =>
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(LookupDto), ["application/json"]));
+
         public Task ExecuteAsync(HttpContext http)
         {
             Span<byte> point = stackalloc byte[80];
             int n = Append(point, "{\"lon\":"u8, 0);
-            lon.TryFormat(point[n..], out int w, default, System.Globalization.CultureInfo.InvariantCulture);
+            lon.TryFormat(point[n..], out int w, default, CultureInfo.InvariantCulture);
             n = Append(point, ",\"lat\":"u8, n + w);
-            lat.TryFormat(point[n..], out w, default, System.Globalization.CultureInfo.InvariantCulture);
+            lat.TryFormat(point[n..], out w, default, CultureInfo.InvariantCulture);
             n = Append(point, ","u8, n + w);
             var floorRuns = stacked ? ""u8 : ",\"floorRuns\":null"u8;
             var body = answer.AsSpan(1, answer.Length - 2);

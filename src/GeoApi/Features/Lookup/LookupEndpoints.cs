@@ -19,12 +19,12 @@ public static class LookupEndpoints
     public static IEndpointRouteBuilder MapLookupEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/lookup").WithTags("Lookup").Require(Roles.Lookup);
-        g.MapGet("", Get).Produces<LookupDto>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Codes (and names) of the township, village, grid and micro-grid containing lon/lat; crs= any CRS of the import registry (EPSG:4326 default, 4490, 4491–4554 with lon=easting and lat=northing, gcj02, bd09); source=postgis answers from the database instead of the in-memory index.");
+        g.MapGet("", Get).WithSummary("Codes (and names) of the township, village, grid and micro-grid containing lon/lat; crs= any CRS of the import registry (EPSG:4326 default, 4490, 4491–4554 with lon=easting and lat=northing, gcj02, bd09); source=postgis answers from the database instead of the in-memory index.");
         g.MapPost("", Post).Accepts<JsonElement>("application/json", "application/geo+json").Produces<List<BatchLookupAnswer?>>().WithSummary("The same for up to 10,000 points: a JSON array [[lon,lat],…] or a GeoJSON FeatureCollection of points; results in the same order (null outside every township).");
         return app;
     }
 
-    private static async Task<IResult> Get(string? lon, string? lat, string? crs, string? source, HttpContext http, LookupIndex index,
+    private static async Task<Results<LookupAnswer.CachedAnswer, Ok<LookupDto>, ProblemHttpResult>> Get(string? lon, string? lat, string? crs, string? source, HttpContext http, LookupIndex index,
         [FromKeyedServices(Database.Read)] NpgsqlDataSource db, ResponsiblePeople people, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(lon) || string.IsNullOrEmpty(lat))
@@ -37,7 +37,7 @@ public static class LookupEndpoints
             var hit = index.Find(x, y);
             if (hit is null || !http.User.Covers(hit.Township.Code)) return Outside(lon, lat);
             var responsible = await people.JsonForAsync(http, hit.Township.Code, hit.MicroGrid.GridCode, hit.MicroGrid.Code, hit.Township.Version, ct);
-            return new LookupAnswer.Cached(x, y, index.Json(hit), hit.Stack.Count > 1, responsible);
+            return new LookupAnswer.CachedAnswer(x, y, index.Json(hit), hit.Stack.Count > 1, responsible);
         }
         var result = await Fallback(db, x, y, ct);
         if (result is null || !http.User.Covers(result.Township.Code)) return Outside(lon, lat);

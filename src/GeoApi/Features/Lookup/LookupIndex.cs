@@ -16,7 +16,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
     private readonly Lock _swap = new();
     //-- A batch's answers by territory (about 300 bytes each): bounded, not kept per snapshot, where a
     //-- province's million territories would pile up as they are asked about.
-    private readonly BoundedCache<(TownshipIndex, int), byte[]> _json = new(100_000);
+    private readonly BoundedCache<(long Generation, int Stack), byte[]> _json = new(100_000);
 
     public bool Loaded => _snapshot is not null;
 
@@ -69,7 +69,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
     }
 
     /// <summary>The batch-lookup answer for a point in the hit's territory (without the point), serialized once while cached.</summary>
-    internal byte[] Json(LookupHit hit) => _json.GetOrAdd((hit.Township, hit.StackNumber), k => k.Item1.Json(k.Item2));
+    internal byte[] Json(LookupHit hit) => _json.GetOrAdd((hit.Township.Generation, hit.StackNumber), static (k, t) => t.Json(k.Stack), hit.Township);
 
     /// <summary>Everything that contains the point, or null outside every township. Micro-grids
     /// tile their township, so the micro-grid found is the township's answer too. On a shared

@@ -19,6 +19,11 @@ internal sealed class TownshipIndex
         Grid = new CellGrid(territories, previous);
     }
 
+    private static long _generations;
+
+    /// <summary>This index among every one this process built: what caches of its answers are keyed by.</summary>
+    public long Generation { get; } = Interlocked.Increment(ref _generations);
+
     public string Code { get; }
     public string Name { get; }
     public int Version { get; }

@@ -10,20 +10,20 @@ namespace GridSpatial.GeoApi.Features.People;
 public sealed class ResponsiblePeople(UnitDirectory units, PersonalDataAudit audit)
 {
     /// <summary>The grid's and micro-grid's people of an answer about partition version <paramref name="version"/>.</summary>
-    public async ValueTask<Responsible> ForAsync(HttpContext http, string township, string? grid, string? microGrid, int? version, CancellationToken ct)
-    {
-        var t = await units.ForAsync(township, ct, version);
-        audit.Record(http.User, township, http.Request, t.PersonIds(grid, microGrid));
-        return t.Responsible(grid, microGrid, http.User.SeesPeople());
-    }
+    public async ValueTask<Responsible> ForAsync(HttpContext http, string township, string? grid, string? microGrid, int? version, CancellationToken ct) =>
+        (await AuditedAsync(http, township, grid, microGrid, version, ct)).Responsible(grid, microGrid, http.User.SeesPeople());
 
     /// <summary>The same as <see cref="ForAsync"/>, as the <c>responsible</c> JSON bytes the snapshot keeps
     /// serialized (<see cref="UnitDirectory.ResponsibleJson"/>): a lookup's answer is written from cached bytes.</summary>
-    public async ValueTask<byte[]> JsonForAsync(HttpContext http, string township, string? grid, string? microGrid, int? version, CancellationToken ct)
+    public async ValueTask<byte[]> JsonForAsync(HttpContext http, string township, string? grid, string? microGrid, int? version, CancellationToken ct) =>
+        units.ResponsibleJson(await AuditedAsync(http, township, grid, microGrid, version, ct), grid, microGrid, http.User.SeesPeople());
+
+    /// <summary>The township's snapshot for an answer about version <paramref name="version"/>, the read of the units' people audited.</summary>
+    private async ValueTask<TownshipUnits> AuditedAsync(HttpContext http, string township, string? grid, string? microGrid, int? version, CancellationToken ct)
     {
         var t = await units.ForAsync(township, ct, version);
         audit.Record(http.User, township, http.Request, t.PersonIds(grid, microGrid));
-        return units.ResponsibleJson(t, grid, microGrid, http.User.SeesPeople());
+        return t;
     }
 
     /// <summary>A grid's or micro-grid's attributes and people, current or retired (following the code history).</summary>

@@ -20,6 +20,12 @@ public sealed class TownshipUnits
         _assignments = assignments.ToLookup(a => a.Code, StringComparer.Ordinal);
     }
 
+    private static long _generations;
+
+    /// <summary>This snapshot among every one this process loaded (a people change reloads without a new
+    /// version): what caches of its answers are keyed by.</summary>
+    public long Generation { get; } = Interlocked.Increment(ref _generations);
+
     public string Township { get; }
 
     /// <summary>Whether the township exists at all.</summary>

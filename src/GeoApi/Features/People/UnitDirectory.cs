@@ -21,11 +21,11 @@ public sealed class UnitDirectory(NpgsqlDataSource db, ILogger<UnitDirectory> lo
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     //-- The `responsible` JSON of batch answers: bounded, not kept per snapshot (a province's million units would pile up).
-    private readonly BoundedCache<(TownshipUnits, string?, string?, bool), byte[]> _json = new(100_000);
+    private readonly BoundedCache<(long Generation, string? Grid, string? MicroGrid, bool Personal), byte[]> _json = new(100_000);
 
     /// <summary>The answer's <c>responsible</c> JSON for a grid and micro-grid of <paramref name="units"/>, serialized once while cached.</summary>
     public byte[] ResponsibleJson(TownshipUnits units, string? grid, string? microGrid, bool personal) =>
-        _json.GetOrAdd((units, grid, microGrid, personal), k => k.Item1.ResponsibleJson(k.Item2, k.Item3, k.Item4));
+        _json.GetOrAdd((units.Generation, grid, microGrid, personal), static (k, units) => units.ResponsibleJson(k.Grid, k.MicroGrid, k.Personal), units);
 
     /// <summary>A background load gives up after this (its statements are cancelled, the entry stays
     /// stale): one stalled by a database fault must not hold every later answer of the township.</summary>
