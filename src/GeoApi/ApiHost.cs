@@ -88,12 +88,13 @@ public static class ApiHost
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgis", tags: ["db"]);
         builder.Services.AddOpenApi(OpenApiContract.Configure);
 
+        builder.Services.AddHostedService(sp => new RecurringJobRegistration(sp, builder.Configuration,
+            [RecomputeServices.RegisterRecurringJobs, RetentionServices.RegisterRecurringJob, SubscriptionEndpoints.RegisterRecurringJob],
+            sp.GetRequiredService<ILogger<RecurringJobRegistration>>()));
+
         var app = builder.Build();
         Migrator.Apply(connectionString, app.Logger);
         AccessServices.EnsureBootstrapKey(app.Services);
-        RecomputeServices.RegisterRecurringJobs(app.Services, builder.Configuration);
-        RetentionServices.RegisterRecurringJob(app.Services, builder.Configuration);
-        SubscriptionEndpoints.RegisterRecurringJob(app.Services, builder.Configuration);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();

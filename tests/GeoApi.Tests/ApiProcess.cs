@@ -32,6 +32,8 @@ internal sealed class ApiProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public static string Dll => Path.Combine(Samples.Root(), "src/GeoApi/bin/Release/net10.0/GridSpatial.GeoApi.dll");
 
     public static ApiProcess Start(DatabaseFixture db, Dictionary<string, string>? settings = null, string command = "serve") =>

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GridSpatial.GeoApi.Cli;
+using GridSpatial.GeoApi.Features.Partitions;
+using GridSpatial.GeoApi.Features.Subscriptions;
 using GridSpatial.GeoApi.SampleData;
 using Hangfire;
 using Hangfire.States;
@@ -93,6 +95,46 @@ public class FaultTests(DatabaseFixture db)
             await Task.Delay(200);
         }
         Assert.Equal(before + 1, await Samples.CurrentVersionAsync(_http, code));
+    }
+
+    [SkippableFact]
+    public async Task ApiStartedWhileAKilledProcessesRecurringJobLocksAreUnexpired_Answers_AndRegistersTheJobsOnceTheyAreFree()
+    {
+        Skip.If(!File.Exists(ApiProcess.Dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
+        //-- What a process killed while it held them leaves behind: Hangfire's lock rows, expired only after
+        //-- DistributedLockTimeout (10 minutes). Registering at start-up waited for them and the process exited.
+        string[] locks = [.. new[] { ConsistencyJob.CheckId, ConsistencyJob.FullRecomputeId,
+            WebhookJob.SweepId }.Select(id => $"hangfire:lock:recurring-job:{id}")];
+        await Locks("INSERT INTO hangfire.lock (resource, updatecount, acquired) SELECT r, 0, now() FROM unnest($1::text[]) r WHERE NOT EXISTS (SELECT 1 FROM hangfire.lock l WHERE l.resource = r)", locks);
+        try
+        {
+            using var api = ApiProcess.Start(db, new() { ["Hangfire__Server"] = "false" });
+            using var http = await api.ClientAsync(db.AdminKey);
+            //-- Longer than Hangfire's wait for a recurring job's lock (15 s).
+            await Task.Delay(TimeSpan.FromSeconds(20));
+            Assert.False(api.HasExited, "the API process exited:\n" + api.Tail);
+            Assert.True((await http.GetAsync(new Uri("/api/townships", UriKind.Relative))).IsSuccessStatusCode, api.Tail);
+            Assert.DoesNotContain("Recurring jobs registered", api.Tail, StringComparison.Ordinal);
+
+            await Locks("DELETE FROM hangfire.lock WHERE resource = ANY($1)", locks);
+            var clock = Stopwatch.StartNew();
+            while (!api.Tail.Contains("Recurring jobs registered", StringComparison.Ordinal))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the recurring jobs were not registered within 30 s of their locks being free:\n" + api.Tail);
+                await Task.Delay(200);
+            }
+        }
+        finally
+        {
+            await Locks("DELETE FROM hangfire.lock WHERE resource = ANY($1) AND updatecount = 0", locks);
+        }
+    }
+
+    private async Task Locks(string sql, string[] resources)
+    {
+        await using var cmd = db.Db.CreateCommand(sql);
+        cmd.Parameters.AddWithValue(resources);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     private async Task<string?> State(string id)
