@@ -230,12 +230,22 @@ public static class LoadBench
         }
         finally
         {
-            foreach (var p in new[] { api, worker })
-                if (!p.HasExited)
-                {
-                    p.Kill(entireProcessTree: true);
-                    await p.WaitForExitAsync();
-                }
+            foreach (var p in new[] { api, worker }) await StopAsync(p);
+        }
+    }
+
+    /// <summary>SIGTERM, then SIGKILL after 15 s: stopped as a deployment stops it, a process releases what it
+    /// holds (a killed worker left Hangfire's locks on recurring jobs for their 10-minute expiry).</summary>
+    private static async Task StopAsync(Process p)
+    {
+        if (p.HasExited) return;
+        using (var term = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await term.WaitForExitAsync();
+        try { await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15)); }
+        catch (TimeoutException)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
         }
     }
 

@@ -32,7 +32,8 @@ public static class AccessServices
         //-- (ApiKeyAuthentication), so nothing may add claims to it after it is issued.
         var auth = services.AddAuthentication(o =>
             {
-                o.DefaultScheme = Selector;
+                //-- The selector only where there is a choice: without tokens it would resolve a second handler per request.
+                o.DefaultScheme = jwtAuthority is null ? ApiKeyAuthentication.SchemeName : Selector;
                 o.DefaultChallengeScheme = ApiKeyAuthentication.SchemeName;
                 o.DefaultForbidScheme = ApiKeyAuthentication.SchemeName;
             })
