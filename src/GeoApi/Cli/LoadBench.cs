@@ -15,7 +15,7 @@ namespace GridSpatial.GeoApi.Cli;
 /// measuring a static file of the viewer at the same rate first (the machine's floor).</summary>
 public static class LoadBench
 {
-    private static string Row((double P50, double P99, double Achieved, int Errors) r) =>
+    private static string Row(Latency r) =>
         FormattableString.Invariant($"{r.Achieved:N0} req/s, p50 {r.P50:F2} ms, p99 {r.P99:F2} ms, {r.Errors} errors");
 
     public static Command Create()
@@ -118,11 +118,9 @@ public static class LoadBench
         //-- a p99 by milliseconds from one run to the next here, falls on both alike.
         //-- What the in-process runs left on this process's heap is collected now, not by a blocking collection
         //-- inside a measured round (one paused the load generator 276–518 ms in the second round of two runs).
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
+        LookupBench.CollectAll();
         var rounds = await SeparateProcessesAsync(db, cs, township, ids, points, sample, rate, seconds);
-        string P99s(IEnumerable<(double P50, double P99, double Achieved, int Errors)> runs)
+        string P99s(IEnumerable<Latency> runs)
         {
             var all = runs.ToList();
             var sorted = all.Select(r => r.P99).Order().ToList();
@@ -252,7 +250,7 @@ public static class LoadBench
     /// <summary>Lookups at a fixed rate while a household moves beside another one once a second; the edits, the
     /// versions published for them and how many of those changed micro-grids (a version whose rows are all as before
     /// reloads nothing that matters, so the bench counts them).</summary>
-    private static async Task<((double, double, double, int) Lookups, int Edits, int Published, int Moved)> WhileEditedAsync(Npgsql.NpgsqlDataSource db,
+    private static async Task<(Latency Lookups, int Edits, int Published, int Moved)> WhileEditedAsync(Npgsql.NpgsqlDataSource db,
         HttpClient http, HttpClient lookups, string township, List<string> ids, List<Coordinate> points, Coordinate[] sample, int rate, int seconds)
     {
         async Task<int> Version() => (await http.GetFromJsonAsync<JsonElement>($"/api/townships/{township}")).GetProperty("currentVersion").GetInt32();

@@ -115,12 +115,18 @@ public static class LookupBench
     /// steps' finalizable garbage included), the heap less its free space.</summary>
     private static long LiveBytes()
     {
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
+        CollectAll();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         return info.HeapSizeBytes - info.FragmentedBytes;
+    }
+
+    /// <summary>A full, blocking, compacting collection of this process (large objects too), its finalizers run.</summary>
+    internal static void CollectAll()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
     }
 
     /// <summary>Open-loop load (<see cref="FixedRate"/>): requests start on a fixed schedule whatever the
