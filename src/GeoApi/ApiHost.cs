@@ -88,9 +88,7 @@ public static class ApiHost
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgis", tags: ["db"]);
         builder.Services.AddOpenApi(OpenApiContract.Configure);
 
-        builder.Services.AddHostedService(sp => new RecurringJobRegistration(sp, builder.Configuration,
-            [RecomputeServices.RegisterRecurringJobs, RetentionServices.RegisterRecurringJob, SubscriptionEndpoints.RegisterRecurringJob],
-            sp.GetRequiredService<ILogger<RecurringJobRegistration>>()));
+        AddRecurringJobs(builder.Services, builder.Configuration);
 
         var app = builder.Build();
         Migrator.Apply(connectionString, app.Logger);
@@ -131,4 +129,11 @@ public static class ApiHost
         app.MapSubscriptionEndpoints();
         return app;
     }
+
+    /// <summary>Every feature's recurring jobs, registered once the process is up (<see cref="RecurringJobRegistration"/>):
+    /// the API and the worker register the same ones.</summary>
+    public static void AddRecurringJobs(IServiceCollection services, IConfiguration config) =>
+        services.AddHostedService(sp => new RecurringJobRegistration(sp, config,
+            [RecomputeServices.RegisterRecurringJobs, RetentionServices.RegisterRecurringJob, SubscriptionEndpoints.RegisterRecurringJob],
+            sp.GetRequiredService<ILogger<RecurringJobRegistration>>()));
 }

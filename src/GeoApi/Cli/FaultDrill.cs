@@ -45,7 +45,7 @@ public sealed class FaultDrill(IReadOnlyList<HttpClient> apis, NpgsqlDataSource 
         await Task.WhenAll(load);
         int lost = await LostWritesAsync(ct);
         bool settled = await SettledAsync(TimeSpan.FromSeconds(90), ct);
-        //-- A job the last restart left without a state is swept once it is a minute old, at the next sweep.
+        //-- A job the last restart left without a state is swept once it is StatelessJobAge old, at the next sweep.
         int unknown = await UnknownJobsAsync(Features.Partitions.RecomputeScheduler.StatelessJobAge + Features.Partitions.RecomputeScheduler.SweepInterval + TimeSpan.FromSeconds(15), ct);
         return new Outcome(cycles, _requests, _ok, _unavailable, _serverErrors, _otherErrors, _writesDone, _writes503, lost, unknown, settled, worst, [.. _failures.Take(20)]);
     }
@@ -201,8 +201,10 @@ public sealed class FaultDrill(IReadOnlyList<HttpClient> apis, NpgsqlDataSource 
     private async Task<string> DirtyStateAsync(CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT format('now %s; dirty_since %s, data_version %s, enqueued_data_version %s, enqueued_at %s, queued_job_id %s (%s), last_job_id %s (%s), queued_force %s',
-                   now(), s.dirty_since, s.data_version, s.enqueued_data_version, s.enqueued_at, s.queued_job_id, q.statename, s.last_job_id, l.statename, s.queued_force)
+            SELECT format('now %s; dirty_since %s, data_version %s, enqueued_data_version %s, enqueued_at %s, queued_job_id %s (%s), last_job_id %s (%s), queued_force %s; queue rows of the queued job: %s; Hangfire locks: %s',
+                   now(), s.dirty_since, s.data_version, s.enqueued_data_version, s.enqueued_at, s.queued_job_id, q.statename, s.last_job_id, l.statename, s.queued_force,
+                   (SELECT string_agg(format('%s fetched %s', jq.queue, jq.fetchedat), ', ') FROM hangfire.jobqueue jq WHERE jq.jobid = s.queued_job_id),
+                   (SELECT string_agg(format('%s since %s', k.resource, k.acquired), ', ') FROM hangfire.lock k))
             FROM township_state s
             LEFT JOIN hangfire.job q ON q.id = s.queued_job_id
             LEFT JOIN hangfire.job l ON l.id = s.last_job_id

@@ -36,10 +36,9 @@ public static class WorkerCommand
         //-- Webhook drains run on any job server; this process dispatches what it publishes itself.
         builder.Services.AddSubscriptions(builder.Configuration);
         builder.Services.AddCrosswalkChanges();
+        //-- Registered once the worker is up, as in the API: a lock left by a killed process must not stop it starting.
+        ApiHost.AddRecurringJobs(builder.Services, builder.Configuration);
         var host = builder.Build();
-        RecomputeServices.RegisterRecurringJobs(host.Services, builder.Configuration);
-        RetentionServices.RegisterRecurringJob(host.Services, builder.Configuration);
-        SubscriptionEndpoints.RegisterRecurringJob(host.Services, builder.Configuration);
         await host.RunAsync();
         return 0;
     }

@@ -2,9 +2,10 @@ namespace GridSpatial.GeoApi.Infrastructure;
 
 /// <summary>Registers the recurring jobs (each feature's registration, given by the host) once the
 /// service is up, not while it starts. Registering takes Hangfire's lock on each job, and a process
-/// killed while it held one (a worker killed mid-schedule, a node lost) leaves the lock to expire
-/// (<c>DistributedLockTimeout</c>, 10 minutes): registering at start-up then threw after Hangfire's
-/// wait and the process exited, again on every restart until the lock expired. Here the service
+/// killed while it held one (a worker killed mid-schedule, a node lost) leaves the lock behind until
+/// it is swept (<see cref="HangfireLockSweep"/>; before that, until <c>DistributedLockTimeout</c>, 10
+/// minutes): registering at start-up then threw after Hangfire's wait and the process exited, again on
+/// every restart until the lock went. Here the service
 /// answers at once and the registration is retried until it holds (the previous registration,
 /// stored in the database, stays in force meanwhile).</summary>
 public sealed class RecurringJobRegistration(IServiceProvider services, IConfiguration config,

@@ -111,11 +111,14 @@ public class FaultTests(DatabaseFixture db)
             using var api = ApiProcess.Start(db, new() { ["Hangfire__Server"] = "false" });
             using var http = await api.ClientAsync(db.AdminKey);
             //-- Past Hangfire's wait for a recurring job's lock: the process says it will retry, and goes on answering.
+            //-- Meanwhile the locks stay young, as a live holder's would (the service frees one left older than
+            //-- HangfireLockSweep.ShortLockAge).
             var waited = Stopwatch.StartNew();
             while (!api.Tail.Contains("Recurring jobs not registered yet", StringComparison.Ordinal))
             {
                 Assert.False(api.HasExited, "the API process exited:\n" + api.Tail);
                 Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "no attempt to register the recurring jobs gave up on their locks within 60 s:\n" + api.Tail);
+                await Locks("UPDATE hangfire.lock SET acquired = now() WHERE resource = ANY($1)", locks);
                 await Task.Delay(200);
             }
             Assert.False(api.HasExited, "the API process exited:\n" + api.Tail);

@@ -17,11 +17,13 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests requests, JobStorage storage, RecomputeOptions options,
     ILogger<RecomputeScheduler> logger) : BackgroundService
 {
-    /// <summary>A job created this long ago and still without a state was cut short by a fault: swept.</summary>
-    public static readonly TimeSpan StatelessJobAge = TimeSpan.FromMinutes(1);
+    /// <summary>A job created this long ago and still without a state was cut short by a fault: swept.
+    /// Hangfire gives a job its state milliseconds after creating it; should a slow creator still set it
+    /// after the sweep, the job is queued after all (the sweep's Deleted state is overwritten).</summary>
+    public static readonly TimeSpan StatelessJobAge = TimeSpan.FromSeconds(20);
 
     /// <summary>How often the sweep runs: a stateless job is gone at most this long after it is <see cref="StatelessJobAge"/> old.</summary>
-    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -81,7 +83,7 @@ public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests re
               AND (t.enqueued_data_version IS DISTINCT FROM t.data_version
                    OR t.enqueued_at < now() - make_interval(mins => $3)
                    OR (t.enqueued_at < now() - interval '5 seconds' AND (j.id IS NULL OR j.statename IN ('Succeeded', 'Failed', 'Deleted')))
-                   OR (t.enqueued_at < now() - interval '1 minute' AND j.statename IS NULL))
+                   OR (t.enqueued_at < now() - interval '30 seconds' AND j.statename IS NULL))
             """))
         {
             cmd.Parameters.AddWithValue(options.QuietSeconds);

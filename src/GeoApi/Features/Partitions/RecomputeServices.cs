@@ -25,6 +25,7 @@ public static class RecomputeServices
         var options = config.GetSection("Recompute").Get<RecomputeOptions>() ?? new RecomputeOptions();
         services.AddSingleton(options);
         if (options.Enabled) services.AddHostedService<RecomputeScheduler>();
+        services.AddHostedService<Infrastructure.HangfireLockSweep>();
 
         services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
