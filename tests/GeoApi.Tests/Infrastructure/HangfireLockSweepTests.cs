@@ -64,9 +64,9 @@ public class HangfireLockSweepTests(DatabaseFixture db)
     {
         var jobs = db.Factory.Services.GetRequiredService<IBackgroundJobClient>();
         var id = jobs.Create<WebhookJob>(j => j.SweepAsync(CancellationToken.None), new ScheduledState(TimeSpan.FromSeconds(1)));
-        //-- The row a restart leaves when a state change's lock was taken and never released, 5 s before it is swept.
+        //-- The row a restart leaves when a state change's lock was taken and never released, 2 s before it is swept.
         var resource = $"hangfire:job:{id}:state-lock";
-        await InsertLockAsync(resource, HangfireLockSweep.ShortLockAge - TimeSpan.FromSeconds(5));
+        await InsertLockAsync(resource, HangfireLockSweep.ShortLockAge - TimeSpan.FromSeconds(2));
         var clock = Stopwatch.StartNew();
         while (true)
         {
