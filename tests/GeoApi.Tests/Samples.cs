@@ -215,6 +215,14 @@ internal static class Samples
     }
 
     /// <summary>The township's current version, as the service answers it (throws when it has none yet).</summary>
+    /// <summary>The state of Hangfire job <paramref name="id"/> (null while it has none).</summary>
+    public static async Task<string?> JobStateAsync(Npgsql.NpgsqlDataSource db, string id)
+    {
+        await using var cmd = db.CreateCommand("SELECT statename FROM hangfire.job WHERE id = $1");
+        cmd.Parameters.AddWithValue(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+        return await cmd.ExecuteScalarAsync() as string;
+    }
+
     public static async Task<int> CurrentVersionAsync(HttpClient http, string code) =>
         (await http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32();
 

@@ -193,7 +193,7 @@ public sealed class FaultDrill(IReadOnlyList<HttpClient> apis, NpgsqlDataSource 
             if (await cmd.ExecuteScalarAsync(ct) is true) return true;
             await Task.Delay(250, ct);
         }
-        _failures.Enqueue($"township {township} still dirty after {timeout}: {await DirtyStateAsync(ct)}");
+        _failures.Enqueue($"township {township} still dirty after {timeout}: {await DirtyStateAsync(ct)}; {await WaitsAsync()}");
         return false;
     }
 
@@ -201,10 +201,9 @@ public sealed class FaultDrill(IReadOnlyList<HttpClient> apis, NpgsqlDataSource 
     private async Task<string> DirtyStateAsync(CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT format('now %s; dirty_since %s, data_version %s, enqueued_data_version %s, enqueued_at %s, queued_job_id %s (%s), last_job_id %s (%s), queued_force %s; queue rows of the queued job: %s; Hangfire locks: %s',
+            SELECT format('now %s; dirty_since %s, data_version %s, enqueued_data_version %s, enqueued_at %s, queued_job_id %s (%s), last_job_id %s (%s), queued_force %s; queue rows of the queued job: %s',
                    now(), s.dirty_since, s.data_version, s.enqueued_data_version, s.enqueued_at, s.queued_job_id, q.statename, s.last_job_id, l.statename, s.queued_force,
-                   (SELECT string_agg(format('%s fetched %s', jq.queue, jq.fetchedat), ', ') FROM hangfire.jobqueue jq WHERE jq.jobid = s.queued_job_id),
-                   (SELECT string_agg(format('%s since %s', k.resource, k.acquired), ', ') FROM hangfire.lock k))
+                   (SELECT string_agg(format('%s fetched %s', jq.queue, jq.fetchedat), ', ') FROM hangfire.jobqueue jq WHERE jq.jobid = s.queued_job_id))
             FROM township_state s
             LEFT JOIN hangfire.job q ON q.id = s.queued_job_id
             LEFT JOIN hangfire.job l ON l.id = s.last_job_id

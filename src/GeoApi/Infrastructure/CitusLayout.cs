@@ -43,7 +43,8 @@ public static class CitusLayout
     /// <summary>Triggers that write a coordinator table from a per-township one (the change-notification
     /// outbox, migration 0016): Citus distributes no table with triggers, and on a worker the outbox is
     /// not there, so on Citus they are dropped. A publish then writes its <c>version.published</c> row
-    /// itself (<see cref="WebhookOutbox"/>); assignment and crosswalk changes are not raised there yet.</summary>
+    /// itself (<see cref="WebhookOutbox"/>), and so do the people endpoints their <c>assignment.changed</c>
+/// rows; crosswalk changes are not raised there yet.</summary>
     private static readonly (string Table, string Trigger)[] OutboxTriggers =
         [("township_state", "township_state_webhook"), ("unit_assignment", "unit_assignment_webhook"), ("dept_layer", "dept_layer_webhook")];
 

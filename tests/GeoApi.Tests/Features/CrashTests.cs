@@ -32,7 +32,7 @@ public class CrashTests(DatabaseFixture db)
         var clock = Stopwatch.StartNew();
         using (var first = StartWorker())
         {
-            while (await State(id) != "Processing")
+            while (await Samples.JobStateAsync(db.Db, id) != "Processing")
             {
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the worker never started the job");
                 await Task.Delay(50);
@@ -47,9 +47,9 @@ public class CrashTests(DatabaseFixture db)
         using (StartWorker())
         {
             clock.Restart();
-            while (await State(id) != "Succeeded")
+            while (await Samples.JobStateAsync(db.Db, id) != "Succeeded")
             {
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"the recompute did not complete after a worker came back ({await State(id)})");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"the recompute did not complete after a worker came back ({await Samples.JobStateAsync(db.Db, id)})");
                 await Task.Delay(200);
             }
             Assert.Equal(before + 1, await CurrentVersion(http, code));
@@ -63,12 +63,6 @@ public class CrashTests(DatabaseFixture db)
         ["Hangfire__Queues__0"] = Queue, ["Hangfire__InvisibilityTimeoutSeconds"] = "3", ["Recompute__Enabled"] = "false",
     }, command: "worker");
 
-    private async Task<string?> State(string id)
-    {
-        await using var cmd = db.Db.CreateCommand("SELECT statename FROM hangfire.job WHERE id = $1::bigint");
-        cmd.Parameters.AddWithValue(id);
-        return await cmd.ExecuteScalarAsync() as string;
-    }
 
     private static async Task<int?> CurrentVersion(HttpClient http, string code)
     {

@@ -78,7 +78,7 @@ public class FaultTests(DatabaseFixture db)
         using (var first = ApiProcess.Start(db, settings))
         {
             var clock = Stopwatch.StartNew();
-            while (await State(id) != "Processing")
+            while (await Samples.JobStateAsync(db.Db, id) != "Processing")
             {
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the API process never started the job");
                 await Task.Delay(20);
@@ -91,7 +91,7 @@ public class FaultTests(DatabaseFixture db)
         var back = Stopwatch.StartNew();
         while (await Samples.CurrentVersionAsync(_http, code) == before)
         {
-            Assert.True(back.Elapsed < TimeSpan.FromSeconds(60), $"not published within 60 s of a process coming back (job {await State(id)})");
+            Assert.True(back.Elapsed < TimeSpan.FromSeconds(60), $"not published within 60 s of a process coming back (job {await Samples.JobStateAsync(db.Db, id)})");
             await Task.Delay(200);
         }
         Assert.Equal(before + 1, await Samples.CurrentVersionAsync(_http, code));
@@ -146,10 +146,4 @@ public class FaultTests(DatabaseFixture db)
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private async Task<string?> State(string id)
-    {
-        await using var cmd = db.Db.CreateCommand("SELECT statename FROM hangfire.job WHERE id = $1");
-        cmd.Parameters.AddWithValue(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
-        return await cmd.ExecuteScalarAsync() as string;
-    }
 }

@@ -40,7 +40,7 @@ public class RecomputeTests(DatabaseFixture db)
     }
 
     [Fact]
-    public async Task JobCreatedButNeverQueued_IsDeletedByTheSweepOnceAMinuteOld_AndAYoungOneIsLeft()
+    public async Task JobCreatedButNeverQueued_IsDeletedByTheSweepOncePastItsAge_AndAYoungOneIsLeft()
     {
         //-- What a PostgreSQL restart between a job's insert and its first state leaves behind.
         var storage = db.Factory.Services.GetRequiredService<JobStorage>();

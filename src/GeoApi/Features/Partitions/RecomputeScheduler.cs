@@ -20,7 +20,7 @@ public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests re
     /// <summary>A job created this long ago and still without a state was cut short by a fault: swept.
     /// Hangfire gives a job its state milliseconds after creating it; should a slow creator still set it
     /// after the sweep, the job is queued after all (the sweep's Deleted state is overwritten).</summary>
-    public static readonly TimeSpan StatelessJobAge = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan StatelessJobAge = TimeSpan.FromSeconds(40);
 
     /// <summary>How often the sweep runs: a stateless job is gone at most this long after it is <see cref="StatelessJobAge"/> old.</summary>
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
@@ -83,12 +83,14 @@ public sealed class RecomputeScheduler(NpgsqlDataSource db, RecomputeRequests re
               AND (t.enqueued_data_version IS DISTINCT FROM t.data_version
                    OR t.enqueued_at < now() - make_interval(mins => $3)
                    OR (t.enqueued_at < now() - interval '5 seconds' AND (j.id IS NULL OR j.statename IN ('Succeeded', 'Failed', 'Deleted')))
-                   OR (t.enqueued_at < now() - interval '30 seconds' AND j.statename IS NULL))
+                   OR (t.enqueued_at < now() - $4 AND j.statename IS NULL))
             """))
         {
             cmd.Parameters.AddWithValue(options.QuietSeconds);
             cmd.Parameters.AddWithValue(options.MaxWaitSeconds);
             cmd.Parameters.AddWithValue(options.ReclaimMinutes);
+            //-- A job that never got a state is swept by then.
+            cmd.Parameters.AddWithValue(StatelessJobAge + SweepInterval);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
                 due.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTime>(2)));

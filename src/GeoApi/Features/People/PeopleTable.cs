@@ -113,6 +113,7 @@ public static class PeopleTable
         await using var conn = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var adopted = new HashSet<string>(StringComparer.Ordinal);
+        var madeIds = new List<long>();
         foreach (var row in parsed)
         {
             var (id, isNew, changed) = await UpsertPersonAsync(conn, tx, township, row.Name, row.Role, row.Phone, row.Organisation, ct);
@@ -124,6 +125,7 @@ public static class PeopleTable
                 INSERT INTO unit_assignment (township_code, code, person_id, valid_from, valid_to, created_by)
                 SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (
                     SELECT 1 FROM unit_assignment WHERE township_code = $1 AND code = $2 AND person_id = $3 AND valid_from = $4)
+                RETURNING id
                 """, conn, tx);
             cmd.Parameters.AddTownship(township);
             cmd.Parameters.AddWithValue(row.Code);
@@ -131,8 +133,10 @@ public static class PeopleTable
             cmd.Parameters.AddWithValue(row.From);
             cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Date, row.To is { } t ? t : DBNull.Value);
             cmd.Parameters.AddWithValue(actor);
-            assigned += await cmd.ExecuteNonQueryAsync(ct);
+            if (await cmd.ExecuteScalarAsync(ct) is long made) madeIds.Add(made);
         }
+        assigned = madeIds.Count;
+        await WebhookOutbox.AssignmentsChangedAsync(conn, tx, township, madeIds, "added", ct);
         var result = new ImportResult(parsed.Count, created, updated, assigned);
         await UnitWrites.AuditAsync(conn, tx, township, actor, "import", "person", null, result, ct);
         await tx.CommitAsync(ct);

@@ -129,6 +129,7 @@ public static class UnitEndpoints
             cmd.Parameters.AddWithValue(http.User.Actor());
             id = (long)(await cmd.ExecuteScalarAsync(ct))!;
         }
+        await WebhookOutbox.AssignmentsChangedAsync(conn, tx, township, [id], "added", ct);
         await UnitWrites.AuditAsync(conn, tx, township, http.User.Actor(), "create", "unit_assignment", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             new { code, personId, validFrom = from, validTo = body.ValidTo }, ct);
         await tx.CommitAsync(ct);
@@ -148,14 +149,23 @@ public static class UnitEndpoints
         await using var tx = await conn.BeginTransactionAsync(ct);
         await UnitWrites.AdoptAsync(conn, tx, units, code, http.User.Actor(), ct);
         //-- An inherited assignment was adopted as the unit's own just now: that copy is the one to end.
+        long? ended;
         await using (var cmd = new NpgsqlCommand(resolved.From is null
-            ? "DELETE FROM unit_assignment WHERE township_code = $1 AND code = $2 AND id = $3"
-            : "DELETE FROM unit_assignment WHERE id = (SELECT max(id) FROM unit_assignment WHERE township_code = $1 AND code = $2 AND person_id = $4)", conn, tx))
+            ? "SELECT id FROM unit_assignment WHERE township_code = $1 AND code = $2 AND id = $3"
+            : "SELECT max(id) FROM unit_assignment WHERE township_code = $1 AND code = $2 AND person_id = $4", conn, tx))
         {
             cmd.Parameters.AddTownship(township);
             cmd.Parameters.AddWithValue(code);
             cmd.Parameters.AddWithValue(assignmentId);
             cmd.Parameters.AddWithValue(resolved.Row.PersonId);
+            ended = await cmd.ExecuteScalarAsync(ct) as long?;
+        }
+        if (ended is { } gone)
+        {
+            await WebhookOutbox.AssignmentsChangedAsync(conn, tx, township, [gone], "removed", ct);
+            await using var cmd = new NpgsqlCommand("DELETE FROM unit_assignment WHERE township_code = $1 AND id = $2", conn, tx);
+            cmd.Parameters.AddTownship(township);
+            cmd.Parameters.AddWithValue(gone);
             await cmd.ExecuteNonQueryAsync(ct);
         }
         await UnitWrites.AuditAsync(conn, tx, township, http.User.Actor(), "delete", "unit_assignment", assignmentId.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -43,10 +43,11 @@ public static class UnitWrites
             cmd.Parameters.AddWithValue(actor);
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        var adopted = new List<long>();
         foreach (var p in r.People.Where(p => p.From is not null))
         {
             await using var cmd = new NpgsqlCommand("""
-                INSERT INTO unit_assignment (township_code, code, person_id, valid_from, valid_to, created_by) VALUES ($1, $2, $3, $4, $5, $6)
+                INSERT INTO unit_assignment (township_code, code, person_id, valid_from, valid_to, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
                 """, conn, tx);
             cmd.Parameters.AddWithValue(units.Township);
             cmd.Parameters.AddTownship(code);
@@ -54,8 +55,9 @@ public static class UnitWrites
             cmd.Parameters.AddWithValue(p.Row.ValidFrom);
             cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Date, p.Row.ValidTo is { } to ? to : DBNull.Value);
             cmd.Parameters.AddWithValue(actor);
-            await cmd.ExecuteNonQueryAsync(ct);
+            adopted.Add((long)(await cmd.ExecuteScalarAsync(ct))!);
         }
+        await WebhookOutbox.AssignmentsChangedAsync(conn, tx, units.Township, adopted, "added", ct);
     }
 
     /// <summary>An audit row for a write (no names or phones in it) and the notification to every process.</summary>

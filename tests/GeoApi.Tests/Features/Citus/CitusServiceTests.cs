@@ -12,7 +12,7 @@ public sealed class CitusServiceFixture() : CitusFixture(new TownshipGenerator(2
 
 /// <summary>Parts of the API beyond lookups and edits on the Citus cluster: a township's details
 /// (counts joined per township from the reference table) and change notifications (on Citus the
-/// publish writes the outbox row itself, Infrastructure/WebhookOutbox).</summary>
+/// publish and the people endpoints write the outbox rows themselves, Infrastructure/WebhookOutbox).</summary>
 [Collection(CitusFixture.Collection)]
 public class CitusServiceTests(CitusServiceFixture citus) : IClassFixture<CitusServiceFixture>
 {
@@ -89,5 +89,50 @@ public class CitusServiceTests(CitusServiceFixture citus) : IClassFixture<CitusS
         events.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Char, Township);
         events.Parameters.AddWithValue(published);
         Assert.Equal(1L, (long)(await events.ExecuteScalarAsync())!);
+    }
+
+    [SkippableFact]
+    public async Task An_assignment_made_and_ended_on_the_cluster_is_raised_once_each_as_assignment_changed()
+    {
+        Skip.IfNot(CitusFixture.Available, CitusFixture.Unavailable);
+        var http = citus.Client();
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        receiver.Status = _ => 204;
+        var subscribed = await http.PostAsJsonAsync("/api/subscriptions",
+            new { url = receiver.Url, secret = "citus-receiver-secret-4567", townshipPrefix = Township, events = new[] { "assignment.changed" } });
+        Assert.True(subscribed.StatusCode == HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+        await using var gridQuery = citus.Db.CreateCommand("SELECT code::text FROM current_grid WHERE township_code = $1 ORDER BY code LIMIT 1");
+        gridQuery.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Char, Township);
+        var grid = (string)(await gridQuery.ExecuteScalarAsync())!;
+        var person = await http.PostAsJsonAsync("/api/people", new { name = "分片网格员", role = "full_time", phone = "13600002870", jurisdiction = Township });
+        Assert.True(person.StatusCode == HttpStatusCode.Created, await person.Content.ReadAsStringAsync());
+        var personId = (await person.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+
+        var assigned = await http.PostAsJsonAsync($"/api/codes/{grid}/people", new { personId, validFrom = "2026-01-01" });
+        Assert.True(assigned.StatusCode == HttpStatusCode.Created, await assigned.Content.ReadAsStringAsync());
+        var assignment = long.Parse(assigned.Headers.Location!.OriginalString.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        var ended = await http.DeleteAsync(new Uri($"/api/codes/{grid}/people/{assignment}", UriKind.Relative));
+        Assert.True(ended.StatusCode == HttpStatusCode.NoContent, await ended.Content.ReadAsStringAsync());
+
+        var clock = Stopwatch.StartNew();
+        while (receiver.All.Count(r => r.Answered == 204) < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{receiver.All.Count(r => r.Answered == 204)} of 2 delivered within 60 s\n{citus.ApiTail}");
+            await Task.Delay(100);
+        }
+        var data = receiver.All.Where(r => r.Answered == 204).Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
+        Assert.All(data, d => Assert.Equal("assignment.changed", d.GetProperty("event").GetString()));
+        Assert.Equal(["added", "removed"], data.Select(d => d.GetProperty("data").GetProperty("change").GetString()));
+        Assert.All(data, d =>
+        {
+            Assert.Equal(assignment, d.GetProperty("data").GetProperty("assignmentId").GetInt64());
+            Assert.Equal(personId, d.GetProperty("data").GetProperty("personId").GetInt64());
+            Assert.Equal(grid, d.GetProperty("data").GetProperty("code").GetString());
+            Assert.Equal("full_time", d.GetProperty("data").GetProperty("role").GetString());
+        });
+        //-- Once each: on Citus the trigger is gone and the endpoints wrote the rows.
+        await using var events = citus.Db.CreateCommand("SELECT count(*) FROM webhook_event WHERE kind = 'assignment.changed' AND (detail->>'assignmentId')::bigint = $1");
+        events.Parameters.AddWithValue(assignment);
+        Assert.Equal(2L, (long)(await events.ExecuteScalarAsync())!);
     }
 }
