@@ -18,6 +18,28 @@ public class CitusServiceTests(CitusServiceFixture citus) : IClassFixture<CitusS
 {
     public const string Township = "530627287";
 
+    /// <summary>A loopback receiver answering 204, subscribed to the township's <paramref name="kind"/> events.</summary>
+    private static async Task<LoopbackReceiver> SubscribedAsync(HttpClient http, string kind)
+    {
+        var receiver = await LoopbackReceiver.StartAsync();
+        receiver.Status = _ => 204;
+        var subscribed = await http.PostAsJsonAsync("/api/subscriptions",
+            new { url = receiver.Url, secret = $"citus-receiver-secret-{kind}", townshipPrefix = Township, events = new[] { kind } });
+        Assert.True(subscribed.StatusCode == HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+        return receiver;
+    }
+
+    /// <summary>Waits (60 s at most) until <paramref name="count"/> notifications were delivered.</summary>
+    private async Task DeliveredAsync(LoopbackReceiver receiver, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        while (receiver.All.Count(r => r.Answered == 204) < count)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{receiver.All.Count(r => r.Answered == 204)} of {count} delivered within 60 s\n{citus.ApiTail}");
+            await Task.Delay(100);
+        }
+    }
+
     [SkippableFact]
     public async Task A_township_is_answered_with_its_counts_alone_and_in_the_list()
     {
@@ -62,11 +84,7 @@ public class CitusServiceTests(CitusServiceFixture citus) : IClassFixture<CitusS
     {
         Skip.IfNot(CitusFixture.Available, CitusFixture.Unavailable);
         var http = citus.Client();
-        await using var receiver = await LoopbackReceiver.StartAsync();
-        receiver.Status = _ => 204;
-        var subscribed = await http.PostAsJsonAsync("/api/subscriptions",
-            new { url = receiver.Url, secret = "citus-receiver-secret-0123", townshipPrefix = Township, events = new[] { "version.published" } });
-        Assert.True(subscribed.StatusCode == HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+        await using var receiver = await SubscribedAsync(http, "version.published");
         var before = await Samples.CurrentVersionAsync(http, Township);
 
         //-- A staff redraw publishes a version.
@@ -74,12 +92,7 @@ public class CitusServiceTests(CitusServiceFixture citus) : IClassFixture<CitusS
         var published = await Samples.CurrentVersionAsync(http, Township);
         Assert.True(published > before, $"no version was published (still {before})");
 
-        var clock = Stopwatch.StartNew();
-        while (!receiver.All.Any(r => r.Answered == 204))
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"nothing delivered within 60 s\n{citus.ApiTail}");
-            await Task.Delay(100);
-        }
+        await DeliveredAsync(receiver, 1);
         var payload = JsonDocument.Parse(receiver.All.First(r => r.Answered == 204).Body).RootElement;
         Assert.Equal("version.published", payload.GetProperty("event").GetString());
         Assert.Equal(Township, payload.GetProperty("township").GetString());
@@ -96,11 +109,7 @@ public class CitusServiceTests(CitusServiceFixture citus) : IClassFixture<CitusS
     {
         Skip.IfNot(CitusFixture.Available, CitusFixture.Unavailable);
         var http = citus.Client();
-        await using var receiver = await LoopbackReceiver.StartAsync();
-        receiver.Status = _ => 204;
-        var subscribed = await http.PostAsJsonAsync("/api/subscriptions",
-            new { url = receiver.Url, secret = "citus-receiver-secret-4567", townshipPrefix = Township, events = new[] { "assignment.changed" } });
-        Assert.True(subscribed.StatusCode == HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+        await using var receiver = await SubscribedAsync(http, "assignment.changed");
         await using var gridQuery = citus.Db.CreateCommand("SELECT code::text FROM current_grid WHERE township_code = $1 ORDER BY code LIMIT 1");
         gridQuery.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Char, Township);
         var grid = (string)(await gridQuery.ExecuteScalarAsync())!;
@@ -114,12 +123,7 @@ public class CitusServiceTests(CitusServiceFixture citus) : IClassFixture<CitusS
         var ended = await http.DeleteAsync(new Uri($"/api/codes/{grid}/people/{assignment}", UriKind.Relative));
         Assert.True(ended.StatusCode == HttpStatusCode.NoContent, await ended.Content.ReadAsStringAsync());
 
-        var clock = Stopwatch.StartNew();
-        while (receiver.All.Count(r => r.Answered == 204) < 2)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{receiver.All.Count(r => r.Answered == 204)} of 2 delivered within 60 s\n{citus.ApiTail}");
-            await Task.Delay(100);
-        }
+        await DeliveredAsync(receiver, 2);
         var data = receiver.All.Where(r => r.Answered == 204).Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
         Assert.All(data, d => Assert.Equal("assignment.changed", d.GetProperty("event").GetString()));
         Assert.Equal(["added", "removed"], data.Select(d => d.GetProperty("data").GetProperty("change").GetString()));
