@@ -109,7 +109,7 @@ public static class PeopleTable
         }
 
         var actor = http.User.Actor();
-        int created = 0, updated = 0, assigned = 0;
+        int created = 0, updated = 0;
         await using var conn = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var adopted = new HashSet<string>(StringComparer.Ordinal);
@@ -135,9 +135,8 @@ public static class PeopleTable
             cmd.Parameters.AddWithValue(actor);
             if (await cmd.ExecuteScalarAsync(ct) is long made) madeIds.Add(made);
         }
-        assigned = madeIds.Count;
         await WebhookOutbox.AssignmentsChangedAsync(conn, tx, township, madeIds, "added", ct);
-        var result = new ImportResult(parsed.Count, created, updated, assigned);
+        var result = new ImportResult(parsed.Count, created, updated, madeIds.Count);
         await UnitWrites.AuditAsync(conn, tx, township, actor, "import", "person", null, result, ct);
         await tx.CommitAsync(ct);
         s.Directory.Invalidate(township);
