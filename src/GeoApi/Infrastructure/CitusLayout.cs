@@ -40,14 +40,6 @@ public static class CitusLayout
     public static readonly string[] Coordinator = ["schemaversions", "api_key", "viewer_session", "partition_batch", "audit_log",
         "subscription", "webhook_event", "webhook_delivery", "webhook_attempt"];
 
-    /// <summary>Triggers that write a coordinator table from a per-township one (the change-notification
-    /// outbox, migration 0016): Citus distributes no table with triggers, and on a worker the outbox is
-    /// not there, so on Citus they are dropped. A publish then writes its <c>version.published</c> row
-    /// itself (<see cref="WebhookOutbox"/>), and so do the people endpoints their <c>assignment.changed</c>
-/// rows; crosswalk changes are not raised there yet.</summary>
-    private static readonly (string Table, string Trigger)[] OutboxTriggers =
-        [("township_state", "township_state_webhook"), ("unit_assignment", "unit_assignment_webhook"), ("dept_layer", "dept_layer_webhook")];
-
     /// <summary>Whether the database behind <paramref name="conn"/> is a Citus coordinator.</summary>
     public static bool IsCitus(NpgsqlConnection conn)
     {
@@ -60,6 +52,7 @@ public static class CitusLayout
         using var conn = new NpgsqlConnection(connectionString);
         conn.Open();
         if (!IsCitus(conn)) return;
+        CopySridsToWorkers(conn, logger);
         var unplaced = Scalars<string>(conn, """
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relispartition = false
@@ -86,8 +79,6 @@ public static class CitusLayout
             ORDER BY 1, 2
             """, moving);
         foreach (var (table, name, _) in keys) Execute(conn, tx, $"ALTER TABLE {table} DROP CONSTRAINT {name}");
-        foreach (var (table, trigger) in OutboxTriggers.Where(t => byTownship.Contains(t.Table)))
-            Execute(conn, tx, $"DROP TRIGGER IF EXISTS {trigger} ON {table}");
         if (byTownship.Contains("household")) Execute(conn, tx, "DROP INDEX IF EXISTS household_id_uix");
         if (byTownship.Contains("unit_assignment"))
             Execute(conn, tx, "ALTER TABLE unit_assignment DROP CONSTRAINT unit_assignment_pkey, ADD PRIMARY KEY (township_code, id)");
@@ -98,6 +89,25 @@ public static class CitusLayout
         foreach (var (table, name, definition) in keys) Execute(conn, tx, $"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}");
         tx.Commit();
         logger?.LogInformation("Citus: reference tables {Reference}; distributed by township {Distributed}", string.Join(", ", reference), string.Join(", ", byTownship));
+    }
+
+    /// <summary>The project's own coordinate systems (the metric Gauss–Krüger zones of migration 0015,
+    /// auth_name GRIDSPATIAL) onto every worker: <c>spatial_ref_sys</c> is PostGIS's table on each node,
+    /// which Citus leaves alone, and crosswalks and fit reports transform into them on the shard. Run at
+    /// every start, so a worker added since gets them too (until then its crosswalks fail).</summary>
+    private static void CopySridsToWorkers(NpgsqlConnection conn, ILogger? logger)
+    {
+        using var rows = new NpgsqlCommand("""
+            SELECT 'INSERT INTO spatial_ref_sys (srid, auth_name, auth_srid, proj4text) VALUES '
+                   || string_agg(format('(%s, %L, %s, %L)', srid, auth_name, auth_srid, proj4text), ', ' ORDER BY srid)
+                   || ' ON CONFLICT (srid) DO NOTHING'
+            FROM spatial_ref_sys WHERE auth_name = 'GRIDSPATIAL'
+            """, conn);
+        if (rows.ExecuteScalar() is not string insert) return;
+        using var run = new NpgsqlCommand("SELECT nodename || ':' || nodeport || ' ' || result FROM run_command_on_workers($1) WHERE NOT success", conn);
+        run.Parameters.AddWithValue(insert);
+        using var r = run.ExecuteReader();
+        while (r.Read()) logger?.LogWarning("Citus: the project's coordinate systems were not copied to worker {Failure}", r.GetString(0));
     }
 
     private static void Execute(NpgsqlConnection conn, NpgsqlTransaction tx, string sql)

@@ -99,7 +99,7 @@ public sealed class CrosswalkReader([FromKeyedServices(Database.Read)] NpgsqlDat
     private static readonly string UnitsSql = $"""
         WITH {UnitCte}
         hh AS (
-            SELECT u.code, count(*) AS n FROM assignment_at($1, $4) a
+            SELECT u.code, count(*) AS n FROM {PublishedLayer.AssignmentsAt("$1", "$4")} a
             JOIN household h ON h.township_code = a.township_code AND h.id = a.household_id JOIN u ON ST_Covers(u.geom, h.geom) GROUP BY u.code)
         SELECT u.code, u.name, u.area, greatest(u.whole - u.area, 0), coalesce(hh.n, 0)
         FROM u LEFT JOIN hh ON hh.code = u.code
@@ -113,7 +113,7 @@ public sealed class CrosswalkReader([FromKeyedServices(Database.Read)] NpgsqlDat
         c AS (SELECT x.code, x.geom, m.m, ST_Area(m.m) AS area, x.household_count, {level.Stack} AS stack
               FROM {level.At} x CROSS JOIN tw CROSS JOIN LATERAL (SELECT ST_Transform(x.geom, tw.srid) AS m) m),
         h AS (
-            SELECT u.code AS unit, a.{level.AssignmentColumn} AS comp FROM assignment_at($1, $4) a
+            SELECT u.code AS unit, a.{level.AssignmentColumn} AS comp FROM {PublishedLayer.AssignmentsAt("$1", "$4")} a
             JOIN household hh ON hh.township_code = a.township_code AND hh.id = a.household_id JOIN u ON ST_Covers(u.geom, hh.geom)),
         uh AS (SELECT unit, count(*) AS n FROM h GROUP BY unit),
         ch AS (SELECT unit, comp, count(*) AS n FROM h GROUP BY unit, comp),

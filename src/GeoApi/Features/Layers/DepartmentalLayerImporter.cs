@@ -38,7 +38,7 @@ public sealed class DepartmentalLayerImporter(NpgsqlDataSource db, InputLimits l
         int version = previous + 1;
         await Execute(conn, tx, """
             INSERT INTO dept_layer AS l (township_code, layer, title, current_version) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (township_code, layer) DO UPDATE SET title = coalesce(EXCLUDED.title, l.title), current_version = EXCLUDED.current_version, updated_at = now()
+            ON CONFLICT (township_code, layer) DO UPDATE SET title = coalesce(EXCLUDED.title, l.title), current_version = EXCLUDED.current_version, updated_at = EXCLUDED.updated_at
             """, ct, townshipCode, layer, (object?)title ?? DBNull.Value, version);
         await Execute(conn, tx, "INSERT INTO dept_layer_version (township_code, layer, version, units, actor) VALUES ($1, $2, $3, 0, $4)", ct,
             townshipCode, layer, version, actor);
@@ -83,6 +83,7 @@ public sealed class DepartmentalLayerImporter(NpgsqlDataSource db, InputLimits l
             townshipCode, layer, version, units);
         await Execute(conn, tx, "INSERT INTO audit_log (township_code, actor, action, entity, detail) VALUES ($1, $2, 'import', 'dept-layer', $3::jsonb)", ct,
             townshipCode, actor, JsonSerializer.Serialize(new { layer, version, units }));
+        if (previous > 0) await WebhookOutbox.LayerPublishedAsync(conn, tx, townshipCode, layer, version, previous, ct);
         await TownshipState.NotifyChangedAsync(conn, tx, townshipCode, ct);
         //-- A township that nests in this layer is to be recomputed in its new version (NestingSettings).
         if (await Scalar<bool>(conn, tx, "SELECT EXISTS (SELECT 1 FROM township_nesting WHERE township_code = $1 AND layer = $2)", ct, townshipCode, layer))

@@ -79,14 +79,14 @@ public sealed class FitReporter([FromKeyedServices(Database.Read)] NpgsqlDataSou
     //-- where the department and the township drew their straight edges (projected first, a unit's corner on a neighbour's
     //-- side would leave a centimetre-wide sliver along every such side), and measured in the township's metric CRS
     //-- (township_metric_srid, migration 0015), as the crosswalk is.
-    private const string LonLat = """
+    private static readonly string LonLat = $"""
         tw AS (SELECT t.geom, township_metric_srid(t.geom) AS srid FROM township t WHERE t.code = $1),
         u AS (SELECT d.code, d.geom FROM dept_unit d WHERE d.township_code = $1 AND d.layer = $2 AND d.version = $3),
-        h AS (SELECT h.geom FROM assignment_at($1, $4) a JOIN household h ON h.township_code = a.township_code AND h.id = a.household_id),
+        h AS (SELECT h.geom FROM {PublishedLayer.AssignmentsAt("$1", "$4")} a JOIN household h ON h.township_code = a.township_code AND h.id = a.household_id),
         """;
 
     //-- One row per gap piece (none: one row of NULLs with the township's area).
-    private const string GapsSql = $"""
+    private static readonly string GapsSql = $"""
         WITH {LonLat}
         cover AS (SELECT ST_Union(geom) AS g FROM u),
         piece AS (SELECT d.geom AS g, ST_Area(ST_Transform(d.geom, tw.srid)) AS area
@@ -98,7 +98,7 @@ public sealed class FitReporter([FromKeyedServices(Database.Read)] NpgsqlDataSou
         ORDER BY p.area DESC
         """;
 
-    private const string OverlapsSql = $"""
+    private static readonly string OverlapsSql = $"""
         WITH {LonLat}
         o AS (SELECT a.code AS a, b.code AS b, ST_CollectionExtract(ST_Intersection(ST_Intersection(a.geom, b.geom), tw.geom), 3) AS g, tw.srid
               FROM u a JOIN u b ON a.code < b.code AND ST_Intersects(a.geom, b.geom), tw)

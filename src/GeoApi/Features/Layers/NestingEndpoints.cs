@@ -61,7 +61,7 @@ public static class NestingEndpoints
         }
         await using (var upsert = new NpgsqlCommand("""
             INSERT INTO township_nesting (township_code, layer, level, actor) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (township_code) DO UPDATE SET layer = EXCLUDED.layer, level = EXCLUDED.level, actor = EXCLUDED.actor, updated_at = now()
+            ON CONFLICT (township_code) DO UPDATE SET layer = EXCLUDED.layer, level = EXCLUDED.level, actor = EXCLUDED.actor, updated_at = EXCLUDED.updated_at
             """, conn, tx))
         {
             upsert.Parameters.AddTownship(code);

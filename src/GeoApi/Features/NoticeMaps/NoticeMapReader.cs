@@ -47,8 +47,8 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, CoverageBands bands)
                     bands.MicroGrid(r.GetString(1), r.GetInt32(2))));
         }
         var points = new List<Coordinate>();
-        await using (var h = db.CreateCommand("""
-            SELECT x.geom FROM assignment_at($1, $2) a JOIN household x ON x.township_code = a.township_code AND x.id = a.household_id
+        await using (var h = db.CreateCommand($"""
+            SELECT x.geom FROM {PublishedLayer.AssignmentsAt("$1", "$2")} a JOIN household x ON x.township_code = a.township_code AND x.id = a.household_id
             WHERE a.grid_code = $3
             """))
         {

@@ -146,10 +146,10 @@ public static class PartitionEndpoints
             while (await r.ReadAsync(ct))
                 changes.Add(new UnitChange(r.GetString(0).Trim(), r.GetString(2), r.GetString(1), r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
                     r.IsDBNull(5) ? null : r.GetBoolean(5)));
-        await using var moved = db.CreateCommand("""
+        await using var moved = db.CreateCommand($"""
             SELECT coalesce(x.household_id, y.household_id), x.micro_grid_code, y.micro_grid_code
-            FROM assignment_at($1, $2) x
-            FULL JOIN assignment_at($1, $3) y ON x.household_id = y.household_id
+            FROM {PublishedLayer.AssignmentsAt("$1", "$2")} x
+            FULL JOIN {PublishedLayer.AssignmentsAt("$1", "$3")} y ON x.household_id = y.household_id
             WHERE x.micro_grid_code IS DISTINCT FROM y.micro_grid_code ORDER BY 1
             """);
         moved.Parameters.AddTownship(code);

@@ -265,6 +265,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         var delta = open is not null && open.Version == current ? VersionDelta.Between(open, partition) : VersionDelta.All(partition);
         await VersionRows.WriteAsync(conn, tx, code, version, delta, ct);
         await VersionRows.WriteCodesAsync(conn, tx, code, delta, ct);
+        await WebhookOutbox.PartitionPublishedAsync(conn, tx, code, version, current, ct);
         await using (var batch = new NpgsqlBatch(conn, tx))
         {
             //-- Still dirty when the version records older data than the township holds.
@@ -290,13 +291,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
             var notify = new NpgsqlBatchCommand("SELECT pg_notify('gridspatial_publish', $1 || ':' || $2::text)");
             notify.Parameters.AddWithValue(code);
             notify.Parameters.AddWithValue(version);
-            //-- The outbox row, where no trigger writes it (on Citus).
-            var outbox = new NpgsqlBatchCommand(WebhookOutbox.PublishedSql);
-            outbox.Parameters.AddTownship(code);
-            outbox.Parameters.AddWithValue(version);
-            outbox.Parameters.AddWithValue(NpgsqlDbType.Integer, current is null ? DBNull.Value : current.Value);
             batch.BatchCommands.Add(switchVersion);
-            batch.BatchCommands.Add(outbox);
             batch.BatchCommands.Add(audit);
             batch.BatchCommands.Add(notify);
             await batch.ExecuteNonQueryAsync(ct);

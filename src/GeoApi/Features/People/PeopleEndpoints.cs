@@ -103,7 +103,13 @@ public static class PeopleEndpoints
         var was = await Find(s.Db, id, http, ct);
         await using var conn = await s.Db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        //-- On Citus the reads of the person's assignments span shards, and the person (a reference table)
+        //-- is deleted after them with its assignments by cascade: one connection per worker throughout, or
+        //-- Citus refuses the delete after a parallel read. Plain PostgreSQL takes the setting as a placeholder.
+        await using (var sequential = new NpgsqlCommand("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'", conn, tx))
+            await sequential.ExecuteNonQueryAsync(ct);
         await NotifyTownshipsAsync(conn, tx, id, ct);
+        await WebhookOutbox.AssignmentsOfPersonRemovedAsync(conn, tx, id, ct);
         await using (var cmd = new NpgsqlCommand("DELETE FROM person WHERE id = $1", conn, tx))
         {
             cmd.Parameters.AddWithValue(id);

@@ -105,7 +105,7 @@ public class CitusServiceTests(CitusServiceFixture citus) : IClassFixture<CitusS
     }
 
     [SkippableFact]
-    public async Task An_assignment_made_and_ended_on_the_cluster_is_raised_once_each_as_assignment_changed()
+    public async Task Assignments_made_and_ended_on_the_cluster_by_unassigning_or_deleting_the_person_are_raised_once_each()
     {
         Skip.IfNot(CitusFixture.Available, CitusFixture.Unavailable);
         var http = citus.Client();
@@ -117,26 +117,67 @@ public class CitusServiceTests(CitusServiceFixture citus) : IClassFixture<CitusS
         Assert.True(person.StatusCode == HttpStatusCode.Created, await person.Content.ReadAsStringAsync());
         var personId = (await person.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
 
-        var assigned = await http.PostAsJsonAsync($"/api/codes/{grid}/people", new { personId, validFrom = "2026-01-01" });
-        Assert.True(assigned.StatusCode == HttpStatusCode.Created, await assigned.Content.ReadAsStringAsync());
-        var assignment = long.Parse(assigned.Headers.Location!.OriginalString.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
-        var ended = await http.DeleteAsync(new Uri($"/api/codes/{grid}/people/{assignment}", UriKind.Relative));
+        async Task<long> AssignAsync()
+        {
+            var assigned = await http.PostAsJsonAsync($"/api/codes/{grid}/people", new { personId, validFrom = "2026-01-01" });
+            Assert.True(assigned.StatusCode == HttpStatusCode.Created, await assigned.Content.ReadAsStringAsync());
+            return long.Parse(assigned.Headers.Location!.OriginalString.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var first = await AssignAsync();
+        var ended = await http.DeleteAsync(new Uri($"/api/codes/{grid}/people/{first}", UriKind.Relative));
         Assert.True(ended.StatusCode == HttpStatusCode.NoContent, await ended.Content.ReadAsStringAsync());
+        //-- A second assignment, ended by deleting the person (the foreign key's cascade deletes it on its shard).
+        var second = await AssignAsync();
+        var deleted = await http.DeleteAsync(new Uri($"/api/people/{personId}", UriKind.Relative));
+        Assert.True(deleted.StatusCode == HttpStatusCode.NoContent, await deleted.Content.ReadAsStringAsync() + "\n" + citus.ApiTail);
 
-        await DeliveredAsync(receiver, 2);
+        await DeliveredAsync(receiver, 4);
         var data = receiver.All.Where(r => r.Answered == 204).Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
         Assert.All(data, d => Assert.Equal("assignment.changed", d.GetProperty("event").GetString()));
-        Assert.Equal(["added", "removed"], data.Select(d => d.GetProperty("data").GetProperty("change").GetString()));
+        Assert.Equal([(first, "added"), (first, "removed"), (second, "added"), (second, "removed")],
+            data.Select(d => (d.GetProperty("data").GetProperty("assignmentId").GetInt64(), d.GetProperty("data").GetProperty("change").GetString())));
         Assert.All(data, d =>
         {
-            Assert.Equal(assignment, d.GetProperty("data").GetProperty("assignmentId").GetInt64());
             Assert.Equal(personId, d.GetProperty("data").GetProperty("personId").GetInt64());
             Assert.Equal(grid, d.GetProperty("data").GetProperty("code").GetString());
             Assert.Equal("full_time", d.GetProperty("data").GetProperty("role").GetString());
         });
-        //-- Once each: on Citus the trigger is gone and the endpoints wrote the rows.
-        await using var events = citus.Db.CreateCommand("SELECT count(*) FROM webhook_event WHERE kind = 'assignment.changed' AND (detail->>'assignmentId')::bigint = $1");
-        events.Parameters.AddWithValue(assignment);
-        Assert.Equal(2L, (long)(await events.ExecuteScalarAsync())!);
+        //-- Once each: the endpoints wrote the rows, nothing else did.
+        await using var events = citus.Db.CreateCommand("SELECT count(*) FROM webhook_event WHERE kind = 'assignment.changed' AND (detail->>'assignmentId')::bigint = ANY($1)");
+        events.Parameters.AddWithValue(new[] { first, second });
+        Assert.Equal(4L, (long)(await events.ExecuteScalarAsync())!);
+    }
+
+    [SkippableFact]
+    public async Task A_crosswalk_changed_by_either_side_publishing_on_the_cluster_is_delivered_with_its_diff()
+    {
+        Skip.IfNot(CitusFixture.Available, CitusFixture.Unavailable);
+        var http = citus.Client();
+        const string layer = "citus-squares";
+        async Task<int> ImportAsync(int n)
+        {
+            using var r = await http.PostAsync(new Uri($"/api/townships/{Township}/layers/{layer}", UriKind.Relative), Samples.Json(await Layers.LayerSquares.OfAsync(citus.Db, Township, n)));
+            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync() + "\n" + citus.ApiTail);
+            return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32();
+        }
+        await ImportAsync(2);
+        await using var receiver = await SubscribedAsync(http, "crosswalk.changed");
+
+        //-- The layer's side: a finer grid of squares as version 2; then the partition's side: a staff redraw.
+        var layerVersion = await ImportAsync(3);
+        var before = await Samples.CurrentVersionAsync(http, Township);
+        await Samples.RedrawAsync(http, citus.Db, Township);
+        var redrawn = await Samples.CurrentVersionAsync(http, Township);
+
+        await DeliveredAsync(receiver, 2);
+        var data = receiver.All.Where(r => r.Answered == 204).Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data")).ToList();
+        Assert.Equal(["layer", "partition"], data.Select(d => d.GetProperty("side").GetString()));
+        Assert.All(data, d => Assert.Equal(layer, d.GetProperty("layer").GetString()));
+        static (int, int) To(JsonElement d) => (d.GetProperty("to").GetProperty("layerVersion").GetInt32(), d.GetProperty("to").GetProperty("partitionVersion").GetInt32());
+        static (int, int) From(JsonElement d) => (d.GetProperty("from").GetProperty("layerVersion").GetInt32(), d.GetProperty("from").GetProperty("partitionVersion").GetInt32());
+        Assert.Equal(((layerVersion - 1, before), (layerVersion, before)), (From(data[0]), To(data[0])));
+        Assert.Equal(((layerVersion, before), (layerVersion, redrawn)), (From(data[1]), To(data[1])));
+        //-- The diff was built on the cluster: the finer squares changed which micro-grids each unit holds.
+        Assert.NotEmpty(data[0].GetProperty("changed").EnumerateArray());
     }
 }

@@ -150,6 +150,38 @@ public class SubscriptionTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync(new Uri($"/api/subscriptions/{subscription}", UriKind.Relative))).StatusCode);
     }
 
+    [Fact]
+    public async Task PersonDeleted_EachOfTheirAssignmentsIsNotifiedAsRemoved_AfterItWasAdded()
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        receiver.Status = _ => 204;
+        var subscription = await SubscribeAsync(receiver.Url, "assignment.changed");
+        var units = new List<string>();
+        await using (var cmd = db.Db.CreateCommand("SELECT code::text FROM current_micro_grid WHERE township_code = $1 ORDER BY code LIMIT 2"))
+        {
+            cmd.Parameters.AddWithValue(Code);
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) units.Add(r.GetString(0));
+        }
+        var person = await PersonAsync("离任网格员");
+        var ids = new List<long>();
+        foreach (var unit in units)
+        {
+            var assigned = await _http.PostAsJsonAsync($"/api/codes/{unit}/people", new { personId = person, validFrom = "2026-01-01" });
+            Assert.Equal(HttpStatusCode.Created, assigned.StatusCode);
+            ids.Add(long.Parse(assigned.Headers.Location!.OriginalString.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync(new Uri($"/api/people/{person}", UriKind.Relative))).StatusCode);
+
+        await UntilAsync(() => receiver.All.Count(r => r.Answered == 204) >= 4, TimeSpan.FromSeconds(60), () => $"{receiver.All.Count(r => r.Answered == 204)} of 4 delivered");
+        var data = receiver.All.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data")).ToList();
+        Assert.Equal([.. ids.Select(id => (id, "added")), .. ids.Select(id => (id, "removed"))],
+            data.Select(d => (d.GetProperty("assignmentId").GetInt64(), d.GetProperty("change").GetString())));
+        Assert.Equal([.. units, .. units], data.Select(d => d.GetProperty("code").GetString()));
+        Assert.All(data, d => Assert.Equal(person, d.GetProperty("personId").GetInt64()));
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync(new Uri($"/api/subscriptions/{subscription}", UriKind.Relative))).StatusCode);
+    }
+
     [Theory]
     [InlineData("""{"url": "ftp://example.org/x", "townshipPrefix": "530627212"}""", "url")]
     [InlineData("""{"url": "http://127.0.0.1:9/x", "secret": "short", "townshipPrefix": "530627212"}""", "secret")]
