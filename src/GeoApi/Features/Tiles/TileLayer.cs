@@ -138,14 +138,18 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
         var under = gcj02 ? "$17" : "$7";
         var match = one ? $"= {under}" : $"= ANY({under})";
         var townships = ThroughTownship ? $"tw.code {match} AND x.township_code {match} AND tw.geom_3857 && ST_Expand(b.stored, $5) AND " : "";
+        //-- The features are gathered first (a materialised CTE) and encoded after: on Citus the gathering runs on
+        //-- the shards (one, for a tile within one township) and ST_AsMVT on the coordinator over their rows, since
+        //-- Citus cannot pass a row of an anonymous type between nodes (and a worker aborted encoding one).
         return $"""
-            WITH b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env, {stored} AS stored)
+            WITH f AS MATERIALIZED (
+                SELECT {Attributes}, ST_AsMVTGeom({geom}, b.env, {Extent}, {Buffer}, true) AS geom, {TownshipColumn} AS township_order
+                FROM (SELECT ST_TileEnvelope($1, $2, $3) AS env, {stored} AS stored) b, {From}
+                WHERE {townships}x.geom_3857 && ST_Expand(b.stored, $5) AND {TownshipColumn} LIKE $6 || '%')
             SELECT ST_AsMVT(t.*, '{Id}', {Extent}, 'geom') FROM (
-                SELECT {Attributes}, ST_AsMVTGeom({geom}, b.env, {Extent}, {Buffer}, true) AS geom
-                FROM b, {From}
-                WHERE {townships}x.geom_3857 && ST_Expand(b.stored, $5) AND {TownshipColumn} LIKE $6 || '%'
-                ORDER BY code, name, {TownshipColumn}
-            ) t WHERE t.geom IS NOT NULL
+                SELECT {string.Join(", ", Fields.Keys.Select(k => "f." + k))}, f.geom FROM f WHERE f.geom IS NOT NULL
+                ORDER BY f.code, f.name, f.township_order
+            ) t
             """;
     }
 }
