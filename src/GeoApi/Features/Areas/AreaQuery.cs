@@ -15,7 +15,12 @@ public static class AreaQuery
 
     private static readonly string UnitsSql = $"""
         WITH q AS (SELECT $1::geometry AS g)
-        SELECT 't', x.code::text, x.name, (SELECT coalesce(sum(g.household_count), 0) FROM current_grid g WHERE g.township_code = x.code)::int, NULL::text, NULL::int, {Share} FROM township x, q
+        SELECT 't', x.code::text, x.name, coalesce(n.households, 0)::int, NULL::text, NULL::int, {Share}
+          FROM township x CROSS JOIN q LEFT JOIN (
+            --  Joined, not a subquery correlated with the township row: Citus runs none with a reference table.
+            SELECT g.township_code, sum(g.household_count) AS households FROM current_grid g
+            WHERE g.township_code IN (SELECT t.code FROM township t, q WHERE t.geom && q.g AND ST_Intersects(t.geom, q.g) AND t.code LIKE $2 || '%')
+            GROUP BY g.township_code) n ON n.township_code = x.code
           WHERE x.geom && q.g AND ST_Intersects(x.geom, q.g) AND x.code LIKE $2 || '%'
         UNION ALL
         SELECT 'v', x.code::text, x.name,

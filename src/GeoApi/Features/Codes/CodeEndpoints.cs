@@ -59,7 +59,7 @@ public static class CodeEndpoints
                    (SELECT count(*) FROM current_grid g WHERE g.township_code = v.township_code AND g.village_code = v.code)::int
             FROM village v WHERE v.township_code = $1 AND v.code = $2
             """, conn);
-        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(code);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return Missing(code);
@@ -72,18 +72,17 @@ public static class CodeEndpoints
         await using var cmd = new NpgsqlCommand($"""
             SELECT c.level, c.parent, c.valid_from, c.valid_to, c.predecessors, c.successors,
                    u.household_count, ST_AsGeoJSON(u.geom, 7), u.version,
-                   {(micro ? "NULL::int" : "(SELECT count(*) FROM micro_grid_at(u.township_code, u.version) m WHERE m.grid_code = u.code)::int")},
+                   {(micro ? "NULL::int" : $"(SELECT count(*) FROM {PublishedLayer.MicroGrids.AtVersion("$1", "u.version")} m WHERE m.grid_code = u.code)::int")},
                    {(micro ? "u.kind" : "NULL::text")},
                    {(micro ? "u.building_id, u.floor_from, u.floor_to, u.unit" : "NULL::text, NULL::int, NULL::int, NULL::text")}
             FROM code_registry c
+            CROSS JOIN LATERAL (SELECT coalesce(c.valid_to, (SELECT current_version FROM township_state s WHERE s.township_code = $1)) AS v) cv
             LEFT JOIN LATERAL (
-                SELECT * FROM {(micro ? "micro_grid" : "grid")}_at(c.township_code,
-                    coalesce(c.valid_to, (SELECT current_version FROM township_state s WHERE s.township_code = c.township_code))) x
-                WHERE x.code = c.code
+                SELECT * FROM {(micro ? PublishedLayer.MicroGrids : PublishedLayer.Grids).AtVersion("$1", "cv.v")} x WHERE x.code = c.code
             ) u ON true
             WHERE c.township_code = $1 AND c.code = $2
             """, conn);
-        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(code);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return Missing(code);

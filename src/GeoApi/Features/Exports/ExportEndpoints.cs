@@ -53,7 +53,7 @@ public static class ExportEndpoints
         await using var w = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
         await w.WriteLineAsync("household_id,micro_grid_code,grid_code");
         await using var cmd = db.CreateCommand($"SELECT household_id, micro_grid_code, grid_code FROM {PublishedLayer.AssignmentsAt("$1", "$2")} a ORDER BY household_id");
-        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddTownship(code);
         cmd.Parameters.AddWithValue(read);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

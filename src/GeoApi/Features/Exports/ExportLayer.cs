@@ -44,7 +44,8 @@ public sealed record ExportLayer(string Name, ExportShape Shape, bool Versioned,
     [
         new("township", ExportShape.Polygon, false, "township x", "x.code = $1", "x.code",
             [T("code"), T("name"), T("kind"), B("urban"), T("county_code"),
-             new("household_count", "(SELECT count(*)::int FROM household h WHERE h.township_code = x.code)", ExportType.WholeNumber), Area]),
+             //-- $1, not x.code: Citus runs no subquery correlated with a reference table (township); this one reads one shard.
+             new("household_count", "(SELECT count(*)::int FROM household h WHERE h.township_code = $1)", ExportType.WholeNumber), Area]),
         new("villages", ExportShape.Polygon, false, "village x", "x.township_code = $1", "x.code",
             [T("code"), T("name"), T("township_code"), B("urban"),
              new("household_count", "(SELECT count(*)::int FROM household h WHERE h.township_code = x.township_code AND ST_Covers(x.geom, h.geom))", ExportType.WholeNumber), Area]),

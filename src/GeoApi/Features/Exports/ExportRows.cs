@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using GridSpatial.GeoApi.Infrastructure;
 using GridSpatial.Partitioner.Files;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -17,7 +18,7 @@ public static class ExportRows
         IReadOnlyList<ExportColumn> columns, Crs crs, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(layer.Select(columns));
-        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddTownship(township);
         if (layer.Versioned) cmd.Parameters.AddWithValue(version);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

@@ -21,7 +21,7 @@ public static class ExportVersion
                 $"图层 {layer.Name} 没有版本，只能导出当前数据；version 只适用于 grids、micro_grids、partition.gpkg。Layer {layer.Name} has no versions (only its current rows export); version applies to grids, micro_grids and partition.gpkg.",
                 new() { ["field"] = "version" });
         await using var cmd = db.CreateCommand("SELECT 1 FROM township WHERE code = $1");
-        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddTownship(code);
         if (await cmd.ExecuteScalarAsync(ct) is null) throw ApiException.NotFound($"There is no township '{code}'.");
         return 0;
     }

@@ -67,7 +67,7 @@ public sealed class CrosswalkReader([FromKeyedServices(Database.Read)] NpgsqlDat
     private NpgsqlCommand Command(string sql, string township, string layer, int layerVersion, int partitionVersion, string? unit, string? code)
     {
         var cmd = db.CreateCommand(sql);
-        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(layer);
         cmd.Parameters.AddWithValue(layerVersion);
         cmd.Parameters.AddWithValue(partitionVersion);

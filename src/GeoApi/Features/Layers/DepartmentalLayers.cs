@@ -38,7 +38,7 @@ public sealed class DepartmentalLayers([FromKeyedServices(Database.Read)] Npgsql
             FROM dept_layer l JOIN dept_layer_version v ON v.township_code = l.township_code AND v.layer = l.layer
             WHERE l.township_code = $1 AND l.layer = $2 ORDER BY v.version
             """);
-        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(layer);
         var list = new List<LayerVersion>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -60,7 +60,7 @@ public sealed class DepartmentalLayers([FromKeyedServices(Database.Read)] Npgsql
                 EXISTS (SELECT 1 FROM dept_layer_version v WHERE v.township_code = l.township_code AND v.layer = l.layer AND v.version = l.version)
             FROM l
             """);
-        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(layer);
         cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Integer, (object?)version ?? DBNull.Value);
         await using var r = await cmd.ExecuteReaderAsync(ct);

@@ -20,9 +20,9 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, CoverageBands bands)
     /// <summary>A grid's page: its micro-grids, its households, neighbouring grids.</summary>
     public async Task<NoticeMapPage> GridAsync(NoticeMapTownship township, string code, string viewerUrl, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.CreateCommand($"""
             SELECT g.village_code, g.household_count, g.geom, v.name
-            FROM grid_at($1, $2) g LEFT JOIN village v ON v.township_code = g.township_code AND v.code = g.village_code
+            FROM {PublishedLayer.Grids.AtVersion("$1", "$2")} g LEFT JOIN village v ON v.township_code = g.township_code AND v.code = g.village_code
             WHERE g.code = $3
             """);
         Add(cmd, township.Code, township.Version, code);
@@ -38,7 +38,7 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, CoverageBands bands)
             villageName = r.IsDBNull(3) ? township.Name : r.GetString(3);
         }
         var areas = new List<NoticeMapArea>();
-        await using (var micro = db.CreateCommand("SELECT code, kind, household_count, geom FROM micro_grid_at($1, $2) WHERE grid_code = $3 ORDER BY code"))
+        await using (var micro = db.CreateCommand($"SELECT code, kind, household_count, geom FROM {PublishedLayer.MicroGrids.AtVersion("$1", "$2")} m WHERE grid_code = $3 ORDER BY code"))
         {
             Add(micro, township.Code, township.Version, code);
             await using var r = await micro.ExecuteReaderAsync(ct);
@@ -68,7 +68,7 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, CoverageBands bands)
         var areas = new List<NoticeMapArea>();
         var territories = new List<Geometry>();
         int households = 0;
-        await using (var grids = db.CreateCommand("SELECT code, household_count, geom FROM grid_at($1, $2) WHERE village_code = $3 ORDER BY code"))
+        await using (var grids = db.CreateCommand($"SELECT code, household_count, geom FROM {PublishedLayer.Grids.AtVersion("$1", "$2")} g WHERE village_code = $3 ORDER BY code"))
         {
             Add(grids, township.Code, township.Version, code);
             await using var r = await grids.ExecuteReaderAsync(ct);
@@ -95,7 +95,7 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, CoverageBands bands)
     /// <summary>The grids of the township (or of one village) in code order: the pages of a bulk print.</summary>
     public async Task<IReadOnlyList<string>> GridCodesAsync(NoticeMapTownship township, string? village, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT code FROM grid_at($1, $2) WHERE $3::text IS NULL OR village_code = $3 ORDER BY code");
+        await using var cmd = db.CreateCommand($"SELECT code FROM {PublishedLayer.Grids.AtVersion("$1", "$2")} g WHERE $3::text IS NULL OR village_code = $3 ORDER BY code");
         cmd.Parameters.AddWithValue(township.Code);
         cmd.Parameters.AddWithValue(township.Version);
         cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, village is null ? DBNull.Value : village);
@@ -115,7 +115,7 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, CoverageBands bands)
         var around = outline.EnvelopeInternal.Copy();
         around.ExpandBy(Math.Max(around.Width, around.Height) * ContextMargin);
         var context = new List<Geometry>();
-        await using (var cmd = db.CreateCommand($"SELECT g.geom FROM grid_at($1, $2) g WHERE {others} AND g.geom && ST_MakeEnvelope($4, $5, $6, $7, 4326) ORDER BY g.code"))
+        await using (var cmd = db.CreateCommand($"SELECT g.geom FROM {PublishedLayer.Grids.AtVersion("$1", "$2")} g WHERE {others} AND g.geom && ST_MakeEnvelope($4, $5, $6, $7, 4326) ORDER BY g.code"))
         {
             Add(cmd, township.Code, township.Version, code);
             AddEnvelope(cmd, around);

@@ -152,8 +152,9 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var compacted = await ReadList(conn, tx, """
-            SELECT EXISTS (SELECT 1 FROM grid_at($1, $2) WHERE geom IS NULL) OR EXISTS (SELECT 1 FROM micro_grid_at($1, $2) WHERE geom IS NULL)
+        var compacted = await ReadList(conn, tx, $"""
+            SELECT EXISTS (SELECT 1 FROM {PublishedLayer.Grids.AtVersion("$1", "$2")} g WHERE geom IS NULL)
+                OR EXISTS (SELECT 1 FROM {PublishedLayer.MicroGrids.AtVersion("$1", "$2")} m WHERE geom IS NULL)
             FROM partition_version WHERE township_code = $1 AND version = $2
             """, townshipCode, version, r => r.GetBoolean(0), ct);
         if (compacted.Count == 0)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GridSpatial.GeoApi.Infrastructure;
 using Npgsql;
 
 namespace GridSpatial.GeoApi.Features.Subscriptions;
@@ -43,7 +44,7 @@ public static class WebhookPayloads
             WHERE township_code = $1 AND (valid_from = $2 OR valid_to = $2 - 1) ORDER BY code
             """, conn, tx))
         {
-            cmd.Parameters.AddWithValue(township);
+            cmd.Parameters.AddTownship(township);
             cmd.Parameters.AddWithValue(version);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
@@ -71,7 +72,7 @@ public static class WebhookPayloads
             ORDER BY n.household_id
             """, conn, tx))
         {
-            cmd.Parameters.AddWithValue(township);
+            cmd.Parameters.AddTownship(township);
             cmd.Parameters.AddWithValue(version);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
