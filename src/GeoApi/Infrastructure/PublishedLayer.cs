@@ -16,16 +16,17 @@ public sealed record PublishedLayer(string Table, string CurrentView, IReadOnlyL
 
     /// <summary>The rows of version <paramref name="version"/> of township <paramref name="township"/>
     /// (SQL expressions), with the version as a column: a derived table, to be given an alias.</summary>
-    public string AtVersion(string township, string version) => Alive(Table, township, version);
+    public string AtVersion(string township, string version) => RowsAt(Table, township, version);
 
     /// <summary>The household assignments of version <paramref name="version"/> of township <paramref name="township"/>, as <see cref="AtVersion"/>.</summary>
-    public static string AssignmentsAt(string township, string version) => Alive("assignment", township, version);
+    public static string AssignmentsAt(string township, string version) => RowsAt("assignment", township, version);
 
     //-- Row lifetimes (migration 0011): a row belongs to versions valid_from <= v < valid_to. Written out
     //-- rather than through the migration's grid_at/micro_grid_at/assignment_at SQL functions (kept for psql):
     //-- Citus plans a query whose function reads a distributed table only when the planner inlines it, which
     //-- it does not for a parameterised call; a plain subquery on township_code is routed to one shard.
-    private static string Alive(string table, string township, string version) =>
+    /// <summary>The rows of <paramref name="table"/> (grid, micro_grid or assignment) alive in version <paramref name="version"/>.</summary>
+    public static string RowsAt(string table, string township, string version) =>
         $"(SELECT r.*, {version}::int AS version FROM {table} r WHERE r.township_code = {township}::char(9) AND r.valid_from <= {version} AND (r.valid_to IS NULL OR r.valid_to > {version}))";
 
     /// <summary><c>code, grid_code, …</c>, each prefixed with <paramref name="alias"/>.</summary>

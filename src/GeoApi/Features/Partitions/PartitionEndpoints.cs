@@ -132,8 +132,8 @@ public static class PartitionEndpoints
         static string Compare(string table) => $"""
             SELECT coalesce(x.code, y.code) AS code, CASE WHEN x.code IS NULL THEN 'added' WHEN y.code IS NULL THEN 'removed' ELSE 'reshaped' END,
                    '{table}', x.household_count, y.household_count, y.pinned
-            FROM {table}_at($1, $2) x
-            FULL JOIN {table}_at($1, $3) y ON x.code = y.code
+            FROM {PublishedLayer.RowsAt(table, "$1", "$2")} x
+            FULL JOIN {PublishedLayer.RowsAt(table, "$1", "$3")} y ON x.code = y.code
             WHERE x.code IS NULL OR y.code IS NULL OR (x.valid_from <> y.valid_from AND (x.household_count <> y.household_count OR x.pinned <> y.pinned
                   OR {Reshaped.StoredSql("x", "y")}))
             """;

@@ -124,7 +124,7 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
     private static async Task<(List<Grid>, List<MicroGrid>, List<Assignment>)> ReadUnits(NpgsqlConnection conn, NpgsqlTransaction tx, string townshipCode,
         int? version, CancellationToken ct)
     {
-        string From(string table) => version is null ? $"current_{table} WHERE township_code = $1" : $"{table}_at($1, $2)";
+        string From(string table) => version is null ? $"current_{table} WHERE township_code = $1" : $"{PublishedLayer.RowsAt(table, "$1", "$2")} x";
         var grids = await ReadList(conn, tx, $"SELECT code, village_code, household_count, geom, pinned FROM {From("grid")} ORDER BY code", townshipCode, version,
             r => new Grid(r.GetString(0), r.GetString(1), r.GetInt32(2), Single(r.GetFieldValue<Geometry>(3)), r.GetBoolean(4)), ct);
         var territories = new Dictionary<string, Geometry>(StringComparer.Ordinal);
