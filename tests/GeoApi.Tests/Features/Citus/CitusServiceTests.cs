@@ -180,4 +180,34 @@ public class CitusServiceTests(CitusServiceFixture citus) : IClassFixture<CitusS
         //-- The diff was built on the cluster: the finer squares changed which micro-grids each unit holds.
         Assert.NotEmpty(data[0].GetProperty("changed").EnumerateArray());
     }
+
+    [SkippableFact]
+    public async Task Codes_notice_maps_exports_areas_and_version_diffs_are_answered_on_the_cluster()
+    {
+        Skip.IfNot(CitusFixture.Available, CitusFixture.Unavailable);
+        var http = citus.Client();
+        var (microGrid, _, point) = await Samples.ClusterHouseholdAsync(citus.Db, Township);
+        var grid = microGrid[..15];
+        async Task<HttpResponseMessage> OkAsync(HttpResponseMessage r, string what)
+        {
+            Assert.True(r.StatusCode == HttpStatusCode.OK, $"{what}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}\n{citus.ApiTail}");
+            return r;
+        }
+        //-- A code of each level, with its territory and history (read at its version on the shard).
+        foreach (var code in new[] { microGrid, grid })
+        {
+            var unit = await (await OkAsync(await http.GetAsync(new Uri($"/api/codes/{code}", UriKind.Relative)), code)).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(code, unit.GetProperty("code").GetString());
+        }
+        var pdf = await (await OkAsync(await http.GetAsync(new Uri($"/api/codes/{grid}/notice-map.pdf", UriKind.Relative)), "notice map")).Content.ReadAsByteArrayAsync();
+        Assert.Equal("%PDF"u8.ToArray(), pdf[..4]);
+        var gpkg = await (await OkAsync(await http.GetAsync(new Uri($"/api/townships/{Township}/export/partition.gpkg", UriKind.Relative)), "GeoPackage")).Content.ReadAsByteArrayAsync();
+        Assert.Equal("SQLite format 3"u8.ToArray(), gpkg[..15]);
+        var area = await OkAsync(await http.PostAsync(new Uri("/api/area", UriKind.Relative), new StringContent(
+            $$"""{"geometry": {"type": "Point", "coordinates": [{{point[0].ToString(System.Globalization.CultureInfo.InvariantCulture)}}, {{point[1].ToString(System.Globalization.CultureInfo.InvariantCulture)}}]}, "radius_m": 150}""",
+            System.Text.Encoding.UTF8, "application/json")), "area");
+        Assert.Contains(microGrid, await area.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var current = await Samples.CurrentVersionAsync(http, Township);
+        await OkAsync(await http.GetAsync(new Uri($"/api/townships/{Township}/versions/1/diff/{current}", UriKind.Relative)), "diff");
+    }
 }
