@@ -100,7 +100,7 @@ public static class CitusLayout
         using var rows = new NpgsqlCommand("""
             SELECT 'INSERT INTO spatial_ref_sys (srid, auth_name, auth_srid, proj4text) VALUES '
                    || string_agg(format('(%s, %L, %s, %L)', srid, auth_name, auth_srid, proj4text), ', ' ORDER BY srid)
-                   || ' ON CONFLICT (srid) DO NOTHING'
+                   || ' ON CONFLICT (srid) DO UPDATE SET auth_name = EXCLUDED.auth_name, auth_srid = EXCLUDED.auth_srid, proj4text = EXCLUDED.proj4text'
             FROM spatial_ref_sys WHERE auth_name = 'GRIDSPATIAL'
             """, conn);
         if (rows.ExecuteScalar() is not string insert) return;

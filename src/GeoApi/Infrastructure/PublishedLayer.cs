@@ -27,7 +27,7 @@ public sealed record PublishedLayer(string Table, string CurrentView, IReadOnlyL
     //-- it does not for a parameterised call; a plain subquery on township_code is routed to one shard.
     /// <summary>The rows of <paramref name="table"/> (grid, micro_grid or assignment) alive in version <paramref name="version"/>.</summary>
     public static string RowsAt(string table, string township, string version) =>
-        $"(SELECT r.*, {version}::int AS version FROM {table} r WHERE r.township_code = {township}::char(9) AND r.valid_from <= {version} AND (r.valid_to IS NULL OR r.valid_to > {version}))";
+        $"(SELECT alive.*, {version}::int AS version FROM {table} alive WHERE alive.township_code = {township}::bpchar AND alive.valid_from <= {version} AND (alive.valid_to IS NULL OR alive.valid_to > {version}))";
 
     /// <summary><c>code, grid_code, …</c>, each prefixed with <paramref name="alias"/>.</summary>
     public string Names(string alias = "") => string.Join(", ", Columns.Select(c => alias + c.Name));

@@ -6,7 +6,8 @@ namespace GridSpatial.GeoApi.Infrastructure;
 /// publishes a version or changes an assignment adds its rows here, in its own transaction, so the
 /// change and its notification commit together or not at all. The same statements run on plain
 /// PostgreSQL and on Citus, where the outbox is a coordinator table and each row statement reads one
-/// township's shard (and reference tables) into it (Citus commits both with two-phase commit). Up to
+/// township's shard (and reference tables) into it, a deleted person's every shard (Citus commits
+/// both with two-phase commit). Up to
 /// migration 0019 triggers wrote these rows on plain PostgreSQL; a trigger on a distributed table
 /// runs on a worker, where the outbox is not, so migration 0020 dropped them for this one mechanism.
 /// Nothing is written while no subscription is active; the dispatcher (<c>WebhookJob</c>) turns the
@@ -21,7 +22,7 @@ public static class WebhookOutbox
     {
         if (!await SubscribedAsync(conn, tx, ct)) return;
         await ExecuteAsync(conn, tx, """
-            INSERT INTO webhook_event (kind, township_code, version, previous_version) VALUES ('version.published', $1, $2, $3)
+            INSERT INTO webhook_event (kind, township_code, version, previous_version) VALUES ('version.published', $1, $2, $3::int)
             """, township, [version, previous is { } p ? p : DBNull.Value], ct);
         if (previous is null) return;
         await ExecuteAsync(conn, tx, """
@@ -83,7 +84,7 @@ public static class WebhookOutbox
         """;
 
     /// <summary>Whether any subscription is active: a statement of its own, on the coordinator's
-    /// tables only, so the row statements are plain reads of one township's shard on Citus.</summary>
+    /// tables only, so the row statements are plain reads of the shards on Citus.</summary>
     private static async Task<bool> SubscribedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM subscription WHERE active)", conn, tx);

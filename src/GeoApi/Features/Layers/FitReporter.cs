@@ -28,7 +28,7 @@ public sealed class FitReporter([FromKeyedServices(Database.Read)] NpgsqlDataSou
         }
 
         await using var cmd = db.CreateCommand(GapsSql);
-        cmd.Parameters.AddWithValue(t);
+        cmd.Parameters.AddTownship(t);
         cmd.Parameters.AddWithValue(layer);
         cmd.Parameters.AddWithValue(lv);
         cmd.Parameters.AddWithValue(pv);
@@ -47,7 +47,7 @@ public sealed class FitReporter([FromKeyedServices(Database.Read)] NpgsqlDataSou
             }
 
         await using var overlapCmd = db.CreateCommand(OverlapsSql);
-        overlapCmd.Parameters.AddWithValue(t);
+        overlapCmd.Parameters.AddTownship(t);
         overlapCmd.Parameters.AddWithValue(layer);
         overlapCmd.Parameters.AddWithValue(lv);
         overlapCmd.Parameters.AddWithValue(pv);

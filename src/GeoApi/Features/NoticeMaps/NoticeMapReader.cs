@@ -81,8 +81,8 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, CoverageBands bands)
             }
         }
         await using var cmd = db.CreateCommand("SELECT name, geom FROM village WHERE township_code = $1 AND code = $2");
-        cmd.Parameters.AddWithValue(township.Code);
-        cmd.Parameters.AddTownship(code);
+        cmd.Parameters.AddTownship(township.Code);
+        cmd.Parameters.AddWithValue(code);
         string name = township.Name;
         Geometry? outline = null;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -96,7 +96,7 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, CoverageBands bands)
     public async Task<IReadOnlyList<string>> GridCodesAsync(NoticeMapTownship township, string? village, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"SELECT code FROM {PublishedLayer.Grids.AtVersion("$1", "$2")} g WHERE $3::text IS NULL OR village_code = $3 ORDER BY code");
-        cmd.Parameters.AddWithValue(township.Code);
+        cmd.Parameters.AddTownship(township.Code);
         cmd.Parameters.AddWithValue(township.Version);
         cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, village is null ? DBNull.Value : village);
         var codes = new List<string>();
@@ -129,7 +129,7 @@ public sealed class NoticeMapReader(NpgsqlDataSource db, CoverageBands bands)
             SELECT geom, kind, true FROM barrier WHERE township_code = $1 AND geom && ST_MakeEnvelope($2, $3, $4, $5, 4326)
             """))
         {
-            cmd.Parameters.AddWithValue(township.Code);
+            cmd.Parameters.AddTownship(township.Code);
             AddEnvelope(cmd, around);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) lines.Add(new NoticeMapLine(township.Projection.Forward(r.GetFieldValue<Geometry>(0)), r.GetString(1), r.GetBoolean(2)));

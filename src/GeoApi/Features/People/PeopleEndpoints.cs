@@ -108,6 +108,13 @@ public static class PeopleEndpoints
         //-- Citus refuses the delete after a parallel read. Plain PostgreSQL takes the setting as a placeholder.
         await using (var sequential = new NpgsqlCommand("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'", conn, tx))
             await sequential.ExecuteNonQueryAsync(ct);
+        //-- The person locked first: an assignment made meanwhile waits (or fails its foreign key), so none
+        //-- is deleted by the cascade without its "removed" notification below.
+        await using (var lockPerson = new NpgsqlCommand("SELECT 1 FROM person WHERE id = $1 FOR UPDATE", conn, tx))
+        {
+            lockPerson.Parameters.AddWithValue(id);
+            await lockPerson.ExecuteNonQueryAsync(ct);
+        }
         await NotifyTownshipsAsync(conn, tx, id, ct);
         await WebhookOutbox.AssignmentsOfPersonRemovedAsync(conn, tx, id, ct);
         await using (var cmd = new NpgsqlCommand("DELETE FROM person WHERE id = $1", conn, tx))

@@ -35,8 +35,8 @@ public static class UnitWrites
             ON CONFLICT (township_code, code) DO UPDATE SET reviewed_version = EXCLUDED.reviewed_version, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
             """, conn, tx))
         {
-            cmd.Parameters.AddWithValue(units.Township);
-            cmd.Parameters.AddTownship(code);
+            cmd.Parameters.AddTownship(units.Township);
+            cmd.Parameters.AddWithValue(code);
             foreach (var v in new[] { a?.Name, a?.Type, a?.Subtype, a?.Organisation, a?.Remarks })
                 cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)v ?? DBNull.Value);
             cmd.Parameters.AddWithValue(units.Version ?? 0);
@@ -49,8 +49,8 @@ public static class UnitWrites
             await using var cmd = new NpgsqlCommand("""
                 INSERT INTO unit_assignment (township_code, code, person_id, valid_from, valid_to, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
                 """, conn, tx);
-            cmd.Parameters.AddWithValue(units.Township);
-            cmd.Parameters.AddTownship(code);
+            cmd.Parameters.AddTownship(units.Township);
+            cmd.Parameters.AddWithValue(code);
             cmd.Parameters.AddWithValue(p.Row.PersonId);
             cmd.Parameters.AddWithValue(p.Row.ValidFrom);
             cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Date, p.Row.ValidTo is { } to ? to : DBNull.Value);

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace GridSpatial.GeoApi.Features.Subscriptions;
 
-/// <summary>Turns the outbox (<c>webhook_event</c>, written by triggers in the publishing or
+/// <summary>Turns the outbox (<c>webhook_event</c>, written by <c>Infrastructure/WebhookOutbox</c> in the publishing or
 /// assigning transaction) into deliveries, one per active subscription whose township prefix and event
 /// kinds match, and enqueues a drain of each subscription touched (<see cref="WebhookJob"/>). Runs
 /// after every publish and data change this process hears of (an <see cref="Infrastructure.ITownshipObserver"/>,

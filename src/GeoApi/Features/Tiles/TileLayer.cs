@@ -119,8 +119,8 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
 
     /// <summary><see cref="Sql"/> or <see cref="Gcj02Sql"/> for a tile over <paramref name="townships"/>
     /// townships. Over one (most tiles from zoom 12 on), its code is bound as one value, not an
-    /// array: on Citus the whole cut, <c>ST_AsMVT</c> included, then runs on that township's shard
-    /// (Citus prunes no bound array, and refuses <c>ST_AsMVT</c> over rows gathered from several shards).</summary>
+    /// array: on Citus the tile's features are then gathered from that township's shard alone (Citus
+    /// prunes no bound array); over several, from each of theirs.</summary>
     public string SqlFor(bool gcj02, int townships) => townships != 1 ? (gcj02 ? Gcj02Sql : Sql)
         : gcj02 ? _gcjOneSql ??= BuildSql(gcj02: true, one: true) : _oneSql ??= BuildSql(gcj02: false, one: true);
 

@@ -97,7 +97,7 @@ public class CitusServiceTests(CitusServiceFixture citus) : IClassFixture<CitusS
         Assert.Equal("version.published", payload.GetProperty("event").GetString());
         Assert.Equal(Township, payload.GetProperty("township").GetString());
         Assert.Equal(published, payload.GetProperty("data").GetProperty("version").GetInt32());
-        //-- One event per publish: the trigger is gone on Citus, and the publish wrote the row once.
+        //-- One event per publish: the publish wrote the row once.
         await using var events = citus.Db.CreateCommand("SELECT count(*) FROM webhook_event WHERE kind = 'version.published' AND township_code = $1 AND version = $2");
         events.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Char, Township);
         events.Parameters.AddWithValue(published);
