@@ -7,6 +7,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 command -v wrk >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >&2; }
-if [ -z "${GRIDSPATIAL_DB:-}" ]; then eval "$(scripts/pg.sh)"; fi
+if [ -z "${GRIDSPATIAL_DB:-}" ]; then pg_env="$(scripts/pg.sh)" || exit 1; eval "$pg_env"; fi
 export GRIDSPATIAL_DB
 exec scripts/gridspatial bench load "$@"

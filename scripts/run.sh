@@ -8,7 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-if [ -z "${GRIDSPATIAL_DB:-}" ]; then eval "$(scripts/pg.sh)"; fi
+if [ -z "${GRIDSPATIAL_DB:-}" ]; then pg_env="$(scripts/pg.sh)" || exit 1; eval "$pg_env"; fi
 export GRIDSPATIAL_DB
 sample=530627118
 # Upsert by id: a second run changes nothing and the recompute below publishes nothing new.

@@ -6,7 +6,9 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-eval "$(scripts/pg.sh)" || { echo "0 passed, 1 failed"; exit 1; }
+#-- pg.sh's status, not eval's: a cluster that did not start (its port taken) stops the run here.
+pg_env="$(scripts/pg.sh)" || { echo "0 passed, 1 failed"; exit 1; }
+eval "$pg_env"
 export GRIDSPATIAL_DB GRIDSPATIAL_TEST_DB
 missing=()
 command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
