@@ -14,14 +14,14 @@ public static class AreaQuery
     private const string Share = "CASE WHEN ST_CoveredBy(x.geom, q.g) THEN 1.0 ELSE ST_Area(ST_Intersection(x.geom, q.g)) / NULLIF(ST_Area(x.geom), 0) END";
 
     private static readonly string UnitsSql = $"""
-        WITH q AS (SELECT $1::geometry AS g)
+        WITH q AS (SELECT $1::geometry AS g),
+        --  The townships the area meets, found once: their rows, and the township codes their household counts sum over.
+        met AS MATERIALIZED (SELECT x.code, x.name, x.geom FROM township x, q WHERE x.geom && q.g AND ST_Intersects(x.geom, q.g) AND x.code LIKE $2 || '%')
         SELECT 't', x.code::text, x.name, coalesce(n.households, 0)::int, NULL::text, NULL::int, {Share}
-          FROM township x CROSS JOIN q LEFT JOIN (
+          FROM met x CROSS JOIN q LEFT JOIN (
             --  Joined, not a subquery correlated with the township row: Citus runs none with a reference table.
             SELECT g.township_code, sum(g.household_count) AS households FROM current_grid g
-            WHERE g.township_code IN (SELECT t.code FROM township t, q WHERE t.geom && q.g AND ST_Intersects(t.geom, q.g) AND t.code LIKE $2 || '%')
-            GROUP BY g.township_code) n ON n.township_code = x.code
-          WHERE x.geom && q.g AND ST_Intersects(x.geom, q.g) AND x.code LIKE $2 || '%'
+            WHERE g.township_code IN (SELECT code FROM met) GROUP BY g.township_code) n ON n.township_code = x.code
         UNION ALL
         SELECT 'v', x.code::text, x.name,
             (SELECT coalesce(sum(g.household_count), 0) FROM current_grid g WHERE g.township_code = x.township_code AND g.village_code = x.code)::int,
