@@ -12,13 +12,15 @@ namespace GridSpatial.GeoApi.Infrastructure;
 /// <item>Tables every township needs are reference tables, copied to every node: county and township
 /// boundaries (a point or a tile finds its townships there before asking their shards) and people,
 /// who may serve several townships of a county.</item>
+/// <item>Tables asked by another key than the township are distributed by that key, alone: the household
+/// locator (which township holds household id X) by <c>id</c>, so an id's question goes to one shard.</item>
 /// <item>Tables of the service itself stay on the coordinator: keys and sessions, partition batches,
 /// the audit log (append-only, read by time), the migration journal; Hangfire's schema is created
 /// by Hangfire and is never distributed.</item>
 /// </list>
 /// Citus refuses a unique index without the distribution column, so on Citus two are changed:
-/// <c>household_id_uix</c> (household ids unique across the service) is dropped — ids stay unique
-/// per township by the primary key — and <c>unit_assignment</c>'s key becomes (township_code, id).
+/// <c>household_id_uix</c> is dropped — ids stay unique across the service by the household locator's
+/// key (migration 0021) — and <c>unit_assignment</c>'s key becomes (township_code, id).
 /// Idempotent: a table already placed is left alone, and a table of no list stops the migration on
 /// Citus, so a new table gets its place decided when it is made.</summary>
 public static class CitusLayout
@@ -32,6 +34,9 @@ public static class CitusLayout
         Anchor, "village", "building", "household", "barrier", "street", "partition_version", "grid", "micro_grid", "assignment",
         "code_registry", "unit_attributes", "unit_assignment", "dept_layer", "dept_layer_version", "dept_unit", "township_nesting", "household_change",
     ];
+
+    /// <summary>Distributed by their own key (table, column), co-located with nothing.</summary>
+    public static readonly (string Table, string Column)[] ByOwnKey = [("household_locator", "id")];
 
     /// <summary>Copied to every node.</summary>
     public static readonly string[] Reference = ["county", "township", "person"];
@@ -60,17 +65,18 @@ public static class CitusLayout
               AND NOT EXISTS (SELECT 1 FROM pg_extension e JOIN pg_depend x ON x.refobjid = e.oid AND x.objid = c.oid)
             ORDER BY 1
             """).ToHashSet();
-        var stray = unplaced.Except(ByTownship).Except(Reference).Except(Coordinator).ToList();
+        var stray = unplaced.Except(ByTownship).Except(ByOwnKey.Select(k => k.Table)).Except(Reference).Except(Coordinator).ToList();
         if (stray.Count > 0)
             throw new InvalidOperationException($"Citus: table(s) {string.Join(", ", stray)} have no place in Infrastructure/CitusLayout (by township, reference or coordinator).");
         var reference = Reference.Where(unplaced.Contains).ToList();
         var byTownship = ByTownship.Where(unplaced.Contains).ToList();
-        if (reference.Count + byTownship.Count == 0) return;
+        var byOwnKey = ByOwnKey.Where(k => unplaced.Contains(k.Table)).ToList();
+        if (reference.Count + byTownship.Count + byOwnKey.Count == 0) return;
 
         using var tx = conn.BeginTransaction();
         //-- One connection per worker for the whole transaction: DDL after DDL on the same shards.
         Execute(conn, tx, "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'");
-        var moving = reference.Concat(byTownship).ToArray();
+        var moving = reference.Concat(byTownship).Concat(byOwnKey.Select(k => k.Table)).ToArray();
         //-- Foreign keys touching a table being placed are dropped and made again once both ends are
         //-- placed (Citus checks a foreign key's ends when it is made).
         var keys = Rows(conn, tx, """
@@ -86,9 +92,12 @@ public static class CitusLayout
         //-- The anchor comes first in the list, so every other table finds it placed.
         foreach (var t in byTownship)
             Execute(conn, tx, $"SELECT create_distributed_table('{t}', 'township_code', colocate_with => '{(t == Anchor ? "none" : Anchor)}')");
+        foreach (var (t, column) in byOwnKey)
+            Execute(conn, tx, $"SELECT create_distributed_table('{t}', '{column}', colocate_with => 'none')");
         foreach (var (table, name, definition) in keys) Execute(conn, tx, $"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}");
         tx.Commit();
-        logger?.LogInformation("Citus: reference tables {Reference}; distributed by township {Distributed}", string.Join(", ", reference), string.Join(", ", byTownship));
+        logger?.LogInformation("Citus: reference tables {Reference}; distributed by township {Distributed}; by their own key {Own}",
+            string.Join(", ", reference), string.Join(", ", byTownship), string.Join(", ", byOwnKey.Select(k => $"{k.Table} ({k.Column})")));
     }
 
     /// <summary>The project's own coordinate systems (the metric Gauss–Krüger zones of migration 0015,

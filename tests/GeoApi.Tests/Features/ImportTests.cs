@@ -135,6 +135,39 @@ public class ImportTests(DatabaseFixture db)
         Assert.Equal(1, t.GetProperty("dataVersion").GetInt64());
     }
 
+    [Fact]
+    public async Task HouseholdIds_AreTheServices_AnotherTownshipGets409_UntilTheHouseholdOrItsTownshipIsDeleted()
+    {
+        const string A = "530627297", B = "530627298";
+        await Post("/api/townships", Samples.Township(A, "甲镇", lon: 105.30, lat: 27.70).ToJsonString());
+        await Post("/api/townships", Samples.Township(B, "乙镇", lon: 105.32, lat: 27.70).ToJsonString());
+        await Post($"/api/townships/{A}/households", Samples.Collection(Samples.Household("shared-id", 105.305, 27.705)).ToJsonString());
+
+        //-- The whole upload is refused, naming the id; B's other household is not written either.
+        var before = await db.ChecksumAsync();
+        var refused = await _http.PostAsync(new Uri($"/api/townships/{B}/households", UriKind.Relative), Samples.Json(Samples.Collection(
+            Samples.Household("b-own", 105.325, 27.705), Samples.Household("shared-id", 105.326, 27.706)).ToJsonString()));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("shared-id", problem.GetProperty("featureId").GetString());
+        Assert.Equal("id", problem.GetProperty("field").GetString());
+        Assert.Equal(before, await db.ChecksumAsync());
+        var held = await _http.GetFromJsonAsync<JsonElement>("/api/households/shared-id");
+        Assert.Equal(105.305, held.GetProperty("geometry").GetProperty("coordinates")[0].GetDouble(), 9);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(new Uri("/api/households/b-own", UriKind.Relative))).StatusCode);
+
+        //-- Deleted in A, the id is free for B; B's township deleted, it is free again.
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync(new Uri("/api/households/shared-id", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(new Uri("/api/households/shared-id", UriKind.Relative))).StatusCode);
+        await Post($"/api/townships/{B}/households", Samples.Collection(Samples.Household("shared-id", 105.326, 27.706)).ToJsonString());
+        var moved = await _http.GetFromJsonAsync<JsonElement>("/api/households/shared-id");
+        Assert.Equal(105.326, moved.GetProperty("geometry").GetProperty("coordinates")[0].GetDouble(), 9);
+        await using (var drop = db.Db.CreateCommand($"DELETE FROM township WHERE code = '{B}'")) await drop.ExecuteNonQueryAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(new Uri("/api/households/shared-id", UriKind.Relative))).StatusCode);
+        await Post($"/api/townships/{A}/households", Samples.Collection(Samples.Household("shared-id", 105.305, 27.705)).ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri("/api/households/shared-id", UriKind.Relative))).StatusCode);
+    }
+
     private async Task<JsonElement> Post(string path, string body)
     {
         var response = await _http.PostAsync(new Uri(path, UriKind.Relative), Samples.Json(body));

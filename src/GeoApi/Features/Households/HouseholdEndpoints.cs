@@ -119,8 +119,9 @@ public static class HouseholdEndpoints
         var row = await Read(conn, tx, id, forUpdate: true, ct) ?? throw NotFound(id);
         if (!request.HttpContext.User.Covers(row.Township)) throw NotFound(id);
         CheckIfMatch(request, row.RowVersion);
-        await using (var cmd = new NpgsqlCommand("DELETE FROM household WHERE township_code = $1 AND id = $2", conn, tx))
+        foreach (var sql in DeleteSql)
         {
+            await using var cmd = new NpgsqlCommand(sql, conn, tx);
             cmd.Parameters.AddTownship(row.Township);
             cmd.Parameters.AddWithValue(id);
             await cmd.ExecuteNonQueryAsync(ct);
@@ -131,25 +132,32 @@ public static class HouseholdEndpoints
         return TypedResults.NoContent();
     }
 
+    /// <summary>The household and its township's row, $1 = township code (char(9)), $2 = id: with
+    /// <see cref="TownshipOfSql"/> before it, each statement runs on one shard of a Citus cluster.</summary>
+    internal const string GridSql = """
+        SELECT h.township_code, t.name, s.current_version, s.dirty_since IS NOT NULL, a.micro_grid_code, a.grid_code, m.village_code, v.name, m.kind
+        FROM household h JOIN township t ON t.code = h.township_code JOIN township_state s ON s.township_code = h.township_code
+        LEFT JOIN current_assignment a ON a.township_code = h.township_code AND a.household_id = h.id
+        LEFT JOIN current_micro_grid m ON m.township_code = a.township_code AND m.code = a.micro_grid_code
+        LEFT JOIN village v ON v.township_code = m.township_code AND v.code = m.village_code
+        WHERE h.township_code = $1 AND h.id = $2
+        """;
+
     private static async Task<Results<Ok<HouseholdGrid>, ProblemHttpResult>> Grid(string id, HttpContext http, NpgsqlDataSource db, People.ResponsiblePeople people,
         CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            SELECT h.township_code, t.name, s.current_version, s.dirty_since IS NOT NULL, a.micro_grid_code, a.grid_code, m.village_code, v.name, m.kind
-            FROM household h JOIN township t ON t.code = h.township_code JOIN township_state s ON s.township_code = h.township_code
-            LEFT JOIN current_assignment a ON a.township_code = h.township_code AND a.household_id = h.id
-            LEFT JOIN current_micro_grid m ON m.township_code = a.township_code AND m.code = a.micro_grid_code
-            LEFT JOIN village v ON v.township_code = m.township_code AND v.code = m.village_code
-            WHERE h.id = $1
-            """);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var missing = TypedResults.Problem(statusCode: 404, title: "Household not found", detail: $"There is no household '{id}'.");
+        if (await TownshipOfAsync(conn, null, id, ct) is not { } holder || !http.User.Covers(holder)) return missing;
+        await using var cmd = new NpgsqlCommand(GridSql, conn);
+        cmd.Parameters.AddTownship(holder);
         cmd.Parameters.AddWithValue(id);
         HouseholdGrid answer;
         //-- The reader is disposed once, at the end of its block: a second dispose of a reader whose
         //-- connection a restart broke threw the driver's own error in place of the transient one.
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
-            if (!await r.ReadAsync(ct) || !http.User.Covers(r.GetString(0)))
-                return TypedResults.Problem(statusCode: 404, title: "Household not found", detail: $"There is no household '{id}'.");
+            if (!await r.ReadAsync(ct)) return missing;
             if (r.IsDBNull(4))
                 return TypedResults.Problem(statusCode: 404, title: "Not partitioned yet",
                     detail: $"Household '{id}' is not in the current partition of township {r.GetString(0)} yet; a recompute is pending.",
@@ -165,9 +173,23 @@ public static class HouseholdEndpoints
         });
     }
 
-    /// <summary>The household's township: ids are looked up across townships (on Citus this one
-    /// question asks every shard); everything after it names the township.</summary>
-    internal const string TownshipOfSql = "SELECT township_code FROM household WHERE id = $1";
+    /// <summary>The household's township, from the locator keyed by id (migration 0021; on Citus one
+    /// shard of it); everything after it names the township.</summary>
+    internal const string TownshipOfSql = "SELECT township_code FROM household_locator WHERE id = $1";
+
+    /// <summary>$1 = township code (char(9)), $2 = id: the household and its entry in the locator, in one transaction.</summary>
+    internal static readonly string[] DeleteSql =
+    [
+        "DELETE FROM household WHERE township_code = $1 AND id = $2",
+        "DELETE FROM household_locator WHERE township_code = $1 AND id = $2",
+    ];
+
+    private static async Task<string?> TownshipOfAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, CancellationToken ct)
+    {
+        await using var find = new NpgsqlCommand(TownshipOfSql, conn, tx);
+        find.Parameters.AddWithValue(id);
+        return await find.ExecuteScalarAsync(ct) as string;
+    }
 
     /// <summary>$1 = township code (char(9): on Citus, that township's shard alone), $2 = id.</summary>
     internal const string ReadSql =
@@ -175,13 +197,7 @@ public static class HouseholdEndpoints
 
     private static async Task<Row?> Read(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, bool forUpdate, CancellationToken ct)
     {
-        string? township;
-        await using (var find = new NpgsqlCommand(TownshipOfSql, conn, tx))
-        {
-            find.Parameters.AddWithValue(id);
-            township = await find.ExecuteScalarAsync(ct) as string;
-        }
-        if (township is null) return null;
+        if (await TownshipOfAsync(conn, tx, id, ct) is not { } township) return null;
         await using var cmd = new NpgsqlCommand(ReadSql + (forUpdate ? " FOR UPDATE" : ""), conn, tx);
         cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(id);

@@ -198,8 +198,13 @@ public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
 
         if (layer == Layer.Households)
         {
+            //-- Ids are the service's, not the township's: the locator's key takes each new one (a concurrent import
+            //-- of the same id waits for this one), and an id it already holds for another township is refused.
+            await using (var locate = new NpgsqlCommand(
+                "INSERT INTO household_locator (id, township_code) SELECT id, township_code FROM stage ON CONFLICT (id) DO NOTHING", conn, tx))
+                await locate.ExecuteNonQueryAsync(ct);
             await using var clash = new NpgsqlCommand(
-                "SELECT s.id FROM stage s JOIN household h ON h.id = s.id AND h.township_code <> s.township_code LIMIT 1", conn, tx);
+                "SELECT s.id FROM stage s JOIN household_locator l ON l.id = s.id AND l.township_code <> s.township_code ORDER BY s.id LIMIT 1", conn, tx);
             await using var reader = await clash.ExecuteReaderAsync(ct);
             //-- The other township may lie outside the caller's jurisdiction: the id is taken, not where.
             if (await reader.ReadAsync(ct))

@@ -46,6 +46,11 @@ public class CitusPlanTests(CitusFixture citus) : IClassFixture<CitusFixture>
             Assert.True(p.Method == 'h' && p.Colocation == anchor.Colocation, $"{t}: method {p.Method}, colocation {p.Colocation} (anchor {anchor.Colocation})");
             Assert.True(p.Nodes >= 2, $"{t}'s shards are on {p.Nodes} node(s)");
         }
+        foreach (var (t, _) in CitusLayout.ByOwnKey)
+        {
+            Assert.True(placed.TryGetValue(t, out var p) && p.Method == 'h' && p.Colocation != anchor.Colocation, $"{t} is not distributed by its own key");
+            Assert.True(p.Nodes >= 2, $"{t}'s shards are on {p.Nodes} node(s)");
+        }
         foreach (var t in CitusLayout.Reference)
         {
             Assert.True(placed.TryGetValue(t, out var p) && p.Method == 'n', $"{t} is not a reference table");
@@ -96,6 +101,12 @@ public class CitusPlanTests(CitusFixture citus) : IClassFixture<CitusFixture>
         var (count, page, args) = OgcEndpoints.ItemsSql(layer, query, "");
         await Explain("OGC items: count", count, null, args.AddTo);
         await Explain("OGC items: page", page, null, args.AddTo);
+
+        //-- A household by id: its township from the locator (distributed by id), then the township's shard.
+        await Explain("household: township of the id", HouseholdEndpoints.TownshipOfSql, null, Value(household.Id));
+        await Explain("household: codes of the id", HouseholdEndpoints.GridSql, null, Code(Township), Value(household.Id));
+        foreach (var delete in HouseholdEndpoints.DeleteSql)
+            await Explain("household: delete", delete, null, Code(Township), Value(household.Id));
 
         //-- A household write: the row locked, replaced, the township marked dirty.
         {
