@@ -71,7 +71,11 @@ public static class CitusLayout
         var reference = Reference.Where(unplaced.Contains).ToList();
         var byTownship = ByTownship.Where(unplaced.Contains).ToList();
         var byOwnKey = ByOwnKey.Where(k => unplaced.Contains(k.Table)).ToList();
-        if (reference.Count + byTownship.Count + byOwnKey.Count == 0) return;
+        if (reference.Count + byTownship.Count + byOwnKey.Count == 0)
+        {
+            LocatorKey(conn);
+            return;
+        }
 
         using var tx = conn.BeginTransaction();
         //-- One connection per worker for the whole transaction: DDL after DDL on the same shards.
@@ -96,8 +100,24 @@ public static class CitusLayout
             Execute(conn, tx, $"SELECT create_distributed_table('{t}', '{column}', colocate_with => 'none')");
         foreach (var (table, name, definition) in keys) Execute(conn, tx, $"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}");
         tx.Commit();
+        LocatorKey(conn);
         logger?.LogInformation("Citus: reference tables {Reference}; distributed by township {Distributed}; by their own key {Own}",
             string.Join(", ", reference), string.Join(", ", byTownship), string.Join(", ", byOwnKey.Select(k => $"{k.Table} ({k.Column})")));
+    }
+
+    /// <summary>The household locator's key to <c>township</c> (a deleted township releases its ids), which a
+    /// cluster migrated before migration 0021 could not make while the locator was a local table.</summary>
+    private static void LocatorKey(NpgsqlConnection conn)
+    {
+        using var cmd = new NpgsqlCommand("""
+            DO $$
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'household_locator'::regclass AND contype = 'f') THEN
+                    ALTER TABLE household_locator ADD FOREIGN KEY (township_code) REFERENCES township (code) ON DELETE CASCADE;
+                END IF;
+            END $$
+            """, conn) { CommandTimeout = 600 };
+        cmd.ExecuteNonQuery();
     }
 
     /// <summary>The project's own coordinate systems (the metric Gauss–Krüger zones of migration 0015,

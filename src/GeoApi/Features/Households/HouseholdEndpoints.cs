@@ -184,9 +184,11 @@ public static class HouseholdEndpoints
         "DELETE FROM household_locator WHERE township_code = $1 AND id = $2",
     ];
 
-    private static async Task<string?> TownshipOfAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, CancellationToken ct)
+    //-- A write locks the locator's row first, as an import claiming the id does, then the household: an import
+    //-- racing a delete of the same household cannot leave the household without its locator row.
+    private static async Task<string?> TownshipOfAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, CancellationToken ct, bool forUpdate = false)
     {
-        await using var find = new NpgsqlCommand(TownshipOfSql, conn, tx);
+        await using var find = new NpgsqlCommand(TownshipOfSql + (forUpdate ? " FOR UPDATE" : ""), conn, tx);
         find.Parameters.AddWithValue(id);
         return await find.ExecuteScalarAsync(ct) as string;
     }
@@ -197,7 +199,7 @@ public static class HouseholdEndpoints
 
     private static async Task<Row?> Read(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, bool forUpdate, CancellationToken ct)
     {
-        if (await TownshipOfAsync(conn, tx, id, ct) is not { } township) return null;
+        if (await TownshipOfAsync(conn, tx, id, ct, forUpdate) is not { } township) return null;
         await using var cmd = new NpgsqlCommand(ReadSql + (forUpdate ? " FOR UPDATE" : ""), conn, tx);
         cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(id);

@@ -198,18 +198,28 @@ public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
 
         if (layer == Layer.Households)
         {
-            //-- Ids are the service's, not the township's: the locator's key takes each new one (a concurrent import
-            //-- of the same id waits for this one), and an id it already holds for another township is refused.
-            await using (var locate = new NpgsqlCommand(
-                "INSERT INTO household_locator (id, township_code) SELECT id, township_code FROM stage ON CONFLICT (id) DO NOTHING", conn, tx))
-                await locate.ExecuteNonQueryAsync(ct);
-            await using var clash = new NpgsqlCommand(
-                "SELECT s.id FROM stage s JOIN household_locator l ON l.id = s.id AND l.township_code <> s.township_code ORDER BY s.id LIMIT 1", conn, tx);
-            await using var reader = await clash.ExecuteReaderAsync(ct);
+            //-- Ids are the service's, not the township's. Every id of the upload is claimed in the locator and its
+            //-- row locked (a conflict branch that writes the row back as it is), in id order (two uploads sharing
+            //-- ids cannot deadlock), so a delete of one of these households waits for this import; a concurrent
+            //-- import of a new id waits on the key. An id held for another township comes back from that branch
+            //-- as taken and refuses the upload. One index probe per row, whatever the planner knows of either
+            //-- table (a join of the stage with the locator was planned as a scan of one per row of the other).
+            string? taken = null;
+            await using (var claim = new NpgsqlCommand("""
+                INSERT INTO household_locator AS l (id, township_code) SELECT id, township_code FROM stage ORDER BY id
+                ON CONFLICT (id) DO UPDATE SET township_code = l.township_code
+                RETURNING l.id, l.township_code
+                """, conn, tx))
+            {
+                //-- No parameter: Citus runs this INSERT … SELECT through the coordinator and drops one bound in RETURNING.
+                await using var reader = await claim.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    if (reader.GetString(1) != townshipCode && (taken is null || string.CompareOrdinal(reader.GetString(0), taken) < 0)) taken = reader.GetString(0);
+            }
             //-- The other township may lie outside the caller's jurisdiction: the id is taken, not where.
-            if (await reader.ReadAsync(ct))
-                throw new ApiException(409, "Household id in use", $"Household id '{reader.GetString(0)}' is already taken by another township's household; choose another id.",
-                    new() { ["layer"] = "households", ["featureId"] = reader.GetString(0), ["field"] = "id" });
+            if (taken is not null)
+                throw new ApiException(409, "Household id in use", $"Household id '{taken}' is already taken by another township's household; choose another id.",
+                    new() { ["layer"] = "households", ["featureId"] = taken, ["field"] = "id" });
         }
 
         int inserted = 0, updated = 0;

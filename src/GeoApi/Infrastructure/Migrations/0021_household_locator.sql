@@ -10,13 +10,26 @@ CREATE TABLE household_locator (
     id            text PRIMARY KEY,
     township_code char(9) NOT NULL
 );
+-- On a Citus cluster ids were unique per township only (household_id_uix was dropped there): an id held by
+-- several townships is located in the first by code, and the others are named in a warning.
+INSERT INTO household_locator (id, township_code) SELECT id, township_code FROM household ORDER BY id, township_code
+ON CONFLICT (id) DO NOTHING;
+DO $$
+DECLARE
+    twice text;
+BEGIN
+    SELECT string_agg(id, ', ' ORDER BY id) INTO twice
+    FROM (SELECT id FROM household GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 20) d;
+    IF twice IS NOT NULL THEN
+        RAISE WARNING 'household ids held by more than one township (each located in the first by code): %', twice;
+    END IF;
+END $$;
 CREATE INDEX household_locator_township_idx ON household_locator (township_code);
-INSERT INTO household_locator (id, township_code) SELECT id, township_code FROM household;
 
 -- A deleted township takes its ids with it. On a cluster migrated before, township is already a
--- reference table and a local table may not reference it; there the key is missing until the table
--- is placed again, and a deleted township's ids stay taken (documented in docs/scaling.md). On a new
--- cluster township is still local here; CitusLayout re-adds the key once both ends are placed.
+-- reference table and a local table may not reference it; there CitusLayout adds the key once the
+-- locator is distributed. On a new cluster township is still local here; CitusLayout re-adds the key
+-- once both ends are placed.
 DO $$
 DECLARE
     placed boolean := false;
