@@ -162,6 +162,8 @@ public class ImportTests(DatabaseFixture db)
         await Post($"/api/townships/{B}/households", Samples.Collection(Samples.Household("shared-id", 105.326, 27.706)).ToJsonString());
         var moved = await _http.GetFromJsonAsync<JsonElement>("/api/households/shared-id");
         Assert.Equal(105.326, moved.GetProperty("geometry").GetProperty("coordinates")[0].GetDouble(), 9);
+        var item = await _http.GetFromJsonAsync<JsonElement>("/ogc/collections/households/items/shared-id");
+        Assert.Equal(B, item.GetProperty("properties").GetProperty("township_code").GetString());
         //-- Settled first: a township deleted under its own recompute's publish may deadlock with it.
         await Samples.SettledAsync(db.Db, TimeSpan.FromSeconds(60), B);
         await using (var drop = db.Db.CreateCommand($"DELETE FROM township WHERE code = '{B}'")) await drop.ExecuteNonQueryAsync();

@@ -133,7 +133,7 @@ public static class HouseholdEndpoints
     }
 
     /// <summary>The household and its township's row, $1 = township code (char(9)), $2 = id: with
-    /// <see cref="TownshipOfSql"/> before it, each statement runs on one shard of a Citus cluster.</summary>
+    /// <see cref="HouseholdLocator.TownshipOfSql"/> before it, each statement runs on one shard of a Citus cluster.</summary>
     internal const string GridSql = """
         SELECT h.township_code, t.name, s.current_version, s.dirty_since IS NOT NULL, a.micro_grid_code, a.grid_code, m.village_code, v.name, m.kind
         FROM household h JOIN township t ON t.code = h.township_code JOIN township_state s ON s.township_code = h.township_code
@@ -148,7 +148,7 @@ public static class HouseholdEndpoints
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var missing = TypedResults.Problem(statusCode: 404, title: "Household not found", detail: $"There is no household '{id}'.");
-        if (await TownshipOfAsync(conn, null, id, ct) is not { } holder || !http.User.Covers(holder)) return missing;
+        if (await HouseholdLocator.TownshipOfAsync(conn, null, id, ct) is not { } holder || !http.User.Covers(holder)) return missing;
         await using var cmd = new NpgsqlCommand(GridSql, conn);
         cmd.Parameters.AddTownship(holder);
         cmd.Parameters.AddWithValue(id);
@@ -173,25 +173,8 @@ public static class HouseholdEndpoints
         });
     }
 
-    /// <summary>The household's township, from the locator keyed by id (migration 0021; on Citus one
-    /// shard of it); everything after it names the township.</summary>
-    internal const string TownshipOfSql = "SELECT township_code FROM household_locator WHERE id = $1";
-
     /// <summary>$1 = township code (char(9)), $2 = id: the household and its entry in the locator, in one transaction.</summary>
-    internal static readonly string[] DeleteSql =
-    [
-        "DELETE FROM household WHERE township_code = $1 AND id = $2",
-        "DELETE FROM household_locator WHERE township_code = $1 AND id = $2",
-    ];
-
-    //-- A write locks the locator's row first, as an import claiming the id does, then the household: an import
-    //-- racing a delete of the same household cannot leave the household without its locator row.
-    private static async Task<string?> TownshipOfAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, CancellationToken ct, bool forUpdate = false)
-    {
-        await using var find = new NpgsqlCommand(TownshipOfSql + (forUpdate ? " FOR UPDATE" : ""), conn, tx);
-        find.Parameters.AddWithValue(id);
-        return await find.ExecuteScalarAsync(ct) as string;
-    }
+    internal static readonly string[] DeleteSql = ["DELETE FROM household WHERE township_code = $1 AND id = $2", HouseholdLocator.ReleaseSql];
 
     /// <summary>$1 = township code (char(9): on Citus, that township's shard alone), $2 = id.</summary>
     internal const string ReadSql =
@@ -199,7 +182,9 @@ public static class HouseholdEndpoints
 
     private static async Task<Row?> Read(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, bool forUpdate, CancellationToken ct)
     {
-        if (await TownshipOfAsync(conn, tx, id, ct, forUpdate) is not { } township) return null;
+        //-- A write locks the locator's entry first, as an import claiming the id does, then the household: an
+        //-- import racing a delete of the same household cannot leave the household without its entry.
+        if (await HouseholdLocator.TownshipOfAsync(conn, tx, id, ct, forUpdate) is not { } township) return null;
         await using var cmd = new NpgsqlCommand(ReadSql + (forUpdate ? " FOR UPDATE" : ""), conn, tx);
         cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(id);

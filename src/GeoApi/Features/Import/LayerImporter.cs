@@ -198,24 +198,13 @@ public sealed class LayerImporter(NpgsqlDataSource db, InputLimits limits)
 
         if (layer == Layer.Households)
         {
-            //-- Ids are the service's, not the township's. Every id of the upload is claimed in the locator and its
-            //-- row locked (a conflict branch that writes the row back as it is), in id order (two uploads sharing
-            //-- ids cannot deadlock), so a delete of one of these households waits for this import; a concurrent
-            //-- import of a new id waits on the key. An id held for another township comes back from that branch
-            //-- as taken and refuses the upload. One index probe per row, whatever the planner knows of either
-            //-- table (a join of the stage with the locator was planned as a scan of one per row of the other).
+            //-- Ids are the service's, not the township's: claimed in the locator, and an id another township
+            //-- holds refuses the upload.
             string? taken = null;
-            await using (var claim = new NpgsqlCommand("""
-                INSERT INTO household_locator AS l (id, township_code) SELECT id, township_code FROM stage ORDER BY id
-                ON CONFLICT (id) DO UPDATE SET township_code = l.township_code
-                RETURNING l.id, l.township_code
-                """, conn, tx))
-            {
-                //-- No parameter: Citus runs this INSERT … SELECT through the coordinator and drops one bound in RETURNING.
-                await using var reader = await claim.ExecuteReaderAsync(ct);
+            await using (var claim = new NpgsqlCommand(HouseholdLocator.ClaimStageSql, conn, tx))
+            await using (var reader = await claim.ExecuteReaderAsync(ct))
                 while (await reader.ReadAsync(ct))
                     if (reader.GetString(1) != townshipCode && (taken is null || string.CompareOrdinal(reader.GetString(0), taken) < 0)) taken = reader.GetString(0);
-            }
             //-- The other township may lie outside the caller's jurisdiction: the id is taken, not where.
             if (taken is not null)
                 throw new ApiException(409, "Household id in use", $"Household id '{taken}' is already taken by another township's household; choose another id.",

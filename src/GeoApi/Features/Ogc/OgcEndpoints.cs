@@ -211,15 +211,23 @@ public static class OgcEndpoints
         var c = Find(id);
         var jurisdiction = r.HttpContext.User.Jurisdiction() ?? "";
         var crs = r.Query.TryGetValue("crs", out var asked) ? OgcCrs.Parse(asked.ToString(), OgcCrs.Supported(await Extent(db, jurisdiction, ct)), "crs") : OgcCrs.Crs84;
-        await using var cmd = db.CreateCommand(
-            $"SELECT {OgcFeatures.Columns(c, c.Properties, crs)} FROM {c.From} WHERE {c.FeatureId} = $1 AND {c.TownshipColumn} LIKE $2 || '%' LIMIT 1");
+        //-- The feature's township, bound: one township's rows (on Citus its shard) are read. Every feature id but
+        //-- a household's starts with its township's code (codes; township:id); a household's is in its locator.
+        var township = c.Id == "households" ? await HouseholdLocator.TownshipOfAsync(db, fid, ct) : fid.Length >= 9 ? fid[..9] : null;
+        if (township is null || !township.All(char.IsAsciiDigit)) throw ApiException.NotFound($"Collection {id} has no feature '{fid}'.");
+        await using var cmd = db.CreateCommand(ItemSql(c, crs));
         cmd.Parameters.AddWithValue(fid);
         cmd.Parameters.AddWithValue(jurisdiction);
+        cmd.Parameters.AddTownship(township);
         await using var rd = await cmd.ExecuteReaderAsync(ct);
         if (!await rd.ReadAsync(ct)) throw ApiException.NotFound($"Collection {id} has no feature '{fid}'.");
         r.HttpContext.Response.Headers["Content-Crs"] = crs.Header;
         return Results.Text(OgcFeatures.Read(rd, crs), "application/geo+json");
     }
+
+    /// <summary>One feature: $1 = feature id, $2 = the caller's jurisdiction (a code prefix), $3 = its township (char(9)).</summary>
+    internal static string ItemSql(OgcLayer c, OgcCrs crs) =>
+        $"SELECT {OgcFeatures.Columns(c, c.Properties, crs)} FROM {c.From} WHERE {c.FeatureId} = $1 AND {c.TownshipColumn} = $3 AND {c.TownshipColumn} LIKE $2 || '%' LIMIT 1";
 
     internal static OgcLayer Find(string id) =>
         OgcLayer.All.FirstOrDefault(c => c.Id == id) ?? throw ApiException.NotFound($"There is no collection '{id}'.");

@@ -101,9 +101,14 @@ public class CitusPlanTests(CitusFixture citus) : IClassFixture<CitusFixture>
         var (count, page, args) = OgcEndpoints.ItemsSql(layer, query, "");
         await Explain("OGC items: count", count, null, args.AddTo);
         await Explain("OGC items: page", page, null, args.AddTo);
+        //-- One OGC feature by id: its township from the id (a code, township:id) or, for a household, the locator.
+        var (someMicroGrid, _, _) = await Samples.ClusterHouseholdAsync(citus.Db, Township);
+        foreach (var (collection, fid) in new[] { ("micro_grids", someMicroGrid), ("households", household.Id) })
+            await Explain($"OGC item of {collection}", OgcEndpoints.ItemSql(OgcEndpoints.Find(collection), OgcCrs.Crs84), null,
+                Value(fid), Value(""), Code(Township));
 
         //-- A household by id: its township from the locator (distributed by id), then the township's shard.
-        await Explain("household: township of the id", HouseholdEndpoints.TownshipOfSql, null, Value(household.Id));
+        await Explain("household: township of the id", HouseholdLocator.TownshipOfSql, null, Value(household.Id));
         await Explain("household: codes of the id", HouseholdEndpoints.GridSql, null, Code(Township), Value(household.Id));
         foreach (var delete in HouseholdEndpoints.DeleteSql)
             await Explain("household: delete", delete, null, Code(Township), Value(household.Id));
