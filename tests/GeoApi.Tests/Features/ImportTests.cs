@@ -172,6 +172,30 @@ public class ImportTests(DatabaseFixture db)
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri("/api/households/shared-id", UriKind.Relative))).StatusCode);
     }
 
+    [Fact]
+    public async Task AnImportRacingADeleteOfTheSameHousehold_LeavesItLocatableOrGone_NeverHalf()
+    {
+        const string A = "530627299";
+        await Post("/api/townships", Samples.Township(A, "丙镇", lon: 105.34, lat: 27.70).ToJsonString());
+        var body = Samples.Collection(Samples.Household("race-id", 105.345, 27.705)).ToJsonString();
+        for (int i = 0; i < 15; i++)
+        {
+            await Post($"/api/townships/{A}/households", body);
+            var import = _http.PostAsync(new Uri($"/api/townships/{A}/households", UriKind.Relative), Samples.Json(body));
+            var delete = _http.DeleteAsync(new Uri("/api/households/race-id", UriKind.Relative));
+            using var imported = await import;
+            using var deleted = await delete;
+            Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
+            Assert.True(deleted.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.NotFound, await deleted.Content.ReadAsStringAsync());
+            //-- The household and its locator entry exist together or not at all.
+            await using var cmd = db.Db.CreateCommand(
+                "SELECT (SELECT count(*) FROM household WHERE id = 'race-id'), (SELECT count(*) FROM household_locator WHERE id = 'race-id')");
+            await using var r = await cmd.ExecuteReaderAsync();
+            Assert.True(await r.ReadAsync());
+            Assert.Equal(r.GetInt64(0), r.GetInt64(1));
+        }
+    }
+
     private async Task<JsonElement> Post(string path, string body)
     {
         var response = await _http.PostAsync(new Uri(path, UriKind.Relative), Samples.Json(body));

@@ -99,7 +99,7 @@ public static class HouseholdEndpoints
         await TownshipState.MarkDirtyAsync(conn, tx, row.Township, ct, household: id);
         await Audit(conn, tx, row.Township, request, merge ? "patch" : "replace", id, ct);
         //-- What was stored, as a later GET will return it.
-        var stored = (await Read(conn, tx, id, forUpdate: false, ct))!;
+        var stored = (await Read(conn, tx, id, forUpdate: false, ct, row.Township))!;
         await tx.CommitAsync(ct);
         request.HttpContext.Response.Headers.ETag = ETag(stored.RowVersion);
         return Results.Text(ToFeature(stored).ToJsonString(), "application/geo+json");
@@ -180,11 +180,13 @@ public static class HouseholdEndpoints
     internal const string ReadSql =
         "SELECT township_code, id, building_id, floor, unit, room, address, persons, properties::text, geom, row_version FROM household WHERE township_code = $1 AND id = $2";
 
-    private static async Task<Row?> Read(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, bool forUpdate, CancellationToken ct)
+    /// <param name="township">The household's township when already known (a write reading back what it stored).</param>
+    private static async Task<Row?> Read(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, bool forUpdate, CancellationToken ct, string? township = null)
     {
         //-- A write locks the locator's entry first, as an import claiming the id does, then the household: an
         //-- import racing a delete of the same household cannot leave the household without its entry.
-        if (await HouseholdLocator.TownshipOfAsync(conn, tx, id, ct, forUpdate) is not { } township) return null;
+        township ??= await HouseholdLocator.TownshipOfAsync(conn, tx, id, ct, forUpdate);
+        if (township is null) return null;
         await using var cmd = new NpgsqlCommand(ReadSql + (forUpdate ? " FOR UPDATE" : ""), conn, tx);
         cmd.Parameters.AddTownship(township);
         cmd.Parameters.AddWithValue(id);
