@@ -39,8 +39,7 @@ public static class HouseholdLocator
     /// <inheritdoc cref="TownshipOfAsync(NpgsqlConnection, NpgsqlTransaction?, string, CancellationToken, bool)"/>
     public static async Task<string?> TownshipOfAsync(NpgsqlDataSource db, string id, CancellationToken ct)
     {
-        await using var find = db.CreateCommand(TownshipOfSql);
-        find.Parameters.AddWithValue(id);
-        return await find.ExecuteScalarAsync(ct) as string;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await TownshipOfAsync(conn, null, id, ct);
     }
 }
