@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Xunit.Abstractions;
+
+[assembly: TestCollectionOrderer("GridSpatial.GeoApi.Tests.DatabaseCollectionFirst", "GridSpatial.GeoApi.Tests")]
 
 namespace GridSpatial.GeoApi.Tests;
 
@@ -110,3 +113,12 @@ public class DatabaseFixture : IAsyncLifetime
 
 [CollectionDefinition("db")]
 public sealed class DatabaseGroup : ICollectionFixture<DatabaseFixture>;
+
+/// <summary>Starts the "db" collection first: its tests run one after another and are most of the
+/// suite's time, while the other collections share the second core beside it. Started in xUnit's
+/// discovery order it waited 1.5 minutes for two other collections to free a thread.</summary>
+public sealed class DatabaseCollectionFirst : ITestCollectionOrderer
+{
+    public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
+        testCollections.OrderBy(c => c.DisplayName == "db" ? 0 : 1);
+}
