@@ -20,12 +20,13 @@ public static class LookupBench
     {
         var rate = new Option<int>("--rate") { Description = "single REST lookups per second", HelpName = "R", DefaultValueFactory = _ => 2000 };
         var seconds = new Option<int>("--seconds") { Description = "how long each fixed-rate run lasts", HelpName = "S", DefaultValueFactory = _ => 10 };
-        var command = new Command("lookup", "lookups: in-process, batch REST, single REST at a fixed rate (and wrk), each against PostGIS") { rate, seconds };
-        command.SetAction(p => RunAsync(p.GetValue(rate), p.GetValue(seconds)));
+        var copies = new Option<int>("--copies") { Description = "also time in-process lookups on this many copies of the loaded townships laid side by side (a province's size without building one; 120 copies of the sample are about 105,000 micro-grids)", HelpName = "N" };
+        var command = new Command("lookup", "lookups: in-process, batch REST, single REST at a fixed rate (and wrk), each against PostGIS") { rate, seconds, copies };
+        command.SetAction(p => RunAsync(p.GetValue(rate), p.GetValue(seconds), p.GetValue(copies)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int rate, int seconds)
+    private static async Task<int> RunAsync(int rate, int seconds, int copies)
     {
         var cs = Database.ConnectionString();
         Migrator.Apply(cs);
@@ -56,6 +57,7 @@ public static class LookupBench
             for (int i = 0; i < 200; i++, pg++) await LookupEndpoints.Fallback(db, sample[i].X, sample[i].Y, CancellationToken.None);
         double postgis = pg / clock.Elapsed.TotalSeconds;
         rows.Add(["in-process index, 1 thread", $"{inProcess:N0} lookups/s", $"{postgis:N0} lookups/s", $"{inProcess / postgis:N0}×"]);
+        if (copies > 0) rows.AddRange(Copies(index, sample, copies, inProcess));
         Print(rows);
         Console.WriteLine($"index: {index.MicroGridCount:N0} micro-grids, {loaded.Bytes / 1048576.0:N1} MiB managed heap ({loaded.Bytes / Math.Max(1, index.MicroGridCount):N0} bytes per micro-grid; territories {index.ArrayBytes.Territories / Math.Max(1, index.MicroGridCount):N0}, cells {index.ArrayBytes.Cells / Math.Max(1, index.MicroGridCount):N0}), loaded in {loaded.Seconds:N1} s");
 
@@ -95,6 +97,38 @@ public static class LookupBench
         Print(rows);
         Console.WriteLine($"{hits * 100.0 / Math.Max(1, n):F0} % of the sample points inside a micro-grid; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
         return 0;
+    }
+
+    /// <summary>In-process lookups on <paramref name="copies"/> copies of the loaded townships side by side, one
+    /// thread and one per core, the sample spread over the copies; beside the one copy measured before.</summary>
+    private static List<string[]> Copies(LookupIndex loaded, Coordinate[] sample, int copies, double oneCopy)
+    {
+        var (index, shifts) = loaded.Copies(copies);
+        var rnd = new Random(7);
+        var spread = sample.Select(p => shifts[rnd.Next(shifts.Length)] is var (dx, dy) ? new Coordinate(p.X + dx, p.Y + dy) : p).ToArray();
+        for (int i = 0; i < 20_000; i++) index.Find(spread[i].X, spread[i].Y);
+        var clock = Stopwatch.StartNew();
+        long n = 0;
+        while (clock.Elapsed.TotalSeconds < 3)
+            for (int i = 0; i < spread.Length; i++, n++) index.Find(spread[i].X, spread[i].Y);
+        double one = n / clock.Elapsed.TotalSeconds;
+        int threads = Environment.ProcessorCount;
+        var counts = new long[threads];
+        var all = Stopwatch.StartNew();
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+        {
+            long c = 0;
+            for (int i = k * spread.Length / threads; all.Elapsed.TotalSeconds < 3;)
+                for (int j = 0; j < 10_000; j++, c++, i = i + 1 == spread.Length ? 0 : i + 1) index.Find(spread[i].X, spread[i].Y);
+            counts[k] = c;
+        });
+        double every = counts.Sum() / all.Elapsed.TotalSeconds;
+        var size = $"{copies:N0} copies, {index.MicroGridCount:N0} micro-grids";
+        return
+        [
+            [$"in-process index, {size}, 1 thread", $"{one:N0} lookups/s", $"one copy {oneCopy:N0} lookups/s", $"{one / oneCopy:F2}× one copy"],
+            [$"in-process index, {size}, {threads} threads", $"{every:N0} lookups/s", "", ""],
+        ];
     }
 
     /// <summary>A fresh index loaded from the database, with what it holds: the managed heap after a

@@ -68,6 +68,28 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         }
     }
 
+    /// <summary>An index of <paramref name="copies"/> copies of every township loaded here, laid out in rows
+    /// side by side (each copy moved by whole multiples of the loaded townships' extent, its code numbered
+    /// apart), for measuring lookups at a province's size without building one (<c>bench lookup --copies</c>).
+    /// Returns the index and the shift of each copy.</summary>
+    internal (LookupIndex Index, (double Dx, double Dy)[] Shifts) Copies(int copies)
+    {
+        var s = _snapshot ?? throw new InvalidOperationException("The lookup index is not loaded.");
+        var all = new Envelope();
+        foreach (var t in s.Townships.Values) all.ExpandToInclude(t.Extent);
+        int perRow = (int)Math.Ceiling(Math.Sqrt(copies));
+        var shifts = Enumerable.Range(0, copies).Select(k => ((k % perRow) * all.Width * 1.001, (k / perRow) * all.Height * 1.001)).ToArray();
+        var townships = new Dictionary<string, TownshipIndex>(StringComparer.Ordinal);
+        for (int k = 0; k < copies; k++)
+            foreach (var t in s.Townships.Values)
+            {
+                var code = FormattableString.Invariant($"{t.Code}#{k}");
+                townships[code] = t.Shifted(code, shifts[k].Item1, shifts[k].Item2);
+            }
+        var copy = new LookupIndex(db, logger) { _snapshot = new Snapshot(townships) };
+        return (copy, shifts);
+    }
+
     /// <summary>The batch-lookup answer for a point in the hit's territory (without the point), serialized once while cached.</summary>
     internal byte[] Json(LookupHit hit) => _json.GetOrAdd((hit.Township.Generation, hit.StackNumber), static (k, t) => t.Json(k.Stack), hit.Township);
 

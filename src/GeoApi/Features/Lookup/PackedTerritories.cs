@@ -18,6 +18,12 @@ internal sealed class PackedTerritories
     private readonly ushort[]? _small;
     private readonly int[]? _large;
     private readonly int[] _start;
+    //-- Per run of 2^ChunkShift positions of the rings (runs counted over all territories together): the least
+    //-- and greatest y and the greatest x of the segments ending in it, as floats rounded outwards. A point's
+    //-- ray crosses no segment of a run its y misses or that lies wholly left of it, so Locate skips the
+    //-- run's vertices, which lie scattered over the shared vertex array (each a cache miss in a province's index).
+    private const int ChunkShift = 4;
+    private readonly float[] _chunks;
 
     private PackedTerritories(double[] xy, List<int> indices, int[] start)
     {
@@ -25,12 +31,27 @@ internal sealed class PackedTerritories
         _start = start;
         if (xy.Length / 2 < ushort.MaxValue) _small = indices.Select(i => (ushort)i).ToArray();
         else _large = indices.ToArray();
+        _chunks = new float[3 * ((indices.Count >> ChunkShift) + 1)];
+        for (int c = 0; c < _chunks.Length; c += 3) (_chunks[c], _chunks[c + 1], _chunks[c + 2]) = (float.PositiveInfinity, float.NegativeInfinity, float.NegativeInfinity);
+        for (int t = 0; t < Count; t++)
+            for (int p = start[t] + 1; p < start[t + 1]; p++)
+            {
+                if (indices[p] == Break || indices[p - 1] == Break) continue;
+                int c = 3 * (p >> ChunkShift);
+                foreach (int v in (ReadOnlySpan<int>)[indices[p - 1], indices[p]])
+                {
+                    double x = xy[2 * v], y = xy[2 * v + 1];
+                    _chunks[c] = Math.Min(_chunks[c], MathF.BitDecrement((float)y));
+                    _chunks[c + 1] = Math.Max(_chunks[c + 1], MathF.BitIncrement((float)y));
+                    _chunks[c + 2] = Math.Max(_chunks[c + 2], MathF.BitIncrement((float)x));
+                }
+            }
     }
 
     public int Count => _start.Length - 1;
 
     /// <summary>Bytes held by the arrays (what the territories cost, without object headers).</summary>
-    public long Bytes => _xy.Length * 8L + (_small?.Length * 2L ?? 0) + (_large?.Length * 4L ?? 0) + _start.Length * 4L;
+    public long Bytes => _xy.Length * 8L + (_small?.Length * 2L ?? 0) + (_large?.Length * 4L ?? 0) + _start.Length * 4L + _chunks.Length * 4L;
 
     private int At(int j)
     {
@@ -40,24 +61,28 @@ internal sealed class PackedTerritories
 
     /// <summary>Where the point lies relative to territory <paramref name="t"/>: NTS's ray crossing
     /// count over every segment of its rings (a segment (p1, p2) from each vertex to the next, as
-    /// NTS indexes them), stopping at the first segment the point lies on.</summary>
+    /// NTS indexes them), stopping at the first segment the point lies on. Runs of segments whose
+    /// bounds rule them out (<see cref="_chunks"/>) are skipped: none of them could count or touch the point.</summary>
     public Location Locate(int t, double x, double y) => _small is { } small
-        ? Locate<ushort>(small.AsSpan(_start[t], _start[t + 1] - _start[t]), x, y)
-        : Locate<int>(_large.AsSpan(_start[t], _start[t + 1] - _start[t]), x, y);
+        ? Locate<ushort>(small, _start[t], _start[t + 1], x, y)
+        : Locate<int>(_large, _start[t], _start[t + 1], x, y);
 
     //-- Generic over the index width so the JIT compiles each loop without a branch on it; a ring ends at AllBitsSet.
-    private Location Locate<TIndex>(ReadOnlySpan<TIndex> rings, double x, double y) where TIndex : unmanaged, System.Numerics.IBinaryInteger<TIndex>
+    private Location Locate<TIndex>(ReadOnlySpan<TIndex> rings, int start, int end, double x, double y) where TIndex : unmanaged, System.Numerics.IBinaryInteger<TIndex>
     {
         var xy = _xy.AsSpan();
-        int crossings = 0, j = 0;
-        while (j < rings.Length)
+        var chunks = _chunks.AsSpan();
+        int crossings = 0;
+        //-- The segment ending at position p runs from the vertex at p - 1 to the one at p, both in one ring.
+        for (int from = start + 1; from < end;)
         {
-            int a = int.CreateTruncating(rings[j++]);
-            for (; j < rings.Length && rings[j] != TIndex.AllBitsSet; j++)
+            int chunk = from >> ChunkShift, to = Math.Min(end, (chunk + 1) << ChunkShift);
+            if (y < chunks[3 * chunk] || y > chunks[3 * chunk + 1] || x > chunks[3 * chunk + 2]) { from = to; continue; }
+            for (int p = from; p < to; p++)
             {
-                int b = int.CreateTruncating(rings[j]);
+                if (rings[p] == TIndex.AllBitsSet || rings[p - 1] == TIndex.AllBitsSet) continue;
+                int a = int.CreateTruncating(rings[p - 1]), b = int.CreateTruncating(rings[p]);
                 double x1 = xy[2 * a], y1 = xy[2 * a + 1], x2 = xy[2 * b], y2 = xy[2 * b + 1];
-                a = b;
                 if (x1 < x && x2 < x) continue;
                 if (x == x2 && y == y2) return Location.Boundary;
                 if (y1 == y && y2 == y)
@@ -73,7 +98,7 @@ internal sealed class PackedTerritories
                     if (orient == 1) crossings++;
                 }
             }
-            j++;
+            from = to;
         }
         return (crossings & 1) == 1 ? Location.Interior : Location.Exterior;
     }
@@ -103,6 +128,18 @@ internal sealed class PackedTerritories
             j++;
         }
         return Locate(t, rect.Centre.X, rect.Centre.Y) == Location.Interior;
+    }
+
+    /// <summary>The same territories moved by (<paramref name="dx"/>, <paramref name="dy"/>): what
+    /// <c>bench lookup --copies</c> lays out to stand in for a province.</summary>
+    public PackedTerritories Shifted(double dx, double dy)
+    {
+        var xy = new double[_xy.Length];
+        for (int i = 0; i < xy.Length; i += 2) (xy[i], xy[i + 1]) = (_xy[i] + dx, _xy[i + 1] + dy);
+        int count = _small?.Length ?? _large!.Length;
+        var indices = new List<int>(count);
+        for (int j = 0; j < count; j++) indices.Add(At(j));
+        return new PackedTerritories(xy, indices, _start);
     }
 
     public Envelope Envelope(int t)

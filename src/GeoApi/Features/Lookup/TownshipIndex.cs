@@ -54,6 +54,14 @@ internal sealed class TownshipIndex
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>A copy of this township under another code, moved by (<paramref name="dx"/>, <paramref name="dy"/>)
+    /// degrees, with a cell grid of its own: <c>bench lookup --copies</c>'s stand-in for a province.</summary>
+    public TownshipIndex Shifted(string code, double dx, double dy)
+    {
+        var extent = new Envelope(Extent.MinX + dx, Extent.MaxX + dx, Extent.MinY + dy, Extent.MaxY + dy);
+        return new TownshipIndex(code, Name, Version, extent, Villages, Grids, Entries, _stackStart, Territories.Shifted(dx, dy), null);
+    }
+
     /// <summary>What a reload to a later version keeps of this index: every micro-grid not named
     /// <paramref name="changed"/> (its row closed since this version), with its stack's territory copied into
     /// <paramref name="territories"/> once per stack. The rows returned go on to <see cref="Build"/> with the

@@ -100,6 +100,31 @@ public class PackedTerritoriesTests
         }
     }
 
+    [Fact]
+    public void ACopyMovedByWholeDegrees_AnswersEveryPointAsTheTownshipItCopies()
+    {
+        //-- bench lookup --copies lays out such copies to stand in for a province; a move of one degree keeps every
+        //-- coordinate here in its binade (lon in [64, 128), lat in [16, 32)), so the copy holds the same doubles plus one.
+        var partition = new TownshipPartitioner(new PartitionOptions()).Partition(BenchCommand.Synthetic("530627903", 1200, 903));
+        var builder = new PackedTerritories.Builder();
+        var rows = partition.MicroGrids.Select(m => (Entry(m), builder.Add(m.Territory))).ToList();
+        var extent = partition.MicroGrids.Aggregate(new Envelope(), (e, m) => { e.ExpandToInclude(m.Territory.EnvelopeInternal); return e; });
+        var index = TownshipIndex.Build("530627903", "镇", 1, extent, new Dictionary<string, string>(), new Dictionary<string, int>(), builder, rows);
+        var copy = index.Shifted("530627903#1", 1, 1);
+        Assert.Equal(new Envelope(extent.MinX + 1, extent.MaxX + 1, extent.MinY + 1, extent.MaxY + 1), copy.Extent);
+        int hits = 0, boundary = 0;
+        foreach (var p in Probes(partition.MicroGrids.Select(m => m.Territory).Take(120), new Random(4)))
+        {
+            var expected = index.Find(p.X, p.Y);
+            var got = copy.Find(p.X + 1, p.Y + 1);
+            Assert.True(expected?.StackNumber == got?.StackNumber, $"{p}: the township answers stack {expected?.StackNumber}, its copy {got?.StackNumber}");
+            if (expected is not null) hits++;
+            if (index.Territories.Locate(expected?.StackNumber ?? 0, p.X, p.Y) == Location.Boundary) boundary++;
+        }
+        Assert.True(hits > 1000 && boundary > 100, $"{hits} probes inside, {boundary} on a border");
+        Assert.Null(copy.Find(extent.MinX - 0.01, extent.MinY - 0.01));
+    }
+
     internal static MicroGridEntry Entry(MicroGrid m) =>
         new(m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.HouseholdCount, m.FloorFrom, m.FloorTo) { Unit = m.Unit };
 
