@@ -12,8 +12,13 @@ namespace GridSpatial.GeoApi.Infrastructure;
 /// schedule as long. A job's state lock and a recurring job's lock guard one state change or one
 /// registration (milliseconds; a commit under them is bounded by the 30 s command timeout), so one older
 /// than <see cref="ShortLockAge"/> is nobody's. The schedulers' own locks are held across a batch of
-/// those (waiting on each, up to the short locks' sweep), so they get <see cref="SchedulerLockAge"/>;
-/// locks held for a whole job (<c>DisableConcurrentExecution</c>) keep Hangfire's expiry. The age is
+/// those (seconds; longer only while waiting on a state lock a fault left), and they guard nothing a
+/// second scheduler could break: the delayed-job poller moves a job only while it is still Scheduled,
+/// under the job's state lock, and the recurring-job scheduler takes each recurring job's own lock. So
+/// one older than <see cref="SchedulerLockAge"/> is freed too: at worst two schedulers pass at once. (At
+/// 3 minutes, a poller's lock a restart left held every delayed job — a recompute after its quiet
+/// period — that long: the fault drill found its township still dirty 90 s after the last restart.)
+/// Locks held for a whole job (<c>DisableConcurrentExecution</c>) keep Hangfire's expiry. The age is
 /// the database's clock against the holder's (Hangfire writes <c>acquired</c> from the process): the
 /// margins cover clocks a few seconds apart. Every process that uses Hangfire runs the sweep; running
 /// it twice at once deletes nothing twice.</summary>
@@ -22,8 +27,9 @@ public sealed class HangfireLockSweep(NpgsqlDataSource db, ILogger<HangfireLockS
     /// <summary>Older than this, a job's state lock or a recurring job's lock was left by a fault or a dead process.</summary>
     public static readonly TimeSpan ShortLockAge = TimeSpan.FromSeconds(60);
 
-    /// <summary>Older than this, the recurring-job scheduler's or the delayed-job poller's lock was left behind.</summary>
-    public static readonly TimeSpan SchedulerLockAge = TimeSpan.FromMinutes(3);
+    /// <summary>Older than this, the recurring-job scheduler's or the delayed-job poller's lock is freed (left behind, or held
+    /// by a scheduler waiting on a lost state lock, whose work a second scheduler may then share).</summary>
+    public static readonly TimeSpan SchedulerLockAge = TimeSpan.FromSeconds(45);
 
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 

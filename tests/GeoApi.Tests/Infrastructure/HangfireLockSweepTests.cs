@@ -64,7 +64,7 @@ public class HangfireLockSweepTests(DatabaseFixture db)
     {
         var jobs = db.Factory.Services.GetRequiredService<IBackgroundJobClient>();
         //-- A PostgreSQL restart earlier in the run (FaultTests, CrashTests) may have left the delayed-job poller's own
-        //-- lock behind, swept after SchedulerLockAge (3 minutes), and the poller moves no job until then: wait until it
+        //-- lock behind, swept after SchedulerLockAge (45 s), and the poller moves no job until then: wait until it
         //-- moves one due now, so the 40 s below measure the job's state lock alone (one run in four failed so).
         var probe = jobs.Create<WebhookJob>(j => j.SweepAsync(CancellationToken.None), new ScheduledState(TimeSpan.Zero));
         var ready = Stopwatch.StartNew();
