@@ -58,7 +58,8 @@ public class PackedTerritoriesTests
                 compared++;
             }
         }
-        Assert.True(boundary > compared / 20, $"{boundary} of {compared} points on a boundary");
+        //-- Vertices, and edge midpoints where they round onto the edge: the probes a double off them are not.
+        Assert.True(boundary > compared / 50, $"{boundary} of {compared} points on a boundary");
     }
 
     [Fact]
@@ -103,26 +104,28 @@ public class PackedTerritoriesTests
     [Fact]
     public void ACopyMovedByWholeDegrees_AnswersEveryPointAsTheTownshipItCopies()
     {
-        //-- bench lookup --copies lays out such copies to stand in for a province; a move of one degree keeps every
-        //-- coordinate here in its binade (lon in [64, 128), lat in [16, 32)), so the copy holds the same doubles plus one.
+        //-- bench lookup --copies lays out such copies to stand in for a province; a move by whole degrees keeps every
+        //-- coordinate here in its binade (lon in [64, 128), lat in [16, 32)), so the copy holds exactly the same doubles plus the move.
         var partition = new TownshipPartitioner(new PartitionOptions()).Partition(BenchCommand.Synthetic("530627903", 1200, 903));
         var builder = new PackedTerritories.Builder();
         var rows = partition.MicroGrids.Select(m => (Entry(m), builder.Add(m.Territory))).ToList();
         var extent = partition.MicroGrids.Aggregate(new Envelope(), (e, m) => { e.ExpandToInclude(m.Territory.EnvelopeInternal); return e; });
         var index = TownshipIndex.Build("530627903", "镇", 1, extent, new Dictionary<string, string>(), new Dictionary<string, int>(), builder, rows);
-        var copy = index.Shifted("530627903#1", 1, 1);
-        Assert.Equal(new Envelope(extent.MinX + 1, extent.MaxX + 1, extent.MinY + 1, extent.MaxY + 1), copy.Extent);
+        const double dx = 1, dy = 2;
+        Assert.True(extent.MaxX + dx < 128 && extent.MinX >= 64 && extent.MaxY + dy < 32 && extent.MinY >= 16);
+        var copy = index.Shifted("530627903#1", dx, dy);
+        Assert.Equal(new Envelope(extent.MinX + dx, extent.MaxX + dx, extent.MinY + dy, extent.MaxY + dy), copy.Extent);
         int hits = 0, boundary = 0;
         foreach (var p in Probes(partition.MicroGrids.Select(m => m.Territory).Take(120), new Random(4)))
         {
             var expected = index.Find(p.X, p.Y);
-            var got = copy.Find(p.X + 1, p.Y + 1);
+            var got = copy.Find(p.X + dx, p.Y + dy);
             Assert.True(expected?.StackNumber == got?.StackNumber, $"{p}: the township answers stack {expected?.StackNumber}, its copy {got?.StackNumber}");
-            if (expected is not null) hits++;
-            if (index.Territories.Locate(expected?.StackNumber ?? 0, p.X, p.Y) == Location.Boundary) boundary++;
+            if (expected is null) continue;
+            hits++;
+            if (index.Territories.Locate(expected.StackNumber, p.X, p.Y) == Location.Boundary) boundary++;
         }
         Assert.True(hits > 1000 && boundary > 100, $"{hits} probes inside, {boundary} on a border");
-        Assert.Null(copy.Find(extent.MinX - 0.01, extent.MinY - 0.01));
     }
 
     internal static MicroGridEntry Entry(MicroGrid m) =>
@@ -134,7 +137,7 @@ public class PackedTerritoriesTests
         foreach (var g in territories)
         {
             var e = g.EnvelopeInternal;
-            double hair = Math.Max(e.Width, e.Height) * 1e-12;
+
             for (int r = 0; r < g.NumGeometries; r++)
             {
                 var polygon = (Polygon)g.GetGeometryN(r);
@@ -144,11 +147,12 @@ public class PackedTerritoriesTests
                     for (int i = 1; i < cs.Length; i++)
                     {
                         var mid = new Coordinate((cs[i - 1].X + cs[i].X) / 2, (cs[i - 1].Y + cs[i].Y) / 2);
+                        //-- And the doubles next to each: a hair off, as near as a point can be without being on it.
                         foreach (var c in new[] { cs[i], mid })
                         {
                             yield return c.Copy();
-                            yield return new Coordinate(c.X + hair, c.Y);
-                            yield return new Coordinate(c.X, c.Y - hair);
+                            yield return new Coordinate(Math.BitIncrement(c.X), c.Y);
+                            yield return new Coordinate(c.X, Math.BitDecrement(c.Y));
                         }
                     }
                 }
