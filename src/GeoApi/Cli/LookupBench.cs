@@ -45,13 +45,8 @@ public static class LookupBench
         var rows = new List<string[]>();
 
         // 1. In-process, one thread.
-        for (int i = 0; i < 20_000; i++) index.Find(sample[i].X, sample[i].Y);
+        var (inProcess, inside) = OneThread(index, sample);
         var clock = Stopwatch.StartNew();
-        int n = 0, hits = 0;
-        while (clock.Elapsed.TotalSeconds < 3)
-            for (int i = 0; i < sample.Length; i++, n++) if (index.Find(sample[i].X, sample[i].Y)?.MicroGrid is not null) hits++;
-        double inProcess = n / clock.Elapsed.TotalSeconds;
-        clock.Restart();
         int pg = 0;
         while (clock.Elapsed.TotalSeconds < 3)
             for (int i = 0; i < 200; i++, pg++) await LookupEndpoints.Fallback(db, sample[i].X, sample[i].Y, CancellationToken.None);
@@ -95,7 +90,7 @@ public static class LookupBench
             $"p50 {pgP50:F2} ms, p99 {pgP99:F2} ms ({pgAchieved:N0} req/s, {pgErrors} errors)", $"{pgP99 / p99:N0}× (p99)"]);
         if (File.Exists("/usr/bin/wrk")) rows.Add(await Wrk(address, sample, seconds, host.Key));
         Print(rows);
-        Console.WriteLine($"{hits * 100.0 / Math.Max(1, n):F0} % of the sample points inside a micro-grid; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
+        Console.WriteLine($"{inside * 100:F0} % of the sample points inside a micro-grid; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
         return 0;
     }
 
@@ -108,30 +103,44 @@ public static class LookupBench
         var spread = sample.Select(p => shifts[rnd.Next(shifts.Length)] is var (dx, dy) ? new Coordinate(p.X + dx, p.Y + dy) : p).ToArray();
         //-- The copies' half a gigabyte allocated: collected now, not in the middle of the timing.
         CollectAll();
-        for (int i = 0; i < 20_000; i++) index.Find(spread[i].X, spread[i].Y);
+        var (one, inside) = OneThread(index, spread);
+        int threads = Environment.ProcessorCount;
+        double every = EveryCore(index, spread);
+        var size = $"{copies:N0} copies, {index.MicroGridCount:N0} micro-grids";
+        return
+        [
+            [$"in-process index, {size}, 1 thread", $"{one:N0} lookups/s ({100 * inside:F0} % inside a micro-grid)", $"one copy {oneCopy:N0} lookups/s", $"{one / oneCopy:F2}× one copy"],
+            [$"in-process index, {size}, {threads} threads", $"{every:N0} lookups/s", "", ""],
+        ];
+    }
+
+    /// <summary>In-process lookups a second on this thread for 3 s (after 20,000 to warm up), each answer's micro-grid
+    /// read, and the share of the points inside one.</summary>
+    private static (double Rate, double Inside) OneThread(LookupIndex index, Coordinate[] points)
+    {
+        for (int i = 0; i < 20_000; i++) index.Find(points[i % points.Length].X, points[i % points.Length].Y);
         var clock = Stopwatch.StartNew();
         long n = 0, hits = 0;
-        //-- The same loop as the one copy's above (the answer's micro-grid read, hits counted).
         while (clock.Elapsed.TotalSeconds < 3)
-            for (int i = 0; i < spread.Length; i++, n++) if (index.Find(spread[i].X, spread[i].Y)?.MicroGrid is not null) hits++;
-        double one = n / clock.Elapsed.TotalSeconds;
+            for (int i = 0; i < points.Length; i++, n++) if (index.Find(points[i].X, points[i].Y)?.MicroGrid is not null) hits++;
+        return (n / clock.Elapsed.TotalSeconds, hits / (double)Math.Max(1, n));
+    }
+
+    /// <summary>In-process lookups a second for 3 s on a thread per core, each through the points from its own offset:
+    /// what one API process answers on every core.</summary>
+    internal static double EveryCore(LookupIndex index, Coordinate[] points)
+    {
         int threads = Environment.ProcessorCount;
         var counts = new long[threads];
         var all = Stopwatch.StartNew();
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
         {
             long c = 0;
-            for (int i = k * spread.Length / threads; all.Elapsed.TotalSeconds < 3;)
-                for (int j = 0; j < 10_000; j++, c++, i = i + 1 == spread.Length ? 0 : i + 1) index.Find(spread[i].X, spread[i].Y);
+            for (int i = k * points.Length / threads; all.Elapsed.TotalSeconds < 3;)
+                for (int j = 0; j < 10_000; j++, c++, i = i + 1 == points.Length ? 0 : i + 1) index.Find(points[i].X, points[i].Y);
             counts[k] = c;
         });
-        double every = counts.Sum() / all.Elapsed.TotalSeconds;
-        var size = $"{copies:N0} copies, {index.MicroGridCount:N0} micro-grids";
-        return
-        [
-            [$"in-process index, {size}, 1 thread", $"{one:N0} lookups/s ({100.0 * hits / Math.Max(1, n):F0} % inside a micro-grid)", $"one copy {oneCopy:N0} lookups/s", $"{one / oneCopy:F2}× one copy"],
-            [$"in-process index, {size}, {threads} threads", $"{every:N0} lookups/s", "", ""],
-        ];
+        return counts.Sum() / all.Elapsed.TotalSeconds;
     }
 
     /// <summary>A fresh index loaded from the database, with what it holds: the managed heap after a
