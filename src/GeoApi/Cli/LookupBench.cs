@@ -45,7 +45,7 @@ public static class LookupBench
         var rows = new List<string[]>();
 
         // 1. In-process, one thread.
-        var (inProcess, inside) = OneThread(index, sample);
+        var (inProcess, inside, _, _, _) = OneThread(index, sample);
         var clock = Stopwatch.StartNew();
         int pg = 0;
         while (clock.Elapsed.TotalSeconds < 3)
@@ -103,7 +103,7 @@ public static class LookupBench
         var spread = sample.Select(p => shifts[rnd.Next(shifts.Length)] is var (dx, dy) ? new Coordinate(p.X + dx, p.Y + dy) : p).ToArray();
         //-- The copies' half a gigabyte allocated: collected now, not in the middle of the timing.
         CollectAll();
-        var (one, inside) = OneThread(index, spread);
+        var (one, inside, _, _, _) = OneThread(index, spread);
         int threads = Environment.ProcessorCount;
         double every = EveryCore(index, spread);
         var size = $"{copies:N0} copies, {index.MicroGridCount:N0} micro-grids";
@@ -114,16 +114,18 @@ public static class LookupBench
         ];
     }
 
-    /// <summary>In-process lookups a second on this thread for 3 s (after 20,000 to warm up), each answer's micro-grid
-    /// read, and the share of the points inside one.</summary>
-    private static (double Rate, double Inside) OneThread(LookupIndex index, Coordinate[] points)
+    /// <summary>In-process lookups on this thread for 3 s (after 20,000 to warm up), each answer's micro-grid read: how
+    /// many, in how many wall and process-CPU seconds, and the share of the points inside a micro-grid.</summary>
+    internal static (double Rate, double Inside, long Lookups, double Seconds, double CpuSeconds) OneThread(LookupIndex index, Coordinate[] points)
     {
         for (int i = 0; i < 20_000; i++) index.Find(points[i % points.Length].X, points[i % points.Length].Y);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         long n = 0, hits = 0;
         while (clock.Elapsed.TotalSeconds < 3)
             for (int i = 0; i < points.Length; i++, n++) if (index.Find(points[i].X, points[i].Y)?.MicroGrid is not null) hits++;
-        return (n / clock.Elapsed.TotalSeconds, hits / (double)Math.Max(1, n));
+        double seconds = clock.Elapsed.TotalSeconds, cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        return (n / seconds, hits / (double)Math.Max(1, n), n, seconds, cpuSeconds);
     }
 
     /// <summary>In-process lookups a second for 3 s on a thread per core, each through the points from its own offset:

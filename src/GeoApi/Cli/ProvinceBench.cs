@@ -102,14 +102,8 @@ public static class ProvinceBench
         var sample = await SampleAsync(db, households, ct);
         var (territories, cells) = index.ArrayBytes;
         int indexed = Math.Max(1, index.MicroGridCount);
-        for (int i = 0; i < 20_000; i++) index.Find(sample[i].X, sample[i].Y);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        long n = 0, hits = 0;
-        while (clock.Elapsed.TotalSeconds < 3)
-            for (int i = 0; i < sample.Length; i++, n++) if (index.Find(sample[i].X, sample[i].Y) is not null) hits++;
         //-- On a shared machine the thread gets part of a core: per CPU second (the process is otherwise idle) beside per wall second.
-        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, oneSeconds = clock.Elapsed.TotalSeconds;
+        var one = LookupBench.OneThread(index, sample);
         int threads = Environment.ProcessorCount;
         double everyCore = LookupBench.EveryCore(index, sample);
         var firsts = sample.Select(p => (Point: p, Hit: index.Find(p.X, p.Y))).Where(h => h.Hit is not null)
@@ -118,8 +112,8 @@ public static class ProvinceBench
         [
             ["lookup index in process (live managed heap before/after the load)", $"{index.MicroGridCount:N0} micro-grids", $"{loaded.Bytes / 1048576.0:N0} MiB, loaded in {loaded.Seconds:N1} s",
                 $"{loaded.Bytes / indexed:N0} bytes per micro-grid (territories {territories / indexed:N0}, cells {cells / indexed:N0})"],
-            ["lookups in process, 1 thread", $"{sample.Length:N0} points ({100.0 * hits / n:F0} % inside)", $"{n:N0} in {oneSeconds:N1} s (CPU {cpuSeconds:N1} s)",
-                $"{n / oneSeconds:N0} lookups/s ({n / cpuSeconds:N0} per CPU second)"],
+            ["lookups in process, 1 thread", $"{sample.Length:N0} points ({100 * one.Inside:F0} % inside)", $"{one.Lookups:N0} in {one.Seconds:N1} s (CPU {one.CpuSeconds:N1} s)",
+                $"{one.Rate:N0} lookups/s ({one.Lookups / one.CpuSeconds:N0} per CPU second)"],
             [$"lookups in process, {threads} threads (one per core)", $"{sample.Length:N0} points", "3.0 s",
                 $"{everyCore:N0} lookups/s"],
         ], sample, firsts);
