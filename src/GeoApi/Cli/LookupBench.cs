@@ -104,42 +104,73 @@ public static class LookupBench
         //-- The copies' half a gigabyte allocated: collected now, not in the middle of the timing.
         CollectAll();
         var (one, inside, _, _, _) = OneThread(index, spread);
+        var (batched, _, _, _, _) = OneThread(index, spread, BatchPoints);
         int threads = Environment.ProcessorCount;
-        double every = EveryCore(index, spread);
+        double every = EveryCore(index, spread), everyBatched = EveryCore(index, spread, BatchPoints);
         var size = $"{copies:N0} copies, {index.MicroGridCount:N0} micro-grids";
         return
         [
             [$"in-process index, {size}, 1 thread", $"{one:N0} lookups/s ({100 * inside:F0} % inside a micro-grid)", $"one copy {oneCopy:N0} lookups/s", $"{one / oneCopy:F2}× one copy"],
+            [$"in-process index, {size}, batches of {BatchPoints:N0}, 1 thread", $"{batched:N0} lookups/s", $"one at a time {one:N0} lookups/s", $"{batched / one:F2}× one at a time"],
             [$"in-process index, {size}, {threads} threads", $"{every:N0} lookups/s", "", ""],
+            [$"in-process index, {size}, batches of {BatchPoints:N0}, {threads} threads", $"{everyBatched:N0} lookups/s", $"one at a time {every:N0} lookups/s", $"{everyBatched / every:F2}× one at a time"],
         ];
     }
 
+    /// <summary>Points answered together by the batched rows: a batch request's most (POST /api/lookup).</summary>
+    internal const int BatchPoints = LookupEndpoints.MaxBatch;
+
     /// <summary>In-process lookups on this thread for 3 s (after 20,000 to warm up), each answer's micro-grid read: how
-    /// many, in how many wall and process-CPU seconds, and the share of the points inside a micro-grid.</summary>
-    internal static (double Rate, double Inside, long Lookups, double Seconds, double CpuSeconds) OneThread(LookupIndex index, Coordinate[] points)
+    /// many, in how many wall and process-CPU seconds, and the share of the points inside a micro-grid. With
+    /// <paramref name="batch"/> above 1, the points are asked in batches of that many (<see cref="LookupIndex.FindAll"/>,
+    /// as the batch endpoint asks them) instead of one at a time.</summary>
+    internal static (double Rate, double Inside, long Lookups, double Seconds, double CpuSeconds) OneThread(LookupIndex index, Coordinate[] points, int batch = 1)
     {
-        for (int i = 0; i < 20_000; i++) index.Find(points[i % points.Length].X, points[i % points.Length].Y);
+        var xy = points.Select(p => (p.X, p.Y)).ToArray();
+        var hits = new LookupHit?[batch];
+        long Answer(int from)
+        {
+            int n = Math.Min(batch, xy.Length - from);
+            if (batch == 1) hits[0] = index.Find(xy[from].X, xy[from].Y);
+            else index.FindAll(xy.AsSpan(from, n), hits);
+            long inside = 0;
+            for (int i = 0; i < n; i++) if (hits[i]?.MicroGrid is not null) inside++;
+            return inside;
+        }
+        for (int i = 0; i < 20_000; i += batch) Answer(i % xy.Length);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        long n = 0, hits = 0;
+        long n = 0, hit = 0;
         while (clock.Elapsed.TotalSeconds < 3)
-            for (int i = 0; i < points.Length; i++, n++) if (index.Find(points[i].X, points[i].Y)?.MicroGrid is not null) hits++;
+            for (int i = 0; i < xy.Length; i += batch)
+            {
+                hit += Answer(i);
+                n += Math.Min(batch, xy.Length - i);
+            }
         double seconds = clock.Elapsed.TotalSeconds, cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-        return (n / seconds, hits / (double)Math.Max(1, n), n, seconds, cpuSeconds);
+        return (n / seconds, hit / (double)Math.Max(1, n), n, seconds, cpuSeconds);
     }
 
-    /// <summary>In-process lookups a second for 3 s on a thread per core, each through the points from its own offset:
-    /// what one API process answers on every core.</summary>
-    internal static double EveryCore(LookupIndex index, Coordinate[] points)
+    /// <summary>In-process lookups a second for 3 s on a thread per core, each through the points from its own offset
+    /// (one at a time, or in batches as <see cref="OneThread"/>): what one API process answers on every core.</summary>
+    internal static double EveryCore(LookupIndex index, Coordinate[] points, int batch = 1)
     {
         int threads = Environment.ProcessorCount;
         var counts = new long[threads];
+        var xy = points.Select(p => (p.X, p.Y)).ToArray();
         var all = Stopwatch.StartNew();
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
         {
             long c = 0;
-            for (int i = k * points.Length / threads; all.Elapsed.TotalSeconds < 3;)
-                for (int j = 0; j < 10_000; j++, c++, i = i + 1 == points.Length ? 0 : i + 1) index.Find(points[i].X, points[i].Y);
+            var hits = new LookupHit?[batch];
+            for (int i = k * xy.Length / threads; all.Elapsed.TotalSeconds < 3;)
+                for (int j = 0; j < 10_000; j += batch)
+                {
+                    int n = Math.Min(batch, xy.Length - i);
+                    if (batch == 1) index.Find(xy[i].X, xy[i].Y); else index.FindAll(xy.AsSpan(i, n), hits);
+                    c += n;
+                    i = i + n == xy.Length ? 0 : i + n;
+                }
             counts[k] = c;
         });
         return counts.Sum() / all.Elapsed.TotalSeconds;

@@ -104,8 +104,9 @@ public static class ProvinceBench
         int indexed = Math.Max(1, index.MicroGridCount);
         //-- On a shared machine the thread gets part of a core: per CPU second (the process is otherwise idle) beside per wall second.
         var one = LookupBench.OneThread(index, sample);
+        var batched = LookupBench.OneThread(index, sample, LookupBench.BatchPoints);
         int threads = Environment.ProcessorCount;
-        double everyCore = LookupBench.EveryCore(index, sample);
+        double everyCore = LookupBench.EveryCore(index, sample), everyCoreBatched = LookupBench.EveryCore(index, sample, LookupBench.BatchPoints);
         var firsts = sample.Select(p => (Point: p, Hit: index.Find(p.X, p.Y))).Where(h => h.Hit is not null)
             .DistinctBy(h => h.Hit!.Township.Code).Select(h => h.Point).ToArray();
         return (
@@ -114,8 +115,12 @@ public static class ProvinceBench
                 $"{loaded.Bytes / indexed:N0} bytes per micro-grid (territories {territories / indexed:N0}, cells {cells / indexed:N0})"],
             ["lookups in process, 1 thread", $"{sample.Length:N0} points ({100 * one.Inside:F0} % inside)", $"{one.Lookups:N0} in {one.Seconds:N1} s (CPU {one.CpuSeconds:N1} s)",
                 $"{one.Rate:N0} lookups/s ({one.Lookups / one.CpuSeconds:N0} per CPU second)"],
+            [$"lookups in process, batches of {LookupBench.BatchPoints:N0}, 1 thread", $"{sample.Length:N0} points", $"{batched.Lookups:N0} in {batched.Seconds:N1} s (CPU {batched.CpuSeconds:N1} s)",
+                $"{batched.Rate:N0} lookups/s ({batched.Lookups / batched.CpuSeconds:N0} per CPU second)"],
             [$"lookups in process, {threads} threads (one per core)", $"{sample.Length:N0} points", "3.0 s",
                 $"{everyCore:N0} lookups/s"],
+            [$"lookups in process, batches of {LookupBench.BatchPoints:N0}, {threads} threads", $"{sample.Length:N0} points", "3.0 s",
+                $"{everyCoreBatched:N0} lookups/s"],
         ], sample, firsts);
     }
 

@@ -136,15 +136,8 @@ internal sealed class CellGrid
     /// <summary>The number of the territory containing the point (lowest code on a shared edge), or -1.</summary>
     public int Find(double x, double y)
     {
-        int ix = (int)Math.Floor((x - _x0) / _d), iy = (int)Math.Floor((y - _y0) / _d);
-        if (ix < 0 || iy < 0 || ix >= _nx || iy >= _ny)
-        {
-            //-- On the extent's far edge the point still belongs to the last cell.
-            if (ix == _nx && x <= _x0 + _nx * _d) ix--;
-            if (iy == _ny && y <= _y0 + _ny * _d) iy--;
-            if (ix < 0 || iy < 0 || ix >= _nx || iy >= _ny) return -1;
-        }
-        int cell = iy * _nx + ix;
+        int cell = CellOf(x, y);
+        if (cell < 0) return -1;
         for (int k = _start[cell]; k < _start[cell + 1]; k++)
         {
             int t = _items[k];
@@ -154,6 +147,49 @@ internal sealed class CellGrid
             if (_territories.Locate(t, x, y) != Location.Exterior) return t;
         }
         return -1;
+    }
+
+    /// <summary>How many times <see cref="Warm"/> is called per point, level 0 up, before <see cref="Find"/>.</summary>
+    public const int WarmLevels = 2 + PackedTerritories.WarmLevels;
+
+    //-- Candidates of a cell warmed (most cells have one or two; the others are read by Find as they come).
+    private const int WarmCandidates = 3;
+
+    /// <summary>Asks the memory for what <see cref="Find"/> will read at depth <paramref name="level"/> of its
+    /// walk for this point (the cell's entry, its candidates, their boxes, then their rings: <see
+    /// cref="PackedTerritories.Warm"/>), reading on the way only what the levels before brought in. Called
+    /// level by level over a group of points (<see cref="LookupIndex.FindAll"/>), the group's cache misses
+    /// overlap instead of following one another: on a province's index each lookup is a chain of about ten
+    /// misses, a few hundred nanoseconds each. Changes no answer: Find reads the same data either way.</summary>
+    public void Warm(double x, double y, int level)
+    {
+        int cell = CellOf(x, y);
+        if (cell < 0) return;
+        if (level == 0) { Prefetch.Line(ref _start[cell]); return; }
+        int from = _start[cell], to = Math.Min(_start[cell + 1], from + WarmCandidates);
+        if (from == to) return;
+        if (level == 1) { Prefetch.Line(ref _items[from]); return; }
+        for (int k = from; k < to; k++)
+        {
+            int t = _items[k];
+            if (t < 0) return;
+            if (level == 2) { Prefetch.Line(ref _boxes[4 * t]); _territories.Warm(t, x, y, 0); continue; }
+            if (x < _boxes[4 * t] || y < _boxes[4 * t + 1] || x > _boxes[4 * t + 2] || y > _boxes[4 * t + 3]) continue;
+            _territories.Warm(t, x, y, level - 2);
+        }
+    }
+
+    //-- The cell holding the point (on the extent's far edge still the last one), or -1 outside the extent.
+    private int CellOf(double x, double y)
+    {
+        int ix = (int)Math.Floor((x - _x0) / _d), iy = (int)Math.Floor((y - _y0) / _d);
+        if (ix < 0 || iy < 0 || ix >= _nx || iy >= _ny)
+        {
+            if (ix == _nx && x <= _x0 + _nx * _d) ix--;
+            if (iy == _ny && y <= _y0 + _ny * _d) iy--;
+            if (ix < 0 || iy < 0 || ix >= _nx || iy >= _ny) return -1;
+        }
+        return iy * _nx + ix;
     }
 
     private Envelope CellEnvelope(int c)

@@ -90,19 +90,64 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         return (copy, shifts);
     }
 
+    /// <summary>An index of the townships given, read from no database (it cannot reload them).</summary>
+    internal static LookupIndex Of(IEnumerable<TownshipIndex> townships) =>
+        new(null!, Microsoft.Extensions.Logging.Abstractions.NullLogger<LookupIndex>.Instance) { _snapshot = new Snapshot(townships.ToDictionary(t => t.Code, StringComparer.Ordinal)) };
+
     /// <summary>The batch-lookup answer for a point in the hit's territory (without the point), serialized once while cached.</summary>
     internal byte[] Json(LookupHit hit) => _json.GetOrAdd((hit.Township.Generation, hit.StackNumber), static (k, t) => t.Json(k.Stack), hit.Township);
 
     /// <summary>Everything that contains the point, or null outside every township. Micro-grids
     /// tile their township, so the micro-grid found is the township's answer too. On a shared
     /// edge the unit whose code sorts first wins; floor runs share one territory (the stack).</summary>
-    internal LookupHit? Find(double lon, double lat)
+    internal LookupHit? Find(double lon, double lat) =>
+        Find(_snapshot ?? throw new InvalidOperationException("The lookup index is not loaded."), lon, lat);
+
+    private static LookupHit? Find(Snapshot s, double lon, double lat)
     {
-        var s = _snapshot ?? throw new InvalidOperationException("The lookup index is not loaded.");
         if (s.Single is { } only) return only.Find(lon, lat);
         foreach (var t in s.At(lon, lat))
             if (t.Extent.Contains(lon, lat) && t.Find(lon, lat) is { } hit) return hit;
         return null;
+    }
+
+    //-- Points whose walks are warmed together: enough misses in flight to fill the core's queue of them.
+    private const int Group = 16;
+
+    //-- Arrays larger than a processor's last-level cache: below it the index stays in the cache, and warming
+    //-- costs more than it saves (measured on the sample's two townships: 1.9 M lookups/s one at a time, 1.1 M warmed).
+    private const long WarmAbove = 64L << 20;
+
+    /// <summary><see cref="Find"/> for every point, <paramref name="hits"/>[i] the answer for
+    /// <paramref name="points"/>[i]: the same answers, one and a half times as many a second on a province's
+    /// index. There the points go in groups of 16, and each group's walks through the index are warmed level
+    /// by level (<see cref="CellGrid.Warm"/>) before any is answered, so their cache misses overlap instead of
+    /// following one another; an index the cache holds is asked one point at a time. One snapshot answers
+    /// the whole batch.</summary>
+    /// <param name="warm">Whether to warm the walks (null: when the index is larger than <see cref="WarmAbove"/>).</param>
+    internal void FindAll(ReadOnlySpan<(double X, double Y)> points, Span<LookupHit?> hits, bool? warm = null)
+    {
+        if (hits.Length < points.Length) throw new ArgumentException("One hit per point.", nameof(hits));
+        var s = _snapshot ?? throw new InvalidOperationException("The lookup index is not loaded.");
+        if (!(warm ?? s.Bytes > WarmAbove))
+        {
+            for (int i = 0; i < points.Length; i++) hits[i] = Find(s, points[i].X, points[i].Y);
+            return;
+        }
+        for (int from = 0; from < points.Length; from += Group)
+        {
+            var group = points.Slice(from, Math.Min(Group, points.Length - from));
+            for (int level = 0; level < CellGrid.WarmLevels; level++)
+                foreach (var (x, y) in group) Warm(s, x, y, level);
+            for (int i = 0; i < group.Length; i++) hits[from + i] = Find(s, group[i].X, group[i].Y);
+        }
+    }
+
+    private static void Warm(Snapshot s, double lon, double lat, int level)
+    {
+        if (s.Single is { } only) { only.Grid.Warm(lon, lat, level); return; }
+        foreach (var t in s.At(lon, lat))
+            if (t.Extent.Contains(lon, lat)) { t.Grid.Warm(lon, lat, level); return; }
     }
 
 
@@ -197,6 +242,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         public Snapshot(Dictionary<string, TownshipIndex> townships)
         {
             Townships = townships;
+            Bytes = townships.Values.Sum(t => t.Territories.Bytes + t.Grid.Bytes);
             _single = townships.Count == 1 ? townships.Values.First() : null;
             if (townships.Count < 2) return;
             var all = new Envelope();
@@ -219,6 +265,9 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         private int Cell(double v, double origin, int n) => Math.Clamp((int)Math.Floor((v - origin) / _size), 0, n - 1);
 
         public IReadOnlyDictionary<string, TownshipIndex> Townships { get; }
+
+        /// <summary>Bytes of the townships' flat arrays.</summary>
+        public long Bytes { get; }
 
         /// <summary>The only township, when there is just one (no grid to walk).</summary>
         public TownshipIndex? Single => _single;

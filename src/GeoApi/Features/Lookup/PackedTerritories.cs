@@ -103,6 +103,31 @@ internal sealed class PackedTerritories
         return (crossings & 1) == 1 ? Location.Interior : Location.Exterior;
     }
 
+    /// <summary>Levels of <see cref="Warm"/>: 0, 1 and 2.</summary>
+    public const int WarmLevels = 3;
+
+    /// <summary>Asks the memory for what <see cref="Locate"/> will read of territory <paramref name="t"/> for the
+    /// point, one level at a time (<see cref="CellGrid.Warm"/>): 0 where its rings start, 1 the bounds of its
+    /// runs and its ring positions, 2 the vertices of the runs the point's ray may cross.</summary>
+    public void Warm(int t, double x, double y, int level)
+    {
+        if (level == 0) { Prefetch.Line(ref _start[t]); return; }
+        int start = _start[t], end = _start[t + 1];
+        if (end - start < 2) return;
+        if (level == 1)
+        {
+            Prefetch.Span(_chunks.AsSpan(3 * (start >> ChunkShift), 3 * (((end - 1) >> ChunkShift) - (start >> ChunkShift) + 1)));
+            if (_small is { } s) Prefetch.Span(s.AsSpan(start, end - start)); else Prefetch.Span(_large.AsSpan(start, end - start));
+            return;
+        }
+        for (int chunk = (start + 1) >> ChunkShift; chunk <= (end - 1) >> ChunkShift; chunk++)
+        {
+            if (y < _chunks[3 * chunk] || y > _chunks[3 * chunk + 1] || x > _chunks[3 * chunk + 2]) continue;
+            for (int p = Math.Max(start, (chunk << ChunkShift) - 1), to = Math.Min(end, (chunk + 1) << ChunkShift); p < to; p++)
+                if (At(p) is var v && v != Break) Prefetch.Line(ref _xy[2 * v]);
+        }
+    }
+
     /// <summary>Whether the closed rectangle lies wholly in the territory's interior: no segment of its
     /// rings comes near the rectangle (a margin a million times finer than the rectangle, so doubt
     /// answers no) and the rectangle's centre is inside.</summary>

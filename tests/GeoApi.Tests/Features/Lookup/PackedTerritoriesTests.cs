@@ -128,6 +128,39 @@ public class PackedTerritoriesTests
         Assert.True(hits > 1000 && boundary > 100, $"{hits} probes inside, {boundary} on a border");
     }
 
+    [Fact]
+    public void FindAll_AnswersEveryPointAsFindDoes_OnOneTownshipAndOnSeveral()
+    {
+        //-- FindAll warms each group's walks through the index before answering: the answers must be Find's,
+        //-- on borders and vertices too, for a township alone and for townships side by side (and points outside all).
+        var partition = new TownshipPartitioner(new PartitionOptions()).Partition(BenchCommand.Synthetic("530627903", 1200, 903));
+        var builder = new PackedTerritories.Builder();
+        var rows = partition.MicroGrids.Select(m => (Entry(m), builder.Add(m.Territory))).ToList();
+        var extent = partition.MicroGrids.Aggregate(new Envelope(), (e, m) => { e.ExpandToInclude(m.Territory.EnvelopeInternal); return e; });
+        var township = TownshipIndex.Build("530627903", "镇", 1, extent, new Dictionary<string, string>(), new Dictionary<string, int>(), builder, rows);
+        var probes = Probes(partition.MicroGrids.Select(m => m.Territory).Take(150), new Random(5)).Select(p => (X: p.X, Y: p.Y)).ToList();
+        foreach (var index in new[] { LookupIndex.Of([township]), LookupIndex.Of([township, township.Shifted("530627903#1", extent.Width * 0.5, 0)]) })
+        {
+            //-- The same points again half a township east: in the copy, in the overlap of both extents, or outside.
+            var points = probes.Concat(probes.Select(p => (X: p.X + extent.Width * 0.5, p.Y))).ToArray();
+            //-- Warmed (as on a province's index) and not (as on one the cache holds, like this one).
+            foreach (var warm in new[] { true, false })
+            {
+                var hits = new LookupHit?[points.Length];
+                index.FindAll(points, hits, warm);
+                int found = 0;
+                for (int i = 0; i < points.Length; i++)
+                {
+                    var expected = index.Find(points[i].X, points[i].Y);
+                    Assert.True(expected?.Township == hits[i]?.Township && expected?.StackNumber == hits[i]?.StackNumber,
+                        $"{points[i]} (warm: {warm}): Find {expected?.Township.Code}/{expected?.StackNumber}, FindAll {hits[i]?.Township.Code}/{hits[i]?.StackNumber}");
+                    if (expected is not null) found++;
+                }
+                Assert.True(found > points.Length / 3 && found < points.Length, $"{found} of {points.Length} points inside a township");
+            }
+        }
+    }
+
     internal static MicroGridEntry Entry(MicroGrid m) =>
         new(m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.HouseholdCount, m.FloorFrom, m.FloorTo) { Unit = m.Unit };
 
