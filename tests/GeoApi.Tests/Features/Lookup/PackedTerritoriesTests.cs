@@ -106,11 +106,7 @@ public class PackedTerritoriesTests
     {
         //-- bench lookup --copies lays out such copies to stand in for a province; a move by whole degrees keeps every
         //-- coordinate here in its binade (lon in [64, 128), lat in [16, 32)), so the copy holds exactly the same doubles plus the move.
-        var partition = new TownshipPartitioner(new PartitionOptions()).Partition(BenchCommand.Synthetic("530627903", 1200, 903));
-        var builder = new PackedTerritories.Builder();
-        var rows = partition.MicroGrids.Select(m => (Entry(m), builder.Add(m.Territory))).ToList();
-        var extent = partition.MicroGrids.Aggregate(new Envelope(), (e, m) => { e.ExpandToInclude(m.Territory.EnvelopeInternal); return e; });
-        var index = TownshipIndex.Build("530627903", "镇", 1, extent, new Dictionary<string, string>(), new Dictionary<string, int>(), builder, rows);
+        var (partition, index, extent) = Township903();
         const double dx = 1, dy = 2;
         Assert.True(extent.MaxX + dx < 128 && extent.MinX >= 64 && extent.MaxY + dy < 32 && extent.MinY >= 16);
         var copy = index.Shifted("530627903#1", dx, dy);
@@ -133,11 +129,7 @@ public class PackedTerritoriesTests
     {
         //-- FindAll warms each group's walks through the index before answering: the answers must be Find's,
         //-- on borders and vertices too, for a township alone and for townships side by side (and points outside all).
-        var partition = new TownshipPartitioner(new PartitionOptions()).Partition(BenchCommand.Synthetic("530627903", 1200, 903));
-        var builder = new PackedTerritories.Builder();
-        var rows = partition.MicroGrids.Select(m => (Entry(m), builder.Add(m.Territory))).ToList();
-        var extent = partition.MicroGrids.Aggregate(new Envelope(), (e, m) => { e.ExpandToInclude(m.Territory.EnvelopeInternal); return e; });
-        var township = TownshipIndex.Build("530627903", "镇", 1, extent, new Dictionary<string, string>(), new Dictionary<string, int>(), builder, rows);
+        var (partition, township, extent) = Township903();
         var probes = Probes(partition.MicroGrids.Select(m => m.Territory).Take(150), new Random(5)).Select(p => (X: p.X, Y: p.Y)).ToList();
         foreach (var index in new[] { LookupIndex.Of([township]), LookupIndex.Of([township, township.Shifted("530627903#1", extent.Width * 0.5, 0)]) })
         {
@@ -159,6 +151,16 @@ public class PackedTerritoriesTests
                 Assert.True(found > points.Length / 3 && found < points.Length, $"{found} of {points.Length} points inside a township");
             }
         }
+    }
+
+    /// <summary>A synthetic township of 1,200 households partitioned, its index and its territories' extent.</summary>
+    private static (Partition Partition, TownshipIndex Index, Envelope Extent) Township903()
+    {
+        var partition = new TownshipPartitioner(new PartitionOptions()).Partition(BenchCommand.Synthetic("530627903", 1200, 903));
+        var builder = new PackedTerritories.Builder();
+        var rows = partition.MicroGrids.Select(m => (Entry(m), builder.Add(m.Territory))).ToList();
+        var extent = partition.MicroGrids.Aggregate(new Envelope(), (e, m) => { e.ExpandToInclude(m.Territory.EnvelopeInternal); return e; });
+        return (partition, TownshipIndex.Build("530627903", "镇", 1, extent, new Dictionary<string, string>(), new Dictionary<string, int>(), builder, rows), extent);
     }
 
     internal static MicroGridEntry Entry(MicroGrid m) =>
