@@ -124,12 +124,12 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
     /// by level (<see cref="CellGrid.Warm"/>) before any is answered, so their cache misses overlap instead of
     /// following one another; an index the cache holds is asked one point at a time. One snapshot answers
     /// the whole batch.</summary>
-    /// <param name="warm">Whether to warm the walks (null: when the index is larger than <see cref="WarmAbove"/>).</param>
+    /// <param name="warm">Whether to warm the walks (null: when the index is larger than <see cref="WarmAbove"/> and the processor prefetches).</param>
     internal void FindAll(ReadOnlySpan<(double X, double Y)> points, Span<LookupHit?> hits, bool? warm = null)
     {
         if (hits.Length < points.Length) throw new ArgumentException("One hit per point.", nameof(hits));
         var s = _snapshot ?? throw new InvalidOperationException("The lookup index is not loaded.");
-        if (!(warm ?? s.Bytes > WarmAbove))
+        if (!(warm ?? (s.Bytes > WarmAbove && Prefetch.Works)))
         {
             for (int i = 0; i < points.Length; i++) hits[i] = Find(s, points[i].X, points[i].Y);
             return;

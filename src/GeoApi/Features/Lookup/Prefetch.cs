@@ -9,6 +9,9 @@ namespace GridSpatial.GeoApi.Features.Lookup;
 /// wasted line at worst. A no-op where the processor offers none to .NET.</summary>
 internal static class Prefetch
 {
+    /// <summary>Whether a prefetch does anything here (warming walks is wasted work where it does not).</summary>
+    public static bool Works => Sse.IsSupported;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Line<T>(ref T at)
     {
