@@ -111,11 +111,14 @@ public static class LookupBench
         return
         [
             [$"in-process index, {size}, 1 thread", $"{one:N0} lookups/s ({100 * inside:F0} % inside a micro-grid)", $"one copy {oneCopy:N0} lookups/s", $"{one / oneCopy:F2}× one copy"],
-            [$"in-process index, {size}, batches of {BatchPoints:N0}, 1 thread", $"{batched:N0} lookups/s", $"one at a time {one:N0} lookups/s", $"{batched / one:F2}× one at a time"],
+            [$"in-process index, {size}, batches of {BatchPoints:N0}{Warmed(index)}, 1 thread", $"{batched:N0} lookups/s", $"one at a time {one:N0} lookups/s", $"{batched / one:F2}× one at a time"],
             [$"in-process index, {size}, {threads} threads", $"{every:N0} lookups/s", "", ""],
-            [$"in-process index, {size}, batches of {BatchPoints:N0}, {threads} threads", $"{everyBatched:N0} lookups/s", $"one at a time {every:N0} lookups/s", $"{everyBatched / every:F2}× one at a time"],
+            [$"in-process index, {size}, batches of {BatchPoints:N0}{Warmed(index)}, {threads} threads", $"{everyBatched:N0} lookups/s", $"one at a time {every:N0} lookups/s", $"{everyBatched / every:F2}× one at a time"],
         ];
     }
+
+    /// <summary>Whether the batched rows warmed their groups' walks (<see cref="LookupIndex.FindAll"/>), as a row says it.</summary>
+    internal static string Warmed(LookupIndex index) => index.WarmsBatches ? " (warmed)" : " (not warmed: the index fits the cache)";
 
     /// <summary>Points answered together by the batched rows: a batch request's most (POST /api/lookup).</summary>
     internal const int BatchPoints = LookupEndpoints.MaxBatch;
@@ -126,6 +129,7 @@ public static class LookupBench
     /// as the batch endpoint asks them) instead of one at a time.</summary>
     internal static (double Rate, double Inside, long Lookups, double Seconds, double CpuSeconds) OneThread(LookupIndex index, Coordinate[] points, int batch = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         var xy = points.Select(p => (p.X, p.Y)).ToArray();
         var hits = new LookupHit?[batch];
         long Answer(int from)
@@ -137,7 +141,7 @@ public static class LookupBench
             for (int i = 0; i < n; i++) if (hits[i]?.MicroGrid is not null) inside++;
             return inside;
         }
-        for (int i = 0; i < 20_000; i += batch) Answer(i % xy.Length);
+        for (int warmed = 0, i = 0; warmed < 20_000; warmed += Math.Min(batch, xy.Length - i), i = (i + batch) % xy.Length) Answer(i);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         long n = 0, hit = 0;
@@ -155,6 +159,7 @@ public static class LookupBench
     /// (one at a time, or in batches as <see cref="OneThread"/>): what one API process answers on every core.</summary>
     internal static double EveryCore(LookupIndex index, Coordinate[] points, int batch = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         int threads = Environment.ProcessorCount;
         var counts = new long[threads];
         var xy = points.Select(p => (p.X, p.Y)).ToArray();

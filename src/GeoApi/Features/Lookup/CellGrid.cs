@@ -156,7 +156,7 @@ internal sealed class CellGrid
     private const int WarmCandidates = 3;
 
     /// <summary>Asks the memory for what <see cref="Find"/> will read at depth <paramref name="level"/> of its
-    /// walk for this point (the cell's entry, its candidates, their boxes, then their rings: <see
+    /// walk for this point (the cell's entry, its first three candidates, their boxes, then their rings: <see
     /// cref="PackedTerritories.Warm"/>), reading on the way only what the levels before brought in. Called
     /// level by level over a group of points (<see cref="LookupIndex.FindAll"/>), the group's cache misses
     /// overlap instead of following one another: on a province's index each lookup is a chain of about ten

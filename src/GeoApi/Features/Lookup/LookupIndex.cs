@@ -23,7 +23,12 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
     public int MicroGridCount => _snapshot?.Townships.Values.Sum(t => t.MicroGrids) ?? 0;
 
     /// <summary>Bytes of the flat arrays: packed territories and cell grids (a check on the heap measured around a load).</summary>
-    public (long Territories, long Cells) ArrayBytes => (_snapshot?.Townships.Values.Sum(t => t.Territories.Bytes) ?? 0, _snapshot?.Townships.Values.Sum(t => t.Grid.Bytes) ?? 0);
+    public (long Territories, long Cells) ArrayBytes => _snapshot?.ArrayBytes ?? (0, 0);
+
+    /// <summary>Whether <see cref="FindAll"/> warms its groups' walks on the index as loaded now.</summary>
+    public bool WarmsBatches => _snapshot is { } s && Warms(s);
+
+    private static bool Warms(Snapshot s) => s.ArrayBytes.Territories + s.ArrayBytes.Cells > WarmAbove && Prefetch.Works;
 
     public Task PublishedAsync(string townshipCode, CancellationToken ct) => ReloadAsync(townshipCode, ct);
 
@@ -129,7 +134,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
     {
         if (hits.Length < points.Length) throw new ArgumentException("One hit per point.", nameof(hits));
         var s = _snapshot ?? throw new InvalidOperationException("The lookup index is not loaded.");
-        if (!(warm ?? (s.Bytes > WarmAbove && Prefetch.Works)))
+        if (!(warm ?? Warms(s)))
         {
             for (int i = 0; i < points.Length; i++) hits[i] = Find(s, points[i].X, points[i].Y);
             return;
@@ -242,7 +247,7 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         public Snapshot(Dictionary<string, TownshipIndex> townships)
         {
             Townships = townships;
-            Bytes = townships.Values.Sum(t => t.Territories.Bytes + t.Grid.Bytes);
+            ArrayBytes = (townships.Values.Sum(t => t.Territories.Bytes), townships.Values.Sum(t => t.Grid.Bytes));
             _single = townships.Count == 1 ? townships.Values.First() : null;
             if (townships.Count < 2) return;
             var all = new Envelope();
@@ -266,8 +271,8 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
 
         public IReadOnlyDictionary<string, TownshipIndex> Townships { get; }
 
-        /// <summary>Bytes of the townships' flat arrays.</summary>
-        public long Bytes { get; }
+        /// <summary>Bytes of the townships' flat arrays: packed territories and cell grids.</summary>
+        public (long Territories, long Cells) ArrayBytes { get; }
 
         /// <summary>The only township, when there is just one (no grid to walk).</summary>
         public TownshipIndex? Single => _single;

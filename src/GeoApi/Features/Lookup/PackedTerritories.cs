@@ -50,6 +50,9 @@ internal sealed class PackedTerritories
 
     public int Count => _start.Length - 1;
 
+    /// <summary>Whether the rings index the vertices with ints (65,535 distinct vertices or more) rather than ushorts.</summary>
+    public bool WideIndices => _large is not null;
+
     /// <summary>Bytes held by the arrays (what the territories cost, without object headers).</summary>
     public long Bytes => _xy.Length * 8L + (_small?.Length * 2L ?? 0) + (_large?.Length * 4L ?? 0) + _start.Length * 4L + _chunks.Length * 4L;
 
@@ -116,7 +119,8 @@ internal sealed class PackedTerritories
         if (end - start < 2) return;
         if (level == 1)
         {
-            Prefetch.Span(_chunks.AsSpan(3 * (start >> ChunkShift), 3 * (((end - 1) >> ChunkShift) - (start >> ChunkShift) + 1)));
+            int first = (start + 1) >> ChunkShift, last = (end - 1) >> ChunkShift;
+            Prefetch.Span(_chunks.AsSpan(3 * first, 3 * (last - first + 1)));
             if (_small is { } s) Prefetch.Span(s.AsSpan(start, end - start)); else Prefetch.Span(_large.AsSpan(start, end - start));
             return;
         }

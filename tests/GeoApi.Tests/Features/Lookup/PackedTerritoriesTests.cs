@@ -153,6 +153,42 @@ public class PackedTerritoriesTests
         }
     }
 
+    [Fact]
+    public void FindAll_OnTerritoriesOfMoreThan65535Vertices_AnswersEveryPointAsFindDoes()
+    {
+        //-- So many vertices that the rings are packed as ints, not ushorts: the other branch of the warming.
+        var factory = new GeometryFactory();
+        var builder = new PackedTerritories.Builder();
+        var rows = new List<(MicroGridEntry, int)>();
+        var squares = new List<Geometry>();
+        for (int k = 0; k < 16; k++)
+        {
+            double x0 = 100 + (k % 4) * 0.01, y0 = 25 + (k / 4) * 0.01;
+            //-- A square's sides cut into 1,500 pieces each (neighbours may share their common side's vertices: 78,000 distinct at least).
+            var ring = Enumerable.Range(0, 6000).Select(i => (Side: i / 1500, T: (i % 1500) / 1500.0)).Select(p => p.Side switch
+            {
+                0 => new Coordinate(x0 + 0.01 * p.T, y0 + 1e-7 * (k + 1) * Math.Sin(p.T * 40)),
+                1 => new Coordinate(x0 + 0.01, y0 + 0.01 * p.T),
+                2 => new Coordinate(x0 + 0.01 * (1 - p.T), y0 + 0.01),
+                _ => new Coordinate(x0, y0 + 0.01 * (1 - p.T)),
+            }).ToList();
+            ring.Add(ring[0].Copy());
+            var square = factory.CreatePolygon(ring.ToArray());
+            squares.Add(square);
+            rows.Add((new MicroGridEntry($"53062790{k:D2}00000000", "g", "v", "cluster", 10, null, null), builder.Add(square)));
+        }
+        var extent = new Envelope(100, 100.04, 25, 25.04);
+        var township = TownshipIndex.Build("530627904", "镇", 1, extent, new Dictionary<string, string>(), new Dictionary<string, int>(), builder, rows);
+        Assert.True(township.Territories.WideIndices);
+        var index = LookupIndex.Of([township]);
+        var points = Probes(squares, new Random(6)).Where((_, i) => i % 7 == 0).Select(p => (p.X, p.Y)).ToArray();
+        var hits = new LookupHit?[points.Length];
+        index.FindAll(points, hits, warm: true);
+        for (int i = 0; i < points.Length; i++)
+            Assert.True(index.Find(points[i].X, points[i].Y)?.StackNumber == hits[i]?.StackNumber, $"{points[i]}");
+        Assert.True(hits.Count(h => h is not null) > points.Length / 2);
+    }
+
     /// <summary>A synthetic township of 1,200 households partitioned, its index and its territories' extent.</summary>
     private static (Partition Partition, TownshipIndex Index, Envelope Extent) Township903()
     {
