@@ -215,19 +215,13 @@ public sealed class DepartmentalLayerTests(DatabaseFixture db) : IAsyncLifetime
     [SkippableFact]
     public async Task Viewer_CheckingALayer_DrawsItsUnitsAndSaysHowItFits()
     {
-        const string chromium = "/usr/bin/chromium";
-        Skip.If(!File.Exists(chromium), "Debian's chromium is not installed");
+        Skip.If(!File.Exists(ViewerBrowser.Chromium), "Debian's chromium is not installed");
         using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = chromium, Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await ViewerBrowser.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { Locale = "zh-CN", ViewportSize = new() { Width = 1280, Height = 860 },
             ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Api-Key"] = db.AdminKey } });
         await page.GotoAsync($"{db.Address}/?township={Code}");
-        await page.WaitForFunctionAsync("() => window.gridspatial !== undefined && window.gridspatial.map !== undefined");
-        await page.EvaluateAsync("() => Promise.race([window.gridspatial.ready, new Promise((_, no) => setTimeout(() => no(new Error('the viewer was not ready within 60 s')), 60000))])");
+        await ViewerBrowser.ReadyAsync(page);
         Assert.Equal("部门图层（多网合一）", await page.InnerTextAsync("#dept h2"));
         var box = page.Locator("#dept-layers input[data-layer=squares]");
         Assert.Contains("9 个单元", await page.Locator("#dept-layers li", new() { Has = page.Locator("input[data-layer=squares]") }).InnerTextAsync(), StringComparison.Ordinal);
