@@ -23,8 +23,8 @@ namespace GridSpatial.GeoApi.Tests.Features;
 /// offered and the page keeps its plain background.</summary>
 /// <remarks>The township is imported once for the class (<see cref="ViewerClassFixture"/>): the tests
 /// only read it, and two of the three never draw it.</remarks>
-[Collection("db")]
-public sealed class BaseMapTests(DatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
+[Collection(ViewerDatabaseFixture.Collection)]
+public sealed class BaseMapTests(ViewerDatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
 {
     private const string Code = "530627220";
     private static readonly SKColor Base = new(0x33, 0x55, 0xff);

@@ -7,7 +7,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 /// few seconds each on two cores, and xUnit runs <c>InitializeAsync</c> before every test, so a
 /// class that did both there paid them once per test. Each test still gets pages of its own, in
 /// browser contexts of their own (<see cref="ViewerPages"/>), closed when it ends.</summary>
-/// <remarks>An xUnit 2 class fixture cannot take the "db" collection fixture, so the township is set
+/// <remarks>An xUnit 2 class fixture cannot take the collection fixture (<see cref="ViewerDatabaseFixture"/>), so the township is set
 /// up by the first test that asks (<see cref="OnceAsync"/>), with the database it is handed.</remarks>
 public sealed class ViewerClassFixture : IAsyncLifetime, IDisposable
 {

@@ -13,8 +13,8 @@ namespace GridSpatial.GeoApi.Tests.Features;
 /// split publishes pinned pieces and a recompute; the vertex test publishes nothing. Each edits a unit
 /// away from pinned ones (<see cref="UnitAsync"/>), so each edits a unit as the partitioner drew it,
 /// in whatever order they run.</remarks>
-[Collection("db")]
-public sealed class ViewerEditTests(DatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
+[Collection(ViewerDatabaseFixture.Collection)]
+public sealed class ViewerEditTests(ViewerDatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
 {
     private const string Code = "530627222";
     private readonly HttpClient _http = db.Client();

@@ -10,8 +10,8 @@ namespace GridSpatial.GeoApi.Tests.Features;
 /// departmental layer and the level, and the page saves it, asks for a recompute and says when the
 /// new version is in — whose grids nest, with what it cost against no nesting; a viewer key sees the state without the controls; the editor
 /// clears it again (confirmed) and the next version nests in nothing.</summary>
-[Collection("db")]
-public sealed class ViewerNestingTests(DatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
+[Collection(ViewerDatabaseFixture.Collection)]
+public sealed class ViewerNestingTests(ViewerDatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
 {
     private const string Code = "530627284";
     private readonly HttpClient _http = db.Client();

@@ -14,8 +14,8 @@ namespace GridSpatial.GeoApi.Tests.Features;
 /// <remarks>The class's chromium and township are set up once (<see cref="ViewerClassFixture"/>). The
 /// restore publishes two versions, the second with the first version's units and codes again, and the
 /// others pick their unit in whatever version is current: each holds in any order.</remarks>
-[Collection("db")]
-public sealed class ViewerPeopleTests(DatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
+[Collection(ViewerDatabaseFixture.Collection)]
+public sealed class ViewerPeopleTests(ViewerDatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
 {
     private const string Code = "530627242";
     private readonly HttpClient _http = db.Client();

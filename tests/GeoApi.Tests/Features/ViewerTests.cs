@@ -13,8 +13,8 @@ namespace GridSpatial.GeoApi.Tests.Features;
 /// <remarks>The class's chromium and its township are set up once (<see cref="ViewerClassFixture"/>):
 /// every test but the redraw only reads the township, and the redraw publishes on a township of its
 /// own, so each test sees the township as generated, in whatever order they run.</remarks>
-[Collection("db")]
-public sealed partial class ViewerTests(DatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
+[Collection(ViewerDatabaseFixture.Collection)]
+public sealed partial class ViewerTests(ViewerDatabaseFixture db, ViewerClassFixture shared) : IAsyncLifetime, IClassFixture<ViewerClassFixture>
 {
     private const string Code = "530627180";
     /// <summary>The township of the test that publishes a redrawn boundary: another seed and name, as

@@ -4,10 +4,9 @@ namespace GridSpatial.GeoApi.Tests.Features.Citus;
 
 /// <summary>A test database on the Citus cluster of scripts/citus.sh (GRIDSPATIAL_CITUS_DB, set by
 /// scripts/test.sh when the cluster came up), migrated, with the API running on it as a process of
-/// its own (the real executable: Hangfire keeps process-wide state, so a second in-process host
-/// would share the main API's job storage), and one generated township imported and partitioned
+/// its own (<see cref="ApiProcessFixture"/>), and one generated township imported and partitioned
 /// through the API. Nothing when there is no cluster: the tests skip.</summary>
-public class CitusFixture : DatabaseFixture
+public class CitusFixture : ApiProcessFixture
 {
     /// <summary>The Citus classes' own collection: one after another among themselves, beside the "db" collection
     /// (their cluster, databases and API processes are their own; the fault tests restart the other server only).
@@ -17,8 +16,6 @@ public class CitusFixture : DatabaseFixture
 
     /// <summary>The township of the plan tests (codes 530627270–530627279 belong to them).</summary>
     public const string Township = "530627270";
-
-    private ApiProcess? _api;
 
     public CitusFixture() : this(new TownshipGenerator(270).Generate(Township, "分片镇", 104.95, 27.30, 600)) { }
 
@@ -32,9 +29,6 @@ public class CitusFixture : DatabaseFixture
 
     public GeneratedTownship Generated { get; }
 
-    /// <summary>What the API process wrote last (for a failure message).</summary>
-    public string ApiTail => _api?.Tail ?? "";
-
     public override async Task InitializeAsync()
     {
         if (!Available) return;
@@ -44,17 +38,9 @@ public class CitusFixture : DatabaseFixture
         await Samples.PartitionAsync(http, Db, Generated.Township.Code, force: true);
     }
 
-    protected override async Task StartApiAsync()
-    {
-        _api = ApiProcess.Start(this);
-        (await _api.ClientAsync(AdminKey)).Dispose();
-        Address = _api.Address;
-    }
-
     public override async Task DisposeAsync()
     {
         if (!Available) return;
-        _api?.Dispose();
         await base.DisposeAsync();
     }
 }
