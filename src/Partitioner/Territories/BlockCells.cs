@@ -58,9 +58,29 @@ internal static class BlockCells
         var box = new Envelope(block.EnvelopeInternal);
         box.ExpandBy(1);
         var clipper = new RingClipper(box);
+        //-- Each Voronoi edge once: neighbouring cells list their shared edge both, and noding it twice
+        //-- costs twice and adds nothing (the noded linework keeps each segment once either way).
         var lines = new List<Geometry>(edges.Count + 1) { block.Boundary };
+        var seen = new HashSet<(Coordinate, Coordinate)>();
+        var run = new List<Coordinate>();
         foreach (var ring in edges)
-            if (clipper.Clip(ring.Coordinates) is { Length: >= 4 } part) lines.Add(factory.CreateLineString(part));
+        {
+            if (clipper.Clip(ring.Coordinates) is not { Length: >= 4 } part) continue;
+            for (int k = 0; k + 1 < part.Length; k++)
+            {
+                var (a, b) = (part[k], part[k + 1]);
+                if (seen.Add(a.CompareTo(b) < 0 ? (a, b) : (b, a)))
+                {
+                    if (run.Count == 0) run.Add(a);
+                    run.Add(b);
+                    continue;
+                }
+                if (run.Count > 0) lines.Add(factory.CreateLineString([.. run]));
+                run.Clear();
+            }
+            if (run.Count > 0) lines.Add(factory.CreateLineString([.. run]));
+            run.Clear();
+        }
         var noded = FaceBuilder.Node(factory.BuildGeometry(lines), precision);
         var blockLocator = new IndexedPointInAreaLocator(block);
         var own = new HashSet<Coordinate>(block.Coordinates);
