@@ -31,6 +31,7 @@ internal sealed class LocalSearch
         _compactness = compactness;
         int n = parts.Count;
         _members = parts.Select(p => new HashSet<int>(p)).ToArray();
+        _seenIn = new int[graph.Keys.Count];
         _weight = new int[n];
         _w = new double[n];
         _sx = new double[n];
@@ -222,17 +223,31 @@ internal sealed class LocalSearch
             foreach (var u in part) if (u != removed) { start = u; break; }
         if (start < 0) return false;
         bool Member(int v) => v != removed && (v == added || part.Contains(v));
-        var seen = new HashSet<int> { start };
-        var stack = new Stack<int>();
-        stack.Push(start);
-        while (stack.Count > 0)
+        //-- A unit is seen in this walk when its stamp is the walk's: no set to allocate and grow per call
+        //-- (that was most of the search's time, in resizing and collecting those sets).
+        if (++_walk == int.MaxValue) { Array.Clear(_seenIn); _walk = 1; }
+        _seenIn[start] = _walk;
+        int seen = 1;
+        _stack.Clear();
+        _stack.Push(start);
+        while (_stack.Count > 0)
         {
-            int u = stack.Pop();
+            int u = _stack.Pop();
             foreach (var v in _graph.Adjacent[u])
-                if (Member(v) && seen.Add(v)) stack.Push(v);
+                if (Member(v) && _seenIn[v] != _walk)
+                {
+                    _seenIn[v] = _walk;
+                    seen++;
+                    _stack.Push(v);
+                }
         }
-        return seen.Count == part.Count + (added >= 0 ? 1 : 0) - 1;
+        return seen == part.Count + (added >= 0 ? 1 : 0) - 1;
     }
+
+    // The walk of StaysConnected: the walk each unit was last seen in, and the walk's stack.
+    private readonly int[] _seenIn;
+    private int _walk;
+    private readonly Stack<int> _stack = new();
 
     private double TypicalSpacingSquared()
     {
