@@ -40,7 +40,7 @@ public sealed class FaceBuilder(PrecisionModel precision)
         foreach (var (polygon, at) in polygons)
             faces.Add(new Face(faces.Count, polygon, VillageOf(polygon, at, villages, villageLocators), zones?.ZoneOf(at) ?? 0));
         //-- Only face boundaries: dangling lines cut nothing, not even the tessellation.
-        var boundaries = Node(factory.BuildGeometry(faces.Select(f => f.Polygon.Boundary).ToList()), precision);
+        var boundaries = NodedLinework.OfNoded(faces.SelectMany(f => SharedEdges.Rings(f.Polygon)), factory);
         return (faces, boundaries);
     }
 

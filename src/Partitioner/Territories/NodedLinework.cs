@@ -20,14 +20,23 @@ internal static class NodedLinework
         if (strings.Count == 0) return factory.CreateMultiLineString();
         var noder = new SnapRoundingNoder(precision);
         noder.ComputeNodes(strings);
+        return Dissolve(noder.GetNodedSubstrings().Select(s => s.Coordinates), factory);
+    }
 
+    /// <summary>Linework noded on the grid already (the rings of polygons polygonized from noded
+    /// linework): only dissolved, each segment once, as <see cref="Of"/> would give it without
+    /// snap-rounding it again.</summary>
+    public static Geometry OfNoded(IEnumerable<LineString> lines, GeometryFactory factory) =>
+        Dissolve(lines.Where(l => l.NumPoints >= 2).Select(l => l.Coordinates), factory);
+
+    private static MultiLineString Dissolve(IEnumerable<Coordinate[]> strings, GeometryFactory factory)
+    {
         // Each segment once, whichever string and direction it came from.
         var segments = new List<(Coordinate A, Coordinate B)>();
         var seen = new HashSet<(Coordinate, Coordinate)>();
         var degree = new Dictionary<Coordinate, int>();
-        foreach (var s in noder.GetNodedSubstrings())
+        foreach (var cs in strings)
         {
-            var cs = s.Coordinates;
             for (int k = 0; k + 1 < cs.Length; k++)
             {
                 var (a, b) = (cs[k], cs[k + 1]);
