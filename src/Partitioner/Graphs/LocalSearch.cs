@@ -106,10 +106,14 @@ internal sealed class LocalSearch
         int a = _partOf[u];
         if (_members[a].Count <= 1) return false;
         (int V, double Delta) best = (-1, -1e-9);
-        var tried = new HashSet<int>();
+        //-- The parts tried: a few neighbours, so a list reused from call to call (a set made per call was a
+        //-- third of the search's time, in allocating and growing it).
+        _tried.Clear();
         foreach (var n in _graph.Adjacent[u])
         {
-            if (!_partOf.TryGetValue(n, out var b) || b == a || !tried.Add(b) || _members[b].Count <= 1) continue;
+            if (!_partOf.TryGetValue(n, out var b) || b == a || _tried.Contains(b)) continue;
+            _tried.Add(b);
+            if (_members[b].Count <= 1) continue;
             // Candidates: units of part b that touch part a through a unit other than u.
             foreach (var v in _members[b])
             {
@@ -248,6 +252,7 @@ internal sealed class LocalSearch
     private readonly int[] _seenIn;
     private int _walk;
     private readonly Stack<int> _stack = new();
+    private readonly List<int> _tried = [];
 
     private double TypicalSpacingSquared()
     {
