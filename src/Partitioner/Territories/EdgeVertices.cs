@@ -50,17 +50,28 @@ internal sealed class EdgeVertices
     public IReadOnlyList<Polygon> Apply(IReadOnlyList<Polygon> pieces, Func<int, Polygon> blockOf)
     {
         if (_count == 0) return pieces;
-        return pieces.Select((p, i) => Apply(p, blockOf(i))).ToList();
+        //-- A block's edge is built once for all its pieces (they come block by block), and only when a
+        //-- segment of one has a vertex to take (most pieces near a candidate have none).
+        Polygon? lastBlock = null;
+        Geometry? lastEdge = null;
+        Geometry EdgeOf(Polygon block)
+        {
+            if (!ReferenceEquals(block, lastBlock)) (lastBlock, lastEdge) = (block, block.Boundary);
+            return lastEdge!;
+        }
+        return pieces.Select((p, i) =>
+        {
+            var block = blockOf(i);
+            return Apply(p, new Lazy<Geometry>(() => EdgeOf(block), LazyThreadSafetyMode.None));
+        }).ToList();
     }
 
-    private Polygon Apply(Polygon piece, Polygon block)
+    private Polygon Apply(Polygon piece, Lazy<Geometry> edge)
     {
         var near = new Envelope(piece.EnvelopeInternal);
         near.ExpandBy(OnSegment);
         var candidates = _added.Query(near);
         if (candidates.Count == 0) return piece;
-        //-- Built only when a segment has a vertex to take (most pieces near a candidate have none).
-        var edge = new Lazy<Geometry>(() => block.Boundary);
         var shell = Apply(piece.Shell, candidates, edge, out bool changed);
         var holes = piece.Holes.Select(h =>
         {
