@@ -18,6 +18,9 @@ public class ApiProcessFixture : DatabaseFixture
 
     protected override async Task StartApiAsync()
     {
+        //-- Said at once, not after the 60 s wait for an API that cannot start.
+        if (!File.Exists(ApiProcess.Dll))
+            throw new InvalidOperationException($"The Release build of GeoApi is not there ({ApiProcess.Dll}): build it (scripts/test.sh does) before these tests.");
         _api = ApiProcess.Start(this);
         (await _api.ClientAsync(AdminKey)).Dispose();
         Address = _api.Address;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using GridSpatial.GeoApi.Cli;
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.Features.Subscriptions;
 using GridSpatial.GeoApi.SampleData;

@@ -19,7 +19,6 @@ public class PostgresRestartTests(ApiProcessFixture db)
     public async Task PostgresRestartedThreeTimes_UnderMixedLoadOnTwoApis_No500_WritesDoneOr503_NothingStuck()
     {
         Skip.If(!File.Exists(Path.Combine(DataDir, "postmaster.pid")) || Environment.UserName != "root", "needs the local cluster of scripts/pg.sh, run as root");
-        Skip.If(!File.Exists(ApiProcess.Dll), "the Release build of GeoApi is not there (scripts/test.sh builds it)");
         const string code = "530627140";
         var t = new TownshipGenerator(140).Generate(code, "故障镇", 104.30, 28.70, 400);
         await Samples.ImportAsync(_http, t, "villages", "buildings", "households", "barriers");

@@ -10,7 +10,7 @@ namespace GridSpatial.GeoApi.Tests.Features;
 /// <summary>Bad input, conflicts and a database restart against the real service: malformed
 /// bodies to every write and lookup endpoint get 4xx problem details (never 5xx) and leave every
 /// table as it was; parallel conflicting writes lose nothing (412/409 for the losers). Database
-/// restarts and killed processes: FaultTests.</summary>
+/// restarts: PostgresRestartTests; killed processes: FaultTests.</summary>
 [Collection("db")]
 public class RobustnessTests(DatabaseFixture db) : IAsyncLifetime
 {

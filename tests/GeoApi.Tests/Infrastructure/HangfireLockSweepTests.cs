@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GridSpatial.GeoApi.Tests.Infrastructure;
 
-/// <summary>A PostgreSQL restart under load (FaultTests' drill, one run in four here) left the row of a
+/// <summary>A PostgreSQL restart under load (the drill of PostgresRestartTests, one run in four here) left the row of a
 /// job's state lock behind with nobody holding it: the township's recompute stayed "Enqueued" while every
 /// worker was idle, until Hangfire's lock expiry (10 minutes) — the drill found it still dirty after 90 s.
 /// The service now frees a job's state lock once it is <see cref="HangfireLockSweep.ShortLockAge"/> old.</summary>
@@ -63,7 +63,7 @@ public class HangfireLockSweepTests(DatabaseFixture db)
     public async Task AJobWhoseStateLockAFaultLeftBehind_RunsOnceTheServiceFreesIt_NotAtHangfiresTenMinuteExpiry()
     {
         var jobs = db.Factory.Services.GetRequiredService<IBackgroundJobClient>();
-        //-- A PostgreSQL restart earlier in the run (FaultTests, CrashTests) may have left the delayed-job poller's own
+        //-- An API process killed earlier in the run (FaultTests, CrashTests) may have left the delayed-job poller's own
         //-- lock behind, swept after SchedulerLockAge (45 s), and the poller moves no job until then: wait until it
         //-- moves one due now, so the 40 s below measure the job's state lock alone (one run in four failed so).
         var probe = jobs.Create<WebhookJob>(j => j.SweepAsync(CancellationToken.None), new ScheduledState(TimeSpan.Zero));

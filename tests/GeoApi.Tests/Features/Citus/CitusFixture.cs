@@ -9,7 +9,7 @@ namespace GridSpatial.GeoApi.Tests.Features.Citus;
 public class CitusFixture : ApiProcessFixture
 {
     /// <summary>The Citus classes' own collection: one after another among themselves, beside the "db" collection
-    /// (their cluster, databases and API processes are their own; the fault tests restart the other server only).
+    /// (their cluster, databases and API processes are their own; PostgresRestartTests restarts the other server only).
     /// In "db" their fixtures' set-up alone (a database on every node, a township imported and partitioned) added 45 s
     /// to the suite's longest lane.</summary>
     public const string Collection = "citus";
