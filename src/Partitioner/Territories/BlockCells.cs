@@ -69,7 +69,7 @@ internal static class BlockCells
             for (int k = 0; k + 1 < part.Length; k++)
             {
                 var (a, b) = (part[k], part[k + 1]);
-                if (seen.Add(a.CompareTo(b) < 0 ? (a, b) : (b, a)))
+                if (seen.Add(SharedEdges.Key(a, b)))
                 {
                     if (run.Count == 0) run.Add(a);
                     run.Add(b);

@@ -41,7 +41,7 @@ internal static class NodedLinework
             {
                 var (a, b) = (cs[k], cs[k + 1]);
                 if (a.Equals2D(b)) continue;
-                if (!seen.Add(a.CompareTo(b) < 0 ? (a, b) : (b, a))) continue;
+                if (!seen.Add(SharedEdges.Key(a, b))) continue;
                 segments.Add((a, b));
                 degree[a] = degree.GetValueOrDefault(a) + 1;
                 degree[b] = degree.GetValueOrDefault(b) + 1;

@@ -45,9 +45,12 @@ internal static class SharedEdges
         {
             var cs = ring.Coordinates;
             for (int k = 0; k + 1 < cs.Length; k++)
-                yield return cs[k].CompareTo(cs[k + 1]) < 0 ? (cs[k], cs[k + 1]) : (cs[k + 1], cs[k]);
+                yield return Key(cs[k], cs[k + 1]);
         }
     }
+
+    /// <summary>A segment as its end points, the smaller first: the same key whichever way round it is drawn.</summary>
+    public static (Coordinate, Coordinate) Key(Coordinate a, Coordinate b) => a.CompareTo(b) < 0 ? (a, b) : (b, a);
 
     /// <summary>Every ring of a polygon or of each part of a multipolygon.</summary>
     public static IEnumerable<LineString> Rings(Geometry g)
