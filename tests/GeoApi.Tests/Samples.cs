@@ -196,16 +196,20 @@ internal static class Samples
     }
 
     /// <summary>Waits (up to <paramref name="timeout"/>) until every township has a current
-    /// version, nothing pending (not dirty) and no recompute job waiting for it.</summary>
+    /// version, nothing pending (not dirty), no recompute job waiting for it and the one that ran last
+    /// finished: a job publishes (the township is no longer dirty) before its process keeps what it
+    /// published and tells its observers (the lookup index), and a test may read those next.</summary>
     public static async Task SettledAsync(Npgsql.NpgsqlDataSource db, TimeSpan timeout, params string[] townships)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             await using var cmd = db.CreateCommand("""
-                SELECT count(*) FROM township_state s LEFT JOIN hangfire.job j ON j.id = s.queued_job_id
+                SELECT count(*) FROM township_state s
+                LEFT JOIN hangfire.job j ON j.id = s.queued_job_id LEFT JOIN hangfire.job l ON l.id = s.last_job_id
                 WHERE s.township_code = ANY($1) AND s.current_version IS NOT NULL AND s.dirty_since IS NULL
                   AND (j.id IS NULL OR j.statename IN ('Succeeded', 'Failed', 'Deleted'))
+                  AND (l.id IS NULL OR l.statename IN ('Succeeded', 'Failed', 'Deleted'))
                 """);
             cmd.Parameters.AddWithValue(townships);
             if ((long)(await cmd.ExecuteScalarAsync())! == townships.Length) return;
