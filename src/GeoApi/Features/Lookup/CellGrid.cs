@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NetTopologySuite.Geometries;
 
 namespace GridSpatial.GeoApi.Features.Lookup;
@@ -136,51 +138,58 @@ internal sealed class CellGrid
     /// <summary>The number of the territory containing the point (lowest code on a shared edge), or -1.</summary>
     public int Find(double x, double y)
     {
-        int cell = CellOf(x, y);
+        int cell = CellAt(x, y);
         if (cell < 0) return -1;
-        for (int k = _start[cell]; k < _start[cell + 1]; k++)
+        var (from, to) = Entries(cell);
+        for (int k = from; k < to; k++)
         {
-            int t = _items[k];
-            if (t < 0) return t & ~Owned;
-            if (x < _boxes[4 * t] || y < _boxes[4 * t + 1] || x > _boxes[4 * t + 2] || y > _boxes[4 * t + 3]) continue;
+            int t = Entry(k, out bool owns);
+            if (owns) return t;
+            if (!BoxHolds(t, x, y)) continue;
             //-- Numbered in code order, so the first hit is the lowest code.
             if (_territories.Locate(t, x, y) != Location.Exterior) return t;
         }
         return -1;
     }
 
-    /// <summary>How many times <see cref="Warm"/> is called per point, level 0 up, before <see cref="Find"/>.</summary>
-    public const int WarmLevels = 2 + PackedTerritories.WarmLevels;
+    //-- Find's steps, one at a time for a walk interleaved with others' (InterleavedLookups): each warm asks the
+    //-- memory for what the step after it reads, without reading anything not warmed before.
 
-    //-- Candidates of a cell warmed (most cells have one or two; the others are read by Find as they come).
-    private const int WarmCandidates = 3;
+    public PackedTerritories Territories => _territories;
 
-    /// <summary>Asks the memory for what <see cref="Find"/> will read at depth <paramref name="level"/> of its
-    /// walk for this point (the cell's entry, its first three candidates, their boxes, then their rings: <see
-    /// cref="PackedTerritories.Warm"/>), reading on the way only what the levels before brought in. Called
-    /// level by level over a group of points (<see cref="LookupIndex.FindAll"/>), the group's cache misses
-    /// overlap instead of following one another: on a province's index each lookup is a chain of about ten
-    /// misses, a few hundred nanoseconds each. Changes no answer: Find reads the same data either way.</summary>
-    public void Warm(double x, double y, int level)
+    /// <summary>Bytes of this object's fields, as <see cref="Prefetch.Object"/> warms it.</summary>
+    public const int FieldBytes = 96;
+
+    /// <summary>Warms the cell's entry range, the lengths of the arrays Find reads (its bounds checks) and the territories' object.</summary>
+    public void WarmCell(int cell)
     {
-        int cell = CellOf(x, y);
-        if (cell < 0) return;
-        if (level == 0) { Prefetch.Line(ref _start[cell]); return; }
-        int from = _start[cell], to = Math.Min(_start[cell + 1], from + WarmCandidates);
-        if (from == to) return;
-        if (level == 1) { Prefetch.Line(ref _items[from]); return; }
-        for (int k = from; k < to; k++)
-        {
-            int t = _items[k];
-            if (t < 0) return;
-            if (level == 2) { Prefetch.Line(ref _boxes[4 * t]); _territories.Warm(t, x, y, 0); continue; }
-            if (x < _boxes[4 * t] || y < _boxes[4 * t + 1] || x > _boxes[4 * t + 2] || y > _boxes[4 * t + 3]) continue;
-            _territories.Warm(t, x, y, level - 2);
-        }
+        Prefetch.Line(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_start), cell));
+        Prefetch.Object(_start, 8);
+        Prefetch.Object(_items, 8);
+        Prefetch.Object(_boxes, 8);
+        Prefetch.Object(_territories, PackedTerritories.FieldBytes);
     }
 
+    /// <summary>The cell's entries: positions <c>From</c> up to <c>To</c>.</summary>
+    public (int From, int To) Entries(int cell) => (_start[cell], _start[cell + 1]);
+
+    public void WarmEntry(int k) => Prefetch.Line(ref _items[k]);
+
+    /// <summary>Entry <paramref name="k"/>'s territory, and whether it owns the cell (lies around all of it).</summary>
+    public int Entry(int k, out bool owns)
+    {
+        int t = _items[k];
+        owns = t < 0;
+        return t & ~Owned;
+    }
+
+    public void WarmBox(int t) => Prefetch.Line(ref _boxes[4 * t]);
+
+    /// <summary>Whether territory <paramref name="t"/>'s box (rounded outwards) holds the point: most candidates fail here, before their rings are read.</summary>
+    public bool BoxHolds(int t, double x, double y) => !(x < _boxes[4 * t] || y < _boxes[4 * t + 1] || x > _boxes[4 * t + 2] || y > _boxes[4 * t + 3]);
+
     //-- The cell holding the point (on the extent's far edge still the last one), or -1 outside the extent.
-    private int CellOf(double x, double y)
+    public int CellAt(double x, double y)
     {
         int ix = (int)Math.Floor((x - _x0) / _d), iy = (int)Math.Floor((y - _y0) / _d);
         if (ix < 0 || iy < 0 || ix >= _nx || iy >= _ny)

@@ -108,53 +108,26 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
     internal LookupHit? Find(double lon, double lat) =>
         Find(_snapshot ?? throw new InvalidOperationException("The lookup index is not loaded."), lon, lat);
 
-    private static LookupHit? Find(Snapshot s, double lon, double lat)
-    {
-        if (s.Single is { } only) return only.Find(lon, lat);
-        foreach (var t in s.At(lon, lat))
-            if (t.Extent.Contains(lon, lat) && t.Find(lon, lat) is { } hit) return hit;
-        return null;
-    }
-
-    //-- Points whose walks are warmed together (groups of 8 to 128 measured alike on 1,130,400 micro-grids).
-    private const int Group = 16;
+    private static LookupHit? Find(Snapshot s, double lon, double lat) => s.Single is { } only ? only.Find(lon, lat) : s.Grid.Find(lon, lat);
 
     //-- Arrays larger than a processor's last-level cache: below it the index stays in the cache, and warming
     //-- costs more than it saves (measured on the sample's two townships: 1.9 M lookups/s one at a time, 1.1 M warmed).
     private const long WarmAbove = 64L << 20;
 
     /// <summary><see cref="Find"/> for every point, <paramref name="hits"/>[i] the answer for
-    /// <paramref name="points"/>[i]: the same answers, one and a half times as many a second on a province's
-    /// index. There the points go in groups of 16, and each group's walks through the index are warmed level
-    /// by level (<see cref="CellGrid.Warm"/>) before any is answered, so their cache misses overlap instead of
-    /// following one another; an index the cache holds is asked one point at a time. One snapshot answers
-    /// the whole batch.</summary>
-    /// <param name="warm">Whether to warm the walks (null: when the index is larger than <see cref="WarmAbove"/> and the processor prefetches).</param>
+    /// <paramref name="points"/>[i]: the same answers, more of them a second on a province's index, where the
+    /// points' walks through the index are interleaved so that their cache misses overlap instead of following
+    /// one another (<see cref="InterleavedLookups"/>); an index the cache holds is asked one point at a time.
+    /// One snapshot answers the whole batch.</summary>
+    /// <param name="warm">Whether to interleave the walks (null: when the index is larger than <see cref="WarmAbove"/> and the processor prefetches).</param>
     internal void FindAll(ReadOnlySpan<(double X, double Y)> points, Span<LookupHit?> hits, bool? warm = null)
     {
         if (hits.Length < points.Length) throw new ArgumentException("One hit per point.", nameof(hits));
         var s = _snapshot ?? throw new InvalidOperationException("The lookup index is not loaded.");
-        if (!(warm ?? Warms(s)))
-        {
+        if (warm ?? Warms(s)) InterleavedLookups.FindAll(s.Grid, s.Single, points, hits);
+        else
             for (int i = 0; i < points.Length; i++) hits[i] = Find(s, points[i].X, points[i].Y);
-            return;
-        }
-        for (int from = 0; from < points.Length; from += Group)
-        {
-            var group = points.Slice(from, Math.Min(Group, points.Length - from));
-            for (int level = 0; level < CellGrid.WarmLevels; level++)
-                foreach (var (x, y) in group) Warm(s, x, y, level);
-            for (int i = 0; i < group.Length; i++) hits[from + i] = Find(s, group[i].X, group[i].Y);
-        }
     }
-
-    private static void Warm(Snapshot s, double lon, double lat, int level)
-    {
-        if (s.Single is { } only) { only.Grid.Warm(lon, lat, level); return; }
-        foreach (var t in s.At(lon, lat))
-            if (t.Extent.Contains(lon, lat)) { t.Grid.Warm(lon, lat, level); return; }
-    }
-
 
     private async Task<TownshipIndex?> LoadTownshipAsync(string code, CancellationToken ct, TownshipIndex? loaded = null)
     {
@@ -234,40 +207,16 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
             incremental ? loaded : null, carried), ct);
     }
 
-    /// <summary>The townships of one published state, found by a coarse uniform grid over their
-    /// extents (no allocation per lookup): a point's cell lists the few townships whose extent
-    /// reaches into it.</summary>
+    /// <summary>The townships of one published state and the grid that finds them.</summary>
     private sealed class Snapshot
     {
-        private static readonly TownshipIndex[] None = [];
-        private readonly TownshipIndex[][] _cells = [];
-        private readonly double _x0, _y0, _size;
-        private readonly int _nx, _ny;
-
         public Snapshot(Dictionary<string, TownshipIndex> townships)
         {
             Townships = townships;
             ArrayBytes = (townships.Values.Sum(t => t.Territories.Bytes), townships.Values.Sum(t => t.Grid.Bytes));
-            _single = townships.Count == 1 ? townships.Values.First() : null;
-            if (townships.Count < 2) return;
-            var all = new Envelope();
-            foreach (var t in townships.Values) all.ExpandToInclude(t.Extent);
-            //-- Cells about half a township wide, at most ~4 million of them.
-            var widths = townships.Values.Select(t => Math.Max(t.Extent.Width, t.Extent.Height)).Order().ToList();
-            _size = Math.Max(widths[widths.Count / 2] / 2, Math.Sqrt(all.Width * all.Height / 4e6));
-            if (_size <= 0) _size = 1e-6;
-            (_x0, _y0) = (all.MinX, all.MinY);
-            _nx = Math.Max(1, (int)Math.Ceiling(all.Width / _size) + 1);
-            _ny = Math.Max(1, (int)Math.Ceiling(all.Height / _size) + 1);
-            var lists = new List<TownshipIndex>?[_nx * _ny];
-            foreach (var t in townships.Values.OrderBy(t => t.Code, StringComparer.Ordinal))
-                for (int iy = Cell(t.Extent.MinY, _y0, _ny); iy <= Cell(t.Extent.MaxY, _y0, _ny); iy++)
-                    for (int ix = Cell(t.Extent.MinX, _x0, _nx); ix <= Cell(t.Extent.MaxX, _x0, _nx); ix++)
-                        (lists[iy * _nx + ix] ??= []).Add(t);
-            _cells = lists.Select(l => l?.ToArray() ?? None).ToArray();
+            Single = townships.Count == 1 ? townships.Values.First() : null;
+            Grid = new TownshipGrid(townships.Count < 2 ? [] : [.. townships.Values.OrderBy(t => t.Code, StringComparer.Ordinal)]);
         }
-
-        private int Cell(double v, double origin, int n) => Math.Clamp((int)Math.Floor((v - origin) / _size), 0, n - 1);
 
         public IReadOnlyDictionary<string, TownshipIndex> Townships { get; }
 
@@ -275,17 +224,9 @@ public sealed class LookupIndex(NpgsqlDataSource db, ILogger<LookupIndex> logger
         public (long Territories, long Cells) ArrayBytes { get; }
 
         /// <summary>The only township, when there is just one (no grid to walk).</summary>
-        public TownshipIndex? Single => _single;
+        public TownshipIndex? Single { get; }
 
-        private readonly TownshipIndex? _single;
-
-        /// <summary>Townships whose extent may contain the point.</summary>
-        public TownshipIndex[] At(double x, double y)
-        {
-            if (_cells.Length == 0) return None;
-            double fx = (x - _x0) / _size, fy = (y - _y0) / _size;
-            if (fx < 0 || fy < 0 || fx >= _nx || fy >= _ny) return None;
-            return _cells[(int)fy * _nx + (int)fx];
-        }
+        /// <summary>The townships by extent (none when there is just one).</summary>
+        public TownshipGrid Grid { get; }
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 
@@ -106,15 +108,25 @@ internal sealed class PackedTerritories
         return (crossings & 1) == 1 ? Location.Interior : Location.Exterior;
     }
 
-    /// <summary>Levels of <see cref="Warm"/>: 0, 1 and 2.</summary>
-    public const int WarmLevels = 3;
+    /// <summary>Bytes of this object's fields, as <see cref="Prefetch.Object"/> warms it.</summary>
+    public const int FieldBytes = 48;
 
     /// <summary>Asks the memory for what <see cref="Locate"/> will read of territory <paramref name="t"/> for the
-    /// point, one level at a time (<see cref="CellGrid.Warm"/>): 0 where its rings start, 1 the bounds of its
-    /// runs and its ring positions, 2 the vertices of the runs the point's ray may cross.</summary>
+    /// point, one level at a time, each reading only what the one before warmed (<see cref="InterleavedLookups"/>):
+    /// 0 where its rings start (and the arrays' lengths), 1 the bounds of its runs and its ring positions, 2 the
+    /// vertices of the runs the point's ray may cross.</summary>
     public void Warm(int t, double x, double y, int level)
     {
-        if (level == 0) { Prefetch.Line(ref _start[t]); return; }
+        if (level == 0)
+        {
+            //-- Unchecked, and the arrays' lengths beside: Locate's bounds checks read them.
+            Prefetch.Line(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_start), t));
+            Prefetch.Object(_start, 8);
+            Prefetch.Object(_chunks, 8);
+            Prefetch.Object((object?)_small ?? _large, 8);
+            Prefetch.Object(_xy, 8);
+            return;
+        }
         int start = _start[t], end = _start[t + 1];
         if (end - start < 2) return;
         if (level == 1)

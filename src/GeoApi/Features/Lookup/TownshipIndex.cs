@@ -42,6 +42,9 @@ internal sealed class TownshipIndex
     /// <summary>The micro-grids of stack <paramref name="stack"/>, lowest code first.</summary>
     public ArraySegment<MicroGridEntry> Members(int stack) => new(Entries, _stackStart[stack], _stackStart[stack + 1] - _stackStart[stack]);
 
+    /// <summary>Bytes of this object's fields, as <see cref="Prefetch.Object"/> warms it.</summary>
+    public const int FieldBytes = 96;
+
     /// <summary>The stack whose territory contains the point (lowest code on a shared edge), or null.</summary>
     public LookupHit? Find(double x, double y) => Grid.Find(x, y) is var s and >= 0 ? new LookupHit(this, s) : null;
 
