@@ -117,7 +117,7 @@ public static class LookupBench
         ];
     }
 
-    /// <summary>Whether the batched rows warmed their groups' walks (<see cref="LookupIndex.FindAll"/>), as a row says it.</summary>
+    /// <summary>Whether the batched rows interleaved their points' walks (<see cref="LookupIndex.FindAll"/>), as a row says it.</summary>
     internal static string Warmed(LookupIndex index) => index.WarmsBatches ? " (warmed)" : " (not warmed: the index fits the cache)";
 
     /// <summary>Points answered together by the batched rows: a batch request's most (POST /api/lookup).</summary>

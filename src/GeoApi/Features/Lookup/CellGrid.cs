@@ -191,6 +191,8 @@ internal sealed class CellGrid
     //-- The cell holding the point (on the extent's far edge still the last one), or -1 outside the extent.
     public int CellAt(double x, double y)
     {
+        //-- (int) of NaN is 0: a point without coordinates would land in the first cell.
+        if (double.IsNaN(x) || double.IsNaN(y)) return -1;
         int ix = (int)Math.Floor((x - _x0) / _d), iy = (int)Math.Floor((y - _y0) / _d);
         if (ix < 0 || iy < 0 || ix >= _nx || iy >= _ny)
         {

@@ -127,7 +127,7 @@ public class PackedTerritoriesTests
     [Fact]
     public void FindAll_AnswersEveryPointAsFindDoes_OnOneTownshipAndOnSeveral()
     {
-        //-- FindAll warms each group's walks through the index before answering: the answers must be Find's,
+        //-- FindAll interleaves the points' walks through the index, warming each step's data: the answers must be Find's,
         //-- on borders and vertices too, for a township alone and for townships side by side (and points outside all).
         var (partition, township, extent) = Township903();
         var probes = Probes(partition.MicroGrids.Select(m => m.Territory).Take(150), new Random(5)).Select(p => (X: p.X, Y: p.Y)).ToList();
@@ -187,6 +187,34 @@ public class PackedTerritoriesTests
         for (int i = 0; i < points.Length; i++)
             Assert.True(index.Find(points[i].X, points[i].Y)?.StackNumber == hits[i]?.StackNumber, $"{points[i]}");
         Assert.True(hits.Count(h => h is not null) > points.Length / 2);
+    }
+
+    [Fact]
+    public void APointWithoutCoordinates_IsInNoTerritory_EvenWhereOneTerritoryOwnsTheFirstCell()
+    {
+        //-- One square over the whole extent: every cell of the grid is owned by it, the first one too, where a
+        //-- NaN coordinate would land ((int) of NaN is 0). One township and two, one at a time and interleaved.
+        var square = new GeometryFactory().ToGeometry(new Envelope(100, 100.01, 25, 25.01));
+        TownshipIndex Township(string code, double dx)
+        {
+            var builder = new PackedTerritories.Builder();
+            var moved = square.Copy();
+            moved.Apply(new NetTopologySuite.Geometries.Utilities.AffineTransformation().Translate(dx, 0));
+            var rows = new List<(MicroGridEntry, int)> { (new MicroGridEntry(code + "001000000", "g", "v", "cluster", 10, null, null), builder.Add(moved)) };
+            return TownshipIndex.Build(code, "镇", 1, moved.EnvelopeInternal, new Dictionary<string, string>(), new Dictionary<string, int>(), builder, rows);
+        }
+        foreach (var index in new[] { LookupIndex.Of([Township("530627905", 0)]), LookupIndex.Of([Township("530627905", 0), Township("530627906", 0.02)]) })
+        {
+            Assert.NotNull(index.Find(100.005, 25.005));
+            (double, double)[] points = [(double.NaN, 25.005), (100.005, double.NaN), (double.NaN, double.NaN), (100.0001, 25.0001)];
+            foreach (var warm in new[] { true, false })
+            {
+                var hits = new LookupHit?[points.Length];
+                index.FindAll(points, hits, warm);
+                Assert.Equal([true, true, true, false], hits.Select(h => h is null));
+            }
+            foreach (var (x, y) in points.Take(3)) Assert.Null(index.Find(x, y));
+        }
     }
 
     /// <summary>A synthetic township of 1,200 households partitioned, its index and its territories' extent.</summary>
