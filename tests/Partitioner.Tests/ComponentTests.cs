@@ -103,4 +103,43 @@ public class ComponentTests
             new Dictionary<string, int> { ["r"] = 5, ["t"] = 3 });
         Assert.True(parts.All(p => p.Sum(u => graph.Weights[u]) >= band.HardMin), string.Join(" | ", parts.Select(p => string.Join(",", p))));
     }
+
+    [Fact]
+    public void SeededRegionalizer_PartOneShortOfTheBand_TakesOneUnitFromItsNeighbourInsteadOfASplitAfresh()
+    {
+        //-- Two previous clusters in a row of seventeen one-household sites: "a" lost a household (7 left),
+        //-- "b" kept its 10. Merged and split afresh, the cut between them could fall anywhere and move many
+        //-- households; only the site on their border need move.
+        const int n = 17;
+        var graph = new UnitGraph(Enumerable.Range(0, n).Select(i => $"s{i:D2}").ToList(), Enumerable.Repeat(1, n).ToList(),
+            Enumerable.Range(0, n).Select(i => new Coordinate(i * 10, (i % 2) * 3)).ToList());
+        for (int i = 0; i + 1 < n; i++) graph.Connect(i, i + 1);
+        var seeds = Enumerable.Range(0, n).Select(i => i < 7 ? "a" : "b").ToList<string?>();
+        var parts = new SeededRegionalizer(graph, new SizeBand(10, 8, 12, 5, 15))
+            .Partition(Enumerable.Range(0, n).ToList(), seeds, new Dictionary<string, int> { ["a"] = 8, ["b"] = 10 });
+
+        Assert.Equal(2, parts.Count);
+        Assert.Equal(Enumerable.Range(0, 8), parts[0]);
+        Assert.Equal(Enumerable.Range(8, 9), parts[1]);
+    }
+
+    [Fact]
+    public void SeededRegionalizer_PartsThatNoSplitBringsIntoTheBand_AreLeftAsSeeded()
+    {
+        //-- A part of six beside one of ten, both changed, in a row of sites: "b" starts with a building of
+        //-- four beside "a" and ends with another far east. Sites are indivisible, so no unit can move without
+        //-- taking "b" out of the band, and any split of the sixteen leaves a part outside it; split afresh,
+        //-- the nearer building would join "a" (ten and six: as far out as before) and moved its households
+        //-- for nothing. Both stay as seeded.
+        var weights = new List<int> { 1, 1, 1, 1, 1, 1, 4, 4, 1, 1 };
+        double[] x = [0, 10, 20, 30, 40, 50, 60, 200, 210, 220];
+        var graph = new UnitGraph(Enumerable.Range(0, weights.Count).Select(i => $"s{i:D2}").ToList(), weights,
+            x.Select(v => new Coordinate(v, 0)).ToList());
+        for (int i = 0; i + 1 < weights.Count; i++) graph.Connect(i, i + 1);
+        var seeds = Enumerable.Range(0, weights.Count).Select(i => i < 6 ? "a" : "b").ToList<string?>();
+        var parts = new SeededRegionalizer(graph, new SizeBand(10, 8, 12, 5, 15))
+            .Partition(Enumerable.Range(0, weights.Count).ToList(), seeds, new Dictionary<string, int> { ["a"] = 7, ["b"] = 11 });
+
+        Assert.Equal([Enumerable.Range(0, 6).ToList(), Enumerable.Range(6, 4).ToList()], parts);
+    }
 }

@@ -99,6 +99,53 @@ internal sealed class LocalSearch
         return true;
     }
 
+    /// <summary>Brings part <paramref name="p"/> into [<paramref name="min"/>, <paramref name="max"/>]
+    /// by moving the fewest boundary units between it and its neighbours: each step moves one unit
+    /// into a part that is too light or out of one that is too heavy, the cheapest such move that
+    /// leaves the other part inside the bounds and both connected. No unit of any other part moves,
+    /// so a recompute changes only the households that must change. False when no such moves
+    /// (at most <paramref name="maxMoves"/>) bring it inside; the search is then left as it was.</summary>
+    public bool Repair(int p, int min, int max, int maxMoves)
+    {
+        int Outside(int w) => w < min ? min - w : w > max ? w - max : 0;
+        var moves = new List<(int U, int From, int To)>();
+        while (Outside(_weight[p]) > 0 && moves.Count < maxMoves)
+        {
+            bool light = _weight[p] < min;
+            (int U, int From, int To, double Delta) best = (-1, -1, -1, double.MaxValue);
+            foreach (var inside in _members[p].Order())
+                foreach (var v in _graph.Adjacent[inside])
+                {
+                    if (!_partOf.TryGetValue(v, out var q) || q == p) continue;
+                    //-- Light: the neighbour's unit v comes in. Heavy: the part's own unit goes out to v's part.
+                    var (u, from, to) = light ? (v, q, p) : (inside, p, q);
+                    int wu = _graph.Weights[u];
+                    if (Outside(light ? _weight[q] - wu : _weight[q] + wu) > 0
+                        || Outside(light ? _weight[p] + wu : _weight[p] - wu) >= Outside(_weight[p])
+                        || _members[from].Count <= 1 || !Between(u, from, to)) continue;
+                    double d = PartCost(from, u, -1) + PartCost(to, -1, u) - Cost(from) - Cost(to) + CutDelta(u, from, to);
+                    if (d < best.Delta - 1e-12 && StaysConnected(_members[from], u, -1)) best = (u, from, to, d);
+                }
+            if (best.U < 0) break;
+            moves.Add((best.U, best.From, best.To));
+            Transfer(best.U, best.From, best.To);
+        }
+        if (Outside(_weight[p]) == 0) return true;
+        for (int i = moves.Count - 1; i >= 0; i--) Transfer(moves[i].U, moves[i].To, moves[i].From);
+        return false;
+    }
+
+    /// <summary>Whether every neighbour of <paramref name="u"/> is in part <paramref name="a"/> or
+    /// <paramref name="b"/>: its land lies between those two, so it joins <paramref name="b"/>'s land
+    /// whatever the land of other parts does (a territory kept from the previous partition may
+    /// stand where the unit's land met a third part's).</summary>
+    private bool Between(int u, int a, int b)
+    {
+        foreach (var v in _graph.Adjacent[u])
+            if (!_partOf.TryGetValue(v, out var p) || (p != a && p != b)) return false;
+        return true;
+    }
+
     /// <summary>Swaps <paramref name="u"/> with the unit of a neighbouring part that lowers the
     /// cost most, both parts staying connected.</summary>
     private bool TrySwap(int u)

@@ -11,8 +11,9 @@ namespace GridSpatial.Partitioner.Territories;
 /// a previous micro-grid (or of one building's floor runs), none of them moved out of its
 /// previous territory and no other household inside it, keeps that territory exactly. The units
 /// that changed share the rest of the township, tessellated afresh; when the rest cannot give a
-/// changed unit one connected territory, the kept units around it are released (twice as far each
-/// time it falls apart again, its whole village when nothing kept is near), a few times at most,
+/// changed unit one connected territory, the kept units around it are released (those it touches,
+/// then those between its parts, then twice as far around each time it falls apart again, its whole
+/// village when nothing kept is near), a few times at most,
 /// before giving up (then every territory is recomputed).</summary>
 internal sealed class KeptTerritories(PrecisionModel precision)
 {
@@ -170,12 +171,17 @@ internal sealed class KeptTerritories(PrecisionModel precision)
                 //-- near it (its parts are kept apart by changed land that kept borders pushed there).
                 if (territories[u].NumGeometries > Math.Max(1, units.Fresh[u].NumGeometries))
                 {
-                    //-- Each time it falls apart again, twice as far around it.
+                    //-- First the kept units it touches; when it falls apart again, those within its own extent (what
+                    //-- lies between its parts), then twice as far around it each time.
                     int times = fellApart[u] = fellApart.GetValueOrDefault(u) + 1;
-                    var near = new Envelope(territories[u].EnvelopeInternal);
-                    near.ExpandBy(Math.Max(near.Width, near.Height) * (1 << (times - 1)));
                     var touching = times > 1 ? [] : keptUnits.Where(k => kept[k].Intersects(territories[u])).ToList();
-                    if (touching.Count == 0) touching = keptUnits.Where(k => kept[k].EnvelopeInternal.Intersects(near)).ToList();
+                    var extent = territories[u].EnvelopeInternal;
+                    for (int grow = Math.Max(0, times - 2); touching.Count == 0 && grow <= 5; grow++)
+                    {
+                        var near = new Envelope(extent);
+                        if (grow > 0) near.ExpandBy(Math.Max(extent.Width, extent.Height) * (1 << (grow - 1)));
+                        touching = keptUnits.Where(k => kept[k].EnvelopeInternal.Intersects(near)).ToList();
+                    }
                     //-- Changed land alone keeps its parts apart (its cluster was made on the fresh tessellation's
                     //-- adjacency): release its whole village, whose land is then tessellated as afresh.
                     if (touching.Count == 0) touching = keptUnits.Where(k => units.Village[k] == units.Village[u]).ToList();
