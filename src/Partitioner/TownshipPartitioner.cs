@@ -166,11 +166,11 @@ public sealed class TownshipPartitioner(PartitionOptions options)
             villageNorth[v] = g.EnvelopeInternal.MaxY;
         }
         var gridVillage = gridUnits.Select(us => unitVillage[us[0]]).ToArray();
-        var assigner = new CodeAssigner(input.Previous);
+        var assigner = new CodeAssigner(input.Previous, previousTerritories is null ? null : previousTerritories.Of);
         var gridCodes = assigner.AssignGrids(
             gridUnits.Select((us, g) => new CodeAssigner.Unit(
                 villages[gridVillage[g]].Code, gridTerritory[g].InteriorPoint.Coordinate, unitKey[us[0]],
-                us.SelectMany(u => unitDrafts[u]).SelectMany(d => d.Households).Select(h => h.Id).ToList())).ToList(),
+                us.SelectMany(u => unitDrafts[u]).SelectMany(d => d.Households).Select(h => h.Id).ToList()) { Territory = gridTerritory[g] }).ToList(),
             parent => villageAreas[villages.FindIndex(v => v.Code == parent)],
             parent => villageNorth[villages.FindIndex(v => v.Code == parent)]);
         for (int g = 0; g < gridUnits.Count; g++)
@@ -180,7 +180,7 @@ public sealed class TownshipPartitioner(PartitionOptions options)
         var gridIndexOfCode = gridCodes.Select((c, g) => (c, g)).ToDictionary(x => x.c, x => x.g);
         var mgCodes = assigner.AssignMicroGrids(
             drafts.Select(d => new CodeAssigner.Unit(d.GridCode, unitPosition[d.Unit],
-                d.TieKey(unitKey[d.Unit]), d.Households.Select(h => h.Id).ToList())).ToList(),
+                d.TieKey(unitKey[d.Unit]), d.Households.Select(h => h.Id).ToList()) { Territory = unitTerritory[d.Unit] }).ToList(),
             parent => gridTerritory[gridIndexOfCode[parent]].Area,
             parent => gridTerritory[gridIndexOfCode[parent]].EnvelopeInternal.MaxY);
         for (int i = 0; i < drafts.Count; i++) drafts[i].Code = mgCodes[i];
