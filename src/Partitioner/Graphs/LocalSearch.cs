@@ -101,8 +101,9 @@ internal sealed class LocalSearch
 
     /// <summary>Brings part <paramref name="p"/> into [<paramref name="min"/>, <paramref name="max"/>]
     /// by moving the fewest boundary units between it and its neighbours: each step moves one unit
-    /// into a part that is too light or out of one that is too heavy, the cheapest such move that
-    /// leaves the other part inside the bounds and both connected. No unit of any other part moves,
+    /// into a part that is too light or out of one that is too heavy, of such moves that leave the
+    /// other part inside the bounds and both connected the one moving the fewest households, then
+    /// the cheapest. No unit of any other part moves,
     /// so a recompute changes only the households that must change. False when no such moves
     /// (at most <paramref name="maxMoves"/>) bring it inside; the search is then left as it was.</summary>
     public bool Repair(int p, int min, int max, int maxMoves)
@@ -112,7 +113,7 @@ internal sealed class LocalSearch
         while (Outside(_weight[p]) > 0 && moves.Count < maxMoves)
         {
             bool light = _weight[p] < min;
-            (int U, int From, int To, double Delta) best = (-1, -1, -1, double.MaxValue);
+            (int U, int From, int To, int Weight, double Delta) best = (-1, -1, -1, int.MaxValue, double.MaxValue);
             foreach (var inside in _members[p].Order())
                 foreach (var v in _graph.Adjacent[inside])
                 {
@@ -124,7 +125,9 @@ internal sealed class LocalSearch
                         || Outside(light ? _weight[p] + wu : _weight[p] - wu) >= Outside(_weight[p])
                         || _members[from].Count <= 1 || !Between(u, from, to)) continue;
                     double d = PartCost(from, u, -1) + PartCost(to, -1, u) - Cost(from) - Cost(to) + CutDelta(u, from, to);
-                    if (d < best.Delta - 1e-12 && StaysConnected(_members[from], u, -1)) best = (u, from, to, d);
+                    //-- Fewest households moved first (each one moved changes its code), then the cheapest.
+                    if ((wu < best.Weight || (wu == best.Weight && d < best.Delta - 1e-12)) && StaysConnected(_members[from], u, -1))
+                        best = (u, from, to, wu, d);
                 }
             if (best.U < 0) break;
             moves.Add((best.U, best.From, best.To));
