@@ -7,11 +7,10 @@ namespace GridSpatial.Partitioner.Codes;
 
 /// <summary>Gives grids and micro-grids their codes (DESIGN §2): parent code + 3-digit serial,
 /// first in reading order; after a recompute a unit that keeps most of the households of a
-/// previous unit with the same parent keeps its code — when no unit keeps most of them, the one
-/// keeping the largest share, at a tie the one overlapping its previous territory most —, a code
-/// that disappears is retired and
-/// never reused, and new units take the next free serials. Records the history: valid-from /
-/// valid-to versions and where households came from and went to.</summary>
+/// previous unit with the same parent keeps its code (when no unit keeps most of them, the one
+/// keeping the largest share, at a tie the one overlapping its previous territory most), a code
+/// that disappears is retired and never reused, and new units take the next free serials.
+/// Records the history: valid-from / valid-to versions and where households came from and went to.</summary>
 public sealed class CodeAssigner
 {
     /// <summary>A unit to be coded: its parent's code, where it lies (for reading order), a
@@ -42,6 +41,8 @@ public sealed class CodeAssigner
             if (!_previousMicroGridsOfGrid.TryGetValue(m.GridCode, out var list)) _previousMicroGridsOfGrid[m.GridCode] = list = [];
             list.Add(m.Code);
         }
+        //-- In code order, so the overlap's sum does not depend on the order the previous partition was read in.
+        foreach (var list in _previousMicroGridsOfGrid.Values) list.Sort(StringComparer.Ordinal);
         _registry = new CodeRegistry(previous?.History ?? [], previous?.MicroGrids.SelectMany(m => new[] { m.Code, m.GridCode }) ?? []);
         if (previous is null) return;
         var gridOfMicroGrid = previous.MicroGrids.ToDictionary(m => m.Code, m => m.GridCode, StringComparer.Ordinal);
@@ -89,11 +90,16 @@ public sealed class CodeAssigner
             used.Add(code);
         }
 
-        // Then, for a code no unit keeps most of the households of (split evenly, or in three), the unit
-        // keeping the largest share; at a tie, the one overlapping the code's previous territory most.
-        var rest = pairs.Where(p => codes[p.Unit] is null && !used.Contains(p.Code)
+        // Then, for a code no unit keeps most of the households of (split evenly, or in three; not one
+        // whose majority went to a unit that took another code or moved to another parent: that code is
+        // merged away and retired), the unit keeping the largest share; at a tie, the one overlapping the
+        // code's previous territory most (computed for ties only: an overlay per previous micro-grid).
+        var held = pairs.Where(p => 2 * p.Shared > stillPresent[p.Code]).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+        var open = pairs.Where(p => codes[p.Unit] is null && !used.Contains(p.Code) && !held.Contains(p.Code)
                 && p.Code.Length == units[p.Unit].ParentCode.Length + 3 && p.Code.StartsWith(units[p.Unit].ParentCode, StringComparison.Ordinal))
-            .Select(p => (p.Unit, p.Code, p.Shared, Overlap: Overlap(units[p.Unit], p.Code, previousMicroGrids)))
+            .ToList();
+        var tied = open.GroupBy(p => (p.Code, p.Shared)).Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet();
+        var rest = open.Select(p => (p.Unit, p.Code, p.Shared, Overlap: tied.Contains(p) ? Overlap(units[p.Unit], p.Code, previousMicroGrids) : 0))
             .OrderByDescending(p => p.Shared).ThenByDescending(p => p.Overlap).ThenBy(p => p.Code, StringComparer.Ordinal).ThenBy(p => p.Unit)
             .ToList();
         foreach (var (i, code, _, _) in rest)

@@ -3,7 +3,8 @@ using NetTopologySuite.Geometries;
 namespace GridSpatial.Partitioner.Graphs;
 
 /// <summary>Improves a split of units into connected parts by local moves, each kept only when
-/// the cost (size deviation plus compactness) falls and every part stays connected: a boundary
+/// the cost (size deviation plus compactness) falls and every part stays connected (and mends one
+/// part out of its bounds with the fewest moves: <see cref="Repair"/>): a boundary
 /// unit moves to a neighbouring part, or two boundary units of neighbouring parts swap. Swaps
 /// matter at balance: two parts of ten households cannot trade one unit without both leaving
 /// the target, but they can exchange two, which is how a long part and its neighbour become
@@ -99,20 +100,24 @@ internal sealed class LocalSearch
         return true;
     }
 
-    /// <summary>Brings part <paramref name="p"/> into [<paramref name="min"/>, <paramref name="max"/>]
-    /// by moving the fewest boundary units between it and its neighbours: each step moves one unit
-    /// into a part that is too light or out of one that is too heavy, of such moves that leave the
-    /// other part inside the bounds and both connected the one moving the fewest households, then
-    /// the cheapest. No unit of any other part moves,
-    /// so a recompute changes only the households that must change. False when no such moves
-    /// (at most <paramref name="maxMoves"/>) bring it inside; the search is then left as it was.</summary>
-    public bool Repair(int p, int min, int max, int maxMoves)
+    /// <summary>Brings part <paramref name="p"/> inside its bounds by moving boundary units between it
+    /// and its neighbours, one at a time and greedily: into a part that is too light or out of one that
+    /// is too heavy, of the moves that leave the other part inside its own bounds and both connected
+    /// the one moving the fewest households, then the cheapest (size, compactness, cut). No unit of two
+    /// other parts moves, so a recompute changes only households on the part's border. False when no
+    /// such moves (at most <paramref name="maxMoves"/>) bring it inside; the search is then left as it was.</summary>
+    /// <param name="bounds">The households a part (by index) of a given weight must hold, as [lo, hi].</param>
+    public bool Repair(int p, Func<int, int, (int Lo, int Hi)> bounds, int maxMoves)
     {
-        int Outside(int w) => w < min ? min - w : w > max ? w - max : 0;
-        var moves = new List<(int U, int From, int To)>();
-        while (Outside(_weight[p]) > 0 && moves.Count < maxMoves)
+        int Outside(int part, int w)
         {
-            bool light = _weight[p] < min;
+            var (lo, hi) = bounds(part, w);
+            return w < lo ? lo - w : w > hi ? w - hi : 0;
+        }
+        var moves = new List<(int U, int From, int To)>();
+        while (Outside(p, _weight[p]) > 0 && moves.Count < maxMoves)
+        {
+            bool light = _weight[p] < bounds(p, _weight[p]).Lo;
             (int U, int From, int To, int Weight, double Delta) best = (-1, -1, -1, int.MaxValue, double.MaxValue);
             foreach (var inside in _members[p].Order())
                 foreach (var v in _graph.Adjacent[inside])
@@ -121,8 +126,8 @@ internal sealed class LocalSearch
                     //-- Light: the neighbour's unit v comes in. Heavy: the part's own unit goes out to v's part.
                     var (u, from, to) = light ? (v, q, p) : (inside, p, q);
                     int wu = _graph.Weights[u];
-                    if (Outside(light ? _weight[q] - wu : _weight[q] + wu) > 0
-                        || Outside(light ? _weight[p] + wu : _weight[p] - wu) >= Outside(_weight[p])
+                    if (Outside(q, light ? _weight[q] - wu : _weight[q] + wu) > 0
+                        || Outside(p, light ? _weight[p] + wu : _weight[p] - wu) >= Outside(p, _weight[p])
                         || _members[from].Count <= 1 || !Between(u, from, to)) continue;
                     double d = PartCost(from, u, -1) + PartCost(to, -1, u) - Cost(from) - Cost(to) + CutDelta(u, from, to);
                     //-- Fewest households moved first (each one moved changes its code), then the cheapest.
@@ -133,7 +138,7 @@ internal sealed class LocalSearch
             moves.Add((best.U, best.From, best.To));
             Transfer(best.U, best.From, best.To);
         }
-        if (Outside(_weight[p]) == 0) return true;
+        if (Outside(p, _weight[p]) == 0) return true;
         for (int i = moves.Count - 1; i >= 0; i--) Transfer(moves[i].U, moves[i].To, moves[i].From);
         return false;
     }

@@ -100,7 +100,8 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
             foreach (var p in fresh.Partition(comp))
                 Add(p);
 
-        // 5. Parts that left the band: split, or merge with a neighbour and re-split.
+        // 5. Parts that left the band: units shifted with their neighbours, else split, or merged with a
+        //    neighbour and re-split.
         int rounds = 2 * parts.Count + 4;
         for (int round = 0; round < rounds; round++)
         {
@@ -171,7 +172,7 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
             involved.AddRange(Neighbours(bad).Order());
             if (involved.Count == 1) return false;
             var search = new LocalSearch(graph, band, involved.Select(p => (IReadOnlyList<int>)parts[p].Order().ToList()).ToList(), fresh.CompactnessWeight, CutWeight);
-            if (!search.Repair(0, min, max, MaxShiftMoves)) return false;
+            if (!search.Repair(0, (i, w) => i == 0 ? (min, max) : Bounds(involved[i], w), MaxShiftMoves)) return false;
             for (int i = 0; i < involved.Count; i++)
             {
                 var members = search.Members(i);
@@ -181,7 +182,6 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
                 foreach (var u in members) partOf[u] = p;
                 _intact.Remove(p);
                 _stuck.Remove(p);
-                previousOf.Remove(p);
             }
             return true;
         }
@@ -214,8 +214,9 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
 
     private readonly HashSet<int> _stuck = [];
 
-    /// <summary>Parts exactly as before (nothing joined, nothing cut off): left alone even when
-    /// outside the band, so an unchanged township recomputes to the same partition.</summary>
+    /// <summary>Parts exactly as before (nothing joined, nothing cut off): never mended themselves even
+    /// when outside the band, so an unchanged township recomputes to the same partition (a neighbour
+    /// out of its band may still take or give one of their units).</summary>
     private readonly HashSet<int> _intact = [];
 
     /// <summary>Outside the hard bounds 100 per part, outside the band 1.</summary>

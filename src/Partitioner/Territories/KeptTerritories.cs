@@ -20,7 +20,9 @@ internal sealed class KeptTerritories(PrecisionModel precision)
     /// <summary>Territory of every unit (metric), their adjacency, and how many were kept.</summary>
     public sealed record Result(Geometry[] Territories, Dictionary<(int, int), double> Adjacency, int Kept);
 
-    private const int Attempts = 6;
+    //-- Each attempt after the first releases further around a unit that fell apart (its own extent,
+    //-- then twice as far each time): enough attempts to reach as far as the doubling from the start did.
+    private const int Attempts = 8;
 
     /// <summary>Metres of tolerance for a kept territory's containment.</summary>
     private const double Spare = 1e-3;
