@@ -9,7 +9,7 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
 {
     /// <summary>Previous parts are re-split only when they leave the hard bounds rather than the
     /// band (hysteresis: grids should not churn for a household more or less), unless their weight
-    /// moved by a tenth of the target or more since the previous partition.</summary>
+    /// moved by half the target or more since the previous partition.</summary>
     public bool HardBoundsOnly { get; init; }
 
     /// <summary><see cref="Regionalizer.CutWeight"/> of the parts split afresh.</summary>
@@ -187,10 +187,10 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
         }
 
         //-- The bounds a part must keep: the band, or with HardBoundsOnly the hard bounds, unless the part
-        //-- drifted from its previous weight by a tenth of the target or more (a grid half emptied is
+        //-- drifted from its previous weight by half the target or more (a grid half emptied is
         //-- recomputed to the band; one a household lighter is left alone).
         (int Lo, int Hi) Bounds(int p, int w) =>
-            !HardBoundsOnly || (previousOf.TryGetValue(p, out var was) && Math.Abs(w - was) >= Math.Max(1, band.Target / 10))
+            !HardBoundsOnly || (previousOf.TryGetValue(p, out var was) && Math.Abs(w - was) >= Math.Max(1, band.Target / 2))
                 ? (band.Min, band.Max) : (band.HardMin, band.HardMax);
 
         bool Outside(int p, int w)

@@ -197,6 +197,16 @@ internal sealed class KeptTerritories(PrecisionModel precision)
             territories[u] = kept.TryGetValue(u, out var t) ? t : territories[u] ?? units.Fresh[u];
         //-- Kept borders came back through lon/lat: node everything once more so the coverage is exact.
         territories = Renoded.Of(territories, township.Factory, precision);
+        //-- Renoding may cut a sliver off a territory where borders a micrometre apart cross: a kept unit so
+        //-- cut is released (its land is tessellated afresh in the next attempt), a changed one releases the
+        //-- kept units it touches.
+        for (int u = 0; u < territories.Length; u++)
+        {
+            if (territories[u] is not { } t || t.NumGeometries <= Math.Max(1, (kept.TryGetValue(u, out var before) ? before : units.Fresh[u]).NumGeometries)) continue;
+            if (kept.ContainsKey(u)) release.Add(u);
+            else release.UnionWith(keptUnits.Where(k => kept[k].Intersects(t)));
+        }
+        if (release.Count > 0) return release;
         result = new Result(territories, SharedEdges.Of(territories), kept.Count);
         return release;
     }
