@@ -142,4 +142,25 @@ public class ComponentTests
 
         Assert.Equal([Enumerable.Range(0, 6).ToList(), Enumerable.Range(6, 4).ToList()], parts);
     }
+
+    [Theory]
+    [InlineData(300, 100, 1)]  // lost two thirds of its households: held to the band, merged with its neighbour
+    [InlineData(160, 140, 2)]  // two micro-grids lighter, just under the band: left alone (hysteresis)
+    [InlineData(200, 140, 2)]  // six lighter: still left alone, a grid is not re-split for ordinary churn
+    public void SeededRegionalizer_GridsBelowTheirBand_AreMendedOnlyAfterALargeDrift(int before, int now, int expectedParts)
+    {
+        //-- A village's micro-grids of ten households in a row: grid "a" (now households now), then "b" (300).
+        int na = now / 10, nb = 30, n = na + nb;
+        var graph = new UnitGraph(Enumerable.Range(0, n).Select(i => $"m{i:D2}").ToList(), Enumerable.Repeat(10, n).ToList(),
+            Enumerable.Range(0, n).Select(i => new Coordinate(i * 50, 0)).ToList());
+        for (int i = 0; i + 1 < n; i++) graph.Connect(i, i + 1);
+        var seeds = Enumerable.Range(0, n).Select(i => i < na ? "a" : "b").ToList<string?>();
+        var grids = new SeededRegionalizer(graph, new SizeBand(300, 150, 500, 75, 600)) { HardBoundsOnly = true, LloydRounds = 0 }
+            .Partition(Enumerable.Range(0, n).ToList(), seeds, new Dictionary<string, int> { ["a"] = before, ["b"] = 300 });
+
+        var weights = grids.Select(g => g.Sum(u => graph.Weights[u])).ToList();
+        Assert.Equal(expectedParts, grids.Count);
+        if (now < 150 && before - now >= 150) Assert.All(weights, w => Assert.InRange(w, 150, 500));
+        else Assert.Equal([now, 300], weights);
+    }
 }

@@ -79,6 +79,11 @@ internal sealed class KeptTerritories(PrecisionModel precision)
         return true;
     }
 
+    /// <summary>Whether a territory is in no more pieces than <paramref name="reference"/> (its kept
+    /// territory, or the fresh one its cluster was made on), one at least.</summary>
+    private static bool NoMorePiecesThan(Geometry territory, Geometry reference) =>
+        territory.NumGeometries <= Math.Max(1, reference.NumGeometries);
+
     /// <summary>Units whose households and previous territory allow keeping it, with that territory (metric).</summary>
     private static Dictionary<int, Geometry> Candidates(Geometry township, IReadOnlyList<Geometry> villages, Units units, PreviousPartition previous, PreviousTerritories previousTerritories)
     {
@@ -171,7 +176,7 @@ internal sealed class KeptTerritories(PrecisionModel precision)
                 }
                 //-- A changed unit whose land fell apart: release the kept units it touches, else those
                 //-- near it (its parts are kept apart by changed land that kept borders pushed there).
-                if (territories[u].NumGeometries > Math.Max(1, units.Fresh[u].NumGeometries))
+                if (!NoMorePiecesThan(territories[u], units.Fresh[u]))
                 {
                     //-- First the kept units it touches; when it falls apart again, those within its own extent (what
                     //-- lies between its parts), then twice as far around it each time.
@@ -199,12 +204,14 @@ internal sealed class KeptTerritories(PrecisionModel precision)
         territories = Renoded.Of(territories, township.Factory, precision);
         //-- Renoding may cut a sliver off a territory where borders a micrometre apart cross: a kept unit so
         //-- cut is released (its land is tessellated afresh in the next attempt), a changed one releases the
-        //-- kept units it touches.
+        //-- kept units near it; one with none near gives up keeping (null release: every territory afresh).
         for (int u = 0; u < territories.Length; u++)
         {
-            if (territories[u] is not { } t || t.NumGeometries <= Math.Max(1, (kept.TryGetValue(u, out var before) ? before : units.Fresh[u]).NumGeometries)) continue;
-            if (kept.ContainsKey(u)) release.Add(u);
-            else release.UnionWith(keptUnits.Where(k => kept[k].Intersects(t)));
+            if (NoMorePiecesThan(territories[u], kept.TryGetValue(u, out var before) ? before : units.Fresh[u])) continue;
+            if (kept.ContainsKey(u)) { release.Add(u); continue; }
+            var near = keptUnits.Where(k => kept[k].IsWithinDistance(territories[u], Spare)).ToList();
+            if (near.Count == 0) return null;
+            release.UnionWith(near);
         }
         if (release.Count > 0) return release;
         result = new Result(territories, SharedEdges.Of(territories), kept.Count);
