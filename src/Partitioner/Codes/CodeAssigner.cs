@@ -84,7 +84,7 @@ public sealed class CodeAssigner
         foreach (var (i, code, shared) in pairs)
         {
             if (codes[i] is not null || used.Contains(code)) continue;
-            if (code.Length != units[i].ParentCode.Length + 3 || !code.StartsWith(units[i].ParentCode, StringComparison.Ordinal)) continue;
+            if (!ChildOf(code, units[i].ParentCode)) continue;
             if (2 * shared <= stillPresent[code]) continue;
             codes[i] = code;
             used.Add(code);
@@ -95,8 +95,7 @@ public sealed class CodeAssigner
         // merged away and retired), the unit keeping the largest share; at a tie, the one overlapping the
         // code's previous territory most (computed for ties only: an overlay per previous micro-grid).
         var held = pairs.Where(p => 2 * p.Shared > stillPresent[p.Code]).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
-        var open = pairs.Where(p => codes[p.Unit] is null && !used.Contains(p.Code) && !held.Contains(p.Code)
-                && p.Code.Length == units[p.Unit].ParentCode.Length + 3 && p.Code.StartsWith(units[p.Unit].ParentCode, StringComparison.Ordinal))
+        var open = pairs.Where(p => codes[p.Unit] is null && !used.Contains(p.Code) && !held.Contains(p.Code) && ChildOf(p.Code, units[p.Unit].ParentCode))
             .ToList();
         var tied = open.GroupBy(p => (p.Code, p.Shared)).Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet();
         var rest = open.Select(p => (p.Unit, p.Code, p.Shared, Overlap: tied.Contains(p) ? Overlap(units[p.Unit], p.Code, previousMicroGrids) : 0))
@@ -119,6 +118,11 @@ public sealed class CodeAssigner
         for (int i = 0; i < units.Count; i++) _assigned.Add((level, codes[i]!, units[i].ParentCode, from[i]));
         return codes!;
     }
+
+    /// <summary>Whether <paramref name="code"/> is a serial directly under <paramref name="parent"/>: a unit
+    /// carries a code only when its parent did not change.</summary>
+    private static bool ChildOf(string code, string parent) =>
+        code.Length == parent.Length + 3 && code.StartsWith(parent, StringComparison.Ordinal);
 
     /// <summary>Area (m²) the unit's territory shares with the previous territory of <paramref name="code"/>
     /// (a grid's: its micro-grids'); 0 when either is not known.</summary>

@@ -140,7 +140,7 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
             foreach (var (q, before, _) in tries.OrderByDescending(t => t.Gain).ThenBy(t => t.Part))
             {
                 var pieces = fresh.Partition(parts[bad].Concat(parts[q]).Order().ToList());
-                if (before - BandScore(pieces.Select(p => p.Sum(u => graph.Weights[u])).ToArray()) <= 1e-9) continue;
+                if (before - BandScore(pieces.Select(Weight).ToArray()) <= 1e-9) continue;
                 Replace([bad, q], pieces);
                 merged = true;
                 break;
@@ -150,7 +150,7 @@ public sealed class SeededRegionalizer(UnitGraph graph, SizeBand band)
 
         return parts.Where(p => p.Count > 0).Select(p => p.Order().ToList()).OrderBy(p => p[0]).ToList();
 
-        int Weight(HashSet<int> p) => p.Sum(u => graph.Weights[u]);
+        int Weight(IEnumerable<int> p) => p.Sum(u => graph.Weights[u]);
 
         void Add(List<int> units)
         {
