@@ -19,8 +19,8 @@ internal sealed class CellGrid
     //-- Cell c's entries are _items[_start[c] .. _start[c + 1]): territory numbers, or one owner with the Owned bit.
     private readonly int[] _start;
     private readonly int[] _items;
-    //-- Each territory's envelope as floats rounded outwards (16 bytes): most candidates fail here, before their rings are read.
-    private readonly float[] _boxes;
+    //-- Each territory's box and rounded rings: a candidate's box is read first, and most fail there.
+    private readonly QuantizedRings _quick;
 
     /// <param name="territories">Numbered in code order (a stack's lowest code): the first hit is the lowest code.</param>
     /// <param name="previous">The grid of the township's version before, and for each territory here the number
@@ -30,18 +30,11 @@ internal sealed class CellGrid
     public CellGrid(PackedTerritories territories, (CellGrid Grid, int[] PreviousOf)? previous = null)
     {
         _territories = territories;
+        _quick = territories.Quick;
         int n = territories.Count;
         var envelopes = new Envelope[n];
         var extent = new Envelope();
-        _boxes = new float[4 * n];
-        for (int t = 0; t < n; t++)
-        {
-            var e = envelopes[t] = territories.Envelope(t);
-            extent.ExpandToInclude(e);
-            if (e.IsNull) { _boxes[4 * t] = float.PositiveInfinity; continue; }
-            (_boxes[4 * t], _boxes[4 * t + 1]) = (MathF.BitDecrement((float)e.MinX), MathF.BitDecrement((float)e.MinY));
-            (_boxes[4 * t + 2], _boxes[4 * t + 3]) = (MathF.BitIncrement((float)e.MaxX), MathF.BitIncrement((float)e.MaxY));
-        }
+        for (int t = 0; t < n; t++) extent.ExpandToInclude(envelopes[t] = territories.Envelope(t));
         if (extent.IsNull) extent = new Envelope(0, 0, 0, 0);
         _extent = extent;
         var before = previous is { } p && SameLayout(p.Grid, extent, n) ? p : default((CellGrid Grid, int[] PreviousOf)?);
@@ -120,7 +113,7 @@ internal sealed class CellGrid
     public int CellsTested { get; }
 
     /// <summary>The number of territories the grid was built on.</summary>
-    private int Count => _boxes.Length / 4;
+    private int Count => _quick.Count;
 
     //-- The same cells while the extent is the same and the territories about as many as the layout was made
     //-- for (a finer or coarser grid is due when their number has moved by a quarter from it).
@@ -128,12 +121,10 @@ internal sealed class CellGrid
         grid._extent.Equals(extent) && n * 4L >= grid._sizedFor * 3L && n * 3L <= grid._sizedFor * 4L;
 
     /// <summary>Territory <paramref name="t"/>'s envelope as kept (rounded outwards).</summary>
-    private Envelope Box(int t) => float.IsPositiveInfinity(_boxes[4 * t])
-        ? new Envelope()
-        : new Envelope(_boxes[4 * t], _boxes[4 * t + 2], _boxes[4 * t + 1], _boxes[4 * t + 3]);
+    private Envelope Box(int t) => _quick.Box(t);
 
-    /// <summary>Bytes held by the grid's arrays.</summary>
-    public long Bytes => (_start.Length + _items.Length + _boxes.Length) * 4L;
+    /// <summary>Bytes held by the grid's arrays (the territories' boxes are <see cref="PackedTerritories.Bytes"/>).</summary>
+    public long Bytes => (_start.Length + _items.Length) * 4L;
 
     /// <summary>The number of the territory containing the point (lowest code on a shared edge), or -1.</summary>
     public int Find(double x, double y)
@@ -147,7 +138,7 @@ internal sealed class CellGrid
             if (owns) return t;
             if (!BoxHolds(t, x, y)) continue;
             //-- Numbered in code order, so the first hit is the lowest code.
-            if (_territories.Locate(t, x, y) != Location.Exterior) return t;
+            if (Holds(t, x, y)) return t;
         }
         return -1;
     }
@@ -155,19 +146,17 @@ internal sealed class CellGrid
     //-- Find's steps, one at a time for a walk interleaved with others' (InterleavedLookups): each warm asks the
     //-- memory for what the step after it reads, without reading anything not warmed before.
 
-    public PackedTerritories Territories => _territories;
 
     /// <summary>Bytes of this object's fields, as <see cref="Prefetch.Object"/> warms it.</summary>
     public const int FieldBytes = 96;
 
-    /// <summary>Warms the cell's entry range, the lengths of the arrays Find reads (its bounds checks) and the territories' object.</summary>
+    /// <summary>Warms the cell's entry range, the lengths of the arrays Find reads (its bounds checks) and the rounded territories' object.</summary>
     public void WarmCell(int cell)
     {
         Prefetch.Line(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_start), cell));
         Prefetch.Object(_start, 8);
         Prefetch.Object(_items, 8);
-        Prefetch.Object(_boxes, 8);
-        Prefetch.Object(_territories, PackedTerritories.FieldBytes);
+        Prefetch.Object(_quick, QuantizedRings.FieldBytes);
     }
 
     /// <summary>The cell's entries: positions <c>From</c> up to <c>To</c>.</summary>
@@ -183,10 +172,16 @@ internal sealed class CellGrid
         return t & ~Owned;
     }
 
-    public void WarmBox(int t) => Prefetch.Line(ref _boxes[4 * t]);
+    public void WarmBox(int t) => _quick.WarmHead(t);
 
     /// <summary>Whether territory <paramref name="t"/>'s box (rounded outwards) holds the point: most candidates fail here, before their rings are read.</summary>
-    public bool BoxHolds(int t, double x, double y) => !(x < _boxes[4 * t] || y < _boxes[4 * t + 1] || x > _boxes[4 * t + 2] || y > _boxes[4 * t + 3]);
+    public bool BoxHolds(int t, double x, double y) => _quick.BoxHolds(t, x, y);
+
+    /// <summary>Warms territory <paramref name="t"/>'s rounded rings (its box was read).</summary>
+    public void WarmRings(int t) => _quick.WarmRings(t);
+
+    /// <summary>Whether territory <paramref name="t"/> holds the point, its border included.</summary>
+    public bool Holds(int t, double x, double y) => _territories.Holds(t, x, y);
 
     //-- The cell holding the point (on the extent's far edge still the last one), or -1 outside the extent.
     public int CellAt(double x, double y)

@@ -1,5 +1,3 @@
-using NetTopologySuite.Geometries;
-
 namespace GridSpatial.GeoApi.Features.Lookup;
 
 /// <summary>Answers many points as <see cref="TownshipGrid.Find"/> answers each, their walks through the index
@@ -14,7 +12,7 @@ internal static class InterleavedLookups
     /// <summary>Walks in flight at once (8 to 64 measured alike on 1,130,400 micro-grids).</summary>
     public const int Ring = 16;
 
-    private enum Step : byte { TownshipCell, Candidates, Township, GridObject, GridCell, Entries, Entry, Box, Start, Rings, Locate }
+    private enum Step : byte { TownshipCell, Candidates, Township, GridObject, GridCell, Entries, Entry, Box, Locate }
 
     private struct Walk
     {
@@ -92,19 +90,11 @@ internal static class InterleavedLookups
                 return false;
             case Step.Box:
                 if (!cells!.BoxHolds(w.Territory, x, y)) return NextEntry(ref w, grid, only, x, y);
-                cells.Territories.Warm(w.Territory, x, y, 0);
-                w.Step = Step.Start;
-                return false;
-            case Step.Start:
-                cells!.Territories.Warm(w.Territory, x, y, 1);
-                w.Step = Step.Rings;
-                return false;
-            case Step.Rings:
-                cells!.Territories.Warm(w.Territory, x, y, 2);
+                cells.WarmRings(w.Territory);
                 w.Step = Step.Locate;
                 return false;
             default:
-                if (cells!.Territories.Locate(w.Territory, x, y) != Location.Exterior) return Answer(w, out hit);
+                if (cells!.Holds(w.Territory, x, y)) return Answer(w, out hit);
                 return NextEntry(ref w, grid, only, x, y);
         }
     }

@@ -10,7 +10,8 @@ namespace GridSpatial.GeoApi.Features.Lookup;
 /// territory's rings as indices into them. <see cref="Locate"/> counts ray crossings as NTS's
 /// <see cref="NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator"/> does — the same
 /// segments, the same exact orientation test — so it answers every point as NTS would, boundary
-/// included, at about a fifth of the memory of a polygon with its locator.</summary>
+/// included, at about a fifth of the memory of a polygon with its locator. A lookup asks
+/// <see cref="Holds"/>, which reads the rounded copy (<see cref="QuantizedRings"/>) first.</summary>
 internal sealed class PackedTerritories
 {
     //-- A ring ends at Break (all bits set: ushort.MaxValue in the ushort form).
@@ -20,12 +21,6 @@ internal sealed class PackedTerritories
     private readonly ushort[]? _small;
     private readonly int[]? _large;
     private readonly int[] _start;
-    //-- Per run of 2^ChunkShift positions of the rings (runs counted over all territories together): the least
-    //-- and greatest y and the greatest x of the segments ending in it, as floats rounded outwards. A point's
-    //-- ray crosses no segment of a run its y misses or that lies wholly left of it, so Locate skips the
-    //-- run's vertices, which lie scattered over the shared vertex array (each a cache miss in a province's index).
-    private const int ChunkShift = 4;
-    private readonly float[] _chunks;
 
     private PackedTerritories(double[] xy, List<int> indices, int[] start)
     {
@@ -33,22 +28,11 @@ internal sealed class PackedTerritories
         _start = start;
         if (xy.Length / 2 < ushort.MaxValue) _small = indices.Select(i => (ushort)i).ToArray();
         else _large = indices.ToArray();
-        _chunks = new float[3 * ((indices.Count >> ChunkShift) + 1)];
-        for (int c = 0; c < _chunks.Length; c += 3) (_chunks[c], _chunks[c + 1], _chunks[c + 2]) = (float.PositiveInfinity, float.NegativeInfinity, float.NegativeInfinity);
-        for (int t = 0; t < Count; t++)
-            for (int p = start[t] + 1; p < start[t + 1]; p++)
-            {
-                if (indices[p] == Break || indices[p - 1] == Break) continue;
-                int c = 3 * (p >> ChunkShift);
-                foreach (int v in (ReadOnlySpan<int>)[indices[p - 1], indices[p]])
-                {
-                    double x = xy[2 * v], y = xy[2 * v + 1];
-                    _chunks[c] = Math.Min(_chunks[c], MathF.BitDecrement((float)y));
-                    _chunks[c + 1] = Math.Max(_chunks[c + 1], MathF.BitIncrement((float)y));
-                    _chunks[c + 2] = Math.Max(_chunks[c + 2], MathF.BitIncrement((float)x));
-                }
-            }
+        Quick = new QuantizedRings(xy, At, start);
     }
+
+    /// <summary>The same territories with their vertices inline and rounded: what a lookup reads first (<see cref="Holds"/>).</summary>
+    public QuantizedRings Quick { get; }
 
     public int Count => _start.Length - 1;
 
@@ -56,7 +40,7 @@ internal sealed class PackedTerritories
     public bool WideIndices => _large is not null;
 
     /// <summary>Bytes held by the arrays (what the territories cost, without object headers).</summary>
-    public long Bytes => _xy.Length * 8L + (_small?.Length * 2L ?? 0) + (_large?.Length * 4L ?? 0) + _start.Length * 4L + _chunks.Length * 4L;
+    public long Bytes => _xy.Length * 8L + (_small?.Length * 2L ?? 0) + (_large?.Length * 4L ?? 0) + _start.Length * 4L + Quick.Bytes;
 
     private int At(int j)
     {
@@ -64,10 +48,13 @@ internal sealed class PackedTerritories
         return _large![j];
     }
 
+    /// <summary>Whether the point lies in territory <paramref name="t"/> or on its boundary: by its rounded rings
+    /// (<see cref="Quick"/>), and by the exact ones when the point lies too near a rounded edge for them to tell.</summary>
+    public bool Holds(int t, double x, double y) => (Quick.Locate(t, x, y) ?? Locate(t, x, y)) != Location.Exterior;
+
     /// <summary>Where the point lies relative to territory <paramref name="t"/>: NTS's ray crossing
     /// count over every segment of its rings (a segment (p1, p2) from each vertex to the next, as
-    /// NTS indexes them), stopping at the first segment the point lies on. Runs of segments whose
-    /// bounds rule them out (<see cref="_chunks"/>) are skipped: none of them could count or touch the point.</summary>
+    /// NTS indexes them), stopping at the first segment the point lies on.</summary>
     public Location Locate(int t, double x, double y) => _small is { } small
         ? Locate<ushort>(small, _start[t], _start[t + 1], x, y)
         : Locate<int>(_large, _start[t], _start[t + 1], x, y);
@@ -76,72 +63,29 @@ internal sealed class PackedTerritories
     private Location Locate<TIndex>(ReadOnlySpan<TIndex> rings, int start, int end, double x, double y) where TIndex : unmanaged, System.Numerics.IBinaryInteger<TIndex>
     {
         var xy = _xy.AsSpan();
-        var chunks = _chunks.AsSpan();
         int crossings = 0;
         //-- The segment ending at position p runs from the vertex at p - 1 to the one at p, both in one ring.
-        for (int from = start + 1; from < end;)
+        for (int p = start + 1; p < end; p++)
         {
-            int chunk = from >> ChunkShift, to = Math.Min(end, (chunk + 1) << ChunkShift);
-            if (y < chunks[3 * chunk] || y > chunks[3 * chunk + 1] || x > chunks[3 * chunk + 2]) { from = to; continue; }
-            for (int p = from; p < to; p++)
+            if (rings[p] == TIndex.AllBitsSet || rings[p - 1] == TIndex.AllBitsSet) continue;
+            int a = int.CreateTruncating(rings[p - 1]), b = int.CreateTruncating(rings[p]);
+            double x1 = xy[2 * a], y1 = xy[2 * a + 1], x2 = xy[2 * b], y2 = xy[2 * b + 1];
+            if (x1 < x && x2 < x) continue;
+            if (x == x2 && y == y2) return Location.Boundary;
+            if (y1 == y && y2 == y)
             {
-                if (rings[p] == TIndex.AllBitsSet || rings[p - 1] == TIndex.AllBitsSet) continue;
-                int a = int.CreateTruncating(rings[p - 1]), b = int.CreateTruncating(rings[p]);
-                double x1 = xy[2 * a], y1 = xy[2 * a + 1], x2 = xy[2 * b], y2 = xy[2 * b + 1];
-                if (x1 < x && x2 < x) continue;
-                if (x == x2 && y == y2) return Location.Boundary;
-                if (y1 == y && y2 == y)
-                {
-                    if (x >= Math.Min(x1, x2) && x <= Math.Max(x1, x2)) return Location.Boundary;
-                    continue;
-                }
-                if ((y1 > y && y2 <= y) || (y2 > y && y1 <= y))
-                {
-                    int orient = CGAlgorithmsDD.OrientationIndex(x1, y1, x2, y2, x, y);
-                    if (orient == 0) return Location.Boundary;
-                    if (y2 < y1) orient = -orient;
-                    if (orient == 1) crossings++;
-                }
+                if (x >= Math.Min(x1, x2) && x <= Math.Max(x1, x2)) return Location.Boundary;
+                continue;
             }
-            from = to;
+            if ((y1 > y && y2 <= y) || (y2 > y && y1 <= y))
+            {
+                int orient = CGAlgorithmsDD.OrientationIndex(x1, y1, x2, y2, x, y);
+                if (orient == 0) return Location.Boundary;
+                if (y2 < y1) orient = -orient;
+                if (orient == 1) crossings++;
+            }
         }
         return (crossings & 1) == 1 ? Location.Interior : Location.Exterior;
-    }
-
-    /// <summary>Bytes of this object's fields, as <see cref="Prefetch.Object"/> warms it.</summary>
-    public const int FieldBytes = 48;
-
-    /// <summary>Asks the memory for what <see cref="Locate"/> will read of territory <paramref name="t"/> for the
-    /// point, one level at a time, each reading only what the one before warmed (<see cref="InterleavedLookups"/>):
-    /// 0 where its rings start (and the arrays' lengths), 1 the bounds of its runs and its ring positions, 2 the
-    /// vertices of the runs the point's ray may cross.</summary>
-    public void Warm(int t, double x, double y, int level)
-    {
-        if (level == 0)
-        {
-            //-- Unchecked, and the arrays' lengths beside: Locate's bounds checks read them.
-            Prefetch.Line(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_start), t));
-            Prefetch.Object(_start, 8);
-            Prefetch.Object(_chunks, 8);
-            Prefetch.Object((object?)_small ?? _large, 8);
-            Prefetch.Object(_xy, 8);
-            return;
-        }
-        int start = _start[t], end = _start[t + 1];
-        if (end - start < 2) return;
-        if (level == 1)
-        {
-            int first = (start + 1) >> ChunkShift, last = (end - 1) >> ChunkShift;
-            Prefetch.Span(_chunks.AsSpan(3 * first, 3 * (last - first + 1)));
-            if (_small is { } s) Prefetch.Span(s.AsSpan(start, end - start)); else Prefetch.Span(_large.AsSpan(start, end - start));
-            return;
-        }
-        for (int chunk = (start + 1) >> ChunkShift; chunk <= (end - 1) >> ChunkShift; chunk++)
-        {
-            if (y < _chunks[3 * chunk] || y > _chunks[3 * chunk + 1] || x > _chunks[3 * chunk + 2]) continue;
-            for (int p = Math.Max(start, (chunk << ChunkShift) - 1), to = Math.Min(end, (chunk + 1) << ChunkShift); p < to; p++)
-                if (At(p) is var v && v != Break) Prefetch.Line(ref _xy[2 * v]);
-        }
     }
 
     /// <summary>Whether the closed rectangle lies wholly in the territory's interior: no segment of its

@@ -217,6 +217,60 @@ public class PackedTerritoriesTests
         }
     }
 
+    [Fact]
+    public void RoundedRings_DecideEveryPointMoreThanAStepFromAnEdge_AndLeaveTheNearerOnesToTheExactRings()
+    {
+        //-- The quick form rounds vertices to 1/60,000 of a territory's box: a point off an edge by more than a step is
+        //-- answered by it and must be NTS's answer; nearer, it may only answer what NTS answers or leave it to the exact rings.
+        var (partition, index, _) = Township903();
+        var quick = index.Territories.Quick;
+        var territoryOf = partition.MicroGrids.ToDictionary(m => m.Code, m => m.Territory, StringComparer.Ordinal);
+        var rnd = new Random(8);
+        int far = 0, near = 0, nearLeft = 0, random = 0, randomLeft = 0;
+        for (int t = 0; t < index.Stacks; t++)
+        {
+            var g = territoryOf[index.Members(t)[0].Code];
+            var locator = new IndexedPointInAreaLocator(g);
+            var box = quick.Box(t);
+            double step = Math.Max(box.Width, box.Height) / 60_000;
+            void Check(Coordinate p, bool beyondAStep)
+            {
+                var expected = locator.Locate(p);
+                var got = quick.Locate(t, p.X, p.Y);
+                Assert.True(got is null || got == expected, $"{p} in stack {t}: NTS {expected}, rounded rings {got}");
+                Assert.True(index.Territories.Holds(t, p.X, p.Y) == (expected != Location.Exterior), $"{p} in stack {t}");
+                if (beyondAStep) { Assert.True(got is not null, $"{p}, {expected}, more than a step from every edge, left undecided"); far++; }
+                else { near++; if (got is null) nearLeft++; }
+            }
+            var cs = g.Coordinates;
+            for (int i = 1; i < cs.Length; i++)
+            {
+                double dx = cs[i].X - cs[i - 1].X, dy = cs[i].Y - cs[i - 1].Y, length = Math.Sqrt(dx * dx + dy * dy);
+                if (length < 8 * step) continue;
+                var mid = new Coordinate((cs[i - 1].X + cs[i].X) / 2, (cs[i - 1].Y + cs[i].Y) / 2);
+                foreach (double off in new[] { 0.05, 0.3, 0.7, 1.0, -0.05, -0.3, -0.7, -1.0 })
+                    Check(new Coordinate(mid.X - dy / length * off * step, mid.Y + dx / length * off * step), false);
+                //-- Well clear of this edge; still perhaps near another one (a vertex close by): checked only when clear of all.
+                foreach (double off in new[] { 3.0, -3.0 })
+                {
+                    var p = new Coordinate(mid.X - dy / length * off * step, mid.Y + dx / length * off * step);
+                    Check(p, g.Boundary.Distance(new Point(p)) > 1.5 * step);
+                }
+            }
+            for (int i = 0; i < 50; i++)
+            {
+                var p = new Coordinate(box.MinX + rnd.NextDouble() * box.Width, box.MinY + rnd.NextDouble() * box.Height);
+                var got = quick.Locate(t, p.X, p.Y);
+                Assert.True(got is null || got == locator.Locate(p), $"{p} in stack {t}");
+                random++;
+                if (got is null) randomLeft++;
+            }
+        }
+        //-- Most points within a step of an edge go to the exact rings, and hardly any random one does.
+        Assert.True(far > 1000 && nearLeft > near / 2, $"{far} points beyond a step, {nearLeft} of {near} within one left to the exact rings");
+        Assert.True(randomLeft * 1000 < random, $"{randomLeft} of {random} random points left to the exact rings");
+    }
+
     /// <summary>A synthetic township of 1,200 households partitioned, its index and its territories' extent.</summary>
     private static (Partition Partition, TownshipIndex Index, Envelope Extent) Township903()
     {

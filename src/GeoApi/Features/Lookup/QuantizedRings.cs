@@ -1,0 +1,134 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NetTopologySuite.Geometries;
+
+namespace GridSpatial.GeoApi.Features.Lookup;
+
+/// <summary>The territories of <see cref="PackedTerritories"/> in a second, quick form for point lookups: each
+/// territory's box beside where its rings start, and its rings' vertices inline as 16-bit integers (steps of
+/// 1/60,000 of the box's larger side, a few millimetres for a micro-grid), so a test reads two or three
+/// neighbouring cache lines instead of a vertex scattered over the township's shared vertex array per segment.
+/// Rounding moves a vertex by at most 0.71 of a step, and every point of the rings with it, so a point farther than
+/// one step from every rounded segment lies on the same side of the true rings: <see cref="Locate"/> answers such
+/// a point and leaves a point nearer an edge (a few in a million at random) to the exact rings.</summary>
+internal sealed class QuantizedRings
+{
+    private const double Steps = 60_000, Half = Steps / 2;
+    //-- A ring ends at a pair whose x is Break.
+    private const short Break = short.MinValue;
+
+    /// <summary>A territory's envelope as floats rounded outwards, and its positions in <see cref="_xy"/>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Head
+    {
+        public float MinX, MinY, MaxX, MaxY;
+        public int Start, End;
+    }
+
+    private readonly Head[] _heads;
+    //-- x, y of each position of the rings in turn.
+    private readonly short[] _xy;
+
+    /// <param name="xy">The distinct vertices, x and y in turn.</param>
+    /// <param name="at">Vertex of each ring position (-1: the ring ends).</param>
+    /// <param name="start">Territory t's positions are <paramref name="at"/>(start[t]) up to <paramref name="at"/>(start[t + 1]).</param>
+    public QuantizedRings(double[] xy, Func<int, int> at, int[] start)
+    {
+        int n = start.Length - 1;
+        _heads = new Head[n];
+        _xy = new short[2 * start[n]];
+        for (int t = 0; t < n; t++)
+        {
+            var e = new Envelope();
+            for (int j = start[t]; j < start[t + 1]; j++)
+                if (at(j) is var v and >= 0) e.ExpandToInclude(xy[2 * v], xy[2 * v + 1]);
+            _heads[t] = e.IsNull
+                ? new Head { MinX = float.PositiveInfinity, MinY = float.PositiveInfinity, MaxX = float.NegativeInfinity, MaxY = float.NegativeInfinity, Start = start[t], End = start[t] }
+                : new Head
+                {
+                    MinX = MathF.BitDecrement((float)e.MinX), MinY = MathF.BitDecrement((float)e.MinY),
+                    MaxX = MathF.BitIncrement((float)e.MaxX), MaxY = MathF.BitIncrement((float)e.MaxY), Start = start[t], End = start[t + 1],
+                };
+            double scale = Scale(_heads[t]);
+            for (int j = start[t]; j < start[t + 1]; j++)
+            {
+                int v = at(j);
+                //-- Within the box, (x - MinX) * scale lies in [0, Steps]: the rounded value fits a short with room to spare.
+                (_xy[2 * j], _xy[2 * j + 1]) = v < 0
+                    ? (Break, (short)0)
+                    : ((short)Math.Round((xy[2 * v] - _heads[t].MinX) * scale - Half), (short)Math.Round((xy[2 * v + 1] - _heads[t].MinY) * scale - Half));
+            }
+        }
+    }
+
+    public int Count => _heads.Length;
+
+    /// <summary>Bytes of this object's fields, as <see cref="Prefetch.Object"/> warms it.</summary>
+    public const int FieldBytes = 16;
+
+    public long Bytes => _heads.Length * (long)Unsafe.SizeOf<Head>() + _xy.Length * 2L;
+
+    //-- Steps per unit of coordinate: the same double from the same floats at build and at lookup.
+    private static double Scale(in Head h) => Steps / Math.Max((double)h.MaxX - h.MinX, (double)h.MaxY - h.MinY);
+
+    //-- Unchecked: t is a territory number of this township (a cell's entry), and a bounds check would read the array's length, a cache miss of its own on a province's index.
+    private ref readonly Head HeadOf(int t) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_heads), t);
+
+    /// <summary>Territory <paramref name="t"/>'s envelope as kept (rounded outwards).</summary>
+    public Envelope Box(int t) => _heads[t] is var h && float.IsPositiveInfinity(h.MinX) ? new Envelope() : new Envelope(h.MinX, h.MaxX, h.MinY, h.MaxY);
+
+    /// <summary>Whether territory <paramref name="t"/>'s box (rounded outwards) holds the point: most candidates fail here, before their rings are read.</summary>
+    public bool BoxHolds(int t, double x, double y)
+    {
+        ref readonly var h = ref HeadOf(t);
+        return !(x < h.MinX || y < h.MinY || x > h.MaxX || y > h.MaxY);
+    }
+
+    /// <summary>Warms territory <paramref name="t"/>'s head (box and where its rings lie).</summary>
+    public void WarmHead(int t)
+    {
+        ref byte h = ref Unsafe.As<Head, byte>(ref Unsafe.AsRef(in HeadOf(t)));
+        Prefetch.Line(ref h);
+        Prefetch.Line(ref Unsafe.Add(ref h, Unsafe.SizeOf<Head>() - 1));
+    }
+
+    /// <summary>Warms territory <paramref name="t"/>'s rings (its head was warmed).</summary>
+    public void WarmRings(int t)
+    {
+        ref readonly var h = ref HeadOf(t);
+        Prefetch.Span<short>(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 2 * h.Start), 2 * (h.End - h.Start)));
+    }
+
+    /// <summary>Interior or exterior of territory <paramref name="t"/> by a ray-crossing count over its rounded
+    /// rings, or null when the point lies within a step of one of them (where rounding may have moved the border across it).</summary>
+    public Location? Locate(int t, double x, double y)
+    {
+        ref readonly var h = ref HeadOf(t);
+        double scale = Scale(h), u = (x - h.MinX) * scale - Half, v = (y - h.MinY) * scale - Half;
+        if (!(Math.Abs(u) <= Half + 1 && Math.Abs(v) <= Half + 1)) return Location.Exterior;
+        var xy = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 2 * h.Start), 2 * (h.End - h.Start));
+        //-- Whole steps at or below the point: a segment wholly two steps above or below it, or two steps left of it, is
+        //-- more than a step away and not crossed by its ray (integer tests that skip most segments; the rest are decided on doubles).
+        int vi = (int)Math.Floor(v), ui = (int)Math.Floor(u), crossings = 0;
+        for (int i = 2; i < xy.Length; i += 2)
+        {
+            int y1 = xy[i - 1], y2 = xy[i + 1];
+            if ((y1 >= vi + 2 && y2 >= vi + 2) || (y1 <= vi - 2 && y2 <= vi - 2)) continue;
+            int x1 = xy[i - 2], x2 = xy[i];
+            if ((x1 <= ui - 2 && x2 <= ui - 2) || x1 == Break || x2 == Break) continue;
+            bool straddles = (y1 > v) != (y2 > v);
+            //-- Wholly more than a step right of the point: counted when it straddles the ray's line.
+            if (u < Math.Min(x1, x2) - 1)
+            {
+                if (straddles) crossings++;
+                continue;
+            }
+            //-- c is the segment's length times the point's distance from its line (signed: left of (x1,y1)→(x2,y2) positive).
+            double dx = x2 - x1, dy = y2 - y1, c = dx * (v - y1) - dy * (u - x1);
+            if (c * c <= dx * dx + dy * dy) return null;
+            //-- The ray meets the segment's line at x = u + c / dy: right of the point when c and dy have one sign.
+            if (straddles && c > 0 == dy > 0) crossings++;
+        }
+        return (crossings & 1) == 1 ? Location.Interior : Location.Exterior;
+    }
+}
