@@ -13,7 +13,6 @@ internal sealed class CellGrid
 {
     private const int CellsPerTerritory = 6;
     private const int Owned = int.MinValue;
-    private readonly PackedTerritories _territories;
     private readonly double _x0, _y0, _d;
     private readonly int _nx, _ny;
     //-- Cell c's entries are _items[_start[c] .. _start[c + 1]): territory numbers, or one owner with the Owned bit.
@@ -29,7 +28,6 @@ internal sealed class CellGrid
     /// without testing it again: a publish that changes one grid re-tests only the cells around it.</param>
     public CellGrid(PackedTerritories territories, (CellGrid Grid, int[] PreviousOf)? previous = null)
     {
-        _territories = territories;
         _quick = territories.Quick;
         int n = territories.Count;
         var envelopes = new Envelope[n];
@@ -181,7 +179,7 @@ internal sealed class CellGrid
     public void WarmRings(int t) => _quick.WarmRings(t);
 
     /// <summary>Whether territory <paramref name="t"/> holds the point, its border included.</summary>
-    public bool Holds(int t, double x, double y) => _territories.Holds(t, x, y);
+    public bool Holds(int t, double x, double y) => _quick.Holds(t, x, y);
 
     //-- The cell holding the point (on the extent's far edge still the last one), or -1 outside the extent.
     public int CellAt(double x, double y)

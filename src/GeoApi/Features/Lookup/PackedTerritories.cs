@@ -10,8 +10,8 @@ namespace GridSpatial.GeoApi.Features.Lookup;
 /// territory's rings as indices into them. <see cref="Locate"/> counts ray crossings as NTS's
 /// <see cref="NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator"/> does — the same
 /// segments, the same exact orientation test — so it answers every point as NTS would, boundary
-/// included, at about a fifth of the memory of a polygon with its locator. A lookup asks
-/// <see cref="Holds"/>, which reads the rounded copy (<see cref="QuantizedRings"/>) first.</summary>
+/// included, at about a fifth of the memory of a polygon with its locator. A lookup asks the rounded
+/// copy (<see cref="Quick"/>) first, which comes here only for a point within a step of an edge.</summary>
 internal sealed class PackedTerritories
 {
     //-- A ring ends at Break (all bits set: ushort.MaxValue in the ushort form).
@@ -28,10 +28,10 @@ internal sealed class PackedTerritories
         _start = start;
         if (xy.Length / 2 < ushort.MaxValue) _small = indices.Select(i => (ushort)i).ToArray();
         else _large = indices.ToArray();
-        Quick = new QuantizedRings(xy, At, start);
+        Quick = new QuantizedRings(this, xy, At, start);
     }
 
-    /// <summary>The same territories with their vertices inline and rounded: what a lookup reads first (<see cref="Holds"/>).</summary>
+    /// <summary>The same territories with their vertices inline and rounded: what a lookup reads first.</summary>
     public QuantizedRings Quick { get; }
 
     public int Count => _start.Length - 1;
@@ -47,10 +47,6 @@ internal sealed class PackedTerritories
         if (_small is { } s) { int v = s[j]; return v == ushort.MaxValue ? Break : v; }
         return _large![j];
     }
-
-    /// <summary>Whether the point lies in territory <paramref name="t"/> or on its boundary: by its rounded rings
-    /// (<see cref="Quick"/>), and by the exact ones when the point lies too near a rounded edge for them to tell.</summary>
-    public bool Holds(int t, double x, double y) => (Quick.Locate(t, x, y) ?? Locate(t, x, y)) != Location.Exterior;
 
     /// <summary>Where the point lies relative to territory <paramref name="t"/>: NTS's ray crossing
     /// count over every segment of its rings (a segment (p1, p2) from each vertex to the next, as

@@ -26,14 +26,18 @@ internal sealed class QuantizedRings
     }
 
     private readonly Head[] _heads;
+    //-- The exact rings, for a point within a step of a rounded edge.
+    private readonly PackedTerritories _exact;
     //-- x, y of each position of the rings in turn.
     private readonly short[] _xy;
 
+    /// <param name="exact">The territories these round.</param>
     /// <param name="xy">The distinct vertices, x and y in turn.</param>
     /// <param name="at">Vertex of each ring position (-1: the ring ends).</param>
     /// <param name="start">Territory t's positions are <paramref name="at"/>(start[t]) up to <paramref name="at"/>(start[t + 1]).</param>
-    public QuantizedRings(double[] xy, Func<int, int> at, int[] start)
+    public QuantizedRings(PackedTerritories exact, double[] xy, Func<int, int> at, int[] start)
     {
+        _exact = exact;
         int n = start.Length - 1;
         _heads = new Head[n];
         _xy = new short[2 * start[n]];
@@ -64,7 +68,7 @@ internal sealed class QuantizedRings
     public int Count => _heads.Length;
 
     /// <summary>Bytes of this object's fields, as <see cref="Prefetch.Object"/> warms it.</summary>
-    public const int FieldBytes = 16;
+    public const int FieldBytes = 24;
 
     public long Bytes => _heads.Length * (long)Unsafe.SizeOf<Head>() + _xy.Length * 2L;
 
@@ -98,6 +102,10 @@ internal sealed class QuantizedRings
         ref readonly var h = ref HeadOf(t);
         Prefetch.Span<short>(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 2 * h.Start), 2 * (h.End - h.Start)));
     }
+
+    /// <summary>Whether the point lies in territory <paramref name="t"/> or on its boundary: by the rounded rings, and by
+    /// the exact ones when the point lies too near a rounded edge for them to tell (reading nothing of them otherwise).</summary>
+    public bool Holds(int t, double x, double y) => (Locate(t, x, y) ?? _exact.Locate(t, x, y)) != Location.Exterior;
 
     /// <summary>Interior or exterior of territory <paramref name="t"/> by a ray-crossing count over its rounded
     /// rings, or null when the point lies within a step of one of them (where rounding may have moved the border across it).</summary>
