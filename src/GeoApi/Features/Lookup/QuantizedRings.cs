@@ -13,16 +13,22 @@ namespace GridSpatial.GeoApi.Features.Lookup;
 /// a point and leaves a point nearer an edge (a few in a million at random) to the exact rings.</summary>
 internal sealed class QuantizedRings
 {
-    private const double Steps = 60_000, Half = Steps / 2;
+    private const double Steps = 60_000, Centre = Steps / 2;
     //-- A ring ends at a pair whose x is Break.
     private const short Break = short.MinValue;
 
-    /// <summary>A territory's envelope as floats rounded outwards, and its positions in <see cref="_xy"/>.</summary>
+    /// <summary>A territory's envelope (its corner as floats rounded down, width and height as halves rounded up: 16
+    /// bytes, so four share a cache line) and where its positions in <see cref="_xy"/> start (they end where the next
+    /// territory's start).</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct Head
     {
-        public float MinX, MinY, MaxX, MaxY;
-        public int Start, End;
+        public float MinX, MinY;
+        public Half Width, Height;
+        public int Start;
+
+        public readonly double MaxX => (double)MinX + (double)Width;
+        public readonly double MaxY => (double)MinY + (double)Height;
     }
 
     private readonly Head[] _heads;
@@ -39,7 +45,8 @@ internal sealed class QuantizedRings
     {
         _exact = exact;
         int n = start.Length - 1;
-        _heads = new Head[n];
+        _heads = new Head[n + 1];
+        _heads[n].Start = start[n];
         _xy = new short[2 * start[n]];
         for (int t = 0; t < n; t++)
         {
@@ -47,11 +54,11 @@ internal sealed class QuantizedRings
             for (int j = start[t]; j < start[t + 1]; j++)
                 if (at(j) is var v and >= 0) e.ExpandToInclude(xy[2 * v], xy[2 * v + 1]);
             _heads[t] = e.IsNull
-                ? new Head { MinX = float.PositiveInfinity, MinY = float.PositiveInfinity, MaxX = float.NegativeInfinity, MaxY = float.NegativeInfinity, Start = start[t], End = start[t] }
+                ? new Head { MinX = float.PositiveInfinity, MinY = float.PositiveInfinity, Width = Half.NegativeInfinity, Height = Half.NegativeInfinity, Start = start[t] }
                 : new Head
                 {
-                    MinX = MathF.BitDecrement((float)e.MinX), MinY = MathF.BitDecrement((float)e.MinY),
-                    MaxX = MathF.BitIncrement((float)e.MaxX), MaxY = MathF.BitIncrement((float)e.MaxY), Start = start[t], End = start[t + 1],
+                    MinX = MathF.BitDecrement((float)e.MinX), MinY = MathF.BitDecrement((float)e.MinY), Start = start[t],
+                    Width = Above(e.MaxX - MathF.BitDecrement((float)e.MinX)), Height = Above(e.MaxY - MathF.BitDecrement((float)e.MinY)),
                 };
             double scale = Scale(_heads[t]);
             for (int j = start[t]; j < start[t + 1]; j++)
@@ -60,12 +67,19 @@ internal sealed class QuantizedRings
                 //-- Within the box, (x - MinX) * scale lies in [0, Steps]: the rounded value fits a short with room to spare.
                 (_xy[2 * j], _xy[2 * j + 1]) = v < 0
                     ? (Break, (short)0)
-                    : ((short)Math.Round((xy[2 * v] - _heads[t].MinX) * scale - Half), (short)Math.Round((xy[2 * v + 1] - _heads[t].MinY) * scale - Half));
+                    : ((short)Math.Round((xy[2 * v] - _heads[t].MinX) * scale - Centre), (short)Math.Round((xy[2 * v + 1] - _heads[t].MinY) * scale - Centre));
             }
         }
     }
 
-    public int Count => _heads.Length;
+    public int Count => _heads.Length - 1;
+
+    //-- A half at least a thousandth above the length (the corner plus it, in doubles, stays beyond the envelope's far side).
+    private static Half Above(double length)
+    {
+        var h = (Half)(length * 1.001);
+        return (double)h < length * 1.001 ? Half.BitIncrement(h) : h;
+    }
 
     /// <summary>Bytes of this object's fields, as <see cref="Prefetch.Object"/> warms it.</summary>
     public const int FieldBytes = 24;
@@ -73,10 +87,12 @@ internal sealed class QuantizedRings
     public long Bytes => _heads.Length * (long)Unsafe.SizeOf<Head>() + _xy.Length * 2L;
 
     //-- Steps per unit of coordinate: the same double from the same floats at build and at lookup.
-    private static double Scale(in Head h) => Steps / Math.Max((double)h.MaxX - h.MinX, (double)h.MaxY - h.MinY);
+    private static double Scale(in Head h) => Steps / Math.Max((double)h.Width, (double)h.Height);
 
     //-- Unchecked: t is a territory number of this township (a cell's entry), and a bounds check would read the array's length, a cache miss of its own on a province's index.
     private ref readonly Head HeadOf(int t) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_heads), t);
+
+    private int End(int t) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_heads), t + 1).Start;
 
     /// <summary>Territory <paramref name="t"/>'s envelope as kept (rounded outwards).</summary>
     public Envelope Box(int t) => _heads[t] is var h && float.IsPositiveInfinity(h.MinX) ? new Envelope() : new Envelope(h.MinX, h.MaxX, h.MinY, h.MaxY);
@@ -93,14 +109,15 @@ internal sealed class QuantizedRings
     {
         ref byte h = ref Unsafe.As<Head, byte>(ref Unsafe.AsRef(in HeadOf(t)));
         Prefetch.Line(ref h);
-        Prefetch.Line(ref Unsafe.Add(ref h, Unsafe.SizeOf<Head>() - 1));
+        //-- The next territory's start, where this one's positions end.
+        Prefetch.Line(ref Unsafe.Add(ref h, Unsafe.SizeOf<Head>() + sizeof(int) * 3));
     }
 
     /// <summary>Warms territory <paramref name="t"/>'s rings (its head was warmed).</summary>
     public void WarmRings(int t)
     {
         ref readonly var h = ref HeadOf(t);
-        Prefetch.Span<short>(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 2 * h.Start), 2 * (h.End - h.Start)));
+        Prefetch.Span<short>(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 2 * h.Start), 2 * (End(t) - h.Start)));
     }
 
     /// <summary>Whether the point lies in territory <paramref name="t"/> or on its boundary: by the rounded rings, and by
@@ -112,9 +129,9 @@ internal sealed class QuantizedRings
     public Location? Locate(int t, double x, double y)
     {
         ref readonly var h = ref HeadOf(t);
-        double scale = Scale(h), u = (x - h.MinX) * scale - Half, v = (y - h.MinY) * scale - Half;
-        if (!(Math.Abs(u) <= Half + 1 && Math.Abs(v) <= Half + 1)) return Location.Exterior;
-        var xy = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 2 * h.Start), 2 * (h.End - h.Start));
+        double scale = Scale(h), u = (x - h.MinX) * scale - Centre, v = (y - h.MinY) * scale - Centre;
+        if (!(Math.Abs(u) <= Centre + 1 && Math.Abs(v) <= Centre + 1)) return Location.Exterior;
+        var xy = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 2 * h.Start), 2 * (End(t) - h.Start));
         //-- Whole steps at or below the point: a segment wholly two steps above or below it, or two steps left of it, is
         //-- more than a step away and not crossed by its ray (integer tests that skip most segments; the rest are decided on doubles).
         int vi = (int)Math.Floor(v), ui = (int)Math.Floor(u), crossings = 0;
