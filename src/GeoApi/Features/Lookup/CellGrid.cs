@@ -6,7 +6,7 @@ namespace GridSpatial.GeoApi.Features.Lookup;
 
 /// <summary>A regular grid over a township for point lookups in constant time: a cell lying
 /// wholly inside one territory answers at once; other cells list the few territories whose
-/// envelope meets them, tested in code order with <see cref="PackedTerritories.Locate"/>. About
+/// envelope meets them, tested in code order with <see cref="QuantizedRings.Holds"/>. About
 /// <see cref="CellsPerTerritory"/> cells per territory, one int each plus one per entry (an owned
 /// cell holds just its owner), so the grid costs tens of bytes per territory.</summary>
 internal sealed class CellGrid
@@ -144,9 +144,8 @@ internal sealed class CellGrid
     //-- Find's steps, one at a time for a walk interleaved with others' (InterleavedLookups): each warm asks the
     //-- memory for what the step after it reads, without reading anything not warmed before.
 
-
     /// <summary>Bytes of this object's fields, as <see cref="Prefetch.Object"/> warms it.</summary>
-    public const int FieldBytes = 96;
+    public const int FieldBytes = 72;
 
     /// <summary>Warms the cell's entry range, the lengths of the arrays Find reads (its bounds checks) and the rounded territories' object.</summary>
     public void WarmCell(int cell)

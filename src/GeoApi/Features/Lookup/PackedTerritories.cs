@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 
