@@ -5,8 +5,8 @@ using NetTopologySuite.Geometries;
 namespace GridSpatial.GeoApi.Features.Lookup;
 
 /// <summary>The territories of <see cref="PackedTerritories"/> in a second, quick form for point lookups: each
-/// territory's box beside where its rings start, and its rings' vertices inline as 16-bit integers (steps of
-/// 1/60,000 of the box's larger side, a few millimetres for a micro-grid), so a test reads two or three
+/// territory's box beside where its rings start, and its rings' vertices inline as 12-bit integers (steps of
+/// 1/4,000 of the box's larger side, a few centimetres for a micro-grid), so a test reads two or three
 /// neighbouring cache lines instead of a vertex scattered over the township's shared vertex array per segment.
 /// Rounding moves a vertex by at most 0.71 of a step, and every point of the rings with it, so a point farther than
 /// one step from every rounded segment lies on the same side of the true rings: <see cref="Locate"/> answers a point
@@ -14,9 +14,10 @@ namespace GridSpatial.GeoApi.Features.Lookup;
 /// 0.02 % of the points of <c>bench lookup</c>), and leaves those to the exact rings.</summary>
 internal sealed class QuantizedRings
 {
-    private const double Steps = 60_000, Centre = Steps / 2;
-    //-- A ring ends at a pair whose x is Break.
-    private const short Break = short.MinValue;
+    /// <summary>Steps across a territory's box (its larger side): coordinates 0 to 4,000 in 12 bits.</summary>
+    public const double Steps = 4_000;
+    //-- A ring ends at a position whose x is Break (above any rounded coordinate).
+    private const int Break = 0xFFF;
 
     /// <summary>A territory's envelope (its corner as floats rounded down, width and height as halves rounded up: 16
     /// bytes, so four share a cache line) and where its positions in <see cref="_xy"/> start (they end where the next
@@ -35,8 +36,9 @@ internal sealed class QuantizedRings
     private readonly Head[] _heads;
     //-- The exact rings, for a point within a step of a rounded edge.
     private readonly PackedTerritories _exact;
-    //-- x, y of each position of the rings in turn.
-    private readonly short[] _xy;
+    //-- Each position of the rings in 3 bytes, x in the low 12 bits and y in the high 12 (one byte more at the end,
+    //-- so every position can be read as 4 bytes).
+    private readonly byte[] _xy;
 
     /// <param name="exact">The territories these round.</param>
     /// <param name="xy">The distinct vertices, x and y in turn.</param>
@@ -48,7 +50,7 @@ internal sealed class QuantizedRings
         int n = start.Length - 1;
         _heads = new Head[n + 1];
         _heads[n].Start = start[n];
-        _xy = new short[2 * start[n]];
+        _xy = new byte[3 * start[n] + 1];
         for (int t = 0; t < n; t++)
         {
             var e = new Envelope();
@@ -65,10 +67,11 @@ internal sealed class QuantizedRings
             for (int j = start[t]; j < start[t + 1]; j++)
             {
                 int v = at(j);
-                //-- Within the box, (x - MinX) * scale lies in [0, Steps]: the rounded value fits a short with room to spare.
-                (_xy[2 * j], _xy[2 * j + 1]) = v < 0
-                    ? (Break, (short)0)
-                    : ((short)Math.Round((xy[2 * v] - _heads[t].MinX) * scale - Centre), (short)Math.Round((xy[2 * v + 1] - _heads[t].MinY) * scale - Centre));
+                //-- Within the box, (x - MinX) * scale lies in [0, Steps / 1.001]: the rounded value fits 12 bits below Break.
+                int packed = v < 0
+                    ? Break
+                    : (int)Math.Round((xy[2 * v] - _heads[t].MinX) * scale) | (int)Math.Round((xy[2 * v + 1] - _heads[t].MinY) * scale) << 12;
+                (_xy[3 * j], _xy[3 * j + 1], _xy[3 * j + 2]) = ((byte)packed, (byte)(packed >> 8), (byte)(packed >> 16));
             }
         }
     }
@@ -85,7 +88,7 @@ internal sealed class QuantizedRings
     /// <summary>Bytes of this object's fields, as <see cref="Prefetch.Object"/> warms it.</summary>
     public const int FieldBytes = 24;
 
-    public long Bytes => _heads.Length * (long)Unsafe.SizeOf<Head>() + _xy.Length * 2L;
+    public long Bytes => _heads.Length * (long)Unsafe.SizeOf<Head>() + _xy.Length;
 
     //-- Steps per unit of coordinate: the same double from the same floats at build and at lookup.
     private static double Scale(in Head h) => Steps / Math.Max((double)h.Width, (double)h.Height);
@@ -118,7 +121,7 @@ internal sealed class QuantizedRings
     public void WarmRings(int t)
     {
         ref readonly var h = ref HeadOf(t);
-        Prefetch.Span<short>(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 2 * h.Start), 2 * (End(t) - h.Start)));
+        Prefetch.Span<byte>(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 3 * h.Start), 3 * (End(t) - h.Start)));
     }
 
     /// <summary>Whether the point lies in territory <paramref name="t"/> or on its boundary: by the rounded rings, and by
@@ -130,17 +133,21 @@ internal sealed class QuantizedRings
     public Location? Locate(int t, double x, double y)
     {
         ref readonly var h = ref HeadOf(t);
-        double scale = Scale(h), u = (x - h.MinX) * scale - Centre, v = (y - h.MinY) * scale - Centre;
-        if (!(Math.Abs(u) <= Centre + 1 && Math.Abs(v) <= Centre + 1)) return Location.Exterior;
-        var xy = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 2 * h.Start), 2 * (End(t) - h.Start));
+        double scale = Scale(h), u = (x - h.MinX) * scale, v = (y - h.MinY) * scale;
+        if (!(u >= -1 && u <= Steps + 1 && v >= -1 && v <= Steps + 1)) return Location.Exterior;
+        ref byte at = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 3 * h.Start);
+        int count = End(t) - h.Start;
         //-- Whole steps at or below the point: a segment wholly two steps above or below it, or two steps left of it, is
         //-- more than a step away and not crossed by its ray (integer tests that skip most segments; the rest are decided on doubles).
         int vi = (int)Math.Floor(v), ui = (int)Math.Floor(u), crossings = 0;
-        for (int i = 2; i < xy.Length; i += 2)
+        int next = count > 0 ? (int)Unsafe.ReadUnaligned<uint>(ref at) : 0;
+        for (int i = 1; i < count; i++)
         {
-            int y1 = xy[i - 1], y2 = xy[i + 1];
+            int previous = next;
+            next = (int)Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref at, 3 * i));
+            int y1 = (previous >> 12) & 0xFFF, y2 = (next >> 12) & 0xFFF;
             if ((y1 >= vi + 2 && y2 >= vi + 2) || (y1 <= vi - 2 && y2 <= vi - 2)) continue;
-            int x1 = xy[i - 2], x2 = xy[i];
+            int x1 = previous & 0xFFF, x2 = next & 0xFFF;
             if ((x1 <= ui - 2 && x2 <= ui - 2) || x1 == Break || x2 == Break) continue;
             bool straddles = (y1 > v) != (y2 > v);
             //-- Wholly more than a step right of the point: counted when it straddles the ray's line.
