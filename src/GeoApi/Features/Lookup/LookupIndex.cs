@@ -7,7 +7,7 @@ namespace GridSpatial.GeoApi.Features.Lookup;
 /// <summary>Point → codes from an in-memory index of the published micro-grid territories: a
 /// uniform grid of cells over every township's extent finds the townships a point may be in,
 /// then each township's own <see cref="CellGrid"/> over its packed territories
-/// (<see cref="PackedTerritories"/>, read first in their rounded form, <see cref="QuantizedRings"/>; about 570 bytes
+/// (<see cref="PackedTerritories"/>, read first in their rounded form, <see cref="QuantizedRings"/>; about 560 bytes
 /// per micro-grid in all) answers the point.
 /// Snapshots are immutable and swapped atomically, so a reader never sees a half-loaded
 /// township; a township is reloaded when a version is published.</summary>
