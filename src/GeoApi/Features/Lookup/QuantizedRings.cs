@@ -11,7 +11,7 @@ namespace GridSpatial.GeoApi.Features.Lookup;
 /// Rounding moves a vertex by at most 0.71 of a step, and every point of the rings with it, so a point farther than
 /// one step from every rounded segment lies on the same side of the true rings: <see cref="Locate"/> answers a point
 /// unless it lies within a step of the line of a rounded segment near it (at most about three steps from an edge;
-/// 0.02 % of the points of <c>bench lookup</c>), and leaves those to the exact rings.</summary>
+/// 0.28 % of the territories tested over the province of <c>bench province</c>), and leaves those to the exact rings.</summary>
 internal sealed class QuantizedRings
 {
     /// <summary>Steps across a territory's box (its larger side): coordinates 0 to 4,000 in 12 bits.</summary>
@@ -121,7 +121,8 @@ internal sealed class QuantizedRings
     public void WarmRings(int t)
     {
         ref readonly var h = ref HeadOf(t);
-        Prefetch.Span<byte>(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 3 * h.Start), 3 * (End(t) - h.Start)));
+        //-- And the byte after them: the last position is read as 4 bytes.
+        Prefetch.Span<byte>(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_xy), 3 * h.Start), 3 * (End(t) - h.Start) + 1));
     }
 
     /// <summary>Whether the point lies in territory <paramref name="t"/> or on its boundary: by the rounded rings, and by
