@@ -127,6 +127,34 @@ public class LocalRecomputeTests
     }
 
     [Fact]
+    public void MicroRegions_HouseholdAddedInsideAClusterWithRoom_RedrawsThatClusterAlone_AndNoOtherTerritoryGainsAVertex()
+    {
+        var first = First.Value;
+        var territory = first.MicroGrids.ToDictionary(m => m.Code);
+        //-- A household beside another, inside the land of a cluster that can take one more.
+        var (host, near) = first.Assignments.Select(a => (m: territory[a.MicroGridCode], h: Households.First(h => h.Id == a.HouseholdId)))
+            .First(x => x.m.Kind == MicroGrids.MicroGridKind.Cluster && x.m.HouseholdCount < Options.ClusterMax
+                && x.m.Territory.Contains(new Point(new Coordinate(x.h.Location.X + 2e-5, x.h.Location.Y + 1e-5))));
+        var added = Households.Append(new HouseholdInput("new0003", new Coordinate(near.Location.X + 2e-5, near.Location.Y + 1e-5))).ToList();
+        var input = Township(added);
+
+        var result = new MicroRegions(Options).Try(input, first, ChangedGrids.MicroGrids(input.Households, first)!, first.Version + 1,
+            Projection.MetricProjection.For(input.Township.Boundary));
+
+        Assert.NotNull(result);
+        Assert.Equal([host.Code], result.MicroGrids);
+        PartitionAssert.Valid(result.Merged, PartitionInputSummary.Of(input));
+        foreach (var now in result.Merged.MicroGrids)
+        {
+            var before = territory[now.Code].Territory;
+            //-- Its own land again, the same vertices (its rings may start elsewhere); every other vertex for vertex.
+            if (now.Code == host.Code) Assert.True(before.Normalized().EqualsExact(now.Territory.Normalized()), "the cluster's land was redrawn with other vertices");
+            else Assert.True(before.EqualsExact(now.Territory), $"micro-grid {now.Code} gained or lost a vertex");
+        }
+        Assert.Equal(host.HouseholdCount + 1, result.Merged.MicroGrids.Single(m => m.Code == host.Code).HouseholdCount);
+    }
+
+    [Fact]
     public void ChangedGrids_AHouseholdThatJoinsATowerFromACluster_ChangesTheTowersFloorRunsAndItsCluster()
     {
         //-- The tower's households now split between its floor runs and a cluster: the split is the partitioner's to make again.

@@ -43,6 +43,15 @@ internal static class RegionMerge
         var partMicro = part.MicroGrids.Select(m => m with { Territory = snap(m.Territory) }).ToList();
         partGrids = partGrids.Select(g => g with { Territory = snap(g.Territory) }).ToList();
         if (partMicro.Any(m => m.Territory.IsEmpty) || partGrids.Any(g => g.Territory.IsEmpty)) return null;
+        //-- Vertices it left on the edge where none of its borders meets it go again: else the land across takes them too.
+        var loose = new LooseEdgeVertices(partMicro.Select(m => m.Territory), regionBoundary, edge, projection);
+        var cleanMicro = partMicro.Select(m => (Unit: m, Territory: loose.Apply(m.Territory))).ToList();
+        var cleanGrids = partGrids.Select(g => (Unit: g, Territory: loose.Apply(g.Territory))).ToList();
+        if (cleanMicro.All(x => x.Territory is not null) && cleanGrids.All(x => x.Territory is not null))
+        {
+            partMicro = [.. cleanMicro.Select(x => x.Unit with { Territory = x.Territory! })];
+            partGrids = [.. cleanGrids.Select(x => x.Unit with { Territory = x.Territory! })];
+        }
         //-- Both ways: the region's new edge vertices into the land across, and the vertices the land
         //-- across has on the edge (that the region's partition may have dropped) into the region's.
         var across = new VertexInserter(projection, Vertices(partMicro.Select(m => m.Territory), edge, extent, projection));

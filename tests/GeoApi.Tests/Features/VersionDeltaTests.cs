@@ -1,6 +1,8 @@
 using GridSpatial.GeoApi.Features.Partitions;
 using GridSpatial.GeoApi.SampleData;
 using GridSpatial.Partitioner;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Utilities;
 using Npgsql;
 
 namespace GridSpatial.GeoApi.Tests.Features;
@@ -52,6 +54,58 @@ public class VersionDeltaTests(DatabaseFixture db)
         Assert.Equal(await WriteAndReadBackAsync(VersionDelta.All(again), again.Version), await WriteAndReadBackAsync(delta, again.Version));
     }
 
+    [Fact]
+    public async Task TheSamePolygonsDrawnAgain_RingsStartedElsewhereOrReversed_AreTheOpenTerritories_AndStageNothing()
+    {
+        var open = await PublishedAsync();
+        var redrawn = open with
+        {
+            Version = open.Version + 1,
+            MicroGrids = open.MicroGrids.Select((m, i) => m with { Territory = i % 2 == 0 ? Rotated(m.Territory) : m.Territory.Reverse() }).ToList(),
+            Grids = open.Grids.Select(g => g with { Territory = Rotated(g.Territory) }).ToList(),
+        };
+        Assert.NotEmpty(VersionDelta.Between(open, redrawn).MicroGrids);
+
+        var kept = VersionDelta.KeepOpenTerritories(open, redrawn);
+        var delta = VersionDelta.Between(open, kept);
+        Assert.Empty(delta.Grids);
+        Assert.Empty(delta.MicroGrids);
+        Assert.Equal(await WriteAndReadBackAsync(VersionDelta.All(kept), kept.Version),
+            await WriteAndReadBackAsync(delta, open.Version + 1));
+
+        //-- A vertex added on a border (the same land) is another polygon: a new row, as documented.
+        var split = redrawn with { MicroGrids = [WithMidpoint(redrawn.MicroGrids[0]), .. redrawn.MicroGrids.Skip(1)] };
+        Assert.Equal([open.MicroGrids[0].Code], VersionDelta.Between(open, VersionDelta.KeepOpenTerritories(open, split)).MicroGrids.Select(m => m.Code));
+    }
+
+    /// <summary>Every ring of <paramref name="g"/> started at its next vertex: the same polygon drawn again.</summary>
+    private static MultiPolygon Rotated(Geometry g)
+    {
+        var f = g.Factory;
+        LinearRing Ring(LinearRing r)
+        {
+            var c = r.Coordinates;
+            return f.CreateLinearRing([.. c.Skip(1).Take(c.Length - 2), c[0], c[1]]);
+        }
+        var parts = Enumerable.Range(0, g.NumGeometries).Select(i => (Polygon)g.GetGeometryN(i))
+            .Select(p => f.CreatePolygon(Ring((LinearRing)p.ExteriorRing), [.. p.InteriorRings.Cast<LinearRing>().Select(Ring)])).ToArray();
+        var rotated = f.CreateMultiPolygon(parts);
+        Assert.False(rotated.EqualsExact(g));
+        Assert.True(rotated.EqualsTopologically(g));
+        return rotated;
+    }
+
+    private static MicroGrid WithMidpoint(MicroGrid m)
+    {
+        var f = m.Territory.Factory;
+        var p = (Polygon)m.Territory.GetGeometryN(0);
+        var c = p.ExteriorRing.Coordinates;
+        var shell = f.CreateLinearRing([c[0], new Coordinate((c[0].X + c[1].X) / 2, (c[0].Y + c[1].Y) / 2), .. c.Skip(1)]);
+        var parts = new[] { f.CreatePolygon(shell, [.. p.InteriorRings.Cast<LinearRing>()]) }
+            .Concat(Enumerable.Range(1, m.Territory.NumGeometries - 1).Select(i => (Polygon)m.Territory.GetGeometryN(i))).ToArray();
+        return m with { Territory = f.CreateMultiPolygon(parts) };
+    }
+
     private async Task<Partition> PublishedAsync()
     {
         await using (var exists = db.Db.CreateCommand("SELECT current_version FROM township_state WHERE township_code = $1"))
@@ -72,7 +126,7 @@ public class VersionDeltaTests(DatabaseFixture db)
     private static Partition Changed(Partition open)
     {
         var micro = open.MicroGrids.ToList();
-        micro[0] = micro[0] with { Territory = micro[0].Territory.Reverse() };
+        micro[0] = micro[0] with { Territory = AffineTransformation.TranslationInstance(1e-7, 0).Transform(micro[0].Territory) };
         micro[1] = micro[1] with { HouseholdCount = micro[1].HouseholdCount + 1 };
         var assignments = open.Assignments.ToList();
         int moved = assignments.FindIndex(a => a.MicroGridCode != micro[1].Code);

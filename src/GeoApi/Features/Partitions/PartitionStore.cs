@@ -223,6 +223,8 @@ public sealed class PartitionStore(NpgsqlDataSource db, IEnumerable<Infrastructu
         long? recordedDataVersion = null, string? jobId = null, bool onlyIfDifferent = false, Partition? open = null, int? restoredFrom = null,
         string? outsideNesting = null, bool ofOlderData = false)
     {
+        //-- A unit's polygon drawn again with its rings started elsewhere is the open territory, not a new row.
+        if (open is not null) partition = VersionDelta.KeepOpenTerritories(open, partition);
         var fingerprint = PartitionFingerprint.Of(partition);
         var code = partition.TownshipCode;
         await using var conn = await db.OpenConnectionAsync(ct);

@@ -16,6 +16,29 @@ internal sealed record VersionDelta(
 {
     public static VersionDelta All(Partition next) => new(next.Grids, next.MicroGrids, next.Assignments, next.Codes, null);
 
+    /// <summary><paramref name="next"/> with every territory that draws its unit's open polygon again —
+    /// the same vertices and edges, its rings starting elsewhere, running the other way or in another
+    /// order — replaced by the open territory itself. A recompute that redraws a region gives unchanged
+    /// units their polygon back with rings started wherever its noding began; stored again, that was
+    /// half the rows of an edit (#21: the same land is no new row). Then the published partition, its
+    /// fingerprint, the rows and what a reload reads back all hold the one drawing.</summary>
+    public static Partition KeepOpenTerritories(Partition open, Partition next)
+    {
+        var grids = open.Grids.ToDictionary(g => g.Code, g => g.Territory, StringComparer.Ordinal);
+        var micro = open.MicroGrids.ToDictionary(m => m.Code, m => m.Territory, StringComparer.Ordinal);
+        return next with
+        {
+            Grids = [.. next.Grids.Select(g => grids.TryGetValue(g.Code, out var t) && SamePolygon(t, g.Territory) ? g with { Territory = t } : g)],
+            MicroGrids = [.. next.MicroGrids.Select(m => micro.TryGetValue(m.Code, out var t) && SamePolygon(t, m.Territory) ? m with { Territory = t } : m)],
+        };
+    }
+
+    /// <summary>The same coordinates on the same rings, up to where each ring starts, its direction and
+    /// the order of rings and parts (both as stored, a multipolygon, in normal form, compared coordinate
+    /// for coordinate): a vertex added to a border is another polygon.</summary>
+    private static bool SamePolygon(NetTopologySuite.Geometries.Geometry open, NetTopologySuite.Geometries.Geometry next) =>
+        SameTerritory(open, next) || open.NumPoints == next.NumPoints && VersionRows.Multi(open).Normalized().EqualsExact(VersionRows.Multi(next).Normalized());
+
     public static VersionDelta Between(Partition open, Partition next)
     {
         var grids = Changed(open.Grids, next.Grids, g => g.Code, (o, n) => o with { Territory = Placeholder } == n with { Territory = Placeholder } && SameTerritory(o.Territory, n.Territory));
