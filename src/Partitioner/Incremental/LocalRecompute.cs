@@ -104,7 +104,7 @@ public sealed class LocalRecompute(PartitionOptions options)
                 if (!InBand(part, group.Count)) outOfBand.UnionWith(group);
                 //-- A region whose edge its territories cannot take back (RegionMerge) is widened like one out
                 //-- of its band: its edge then runs elsewhere.
-                if (RegionMerge.Merge(merged, part, region.Input.Township.Boundary, RegionMerge.Scope.OfGrids(region.Grids), projection, version) is { } next) merged = next;
+                if (RegionMerge.Merge(merged, part, region.Input.Township.Boundary, RegionMerge.Scope.OfGrids(region.Grids), projection, version, region.Input.Households) is { } next) merged = next;
                 else unmerged.UnionWith(group);
             }
             outOfBand.UnionWith(unmerged);

@@ -65,7 +65,7 @@ internal sealed class MicroRegions(PartitionOptions options)
             var part = land is null ? null : Partition(input, published, grid, chosen, land, version, projection);
             var stranded = part is null ? new HashSet<string>() : Stranded(part, merged, own);
             if (part is not null && land is not null && InBounds(part, options.ClusterHardMin, options.ClusterHardMax, stranded)
-                && RegionMerge.Merge(merged, part, land, RegionMerge.Scope.OfMicroGrids(own), projection, version) is { } next
+                && RegionMerge.Merge(merged, part, land, RegionMerge.Scope.OfMicroGrids(own), projection, version, input.Households) is { } next
                 && (InBounds(part, options.ClusterMin, options.ClusterMax, stranded) || SharesHold(next, sharesBefore))) return next;
             if (widening == Widenings) return null;
             var wider = Neighbours(merged, grid.Code, own);

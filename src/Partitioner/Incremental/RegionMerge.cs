@@ -30,7 +30,8 @@ internal static class RegionMerge
     /// <summary>The published partition with the region's in place of what <paramref name="scope"/>
     /// replaces; null when the region's territories cannot take its edge's vertices back and stay
     /// valid (the caller recomputes more widely rather than publish borders that miss by micrometres).</summary>
-    public static Partition? Merge(Partition current, Partition part, Geometry regionBoundary, Scope scope, MetricProjection projection, int version)
+    public static Partition? Merge(Partition current, Partition part, Geometry regionBoundary, Scope scope, MetricProjection projection, int version,
+        IReadOnlyList<Inputs.HouseholdInput> regionHouseholds)
     {
         var edge = new HashSet<Coordinate>(regionBoundary.Coordinates);
         var extent = regionBoundary.EnvelopeInternal;
@@ -43,8 +44,9 @@ internal static class RegionMerge
         var partMicro = part.MicroGrids.Select(m => m with { Territory = snap(m.Territory) }).ToList();
         partGrids = partGrids.Select(g => g with { Territory = snap(g.Territory) }).ToList();
         if (partMicro.Any(m => m.Territory.IsEmpty) || partGrids.Any(g => g.Territory.IsEmpty)) return null;
-        //-- Vertices it left on the edge where none of its borders meets it go again: else the land across takes them too.
-        var loose = new LooseEdgeVertices(partMicro.Select(m => m.Territory), regionBoundary, edge, projection);
+        //-- Vertices it left on the edge where none of its borders meets it go again, and its borders end at the edge's
+        //-- own corners where they can: else the land across takes those vertices too, and is a new row.
+        var loose = new LooseEdgeVertices([.. partMicro.Select(m => m.Territory)], regionBoundary, edge, projection, HouseholdsOf(part, partMicro, regionHouseholds));
         var cleanMicro = partMicro.Select(m => (Unit: m, Territory: loose.Apply(m.Territory))).ToList();
         var cleanGrids = partGrids.Select(g => (Unit: g, Territory: loose.Apply(g.Territory))).ToList();
         if (cleanMicro.All(x => x.Territory is not null) && cleanGrids.All(x => x.Territory is not null))
@@ -69,6 +71,22 @@ internal static class RegionMerge
         var codes = current.Codes.Where(r => !Region(r.Code)).Concat(part.Codes.Where(r => Region(r.Code)))
             .OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
         return current with { Version = version, Grids = gridsOut, MicroGrids = micro, Assignments = assignments, Codes = codes };
+    }
+
+    /// <summary>The households of each of the region's territories (floor runs share one), in lon/lat.</summary>
+    private static Func<Geometry, IReadOnlyList<Coordinate>> HouseholdsOf(Partition part, List<MicroGrid> micro, IReadOnlyList<Inputs.HouseholdInput> households)
+    {
+        var territoryOf = micro.ToDictionary(m => m.Code, m => m.Territory, StringComparer.Ordinal);
+        var ids = part.Assignments.Select(a => a.HouseholdId).ToHashSet(StringComparer.Ordinal);
+        var at = households.Where(h => ids.Contains(h.Id)).ToDictionary(h => h.Id, h => h.Location, StringComparer.Ordinal);
+        var of = new Dictionary<Geometry, List<Coordinate>>(ReferenceEqualityComparer.Instance);
+        foreach (var a in part.Assignments)
+            if (territoryOf.TryGetValue(a.MicroGridCode, out var t) && at.TryGetValue(a.HouseholdId, out var c))
+            {
+                if (!of.TryGetValue(t, out var list)) of[t] = list = [];
+                list.Add(c);
+            }
+        return t => of.TryGetValue(t, out var list) ? list : [];
     }
 
     /// <summary><paramref name="kept"/> and <paramref name="added"/> in ordinal order of their (unique) keys. The
