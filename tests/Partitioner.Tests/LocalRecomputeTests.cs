@@ -155,6 +155,32 @@ public class LocalRecomputeTests
     }
 
     [Fact]
+    public void MicroRegions_GridAlreadyAboveItsBand_StaysOneLevelDownWhenAHouseholdLeavesIt_NotWhenOneJoinsIt()
+    {
+        var first = First.Value;
+        var territory = first.MicroGrids.ToDictionary(m => m.Code);
+        var (host, leaving) = first.Assignments.Select(a => (m: territory[a.MicroGridCode], h: Households.First(h => h.Id == a.HouseholdId)))
+            .First(x => x.m.Kind == MicroGrids.MicroGridKind.Cluster && x.m.HouseholdCount > Options.ClusterMin);
+        var grid = first.Grids.Single(g => g.Code == host.GridCode);
+        //-- The published grid two households above a band that ends below it.
+        var tight = Options with { GridMax = grid.HouseholdCount - 2, GridTarget = Math.Min(Options.GridTarget, grid.HouseholdCount - 2) };
+        MicroRegions.Result? Try(List<HouseholdInput> households)
+        {
+            var input = Township(households);
+            return new MicroRegions(tight).Try(input, first, ChangedGrids.MicroGrids(input.Households, first)!, first.Version + 1,
+                Projection.MetricProjection.For(input.Township.Boundary));
+        }
+
+        var left = Try([.. Households.Where(h => h.Id != leaving.Id)]);
+        var joined = Try([.. Households, new HouseholdInput("new0004", new Coordinate(leaving.Location.X + 2e-5, leaving.Location.Y + 1e-5))]);
+
+        Assert.NotNull(left);
+        Assert.Equal([grid.Code], left.Grids);
+        Assert.Equal(grid.HouseholdCount - 1, left.Merged.Grids.Single(g => g.Code == grid.Code).HouseholdCount);
+        Assert.Null(joined);
+    }
+
+    [Fact]
     public void ChangedGrids_AHouseholdThatJoinsATowerFromACluster_ChangesTheTowersFloorRunsAndItsCluster()
     {
         //-- The tower's households now split between its floor runs and a cluster: the split is the partitioner's to make again.
