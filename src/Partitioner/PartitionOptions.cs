@@ -39,6 +39,9 @@ public sealed record PartitionOptions
     public int GridMin { get; init; } = 150;
     public int GridMax { get; init; } = 500;
 
+    /// <summary>Households a grid of <paramref name="households"/> lies outside <see cref="GridMin"/>–<see cref="GridMax"/> by (0 inside).</summary>
+    public int GridOutsideBandBy(int households) => Math.Max(0, Math.Max(GridMin - households, households - GridMax));
+
     public void Validate()
     {
         static void Require(bool ok, string name, string why)

@@ -181,6 +181,33 @@ public class LocalRecomputeTests
     }
 
     [Fact]
+    public void Recompute_GridAlreadyAboveItsBandThatAHouseholdLeaves_IsRedrawnAlone_ItsNeighboursNotWidenedInto()
+    {
+        var first = First.Value;
+        var grid = first.Grids.OrderByDescending(g => g.HouseholdCount).First();
+        //-- A pin keeps the change at the grid level (pins are the grid level's to give back).
+        var pinned = first.MicroGrids.First(m => m.GridCode == grid.Code && m.Kind == MicroGrids.MicroGridKind.Cluster);
+        var leaving = first.Assignments.First(a => a.GridCode == grid.Code && a.MicroGridCode != pinned.Code).HouseholdId;
+        var households = Households.Where(h => h.Id != leaving).ToList();
+        var input = Township(households);
+        //-- The published grid two households above a band that ends below it.
+        var tight = Options with { GridMax = grid.HouseholdCount - 2, GridTarget = Math.Min(Options.GridTarget, grid.HouseholdCount - 2) };
+        var published = first with
+        {
+            MicroGrids = [.. first.MicroGrids.Select(m => m.Code == pinned.Code ? m with { Pinned = true } : m)],
+            InputsDigest = Inputs.InputsDigest.Of(Partitioner.Households.BuildingReach.Apply(input, tight), tight),
+        };
+
+        var result = new LocalRecompute(tight).Partition(input, published, first.Version + 1);
+
+        Assert.NotNull(result);
+        Assert.Equal([grid.Code], result.Recomputed);
+        Assert.Equal(grid.HouseholdCount - 1, result.Partition.Grids.Single(g => g.Code == grid.Code).HouseholdCount);
+        PartitionAssert.Valid(result.Partition, PartitionInputSummary.Of(input));
+        CarriedOver(published, result.Partition, result.Recomputed);
+    }
+
+    [Fact]
     public void ChangedGrids_AHouseholdThatJoinsATowerFromACluster_ChangesTheTowersFloorRunsAndItsCluster()
     {
         //-- The tower's households now split between its floor runs and a cluster: the split is the partitioner's to make again.

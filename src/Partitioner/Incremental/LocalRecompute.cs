@@ -101,7 +101,7 @@ public sealed class LocalRecompute(PartitionOptions options)
                     //-- the whole township can.
                     return Refuse($"the land of grids {string.Join(", ", group.Order(StringComparer.Ordinal))} cannot be partitioned on its own: {e.Message}");
                 }
-                if (!InBand(part, group.Count)) outOfBand.UnionWith(group);
+                if (!InBand(part, group, current)) outOfBand.UnionWith(group);
                 //-- A region whose edge its territories cannot take back (RegionMerge) is widened like one out
                 //-- of its band: its edge then runs elsewhere.
                 if (RegionMerge.Merge(merged, part, region.Input.Township.Boundary, RegionMerge.Scope.OfGrids(region.Grids), projection, version, region.Input.Households) is { } next) merged = next;
@@ -135,9 +135,15 @@ public sealed class LocalRecompute(PartitionOptions options)
         return new Result(merged with { Report = report with { Nesting = nesting } }, grids);
     }
 
-    /// <summary>Whether the recomputed land came out as as many grids as it was, each in its band.</summary>
-    private bool InBand(Partition part, int grids) =>
-        part.Grids.Count == grids && part.Grids.All(g => g.HouseholdCount >= options.GridMin && g.HouseholdCount <= options.GridMax);
+    /// <summary>Whether the recomputed land came out as as many grids as it was, each in its band — or,
+    /// where the group's grids were outside it already, none further out than the furthest was: their
+    /// neighbours had not brought them back before, and widening into them only redrew their land.</summary>
+    private bool InBand(Partition part, HashSet<string> group, Partition current)
+    {
+        if (part.Grids.Count != group.Count) return false;
+        int worst = part.Grids.Max(g => options.GridOutsideBandBy(g.HouseholdCount));
+        return worst == 0 || worst <= current.Grids.Where(g => group.Contains(g.Code)).Max(g => options.GridOutsideBandBy(g.HouseholdCount));
+    }
 
     /// <summary><paramref name="grids"/> and the grids of the same village that share a border with one of <paramref name="around"/>.</summary>
     private static HashSet<string> WithNeighbours(Partition current, HashSet<string> grids, HashSet<string> around)

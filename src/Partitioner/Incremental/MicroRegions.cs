@@ -16,7 +16,7 @@ namespace GridSpatial.Partitioner.Incremental;
 /// it is a hamlet no wider land could help: <see cref="Stranded"/>) — and
 /// the grids keep their codes and land, every other micro-grid its territory vertex for vertex. Null
 /// when it cannot be confined so (then the grids are recomputed whole). A grid already outside its
-/// band stays at this level while the change brings it nearer (<see cref="OutOfBand"/>).</summary>
+/// band stays at this level while the change takes it no further out (<see cref="PartitionOptions.GridOutsideBandBy"/>).</summary>
 internal sealed class MicroRegions(PartitionOptions options)
 {
     /// <summary>Times a grid's recomputed land may widen to the micro-grids around it.</summary>
@@ -49,16 +49,14 @@ internal sealed class MicroRegions(PartitionOptions options)
             recomputed.UnionWith(own);
         }
         //-- The grids' new sizes must stay in their band, else the grid level decides — unless a grid was
-        //-- outside it already and the change brings it nearer: the grid level had not brought it back (a
-        //-- township's towers can leave a grid too full), and redrawing it for every household that
+        //-- outside it already and the change takes it no further out: the grid level had not brought it
+        //-- back (a township's towers can leave a grid too full), and redrawing it for every household that
         //-- leaves it only rewrote its towers' land; the nightly full recompute still weighs it whole.
-        if (merged.Grids.Where(g => touched.Contains(g.Code)).Any(g => OutOfBand(g.HouseholdCount) > 0 && OutOfBand(g.HouseholdCount) >= OutOfBand(grids[g.Code].HouseholdCount)))
+        if (merged.Grids.Where(g => touched.Contains(g.Code))
+            .Any(g => options.GridOutsideBandBy(g.HouseholdCount) > options.GridOutsideBandBy(grids[g.Code].HouseholdCount)))
             return null;
         return new Result(merged, touched, recomputed);
     }
-
-    /// <summary>Households a grid of <paramref name="households"/> is outside its band by (0 inside).</summary>
-    private int OutOfBand(int households) => Math.Max(0, Math.Max(options.GridMin - households, households - options.GridMax));
 
     /// <summary><paramref name="merged"/> with micro-grids <paramref name="own"/> of <paramref name="grid"/>
     /// (and, while needed, their neighbours in it) partitioned afresh; null when that gives no clusters
