@@ -59,6 +59,26 @@ public class LooseEdgeVerticesTests
     }
 
     [Fact]
+    public void NewBorder_NeverEndsAtACornerOfAHoleOrAnotherStretchOfTheEdge_OnlyAtAnEndOfItsOwnSegment()
+    {
+        var s = new Square();
+        var f = s.Projection.LonLatFactory;
+        LinearRing Ring(params (double X, double Y)[] r) => f.CreateLinearRing([.. r.Select(p => s.At(p.X, p.Y)), s.At(r[0].X, r[0].Y)]);
+        //-- A kept tower's land (a hole in the region) with a corner 11 m from where the new border meets the
+        //-- bottom edge, whose own ends lie 50 m away.
+        var hole = Ring((40, 10), (40, 20), (45, 20), (45, 10));
+        var region = f.CreatePolygon(Ring((0, 0), (100, 0), (100, 100), (0, 100)), [hole]);
+        var left = f.CreatePolygon(Ring((0, 0), (50, 0), (50, 100), (0, 100)), [hole]);
+        var right = f.CreatePolygon(Ring((50, 0), (100, 0), (100, 100), (50, 100)));
+        var households = new Dictionary<Geometry, IReadOnlyList<Coordinate>>(ReferenceEqualityComparer.Instance) { [left] = [s.At(20, 50)], [right] = [s.At(80, 50)] };
+
+        var tidy = new LooseEdgeVertices([left, right], region, [.. region.Coordinates], s.Projection, t => households[t]);
+
+        Assert.Same(left, tidy.Apply(left));
+        Assert.Same(right, tidy.Apply(right));
+    }
+
+    [Fact]
     public void NewBorder_StaysWhereItMeetsTheEdge_WhenMovingItWouldPutAHouseholdInTheOtherTerritory()
     {
         var s = new Square();

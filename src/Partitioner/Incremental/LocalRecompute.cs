@@ -136,13 +136,16 @@ public sealed class LocalRecompute(PartitionOptions options)
     }
 
     /// <summary>Whether the recomputed land came out as as many grids as it was, each in its band — or,
-    /// where the group's grids were outside it already, none further out than the furthest was: their
+    /// where the group's grids were outside it already, no further out (the furthest, in all, and in how many): their
     /// neighbours had not brought them back before, and widening into them only redrew their land.</summary>
     private bool InBand(Partition part, HashSet<string> group, Partition current)
     {
         if (part.Grids.Count != group.Count) return false;
-        int worst = part.Grids.Max(g => options.GridOutsideBandBy(g.HouseholdCount));
-        return worst == 0 || worst <= current.Grids.Where(g => group.Contains(g.Code)).Max(g => options.GridOutsideBandBy(g.HouseholdCount));
+        var after = part.Grids.Select(g => options.GridOutsideBandBy(g.HouseholdCount)).ToList();
+        if (after.All(d => d == 0)) return true;
+        var before = current.Grids.Where(g => group.Contains(g.Code)).Select(g => options.GridOutsideBandBy(g.HouseholdCount)).ToList();
+        //-- No further out: not the furthest, not in all, and no more grids outside than before (none that was inside left it).
+        return after.Max() <= before.Max() && after.Sum() <= before.Sum() && after.Count(d => d > 0) <= before.Count(d => d > 0);
     }
 
     /// <summary><paramref name="grids"/> and the grids of the same village that share a border with one of <paramref name="around"/>.</summary>

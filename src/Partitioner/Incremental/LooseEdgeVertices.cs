@@ -1,4 +1,5 @@
 using GridSpatial.Partitioner.Projection;
+using NetTopologySuite.Algorithm;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
@@ -12,14 +13,16 @@ namespace GridSpatial.Partitioner.Incremental;
 /// vertices), and that unit is then a new row though its land did not move: with a tower's floor
 /// runs, thirty rows for one vertex (#21: most of what an edit wrote). So:
 /// <list type="bullet">
-/// <item>a vertex on the edge that only one of the region's territories has (the partitioner draws a
+/// <item>a vertex on the edge that only one of the region's territories has, between two points of the
+/// edge on its ring (the partitioner draws a
 /// territory from site cells, and where a cell's edge met the outline the dissolved territory keeps
 /// a vertex a fraction of a micrometre off it) goes, as does a vertex repeated where the merge's snap
 /// put two onto one;</item>
-/// <item>a vertex where one of the region's new borders meets the edge moves to the nearest vertex the
-/// edge has already, within <see cref="JunctionShiftM"/>, when the two territories stay valid and
-/// every household of theirs stays where it stood (inside, or on the border): the new border then
-/// ends at a corner the land across has, as a person redrawing it would end it.</item>
+/// <item>a vertex where one of the region's new borders meets the edge moves to an end of the edge
+/// segment it lies on, within <see cref="JunctionShiftM"/> and with no other vertex of the region
+/// between, when the territories that share it stay valid, cover the same land together and every
+/// household of theirs stays where it stood (inside, or on the border): the new border then ends at
+/// a corner the land across has, as a person redrawing it would end it.</item>
 /// </list>
 /// Tested in metres, where edges are straight.</summary>
 internal sealed class LooseEdgeVertices
@@ -50,34 +53,61 @@ internal sealed class LooseEdgeVertices
                 }
         var outline = new IndexedFacetDistance(projection.Forward(regionBoundary.Boundary));
         var metric = projection.MetricFactory;
-        var junctions = new List<(Coordinate At, List<Geometry> Owners)>();
-        foreach (var (c, list) in owners)
-        {
-            if (!outline.IsWithinDistance(metric.CreatePoint(projection.Forward(c)), OnEdgeM)) continue;
-            if (list.Count == 1) _moved[c] = null;
-            else junctions.Add((c, list));
-        }
+        var onEdge = new Dictionary<Coordinate, bool>();
+        bool OnEdge(Coordinate c) => edge.Contains(c)
+            || (onEdge.TryGetValue(c, out var known) ? known : onEdge[c] = outline.IsWithinDistance(metric.CreatePoint(projection.Forward(c)), OnEdgeM));
+        //-- Loose: one territory's alone, and between two points of the edge on its ring (a vertex two copies
+        //-- of a junction a hair apart would each be one territory's, with a border running inside from it).
+        foreach (var t in distinct)
+            foreach (var ring in Rings(t))
+            {
+                var c = ring.Coordinates;
+                int n = c.Length - 1;
+                for (int i = 0; i < n; i++)
+                    if (!edge.Contains(c[i]) && owners[c[i]].Count == 1 && OnEdge(c[i]) && OnEdge(c[(i + n - 1) % n]) && OnEdge(c[(i + 1) % n]))
+                        _moved[c[i]] = null;
+            }
+        var junctions = owners.Where(o => o.Value.Count > 1 && OnEdge(o.Key)).OrderBy(o => o.Key).ToList();
         if (junctions.Count == 0) return;
-        var corners = new STRtree<(Coordinate LonLat, Coordinate Metric)>();
-        foreach (var e in edge)
+        //-- The edge's segments, and every other vertex of the region's territories, in metres.
+        var segments = new STRtree<(Coordinate A, Coordinate B, Coordinate Am, Coordinate Bm)>();
+        foreach (var ring in Rings(regionBoundary))
         {
-            var m = projection.Forward(e);
-            corners.Insert(new Envelope(m), (e, m));
+            var c = ring.Coordinates;
+            for (int i = 0; i + 1 < c.Length; i++)
+            {
+                var (am, bm) = (projection.Forward(c[i]), projection.Forward(c[i + 1]));
+                segments.Insert(new Envelope(am, bm), (c[i], c[i + 1], am, bm));
+            }
+        }
+        var others = new STRtree<Coordinate>();
+        foreach (var c in owners.Keys)
+        {
+            var m = projection.Forward(c);
+            others.Insert(new Envelope(m), c);
         }
         //-- One junction at a time, in a fixed order, each tried on the territories as the ones before left them.
         var current = new Dictionary<Geometry, Geometry>(ReferenceEqualityComparer.Instance);
         foreach (var t in distinct) current[t] = Rewrite(t) ?? t;
-        foreach (var (at, list) in junctions.OrderBy(j => j.At))
+        foreach (var (at, list) in junctions)
         {
             var m = projection.Forward(at);
             var near = new Envelope(m);
-            near.ExpandBy(JunctionShiftM);
-            foreach (var corner in corners.Query(near).Select(x => (x.LonLat, Distance: x.Metric.Distance(m)))
-                .Where(x => x.Distance <= JunctionShiftM).OrderBy(x => x.Distance).ThenBy(x => x.LonLat).Take(2))
+            near.ExpandBy(OnEdgeM);
+            //-- Only along the edge segment it lies on, to an end of it with nothing of the region between.
+            var segment = segments.Query(near).Select(x => (x, Distance: DistanceComputer.PointToSegment(m, x.Am, x.Bm)))
+                .Where(x => x.Distance <= OnEdgeM).OrderBy(x => x.Distance).Select(x => x.x).FirstOrDefault();
+            if (segment.A is null) continue;
+            foreach (var (corner, cornerM) in new[] { (segment.A, segment.Am), (segment.B, segment.Bm) }
+                .Where(x => x.Item2.Distance(m) <= JunctionShiftM).OrderBy(x => x.Item2.Distance(m)).ThenBy(x => x.Item1))
             {
-                _moved[at] = corner.LonLat;
-                var tried = list.Select(t => (Own: t, Now: current[t], Next: Map(current[t], at, corner.LonLat))).ToList();
-                if (tried.All(x => x.Next is not null && SameSides(x.Now, x.Next, households(x.Own))))
+                var between = new Envelope(m, cornerM);
+                between.ExpandBy(OnEdgeM);
+                if (others.Query(between).Any(o => !o.Equals2D(at) && DistanceComputer.PointToSegment(projection.Forward(o), m, cornerM) <= OnEdgeM)) continue;
+                _moved[at] = corner;
+                var tried = list.Select(t => (Own: t, Now: current[t], Next: Map(current[t], at, corner))).ToList();
+                if (tried.All(x => x.Next is not null && SameSides(x.Now, x.Next, households(x.Own)))
+                    && SameLand(tried.Select(x => x.Now), tried.Select(x => x.Next!), projection))
                 {
                     foreach (var x in tried) current[x.Own] = x.Next!;
                     break;
@@ -86,6 +116,19 @@ internal sealed class LooseEdgeVertices
             }
         }
     }
+
+    /// <summary>Whether the territories cover as much land together after the move as before (in square
+    /// metres, to a square millimetre): a border's end moved along its own edge segment only hands the
+    /// triangle between from one to the other.</summary>
+    private static bool SameLand(IEnumerable<Geometry> before, IEnumerable<Geometry> after, MetricProjection projection)
+    {
+        double was = before.Sum(t => projection.Forward(t).Area), now = after.Sum(t => projection.Forward(t).Area);
+        return Math.Abs(now - was) <= 1e-9 * was + 1e-6;
+    }
+
+    private static IEnumerable<LineString> Rings(Geometry g) =>
+        Enumerable.Range(0, g.NumGeometries).Select(i => g.GetGeometryN(i)).OfType<Polygon>()
+            .SelectMany(p => new[] { (LineString)p.ExteriorRing }.Concat(p.InteriorRings));
 
     /// <summary>Whether every household stands on the same side of <paramref name="after"/> as of <paramref name="before"/>.</summary>
     private static bool SameSides(Geometry before, Geometry after, IReadOnlyList<Coordinate> households)

@@ -78,6 +78,46 @@ public class VersionDeltaTests(DatabaseFixture db)
         Assert.Equal([open.MicroGrids[0].Code], VersionDelta.Between(open, VersionDelta.KeepOpenTerritories(open, split)).MicroGrids.Select(m => m.Code));
     }
 
+    [Fact]
+    public async Task AForcedRecomputeDrawingTheSamePolygonsAgain_PublishesNothing()
+    {
+        await PublishedAsync();
+        var store = new PartitionStore(db.Db);
+        var loaded = await store.LoadAsync(Code, CancellationToken.None);
+        var open = loaded.Published!;
+        var redrawn = open with
+        {
+            Version = open.Version + 1,
+            MicroGrids = open.MicroGrids.Select(m => m with { Territory = Rotated(m.Territory) }).ToList(),
+            Grids = open.Grids.Select(g => g with { Territory = Rotated(g.Territory) }).ToList(),
+        };
+
+        var (outcome, version) = await store.PublishAsync(redrawn, loaded.DataVersion, "test", "the same polygons drawn again", CancellationToken.None,
+            onlyIfDifferent: true, open: open);
+
+        Assert.Equal(PartitionStore.Outcome.Unchanged, outcome);
+        Assert.Equal(open.Version, version);
+    }
+
+    [Fact]
+    public async Task FloorRunsSharingATerritoryDrawnAgain_ShareTheOpenOne_ANewRunAmongThemToo()
+    {
+        var open = await PublishedAsync();
+        var first = open.MicroGrids[0];
+        var drawn = Rotated(first.Territory);
+        //-- The unit drawn again and a new one sharing its territory object, as a tower's floor runs do.
+        var next = open with
+        {
+            Version = open.Version + 1,
+            MicroGrids = [first with { Territory = drawn }, first with { Code = first.Code[..15] + "999", Territory = drawn }, .. open.MicroGrids.Skip(1)],
+        };
+
+        var kept = VersionDelta.KeepOpenTerritories(open, next);
+
+        Assert.Same(first.Territory, kept.MicroGrids[0].Territory);
+        Assert.Same(first.Territory, kept.MicroGrids[1].Territory);
+    }
+
     /// <summary>Every ring of <paramref name="g"/> started at its next vertex: the same polygon drawn again.</summary>
     private static MultiPolygon Rotated(Geometry g)
     {

@@ -21,15 +21,26 @@ internal sealed record VersionDelta(
     /// order — replaced by the open territory itself. A recompute that redraws a region gives unchanged
     /// units their polygon back with rings started wherever its noding began; stored again, that was
     /// half the rows of an edit (#21: the same land is no new row). Then the published partition, its
-    /// fingerprint, the rows and what a reload reads back all hold the one drawing.</summary>
+    /// fingerprint, the rows and what a reload reads back all hold the one drawing. Floor runs that share
+    /// a territory keep sharing one: the open one only when all of theirs that were open held it.</summary>
     public static Partition KeepOpenTerritories(Partition open, Partition next)
     {
         var grids = open.Grids.ToDictionary(g => g.Code, g => g.Territory, StringComparer.Ordinal);
         var micro = open.MicroGrids.ToDictionary(m => m.Code, m => m.Territory, StringComparer.Ordinal);
+        //-- Decided once per territory object: a tower's floor runs share one (new runs included), and
+        //-- must go on sharing one — the open one only when every open run of them held that same object.
+        var kept = new Dictionary<NetTopologySuite.Geometries.Geometry, NetTopologySuite.Geometries.Geometry>(ReferenceEqualityComparer.Instance);
+        foreach (var shared in next.MicroGrids.GroupBy(m => m.Territory, ReferenceEqualityComparer.Instance))
+        {
+            var drawn = (NetTopologySuite.Geometries.Geometry)shared.Key!;
+            var before = shared.Select(m => micro.GetValueOrDefault(m.Code)).OfType<NetTopologySuite.Geometries.Geometry>()
+                .Distinct(ReferenceEqualityComparer.Instance).Cast<NetTopologySuite.Geometries.Geometry>().ToList();
+            if (before is [var only] && SamePolygon(only, drawn)) kept[drawn] = only;
+        }
         return next with
         {
             Grids = [.. next.Grids.Select(g => grids.TryGetValue(g.Code, out var t) && SamePolygon(t, g.Territory) ? g with { Territory = t } : g)],
-            MicroGrids = [.. next.MicroGrids.Select(m => micro.TryGetValue(m.Code, out var t) && SamePolygon(t, m.Territory) ? m with { Territory = t } : m)],
+            MicroGrids = [.. next.MicroGrids.Select(m => kept.TryGetValue(m.Territory, out var t) ? m with { Territory = t } : m)],
         };
     }
 
