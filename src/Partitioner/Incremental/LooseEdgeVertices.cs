@@ -103,11 +103,13 @@ internal sealed class LooseEdgeVertices
             {
                 var between = new Envelope(m, cornerM);
                 between.ExpandBy(OnEdgeM);
-                if (others.Query(between).Any(o => !o.Equals2D(at) && DistanceComputer.PointToSegment(projection.Forward(o), m, cornerM) <= OnEdgeM)) continue;
+                //-- (Vertices that go, or moved already to a corner, are not in the way.)
+                if (others.Query(between).Any(o => !o.Equals2D(at) && !_moved.ContainsKey(o)
+                    && DistanceComputer.PointToSegment(projection.Forward(o), m, cornerM) <= OnEdgeM)) continue;
                 _moved[at] = corner;
                 var tried = list.Select(t => (Own: t, Now: current[t], Next: Map(current[t], at, corner))).ToList();
                 if (tried.All(x => x.Next is not null && SameSides(x.Now, x.Next, households(x.Own)))
-                    && SameLand(tried.Select(x => x.Now), tried.Select(x => x.Next!), projection))
+                    && SameLand([.. tried.Select(x => x.Now)], [.. tried.Select(x => x.Next!)], projection))
                 {
                     foreach (var x in tried) current[x.Own] = x.Next!;
                     break;
@@ -117,13 +119,24 @@ internal sealed class LooseEdgeVertices
         }
     }
 
-    /// <summary>Whether the territories cover as much land together after the move as before (in square
-    /// metres, to a square millimetre): a border's end moved along its own edge segment only hands the
-    /// triangle between from one to the other.</summary>
-    private static bool SameLand(IEnumerable<Geometry> before, IEnumerable<Geometry> after, MetricProjection projection)
+    /// <summary>Whether the territories cover the same land together after the move as before, none
+    /// over another (in square metres, to a square millimetre): a border's end moved along its own edge
+    /// segment only hands the triangle between from one to the other, and a triangle that reached into a
+    /// third territory would change the land they cover.</summary>
+    private static bool SameLand(IReadOnlyList<Geometry> before, IReadOnlyList<Geometry> after, MetricProjection projection)
     {
         double was = before.Sum(t => projection.Forward(t).Area), now = after.Sum(t => projection.Forward(t).Area);
-        return Math.Abs(now - was) <= 1e-9 * was + 1e-6;
+        double tolerance = 1e-9 * was + 1e-6;
+        if (Math.Abs(now - was) > tolerance) return false;
+        try
+        {
+            var moved = NetTopologySuite.Operation.Union.UnaryUnionOp.Union(before).SymmetricDifference(NetTopologySuite.Operation.Union.UnaryUnionOp.Union(after));
+            return projection.Forward(moved).Area <= tolerance;
+        }
+        catch (TopologyException)
+        {
+            return false;
+        }
     }
 
     private static IEnumerable<LineString> Rings(Geometry g) =>
