@@ -62,6 +62,8 @@ public static class RecomputeBench
         var written = new List<long>();
         var rows = new List<(long Inserted, long Closed)>();
         long tablesBefore = await bytes.PartitionTablesAsync(), databaseBefore = await bytes.DatabaseAsync();
+        int firstVersion = (await http.GetFromJsonAsync<JsonElement>($"/api/townships/{code}")).GetProperty("currentVersion").GetInt32();
+        var verticesBefore = await bytes.VerticesAsync(code);
         for (int i = 0; i < edits; i++)
         {
             long size = await bytes.PartitionTablesAsync();
@@ -94,7 +96,8 @@ public static class RecomputeBench
             worst = Convert.ToInt32(await check.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
         }
         long tablesGrowth = await bytes.PartitionTablesAsync() - tablesBefore, databaseGrowth = await bytes.DatabaseAsync() - databaseBefore;
-        long full = await bytes.FullCopyAsync(code);
+        long full = await bytes.FullCopyAsync(code), rowData = await bytes.RowDataSinceAsync(code, firstVersion);
+        var verticesAfter = await bytes.VerticesAsync(code);
         latencies.Sort();
         double P(double q) => Percentile(latencies, q);
         var inv = CultureInfo.InvariantCulture;
@@ -118,7 +121,9 @@ public static class RecomputeBench
         Console.WriteLine(string.Create(inv, $"| share: median / full copy | {Percentile(sizes, 0.5) / full:P1} | {sizes.Average() / full:P1} | | |"));
         Console.WriteLine();
         Console.WriteLine(string.Create(inv,
-            $"Growth over {edits} edits: partition tables {tablesGrowth / 1048576.0:F1} MB, whole database {databaseGrowth / 1048576.0:F1} MB (full copies: {edits * (double)full / 1048576.0:F1} MB)."));
+            $"Growth over {edits} edits: partition tables {tablesGrowth / 1048576.0:F1} MB, whole database {databaseGrowth / 1048576.0:F1} MB (full copies: {edits * (double)full / 1048576.0:F1} MB); rows written {rowData / 1048576.0:F1} MB (file growth understates on a database with free space, e.g. after an earlier run's township was deleted)."));
+        Console.WriteLine(string.Create(inv,
+            $"Vertices per current territory, mean: micro-grids {verticesBefore.MicroGrids:F1} before the edits, {verticesAfter.MicroGrids:F1} after; grids {verticesBefore.Grids:F1}, {verticesAfter.Grids:F1}."));
         Console.WriteLine(worst == 0
             ? "Every version: no territory in pieces, every household inside its own territory."
             : $"WARNING: a version has {worst} territories in pieces or households outside their own territory.");

@@ -23,6 +23,33 @@ internal sealed class VersionBytes(NpgsqlDataSource db)
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The bytes of the rows versions after <paramref name="version"/> inserted (as stored, TOAST
+    /// compressed, without indexes or free space): what the edits wrote, however full the tables were before.</summary>
+    public async Task<long> RowDataSinceAsync(string township, int version)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT (SELECT coalesce(sum(pg_column_size(g.*)), 0) FROM grid g WHERE township_code = $1 AND valid_from > $2)
+                 + (SELECT coalesce(sum(pg_column_size(m.*)), 0) FROM micro_grid m WHERE township_code = $1 AND valid_from > $2)
+                 + (SELECT coalesce(sum(pg_column_size(a.*)), 0) FROM assignment a WHERE township_code = $1 AND valid_from > $2)
+            """);
+        cmd.Parameters.AddWithValue(township);
+        cmd.Parameters.AddWithValue(version);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Mean vertices of the township's current micro-grid territories, and of its current grids'.</summary>
+    public async Task<(double MicroGrids, double Grids)> VerticesAsync(string township)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT (SELECT avg(ST_NPoints(geom)) FROM micro_grid WHERE township_code = $1 AND valid_to IS NULL)::float8,
+                   (SELECT avg(ST_NPoints(geom)) FROM grid WHERE township_code = $1 AND valid_to IS NULL)::float8
+            """);
+        cmd.Parameters.AddWithValue(township);
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return (r.GetDouble(0), r.GetDouble(1));
+    }
+
     /// <summary>Rows version <paramref name="version"/> inserted and closed, over the three tables.</summary>
     public async Task<(long Inserted, long Closed)> RowsAsync(string township, int version)
     {

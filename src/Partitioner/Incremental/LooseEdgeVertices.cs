@@ -1,4 +1,5 @@
 using GridSpatial.Partitioner.Projection;
+using GridSpatial.Partitioner.Territories;
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
@@ -59,7 +60,7 @@ internal sealed class LooseEdgeVertices
         //-- Loose: one territory's alone, and between two points of the edge on its ring (a vertex two copies
         //-- of a junction a hair apart would each be one territory's, with a border running inside from it).
         foreach (var t in distinct)
-            foreach (var ring in Rings(t))
+            foreach (var ring in SharedEdges.Rings(t))
             {
                 var c = ring.Coordinates;
                 int n = c.Length - 1;
@@ -71,7 +72,7 @@ internal sealed class LooseEdgeVertices
         if (junctions.Count == 0) return;
         //-- The edge's segments, and every other vertex of the region's territories, in metres.
         var segments = new STRtree<(Coordinate A, Coordinate B, Coordinate Am, Coordinate Bm)>();
-        foreach (var ring in Rings(regionBoundary))
+        foreach (var ring in SharedEdges.Rings(regionBoundary))
         {
             var c = ring.Coordinates;
             for (int i = 0; i + 1 < c.Length; i++)
@@ -139,10 +140,6 @@ internal sealed class LooseEdgeVertices
         }
     }
 
-    private static IEnumerable<LineString> Rings(Geometry g) =>
-        Enumerable.Range(0, g.NumGeometries).Select(i => g.GetGeometryN(i)).OfType<Polygon>()
-            .SelectMany(p => new[] { (LineString)p.ExteriorRing }.Concat(p.InteriorRings));
-
     /// <summary>Whether every household stands on the same side of <paramref name="after"/> as of <paramref name="before"/>.</summary>
     private static bool SameSides(Geometry before, Geometry after, IReadOnlyList<Coordinate> households)
     {
@@ -160,43 +157,7 @@ internal sealed class LooseEdgeVertices
         return _done[territory] = Rewrite(territory);
     }
 
-    private Geometry? Rewrite(Geometry territory) => Rewrite(territory, c => _moved.TryGetValue(c, out var to) ? to : c);
+    private Geometry? Rewrite(Geometry territory) => VertexMap.Apply(territory, c => _moved.TryGetValue(c, out var to) ? to : c);
 
-    private static Geometry? Map(Geometry territory, Coordinate from, Coordinate to) => Rewrite(territory, c => c.Equals2D(from) ? to : c);
-
-    /// <summary><paramref name="territory"/> with each vertex mapped (null: dropped) and repeats taken out;
-    /// the same object when nothing changed, null when the result is invalid.</summary>
-    private static Geometry? Rewrite(Geometry territory, Func<Coordinate, Coordinate?> map)
-    {
-        bool changed = false, broken = false;
-        var factory = territory.Factory;
-        LinearRing Ring(LinearRing ring)
-        {
-            var open = new List<Coordinate>(ring.NumPoints);
-            bool moved = false;
-            foreach (var c in ring.Coordinates.Take(ring.NumPoints - 1))
-            {
-                var to = map(c);
-                if (to is null || !ReferenceEquals(to, c) && !to.Equals2D(c)) moved = true;
-                if (to is not null && (open.Count == 0 || !open[^1].Equals2D(to))) open.Add(to);
-            }
-            while (open.Count > 1 && open[^1].Equals2D(open[0])) open.RemoveAt(open.Count - 1);
-            if (!moved && open.Count == ring.NumPoints - 1) return ring;
-            changed = true;
-            if (open.Count < 3)
-            {
-                broken = true;
-                return ring;
-            }
-            return factory.CreateLinearRing([.. open.Select(c => c.Copy()), open[0].Copy()]);
-        }
-        Polygon Polygon(Polygon p) => factory.CreatePolygon(Ring((LinearRing)p.ExteriorRing), [.. p.InteriorRings.Cast<LinearRing>().Select(Ring)]);
-        var result = territory switch
-        {
-            Polygon p => Polygon(p),
-            MultiPolygon m => factory.CreateMultiPolygon([.. Enumerable.Range(0, m.NumGeometries).Select(i => Polygon((Polygon)m.GetGeometryN(i)))]),
-            _ => territory,
-        };
-        return !changed ? territory : broken || !result.IsValid ? null : result;
-    }
+    private static Geometry? Map(Geometry territory, Coordinate from, Coordinate to) => VertexMap.Apply(territory, c => c.Equals2D(from) ? to : c);
 }

@@ -66,6 +66,14 @@ internal static class RegionMerge
         var gridsOut = keptGrids.Select(g => g with { Territory = across.Apply(g.Territory), HouseholdCount = scope.MicroGrids.Count > 0 ? households.GetValueOrDefault(g.Code) : g.HouseholdCount })
             .Concat(partGrids.Select(g => g with { Territory = within.Apply(g.Territory) })).OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
 
+        //-- Straight points left of junctions whose borders were redrawn go from the land that changes anyway.
+        var straight = StraightVertices.Drop(micro.Select(m => m.Territory), gridsOut.Select(g => g.Territory), Changing(current, micro, gridsOut), projection);
+        if (straight.Count > 0)
+        {
+            micro = [.. micro.Select(m => straight.TryGetValue(m.Territory, out var t) ? m with { Territory = t } : m)];
+            gridsOut = [.. gridsOut.Select(g => straight.TryGetValue(g.Territory, out var t) ? g with { Territory = t } : g)];
+        }
+
         var published = current.Codes.Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
         bool Region(string code) => !published.Contains(code) || scope.Owns(code);
         var codes = current.Codes.Where(r => !Region(r.Code)).Concat(part.Codes.Where(r => Region(r.Code)))
@@ -87,6 +95,29 @@ internal static class RegionMerge
                 list.Add(c);
             }
         return t => of.TryGetValue(t, out var list) ? list : [];
+    }
+
+    /// <summary>The territories (by object) that every unit holding them gets anew: a unit the published
+    /// partition did not have, or had with other land (or other vertices). A territory the published
+    /// partition has as it is (kept, or drawn again the same) is not among them.</summary>
+    private static HashSet<Geometry> Changing(Partition current, List<MicroGrid> micro, List<Grid> grids)
+    {
+        var was = current.MicroGrids.Select(m => (m.Code, m.Territory)).Concat(current.Grids.Select(g => (g.Code, g.Territory)))
+            .ToDictionary(x => x.Code, x => x.Territory, StringComparer.Ordinal);
+        var changing = new Dictionary<Geometry, bool>(ReferenceEqualityComparer.Instance);
+        foreach (var (code, territory) in micro.Select(m => (m.Code, m.Territory)).Concat(grids.Select(g => (g.Code, g.Territory))))
+        {
+            bool anew = !was.TryGetValue(code, out var old) || !ReferenceEquals(old, territory) && !SameShape(old, territory);
+            changing[territory] = changing.GetValueOrDefault(territory, true) && anew;
+        }
+        return new HashSet<Geometry>(changing.Where(kv => kv.Value).Select(kv => kv.Key), ReferenceEqualityComparer.Instance);
+    }
+
+    /// <summary>The same polygons with the same vertices, whatever ring start or polygon/multipolygon wrapping.</summary>
+    private static bool SameShape(Geometry a, Geometry b)
+    {
+        static Geometry One(Geometry g) => g is MultiPolygon { NumGeometries: 1 } m ? m.GetGeometryN(0) : g;
+        return One(a).EqualsExact(One(b)) || One(a).Normalized().EqualsExact(One(b).Normalized());
     }
 
     /// <summary><paramref name="kept"/> and <paramref name="added"/> in ordinal order of their (unique) keys. The
