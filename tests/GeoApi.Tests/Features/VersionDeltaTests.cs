@@ -118,6 +118,68 @@ public class VersionDeltaTests(DatabaseFixture db)
         Assert.Same(first.Territory, kept.MicroGrids[1].Territory);
     }
 
+    [Fact]
+    public async Task AFloorRunSharingItsLeadsTerritory_DropsItsCopyWhenItsRowCloses_AndItsVersionStillReadsTheTerritory()
+    {
+        var open = await PublishedAsync();
+        var lead = open.MicroGrids[0];
+        //-- A second run of the lead's building holding the lead's territory object, as floor runs do; then both move.
+        var follower = lead with { Code = lead.Code[..15] + "998" };
+        var v1 = open with { Version = open.Version + 1, MicroGrids = [lead, follower, .. open.MicroGrids.Skip(1)] };
+        var moved = AffineTransformation.TranslationInstance(1e-7, 0).Transform(lead.Territory);
+        var v2 = v1 with { Version = v1.Version + 1, MicroGrids = [lead with { Territory = moved }, follower with { Territory = moved }, .. open.MicroGrids.Skip(1)] };
+
+        await using var conn = await db.Db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        foreach (var (before, after) in new[] { (open, v1), (v1, v2) })
+        {
+            await using (var row = new NpgsqlCommand("""
+                INSERT INTO partition_version (township_code, version, data_version, author, reason, report)
+                SELECT township_code, $2, data_version, 'test', 'shared', report FROM partition_version WHERE township_code = $1 AND version = $2 - 1
+                """, conn, tx))
+            {
+                row.Parameters.AddWithValue(Code);
+                row.Parameters.AddWithValue(after.Version);
+                await row.ExecuteNonQueryAsync();
+            }
+            await VersionRows.WriteAsync(conn, tx, Code, after.Version, VersionDelta.Between(before, after), CancellationToken.None);
+            //-- (Staged for one publish, dropped at its commit.)
+            await using var unstage = new NpgsqlCommand("DROP TABLE staged_grid, staged_micro_grid, staged_assignment", conn, tx);
+            await unstage.ExecuteNonQueryAsync();
+        }
+        async Task<List<string>> Rows(string sql)
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn, tx);
+            cmd.Parameters.AddWithValue(Code);
+            cmd.Parameters.AddWithValue(v1.Version);
+            var rows = new List<string>();
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) rows.Add(r.GetString(0));
+            return rows;
+        }
+        var codes = $"('{lead.Code}', '{follower.Code}')";
+        //-- Stored: the closed follower's row without its copy, its digest kept, naming its lead; the lead's with the territory.
+        var stored = await Rows($"""
+            SELECT code || ' ' || coalesce(shares, '-') || ' ' || (geom IS NULL) || ' ' || (geom_digest IS NULL) FROM micro_grid
+            WHERE township_code = $1 AND valid_from <= $2 AND valid_to > $2 AND code IN {codes} ORDER BY code
+            """);
+        //-- Read as version v1: both hold the territory they had then.
+        var read = await Rows($"""
+            SELECT code || ' ' || md5(ST_AsEWKB(geom)) FROM {GridSpatial.GeoApi.Infrastructure.PublishedLayer.MicroGrids.AtVersion("$1", "$2")} x
+            WHERE code IN {codes} ORDER BY code
+            """);
+        //-- The territory the lead's row keeps, and the digest the follower's row kept of its own copy.
+        var was = await Rows($"""
+            SELECT md5(ST_AsEWKB(geom)) FROM micro_grid WHERE township_code = $1 AND valid_from <= $2 AND valid_to > $2 AND code = '{lead.Code}'
+            UNION ALL SELECT encode(geom_digest, 'hex') FROM micro_grid WHERE township_code = $1 AND valid_from <= $2 AND valid_to > $2 AND code = '{follower.Code}'
+            """);
+        await tx.RollbackAsync();
+
+        Assert.Equal([$"{lead.Code} - false true", $"{follower.Code} {lead.Code} true false"], stored);
+        Assert.Equal(was[0], was[1]);
+        Assert.Equal([$"{lead.Code} {was[0]}", $"{follower.Code} {was[0]}"], read);
+    }
+
     /// <summary>Every ring of <paramref name="g"/> started at its next vertex: the same polygon drawn again.</summary>
     private static MultiPolygon Rotated(Geometry g)
     {

@@ -12,9 +12,9 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// by the same rule (every stored column, territories coordinate for coordinate).</summary>
 internal sealed record VersionDelta(
     IReadOnlyList<Grid> Grids, IReadOnlyList<MicroGrid> MicroGrids, IReadOnlyList<Assignment> Assignments, IReadOnlyList<CodeRecord> Codes,
-    VersionDelta.Keys? Only)
+    VersionDelta.Keys? Only, IReadOnlyDictionary<string, string> Leads)
 {
-    public static VersionDelta All(Partition next) => new(next.Grids, next.MicroGrids, next.Assignments, next.Codes, null);
+    public static VersionDelta All(Partition next) => new(next.Grids, next.MicroGrids, next.Assignments, next.Codes, null, VersionRows.Leads(next.MicroGrids));
 
     /// <summary><paramref name="next"/> with every territory that draws its unit's open polygon again —
     /// the same vertices and edges, its rings starting elsewhere, running the other way or in another
@@ -53,12 +53,15 @@ internal sealed record VersionDelta(
     public static VersionDelta Between(Partition open, Partition next)
     {
         var grids = Changed(open.Grids, next.Grids, g => g.Code, (o, n) => o with { Territory = Placeholder } == n with { Territory = Placeholder } && SameTerritory(o.Territory, n.Territory));
-        var micro = Changed(open.MicroGrids, next.MicroGrids, m => m.Code, (o, n) => o with { Territory = Placeholder } == n with { Territory = Placeholder } && SameTerritory(o.Territory, n.Territory));
+        //-- A floor run whose lead (the run whose row keeps their shared territory) changed is a new row too.
+        var (leadsOpen, leadsNext) = (VersionRows.Leads(open.MicroGrids), VersionRows.Leads(next.MicroGrids));
+        var micro = Changed(open.MicroGrids, next.MicroGrids, m => m.Code, (o, n) => o with { Territory = Placeholder } == n with { Territory = Placeholder }
+            && leadsOpen.GetValueOrDefault(o.Code) == leadsNext.GetValueOrDefault(n.Code) && SameTerritory(o.Territory, n.Territory));
         var assignments = Changed(open.Assignments, next.Assignments, a => a.HouseholdId, (o, n) => o == n);
         var codes = Changed(open.Codes, next.Codes, c => c.Code, (o, n) =>
             o.Code == n.Code && o.Level == n.Level && o.Parent == n.Parent && o.ValidFrom == n.ValidFrom && o.ValidTo == n.ValidTo
             && o.Predecessors.SequenceEqual(n.Predecessors, StringComparer.Ordinal) && o.Successors.SequenceEqual(n.Successors, StringComparer.Ordinal));
-        return new(grids.Staged, micro.Staged, assignments.Staged, codes.Staged, new Keys(grids.Keys, micro.Keys, assignments.Keys, codes.Keys));
+        return new(grids.Staged, micro.Staged, assignments.Staged, codes.Staged, new Keys(grids.Keys, micro.Keys, assignments.Keys, codes.Keys), leadsNext);
     }
 
     /// <summary>Stands in for both territories while the other fields are compared: a record compares

@@ -33,12 +33,12 @@ internal static class VersionRows
             await w.CompleteAsync(ct);
         }
         await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY staged_micro_grid (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY staged_micro_grid (code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom, shares) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var m in delta.MicroGrids)
                 await w.WriteRowAsync(ct, m.Code, m.GridCode, m.VillageCode, m.Kind.ToString().ToLowerInvariant(), m.HouseholdCount,
                     (object?)m.BuildingId ?? DBNull.Value, (object?)m.FloorFrom ?? DBNull.Value, (object?)m.FloorTo ?? DBNull.Value, (object?)m.Unit ?? DBNull.Value,
-                    m.Pinned, Multi(m.Territory));
+                    m.Pinned, Multi(m.Territory), (object?)delta.Leads.GetValueOrDefault(m.Code) ?? DBNull.Value);
             await w.CompleteAsync(ct);
         }
         await using (var w = await conn.BeginBinaryImportAsync("COPY staged_assignment (household_id, micro_grid_code, grid_code) FROM STDIN (FORMAT BINARY)", ct))
@@ -112,7 +112,7 @@ internal static class VersionRows
     internal const string StageSql = """
         CREATE TEMP TABLE staged_grid (code char(15), village_code char(12), household_count int, pinned bool, geom geometry) ON COMMIT DROP;
         CREATE TEMP TABLE staged_micro_grid (code char(18), grid_code char(15), village_code char(12), kind text, household_count int,
-            building_id text, floor_from int, floor_to int, unit text, pinned bool, geom geometry) ON COMMIT DROP;
+            building_id text, floor_from int, floor_to int, unit text, pinned bool, geom geometry, shares char(18)) ON COMMIT DROP;
         CREATE TEMP TABLE staged_assignment (household_id text, micro_grid_code char(18), grid_code char(15)) ON COMMIT DROP;
         """;
 
@@ -136,7 +136,8 @@ internal static class VersionRows
 
     private static string Close((string Table, string Key, string Same, string Columns) t, bool keyed) => $"""
         WITH staged AS MATERIALIZED (SELECT * FROM staged_{t.Table})
-        UPDATE {t.Table} o SET valid_to = $2{(t.Table == "assignment" ? "" : ", geom_3857 = NULL")} WHERE o.township_code = $1 AND o.valid_to IS NULL
+        UPDATE {t.Table} o SET valid_to = $2{t.Table switch { "assignment" => "", "micro_grid" => ", geom_3857 = NULL, " + DropShared, _ => ", geom_3857 = NULL" }}
+        WHERE o.township_code = $1 AND o.valid_to IS NULL
           {(keyed ? $"AND o.{t.Key} = ANY($3::{(t.Table == "assignment" ? "text" : "bpchar")}[])" : "")}
           AND NOT EXISTS (SELECT 1 FROM staged n WHERE n.{t.Key} = o.{t.Key} AND {t.Same})
         """;
@@ -151,12 +152,31 @@ internal static class VersionRows
         ("micro_grid", "code",
             "n.grid_code = o.grid_code AND n.village_code = o.village_code AND n.kind = o.kind AND n.household_count = o.household_count " +
             "AND n.building_id IS NOT DISTINCT FROM o.building_id AND n.floor_from IS NOT DISTINCT FROM o.floor_from " +
-            "AND n.floor_to IS NOT DISTINCT FROM o.floor_to AND n.unit IS NOT DISTINCT FROM o.unit AND n.pinned = o.pinned AND ST_AsEWKB(n.geom) = ST_AsEWKB(o.geom)",
-            "code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom"),
+            "AND n.floor_to IS NOT DISTINCT FROM o.floor_to AND n.unit IS NOT DISTINCT FROM o.unit AND n.pinned = o.pinned AND n.shares IS NOT DISTINCT FROM o.shares " +
+            "AND ST_AsEWKB(n.geom) = ST_AsEWKB(o.geom)",
+            "code, grid_code, village_code, kind, household_count, building_id, floor_from, floor_to, unit, pinned, geom, shares"),
         ("assignment", "household_id",
             "n.micro_grid_code = o.micro_grid_code AND n.grid_code = o.grid_code",
             "household_id, micro_grid_code, grid_code"),
     ];
+
+    /// <summary>A closing micro-grid row that shares its lead's territory drops its own copy, keeping the digest
+    /// (migration 0022): a past version reads the lead's row instead.</summary>
+    private static string DropShared =>
+        $"geom_digest = CASE WHEN o.shares IS NULL THEN o.geom_digest ELSE {Reshaped.DigestOf("o.geom")} END, geom = CASE WHEN o.shares IS NULL THEN o.geom END";
+
+    /// <summary>Each micro-grid whose territory object others of the partition hold too (a building's floor
+    /// runs), mapped to the one of them with the smallest code: its lead, whose row keeps the territory.</summary>
+    internal static Dictionary<string, string> Leads(IEnumerable<MicroGrid> microGrids)
+    {
+        var leads = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var shared in microGrids.GroupBy(m => m.Territory, ReferenceEqualityComparer.Instance))
+        {
+            var codes = shared.Select(m => m.Code).Order(StringComparer.Ordinal).ToList();
+            for (int i = 1; i < codes.Count; i++) leads[codes[i]] = codes[0];
+        }
+        return leads;
+    }
 
     internal static MultiPolygon Multi(Geometry g) => g switch
     {
