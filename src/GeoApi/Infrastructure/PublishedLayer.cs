@@ -26,20 +26,30 @@ public sealed record PublishedLayer(string Table, string CurrentView, IReadOnlyL
     //-- Citus plans a query whose function reads a distributed table only when the planner inlines it, which
     //-- it does not for a parameterised call; a plain subquery on township_code is routed to one shard.
     /// <summary>The rows of <paramref name="table"/> (grid, micro_grid or assignment) alive in version <paramref name="version"/>.</summary>
-    /// <remarks>A closed micro-grid row that shared its territory (migration 0022) reads it from its lead's
-    /// row alive in the same version.</remarks>
+    /// <remarks>A closed row that dropped its copy of its territory reads it from the row of its code that holds
+    /// it (migration 0023), a floor run that shared its lead's from the lead's row alive in the same version (0022).</remarks>
     public static string RowsAt(string table, string township, string version) =>
-        $"(SELECT {(table == "micro_grid" ? MicroGridColumns(township, version) : "alive.*")}, {version}::int AS version FROM {table} alive " +
-        $"WHERE alive.township_code = {township}::bpchar AND {Alive("alive", version)})";
+        $"(SELECT {table switch { "micro_grid" => MicroGridColumns(township, version), "grid" => GridColumns(township), _ => "alive.*" }}, {version}::int AS version " +
+        $"FROM {table} alive WHERE alive.township_code = {township}::bpchar AND {Alive("alive", version)})";
+
+    /// <summary>The territory the row <paramref name="row"/> names as held by the row of its code from <c>geom_from</c>.</summary>
+    private static string Held(string table, string township, string row) =>
+        $"(SELECT held.geom FROM {table} held WHERE held.township_code = {township}::bpchar AND held.code = {row}.code AND held.valid_from = {row}.geom_from)";
+
+    /// <summary>Every column of grid, the territory taken from its holder where the row dropped its copy.</summary>
+    private static string GridColumns(string township) =>
+        "alive.township_code, alive.valid_from, alive.valid_to, alive.code, alive.village_code, alive.household_count, alive.pinned, " +
+        $"coalesce(alive.geom, {Held("grid", township, "alive")}) AS geom, alive.geom_3857, alive.geom_digest, alive.geom_from";
 
     private static string Alive(string row, string version) => $"{row}.valid_from <= {version} AND ({row}.valid_to IS NULL OR {row}.valid_to > {version})";
 
-    /// <summary>Every column of micro_grid, the territory taken from the lead's row where the row shares it.</summary>
+    /// <summary>Every column of micro_grid, the territory taken from the lead's row where the row shared it, else from its holder.</summary>
     private static string MicroGridColumns(string township, string version) =>
         "alive.township_code, alive.valid_from, alive.valid_to, alive.code, alive.grid_code, alive.village_code, alive.kind, alive.household_count, " +
         "alive.building_id, alive.floor_from, alive.floor_to, alive.unit, alive.pinned, " +
-        $"coalesce(alive.geom, (SELECT lead.geom FROM micro_grid lead WHERE lead.township_code = {township}::bpchar AND lead.code = alive.shares AND {Alive("lead", version)})) AS geom, " +
-        "alive.geom_3857, alive.geom_digest, alive.shares";
+        $"coalesce(alive.geom, (SELECT coalesce(lead.geom, {Held("micro_grid", township, "lead")}) FROM micro_grid lead " +
+        $"WHERE lead.township_code = {township}::bpchar AND lead.code = alive.shares AND {Alive("lead", version)}), {Held("micro_grid", township, "alive")}) AS geom, " +
+        "alive.geom_3857, alive.geom_digest, alive.shares, alive.geom_from";
 
     /// <summary><c>code, grid_code, …</c>, each prefixed with <paramref name="alias"/>.</summary>
     public string Names(string alias = "") => string.Join(", ", Columns.Select(c => alias + c.Name));

@@ -46,17 +46,26 @@ public class RetentionTests(DatabaseFixture db) : IAsyncLifetime
         var oldAssignments = await _http.GetStringAsync($"/api/townships/{Code}/export/assignments.csv?version=1");
         var currentMicroGrids = await _http.GetStringAsync($"/api/townships/{Code}/export/micro_grids.geojson");
 
+        //-- Units recounted on the same land name the row holding their territory (migration 0023): retention must keep those.
+        Assert.True(await Count("SELECT count(*) FROM micro_grid WHERE township_code = $1 AND geom_from IS NOT NULL", Code)
+            + await Count("SELECT count(*) FROM grid WHERE township_code = $1 AND geom_from IS NOT NULL", Code) > 0);
+
         var (exit, output) = await ApiProcess.RunAsync(["compact", "--older-than", "90d", "--township", Code], db);
         Assert.True(exit == 0, output);
         Assert.Contains($"{Code}: versions through {current - 2} compacted", output, StringComparison.Ordinal);
 
         //-- Territories went only from closed, unpinned rows that a later row of the same code replaced.
         Assert.True(await Count("SELECT count(*) FROM micro_grid WHERE township_code = $1 AND geom IS NULL", Code) > 0);
+        //-- (A row that held its territory through another's, migrations 0022 and 0023, had no copy to drop.)
         Assert.Equal(0, await Count("""
-            SELECT count(*) FROM micro_grid o WHERE township_code = $1 AND geom IS NULL
+            SELECT count(*) FROM micro_grid o WHERE township_code = $1 AND geom IS NULL AND shares IS NULL AND geom_from IS NULL
               AND (valid_to IS NULL OR valid_to > $2 + 1 OR pinned OR NOT EXISTS (SELECT 1 FROM micro_grid n WHERE n.township_code = o.township_code AND n.code = o.code AND n.valid_from > o.valid_from))
             """, Code, current - 2));
         Assert.Equal(current - 2, await Count("SELECT count(*) FROM partition_version WHERE township_code = $1 AND compacted_at IS NOT NULL", Code));
+        //-- The versions kept read every territory, those held by a row of a compacted version too.
+        foreach (var layer in new[] { GridSpatial.GeoApi.Infrastructure.PublishedLayer.Grids, GridSpatial.GeoApi.Infrastructure.PublishedLayer.MicroGrids })
+            for (int v = current - 1; v <= current; v++)
+                Assert.Equal(0, await Count($"SELECT count(*) FROM {layer.AtVersion("$1", "$2")} x WHERE x.geom IS NULL", Code, v));
 
         //-- Codes answer as before, with their geometry; the current version and old assignments too.
         foreach (var c in codes) Assert.Equal(before[c], await _http.GetStringAsync($"/api/codes/{c.Trim()}"));

@@ -181,15 +181,23 @@ public class RowLifetimeTests(DatabaseFixture db) : IAsyncLifetime
         await conn.OpenAsync();
         foreach (var (name, sql) in new[]
                  {
-                     ("grid", "SELECT g::text FROM (SELECT township_code, valid_from, valid_to, code, village_code, household_count, pinned, geom, geom_3857, geom_digest FROM grid WHERE township_code = $1) g ORDER BY 1"),
-                     //-- A closed floor run that shares its lead's territory (migration 0022, written by publishing, not by the migration
-                     //-- of full copies) holds it through the lead's row: compared as the territory it holds.
+                     //-- A closed row that dropped its copy of its territory (migrations 0022 and 0023, written by publishing, not by the
+                     //-- migration of full copies) holds it through its holder or its lead's row: compared as the territory it holds.
+                     ("grid", """
+                         SELECT g::text FROM (SELECT x.township_code, x.valid_from, x.valid_to, x.code, x.village_code, x.household_count, x.pinned,
+                             coalesce(x.geom, (SELECT h.geom FROM grid h WHERE h.township_code = x.township_code AND h.code = x.code AND h.valid_from = x.geom_from)),
+                             x.geom_3857, CASE WHEN x.geom_from IS NULL THEN x.geom_digest END
+                         FROM grid x WHERE x.township_code = $1) g ORDER BY 1
+                         """),
                      ("micro_grid", """
                          SELECT m::text FROM (SELECT x.township_code, x.valid_from, x.valid_to, x.code, x.grid_code, x.village_code, x.kind, x.household_count, x.building_id,
                              x.floor_from, x.floor_to, x.unit, x.pinned,
-                             coalesce(x.geom, (SELECT l.geom FROM micro_grid l WHERE l.township_code = x.township_code AND l.code = x.shares
-                                               AND l.valid_from <= x.valid_from AND (l.valid_to IS NULL OR l.valid_to > x.valid_from))),
-                             x.geom_3857, CASE WHEN x.shares IS NULL THEN x.geom_digest END
+                             coalesce(x.geom,
+                                      (SELECT coalesce(l.geom, (SELECT h.geom FROM micro_grid h WHERE h.township_code = l.township_code AND h.code = l.code AND h.valid_from = l.geom_from))
+                                       FROM micro_grid l WHERE l.township_code = x.township_code AND l.code = x.shares
+                                         AND l.valid_from <= x.valid_from AND (l.valid_to IS NULL OR l.valid_to > x.valid_from)),
+                                      (SELECT h.geom FROM micro_grid h WHERE h.township_code = x.township_code AND h.code = x.code AND h.valid_from = x.geom_from)),
+                             x.geom_3857, CASE WHEN x.shares IS NULL AND x.geom_from IS NULL THEN x.geom_digest END
                          FROM micro_grid x WHERE x.township_code = $1) m ORDER BY 1
                          """),
                      ("assignment", "SELECT a::text FROM (SELECT township_code, valid_from, valid_to, household_id, micro_grid_code, grid_code FROM assignment WHERE township_code = $1) a ORDER BY 1"),

@@ -180,6 +180,60 @@ public class VersionDeltaTests(DatabaseFixture db)
         Assert.Equal([$"{lead.Code} {was[0]}", $"{follower.Code} {was[0]}"], read);
     }
 
+    [Fact]
+    public async Task AUnitRecountedOnTheSameLand_NamesTheRowHoldingItsTerritory_AndDropsItsCopyWhenItCloses()
+    {
+        var open = await PublishedAsync();
+        //-- The first grid's households change twice on the same land: the rows of v1 and v2 hold the territory the
+        //-- published row holds.
+        Partition Recount(Partition p, int by) => p with { Version = p.Version + 1, Grids = [p.Grids[0] with { HouseholdCount = p.Grids[0].HouseholdCount + by }, .. p.Grids.Skip(1)] };
+        var (v1, grid) = (Recount(open, 1), open.Grids[0].Code);
+        var v2 = Recount(v1, 1);
+        var v3 = Recount(v2, 1);
+
+        await using var conn = await db.Db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        foreach (var (before, after) in new[] { (open, v1), (v1, v2), (v2, v3) })
+        {
+            await using (var row = new NpgsqlCommand("""
+                INSERT INTO partition_version (township_code, version, data_version, author, reason, report)
+                SELECT township_code, $2, data_version, 'test', 'recount', report FROM partition_version WHERE township_code = $1 AND version = $2 - 1
+                """, conn, tx))
+            {
+                row.Parameters.AddWithValue(Code);
+                row.Parameters.AddWithValue(after.Version);
+                await row.ExecuteNonQueryAsync();
+            }
+            await VersionRows.WriteAsync(conn, tx, Code, after.Version, VersionDelta.Between(before, after), CancellationToken.None);
+            await using var unstage = new NpgsqlCommand("DROP TABLE staged_grid, staged_micro_grid, staged_assignment", conn, tx);
+            await unstage.ExecuteNonQueryAsync();
+        }
+        async Task<List<string>> Rows(string sql)
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn, tx);
+            cmd.Parameters.AddWithValue(Code);
+            cmd.Parameters.AddWithValue(grid);
+            var rows = new List<string>();
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) rows.Add(r.GetString(0));
+            return rows;
+        }
+        var stored = await Rows("""
+            SELECT valid_from || ' ' || coalesce(geom_from::text, '-') || ' ' || (geom IS NULL) FROM grid WHERE township_code = $1 AND code = $2 ORDER BY valid_from
+            """);
+        var read = await Rows($"""
+            SELECT DISTINCT md5(ST_AsEWKB(x.geom)) FROM partition_version v,
+                LATERAL {GridSpatial.GeoApi.Infrastructure.PublishedLayer.Grids.AtVersion("$1", "v.version")} x
+            WHERE v.township_code = $1 AND x.code = $2 AND v.version >= {open.Version}
+            """);
+        await tx.RollbackAsync();
+
+        var first = int.Parse(stored[0].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        //-- The published row keeps it; v1's and v2's rows closed without a copy, naming it; v3's is open with its copy.
+        Assert.Equal([$"{first} - false", $"{v1.Version} {first} true", $"{v2.Version} {first} true", $"{v3.Version} {first} false"], stored);
+        Assert.Single(read);
+    }
+
     /// <summary>Every ring of <paramref name="g"/> started at its next vertex: the same polygon drawn again.</summary>
     private static MultiPolygon Rotated(Geometry g)
     {

@@ -125,8 +125,8 @@ internal static class VersionRows
         Close(t, keyed: false),
         $"""
         WITH staged AS MATERIALIZED (SELECT * FROM staged_{t.Table})
-        INSERT INTO {t.Table} (township_code, valid_from, {t.Columns}{(t.Table == "assignment" ? "" : ", geom_3857")})
-        SELECT $1, $2, {string.Join(", ", t.Columns.Split(", ").Select(c => "n." + c))}{(t.Table == "assignment" ? "" : ", ST_Transform(n.geom, 3857)")} FROM staged n
+        INSERT INTO {t.Table} (township_code, valid_from, {t.Columns}{(t.Table == "assignment" ? "" : ", geom_3857, geom_from")})
+        SELECT $1, $2, {string.Join(", ", t.Columns.Split(", ").Select(c => "n." + c))}{(t.Table == "assignment" ? "" : ", ST_Transform(n.geom, 3857), " + Holder(t.Table))} FROM staged n
         WHERE NOT EXISTS (SELECT 1 FROM {t.Table} o WHERE o.township_code = $1 AND o.{t.Key} = n.{t.Key} AND o.valid_to IS NULL)
         """))];
 
@@ -136,7 +136,7 @@ internal static class VersionRows
 
     private static string Close((string Table, string Key, string Same, string Columns) t, bool keyed) => $"""
         WITH staged AS MATERIALIZED (SELECT * FROM staged_{t.Table})
-        UPDATE {t.Table} o SET valid_to = $2{t.Table switch { "assignment" => "", "micro_grid" => ", geom_3857 = NULL, " + DropShared, _ => ", geom_3857 = NULL" }}
+        UPDATE {t.Table} o SET valid_to = $2{(t.Table == "assignment" ? "" : ", geom_3857 = NULL, " + DropCopy(t.Table))}
         WHERE o.township_code = $1 AND o.valid_to IS NULL
           {(keyed ? $"AND o.{t.Key} = ANY($3::{(t.Table == "assignment" ? "text" : "bpchar")}[])" : "")}
           AND NOT EXISTS (SELECT 1 FROM staged n WHERE n.{t.Key} = o.{t.Key} AND {t.Same})
@@ -160,10 +160,21 @@ internal static class VersionRows
             "household_id, micro_grid_code, grid_code"),
     ];
 
-    /// <summary>A closing micro-grid row that shares its lead's territory drops its own copy, keeping the digest
-    /// (migration 0022): a past version reads the lead's row instead.</summary>
-    private static string DropShared =>
-        $"geom_digest = CASE WHEN o.shares IS NULL THEN o.geom_digest ELSE {Reshaped.DigestOf("o.geom")} END, geom = CASE WHEN o.shares IS NULL THEN o.geom END";
+    /// <summary>Whether a closing row keeps its territory: it neither shares its lead's (migration 0022) nor
+    /// names the row of its code that holds it (0023). Only such a row is ever named as a holder.</summary>
+    private static string Keeps(string table) => table == "micro_grid" ? "o.shares IS NULL AND o.geom_from IS NULL" : "o.geom_from IS NULL";
+
+    /// <summary>A closing row that does not keep its territory drops its own copy, keeping the digest: a past
+    /// version reads it from the lead's row or the holder (<see cref="PublishedLayer.RowsAt"/>).</summary>
+    private static string DropCopy(string table) =>
+        $"geom_digest = CASE WHEN {Keeps(table)} THEN o.geom_digest ELSE {Reshaped.DigestOf("o.geom")} END, geom = CASE WHEN {Keeps(table)} THEN o.geom END";
+
+    /// <summary>A new row's holder (geom_from): when the row of its code this version closed held the same
+    /// territory, that row if it keeps it, else the holder that row named; null otherwise (it holds its own).</summary>
+    private static string Holder(string table) => $"""
+        (SELECT CASE WHEN o.geom_from IS NOT NULL THEN o.geom_from WHEN {Keeps(table)} THEN o.valid_from END FROM {table} o
+         WHERE o.township_code = $1 AND o.code = n.code AND o.valid_to = $2 AND {Reshaped.Digest("o")} = {Reshaped.DigestOf("n.geom")})
+        """;
 
     /// <summary>Each micro-grid whose territory object others of the partition hold too (a building's floor
     /// runs), mapped to the one of them with the smallest code: its lead, whose row keeps the territory.</summary>

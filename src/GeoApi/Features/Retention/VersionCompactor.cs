@@ -55,7 +55,10 @@ public sealed class VersionCompactor(NpgsqlDataSource db)
                     UPDATE {table} o SET geom_digest = {Reshaped.DigestOf("o.geom")}, geom = NULL
                     FROM (SELECT c.code, c.valid_from, ST_MemSize(c.geom) AS size FROM {table} c
                           WHERE c.township_code = $1 AND c.valid_to <= $2 + 1 AND c.geom IS NOT NULL AND NOT c.pinned
-                            AND EXISTS (SELECT 1 FROM {table} n WHERE n.township_code = c.township_code AND n.code = c.code AND n.valid_from > c.valid_from)) x
+                            AND EXISTS (SELECT 1 FROM {table} n WHERE n.township_code = c.township_code AND n.code = c.code AND n.valid_from > c.valid_from)
+                            -- A holder keeps the territory while a later row of its code that reads it there is kept (migration 0023).
+                            AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.township_code = c.township_code AND r.code = c.code AND r.geom_from = c.valid_from
+                                              AND (r.valid_to IS NULL OR r.valid_to > $2 + 1))) x
                     WHERE o.township_code = $1 AND o.code = x.code AND o.valid_from = x.valid_from
                     RETURNING x.size)
                 SELECT count(*)::int, coalesce(sum(size), 0)::bigint FROM dropped
