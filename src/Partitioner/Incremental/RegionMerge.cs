@@ -97,9 +97,9 @@ internal static class RegionMerge
         return t => of.TryGetValue(t, out var list) ? list : [];
     }
 
-    /// <summary>The territories (by object) that every unit holding them gets anew: a unit the published
-    /// partition did not have, or had with other land (or other vertices). A territory the published
-    /// partition has as it is (kept, or drawn again the same) is not among them.</summary>
+    /// <summary>The territories (by object) that every unit holding them gets anew: a unit the partition merged
+    /// into did not have, or had with other land (or other vertices). A territory that partition has as it is
+    /// (kept, or drawn again the same) is not among them.</summary>
     private static HashSet<Geometry> Changing(Partition current, List<MicroGrid> micro, List<Grid> grids)
     {
         var was = current.MicroGrids.Select(m => (m.Code, m.Territory)).Concat(current.Grids.Select(g => (g.Code, g.Territory)))

@@ -181,7 +181,7 @@ public class VersionDeltaTests(DatabaseFixture db)
     }
 
     [Fact]
-    public async Task AUnitRecountedOnTheSameLand_NamesTheRowHoldingItsTerritory_AndDropsItsCopyWhenItCloses()
+    public async Task AUnitRecountedOnTheSameLand_NamesTheRowHoldingItsTerritory_AndDropsItsCopyWhenItCloses_UnlessItIsTheLast()
     {
         var open = await PublishedAsync();
         //-- The first grid's households change twice on the same land: the rows of v1 and v2 hold the territory the
@@ -190,10 +190,12 @@ public class VersionDeltaTests(DatabaseFixture db)
         var (v1, grid) = (Recount(open, 1), open.Grids[0].Code);
         var v2 = Recount(v1, 1);
         var v3 = Recount(v2, 1);
+        //-- Then the grid is retired: its last row keeps the territory (what /api/codes shows for a retired code).
+        var v4 = v3 with { Version = v3.Version + 1, Grids = [.. v3.Grids.Skip(1)] };
 
         await using var conn = await db.Db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        foreach (var (before, after) in new[] { (open, v1), (v1, v2), (v2, v3) })
+        foreach (var (before, after) in new[] { (open, v1), (v1, v2), (v2, v3), (v3, v4) })
         {
             await using (var row = new NpgsqlCommand("""
                 INSERT INTO partition_version (township_code, version, data_version, author, reason, report)
@@ -224,12 +226,12 @@ public class VersionDeltaTests(DatabaseFixture db)
         var read = await Rows($"""
             SELECT DISTINCT md5(ST_AsEWKB(x.geom)) FROM partition_version v,
                 LATERAL {GridSpatial.GeoApi.Infrastructure.PublishedLayer.Grids.AtVersion("$1", "v.version")} x
-            WHERE v.township_code = $1 AND x.code = $2 AND v.version >= {open.Version}
+            WHERE v.township_code = $1 AND x.code = $2 AND v.version >= {open.Version} AND v.version <= {v3.Version}
             """);
         await tx.RollbackAsync();
 
         var first = int.Parse(stored[0].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        //-- The published row keeps it; v1's and v2's rows closed without a copy, naming it; v3's is open with its copy.
+        //-- The published row keeps it; v1's and v2's rows closed without a copy, naming it; v3's, the last, keeps its copy.
         Assert.Equal([$"{first} - false", $"{v1.Version} {first} true", $"{v2.Version} {first} true", $"{v3.Version} {first} false"], stored);
         Assert.Single(read);
     }

@@ -165,9 +165,14 @@ internal static class VersionRows
     private static string Keeps(string table) => table == "micro_grid" ? "o.shares IS NULL AND o.geom_from IS NULL" : "o.geom_from IS NULL";
 
     /// <summary>A closing row that does not keep its territory drops its own copy, keeping the digest: a past
-    /// version reads it from the lead's row or the holder (<see cref="PublishedLayer.RowsAt"/>).</summary>
-    private static string DropCopy(string table) =>
-        $"geom_digest = CASE WHEN {Keeps(table)} THEN o.geom_digest ELSE {Reshaped.DigestOf("o.geom")} END, geom = CASE WHEN {Keeps(table)} THEN o.geom END";
+    /// version reads it from the lead's row or the holder (<see cref="PublishedLayer.RowsAt"/>). A pinned row and
+    /// the last row of a retired code (no staged row of its code) keep theirs: retention keeps those territories
+    /// (what <c>/api/codes/{code}</c> shows), and the rows they would read through are not kept for them.</summary>
+    private static string DropCopy(string table)
+    {
+        var keeps = $"({Keeps(table)} OR o.pinned OR NOT EXISTS (SELECT 1 FROM staged n WHERE n.code = o.code))";
+        return $"geom_digest = CASE WHEN {keeps} THEN o.geom_digest ELSE {Reshaped.DigestOf("o.geom")} END, geom = CASE WHEN {keeps} THEN o.geom END";
+    }
 
     /// <summary>A new row's holder (geom_from): when the row of its code this version closed held the same
     /// territory, that row if it keeps it, else the holder that row named; null otherwise (it holds its own).</summary>
