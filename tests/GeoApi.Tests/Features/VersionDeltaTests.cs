@@ -131,32 +131,8 @@ public class VersionDeltaTests(DatabaseFixture db)
 
         await using var conn = await db.Db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        foreach (var (before, after) in new[] { (open, v1), (v1, v2) })
-        {
-            await using (var row = new NpgsqlCommand("""
-                INSERT INTO partition_version (township_code, version, data_version, author, reason, report)
-                SELECT township_code, $2, data_version, 'test', 'shared', report FROM partition_version WHERE township_code = $1 AND version = $2 - 1
-                """, conn, tx))
-            {
-                row.Parameters.AddWithValue(Code);
-                row.Parameters.AddWithValue(after.Version);
-                await row.ExecuteNonQueryAsync();
-            }
-            await VersionRows.WriteAsync(conn, tx, Code, after.Version, VersionDelta.Between(before, after), CancellationToken.None);
-            //-- (Staged for one publish, dropped at its commit.)
-            await using var unstage = new NpgsqlCommand("DROP TABLE staged_grid, staged_micro_grid, staged_assignment", conn, tx);
-            await unstage.ExecuteNonQueryAsync();
-        }
-        async Task<List<string>> Rows(string sql)
-        {
-            await using var cmd = new NpgsqlCommand(sql, conn, tx);
-            cmd.Parameters.AddWithValue(Code);
-            cmd.Parameters.AddWithValue(v1.Version);
-            var rows = new List<string>();
-            await using var r = await cmd.ExecuteReaderAsync();
-            while (await r.ReadAsync()) rows.Add(r.GetString(0));
-            return rows;
-        }
+        await WriteVersionsAsync(conn, tx, open, v1, v2);
+        Task<List<string>> Rows(string sql) => ReadAsync(conn, tx, sql, Code, v1.Version);
         var codes = $"('{lead.Code}', '{follower.Code}')";
         //-- Stored: the closed follower's row without its copy, its digest kept, naming its lead; the lead's with the territory.
         var stored = await Rows($"""
@@ -195,31 +171,8 @@ public class VersionDeltaTests(DatabaseFixture db)
 
         await using var conn = await db.Db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        foreach (var (before, after) in new[] { (open, v1), (v1, v2), (v2, v3), (v3, v4) })
-        {
-            await using (var row = new NpgsqlCommand("""
-                INSERT INTO partition_version (township_code, version, data_version, author, reason, report)
-                SELECT township_code, $2, data_version, 'test', 'recount', report FROM partition_version WHERE township_code = $1 AND version = $2 - 1
-                """, conn, tx))
-            {
-                row.Parameters.AddWithValue(Code);
-                row.Parameters.AddWithValue(after.Version);
-                await row.ExecuteNonQueryAsync();
-            }
-            await VersionRows.WriteAsync(conn, tx, Code, after.Version, VersionDelta.Between(before, after), CancellationToken.None);
-            await using var unstage = new NpgsqlCommand("DROP TABLE staged_grid, staged_micro_grid, staged_assignment", conn, tx);
-            await unstage.ExecuteNonQueryAsync();
-        }
-        async Task<List<string>> Rows(string sql)
-        {
-            await using var cmd = new NpgsqlCommand(sql, conn, tx);
-            cmd.Parameters.AddWithValue(Code);
-            cmd.Parameters.AddWithValue(grid);
-            var rows = new List<string>();
-            await using var r = await cmd.ExecuteReaderAsync();
-            while (await r.ReadAsync()) rows.Add(r.GetString(0));
-            return rows;
-        }
+        await WriteVersionsAsync(conn, tx, open, v1, v2, v3, v4);
+        Task<List<string>> Rows(string sql) => ReadAsync(conn, tx, sql, Code, grid);
         var stored = await Rows("""
             SELECT valid_from || ' ' || coalesce(geom_from::text, '-') || ' ' || (geom IS NULL) FROM grid WHERE township_code = $1 AND code = $2 ORDER BY valid_from
             """);
@@ -296,11 +249,9 @@ public class VersionDeltaTests(DatabaseFixture db)
         return open with { Version = open.Version + 1, MicroGrids = micro, Assignments = assignments, Codes = codes };
     }
 
-    /// <summary>Every row of the township after writing <paramref name="delta"/> as <paramref name="version"/>, rolled back.</summary>
-    private async Task<List<string>> WriteAndReadBackAsync(VersionDelta delta, int version)
+    /// <summary>Version <paramref name="version"/>'s row (a copy of the one before) and <paramref name="delta"/>'s rows, as a publish writes them.</summary>
+    private static async Task WriteVersionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int version, VersionDelta delta)
     {
-        await using var conn = await db.Db.OpenConnectionAsync();
-        await using var tx = await conn.BeginTransactionAsync();
         await using (var row = new NpgsqlCommand("""
             INSERT INTO partition_version (township_code, version, data_version, author, reason, report)
             SELECT township_code, $2, data_version, 'test', 'delta', report FROM partition_version WHERE township_code = $1 AND version = $2 - 1
@@ -311,6 +262,37 @@ public class VersionDeltaTests(DatabaseFixture db)
             await row.ExecuteNonQueryAsync();
         }
         await VersionRows.WriteAsync(conn, tx, Code, version, delta, CancellationToken.None);
+    }
+
+    /// <summary>Each of <paramref name="versions"/> after the first written as the delta from the one before, in one transaction.</summary>
+    private static async Task WriteVersionsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, params Partition[] versions)
+    {
+        for (int i = 1; i < versions.Length; i++)
+        {
+            await WriteVersionAsync(conn, tx, versions[i].Version, VersionDelta.Between(versions[i - 1], versions[i]));
+            //-- (Staged for one publish, dropped at its commit.)
+            await using var unstage = new NpgsqlCommand("DROP TABLE staged_grid, staged_micro_grid, staged_assignment", conn, tx);
+            await unstage.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>The first column of every row <paramref name="sql"/> gives with <paramref name="args"/>.</summary>
+    private static async Task<List<string>> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, params object[] args)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        foreach (var a in args) cmd.Parameters.AddWithValue(a);
+        var rows = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) rows.Add(r.GetString(0));
+        return rows;
+    }
+
+    /// <summary>Every row of the township after writing <paramref name="delta"/> as <paramref name="version"/>, rolled back.</summary>
+    private async Task<List<string>> WriteAndReadBackAsync(VersionDelta delta, int version)
+    {
+        await using var conn = await db.Db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await WriteVersionAsync(conn, tx, version, delta);
         await VersionRows.WriteCodesAsync(conn, tx, Code, delta, CancellationToken.None);
         var rows = new List<string>();
         await using (var cmd = new NpgsqlCommand("""

@@ -8,14 +8,4 @@
 -- lives its lead is the same code with the same territory, and a lead names no lead itself.
 -- Rows written before keep their copies (shares NULL).
 ALTER TABLE micro_grid ADD COLUMN shares char(18);
-
-CREATE OR REPLACE FUNCTION micro_grid_at(char, integer) RETURNS TABLE (
-    township_code char(9), version integer, code char(18), grid_code char(15), village_code char(12), kind text, household_count integer,
-    building_id text, floor_from integer, floor_to integer, unit text, pinned boolean, geom geometry, geom_digest bytea, valid_from integer, valid_to integer)
-LANGUAGE sql STABLE AS $$
-    SELECT m.township_code, $2, m.code, m.grid_code, m.village_code, m.kind, m.household_count, m.building_id, m.floor_from, m.floor_to, m.unit,
-           m.pinned,
-           coalesce(m.geom, (SELECT l.geom FROM micro_grid l WHERE l.township_code = $1 AND l.code = m.shares AND l.valid_from <= $2 AND (l.valid_to IS NULL OR l.valid_to > $2))),
-           m.geom_digest, m.valid_from, m.valid_to
-    FROM micro_grid m WHERE m.township_code = $1 AND m.valid_from <= $2 AND (m.valid_to IS NULL OR m.valid_to > $2)
-$$;
+-- micro_grid_at reads it so from migration 0023, which redefines it with the holders.
