@@ -107,17 +107,10 @@ internal static class RegionMerge
         var changing = new Dictionary<Geometry, bool>(ReferenceEqualityComparer.Instance);
         foreach (var (code, territory) in micro.Select(m => (m.Code, m.Territory)).Concat(grids.Select(g => (g.Code, g.Territory))))
         {
-            bool anew = !was.TryGetValue(code, out var old) || !ReferenceEquals(old, territory) && !SameShape(old, territory);
+            bool anew = !was.TryGetValue(code, out var old) || !SamePolygon.Of(old, territory);
             changing[territory] = changing.GetValueOrDefault(territory, true) && anew;
         }
         return new HashSet<Geometry>(changing.Where(kv => kv.Value).Select(kv => kv.Key), ReferenceEqualityComparer.Instance);
-    }
-
-    /// <summary>The same polygons with the same vertices, whatever ring start or polygon/multipolygon wrapping.</summary>
-    private static bool SameShape(Geometry a, Geometry b)
-    {
-        static Geometry One(Geometry g) => g is MultiPolygon { NumGeometries: 1 } m ? m.GetGeometryN(0) : g;
-        return One(a).EqualsExact(One(b)) || One(a).Normalized().EqualsExact(One(b).Normalized());
     }
 
     /// <summary><paramref name="kept"/> and <paramref name="added"/> in ordinal order of their (unique) keys. The

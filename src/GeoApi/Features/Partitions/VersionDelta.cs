@@ -1,5 +1,6 @@
 using GridSpatial.Partitioner;
 using GridSpatial.Partitioner.Codes;
+using GridSpatial.Partitioner.Territories;
 
 namespace GridSpatial.GeoApi.Features.Partitions;
 
@@ -35,20 +36,14 @@ internal sealed record VersionDelta(
             var drawn = (NetTopologySuite.Geometries.Geometry)shared.Key!;
             var before = shared.Select(m => micro.GetValueOrDefault(m.Code)).OfType<NetTopologySuite.Geometries.Geometry>()
                 .Distinct(ReferenceEqualityComparer.Instance).Cast<NetTopologySuite.Geometries.Geometry>().ToList();
-            if (before is [var only] && SamePolygon(only, drawn)) kept[drawn] = only;
+            if (before is [var only] && SamePolygon.Of(only, drawn)) kept[drawn] = only;
         }
         return next with
         {
-            Grids = [.. next.Grids.Select(g => grids.TryGetValue(g.Code, out var t) && SamePolygon(t, g.Territory) ? g with { Territory = t } : g)],
+            Grids = [.. next.Grids.Select(g => grids.TryGetValue(g.Code, out var t) && SamePolygon.Of(t, g.Territory) ? g with { Territory = t } : g)],
             MicroGrids = [.. next.MicroGrids.Select(m => kept.TryGetValue(m.Territory, out var t) ? m with { Territory = t } : m)],
         };
     }
-
-    /// <summary>The same coordinates on the same rings, up to where each ring starts, its direction and
-    /// the order of rings and parts (both as stored, a multipolygon, in normal form, compared coordinate
-    /// for coordinate): a vertex added to a border is another polygon.</summary>
-    private static bool SamePolygon(NetTopologySuite.Geometries.Geometry open, NetTopologySuite.Geometries.Geometry next) =>
-        SameTerritory(open, next) || open.NumPoints == next.NumPoints && VersionRows.Multi(open).Normalized().EqualsExact(VersionRows.Multi(next).Normalized());
 
     public static VersionDelta Between(Partition open, Partition next)
     {
