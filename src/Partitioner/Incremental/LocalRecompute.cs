@@ -77,6 +77,7 @@ public sealed class LocalRecompute(PartitionOptions options)
         //-- First one level down: only the changed micro-grids' land, the grids kept as they are.
         var local = grids.Count > 0 ? new MicroRegions(options).Try(input, current, changed, version, projection) : null;
         if (local is not null) merged = local.Merged;
+        var householdAt = local is null ? input.Households.ToDictionary(h => h.Id, h => h.Location, StringComparer.Ordinal) : null;
         for (int widening = 0; local is null && grids.Count > 0; widening++)
         {
             if (grids.Count == current.Grids.Count) return Refuse($"every grid changed or was widened into ({grids.Count})");
@@ -104,7 +105,7 @@ public sealed class LocalRecompute(PartitionOptions options)
                 if (!InBand(part, group, current)) outOfBand.UnionWith(group);
                 //-- A region whose edge its territories cannot take back (RegionMerge) is widened like one out
                 //-- of its band: its edge then runs elsewhere.
-                if (RegionMerge.Merge(merged, part, region.Input.Township.Boundary, RegionMerge.Scope.OfGrids(region.Grids), projection, version, region.Input.Households) is { } next) merged = next;
+                if (RegionMerge.Merge(merged, part, region.Input.Township.Boundary, RegionMerge.Scope.OfGrids(region.Grids), projection, version, householdAt!) is { } next) merged = next;
                 else unmerged.UnionWith(group);
             }
             outOfBand.UnionWith(unmerged);

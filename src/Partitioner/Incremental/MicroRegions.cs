@@ -38,12 +38,13 @@ internal sealed class MicroRegions(PartitionOptions options)
         if (touched.Any(g => !grids.TryGetValue(g, out var grid) || grid.Pinned || current.MicroGrids.Any(m => m.GridCode == g && m.Pinned))) return null;
 
         var merged = current with { Version = version };
+        var householdAt = input.Households.ToDictionary(h => h.Id, h => h.Location, StringComparer.Ordinal);
         var sharesBefore = Shares(current);
         var recomputed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var grid in touched.Order(StringComparer.Ordinal))
         {
             var own = changed.Where(c => c.StartsWith(grid, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
-            var next = Recompute(input, merged, current, sharesBefore, grids[grid], own, version, projection);
+            var next = Recompute(input, householdAt, merged, current, sharesBefore, grids[grid], own, version, projection);
             if (next is null) return null;
             merged = next;
             recomputed.UnionWith(own);
@@ -61,7 +62,7 @@ internal sealed class MicroRegions(PartitionOptions options)
     /// <summary><paramref name="merged"/> with micro-grids <paramref name="own"/> of <paramref name="grid"/>
     /// (and, while needed, their neighbours in it) partitioned afresh; null when that gives no clusters
     /// in their bounds, or the land or partition does not fit.</summary>
-    private Partition? Recompute(PartitionInput input, Partition merged, Partition published, (double Soft, double Hard) sharesBefore, Grid grid,
+    private Partition? Recompute(PartitionInput input, IReadOnlyDictionary<string, Coordinate> householdAt, Partition merged, Partition published, (double Soft, double Hard) sharesBefore, Grid grid,
         HashSet<string> own, int version, MetricProjection projection)
     {
         for (int widening = 0; ; widening++)
@@ -71,7 +72,7 @@ internal sealed class MicroRegions(PartitionOptions options)
             var part = land is null ? null : Partition(input, published, grid, chosen, land, version, projection);
             var stranded = part is null ? new HashSet<string>() : Stranded(part, merged, own);
             if (part is not null && land is not null && InBounds(part, options.ClusterHardMin, options.ClusterHardMax, stranded)
-                && RegionMerge.Merge(merged, part, land, RegionMerge.Scope.OfMicroGrids(own), projection, version, input.Households) is { } next
+                && RegionMerge.Merge(merged, part, land, RegionMerge.Scope.OfMicroGrids(own), projection, version, householdAt) is { } next
                 && (InBounds(part, options.ClusterMin, options.ClusterMax, stranded) || SharesHold(next, sharesBefore))) return next;
             if (widening == Widenings) return null;
             var wider = Neighbours(merged, grid.Code, own);

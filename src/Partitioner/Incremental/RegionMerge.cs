@@ -31,7 +31,7 @@ internal static class RegionMerge
     /// replaces; null when the region's territories cannot take its edge's vertices back and stay
     /// valid (the caller recomputes more widely rather than publish borders that miss by micrometres).</summary>
     public static Partition? Merge(Partition current, Partition part, Geometry regionBoundary, Scope scope, MetricProjection projection, int version,
-        IReadOnlyList<Inputs.HouseholdInput> regionHouseholds)
+        IReadOnlyDictionary<string, Coordinate> householdAt)
     {
         var edge = new HashSet<Coordinate>(regionBoundary.Coordinates);
         var extent = regionBoundary.EnvelopeInternal;
@@ -46,7 +46,7 @@ internal static class RegionMerge
         if (partMicro.Any(m => m.Territory.IsEmpty) || partGrids.Any(g => g.Territory.IsEmpty)) return null;
         //-- Vertices it left on the edge where none of its borders meets it go again, and its borders end at the edge's
         //-- own corners where they can: else the land across takes those vertices too, and is a new row.
-        var loose = new LooseEdgeVertices([.. partMicro.Select(m => m.Territory)], regionBoundary, edge, projection, HouseholdsOf(part, partMicro, regionHouseholds));
+        var loose = new LooseEdgeVertices([.. partMicro.Select(m => m.Territory)], regionBoundary, edge, projection, HouseholdsOf(part, partMicro, householdAt));
         var cleanMicro = partMicro.Select(m => (Unit: m, Territory: loose.Apply(m.Territory))).ToList();
         var cleanGrids = partGrids.Select(g => (Unit: g, Territory: loose.Apply(g.Territory))).ToList();
         if (cleanMicro.All(x => x.Territory is not null) && cleanGrids.All(x => x.Territory is not null))
@@ -81,12 +81,11 @@ internal static class RegionMerge
         return current with { Version = version, Grids = gridsOut, MicroGrids = micro, Assignments = assignments, Codes = codes };
     }
 
-    /// <summary>The households of each of the region's territories (floor runs share one), in lon/lat.</summary>
-    private static Func<Geometry, IReadOnlyList<Coordinate>> HouseholdsOf(Partition part, List<MicroGrid> micro, IReadOnlyList<Inputs.HouseholdInput> households)
+    /// <summary>The households of each of the region's territories (floor runs share one), in lon/lat, found
+    /// by id in <paramref name="at"/> (the township's, built once per recompute: a merge reads the region's few).</summary>
+    private static Func<Geometry, IReadOnlyList<Coordinate>> HouseholdsOf(Partition part, List<MicroGrid> micro, IReadOnlyDictionary<string, Coordinate> at)
     {
         var territoryOf = micro.ToDictionary(m => m.Code, m => m.Territory, StringComparer.Ordinal);
-        var ids = part.Assignments.Select(a => a.HouseholdId).ToHashSet(StringComparer.Ordinal);
-        var at = households.Where(h => ids.Contains(h.Id)).ToDictionary(h => h.Id, h => h.Location, StringComparer.Ordinal);
         var of = new Dictionary<Geometry, List<Coordinate>>(ReferenceEqualityComparer.Instance);
         foreach (var a in part.Assignments)
             if (territoryOf.TryGetValue(a.MicroGridCode, out var t) && at.TryGetValue(a.HouseholdId, out var c))
