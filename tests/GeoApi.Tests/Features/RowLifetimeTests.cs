@@ -182,7 +182,8 @@ public class RowLifetimeTests(DatabaseFixture db) : IAsyncLifetime
         foreach (var (name, sql) in new[]
                  {
                      //-- A closed row that dropped its copy of its territory (migrations 0022 and 0023, written by publishing, not by the
-                     //-- migration of full copies) holds it through its holder or its lead's row: compared as the territory it holds.
+                     //-- migration of full copies) holds it through its holder or its lead's row: compared as the territory it holds; an
+                     //-- open floor run sharing its lead's territory is drawn with the lead's Web Mercator copy (0025).
                      ("grid", """
                          SELECT g::text FROM (SELECT x.township_code, x.valid_from, x.valid_to, x.code, x.village_code, x.household_count, x.pinned,
                              coalesce(x.geom, (SELECT h.geom FROM grid h WHERE h.township_code = x.township_code AND h.code = x.code AND h.valid_from = x.geom_from)),
@@ -197,7 +198,8 @@ public class RowLifetimeTests(DatabaseFixture db) : IAsyncLifetime
                                        FROM micro_grid l WHERE l.township_code = x.township_code AND l.code = x.shares
                                          AND l.valid_from <= x.valid_from AND (l.valid_to IS NULL OR l.valid_to > x.valid_from)),
                                       (SELECT h.geom FROM micro_grid h WHERE h.township_code = x.township_code AND h.code = x.code AND h.valid_from = x.geom_from)),
-                             x.geom_3857, CASE WHEN x.shares IS NULL AND x.geom_from IS NULL THEN x.geom_digest END
+                             coalesce(x.geom_3857, (SELECT l.geom_3857 FROM micro_grid l WHERE x.valid_to IS NULL AND l.township_code = x.township_code AND l.code = x.shares AND l.valid_to IS NULL)),
+                             CASE WHEN x.shares IS NULL AND x.geom_from IS NULL THEN x.geom_digest END
                          FROM micro_grid x WHERE x.township_code = $1) m ORDER BY 1
                          """),
                      ("assignment", "SELECT a::text FROM (SELECT township_code, valid_from, valid_to, household_id, micro_grid_code, grid_code FROM assignment WHERE township_code = $1) a ORDER BY 1"),

@@ -11,7 +11,7 @@ namespace GridSpatial.GeoApi.Features.Partitions;
 /// every open row whose content differs (or whose unit or household is gone) is closed at the
 /// version, and a row is inserted for each staged one without an identical open row. Unchanged
 /// units write nothing; run inside the publishing transaction, the switch stays atomic.</summary>
-/// <remarks>A row keeps its Web Mercator copy (what tiles draw) while it is open only.</remarks>
+/// <remarks>A row keeps its Web Mercator copy (what tiles draw) while it is open only; a floor run sharing its lead's territory has none.</remarks>
 /// <remarks>"Identical" is every stored column, the territory compared by its exact EWKB bytes:
 /// a vertex added to a border is a new row (readers decide "reshaped" by their own rule).</remarks>
 internal static class VersionRows
@@ -126,7 +126,7 @@ internal static class VersionRows
         $"""
         WITH staged AS MATERIALIZED (SELECT * FROM staged_{t.Table})
         INSERT INTO {t.Table} (township_code, valid_from, {t.Columns}{(t.Table == "assignment" ? "" : ", geom_3857, geom_from")})
-        SELECT $1, $2, {string.Join(", ", t.Columns.Split(", ").Select(c => "n." + c))}{(t.Table == "assignment" ? "" : ", ST_Transform(n.geom, 3857), " + Holder(t.Table))} FROM staged n
+        SELECT $1, $2, {string.Join(", ", t.Columns.Split(", ").Select(c => "n." + c))}{(t.Table == "assignment" ? "" : $", {Drawn(t.Table)}, " + Holder(t.Table))} FROM staged n
         WHERE NOT EXISTS (SELECT 1 FROM {t.Table} o WHERE o.township_code = $1 AND o.{t.Key} = n.{t.Key} AND o.valid_to IS NULL)
         """))];
 
@@ -173,6 +173,10 @@ internal static class VersionRows
         var keeps = $"({Keeps(table)} OR o.pinned OR NOT EXISTS (SELECT 1 FROM staged n WHERE n.code = o.code))";
         return $"geom_digest = CASE WHEN {keeps} THEN o.geom_digest ELSE {Reshaped.DigestOf("o.geom")} END, geom = CASE WHEN {keeps} THEN o.geom END";
     }
+
+    /// <summary>A new row's Web Mercator copy (what tiles draw): none for a floor run sharing its lead's territory
+    /// (migration 0025), which tiles draw with the lead's row.</summary>
+    private static string Drawn(string table) => table == "micro_grid" ? "CASE WHEN n.shares IS NULL THEN ST_Transform(n.geom, 3857) END" : "ST_Transform(n.geom, 3857)";
 
     /// <summary>A new row's holder (geom_from): when the row of its code this version closed held the same
     /// territory, that row if it keeps it, else the holder that row named; null otherwise (it holds its own).</summary>

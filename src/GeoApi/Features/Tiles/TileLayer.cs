@@ -17,13 +17,16 @@ namespace GridSpatial.GeoApi.Features.Tiles;
 /// <remarks><c>village_labels</c>, <c>grid_labels</c> and <c>micro_grid_labels</c> are the villages', grids' and micro-grids' rows as
 /// one point each inside the territory (<c>ST_PointOnSurface</c>), where a map places the unit's
 /// label once: a polygon cut by tile edges would be labelled once per piece.</remarks>
+/// <param name="Drawn">The alias of the row whose Web Mercator territory (<c>geom_3857</c>) is drawn and cuts the
+/// tile: the row itself (<c>x</c>), or for micro-grids the row holding the territory a floor run shares (<c>d</c>).</param>
 public sealed record TileLayer(string Id, string Description, string GeometryType, int MinZoom,
     string From, string Attributes, bool DependsOnVersion, bool DependsOnData, IReadOnlyDictionary<string, string> Fields,
-    bool ThroughTownship = false, string? Geometry = null)
+    bool ThroughTownship = false, string? Geometry = null, string Drawn = "x")
 {
     public const int Extent = 4096, Buffer = 64;
 
-    private const string LabelPoint = "ST_PointOnSurface(x.geom_3857)";
+    /// <summary>A label point inside the territory of the rows aliased <paramref name="drawn"/>.</summary>
+    private static string LabelPoint(string drawn) => $"ST_PointOnSurface({drawn}.geom_3857)";
 
     public static IReadOnlyList<TileLayer> Create(PartitionOptions o)
     {
@@ -59,11 +62,15 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
                 $"{bands.GridSql("x.household_count")} AS fill_class, x.village_code::text AS parent, x.pinned, s.current_version AS version",
                 DependsOnVersion: true, DependsOnData: false, With("parent", "String", "pinned", "Boolean", "version", "Number"), ThroughTownship: true);
         TileLayer micro = new("micro_grids", "Micro-grids (微网格) of the published partition.", "polygon", 10,
-                "township tw JOIN township_state s ON s.township_code = tw.code JOIN micro_grid x ON x.township_code = s.township_code AND x.valid_to IS NULL",
+                //-- A floor run sharing its lead's territory is drawn with the lead's row (d), which holds the
+                //-- Web Mercator copy (migration 0025); every other micro-grid with its own (d = x).
+                "township tw JOIN township_state s ON s.township_code = tw.code JOIN micro_grid d ON d.township_code = s.township_code AND d.valid_to IS NULL " +
+                "JOIN micro_grid x ON x.township_code = d.township_code AND x.valid_to IS NULL AND coalesce(x.shares, x.code) = d.code",
                 $"x.code::text AS code, x.building_id AS name, x.kind, x.household_count, {Fill(microTarget)} AS fill, ({bands.MicroGridSql("x.kind", "x.household_count")}) AS fill_class, " +
                 "x.grid_code::text AS parent, x.pinned, x.floor_from, x.floor_to, x.unit, s.current_version AS version",
                 DependsOnVersion: true, DependsOnData: false,
-                With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "unit", "String", "version", "Number"), ThroughTownship: true);
+                With("parent", "String", "pinned", "Boolean", "floor_from", "Number", "floor_to", "Number", "unit", "String", "version", "Number"), ThroughTownship: true,
+                Drawn: "d");
 
         return
         [
@@ -74,9 +81,9 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
             villages,
             grids,
             micro,
-            villages with { Id = "village_labels", Description = "A label point inside each village or community, with its attributes.", GeometryType = "point", Geometry = LabelPoint },
-            grids with { Id = "grid_labels", Description = "A label point inside each grid (网格), with the grid's attributes.", GeometryType = "point", MinZoom = 10, Geometry = LabelPoint },
-            micro with { Id = "micro_grid_labels", Description = "A label point inside each micro-grid (微网格), with the micro-grid's attributes.", GeometryType = "point", MinZoom = 12, Geometry = LabelPoint },
+            villages with { Id = "village_labels", Description = "A label point inside each village or community, with its attributes.", GeometryType = "point", Geometry = LabelPoint(villages.Drawn) },
+            grids with { Id = "grid_labels", Description = "A label point inside each grid (网格), with the grid's attributes.", GeometryType = "point", MinZoom = 10, Geometry = LabelPoint(grids.Drawn) },
+            micro with { Id = "micro_grid_labels", Description = "A label point inside each micro-grid (微网格), with the micro-grid's attributes.", GeometryType = "point", MinZoom = 12, Geometry = LabelPoint(micro.Drawn) },
             new("barriers", "Barriers: roads, rivers and railways that grids do not cross.", "line", 8,
                 "barrier x", "x.id AS code, x.name, x.kind, NULL::int AS household_count, NULL::float8 AS fill, NULL::text AS fill_class",
                 DependsOnVersion: false, DependsOnData: true, new Dictionary<string, string>(common)),
@@ -131,7 +138,7 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
 
     private string BuildSql(bool gcj02, bool one)
     {
-        var geom = Geometry ?? (GeometryType == "point" ? "x.geom_3857" : "ST_Simplify(x.geom_3857, $4, true)");
+        var geom = Geometry ?? (GeometryType == "point" ? $"{Drawn}.geom_3857" : $"ST_Simplify({Drawn}.geom_3857, $4, true)");
         if (gcj02) geom = $"ST_Affine({geom}, $7, $8, $9, $10, $11, $12)";
         var stored = gcj02 ? "ST_Transform(ST_MakeEnvelope($13, $14, $15, $16, 4326), 3857)" : "ST_TileEnvelope($1, $2, $3)";
         //-- The townships under the tile come last: $7, or $17 after the GCJ-02 parameters.
@@ -145,7 +152,7 @@ public sealed record TileLayer(string Id, string Description, string GeometryTyp
             WITH f AS MATERIALIZED (
                 SELECT {Attributes}, ST_AsMVTGeom({geom}, b.env, {Extent}, {Buffer}, true) AS geom, {TownshipColumn} AS township_order
                 FROM (SELECT ST_TileEnvelope($1, $2, $3) AS env, {stored} AS stored) b, {From}
-                WHERE {townships}x.geom_3857 && ST_Expand(b.stored, $5) AND {TownshipColumn} LIKE $6 || '%')
+                WHERE {townships}{Drawn}.geom_3857 && ST_Expand(b.stored, $5) AND {TownshipColumn} LIKE $6 || '%')
             SELECT ST_AsMVT(t.*, '{Id}', {Extent}, 'geom') FROM (
                 SELECT {string.Join(", ", Fields.Keys.Select(k => "f." + k))}, f.geom FROM f WHERE f.geom IS NOT NULL
                 ORDER BY f.code, f.name, f.township_order
