@@ -85,7 +85,7 @@ public class TileTests(DatabaseFixture db) : IAsyncLifetime
         var (x, y) = _densest;
         await using var cmd = db.Db.CreateCommand("""
             SELECT count(*) FROM current_micro_grid m JOIN township_state s ON s.township_code = m.township_code
-            WHERE ST_Intersects(m.geom_3857, ST_TileEnvelope(14, $1, $2, margin => 64.0 / 4096))
+            WHERE ST_Intersects(ST_Transform(m.geom, 3857), ST_TileEnvelope(14, $1, $2, margin => 64.0 / 4096))
             """);
         cmd.Parameters.AddWithValue(x);
         cmd.Parameters.AddWithValue(y);
