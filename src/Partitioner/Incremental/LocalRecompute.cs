@@ -77,13 +77,14 @@ public sealed class LocalRecompute(PartitionOptions options)
         //-- First one level down: only the changed micro-grids' land, the grids kept as they are.
         var local = grids.Count > 0 ? new MicroRegions(options).Try(input, current, changed, version, projection) : null;
         if (local is not null) merged = local.Merged;
-        var householdAt = local is null ? input.Households.ToDictionary(h => h.Id, h => h.Location, StringComparer.Ordinal) : null;
+        Dictionary<string, Coordinate>? householdAt = null;
         for (int widening = 0; local is null && grids.Count > 0; widening++)
         {
             if (grids.Count == current.Grids.Count) return Refuse($"every grid changed or was widened into ({grids.Count})");
             //-- Each connected group of grids is partitioned on its own: a region in two pieces would
             //-- give a village's empty land one territory in two pieces.
             merged = current with { Version = version };
+            householdAt ??= input.Households.ToDictionary(h => h.Id, h => h.Location, StringComparer.Ordinal);
             var outOfBand = new HashSet<string>(StringComparer.Ordinal);
             var unmerged = new HashSet<string>(StringComparer.Ordinal);
             foreach (var group in Groups(current, grids))
@@ -105,7 +106,7 @@ public sealed class LocalRecompute(PartitionOptions options)
                 if (!InBand(part, group, current)) outOfBand.UnionWith(group);
                 //-- A region whose edge its territories cannot take back (RegionMerge) is widened like one out
                 //-- of its band: its edge then runs elsewhere.
-                if (RegionMerge.Merge(merged, part, region.Input.Township.Boundary, RegionMerge.Scope.OfGrids(region.Grids), projection, version, householdAt!) is { } next) merged = next;
+                if (RegionMerge.Merge(merged, part, region.Input.Township.Boundary, RegionMerge.Scope.OfGrids(region.Grids), projection, version, householdAt) is { } next) merged = next;
                 else unmerged.UnionWith(group);
             }
             outOfBand.UnionWith(unmerged);

@@ -1,3 +1,4 @@
+using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
 using GridSpatial.Partitioner.Households;
@@ -86,7 +87,12 @@ internal static class SiteLinks
             var ei = links[i].Edge;
             foreach (var j in tree.Query(new Envelope(ei.P0, ei.P1)).Where(j => j > i && links[j].Site != links[i].Site).Order())
             {
-                if (ei.Intersection(links[j].Edge) is not { } x) continue;
+                //-- Proper crossings only: links that touch at an end or run along one line (two sites at one
+                //-- place) have no side to go round.
+                var crossing = new RobustLineIntersector();
+                crossing.ComputeIntersection(ei.P0, ei.P1, links[j].Edge.P0, links[j].Edge.P1);
+                if (!crossing.IsProper) continue;
+                var x = crossing.GetIntersection(0);
                 //-- (distance of the leaf from the crossing, link going round, link gone round, leaf, its other end)
                 var rounds = new List<(double Distance, int Detour, int Round, Coordinate Leaf, Coordinate Other)>();
                 foreach (var (detour, round) in new[] { (i, j), (j, i) })
@@ -98,7 +104,10 @@ internal static class SiteLinks
                 if (rounds.Count == 0) continue;
                 var r = rounds.OrderBy(c => c.Distance).ThenBy(c => c.Detour).First();
                 var path = links[r.Detour].Edge;
-                via[r.Detour].Add((path.ProjectionFactor(x), Beyond(r.Leaf, r.Other, path, links[r.Round].Edge)));
+                //-- No clear way round (the crossing near the detouring link's own end): the links cross as before,
+                //-- rather than a leg hugging the other link with link points every few centimetres.
+                if (Beyond(r.Leaf, r.Other, path, links[r.Round].Edge) is not { } beyond) continue;
+                via[r.Detour].Add((path.ProjectionFactor(x), beyond));
                 avoid[r.Detour].Add(links[r.Round].Edge);
             }
         }
@@ -107,18 +116,18 @@ internal static class SiteLinks
 
     /// <summary>The point <paramref name="path"/> goes through round <paramref name="leaf"/>: beyond it on
     /// the line from <paramref name="other"/>, where both legs of the path keep <see cref="MaxSpacing"/> from
-    /// <paramref name="round"/> (the legs and the link gone round never cross: the leaf lies in their triangle).</summary>
-    private static Coordinate Beyond(Coordinate leaf, Coordinate other, LineSegment path, LineSegment round)
+    /// <paramref name="round"/> (the legs and the link gone round never cross: the leaf lies in their triangle);
+    /// null when no reach up to 8 × <see cref="DetourReach"/> keeps them that clear.</summary>
+    private static Coordinate? Beyond(Coordinate leaf, Coordinate other, LineSegment path, LineSegment round)
     {
         double length = leaf.Distance(other);
         var (ux, uy) = ((leaf.X - other.X) / length, (leaf.Y - other.Y) / length);
-        var at = leaf;
         for (double reach = DetourReach; reach <= 8 * DetourReach; reach *= 2)
         {
-            at = new Coordinate(leaf.X + reach * ux, leaf.Y + reach * uy);
-            if (Math.Min(round.Distance(new LineSegment(path.P0, at)), round.Distance(new LineSegment(at, path.P1))) >= MaxSpacing) break;
+            var at = new Coordinate(leaf.X + reach * ux, leaf.Y + reach * uy);
+            if (Math.Min(round.Distance(new LineSegment(path.P0, at)), round.Distance(new LineSegment(at, path.P1))) >= MaxSpacing) return at;
         }
-        return at;
+        return null;
     }
 
     private static bool Fits(Coordinate at, int site, STRtree<(Coordinate At, int Site)> index, Func<Coordinate, int> blockOf,
