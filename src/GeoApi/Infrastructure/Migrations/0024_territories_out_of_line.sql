@@ -10,14 +10,20 @@
 --
 -- On a cluster migrated before, grid and micro_grid are already distributed and Citus does not pass
 -- SET STORAGE on to the shards: the coordinator's table and every shard are then altered one by one.
+-- (pg_dist_partition is read through EXECUTE: on plain PostgreSQL it does not exist, and PL/pgSQL would
+-- refuse a statement naming it even in a branch never taken.)
 DO $$
 DECLARE
     t text;
+    distributed boolean;
     alter_sql constant text := 'ALTER TABLE %s ALTER COLUMN geom SET STORAGE EXTERNAL, ALTER COLUMN geom_3857 SET STORAGE EXTERNAL, SET (toast_tuple_target = 128)';
 BEGIN
     FOREACH t IN ARRAY ARRAY['grid', 'micro_grid'] LOOP
-        IF to_regclass('pg_dist_partition') IS NOT NULL
-           AND EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = t::regclass) THEN
+        distributed := false;
+        IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+            EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = $1::regclass)' INTO distributed USING t;
+        END IF;
+        IF distributed THEN
             PERFORM set_config('citus.enable_ddl_propagation', 'off', true);
             EXECUTE format(alter_sql, quote_ident(t));
             PERFORM set_config('citus.enable_ddl_propagation', 'on', true);
