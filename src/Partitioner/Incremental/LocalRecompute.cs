@@ -74,17 +74,16 @@ public sealed class LocalRecompute(PartitionOptions options)
         Stage("changes");
         var projection = MetricProjection.For(input.Township.Boundary);
         var merged = current with { Version = version };
+        var householdAt = input.Households.ToDictionary(h => h.Id, h => h.Location, StringComparer.Ordinal);
         //-- First one level down: only the changed micro-grids' land, the grids kept as they are.
-        var local = grids.Count > 0 ? new MicroRegions(options).Try(input, current, changed, version, projection) : null;
+        var local = grids.Count > 0 ? new MicroRegions(options).Try(input, current, changed, version, projection, householdAt) : null;
         if (local is not null) merged = local.Merged;
-        Dictionary<string, Coordinate>? householdAt = null;
         for (int widening = 0; local is null && grids.Count > 0; widening++)
         {
             if (grids.Count == current.Grids.Count) return Refuse($"every grid changed or was widened into ({grids.Count})");
             //-- Each connected group of grids is partitioned on its own: a region in two pieces would
             //-- give a village's empty land one territory in two pieces.
             merged = current with { Version = version };
-            householdAt ??= input.Households.ToDictionary(h => h.Id, h => h.Location, StringComparer.Ordinal);
             var outOfBand = new HashSet<string>(StringComparer.Ordinal);
             var unmerged = new HashSet<string>(StringComparer.Ordinal);
             foreach (var group in Groups(current, grids))

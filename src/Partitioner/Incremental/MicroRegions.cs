@@ -25,7 +25,9 @@ internal sealed class MicroRegions(PartitionOptions options)
     /// <summary>The partition, the grids touched, and the micro-grids partitioned afresh (widening included).</summary>
     public sealed record Result(Partition Merged, IReadOnlySet<string> Grids, IReadOnlySet<string> MicroGrids);
 
-    public Result? Try(PartitionInput input, Partition current, IReadOnlySet<string> changed, int version, MetricProjection projection)
+    /// <param name="householdAt">Each household's location by id (the caller's, built once per recompute; built here when not given).</param>
+    public Result? Try(PartitionInput input, Partition current, IReadOnlySet<string> changed, int version, MetricProjection projection,
+        IReadOnlyDictionary<string, Coordinate>? householdAt = null)
     {
         var byCode = current.MicroGrids.ToDictionary(m => m.Code, StringComparer.Ordinal);
         var grids = current.Grids.ToDictionary(g => g.Code, StringComparer.Ordinal);
@@ -38,7 +40,7 @@ internal sealed class MicroRegions(PartitionOptions options)
         if (touched.Any(g => !grids.TryGetValue(g, out var grid) || grid.Pinned || current.MicroGrids.Any(m => m.GridCode == g && m.Pinned))) return null;
 
         var merged = current with { Version = version };
-        var householdAt = input.Households.ToDictionary(h => h.Id, h => h.Location, StringComparer.Ordinal);
+        householdAt ??= input.Households.ToDictionary(h => h.Id, h => h.Location, StringComparer.Ordinal);
         var sharesBefore = Shares(current);
         var recomputed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var grid in touched.Order(StringComparer.Ordinal))
